@@ -1,0 +1,46 @@
+// swift-tools-version:5.9
+import PackageDescription
+
+// Layers point downward only: asrlens → TUI → Analysis → Model → C shims (see DESIGN.md).
+let package = Package(
+    name: "asrlens",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "asrlens", targets: ["asrlens"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        .systemLibrary(name: "CNcursesw", pkgConfig: "ncursesw",
+                       providers: [.apt(["libncurses-dev"])]),
+        .systemLibrary(name: "CSndfile", pkgConfig: "sndfile",
+                       providers: [.apt(["libsndfile1-dev"])]),
+        .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas",
+                       providers: [.apt(["libopenblas-dev"])]),
+        .systemLibrary(name: "CSoxr", pkgConfig: "soxr",
+                       providers: [.apt(["libsoxr-dev"])]),
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib",
+                       providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(name: "CCrypto", pkgConfig: "libcrypto",
+                       providers: [.apt(["libssl-dev"])]),
+        .target(
+            name: "Model",
+            dependencies: ["COpenBLAS", "CSndfile", "CSoxr", "CZlib", "CCrypto"],
+            swiftSettings: [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]
+        ),
+        .target(name: "Analysis", dependencies: ["Model"]),
+        .target(name: "TUI", dependencies: ["Analysis", "CNcursesw"]),
+        .executableTarget(
+            name: "asrlens",
+            dependencies: [
+                "Model", "Analysis", "TUI",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "ModelTests", dependencies: ["Model"]),
+        .testTarget(name: "AnalysisTests", dependencies: ["Analysis"]),
+        .testTarget(name: "TUITests", dependencies: ["TUI"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["Model"]),
+    ]
+)

@@ -1,0 +1,70 @@
+import CSndfile
+import Foundation
+
+/// Reads any audio file libsndfile can decode (WAV, FLAC, OGG/Vorbis, MP3 where the system
+/// library has it) and returns 16 kHz mono samples as faster-whisper sees them (spec §5.1).
+public enum AudioFile {
+    /// The sample rate Whisper expects.
+    public static let sampleRate = 16_000
+
+    /// Samples at 16 kHz, mono, on the signed 16-bit grid (x = n / 32768).
+    public static func load(_ path: String) throws -> [Float] {
+        let decoded = try decode(path)
+        var mono = mixdown(decoded.samples, channels: decoded.channels)
+        if decoded.rate != sampleRate {
+            mono = try Resampler.resample(mono, from: decoded.rate, to: sampleRate, source: path)
+        }
+        guard !mono.isEmpty else { throw InputError(path, "contains no audio samples") }
+        return quantizeToInt16Grid(mono)
+    }
+
+    /// Interleaved float samples, channel count and rate, straight from libsndfile.
+    public static func decode(_ path: String) throws -> (samples: [Float], channels: Int, rate: Int) {
+        var isDir: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDir) else {
+            throw InputError(path, "no such file")
+        }
+        guard !isDir.boolValue else { throw InputError(path, "is a directory, expected an audio file") }
+        guard FileManager.default.isReadableFile(atPath: path) else { throw InputError(path, "permission denied") }
+        var info = SF_INFO()
+        guard let handle = sf_open(path, Int32(SFM_READ), &info) else {
+            let reason = String(cString: sf_strerror(nil))
+            throw InputError(path, "not a readable audio file (\(reason.prefix(1).lowercased() + reason.dropFirst()))")
+        }
+        defer { sf_close(handle) }
+        let channels = Int(info.channels)
+        guard channels > 0, info.samplerate > 0 else { throw InputError(path, "audio header has no channels or no sample rate") }
+        var samples: [Float] = []
+        samples.reserveCapacity(max(0, Int(info.frames)) * channels)
+        let chunkFrames = 65_536
+        var buffer = [Float](repeating: 0, count: chunkFrames * channels)
+        while true {
+            let got = buffer.withUnsafeMutableBufferPointer { sf_readf_float(handle, $0.baseAddress, sf_count_t(chunkFrames)) }
+            if got <= 0 { break }
+            samples.append(contentsOf: buffer[0..<(Int(got) * channels)])
+        }
+        guard !samples.isEmpty else { throw InputError(path, "contains no audio samples") }
+        guard samples.allSatisfy({ $0.isFinite }) else { throw InputError(path, "contains NaN or infinite samples") }
+        return (samples, channels, Int(info.samplerate))
+    }
+
+    /// The mean of the channels of each frame.
+    static func mixdown(_ interleaved: [Float], channels: Int) -> [Float] {
+        guard channels > 1 else { return interleaved }
+        let frames = interleaved.count / channels
+        let scale = 1 / Float(channels)
+        return (0..<frames).map { f in
+            var s: Float = 0
+            for c in 0..<channels { s += interleaved[f * channels + c] }
+            return s * scale
+        }
+    }
+
+    /// faster-whisper decodes to signed 16-bit before dividing by 32768; do the same rounding.
+    static func quantizeToInt16Grid(_ x: [Float]) -> [Float] {
+        x.map { v in
+            let q = (v * 32768).rounded(.toNearestOrEven)
+            return Swift.min(32767, Swift.max(-32768, q)) / 32768
+        }
+    }
+}

@@ -1,0 +1,149 @@
+/// faster-whisper's sequential `transcribe` (spec §7.4) with greedy, temperature-0 decoding:
+/// windows of 3000 frames, no-speech skipping, timestamp segments, language detection.
+public struct Transcriber: Sendable {
+    public let model: WhisperModel
+
+    public init(model: WhisperModel) { self.model = model }
+
+    public struct Options: Sendable {
+        /// A language code, or nil to detect it on multilingual models.
+        public var language: String?
+        public var timestamps = false
+        /// Prompt each window with the previous windows' tokens (faster-whisper's default).
+        public var conditionOnPreviousText = false
+        public var noSpeechThreshold: Float = 0.6
+        public var logProbThreshold: Float = -1.0
+        public init(language: String? = nil, timestamps: Bool = false) {
+            self.language = language
+            self.timestamps = timestamps
+        }
+    }
+
+    /// One emitted segment.
+    public struct Segment: Sendable {
+        public var start: Double
+        public var end: Double
+        public var tokens: [Int]
+        public var text: String
+        public var noSpeechProb: Float
+        public var avgLogprob: Float
+    }
+
+    public struct Transcript: Sendable {
+        public var language: String
+        public var languageProbability: Float
+        public var segments: [Segment]
+        public var tokens: [Int] { segments.flatMap(\.tokens) }
+        public var text: String { segments.map(\.text).joined() }
+        /// The first segment's no-speech probability (nil when nothing was emitted).
+        public var noSpeechProb: Float? { segments.first?.noSpeechProb }
+    }
+
+    static let framesPerWindow = 3000
+    static let secondsPerFrame = 0.01
+    static let inputStride = 2
+
+    public func transcribe(samples: [Float], options: Options) throws -> Transcript {
+        try transcribe(features: LogMel(nMels: model.hyper.nMels)(samples), options: options)
+    }
+
+    /// Transcribes whole-file features `[nMels, frames]`.
+    public func transcribe(features: Matrix, options: Options) throws -> Transcript {
+        let specials = model.specials
+        let contentFrames = features.cols - 1
+        var language = "en", languageProbability: Float = 1
+        if specials.isMultilingual {
+            if let code = options.language {
+                guard specials.languageID(code) != nil else {
+                    throw InputError(code, "unknown language code (known: \(specials.languages.map(\.code).joined(separator: " ")))")
+                }
+                language = code
+            } else {
+                // faster-whisper detects on the first 3000 frames, the extra last frame included.
+                let window = Self.window(features, from: 0, count: min(Self.framesPerWindow, features.cols))
+                let kv = model.decoder.crossKeysValues(model.encoder(window))
+                let best = LanguageDetector(decoder: model.decoder, specials: specials, config: model.config).detect(kv: kv)[0]
+                (language, languageProbability) = (best.code, best.probability)
+            }
+        }
+        let decoder = GreedyDecoder(decoder: model.decoder, specials: specials, config: model.config)
+        var segments: [Segment] = []
+        var seek = 0
+        var history: [Int] = []
+        while seek < contentFrames {
+            let timeOffset = Double(seek) * Self.secondsPerFrame
+            let size = min(Self.framesPerWindow, contentFrames - seek)
+            let kv = model.decoder.crossKeysValues(model.encoder(Self.window(features, from: seek, count: size)))
+            let prompt = self.prompt(language: language, previous: options.conditionOnPreviousText ? history : [],
+                                     timestamps: options.timestamps)
+            let result = decoder.decode(prompt: prompt, kv: kv, timestamps: options.timestamps)
+            if result.noSpeechProb > options.noSpeechThreshold && !(result.avgLogprob > options.logProbThreshold) {
+                seek += size
+                continue
+            }
+            let (pieces, nextSeek) = split(result.tokens, timeOffset: timeOffset, seek: seek, size: size)
+            seek = nextSeek
+            for piece in pieces {
+                let text = model.tokenizer.decode(piece.tokens)
+                if piece.start == piece.end || text.allSatisfy(\.isWhitespace) { continue }
+                history += piece.tokens
+                segments.append(Segment(start: piece.start, end: piece.end, tokens: piece.tokens, text: text,
+                                        noSpeechProb: result.noSpeechProb, avgLogprob: result.avgLogprob))
+            }
+        }
+        return Transcript(language: language, languageProbability: languageProbability, segments: segments)
+    }
+
+    /// faster-whisper's `get_prompt` (spec §7.1), without prefix or hotwords.
+    public func prompt(language: String, previous: [Int], timestamps: Bool) -> [Int] {
+        let s = model.specials
+        var p: [Int] = []
+        if !previous.isEmpty {
+            p.append(s.startOfPrevious)
+            p += previous.suffix(GreedyDecoder.maxLength / 2 - 1)
+        }
+        p.append(s.sot)
+        if s.isMultilingual {
+            p.append(s.languageID(language) ?? s.sot + 1)
+            p.append(s.transcribe)
+        }
+        if !timestamps { p.append(s.noTimestamps) }
+        return p
+    }
+
+    /// Features of one window: `count` frames from `from`, zero-padded to 3000 (spec §5.4).
+    static func window(_ features: Matrix, from start: Int, count: Int) -> Matrix {
+        var out = Matrix(zeros: features.rows, framesPerWindow)
+        let n = min(count, framesPerWindow)
+        for m in 0..<features.rows {
+            for t in 0..<n { out.data[m * framesPerWindow + t] = features.data[m * features.cols + start + t] }
+        }
+        return out
+    }
+
+    /// faster-whisper's `_split_segments_by_timestamps`: segments of one window and the next seek.
+    func split(_ tokens: [Int], timeOffset: Double, seek: Int, size: Int)
+        -> (pieces: [(start: Double, end: Double, tokens: [Int])], seek: Int) {
+        let tb = model.specials.timestampBegin
+        let precision = 0.02
+        let singleEnding = tokens.count >= 2 && tokens[tokens.count - 2] < tb && tokens[tokens.count - 1] >= tb
+        let consecutive = tokens.indices.filter { $0 > 0 && tokens[$0] >= tb && tokens[$0 - 1] >= tb }
+        guard !consecutive.isEmpty else {
+            var duration = Double(size) * Self.secondsPerFrame
+            if let last = tokens.last(where: { $0 >= tb }), last != tb { duration = Double(last - tb) * precision }
+            return ([(timeOffset, timeOffset + duration, tokens)], seek + size)
+        }
+        var slices = consecutive
+        if singleEnding { slices.append(tokens.count) }
+        var pieces: [(Double, Double, [Int])] = []
+        var last = 0
+        for current in slices {
+            let sliced = Array(tokens[last..<current])
+            pieces.append((timeOffset + Double(sliced[0] - tb) * precision,
+                           timeOffset + Double(sliced[sliced.count - 1] - tb) * precision, sliced))
+            last = current
+        }
+        let next = singleEnding ? seek + size : seek + (tokens[last - 1] - tb) * Self.inputStride
+        return (pieces, next > seek ? next : seek + size)
+    }
+}

@@ -1,0 +1,44 @@
+import COpenBLAS
+
+/// Thin wrappers over OpenBLAS: every matrix product in the model goes through here.
+public enum BLAS {
+    /// Sets the number of threads OpenBLAS uses for each product.
+    public static func setThreads(_ n: Int) {
+        openblas_set_num_threads(Int32(max(1, n)))
+    }
+
+    /// `c = alpha · a · bᵀ + beta · c` on raw row-major buffers with leading dimensions.
+    /// a: [m, k] (lda), b: [n, k] (ldb), c: [m, n] (ldc).
+    @inline(__always)
+    public static func gemmNT(m: Int, n: Int, k: Int, alpha: Float = 1,
+                              a: UnsafePointer<Float>, lda: Int,
+                              b: UnsafePointer<Float>, ldb: Int,
+                              beta: Float = 0, c: UnsafeMutablePointer<Float>, ldc: Int) {
+        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(m), Int32(n), Int32(k),
+                    alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
+    }
+
+    /// `c = alpha · a · b + beta · c`. a: [m, k] (lda), b: [k, n] (ldb), c: [m, n] (ldc).
+    @inline(__always)
+    public static func gemmNN(m: Int, n: Int, k: Int, alpha: Float = 1,
+                              a: UnsafePointer<Float>, lda: Int,
+                              b: UnsafePointer<Float>, ldb: Int,
+                              beta: Float = 0, c: UnsafeMutablePointer<Float>, ldc: Int) {
+        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(m), Int32(n), Int32(k),
+                    alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
+    }
+
+    /// `y = A · x + beta · y` for row-major A: [m, n] (lda).
+    @inline(__always)
+    public static func gemv(m: Int, n: Int, a: UnsafePointer<Float>, lda: Int,
+                            x: UnsafePointer<Float>, beta: Float = 0, y: UnsafeMutablePointer<Float>) {
+        cblas_sgemv(CblasRowMajor, CblasNoTrans, Int32(m), Int32(n), 1, a, Int32(lda), x, 1, beta, y, 1)
+    }
+
+    /// `y = Aᵀ · x + beta · y` for row-major A: [m, n] (lda); y has n entries.
+    @inline(__always)
+    public static func gemvT(m: Int, n: Int, a: UnsafePointer<Float>, lda: Int,
+                             x: UnsafePointer<Float>, beta: Float = 0, y: UnsafeMutablePointer<Float>) {
+        cblas_sgemv(CblasRowMajor, CblasTrans, Int32(m), Int32(n), 1, a, Int32(lda), x, 1, beta, y, 1)
+    }
+}

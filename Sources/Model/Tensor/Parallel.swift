@@ -1,0 +1,19 @@
+import Dispatch
+
+/// Splits element-wise work across cores; BLAS threads itself, these loops do not.
+public enum Parallel {
+    /// Number of workers for our own loops; set from the CLI's thread count.
+    nonisolated(unsafe) public static var workers = 2
+
+    /// Calls `body(range)` on disjoint chunks of `0..<count`, concurrently when it is worth it.
+    public static func chunks(_ count: Int, minimumPerChunk: Int = 4096, _ body: (Range<Int>) -> Void) {
+        let n = min(workers, max(1, count / max(1, minimumPerChunk)))
+        if n <= 1 { body(0..<count); return }
+        let step = (count + n - 1) / n
+        DispatchQueue.concurrentPerform(iterations: n) { i in
+            let lo = i * step
+            let hi = min(count, lo + step)
+            if lo < hi { body(lo..<hi) }
+        }
+    }
+}

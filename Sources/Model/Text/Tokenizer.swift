@@ -1,0 +1,109 @@
+import Foundation
+
+/// Whisper's byte-level BPE tokenizer: decoding from the vocabulary, encoding with
+/// `tokenizer.json`'s merges and the GPT-2 pre-tokenizer (spec §7.5).
+public final class Tokenizer: @unchecked Sendable {
+    public let vocabulary: Vocabulary
+    public let specials: SpecialTokens
+    private let ranks: [String: Int]        // "A B" → merge rank
+    private let encoder: [String: Int]      // token string → id (ordinary tokens)
+    private var cache: [String: [Int]] = [:]
+    private let lock = NSLock()
+
+    /// GPT-2's pre-tokenizer: contractions, letters, digits, other symbols, whitespace.
+    private static let pattern = try! NSRegularExpression(
+        pattern: #"'s|'t|'re|'ve|'m|'ll|'d| ?\p{L}+| ?\p{N}+| ?[^\s\p{L}\p{N}]+|\s+(?!\S)|\s+"#)
+
+    /// Decoding only needs the vocabulary; encoding needs merges too.
+    public init(vocabulary: Vocabulary, specials: SpecialTokens, merges: [String]) {
+        self.vocabulary = vocabulary
+        self.specials = specials
+        var ranks: [String: Int] = [:]
+        for (i, m) in merges.enumerated() where ranks[m] == nil { ranks[m] = i }
+        self.ranks = ranks
+        var enc: [String: Int] = [:]
+        for (i, t) in vocabulary.tokens.enumerated() where i < specials.eot && enc[t] == nil { enc[t] = i }
+        self.encoder = enc
+    }
+
+    /// Whether `encode` is available (merges were loaded).
+    public var canEncode: Bool { !ranks.isEmpty }
+
+    /// Reads the merges of a `tokenizer.json` ("A B" strings or [A, B] pairs).
+    public static func merges(fromTokenizerJSON url: URL) throws -> [String] {
+        let data: Data
+        do { data = try Data(contentsOf: url) } catch {
+            throw InputError(url.path, FileProblem.describe(error, reading: "tokenizer.json"))
+        }
+        guard let root = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
+              let model = root["model"] as? [String: Any], let raw = model["merges"] as? [Any] else {
+            throw InputError(url.path, "not a tokenizer.json with model.merges")
+        }
+        return try raw.map { item in
+            if let s = item as? String { return s }
+            if let pair = item as? [String], pair.count == 2 { return pair[0] + " " + pair[1] }
+            throw InputError(url.path, "unreadable merge entry \(item)")
+        }
+    }
+
+    // MARK: - Decoding
+
+    /// Text of the ids below EOT (specials and timestamps dropped), UTF-8 decoded lossily.
+    public func decode(_ ids: [Int]) -> String {
+        var bytes: [UInt8] = []
+        for id in ids where id >= 0 && id < specials.eot && id < vocabulary.count {
+            bytes.append(contentsOf: ByteLevel.decode(vocabulary.tokens[id]))
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// A display form of one token: text tokens as their text, specials as written.
+    public func display(_ id: Int) -> String {
+        guard id >= 0 && id < vocabulary.count else { return "<\(id)>" }
+        if id < specials.eot { return decode([id]) }
+        return vocabulary.tokens[id]
+    }
+
+    // MARK: - Encoding
+
+    /// Token ids of ordinary text, without special tokens.
+    public func encode(_ text: String) -> [Int] {
+        let ns = text as NSString
+        var ids: [Int] = []
+        for match in Self.pattern.matches(in: text, range: NSRange(location: 0, length: ns.length)) {
+            let piece = ns.substring(with: match.range)
+            ids.append(contentsOf: encodePiece(ByteLevel.encode(Array(piece.utf8))))
+        }
+        return ids
+    }
+
+    private func encodePiece(_ piece: String) -> [Int] {
+        lock.lock()
+        if let hit = cache[piece] { lock.unlock(); return hit }
+        lock.unlock()
+        var parts = piece.unicodeScalars.map { String($0) }
+        while parts.count > 1 {
+            var best = Int.max, at = -1
+            for i in 0..<(parts.count - 1) {
+                if let r = ranks[parts[i] + " " + parts[i + 1]], r < best { best = r; at = i }
+            }
+            if at < 0 { break }
+            let merged = parts[at] + parts[at + 1]
+            var next: [String] = []
+            next.reserveCapacity(parts.count)
+            var i = 0
+            while i < parts.count {
+                if i < parts.count - 1 && parts[i] == parts[at] && parts[i + 1] == parts[at + 1] {
+                    next.append(merged); i += 2
+                } else {
+                    next.append(parts[i]); i += 1
+                }
+            }
+            parts = next
+        }
+        // Every single byte symbol is in the vocabulary, so lookups only fail on a broken file.
+        let ids = parts.compactMap { encoder[$0] }
+        lock.lock(); cache[piece] = ids; lock.unlock()
+        return ids
+    }
+}

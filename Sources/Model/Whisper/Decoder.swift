@@ -1,0 +1,53 @@
+/// Whisper's text decoder with a tied unembedding (spec §4.2).
+public struct Decoder: Sendable {
+    public let embedding: Matrix   // [V, D], also the output projection (alias, spec §2.5)
+    public let positions: Matrix   // [448, D], learned
+    public let blocks: [DecoderBlock]
+    public let lnFinal: LayerNorm
+
+    public var width: Int { embedding.cols }
+    public var vocabularySize: Int { embedding.rows }
+
+    /// Cross-attention K;V of every layer for one encoder output: per layer [frames, 2D].
+    public func crossKeysValues(_ encoderOutput: Matrix) -> [Matrix] {
+        blocks.map { $0.crossAttention.keysValues(encoderOutput) }
+    }
+
+    /// Token embeddings plus learned positions for tokens at `start ..< start + n`: [n, D].
+    public func embed(_ tokens: [Int], start: Int) -> Matrix {
+        let d = width
+        var x = Matrix(zeros: tokens.count, d)
+        for (i, t) in tokens.enumerated() {
+            for c in 0..<d { x.data[i * d + c] = embedding.data[t * d + c] + positions.data[(start + i) * d + c] }
+        }
+        return x
+    }
+
+    /// Runs new tokens through every block, extending the cache; returns the final residual [n, D].
+    public func callAsFunction(_ tokens: [Int], cache: inout KVCache, kv: [Matrix]) -> Matrix {
+        var x = embed(tokens, start: cache.count)
+        for (l, block) in blocks.enumerated() {
+            x = block(x, cache: &cache.layers[l], kv: kv[l]).residPost
+        }
+        return x
+    }
+
+    /// Final LayerNorm then the tied unembedding: residual [n, D] → logits [n, V].
+    public func logits(_ residual: Matrix) -> Matrix {
+        let normed = lnFinal(residual)
+        var out = Matrix(zeros: residual.rows, vocabularySize)
+        normed.data.withUnsafeBufferPointer { x in
+            embedding.data.withUnsafeBufferPointer { e in
+                out.data.withUnsafeMutableBufferPointer { o in
+                    if residual.rows == 1 {
+                        BLAS.gemv(m: vocabularySize, n: width, a: e.baseAddress!, lda: width, x: x.baseAddress!, y: o.baseAddress!)
+                    } else {
+                        BLAS.gemmNT(m: residual.rows, n: vocabularySize, k: width, a: x.baseAddress!, lda: width,
+                                    b: e.baseAddress!, ldb: width, c: o.baseAddress!, ldc: vocabularySize)
+                    }
+                }
+            }
+        }
+        return out
+    }
+}

@@ -1,0 +1,13 @@
+/// The position-wise feed-forward block: fc2(GELU(fc1(LN(x)))).
+public struct MLP: Sendable {
+    public let norm: LayerNorm
+    public let fc1: Linear   // [F, D]
+    public let fc2: Linear   // [D, F]
+
+    /// x: [T, D] → mlp_out [T, D] (the residual is added by the block).
+    public func callAsFunction(_ x: Matrix) -> Matrix {
+        var h = fc1(norm(x))
+        Activation.gelu(&h)
+        return fc2(h)
+    }
+}

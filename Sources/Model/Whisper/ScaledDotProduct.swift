@@ -1,0 +1,39 @@
+/// Multi-head scaled dot-product attention on strided row-major buffers (spec §4.1, §4.2).
+///
+/// Head h of Q, K and V is the 64-ish columns starting at h·headDim of each row.
+public enum ScaledDotProduct {
+    /// Sees, for one head, the attention probabilities `[n, m]` (row i = query i).
+    public typealias WeightsSink = (_ head: Int, _ probs: UnsafeBufferPointer<Float>) -> Void
+
+    /// Computes `out_h = softmax(Q_h·K_hᵀ / √headDim) · V_h` for every head.
+    /// - q: n rows (stride qStride); k, v: m rows (strides kStride, vStride).
+    /// - causalStart: when set, query i sees keys 0 ... causalStart + i only.
+    /// - out: n rows (stride outStride), heads·headDim columns written.
+    public static func attend(q: UnsafePointer<Float>, qStride: Int,
+                              k: UnsafePointer<Float>, kStride: Int,
+                              v: UnsafePointer<Float>, vStride: Int,
+                              n: Int, m: Int, heads: Int, headDim: Int,
+                              causalStart: Int? = nil,
+                              out: UnsafeMutablePointer<Float>, outStride: Int,
+                              weights: WeightsSink? = nil) {
+        let scale = 1 / Float(headDim).squareRoot()
+        let probs = UnsafeMutablePointer<Float>.allocate(capacity: n * m)
+        defer { probs.deallocate() }
+        for h in 0..<heads {
+            let off = h * headDim
+            BLAS.gemmNT(m: n, n: m, k: headDim, alpha: scale, a: q + off, lda: qStride,
+                        b: k + off, ldb: kStride, c: probs, ldc: m)
+            Parallel.chunks(n, minimumPerChunk: max(1, 32768 / max(m, 1))) { rows in
+                for i in rows {
+                    let row = probs + i * m
+                    let visible = causalStart.map { min(m, $0 + i + 1) } ?? m
+                    FastMath.softmax(row, count: visible)
+                    if visible < m { (row + visible).update(repeating: 0, count: m - visible) }
+                }
+            }
+            weights?(h, UnsafeBufferPointer(start: probs, count: n * m))
+            BLAS.gemmNN(m: n, n: headDim, k: m, a: probs, lda: m, b: v + off, ldb: vStride,
+                        c: out + off, ldc: outStride)
+        }
+    }
+}

@@ -1,0 +1,52 @@
+/// Builds typed layers from a `ModelFile`, checking every shape against the hyperparameters.
+struct WeightReader {
+    let file: ModelFile
+
+    func vector(_ name: String, count: Int) throws -> [Float] {
+        let (shape, values) = try file.floats(name)
+        guard values.count == count else {
+            throw InputError(file.path, "shapes contradict: \(name) is \(shape), expected [\(count)]")
+        }
+        return values
+    }
+
+    /// A rank-2 (or conv rank-3, flattened to `[out, in·k]`) weight of a known shape.
+    func matrix(_ name: String, rows: Int, cols: Int) throws -> Matrix {
+        let (shape, values) = try file.floats(name)
+        guard shape.first == rows, values.count == rows * cols else {
+            throw InputError(file.path, "shapes contradict: \(name) is \(shape), expected \(rows) rows of \(cols)")
+        }
+        return Matrix(rows: rows, cols: cols, data: values)
+    }
+
+    func linear(_ scope: String, out: Int, in inFeatures: Int, bias: Bool = true) throws -> Linear {
+        Linear(weight: try matrix(scope + "/weight", rows: out, cols: inFeatures),
+               bias: bias ? try vector(scope + "/bias", count: out) : nil)
+    }
+
+    func layerNorm(_ scope: String, width: Int) throws -> LayerNorm {
+        LayerNorm(gamma: try vector(scope + "/gamma", count: width),
+                  beta: try vector(scope + "/beta", count: width))
+    }
+
+    func mlp(_ scope: String, width: Int, hidden: Int) throws -> MLP {
+        MLP(norm: try layerNorm(scope + "/layer_norm", width: width),
+            fc1: try linear(scope + "/linear_0", out: hidden, in: width),
+            fc2: try linear(scope + "/linear_1", out: width, in: hidden))
+    }
+
+    func selfAttention(_ scope: String, width: Int, heads: Int) throws -> SelfAttention {
+        SelfAttention(norm: try layerNorm(scope + "/layer_norm", width: width),
+                      qkv: try linear(scope + "/linear_0", out: 3 * width, in: width),
+                      out: try linear(scope + "/linear_1", out: width, in: width),
+                      heads: heads)
+    }
+
+    func crossAttention(_ scope: String, width: Int, heads: Int) throws -> CrossAttention {
+        CrossAttention(norm: try layerNorm(scope + "/layer_norm", width: width),
+                       query: try linear(scope + "/linear_0", out: width, in: width),
+                       keyValue: try linear(scope + "/linear_1", out: 2 * width, in: width),
+                       out: try linear(scope + "/linear_2", out: width, in: width),
+                       heads: heads)
+    }
+}

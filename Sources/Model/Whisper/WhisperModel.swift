@@ -1,0 +1,72 @@
+import Foundation
+
+/// A loaded faster-whisper (CTranslate2) Whisper model directory: weights, config, tokens.
+public final class WhisperModel: @unchecked Sendable {
+    public let directory: URL
+    public let hyper: Hyperparameters
+    public let encoder: Encoder
+    public let decoder: Decoder
+    public let config: WhisperConfig
+    public let tokenizer: Tokenizer
+    public var specials: SpecialTokens { tokenizer.specials }
+    /// A short name for display: the directory's last component.
+    public var name: String { directory.lastPathComponent }
+
+    /// Loads `model.bin`, `config.json`, the vocabulary and (if present) `tokenizer.json`.
+    public init(directory: URL) throws {
+        self.directory = directory
+        var isDir: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: directory.path, isDirectory: &isDir) else {
+            throw InputError(directory.path, "no such model directory")
+        }
+        guard isDir.boolValue else { throw InputError(directory.path, "not a directory, expected a model directory") }
+        guard FileManager.default.isReadableFile(atPath: directory.path),
+              (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) != nil else {
+            throw InputError(directory.path, "permission denied")
+        }
+        let binURL = directory.appendingPathComponent("model.bin")
+        guard FileManager.default.fileExists(atPath: binURL.path) else {
+            throw InputError(directory.path, "missing model.bin (not a CTranslate2 model directory)")
+        }
+        let file = try ModelFile(contentsOf: binURL)
+        guard file.specName.isEmpty || file.specName == "WhisperSpec" else {
+            throw InputError(binURL.path, "spec \(file.specName) is not a Whisper model (expected WhisperSpec)")
+        }
+        let hyper = try Hyperparameters(file: file)
+        self.hyper = hyper
+        let w = WeightReader(file: file)
+        let d = hyper.dModel, f = hyper.ffnWidth
+        encoder = Encoder(
+            conv1: try w.linear("encoder/conv1", out: d, in: hyper.nMels * 3),
+            conv2: try w.linear("encoder/conv2", out: d, in: d * 3),
+            positions: try w.matrix("encoder/position_encodings/encodings", rows: hyper.audioPositions, cols: d),
+            blocks: try (0..<hyper.encoderLayers).map { l in
+                EncoderBlock(attention: try w.selfAttention("encoder/layer_\(l)/self_attention", width: d, heads: hyper.encoderHeads),
+                             mlp: try w.mlp("encoder/layer_\(l)/ffn", width: d, hidden: f))
+            },
+            lnPost: try w.layerNorm("encoder/layer_norm", width: d))
+        decoder = Decoder(
+            embedding: try w.matrix("decoder/embeddings/weight", rows: hyper.vocabularySize, cols: d),
+            positions: try w.matrix("decoder/position_encodings/encodings", rows: hyper.textPositions, cols: d),
+            blocks: try (0..<hyper.decoderLayers).map { l in
+                DecoderBlock(selfAttention: try w.selfAttention("decoder/layer_\(l)/self_attention", width: d, heads: hyper.decoderHeads),
+                             crossAttention: try w.crossAttention("decoder/layer_\(l)/attention", width: d, heads: hyper.decoderHeads),
+                             mlp: try w.mlp("decoder/layer_\(l)/ffn", width: d, hidden: f))
+            },
+            lnFinal: try w.layerNorm("decoder/layer_norm", width: d))
+
+        let configURL = directory.appendingPathComponent("config.json")
+        guard FileManager.default.fileExists(atPath: configURL.path) else {
+            throw InputError(directory.path, "missing config.json (Whisper decoding needs suppress_ids)")
+        }
+        config = try WhisperConfig.load(configURL)
+        let vocabulary = try Vocabulary(directory: directory)
+        guard vocabulary.count == hyper.vocabularySize else {
+            throw InputError(directory.path, "shapes contradict: vocabulary has \(vocabulary.count) tokens, embeddings have \(hyper.vocabularySize) rows")
+        }
+        let specials = try SpecialTokens(vocabulary: vocabulary, source: directory.path)
+        let tokJSON = directory.appendingPathComponent("tokenizer.json")
+        let merges = FileManager.default.fileExists(atPath: tokJSON.path) ? try Tokenizer.merges(fromTokenizerJSON: tokJSON) : []
+        tokenizer = Tokenizer(vocabulary: vocabulary, specials: specials, merges: merges)
+    }
+}

@@ -1,0 +1,105 @@
+import ArgumentParser
+import Foundation
+import Model
+
+/// `asrlens transcribe`: faster-whisper's greedy transcript of each file.
+struct TranscribeCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "transcribe",
+        abstract: "Transcribe audio files exactly as faster-whisper does (greedy, temperature 0).",
+        discussion: """
+        Plain output is one transcript line per file. --json prints one object per file per line:
+        {"file", "language", "tokens", "text", "no_speech_prob", "seconds"}, where tokens exclude
+        the prompt and EOT, and seconds is the wall time for the file, audio decoding included and
+        model loading excluded. Clips longer than 30 s are transcribed window by window.
+        """
+    )
+
+    @OptionGroup var modelOptions: ModelOptions
+
+    @Option(name: .long, help: "Language code (e.g. en, de); detected on multilingual models when omitted.")
+    var language: String?
+
+    @Flag(name: .long, help: "Decode with timestamp tokens, as faster-whisper does by default.")
+    var timestamps = false
+
+    @Flag(name: .long, help: "Prompt each 30 s window with the text of the windows before it.")
+    var conditionOnPreviousText = false
+
+    @Flag(name: .long, help: "One JSON object per file per line.")
+    var json = false
+
+    @Argument(help: "Audio files (WAV, FLAC, OGG/Vorbis, MP3 where libsndfile supports it).")
+    var files: [String]
+
+    func validate() throws {
+        guard !files.isEmpty else { throw ValidationError("give at least one audio file") }
+    }
+
+    func run() throws {
+        let model = try modelOptions.load()
+        if let language, !model.specials.isMultilingual, language != "en" {
+            throw InputError(language, "model \(model.name) is English-only; use --language en or a multilingual model")
+        }
+        let transcriber = Transcriber(model: model)
+        var options = Transcriber.Options(language: language, timestamps: timestamps)
+        options.conditionOnPreviousText = conditionOnPreviousText
+        var failures = 0
+        for file in files {
+            do {
+                let start = DispatchTime.now()
+                let samples = try AudioFile.load(file)
+                let transcript = try transcriber.transcribe(samples: samples, options: options)
+                let seconds = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
+                if json {
+                    print(try TranscriptJSON(file: file, transcript: transcript, seconds: seconds).line())
+                } else {
+                    print(transcript.text.trimmingCharacters(in: .whitespaces))
+                }
+            } catch let error as InputError {
+                FileHandle.standardError.write(Data("asrlens: \(error)\n".utf8))
+                failures += 1
+            }
+        }
+        if failures > 0 { throw ExitCode(2) }
+    }
+}
+
+/// The `--json` line of one file.
+struct TranscriptJSON: Encodable {
+    let file: String
+    let language: String
+    let tokens: [Int]
+    let text: String
+    let noSpeechProb: Float?
+    let seconds: Double
+
+    init(file: String, transcript: Transcriber.Transcript, seconds: Double) {
+        self.file = file
+        language = transcript.language
+        tokens = transcript.tokens
+        text = transcript.text
+        noSpeechProb = transcript.noSpeechProb
+        self.seconds = (seconds * 10_000).rounded() / 10_000
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case file, language, tokens, text, noSpeechProb = "no_speech_prob", seconds
+    }
+
+    func encode(to encoder: Swift.Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(file, forKey: .file)
+        try c.encode(language, forKey: .language)
+        try c.encode(tokens, forKey: .tokens)
+        try c.encode(text, forKey: .text)
+        try c.encode(noSpeechProb, forKey: .noSpeechProb)
+        try c.encode(seconds, forKey: .seconds)
+    }
+
+    func line() throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.withoutEscapingSlashes, .sortedKeys]
+        return String(decoding: try encoder.encode(self), as: UTF8.self)
+    }
+}
