@@ -29,6 +29,9 @@ struct TranscribeCommand: ParsableCommand {
     @Flag(name: .long, help: "One JSON object per file per line.")
     var json = false
 
+    @Flag(name: .long, help: "Print model load time and peak memory to stderr as one JSON line.")
+    var stats = false
+
     @Argument(help: "Audio files (WAV, FLAC, OGG/Vorbis, MP3 where libsndfile supports it).")
     var files: [String]
 
@@ -37,7 +40,9 @@ struct TranscribeCommand: ParsableCommand {
     }
 
     func run() throws {
+        let loadStart = DispatchTime.now()
         let model = try modelOptions.load()
+        let loadSeconds = Double(DispatchTime.now().uptimeNanoseconds - loadStart.uptimeNanoseconds) / 1e9
         if let language, !model.specials.isMultilingual, language != "en" {
             throw InputError(language, "model \(model.name) is English-only; use --language en or a multilingual model")
         }
@@ -60,6 +65,10 @@ struct TranscribeCommand: ParsableCommand {
                 FileHandle.standardError.write(Data("asrlens: \(error)\n".utf8))
                 failures += 1
             }
+        }
+        if stats {
+            let line = String(format: "{\"model_load_seconds\":%.4f,\"peak_rss_mb\":%.1f}\n", loadSeconds, ProcessStats.peakResidentMB())
+            FileHandle.standardError.write(Data(line.utf8))
         }
         if failures > 0 { throw ExitCode(2) }
     }

@@ -78,7 +78,7 @@ public struct LogMel: Sendable {
     }
 
     /// NumPy's "reflect" padding index (mirror without repeating the edge), for any length.
-    static func reflect(_ i: Int, count n: Int) -> Int {
+    public static func reflect(_ i: Int, count n: Int) -> Int {
         guard n > 1 else { return 0 }
         let period = 2 * (n - 1)
         var j = i % period

@@ -26,11 +26,11 @@ public enum MelFilterbank {
     private static let minLogMel = 15.0
     private static let logStep = log(6.4) / 27
 
-    static func hzToMel(_ f: Double) -> Double {
+    public static func hzToMel(_ f: Double) -> Double {
         f < minLogHz ? f * 3 / 200 : minLogMel + log(f / minLogHz) / logStep
     }
 
-    static func melToHz(_ m: Double) -> Double {
+    public static func melToHz(_ m: Double) -> Double {
         m < minLogMel ? 200 * m / 3 : minLogHz * exp(logStep * (m - minLogMel))
     }
 }

@@ -6,6 +6,15 @@ public struct LogitFilter: Sendable {
     public let timestamps: Bool
     public let maxInitialTimestampIndex: Int
 
+    public init(specials: SpecialTokens, suppress: [Int], suppressAtBegin: [Int], timestamps: Bool,
+                maxInitialTimestampIndex: Int) {
+        self.specials = specials
+        self.suppress = suppress
+        self.suppressAtBegin = suppressAtBegin
+        self.timestamps = timestamps
+        self.maxInitialTimestampIndex = maxInitialTimestampIndex
+    }
+
     /// The value CTranslate2 writes into disabled logits (float32 lowest, not −inf).
     public static let disabled = -Float.greatestFiniteMagnitude
 

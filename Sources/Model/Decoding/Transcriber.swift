@@ -39,7 +39,7 @@ public struct Transcriber: Sendable {
         public var noSpeechProb: Float? { segments.first?.noSpeechProb }
     }
 
-    static let framesPerWindow = 3000
+    public static let framesPerWindow = 3000
     static let secondsPerFrame = 0.01
     static let inputStride = 2
 
@@ -112,7 +112,7 @@ public struct Transcriber: Sendable {
     }
 
     /// Features of one window: `count` frames from `from`, zero-padded to 3000 (spec §5.4).
-    static func window(_ features: Matrix, from start: Int, count: Int) -> Matrix {
+    public static func window(_ features: Matrix, from start: Int, count: Int) -> Matrix {
         var out = Matrix(zeros: features.rows, framesPerWindow)
         let n = min(count, framesPerWindow)
         for m in 0..<features.rows {

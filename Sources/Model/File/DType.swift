@@ -11,7 +11,7 @@ public enum DType: UInt8, Sendable, CaseIterable {
     }
 
     /// Binary versions 1–3 store an item size instead of a type id (spec §2.4).
-    static func fromLegacyItemSize(_ size: UInt8) -> DType? {
+    public static func fromLegacyItemSize(_ size: UInt8) -> DType? {
         switch size {
         case 4: return .float32
         case 2: return .int16
@@ -23,7 +23,7 @@ public enum DType: UInt8, Sendable, CaseIterable {
 
 /// IEEE binary16 → binary32, done by hand so no platform `Float16` is needed (spec §10.1).
 @inline(__always)
-func floatFromHalf(_ h: UInt16) -> Float {
+public func floatFromHalf(_ h: UInt16) -> Float {
     let sign = UInt32(h & 0x8000) << 16
     let exponent = UInt32(h >> 10) & 0x1F
     var mantissa = UInt32(h & 0x3FF)
@@ -41,6 +41,6 @@ func floatFromHalf(_ h: UInt16) -> Float {
 
 /// bfloat16 is the upper half of a float32.
 @inline(__always)
-func floatFromBFloat16(_ b: UInt16) -> Float {
+public func floatFromBFloat16(_ b: UInt16) -> Float {
     Float(bitPattern: UInt32(b) << 16)
 }

@@ -6,10 +6,13 @@ public enum FastMath {
     public typealias V = SIMD8<Float>
 
     /// e^x for each lane (Cephes expf: range reduction by ln 2, degree-6 polynomial).
+    /// Rounding and the float→int step use the 1.5·2²³ trick, which vectorises.
     @inline(__always)
     public static func exp(_ x: V) -> V {
-        let x = x.clamped(lowerBound: V(repeating: -87.3), upperBound: V(repeating: 88.3))
-        let n = (x * 1.44269504088896341).rounded(.toNearestOrEven)
+        let x = pointwiseMax(pointwiseMin(x, V(repeating: 88.3)), V(repeating: -87.3))
+        let magic = V(repeating: 12_582_912)   // 1.5 · 2^23
+        let shifted = x * 1.44269504088896341 + magic
+        let n = shifted - magic                // round-to-nearest(x / ln 2)
         var r = x - n * 0.693359375
         r = r + n * 2.12194440e-4
         var p = V(repeating: 1.9875691500e-4)
@@ -19,9 +22,9 @@ public enum FastMath {
         p = p * r + 1.6666665459e-1
         p = p * r + 5.0000001201e-1
         p = p * (r * r) + r + 1
-        let ni = SIMD8<Int32>(n, rounding: .towardZero)
-        let bits = (ni &+ SIMD8<Int32>(repeating: 127)) &<< SIMD8<Int32>(repeating: 23)
-        return p * unsafeBitCast(bits, to: V.self)
+        // The low mantissa bits of `shifted` hold n; move n + 127 into the exponent field.
+        let ni = unsafeBitCast(shifted, to: SIMD8<Int32>.self) &- SIMD8<Int32>(repeating: 0x4B40_0000 - 127)
+        return p * unsafeBitCast(ni &<< SIMD8<Int32>(repeating: 23), to: V.self)
     }
 
     /// erf(x) by Abramowitz–Stegun 7.1.26 (max error 1.5e-7), the approximation CTranslate2 uses.

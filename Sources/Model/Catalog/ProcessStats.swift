@@ -1,0 +1,23 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Resource figures of this process, for benchmarks and `--stats`.
+public enum ProcessStats {
+    /// Peak resident set size in MiB (getrusage's ru_maxrss, KiB on Linux).
+    public static func peakResidentMB() -> Double {
+        var usage = rusage()
+        #if os(Linux)
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        #else
+        getrusage(RUSAGE_SELF, &usage)
+        #endif
+        #if os(Linux)
+        return Double(usage.ru_maxrss) / 1024
+        #else
+        return Double(usage.ru_maxrss) / (1024 * 1024)
+        #endif
+    }
+}

@@ -1,0 +1,61 @@
+import Foundation
+import Testing
+import Model
+
+/// The front end against faster-whisper's values (spec §9 and the cards/001 fixture).
+@Suite struct LogMelTests {
+    /// Spec §9's synthetic input: two sines, computed in Double then cast.
+    static let synthetic: [Float] = (0..<32000).map { n in
+        let t = Double(n) / 16000
+        return Float(0.5 * sin(2 * .pi * 440 * t) + 0.25 * sin(2 * .pi * 1000 * t + 0.3))
+    }
+
+    @Test func syntheticFeaturesMatchFasterWhisper() {
+        let f = LogMel(nMels: 80)(Self.synthetic)
+        #expect(f.rows == 80 && f.cols == 201)
+        let tol: Float = 2e-5
+        #expect(abs(f.data.min()! - -0.5617962) < tol)
+        #expect(abs(f.data.max()! - 1.4382038) < tol)
+        #expect(abs(f.data.reduce(0.0) { $0 + Double($1) } / Double(f.data.count) - -0.3687299) < 1e-6)
+        for (i, want) in [Float(1.0237988), 0.5114937, -0.5617962, -0.5617962].enumerated() {
+            #expect(abs(f[0, i] - want) < tol, "f[0,\(i)] = \(f[0, i]), want \(want)")
+        }
+        #expect(abs(f[79, 200] - -0.42398798) < tol)
+    }
+
+    @Test func realClipFeaturesMatchFasterWhisper() throws {
+        let meta = try JSONSerialization.jsonObject(with: Data(contentsOf: TestSupport.fixture("encoder/tiny.en-cards-001.json"))) as! [String: Any]
+        let samples = try AudioFile.load(meta["file"] as! String)
+        #expect(samples.count == meta["num_samples"] as! Int)
+        let f = LogMel(nMels: 80)(samples)
+        #expect([f.rows, f.cols] == meta["features_shape"] as! [Int])
+        #expect(abs(f.data.max()! - Float(meta["features_max"] as! Double)) < 1e-5)
+        let columns = meta["features_first_frames"] as! [[Double]]
+        var worst: Float = 0
+        for (t, column) in columns.enumerated() {
+            for (m, want) in column.enumerated() { worst = max(worst, abs(f[m, t] - Float(want))) }
+        }
+        #expect(worst < 1e-4, "max |diff| over the first frames: \(worst)")
+    }
+
+    @Test func filterbankMatchesSlaneyNormalisation() {
+        let filters = MelFilterbank.make(nMels: 80)
+        // Each Slaney-normalised triangle integrates to about 1 over frequency in Hz / 40 Hz bins.
+        #expect(filters.count == 80 * 201)
+        #expect(filters.allSatisfy { $0 >= 0 })
+        #expect(MelFilterbank.melToHz(MelFilterbank.hzToMel(8000)) - 8000 < 1e-9)
+        #expect(abs(MelFilterbank.hzToMel(8000) - 45.245640471924965) < 1e-12)
+    }
+
+    @Test func reflectPaddingMatchesNumPyForShortInputs() {
+        // numpy.pad(arange(3), 5, mode="reflect") → [1 0 1 2 1 | 0 1 2 | 1 0 1 2 1]
+        let got = (-5..<8).map { LogMel.reflect($0, count: 3) }
+        #expect(got == [1, 0, 1, 2, 1, 0, 1, 2, 1, 0, 1, 2, 1])
+    }
+
+    @Test func outputLengthIsSamplesOver160PlusOne() {
+        for n in [1, 159, 160, 161, 480_000] {
+            #expect(LogMel(nMels: 80)([Float](repeating: 0.01, count: n)).cols == n / 160 + 1)
+        }
+    }
+}
