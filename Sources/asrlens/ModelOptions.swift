@@ -16,8 +16,7 @@ struct ModelOptions: ParsableArguments {
 
     /// Applies the thread count and loads the model.
     func load() throws -> WhisperModel {
-        BLAS.setThreads(threads)
-        Parallel.workers = threads
+        Parallel.configure(threads: threads)
         return try WhisperModel(directory: try ModelCatalog.resolve(model))
     }
 }

@@ -2,7 +2,8 @@ import COpenBLAS
 
 /// Thin wrappers over OpenBLAS: every matrix product in the model goes through here.
 public enum BLAS {
-    /// Sets the number of threads OpenBLAS uses for each product.
+    /// Sets the number of threads OpenBLAS itself uses for one product. asrlens keeps this at 1
+    /// and splits work across cores itself (`Parallel`), so BLAS threads never spin against ours.
     public static func setThreads(_ n: Int) {
         openblas_set_num_threads(Int32(max(1, n)))
     }

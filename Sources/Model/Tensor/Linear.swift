@@ -31,9 +31,16 @@ public struct Linear: Sendable {
             }
             beta = 1
         }
+        let k = inFeatures
         weight.data.withUnsafeBufferPointer { w in
-            BLAS.gemmNT(m: rows, n: n, k: inFeatures, a: x, lda: inFeatures,
-                        b: w.baseAddress!, ldb: inFeatures, beta: beta, c: y, ldc: n)
+            if rows == 1 {
+                BLAS.gemv(m: n, n: k, a: w.baseAddress!, lda: k, x: x, beta: beta, y: y)
+                return
+            }
+            Parallel.chunks(rows, minimumPerChunk: 32) { r in
+                BLAS.gemmNT(m: r.count, n: n, k: k, a: x + r.lowerBound * k, lda: k,
+                            b: w.baseAddress!, ldb: k, beta: beta, c: y + r.lowerBound * n, ldc: n)
+            }
         }
     }
 

@@ -1,9 +1,19 @@
 import Dispatch
 
-/// Splits element-wise work across cores; BLAS threads itself, these loops do not.
+import COpenBLAS
+import Foundation
+
+/// Splits work across cores: row blocks of matrix products, attention heads, element-wise loops.
+/// OpenBLAS runs single-threaded inside each block.
 public enum Parallel {
-    /// Number of workers for our own loops; set from the CLI's thread count.
-    nonisolated(unsafe) public static var workers = 2
+    /// Number of workers; set from the CLI's thread count.
+    nonisolated(unsafe) public static var workers = ProcessInfo.processInfo.activeProcessorCount
+
+    /// Sets the worker count and pins OpenBLAS to one thread per call.
+    public static func configure(threads: Int) {
+        workers = max(1, threads)
+        BLAS.setThreads(1)
+    }
 
     /// Calls `body(range)` on disjoint chunks of `0..<count`, concurrently when it is worth it.
     public static func chunks(_ count: Int, minimumPerChunk: Int = 4096, _ body: (Range<Int>) -> Void) {

@@ -40,10 +40,18 @@ public struct Decoder: Sendable {
             embedding.data.withUnsafeBufferPointer { e in
                 out.data.withUnsafeMutableBufferPointer { o in
                     if residual.rows == 1 {
-                        BLAS.gemv(m: vocabularySize, n: width, a: e.baseAddress!, lda: width, x: x.baseAddress!, y: o.baseAddress!)
+                        // Memory-bound: split the vocabulary across cores.
+                        Parallel.chunks(vocabularySize, minimumPerChunk: 4096) { r in
+                            BLAS.gemv(m: r.count, n: width, a: e.baseAddress! + r.lowerBound * width, lda: width,
+                                      x: x.baseAddress!, y: o.baseAddress! + r.lowerBound)
+                        }
                     } else {
-                        BLAS.gemmNT(m: residual.rows, n: vocabularySize, k: width, a: x.baseAddress!, lda: width,
-                                    b: e.baseAddress!, ldb: width, c: o.baseAddress!, ldc: vocabularySize)
+                        let n = vocabularySize, k = width
+                        Parallel.chunks(n, minimumPerChunk: 4096) { r in
+                            BLAS.gemmNT(m: residual.rows, n: r.count, k: k, a: x.baseAddress!, lda: k,
+                                        b: e.baseAddress! + r.lowerBound * k, ldb: k,
+                                        c: o.baseAddress! + r.lowerBound, ldc: n)
+                        }
                     }
                 }
             }

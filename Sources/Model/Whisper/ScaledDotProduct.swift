@@ -3,7 +3,8 @@
 /// Head h of Q, K and V is the 64-ish columns starting at h·headDim of each row.
 public enum ScaledDotProduct {
     /// Sees, for one head, the attention probabilities `[n, m]` (row i = query i).
-    public typealias WeightsSink = (_ head: Int, _ probs: UnsafeBufferPointer<Float>) -> Void
+    /// Heads run concurrently, so a sink may be called from several threads at once.
+    public typealias WeightsSink = @Sendable (_ head: Int, _ probs: UnsafeBufferPointer<Float>) -> Void
 
     /// Computes `out_h = softmax(Q_h·K_hᵀ / √headDim) · V_h` for every head.
     /// - q: n rows (stride qStride); k, v: m rows (strides kStride, vStride).
@@ -17,23 +18,34 @@ public enum ScaledDotProduct {
                               out: UnsafeMutablePointer<Float>, outStride: Int,
                               weights: WeightsSink? = nil) {
         let scale = 1 / Float(headDim).squareRoot()
-        let probs = UnsafeMutablePointer<Float>.allocate(capacity: n * m)
-        defer { probs.deallocate() }
-        for h in 0..<heads {
-            let off = h * headDim
-            BLAS.gemmNT(m: n, n: m, k: headDim, alpha: scale, a: q + off, lda: qStride,
-                        b: k + off, ldb: kStride, c: probs, ldc: m)
-            Parallel.chunks(n, minimumPerChunk: max(1, 32768 / max(m, 1))) { rows in
-                for i in rows {
+        // Heads in parallel only when each is big enough to pay for a thread.
+        let perHead = n * m * headDim
+        Parallel.chunks(heads, minimumPerChunk: perHead >= 1 << 20 ? 1 : heads) { group in
+            let probs = UnsafeMutablePointer<Float>.allocate(capacity: n * m)
+            defer { probs.deallocate() }
+            for h in group {
+                let off = h * headDim
+                if n == 1 {   // one query (a decoding step): matrix-vector products
+                    BLAS.gemv(m: m, n: headDim, a: k + off, lda: kStride, x: q + off, y: probs)
+                    for j in 0..<m { probs[j] *= scale }
+                } else {
+                    BLAS.gemmNT(m: n, n: m, k: headDim, alpha: scale, a: q + off, lda: qStride,
+                                b: k + off, ldb: kStride, c: probs, ldc: m)
+                }
+                for i in 0..<n {
                     let row = probs + i * m
                     let visible = causalStart.map { min(m, $0 + i + 1) } ?? m
                     FastMath.softmax(row, count: visible)
                     if visible < m { (row + visible).update(repeating: 0, count: m - visible) }
                 }
+                weights?(h, UnsafeBufferPointer(start: probs, count: n * m))
+                if n == 1 {
+                    BLAS.gemvT(m: m, n: headDim, a: v + off, lda: vStride, x: probs, y: out + off)
+                } else {
+                    BLAS.gemmNN(m: n, n: headDim, k: m, a: probs, lda: m, b: v + off, ldb: vStride,
+                                c: out + off, ldc: outStride)
+                }
             }
-            weights?(h, UnsafeBufferPointer(start: probs, count: n * m))
-            BLAS.gemmNN(m: n, n: headDim, k: m, a: probs, lda: m, b: v + off, ldb: vStride,
-                        c: out + off, ldc: outStride)
         }
     }
 }
