@@ -51,21 +51,8 @@ public struct Transcriber: Sendable {
     public func transcribe(features: Matrix, options: Options) throws -> Transcript {
         let specials = model.specials
         let contentFrames = features.cols - 1
-        var language = "en", languageProbability: Float = 1
-        if specials.isMultilingual {
-            if let code = options.language {
-                guard specials.languageID(code) != nil else {
-                    throw InputError(code, "unknown language code (known: \(specials.languages.map(\.code).joined(separator: " ")))")
-                }
-                language = code
-            } else {
-                // faster-whisper detects on the first 3000 frames, the extra last frame included.
-                let window = Self.window(features, from: 0, count: min(Self.framesPerWindow, features.cols))
-                let kv = model.decoder.crossKeysValues(model.encoder(window))
-                let best = LanguageDetector(decoder: model.decoder, specials: specials, config: model.config).detect(kv: kv)[0]
-                (language, languageProbability) = (best.code, best.probability)
-            }
-        }
+        var languageProbability: Float = 1
+        let language = try self.language(features: features, requested: options.language) { languageProbability = $0 }
         let decoder = GreedyDecoder(decoder: model.decoder, specials: specials, config: model.config)
         var segments: [Segment] = []
         var seek = 0
@@ -92,6 +79,24 @@ public struct Transcriber: Sendable {
             }
         }
         return Transcript(language: language, languageProbability: languageProbability, segments: segments)
+    }
+
+    /// The language to decode in: the requested code (checked), "en" on English-only models, or
+    /// the one detected on the first 3000 frames, the extra last frame included, as faster-whisper does.
+    public func language(features: Matrix, requested: String?, probability: (Float) -> Void = { _ in }) throws -> String {
+        let specials = model.specials
+        guard specials.isMultilingual else { return "en" }
+        if let code = requested {
+            guard specials.languageID(code) != nil else {
+                throw InputError(code, "unknown language code (known: \(specials.languages.map(\.code).joined(separator: " ")))")
+            }
+            return code
+        }
+        let window = Self.window(features, from: 0, count: min(Self.framesPerWindow, features.cols))
+        let kv = model.decoder.crossKeysValues(model.encoder(window))
+        let best = LanguageDetector(decoder: model.decoder, specials: specials, config: model.config).detect(kv: kv)[0]
+        probability(best.probability)
+        return best.code
     }
 
     /// faster-whisper's `get_prompt` (spec §7.1), without prefix or hotwords.

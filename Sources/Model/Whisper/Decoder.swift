@@ -23,11 +23,24 @@ public struct Decoder: Sendable {
         return x
     }
 
+    /// Rewrites the activation at `site` for rows starting at sequence position `firstRow`.
+    public typealias Hook = (_ site: Site, _ firstRow: Int, _ value: inout Matrix) -> Void
+    /// Sees cross-attention probabilities `[n, frames]` of one layer and head.
+    public typealias CrossWeightsSink = @Sendable (_ layer: Int, _ head: Int, _ probs: UnsafeBufferPointer<Float>) -> Void
+
     /// Runs new tokens through every block, extending the cache; returns the final residual [n, D].
-    public func callAsFunction(_ tokens: [Int], cache: inout KVCache, kv: [Matrix]) -> Matrix {
-        var x = embed(tokens, start: cache.count)
+    public func callAsFunction(_ tokens: [Int], cache: inout KVCache, kv: [Matrix],
+                               hook: Hook? = nil, crossWeights: CrossWeightsSink? = nil,
+                               record: ((_ layer: Int, _ residPre: Matrix, _ out: DecoderBlock.Output) -> Void)? = nil) -> Matrix {
+        let start = cache.count
+        var x = embed(tokens, start: start)
         for (l, block) in blocks.enumerated() {
-            x = block(x, cache: &cache.layers[l], kv: kv[l]).residPost
+            hook?(Site(.decoder, l, .residPre), start, &x)
+            let blockHook: DecoderBlock.Hook? = hook.map { h in { point, value in h(Site(.decoder, l, point), start, &value) } }
+            let sink: ScaledDotProduct.WeightsSink? = crossWeights.map { s in { head, probs in s(l, head, probs) } }
+            let out = block(x, cache: &cache.layers[l], kv: kv[l], crossWeights: sink, hook: blockHook)
+            record?(l, x, out)
+            x = out.residPost
         }
         return x
     }

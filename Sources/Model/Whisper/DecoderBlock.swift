@@ -4,22 +4,33 @@ public struct DecoderBlock: Sendable {
     public let crossAttention: CrossAttention
     public let mlp: MLP
 
+    /// Rewrites one activation of a block in place (`.crossHead(h)` sees the concatenated
+    /// cross-attention context `[n, D]` before its output projection, once per head).
+    public typealias Hook = (_ point: Site.Point, _ value: inout Matrix) -> Void
+
     /// The activations of one block, named as the sites of DESIGN.md.
     public struct Output: Sendable {
-        public let selfOut: Matrix    // [n, D]
-        public let crossOut: Matrix   // [n, D]
-        public let mlpOut: Matrix     // [n, D]
-        public let residPost: Matrix  // [n, D]
+        public var selfOut: Matrix    // [n, D]
+        public var crossOut: Matrix   // [n, D]
+        public var mlpOut: Matrix     // [n, D]
+        public var residPost: Matrix  // [n, D]
     }
 
     /// residPre: [n, D] new rows; cache: this layer's K/V; kv: this layer's cross K;V [frames, 2D].
     public func callAsFunction(_ residPre: Matrix, cache: inout KVCache.Layer, kv: Matrix,
-                               crossWeights: ScaledDotProduct.WeightsSink? = nil) -> Output {
-        let selfOut = selfAttention.out(selfAttention.context(residPre, cache: &cache))
+                               crossWeights: ScaledDotProduct.WeightsSink? = nil, hook: Hook? = nil) -> Output {
+        var selfOut = selfAttention.out(selfAttention.context(residPre, cache: &cache))
+        hook?(.selfOut, &selfOut)
         let afterSelf = residPre + selfOut
-        let crossOut = crossAttention.out(crossAttention.context(afterSelf, kv: kv, weights: crossWeights))
+        var context = crossAttention.context(afterSelf, kv: kv, weights: crossWeights)
+        if let hook { for h in 0..<crossAttention.heads { hook(.crossHead(h), &context) } }
+        var crossOut = crossAttention.out(context)
+        hook?(.crossOut, &crossOut)
         let afterCross = afterSelf + crossOut
-        let mlpOut = mlp(afterCross)
-        return Output(selfOut: selfOut, crossOut: crossOut, mlpOut: mlpOut, residPost: afterCross + mlpOut)
+        var mlpOut = mlp(afterCross)
+        hook?(.mlpOut, &mlpOut)
+        var residPost = afterCross + mlpOut
+        hook?(.residPost, &residPost)
+        return Output(selfOut: selfOut, crossOut: crossOut, mlpOut: mlpOut, residPost: residPost)
     }
 }

@@ -17,6 +17,15 @@ public struct KVCache: Sendable {
             }
             count += fused.rows
         }
+
+        /// Forgets every position from `length` on.
+        mutating func truncate(to length: Int) {
+            guard length < count else { return }
+            let d = keys.count / max(count, 1)
+            keys.removeSubrange((length * d)...)
+            values.removeSubrange((length * d)...)
+            count = length
+        }
     }
 
     public var layers: [Layer]
@@ -27,4 +36,9 @@ public struct KVCache: Sendable {
 
     /// Number of positions cached (the next token's position).
     public var count: Int { layers.first?.count ?? 0 }
+
+    /// Keeps positions `0..<length` only, so decoding can resume from there.
+    public mutating func truncate(to length: Int) {
+        for l in layers.indices { layers[l].truncate(to: length) }
+    }
 }

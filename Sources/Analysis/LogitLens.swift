@@ -1,0 +1,75 @@
+import Model
+
+/// The decoder logit lens (paper-methods §1): every layer's residual stream, read through the
+/// final LayerNorm and the tied unembedding, at every transcript position.
+public struct LogitLens: Sendable {
+    /// One (layer, token) cell.
+    public struct Cell: Sendable, Equatable {
+        /// The five most probable tokens with their probabilities.
+        public let top: [(id: Int, prob: Float)]
+        /// Probability and rank (0 = top) of the token the full model emits here.
+        public let finalProb: Float
+        public let finalRank: Int
+        public var top1: Int { top[0].id }
+
+        public static func == (a: Cell, b: Cell) -> Bool {
+            a.top.map(\.id) == b.top.map(\.id) && a.top.map(\.prob) == b.top.map(\.prob) && a.finalProb == b.finalProb
+        }
+    }
+
+    /// Rows: the embedding layer, then each decoder block. Columns: transcript tokens, then EOT.
+    public let cells: [[Cell]]
+    /// The token each column predicts (the clean transcript, then EOT).
+    public let targets: [Int]
+    /// Per column, the first layer from which top-1 equals the target and stays equal (nil if never).
+    public let saturation: [Int?]
+
+    /// Reads the lens off a run's teacher-forced pass. The decoding rules (suppression) are applied,
+    /// so the last row's top-1 is the greedy transcript.
+    public init(engine: Engine, run: Run) {
+        let model = engine.model
+        let t = engine.cleanTokens.count
+        let targets = engine.cleanTokens + [model.specials.eot]
+        self.targets = targets
+        let rows = engine.tokenRow0..<(engine.tokenRow0 + t + 1)
+        var grid: [[Cell]] = []
+        for k in 0...model.hyper.decoderLayers {
+            let logits = model.decoder.logits(run.decoder.lensInput(k).rows(rows))
+            var row: [Cell] = []
+            for s in 0...t {
+                let lp = engine.filteredLogprobs(Array(logits.data[(s * logits.cols)..<((s + 1) * logits.cols)]), step: s)
+                row.append(Self.cell(lp, target: targets[s]))
+            }
+            grid.append(row)
+        }
+        cells = grid
+        saturation = (0...t).map { s in
+            var first: Int?
+            for k in stride(from: grid.count - 1, through: 0, by: -1) {
+                if grid[k][s].top1 == targets[s] { first = k } else { break }
+            }
+            return first
+        }
+    }
+
+    static func cell(_ logprobs: [Float], target: Int) -> Cell {
+        var best: [(Int, Float)] = []
+        let targetLP = logprobs[target]
+        var rank = 0
+        for (i, v) in logprobs.enumerated() {
+            if v > targetLP || (v == targetLP && i < target) { rank += 1 }
+            if best.count < 5 || v > best[best.count - 1].1 {
+                best.append((i, v))
+                best.sort { $0.1 > $1.1 || ($0.1 == $1.1 && $0.0 < $1.0) }
+                if best.count > 5 { best.removeLast() }
+            }
+        }
+        return Cell(top: best.map { (id: $0.0, prob: expf($0.1)) }, finalProb: expf(targetLP), finalRank: rank)
+    }
+}
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif

@@ -1,0 +1,44 @@
+import Foundation
+
+/// A rectangular result that every table-shaped command can print as text, TSV or Markdown.
+public struct Table: Sendable {
+    public var headers: [String]
+    public var rows: [[String]]
+
+    public init(headers: [String], rows: [[String]]) {
+        self.headers = headers
+        self.rows = rows
+    }
+
+    public enum Format: String, CaseIterable, Sendable { case text, tsv, json, md }
+
+    /// Aligned columns, as on screen.
+    public var text: String {
+        let widths = headers.indices.map { c in ([headers[c]] + rows.map { c < $0.count ? $0[c] : "" }).map(\.count).max() ?? 0 }
+        func line(_ cells: [String]) -> String {
+            cells.enumerated().map { c, v in c == cells.count - 1 ? v : v.padding(toLength: widths[c], withPad: " ", startingAt: 0) }
+                .joined(separator: "  ")
+        }
+        return ([line(headers)] + rows.map(line)).joined(separator: "\n") + "\n"
+    }
+
+    /// Tab-separated, tabs and newlines inside cells replaced by spaces.
+    public var tsv: String {
+        func clean(_ s: String) -> String { s.replacingOccurrences(of: "\t", with: " ").replacingOccurrences(of: "\n", with: " ") }
+        return ([headers] + rows).map { $0.map(clean).joined(separator: "\t") }.joined(separator: "\n") + "\n"
+    }
+
+    /// A GitHub-flavoured Markdown table.
+    public var markdown: String {
+        func clean(_ s: String) -> String { s.replacingOccurrences(of: "|", with: "\\|").replacingOccurrences(of: "\n", with: " ") }
+        var out = "| " + headers.map(clean).joined(separator: " | ") + " |\n"
+        out += "|" + headers.map { _ in "---|" }.joined() + "\n"
+        for r in rows { out += "| " + r.map(clean).joined(separator: " | ") + " |\n" }
+        return out
+    }
+
+    /// An array of objects keyed by header.
+    public var jsonObjects: [[String: String]] {
+        rows.map { r in Dictionary(uniqueKeysWithValues: zip(headers, r)) }
+    }
+}

@@ -1,0 +1,188 @@
+import Foundation
+
+extension Engine {
+    /// A full encoder pass that keeps every activation.
+    static func encodeFully(_ model: WhisperModel, _ window: Matrix, counters: inout WorkCounters) -> EncoderTrace {
+        var x = model.encoder.embed(window)
+        var trace = EncoderTrace(residPre: [], attnOut: [], mlpOut: [], residPost: [], out: x)
+        for (l, block) in model.encoder.blocks.enumerated() {
+            let out = block(x)
+            counters.encoderBlocks[l] += 1
+            trace.residPre.append(x)
+            trace.attnOut.append(out.attnOut)
+            trace.mlpOut.append(out.mlpOut)
+            trace.residPost.append(out.residPost)
+            x = out.residPost
+        }
+        trace.out = model.encoder.lnPost(x)
+        return trace
+    }
+
+    /// The encoder output and cross K/V under the encoder patches of a set.
+    ///
+    /// Starts from the clean residual stream at the first patched layer. A block whose input is
+    /// still clean and whose patches all sit after its attention is recomputed row by row, and
+    /// when no attention runs after a patch only the dirty rows of ln_post and cross K/V are redone.
+    func encode(_ set: PatchSet, incremental: Bool, counters: inout WorkCounters,
+                isCancelled: () -> Bool) throws -> (Matrix, [Matrix]) {
+        let patches = set.patches.filter { $0.site.stack == .encoder }
+        guard !patches.isEmpty || !incremental else { return (cleanEncoder.out, cleanKV) }
+        let n = model.hyper.encoderLayers
+        let frames = cleanEncoder.out.rows
+        let first = incremental ? (patches.map(\.site.layer).min() ?? n) : 0
+        var x = first < n ? cleanEncoder.residPre[first] : cleanEncoder.out
+        if !incremental { x = model.encoder.embed(window) }
+        var dirty = incremental ? RowSet.none(frames) : RowSet.all(frames)
+        let applier = PatchApplier(headDim: model.hyper.headDim, tokenRow0: tokenRow0)
+
+        for l in first..<n {
+            if isCancelled() { throw CancellationError() }
+            let here = patches.filter { $0.site.layer == l && $0.site.point != .out }
+            for p in here where p.site.point == .residPre {
+                dirty.insert(applier.apply(p, to: &x, firstRow: 0, donor: donor(p)))
+            }
+            let perRow = here.allSatisfy { [.attnOut, .mlpOut, .residPost].contains($0.site.point) }
+            if incremental && dirty.isEmpty && perRow && !here.isEmpty {
+                x = try blockByRows(l, here, dirty: &dirty, applier: applier, counters: &counters)
+            } else {
+                let block = model.encoder.blocks[l]
+                let hook: EncoderBlock.Hook? = here.isEmpty ? nil : { point, value in
+                    for p in here where p.site.point == point {
+                        applier.apply(p, to: &value, firstRow: 0, donor: self.donor(p))
+                    }
+                }
+                x = block(x, hook: hook).residPost
+                counters.encoderBlocks[l] += 1
+                dirty = .all(frames)
+            }
+        }
+        var out: Matrix
+        if first == n {
+            out = cleanEncoder.out
+        } else if dirty.isAll {
+            out = model.encoder.lnPost(x)
+        } else {
+            out = cleanEncoder.out
+            let rows = dirty.rows
+            out.scatter(model.encoder.lnPost(x.gather(rows)), to: rows)
+        }
+        for p in patches where p.site.point == .out {
+            dirty.insert(applier.apply(p, to: &out, firstRow: 0, donor: donor(p)))
+        }
+        if dirty.isAll {
+            counters.crossKVRows += frames
+            return (out, model.decoder.crossKeysValues(out))
+        }
+        let rows = dirty.rows
+        counters.crossKVRows += rows.count
+        let changed = out.gather(rows)
+        let kv = zip(cleanKV, model.decoder.blocks).map { clean, block -> Matrix in
+            var kv = clean
+            kv.scatter(block.crossAttention.keysValues(changed), to: rows)
+            return kv
+        }
+        return (out, kv)
+    }
+
+    /// Block `l` with a clean input and patches only after its attention: the attention output is
+    /// the clean one, so only the patched rows of the MLP and residual are recomputed.
+    private func blockByRows(_ l: Int, _ here: [Patch], dirty: inout RowSet, applier: PatchApplier,
+                             counters: inout WorkCounters) throws -> Matrix {
+        let frames = cleanEncoder.out.rows
+        var attnOut = cleanEncoder.attnOut[l]
+        var changed = RowSet.none(frames)
+        for p in here where p.site.point == .attnOut {
+            changed.insert(applier.apply(p, to: &attnOut, firstRow: 0, donor: donor(p)))
+        }
+        var mlpOut = cleanEncoder.mlpOut[l]
+        let rowsA = changed.rows
+        if !rowsA.isEmpty {
+            let mid = cleanEncoder.residPre[l].gather(rowsA) + attnOut.gather(rowsA)
+            mlpOut.scatter(model.encoder.blocks[l].mlp(mid), to: rowsA)
+            counters.encoderPartialRows += rowsA.count
+        }
+        for p in here where p.site.point == .mlpOut {
+            changed.insert(applier.apply(p, to: &mlpOut, firstRow: 0, donor: donor(p)))
+        }
+        var residPost = cleanEncoder.residPost[l]
+        let rowsM = changed.rows
+        if !rowsM.isEmpty {
+            residPost.scatter(cleanEncoder.residPre[l].gather(rowsM) + attnOut.gather(rowsM) + mlpOut.gather(rowsM), to: rowsM)
+        }
+        for p in here where p.site.point == .residPost {
+            changed.insert(applier.apply(p, to: &residPost, firstRow: 0, donor: donor(p)))
+        }
+        dirty.formUnion(changed)
+        return residPost
+    }
+
+    // MARK: - Sources
+
+    /// Builds (once) the run a silence or clip source copies from.
+    func prepareReference(_ source: PatchSource, counters: inout WorkCounters) throws {
+        let key: String
+        let samples: [Float]
+        switch source {
+        case .silence:
+            key = "silence"
+            lock.lock(); let have = references[key] != nil; lock.unlock()
+            if have { return }
+            samples = [Float](repeating: 0, count: max(sampleCount, 1))
+        case .clip(let path):
+            key = "clip:" + path
+            lock.lock(); let have = references[key] != nil; lock.unlock()
+            if have { return }
+            samples = try AudioFile.load(path)
+        default:
+            return
+        }
+        let features = LogMel(nMels: model.hyper.nMels)(samples)
+        let frames = min(Transcriber.framesPerWindow, features.cols - 1)
+        let encoder = Self.encodeFully(model, Transcriber.window(features, from: 0, count: frames), counters: &counters)
+        let kv = model.decoder.crossKeysValues(encoder.out)
+        counters.crossKVRows += encoder.out.rows
+        let (decoder, _) = teacherForced(kv: kv, hook: nil, counters: &counters)
+        lock.lock()
+        references[key] = Reference(encoder: encoder, kv: kv, decoder: decoder)
+        lock.unlock()
+    }
+
+    /// The row source of a patch: the reference's value at the same site, or the clean mean.
+    func donor(_ p: Patch) -> ((Int) -> ArraySlice<Float>?)? {
+        let key: String
+        switch p.source {
+        case .silence: key = "silence"
+        case .clip(let path): key = "clip:" + path
+        case .mean: key = "clean"
+        default: return nil
+        }
+        guard let value = referenceValue(key, p.site) else { return nil }
+        if case .mean = p.source {
+            let rows = p.site.stack == .encoder ? 0..<min(audioFrames, value.rows) : tokenRow0..<value.rows
+            var mean = [Float](repeating: 0, count: value.cols)
+            for r in rows { for c in 0..<value.cols { mean[c] += value[r, c] } }
+            let scale = 1 / Float(max(rows.count, 1))
+            let slice = ArraySlice(mean.map { $0 * scale })
+            return { _ in slice }
+        }
+        return { row in row < value.rows ? value.data[(row * value.cols)..<((row + 1) * value.cols)] : nil }
+    }
+
+    /// A reference run's value at a site, computing per-head contexts on demand.
+    func referenceValue(_ key: String, _ site: Site) -> Matrix? {
+        lock.lock()
+        guard let ref = references[key] else { lock.unlock(); return nil }
+        lock.unlock()
+        switch (site.stack, site.point) {
+        case (.encoder, .head):
+            return model.encoder.blocks[site.layer].attention.context(ref.encoder.residPre[site.layer])
+        case (.decoder, .crossHead):
+            let afterSelf = ref.decoder.residPre[site.layer] + ref.decoder.selfOut[site.layer]
+            return model.decoder.blocks[site.layer].crossAttention.context(afterSelf, kv: ref.kv[site.layer])
+        case (.encoder, _):
+            return ref.encoder.value(site)
+        case (.decoder, _):
+            return ref.decoder.value(site)
+        }
+    }
+}

@@ -1,0 +1,124 @@
+import Foundation
+
+/// The incremental engine for one 30-second window of one clip (DESIGN.md "The incremental engine").
+///
+/// The clean run is computed once. A patched run reuses every clean stage before its first
+/// patched site, recomputes only dirty rows where the stage is per-row, and is memoised by
+/// patch set, so toggling back costs a lookup. Counters prove what was skipped.
+public final class Engine: @unchecked Sendable {
+    public let model: WhisperModel
+    /// Log-mel features of the window, zero-padded to 3000 frames.
+    public let window: Matrix
+    /// Encoder frames that carry audio (the rest is padding).
+    public let audioFrames: Int
+    public let language: String
+    public let prompt: [Int]
+    /// faster-whisper's greedy transcript of the window.
+    public let cleanTokens: [Int]
+    public let cleanEncoder: EncoderTrace
+    public let cleanKV: [Matrix]
+    public private(set) var clean: Run!
+    /// Everything evaluated so far, references included.
+    public private(set) var total: WorkCounters
+    /// Memo budget in bytes for patched runs.
+    public var memoBudget = 192 << 20
+
+    private var memo: [PatchSet: Run] = [:]
+    private var memoOrder: [PatchSet] = []
+    var references: [String: Reference] = [:]
+    let lock = NSLock()
+    let sampleCount: Int
+
+    /// The runs a patch can copy from: clean, silence, or another clip.
+    struct Reference {
+        let encoder: EncoderTrace
+        let kv: [Matrix]
+        let decoder: DecoderTrace
+        var headContexts: [Int: Matrix] = [:]
+    }
+
+    /// Builds the clean run of the window starting at `offset` seconds.
+    public init(model: WhisperModel, samples: [Float], language: String? = nil, offset: Double = 0) throws {
+        self.model = model
+        sampleCount = samples.count
+        let features = LogMel(nMels: model.hyper.nMels)(samples)
+        let contentFrames = features.cols - 1
+        let seek = min(max(0, Int((offset * 100).rounded())), max(0, contentFrames - 1))
+        let frames = min(Transcriber.framesPerWindow, contentFrames - seek)
+        window = Transcriber.window(features, from: seek, count: frames)
+        audioFrames = min(model.hyper.audioPositions, (frames + 1) / 2)
+        let transcriber = Transcriber(model: model)
+        self.language = try transcriber.language(features: features, requested: language)
+        prompt = transcriber.prompt(language: self.language, previous: [], timestamps: false)
+        total = WorkCounters(encoderLayers: model.hyper.encoderLayers)
+        var work = WorkCounters(encoderLayers: model.hyper.encoderLayers)
+        cleanEncoder = Self.encodeFully(model, window, counters: &work)
+        cleanKV = model.decoder.crossKeysValues(cleanEncoder.out)
+        work.crossKVRows += cleanEncoder.out.rows
+        let greedy = GreedyDecoder(decoder: model.decoder, specials: model.specials, config: model.config)
+            .decode(prompt: prompt, kv: cleanKV, timestamps: false)
+        cleanTokens = greedy.tokens
+        work.decoderSteps += greedy.tokens.count + 1
+        work.decoderBlocks += (greedy.tokens.count + 1) * model.hyper.decoderLayers
+        let (trace, _) = teacherForced(kv: cleanKV, hook: nil, counters: &work)
+        references["clean"] = Reference(encoder: cleanEncoder, kv: cleanKV, decoder: trace)
+        total = work
+        clean = try finish(PatchSet(), encoderOut: cleanEncoder.out, kv: cleanKV, trace: trace, hook: nil, work: work,
+                           isCancelled: { false })
+    }
+
+    /// Number of transcript positions a decoder patch can address (tokens plus the EOT row).
+    public var tokenPositions: Int { cleanTokens.count + 1 }
+    /// Sequence row of transcript token 0's prediction.
+    public var tokenRow0: Int { prompt.count - 1 }
+
+    // MARK: - Runs
+
+    /// The run for a patch set: from the memo when possible, else computed incrementally.
+    /// `useMemo: false` and `incremental: false` give a from-scratch run, for checking.
+    public func run(_ patches: PatchSet, useMemo: Bool = true, incremental: Bool = true,
+                    isCancelled: () -> Bool = { false }) throws -> Run {
+        if patches.isEmpty && useMemo { return clean.with(work: WorkCounters(encoderLayers: model.hyper.encoderLayers)) }
+        lock.lock()
+        if useMemo, let hit = memo[patches] {
+            memoOrder.removeAll { $0 == patches }
+            memoOrder.append(patches)
+            lock.unlock()
+            return hit.with(work: WorkCounters(encoderLayers: model.hyper.encoderLayers))
+        }
+        lock.unlock()
+        var work = WorkCounters(encoderLayers: model.hyper.encoderLayers)
+        // References (silence, other clips) are built once per engine and counted in `total` only.
+        var referenceWork = WorkCounters(encoderLayers: model.hyper.encoderLayers)
+        for p in patches.patches { try prepareReference(p.source, counters: &referenceWork) }
+        lock.lock(); total = total + referenceWork; lock.unlock()
+        let (out, kv) = try encode(patches, incremental: incremental, counters: &work, isCancelled: isCancelled)
+        let hook = decoderHook(patches)
+        let (trace, _) = teacherForced(kv: kv, hook: hook, counters: &work)
+        if isCancelled() { throw CancellationError() }
+        let result = try finish(patches, encoderOut: out, kv: kv, trace: trace, hook: hook, work: work, isCancelled: isCancelled)
+        lock.lock()
+        total = total + result.work
+        if useMemo { remember(result) }
+        lock.unlock()
+        return result
+    }
+
+    private func remember(_ run: Run) {
+        memo[run.patches] = run
+        memoOrder.append(run.patches)
+        while memo.values.reduce(0, { $0 + $1.bytes }) > memoBudget, memoOrder.count > 1 {
+            memo.removeValue(forKey: memoOrder.removeFirst())
+        }
+    }
+
+    /// Number of memoised patch sets.
+    public var memoCount: Int { lock.lock(); defer { lock.unlock() }; return memo.count }
+}
+
+extension Run {
+    func with(work: WorkCounters) -> Run {
+        Run(patches: patches, tokens: tokens, text: text, decoder: decoder, cleanTokenLogprobs: cleanTokenLogprobs,
+            teacherForcedArgmax: teacherForcedArgmax, encoderOut: encoderOut, work: work)
+    }
+}

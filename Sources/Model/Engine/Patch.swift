@@ -1,0 +1,128 @@
+import Foundation
+
+/// Which rows of a site a patch replaces: encoder frames, or decoder token indices
+/// (token t is the row that predicts transcript token t).
+public enum Positions: Hashable, Sendable, CustomStringConvertible {
+    case all
+    case range(Range<Int>)
+
+    public var description: String {
+        switch self {
+        case .all: return "all"
+        case .range(let r): return "\(r.lowerBound):\(r.upperBound)"
+        }
+    }
+
+    /// The rows within `0..<count`.
+    public func rows(count: Int) -> Range<Int> {
+        switch self {
+        case .all: return 0..<count
+        case .range(let r): return r.clamped(to: 0..<count)
+        }
+    }
+
+    /// `all`, `A:B` (half-open) or a single index `A`.
+    public static func parse(_ text: String, limit: Int, what: String) throws -> Positions {
+        if text == "all" { return .all }
+        let parts = text.split(separator: ":", omittingEmptySubsequences: false)
+        guard (1...2).contains(parts.count), let a = Int(parts[0]), parts.count == 1 || Int(parts[1]) != nil else {
+            throw InputError(text, "malformed positions (allowed: all, A:B or A)")
+        }
+        let b = parts.count == 2 ? Int(parts[1])! : a + 1
+        guard a >= 0, b > a, b <= limit else {
+            throw InputError(text, "positions outside the clip (\(what) 0:\(limit))")
+        }
+        return .range(a..<b)
+    }
+}
+
+/// Where replacement values come from (DESIGN.md "Sites and patches").
+public enum PatchSource: Hashable, Sendable, CustomStringConvertible {
+    case zero
+    case mean
+    case noise(scale: Float, seed: UInt64)
+    case silence
+    case clip(String)
+    case scale(Float)
+
+    public var description: String {
+        switch self {
+        case .zero: return "zero"
+        case .mean: return "mean"
+        case .noise(let s, let seed): return "noise:\(s):\(seed)"
+        case .silence: return "silence"
+        case .clip(let p): return "clip:\(p)"
+        case .scale(let k): return "scale:\(k)"
+        }
+    }
+
+    public static func parse(_ text: String) throws -> PatchSource {
+        let allowed = "zero, mean, noise:SCALE:SEED, silence, clip:PATH, scale:K"
+        switch text {
+        case "zero": return .zero
+        case "mean": return .mean
+        case "silence": return .silence
+        default: break
+        }
+        if text.hasPrefix("clip:") {
+            let path = String(text.dropFirst(5))
+            guard !path.isEmpty else { throw InputError(text, "clip source needs a path (clip:PATH)") }
+            return .clip(path)
+        }
+        if text.hasPrefix("scale:") {
+            guard let k = Float(text.dropFirst(6)), k.isFinite else { throw InputError(text, "scale needs a number (scale:K)") }
+            return .scale(k)
+        }
+        if text.hasPrefix("noise:") {
+            let p = text.split(separator: ":")
+            guard p.count == 3, let s = Float(p[1]), s.isFinite, s >= 0, let seed = UInt64(p[2]) else {
+                throw InputError(text, "noise needs a scale and a seed (noise:SCALE:SEED)")
+            }
+            return .noise(scale: s, seed: seed)
+        }
+        throw InputError(text, "unknown patch source (allowed: \(allowed))")
+    }
+}
+
+/// One patch: replace `site` at `positions` with values from `source`.
+public struct Patch: Hashable, Sendable, CustomStringConvertible {
+    public let site: Site
+    public let positions: Positions
+    public let source: PatchSource
+
+    public init(site: Site, positions: Positions, source: PatchSource) {
+        self.site = site
+        self.positions = positions
+        self.source = source
+    }
+
+    public var description: String { "\(site)@\(positions)=\(source)" }
+
+    /// Parses `SITE@POSITIONS=SOURCE`, e.g. `enc.2.resid_post@100:150=zero`.
+    /// `frames` and `tokens` bound the positions of encoder and decoder sites.
+    public static func parse(_ text: String, hyper: Hyperparameters, frames: Int, tokens: Int) throws -> Patch {
+        guard let at = text.firstIndex(of: "@"), let eq = text[at...].firstIndex(of: "=") else {
+            throw InputError(text, "malformed patch (expected SITE@POSITIONS=SOURCE, e.g. enc.3.resid_post@100:150=zero)")
+        }
+        let site = try Site.parse(String(text[..<at]), hyper: hyper)
+        let isEncoder = site.stack == .encoder
+        let positions = try Positions.parse(String(text[text.index(after: at)..<eq]),
+                                            limit: isEncoder ? frames : tokens,
+                                            what: isEncoder ? "encoder frames" : "transcript tokens")
+        let source = try PatchSource.parse(String(text[text.index(after: eq)...]))
+        return Patch(site: site, positions: positions, source: source)
+    }
+}
+
+/// An ordered list of patches; equal sets hash equally.
+public struct PatchSet: Hashable, Sendable, CustomStringConvertible {
+    public var patches: [Patch]
+
+    public init(_ patches: [Patch] = []) { self.patches = patches }
+
+    public var isEmpty: Bool { patches.isEmpty }
+    public var description: String { patches.isEmpty ? "clean" : patches.map(\.description).joined(separator: " ") }
+
+    /// Whether any patch touches the encoder (else the clean encoder output is reused whole).
+    public var touchesEncoder: Bool { patches.contains { $0.site.stack == .encoder } }
+}

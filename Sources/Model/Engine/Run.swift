@@ -1,0 +1,20 @@
+/// The result of one (patched or clean) run of the engine over a clip.
+public struct Run: Sendable {
+    public let patches: PatchSet
+    /// Free-running greedy transcript (no prompt, no EOT).
+    public let tokens: [Int]
+    public let text: String
+    /// Teacher-forced pass over prompt + the clean transcript, with the patches applied.
+    public let decoder: DecoderTrace
+    /// Log-probability (after the decoding rules) of each clean token, then of EOT, in that pass.
+    public let cleanTokenLogprobs: [Float]
+    /// Greedy choice (after the decoding rules) at each teacher-forced step.
+    public let teacherForcedArgmax: [Int]
+    /// Encoder output that the decoder attended to.
+    public let encoderOut: Matrix
+    /// What computing this run evaluated (zero when it came from the memo).
+    public let work: WorkCounters
+
+    /// Approximate bytes held.
+    public var bytes: Int { decoder.bytes + encoderOut.data.count * 4 }
+}

@@ -1,0 +1,99 @@
+/// A named activation in the model, following TransformerLens hook points (DESIGN.md "Sites").
+///
+/// CLI form: `enc.3.resid_post`, `enc.2.head.5`, `enc.out`, `dec.1.cross_out`, `dec.0.cross_head.2`.
+public struct Site: Hashable, Sendable, CustomStringConvertible {
+    public enum Stack: String, Sendable { case encoder = "enc", decoder = "dec" }
+
+    /// Where in a block the activation sits.
+    public enum Point: Hashable, Sendable {
+        case residPre, attnOut, mlpOut, residPost, head(Int)       // encoder blocks
+        case selfOut, crossOut, crossHead(Int)                     // decoder blocks (+ residPre, mlpOut, residPost)
+        case out                                                   // enc.out, after ln_post
+
+        var name: String {
+            switch self {
+            case .residPre: return "resid_pre"
+            case .attnOut: return "attn_out"
+            case .mlpOut: return "mlp_out"
+            case .residPost: return "resid_post"
+            case .head(let h): return "head.\(h)"
+            case .selfOut: return "self_out"
+            case .crossOut: return "cross_out"
+            case .crossHead(let h): return "cross_head.\(h)"
+            case .out: return "out"
+            }
+        }
+    }
+
+    public let stack: Stack
+    /// Block index; for `enc.out` it is the number of encoder layers.
+    public let layer: Int
+    public let point: Point
+
+    public init(_ stack: Stack, _ layer: Int, _ point: Point) {
+        self.stack = stack
+        self.layer = layer
+        self.point = point
+    }
+
+    /// `enc.out`.
+    public static func encoderOut(layers: Int) -> Site { Site(.encoder, layers, .out) }
+
+    public var description: String {
+        point == .out ? "enc.out" : "\(stack.rawValue).\(layer).\(point.name)"
+    }
+
+    /// The TransformerLens spelling, e.g. `encoder.blocks.3.hook_resid_post`.
+    public var transformerLensName: String {
+        let stackName = stack == .encoder ? "encoder" : "decoder"
+        switch point {
+        case .out: return "encoder.ln_post.hook_normalized"
+        case .head(let h): return "encoder.blocks.\(layer).attn.hook_z.\(h)"
+        case .crossHead(let h): return "decoder.blocks.\(layer).cross_attn.hook_z.\(h)"
+        case .selfOut: return "decoder.blocks.\(layer).hook_attn_out"
+        case .crossOut: return "decoder.blocks.\(layer).hook_cross_attn_out"
+        default: return "\(stackName).blocks.\(layer).hook_\(point.name)"
+        }
+    }
+
+    static let encoderPoints = ["resid_pre", "attn_out", "mlp_out", "resid_post", "head.H"]
+    static let decoderPoints = ["resid_pre", "self_out", "cross_out", "mlp_out", "resid_post", "cross_head.H"]
+
+    /// Parses the CLI form and checks layer and head against the model's sizes.
+    public static func parse(_ text: String, hyper: Hyperparameters) throws -> Site {
+        let allowed = "enc.L.{\(encoderPoints.joined(separator: ","))}, enc.out, dec.L.{\(decoderPoints.joined(separator: ","))}"
+        if text == "enc.out" { return .encoderOut(layers: hyper.encoderLayers) }
+        let parts = text.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
+        guard parts.count >= 3, let stack = Stack(rawValue: parts[0]) else {
+            throw InputError(text, "unknown site (allowed: \(allowed))")
+        }
+        let layers = stack == .encoder ? hyper.encoderLayers : hyper.decoderLayers
+        let heads = stack == .encoder ? hyper.encoderHeads : hyper.decoderHeads
+        guard let layer = Int(parts[1]) else { throw InputError(text, "unknown site (allowed: \(allowed))") }
+        guard (0..<layers).contains(layer) else {
+            throw InputError(text, "layer \(layer) out of range (the \(stack == .encoder ? "encoder" : "decoder") has layers 0 to \(layers - 1))")
+        }
+        let rest = parts[2...].joined(separator: ".")
+        let point: Point?
+        switch (stack, rest) {
+        case (_, "resid_pre"): point = .residPre
+        case (_, "mlp_out"): point = .mlpOut
+        case (_, "resid_post"): point = .residPost
+        case (.encoder, "attn_out"): point = .attnOut
+        case (.decoder, "self_out"): point = .selfOut
+        case (.decoder, "cross_out"): point = .crossOut
+        default:
+            let prefix = stack == .encoder ? "head." : "cross_head."
+            if rest.hasPrefix(prefix), let h = Int(rest.dropFirst(prefix.count)) {
+                guard (0..<heads).contains(h) else {
+                    throw InputError(text, "head \(h) out of range (heads 0 to \(heads - 1))")
+                }
+                point = stack == .encoder ? .head(h) : .crossHead(h)
+            } else {
+                point = nil
+            }
+        }
+        guard let point else { throw InputError(text, "unknown site (allowed: \(allowed))") }
+        return Site(stack, layer, point)
+    }
+}

@@ -1,0 +1,63 @@
+import Analysis
+import ArgumentParser
+import Foundation
+import Model
+
+/// A model, a clip and its window: what every analysis command starts from.
+struct ClipOptions: ParsableArguments {
+    @OptionGroup var modelOptions: ModelOptions
+
+    @Option(name: .long, help: "Language code; detected on multilingual models when omitted.")
+    var language: String?
+
+    @Option(name: .long, help: "Start of the 30 s window to analyse, in seconds.")
+    var offset: Double = 0
+
+    @Argument(help: "The audio file.")
+    var file: String
+
+    func validate() throws {
+        guard offset >= 0, offset.isFinite else { throw ValidationError("--offset must be a non-negative number of seconds") }
+    }
+
+    /// Loads the model and the clip and builds the clean run.
+    func engine() throws -> Engine {
+        let model = try modelOptions.load()
+        let samples = try AudioFile.load(file)
+        if Double(samples.count) / 16_000 > offset + 30 {
+            FileHandle.standardError.write(Data("asrlens: \(file): longer than 30 s; analysing the window from \(offset) s (choose another with --offset)\n".utf8))
+        }
+        return try Engine(model: model, samples: samples, language: language, offset: offset)
+    }
+}
+
+/// `--json` and `--format`, shared by every table-shaped command.
+struct OutputOptions: ParsableArguments {
+    @Flag(name: .long, help: "Machine-readable JSON (same as --format json).")
+    var json = false
+
+    @Option(name: .long, help: "Output format: text, tsv, json or md.")
+    var format: Table.Format = .text
+
+    var resolved: Table.Format { json ? .json : format }
+
+    /// Prints a table in the chosen form, or the JSON object.
+    func emit(_ table: Table, json object: @autoclosure () -> Any) throws {
+        switch resolved {
+        case .text: print(table.text, terminator: "")
+        case .tsv: print(table.tsv, terminator: "")
+        case .md: print(table.markdown, terminator: "")
+        case .json: print(try JSONText.encode(object()))
+        }
+    }
+}
+
+extension Table.Format: ExpressibleByArgument {}
+
+/// Compact JSON text with stable key order.
+enum JSONText {
+    static func encode(_ object: Any) throws -> String {
+        let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])
+        return String(decoding: data, as: UTF8.self)
+    }
+}
