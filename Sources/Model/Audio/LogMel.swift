@@ -12,6 +12,7 @@ public struct LogMel: Sendable {
     private let basis: [Float]
 
     public init(nMels: Int) {
+        BLAS.singleThreaded
         self.nMels = nMels
         filters = MelFilterbank.make(nMels: nMels, nFFT: Self.nFFT)
         let n = Self.nFFT

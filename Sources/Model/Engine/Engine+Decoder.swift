@@ -1,15 +1,34 @@
 import Foundation
 
 extension Engine {
-    /// Collects cross-attention probabilities from concurrent heads into preallocated rows.
+    /// Collects cross-attention probabilities from concurrent heads. Each (layer, head) owns a
+    /// raw buffer, so concurrent writers never touch shared Swift arrays.
     final class CrossWeightsCollector: @unchecked Sendable {
-        var weights: [[Matrix]]
+        let rows: Int, frames: Int, heads: Int
+        private let buffers: [UnsafeMutableBufferPointer<Float>]
+
         init(layers: Int, heads: Int, rows: Int, frames: Int) {
-            weights = Array(repeating: Array(repeating: Matrix(zeros: rows, frames), count: heads), count: layers)
+            self.rows = rows
+            self.frames = frames
+            self.heads = heads
+            buffers = (0..<(layers * heads)).map { _ in
+                let b = UnsafeMutableBufferPointer<Float>.allocate(capacity: rows * frames)
+                b.initialize(repeating: 0)
+                return b
+            }
         }
+
+        deinit { buffers.forEach { $0.deallocate() } }
+
         func store(_ layer: Int, _ head: Int, _ probs: UnsafeBufferPointer<Float>) {
-            weights[layer][head].data.withUnsafeMutableBufferPointer { dst in
-                _ = dst.initialize(from: probs)
+            let dst = buffers[layer * heads + head]
+            _ = UnsafeMutableBufferPointer(rebasing: dst[0..<min(dst.count, probs.count)]).initialize(from: probs)
+        }
+
+        /// Per layer, per head: [rows, frames].
+        var weights: [[Matrix]] {
+            stride(from: 0, to: buffers.count, by: heads).map { start in
+                (0..<heads).map { Matrix(rows: rows, cols: frames, data: Array(buffers[start + $0])) }
             }
         }
     }

@@ -73,12 +73,12 @@ extension Engine {
             counters.crossKVRows += frames
             return (out, model.decoder.crossKeysValues(out))
         }
-        let rows = dirty.rows
-        counters.crossKVRows += rows.count
-        let changed = out.gather(rows)
+        // Whole aligned row blocks, so each recomputed row is bit-identical to a full pass.
+        let blocks = dirty.blocks
+        counters.crossKVRows += blocks.reduce(0) { $0 + $1.count }
         let kv = zip(cleanKV, model.decoder.blocks).map { clean, block -> Matrix in
             var kv = clean
-            kv.scatter(block.crossAttention.keysValues(changed), to: rows)
+            for b in blocks { kv.replaceRows(b, with: block.crossAttention.keysValues(out.rows(b))) }
             return kv
         }
         return (out, kv)
@@ -95,11 +95,10 @@ extension Engine {
             changed.insert(applier.apply(p, to: &attnOut, firstRow: 0, donor: donor(p)))
         }
         var mlpOut = cleanEncoder.mlpOut[l]
-        let rowsA = changed.rows
-        if !rowsA.isEmpty {
-            let mid = cleanEncoder.residPre[l].gather(rowsA) + attnOut.gather(rowsA)
-            mlpOut.scatter(model.encoder.blocks[l].mlp(mid), to: rowsA)
-            counters.encoderPartialRows += rowsA.count
+        for b in changed.blocks {
+            let mid = cleanEncoder.residPre[l].rows(b) + attnOut.rows(b)
+            mlpOut.replaceRows(b, with: model.encoder.blocks[l].mlp(mid))
+            counters.encoderPartialRows += b.count
         }
         for p in here where p.site.point == .mlpOut {
             changed.insert(applier.apply(p, to: &mlpOut, firstRow: 0, donor: donor(p)))

@@ -10,6 +10,17 @@ struct RowSet {
     var isEmpty: Bool { mask.map { !$0.contains(true) } ?? (count == 0) }
     var rows: [Int] { mask.map { $0.indices.filter { $0 < count && $0 >= 0 && mask![$0] } } ?? Array(0..<count) }
 
+    /// The `Linear.rowBlock`-aligned blocks that hold at least one of these rows.
+    var blocks: [Range<Int>] {
+        let b = Linear.rowBlock
+        var out: [Range<Int>] = []
+        for r in rows {
+            let lo = (r / b) * b
+            if out.last?.lowerBound != lo { out.append(lo..<min(lo + b, count)) }
+        }
+        return out
+    }
+
     mutating func insert(_ r: Range<Int>) {
         guard mask != nil else { return }
         for i in r.clamped(to: 0..<count) { mask![i] = true }
@@ -30,6 +41,11 @@ extension Matrix {
             out.data.replaceSubrange((i * cols)..<((i + 1) * cols), with: data[(r * cols)..<((r + 1) * cols)])
         }
         return out
+    }
+
+    /// Replaces rows `range` with all rows of `values`.
+    mutating func replaceRows(_ range: Range<Int>, with values: Matrix) {
+        data.replaceSubrange((range.lowerBound * cols)..<(range.upperBound * cols), with: values.data)
     }
 
     /// Writes the rows of `values` back at `rows`.

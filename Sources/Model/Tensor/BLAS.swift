@@ -2,11 +2,12 @@ import COpenBLAS
 
 /// Thin wrappers over OpenBLAS: every matrix product in the model goes through here.
 public enum BLAS {
-    /// Sets the number of threads OpenBLAS itself uses for one product. asrlens keeps this at 1
-    /// and splits work across cores itself (`Parallel`), so BLAS threads never spin against ours.
-    public static func setThreads(_ n: Int) {
-        openblas_set_num_threads(Int32(max(1, n)))
-    }
+    /// Pins OpenBLAS to one thread per call, once per process. asrlens splits work across cores
+    /// itself (`Parallel`), so BLAS threads never spin against ours; and changing OpenBLAS's thread
+    /// count while another thread is inside a BLAS call is not safe, so it is done only here.
+    public static let singleThreaded: Void = {
+        openblas_set_num_threads(1)
+    }()
 
     /// `c = alpha · a · bᵀ + beta · c` on raw row-major buffers with leading dimensions.
     /// a: [m, k] (lda), b: [n, k] (ldb), c: [m, n] (ldc).

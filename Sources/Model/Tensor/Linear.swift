@@ -9,6 +9,9 @@ public struct Linear: Sendable {
         self.bias = bias
     }
 
+    /// Rows per matrix product; multi-row inputs are computed in blocks of this many rows.
+    public static let rowBlock = 128
+
     public var inFeatures: Int { weight.cols }
     public var outFeatures: Int { weight.rows }
 
@@ -37,9 +40,17 @@ public struct Linear: Sendable {
                 BLAS.gemv(m: n, n: k, a: w.baseAddress!, lda: k, x: x, beta: beta, y: y)
                 return
             }
-            Parallel.chunks(rows, minimumPerChunk: 32) { r in
-                BLAS.gemmNT(m: r.count, n: n, k: k, a: x + r.lowerBound * k, lda: k,
-                            b: w.baseAddress!, ldb: k, beta: beta, c: y + r.lowerBound * n, ldc: n)
+            // Fixed blocks aligned to row 0: a row's result then never depends on how many rows
+            // were computed with it, so recomputing only some blocks is bit-exact (the engine's
+            // partial recomputes rely on this).
+            let block = Self.rowBlock
+            let blocks = (rows + block - 1) / block
+            Parallel.chunks(blocks, minimumPerChunk: 1) { chunk in
+                for b in chunk {
+                    let lo = b * block, m = min(block, rows - lo)
+                    BLAS.gemmNT(m: m, n: n, k: k, a: x + lo * k, lda: k,
+                                b: w.baseAddress!, ldb: k, beta: beta, c: y + lo * n, ldc: n)
+                }
             }
         }
     }

@@ -9,10 +9,10 @@ public enum Parallel {
     /// Number of workers; set from the CLI's thread count.
     nonisolated(unsafe) public static var workers = ProcessInfo.processInfo.activeProcessorCount
 
-    /// Sets the worker count and pins OpenBLAS to one thread per call.
+    /// Sets the worker count (and pins OpenBLAS to one thread per call).
     public static func configure(threads: Int) {
+        BLAS.singleThreaded
         workers = max(1, threads)
-        BLAS.setThreads(1)
     }
 
     /// Calls `body(range)` on disjoint chunks of `0..<count`, concurrently when it is worth it.

@@ -29,8 +29,7 @@ public final class WhisperModel: @unchecked Sendable {
             throw InputError(directory.path, "missing model.bin (not a CTranslate2 model directory)")
         }
         let file = try ModelFile(contentsOf: binURL)
-        // Our own row blocks and heads carry the parallelism; BLAS threads would spin against them.
-        BLAS.setThreads(1)
+        BLAS.singleThreaded
         guard file.specName.isEmpty || file.specName == "WhisperSpec" else {
             throw InputError(binURL.path, "spec \(file.specName) is not a Whisper model (expected WhisperSpec)")
         }

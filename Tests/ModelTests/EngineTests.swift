@@ -1,0 +1,90 @@
+import Foundation
+import Model
+import Testing
+
+/// The incremental engine: exactness against from-scratch runs, and counters that prove skipped work.
+@Suite(.serialized) struct EngineTests {
+    static let clip = TestSupport.root.appendingPathComponent("assets/sense-and-sensibility-0930.wav").path
+
+    static let shared: Result<Engine, Error> = Result {
+        try Engine(model: TestSupport.model("tiny.en"), samples: AudioFile.load(clip))
+    }
+
+    func engine() throws -> Engine { try Self.shared.get() }
+
+    func patch(_ text: String, _ e: Engine) throws -> Patch {
+        try Patch.parse(text, hyper: e.model.hyper, frames: e.model.hyper.audioPositions, tokens: e.tokenPositions)
+    }
+
+    @Test func cleanRunReproducesTheGreedyTranscript() throws {
+        let e = try engine()
+        #expect(e.clean.tokens == e.cleanTokens)
+        #expect(e.clean.text == " He might even have been made amiable himself.")
+        #expect(e.clean.teacherForcedArgmax == e.cleanTokens + [e.model.specials.eot])
+    }
+
+    @Test(arguments: ["enc.3.resid_post@0:60=zero", "enc.1.mlp_out@100:150=noise:1:3", "enc.0.resid_pre@all=scale:0.5",
+                      "enc.2.head.3@0:100=zero", "enc.out@20:80=mean", "enc.3.attn_out@10:40=silence",
+                      "dec.1.cross_out@2:4=zero", "dec.0.self_out@0:3=scale:2", "dec.2.cross_head.1@all=zero",
+                      "dec.3.mlp_out@5=silence", "dec.2.resid_pre@1:6=noise:2:9"])
+    func incrementalRunEqualsFromScratch(patchText: String) throws {
+        let e = try engine()
+        let set = PatchSet([try patch(patchText, e)])
+        let fast = try e.run(set, useMemo: false, incremental: true)
+        let slow = try e.run(set, useMemo: false, incremental: false)
+        #expect(fast.tokens == slow.tokens)
+        var worst: Float = 0
+        for (a, b) in zip(fast.decoder.residPost, slow.decoder.residPost) { worst = max(worst, a.maxAbsDifference(b)) }
+        let last = e.model.hyper.decoderLayers - 1
+        let la = e.model.decoder.logits(fast.decoder.residPost[last]), lb = e.model.decoder.logits(slow.decoder.residPost[last])
+        #expect(la.maxAbsDifference(lb) <= 1e-5, "logits differ by \(la.maxAbsDifference(lb))")
+        #expect(fast.encoderOut.maxAbsDifference(slow.encoderOut) <= 1e-5)
+    }
+
+    @Test func patchAtEncoderLayer3SkipsEarlierBlocks() throws {
+        let e = try engine()
+        for text in ["enc.3.resid_pre@0:50=zero", "enc.3.attn_out@0:50=zero", "enc.3.mlp_out@all=zero", "enc.3.head.2@0:50=zero"] {
+            let run = try e.run(PatchSet([try patch(text, e)]), useMemo: false)
+            #expect(run.work.encoderBlocks[0..<3].allSatisfy { $0 == 0 }, "\(text): \(run.work.encoderBlocks)")
+        }
+    }
+
+    @Test func latePatchRecomputesOnlyItsRowsOfCrossKV() throws {
+        let e = try engine()
+        let run = try e.run(PatchSet([try patch("enc.3.resid_post@100:150=zero", e)]), useMemo: false)
+        #expect(run.work.encoderBlocks == [0, 0, 0, 0])
+        // Rows 100:150 lie in the aligned 128-row blocks 0:128 and 128:256: 256 of 1500 rows are redone.
+        #expect(run.work.crossKVRows == 2 * Linear.rowBlock)
+        let out = try e.run(PatchSet([try patch("enc.out@130:180=zero", e)]), useMemo: false)
+        #expect(out.work.encoderBlocks == [0, 0, 0, 0] && out.work.crossKVRows == Linear.rowBlock)
+    }
+
+    @Test func decoderPatchEvaluatesNoEncoderBlock() throws {
+        let e = try engine()
+        let run = try e.run(PatchSet([try patch("dec.2.cross_out@0:3=zero", e)]), useMemo: false)
+        #expect(run.work.encoderBlocks.allSatisfy { $0 == 0 })
+        #expect(run.work.crossKVRows == 0)
+        #expect(run.work.decoderBlocks > 0)
+    }
+
+    @Test func togglingBackIsFreeAndBitExact() throws {
+        let e = try engine()
+        let set = PatchSet([try patch("enc.2.resid_post@0:80=noise:1:1", e)])
+        let first = try e.run(set)
+        let again = try e.run(set)
+        #expect(again.work.layersEvaluated == 0 && again.work.crossKVRows == 0)
+        #expect(again.tokens == first.tokens && again.cleanTokenLogprobs == first.cleanTokenLogprobs)
+        let off = try e.run(PatchSet())
+        #expect(off.work.layersEvaluated == 0)
+        #expect(off.tokens == e.cleanTokens)
+        #expect(off.cleanTokenLogprobs == e.clean.cleanTokenLogprobs)
+        #expect(off.decoder.residPost == e.clean.decoder.residPost)
+    }
+
+    @Test func cleanPatchesChangeNothing() throws {
+        let e = try engine()
+        let run = try e.run(PatchSet([try patch("enc.2.resid_post@all=scale:1", e)]), useMemo: false)
+        #expect(run.tokens == e.cleanTokens)
+        #expect(run.encoderOut == e.clean.encoderOut)
+    }
+}
