@@ -8,7 +8,8 @@ struct AsrLens: ParsableCommand {
         commandName: "asrlens",
         abstract: "Look inside Whisper: transcribe, lens, attend and patch, from the terminal.",
         version: "0.1.0",
-        subcommands: [TranscribeCommand.self, LensCommand.self, EncoderLensCommand.self, PatchCommand.self, ModelsCommand.self]
+        subcommands: [TranscribeCommand.self, LensCommand.self, EncoderLensCommand.self, AttentionCommand.self,
+                      HeadsCommand.self, WordsCommand.self, PatchCommand.self, RunCommand.self, ModelsCommand.self]
     )
 }
 

@@ -1,0 +1,30 @@
+import Foundation
+import Model
+
+/// Text renderings of attention maps: an ASCII intensity ramp binned to a width.
+public enum Heatmap {
+    /// The monochrome ramp from tui-conventions, dark to bright.
+    public static let ramp: [Character] = Array(" .:-=+*#%@")
+
+    /// One line per row; columns averaged into `width` bins; each row scaled to its own maximum.
+    public static func lines(_ m: Matrix, width: Int) -> [String] {
+        let bins = max(1, min(width, m.cols))
+        return (0..<m.rows).map { r in
+            var values = [Float](repeating: 0, count: bins)
+            for b in 0..<bins {
+                let lo = b * m.cols / bins, hi = max(lo + 1, (b + 1) * m.cols / bins)
+                var s: Float = 0
+                for c in lo..<hi { s += m[r, c] }
+                values[b] = s / Float(hi - lo)
+            }
+            let top = max(values.max() ?? 0, 1e-12)
+            return String(values.map { ramp[min(ramp.count - 1, Int($0 / top * Float(ramp.count - 1) + 0.5))] })
+        }
+    }
+
+    /// The matrix as a table: one row per matrix row, one column per matrix column.
+    public static func table(_ m: Matrix, rowLabels: [String], columnLabel: (Int) -> String) -> Table {
+        Table(headers: ["row"] + (0..<m.cols).map(columnLabel),
+              rows: (0..<m.rows).map { r in [r < rowLabels.count ? rowLabels[r] : String(r)] + (0..<m.cols).map { String(format: "%.5f", m[r, $0]) } })
+    }
+}

@@ -1,0 +1,91 @@
+import Analysis
+import ArgumentParser
+import Foundation
+import Model
+
+/// `asrlens attention`: one attention map, as a heatmap or as numbers.
+struct AttentionCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "attention",
+        abstract: "Attention maps: cross-attention (tokens × frames), decoder self-attention, encoder self-attention.",
+        discussion: "Text output draws each row as an intensity ramp binned to --width columns; tsv, md and json give the numbers. Only frames that carry audio are shown.")
+
+    @OptionGroup var clip: ClipOptions
+    @OptionGroup var output: OutputOptions
+
+    @Option(name: .long, help: "Layer.") var layer: Int?
+    @Option(name: .long, help: "Head.") var head: Int?
+    @Flag(name: .long, help: "The mean of the model's alignment heads (cross-attention).") var alignment = false
+    @Option(name: .long, help: "cross, self (decoder) or encoder.") var kind: String = "cross"
+    @Option(name: .long, help: "Columns of the text heatmap.") var width: Int = 100
+
+    func validate() throws {
+        guard alignment || (layer != nil && head != nil) else { throw ValidationError("give --layer L --head H, or --alignment") }
+        guard width >= 1 else { throw ValidationError("--width must be at least 1") }
+    }
+
+    func run() throws {
+        let session = Session(engine: try clip.engine())
+        try session.execute(":kind \(alignment ? "alignment" : kind)")
+        if !alignment {
+            try session.execute(":layer \(layer!)")
+            try session.execute(":head \(head!)")
+        }
+        let (table, json) = try session.data(.attention)
+        if output.resolved == .text {
+            let m = session.attentionMatrix(try session.currentRun())
+            let labels = table.rows.map { $0[0] }
+            let w = labels.map(\.count).max() ?? 0
+            for (label, line) in zip(labels, Heatmap.lines(m, width: width)) {
+                print(label.padding(toLength: w, withPad: " ", startingAt: 0) + " |" + line + "|")
+            }
+            print("ramp \"\(String(Heatmap.ramp))\" = 0 … row maximum; \(m.cols) frames of 20 ms binned to \(min(width, m.cols)) columns")
+        } else {
+            try output.emit(table, json: json)
+        }
+    }
+}
+
+/// `asrlens heads`: cross-attention heads ranked by how monotonic and sharp they are.
+struct HeadsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "heads",
+        abstract: "Rank every cross-attention head by monotonicity × sharpness; marks the model's alignment heads.")
+    @OptionGroup var clip: ClipOptions
+    @OptionGroup var output: OutputOptions
+
+    func run() throws {
+        let (table, json) = try Session(engine: try clip.engine()).data(.heads)
+        try output.emit(table, json: json)
+    }
+}
+
+/// `asrlens words`: word timings from the alignment heads.
+struct WordsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "words",
+        abstract: "Words with start and end times (and encoder frames) from the alignment heads, by DTW.")
+    @OptionGroup var clip: ClipOptions
+    @OptionGroup var output: OutputOptions
+
+    func run() throws {
+        let (table, json) = try Session(engine: try clip.engine()).data(.words)
+        try output.emit(table, json: json)
+    }
+}
+
+/// `asrlens run`: a script of `:` commands, the explorer's command language.
+struct RunCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "run",
+        abstract: "Run a script of ':' commands on a clip (the explorer's command language).",
+        discussion: "Commands: \(Session.commands.joined(separator: "; ")). Views: \(Session.View.allCases.map(\.rawValue).joined(separator: ", ")). Blank lines and # comments are ignored.")
+    @OptionGroup var clip: ClipOptions
+
+    @Argument(help: "The script file.") var script: String
+
+    func run() throws {
+        let text: String
+        do { text = try String(contentsOfFile: script, encoding: .utf8) } catch {
+            throw InputError(script, FileProblem.describe(error, reading: "script"))
+        }
+        try Session(engine: try clip.engine()).runScript(text, name: script)
+    }
+}

@@ -1,0 +1,78 @@
+import Foundation
+import Testing
+
+/// The analysis commands as a user runs them, including their bad-input errors.
+@Suite struct AnalysisCLITests {
+    static let clip = CLIRunner.root.appendingPathComponent("assets/sense-and-sensibility-0930.wav").path
+
+    @Test func lensJSONHasTheDocumentedFields() throws {
+        let r = try CLIRunner.run(["lens", "--json", Self.clip])
+        #expect(r.status == 0, "\(r.stderr)")
+        let obj = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as! [String: Any]
+        let layers = obj["layers"] as! [[String: Any]]
+        #expect(layers.count == 5)
+        let cell = (layers[0]["cells"] as! [[String: Any]])[0]
+        #expect(Set(cell.keys) == ["top", "final_prob", "final_rank"])
+        #expect((obj["tokens"] as! [Any]).count == (layers[0]["cells"] as! [Any]).count)
+        #expect((obj["saturation"] as! [Any]).count == (obj["tokens"] as! [Any]).count)
+    }
+
+    @Test func encoderLensJSONEndsWithTheTranscript() throws {
+        let r = try CLIRunner.run(["encoder-lens", "--json", Self.clip])
+        let obj = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as! [String: Any]
+        let layers = obj["layers"] as! [[String: Any]]
+        #expect(layers.count == 4)
+        #expect(layers.last!["text"] as? String == " He might even have been made amiable himself.")
+        #expect(Set(layers[0].keys) == ["layer", "tokens", "text", "repetition"])
+    }
+
+    @Test func patchJSONReportsWorkAgainstAFullRun() throws {
+        let r = try CLIRunner.run(["patch", "--json", Self.clip, "--patch", "enc.3.resid_post@0:60=zero"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let obj = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as! [String: Any]
+        for key in ["clean", "patched", "delta_logprob", "wer", "repetition", "layers_evaluated", "layers_full"] {
+            #expect(obj[key] != nil, "missing \(key)")
+        }
+        #expect((obj["layers_evaluated"] as! Int) < (obj["layers_full"] as! Int))
+    }
+
+    @Test(arguments: ["tsv", "md", "text"])
+    func tablesComeInEveryFormat(format: String) throws {
+        let r = try CLIRunner.run(["heads", "--format", format, Self.clip])
+        #expect(r.status == 0)
+        #expect(r.stdout.split(separator: "\n").count >= 25)
+    }
+
+    @Test func wordsAndAttentionRun() throws {
+        let w = try CLIRunner.run(["words", "--format", "tsv", Self.clip])
+        #expect(w.status == 0 && w.stdout.contains("amiable"))
+        let a = try CLIRunner.run(["attention", "--alignment", Self.clip])
+        #expect(a.status == 0 && a.stdout.contains("ramp"))
+        let e = try CLIRunner.run(["attention", "--kind", "encoder", "--layer", "1", "--head", "2", "--format", "tsv", Self.clip])
+        #expect(e.status == 0)
+    }
+
+    @Test(arguments: [
+        (["patch", clip, "--patch", "enc.7.resid_post@all=zero"], "enc.7.resid_post: layer 7 out of range"),
+        (["patch", clip, "--patch", "enc.2.nothing@all=zero"], "unknown site"),
+        (["patch", clip, "--patch", "enc.2.resid_post@1400:1600=zero"], "positions outside the clip"),
+        (["patch", clip, "--patch", "enc.2.resid_post@0:10=clip:/nonexistent.wav"], "/nonexistent.wav: no such file"),
+        (["attention", clip, "--layer", "9", "--head", "0"], "layer out of range"),
+    ])
+    func badAnalysisInputIsOneLineWithStatus2(args: [String], message: String) throws {
+        let r = try CLIRunner.run(args)
+        #expect(r.status == 2)
+        #expect(r.stderrLines.count == 1, "\(r.stderr)")
+        #expect(r.stderr.contains(message), "\(r.stderr)")
+    }
+
+    @Test func malformedScriptLineIsReportedWithItsLineNumber() throws {
+        let dir = try CLIRunner.temporaryDirectory()
+        let script = dir.appendingPathComponent("s.script")
+        try ":patch enc.out@0:50=zero\n:export lens tsv \(dir.path)/lens.tsv\n:bogus\n".write(to: script, atomically: true, encoding: .utf8)
+        let r = try CLIRunner.run(["run", Self.clip, script.path])
+        #expect(r.status == 2)
+        #expect(r.stderr.contains("\(script.path):3: :bogus: unknown command"), "\(r.stderr)")
+        #expect(FileManager.default.fileExists(atPath: "\(dir.path)/lens.tsv"))
+    }
+}
