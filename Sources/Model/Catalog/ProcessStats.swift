@@ -1,3 +1,4 @@
+import Foundation
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -19,5 +20,18 @@ public enum ProcessStats {
         #else
         return Double(usage.ru_maxrss) / (1024 * 1024)
         #endif
+    }
+
+    /// Current resident set size in MiB (from /proc/self/statm on Linux; the peak elsewhere).
+    public static func residentMB() -> Double {
+        #if os(Linux)
+        if let text = try? String(contentsOfFile: "/proc/self/statm", encoding: .utf8) {
+            let fields = text.split(separator: " ")
+            if fields.count > 1, let pages = Double(fields[1]) {
+                return pages * Double(sysconf(Int32(_SC_PAGESIZE))) / (1024 * 1024)
+            }
+        }
+        #endif
+        return peakResidentMB()
     }
 }

@@ -54,6 +54,46 @@ extension Engine {
         return (trace, cache)
     }
 
+    /// The teacher-forced pass for a set of decoder patches only. Layers below the first patched
+    /// layer are those of the clean pass, so only the blocks from that layer on run. They run on
+    /// every row, exactly as a full pass would, so the result is bit-identical to one; rows before
+    /// the first patched row are unchanged (the decoder is causal), which `finish` exploits.
+    /// Returns the trace, the cache, and the first patched row.
+    func teacherForcedFromFirstPatch(_ set: PatchSet, hook: Decoder.Hook?, counters: inout WorkCounters)
+        -> (DecoderTrace, KVCache, Int) {
+        let patches = set.patches
+        let firstLayer = patches.map(\.site.layer).min() ?? 0
+        let applier = PatchApplier(headDim: model.hyper.headDim, tokenRow0: tokenRow0)
+        let rows = prompt.count + cleanTokens.count
+        let firstRow = patches.map { p -> Int in
+            let r = applier.rows(p, valueRows: rows, firstRow: 0)
+            return r.isEmpty ? rows : r.lowerBound
+        }.min() ?? rows
+        var trace = clean.decoder
+        var cache = cleanCache
+        guard firstRow < rows else { return (trace, cache, rows) }
+        let span = 0..<rows
+        for l in firstLayer..<model.hyper.decoderLayers { cache.layers[l].truncate(to: 0) }
+        let heads = model.hyper.decoderHeads
+        let collector = CrossWeightsCollector(layers: model.hyper.decoderLayers, heads: heads, rows: span.count, frames: cleanKV[0].rows)
+        var x = trace.residPre[firstLayer].rows(span)
+        for l in firstLayer..<model.hyper.decoderLayers {
+            hook?(Site(.decoder, l, .residPre), 0, &x)
+            let blockHook: DecoderBlock.Hook? = hook.map { h in { point, value in h(Site(.decoder, l, point), 0, &value) } }
+            let out = model.decoder.blocks[l](x, cache: &cache.layers[l], kv: cleanKV[l],
+                                              crossWeights: { collector.store(l, $0, $1) }, hook: blockHook)
+            trace.residPre[l].replaceRows(span, with: x)
+            trace.selfOut[l].replaceRows(span, with: out.selfOut)
+            trace.crossOut[l].replaceRows(span, with: out.crossOut)
+            trace.mlpOut[l].replaceRows(span, with: out.mlpOut)
+            trace.residPost[l].replaceRows(span, with: out.residPost)
+            for h in 0..<heads { trace.crossWeights[l][h].replaceRows(span, with: collector.weights[l][h]) }
+            x = out.residPost
+            counters.decoderBlocks += 1
+        }
+        return (trace, cache, firstRow)
+    }
+
     /// Applies the decoder patches of a set wherever their rows pass through (batch or step).
     func decoderHook(_ set: PatchSet) -> Decoder.Hook? {
         let patches = set.patches.filter { $0.site.stack == .decoder }
@@ -80,39 +120,51 @@ extension Engine {
     /// Turns a teacher-forced pass into a run: log-probs of the clean tokens, and the free-running
     /// transcript, which follows the clean tokens up to the first step whose greedy choice differs
     /// and is decoded step by step (patches still applied) from there.
-    func finish(_ set: PatchSet, encoderOut: Matrix, kv: [Matrix], trace: DecoderTrace, hook: Decoder.Hook?,
-                work: WorkCounters, isCancelled: () -> Bool) throws -> Run {
+    /// Rows before `firstRow` are unchanged from `previous`, whose log-probs are reused.
+    func finish(_ set: PatchSet, encoderOut: Matrix, kv: [Matrix], trace: DecoderTrace, cache: KVCache, firstRow: Int,
+                previous: Run?, hook: Decoder.Hook?, work: WorkCounters, isCancelled: () -> Bool) throws -> Run {
         var work = work
         let t = cleanTokens.count
         let eot = model.specials.eot
-        let logits = model.decoder.logits(trace.residPost[trace.residPost.count - 1].rows(tokenRow0..<(tokenRow0 + t + 1)))
-        var logprobs: [Float] = [], argmax: [Int] = []
-        for s in 0...t {
-            let lp = filteredLogprobs(Array(logits.data[(s * logits.cols)..<((s + 1) * logits.cols)]), step: s)
-            logprobs.append(lp[s < t ? cleanTokens[s] : eot])
-            argmax.append(GreedyDecoder.argmax(lp))
+        let firstStep = previous == nil ? 0 : min(t + 1, max(0, firstRow - tokenRow0))
+        var logprobs = Array(previous?.cleanTokenLogprobs.prefix(firstStep) ?? [])
+        var argmax = Array(previous?.teacherForcedArgmax.prefix(firstStep) ?? [])
+        if firstStep <= t {
+            // Logits in fixed blocks of steps aligned to step 0: a block's values do not depend on
+            // which other blocks were computed, so skipping unchanged blocks stays bit-exact.
+            let block = 16
+            let residual = trace.residPost[trace.residPost.count - 1]
+            for start in stride(from: (firstStep / block) * block, through: t, by: block) {
+                let steps = start..<min(start + block, t + 1)
+                let logits = model.decoder.logits(residual.rows((tokenRow0 + steps.lowerBound)..<(tokenRow0 + steps.upperBound)))
+                for s in steps where s >= firstStep {
+                    let i = s - start
+                    let lp = filteredLogprobs(Array(logits.data[(i * logits.cols)..<((i + 1) * logits.cols)]), step: s)
+                    logprobs.append(lp[s < t ? cleanTokens[s] : eot])
+                    argmax.append(GreedyDecoder.argmax(lp))
+                }
+            }
         }
         var tokens = cleanTokens
         if let d = (0...t).first(where: { argmax[$0] != (($0 < t) ? cleanTokens[$0] : eot) }) {
             tokens = Array(cleanTokens.prefix(d))
             if argmax[d] != eot {
                 tokens.append(argmax[d])
-                tokens += try continueDecoding(after: tokens, kv: kv, hook: hook, work: &work, isCancelled: isCancelled)
+                var resume = cache
+                resume.truncate(to: tokenRow0 + d + 1)
+                tokens += try continueDecoding(after: tokens, cache: resume, kv: kv, hook: hook, work: &work, isCancelled: isCancelled)
             }
         }
         return Run(patches: set, tokens: tokens, text: model.tokenizer.decode(tokens), decoder: trace,
                    cleanTokenLogprobs: logprobs, teacherForcedArgmax: argmax, encoderOut: encoderOut, work: work)
     }
 
-    /// Greedy steps after a divergence. The shared prefix is re-run in one batch to fill the cache.
-    private func continueDecoding(after generated: [Int], kv: [Matrix], hook: Decoder.Hook?, work: inout WorkCounters,
-                                  isCancelled: () -> Bool) throws -> [Int] {
+    /// Greedy steps after a divergence, from the teacher-forced cache of the shared prefix.
+    private func continueDecoding(after generated: [Int], cache: KVCache, kv: [Matrix], hook: Decoder.Hook?,
+                                  work: inout WorkCounters, isCancelled: () -> Bool) throws -> [Int] {
         let layers = model.hyper.decoderLayers
         let limit = min(GreedyDecoder.maxLength / 2, GreedyDecoder.maxLength - tokenRow0)
-        var cache = KVCache(layers: layers)
-        let prefix = prompt + generated.dropLast()
-        _ = model.decoder(Array(prefix), cache: &cache, kv: kv, hook: hook)
-        work.decoderBlocks += layers
+        var cache = cache
         var input = generated.last!
         var out: [Int] = []
         var all = generated

@@ -18,6 +18,8 @@ public final class Engine: @unchecked Sendable {
     public let cleanEncoder: EncoderTrace
     public let cleanKV: [Matrix]
     public private(set) var clean: Run!
+    /// The clean teacher-forced pass's self-attention cache, reused by decoder patches.
+    private(set) var cleanCache = KVCache(layers: 0)
     /// Everything evaluated so far, references included.
     public private(set) var total: WorkCounters
     /// Memo budget in bytes for patched runs.
@@ -60,11 +62,12 @@ public final class Engine: @unchecked Sendable {
         cleanTokens = greedy.tokens
         work.decoderSteps += greedy.tokens.count + 1
         work.decoderBlocks += (greedy.tokens.count + 1) * model.hyper.decoderLayers
-        let (trace, _) = teacherForced(kv: cleanKV, hook: nil, counters: &work)
+        let (trace, cache) = teacherForced(kv: cleanKV, hook: nil, counters: &work)
         references["clean"] = Reference(encoder: cleanEncoder, kv: cleanKV, decoder: trace)
         total = work
-        clean = try finish(PatchSet(), encoderOut: cleanEncoder.out, kv: cleanKV, trace: trace, hook: nil, work: work,
-                           isCancelled: { false })
+        cleanCache = cache
+        clean = try finish(PatchSet(), encoderOut: cleanEncoder.out, kv: cleanKV, trace: trace, cache: cache, firstRow: 0,
+                           previous: nil, hook: nil, work: work, isCancelled: { false })
     }
 
     /// Number of transcript positions a decoder patch can address (tokens plus the EOT row).
@@ -94,9 +97,16 @@ public final class Engine: @unchecked Sendable {
         lock.lock(); total = total + referenceWork; lock.unlock()
         let (out, kv) = try encode(patches, incremental: incremental, counters: &work, isCancelled: isCancelled)
         let hook = decoderHook(patches)
-        let (trace, _) = teacherForced(kv: kv, hook: hook, counters: &work)
+        let trace: DecoderTrace, cache: KVCache, firstRow: Int
+        if incremental && !patches.touchesEncoder {
+            (trace, cache, firstRow) = teacherForcedFromFirstPatch(patches, hook: hook, counters: &work)
+        } else {
+            (trace, cache) = teacherForced(kv: kv, hook: hook, counters: &work)
+            firstRow = 0
+        }
         if isCancelled() { throw CancellationError() }
-        let result = try finish(patches, encoderOut: out, kv: kv, trace: trace, hook: hook, work: work, isCancelled: isCancelled)
+        let result = try finish(patches, encoderOut: out, kv: kv, trace: trace, cache: cache, firstRow: firstRow,
+                                previous: firstRow > 0 ? clean : nil, hook: hook, work: work, isCancelled: isCancelled)
         lock.lock()
         total = total + result.work
         if useMemo { remember(result) }

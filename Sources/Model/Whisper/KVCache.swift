@@ -19,7 +19,7 @@ public struct KVCache: Sendable {
         }
 
         /// Forgets every position from `length` on.
-        mutating func truncate(to length: Int) {
+        public mutating func truncate(to length: Int) {
             guard length < count else { return }
             let d = keys.count / max(count, 1)
             keys.removeSubrange((length * d)...)
