@@ -14,11 +14,19 @@ struct ModelsCommand: ParsableCommand {
     struct List: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "One line per model: name, state, directory once installed.")
 
+        @Flag(name: .long, help: "One JSON object per model per line.")
+        var json = false
+
         func run() throws {
             for entry in ModelCatalog.entries {
                 let installed = ModelCatalog.isInstalled(entry.name)
                 let dir = installed ? ModelCatalog.directory(for: entry.name).path : "-"
-                print([entry.name, installed ? "installed" : "available", dir].joined(separator: "\t"))
+                if json {
+                    print(try JSONText.encode(["name": entry.name, "state": installed ? "installed" : "available",
+                                               "directory": installed ? dir : NSNull(), "summary": entry.summary] as [String: Any]))
+                } else {
+                    print([entry.name, installed ? "installed" : "available", dir].joined(separator: "\t"))
+                }
             }
         }
     }

@@ -87,4 +87,11 @@ import Testing
         #expect(run.tokens == e.cleanTokens)
         #expect(run.encoderOut == e.clean.encoderOut)
     }
+
+    @Test func aNewerRequestCancelsTheRunningOne() throws {
+        let e = try engine()
+        let set = PatchSet([try patch("enc.0.resid_pre@0:40=noise:1:77", e)])
+        #expect(throws: CancellationError.self) { try e.run(set, useMemo: false, isCancelled: { true }) }
+        #expect(try e.run(set, useMemo: false).tokens.count > 0)
+    }
 }

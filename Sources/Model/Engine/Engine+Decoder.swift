@@ -25,11 +25,14 @@ extension Engine {
             _ = UnsafeMutableBufferPointer(rebasing: dst[0..<min(dst.count, probs.count)]).initialize(from: probs)
         }
 
+        /// One layer and head: [rows, frames].
+        func matrix(_ layer: Int, _ head: Int) -> Matrix {
+            Matrix(rows: rows, cols: frames, data: Array(buffers[layer * heads + head]))
+        }
+
         /// Per layer, per head: [rows, frames].
         var weights: [[Matrix]] {
-            stride(from: 0, to: buffers.count, by: heads).map { start in
-                (0..<heads).map { Matrix(rows: rows, cols: frames, data: Array(buffers[start + $0])) }
-            }
+            (0..<(buffers.count / heads)).map { l in (0..<heads).map { matrix(l, $0) } }
         }
     }
 
@@ -87,7 +90,7 @@ extension Engine {
             trace.crossOut[l].replaceRows(span, with: out.crossOut)
             trace.mlpOut[l].replaceRows(span, with: out.mlpOut)
             trace.residPost[l].replaceRows(span, with: out.residPost)
-            for h in 0..<heads { trace.crossWeights[l][h].replaceRows(span, with: collector.weights[l][h]) }
+            for h in 0..<heads { trace.crossWeights[l][h].replaceRows(span, with: collector.matrix(l, h)) }
             x = out.residPost
             counters.decoderBlocks += 1
         }

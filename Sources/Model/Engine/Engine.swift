@@ -23,7 +23,7 @@ public final class Engine: @unchecked Sendable {
     /// Everything evaluated so far, references included.
     public private(set) var total: WorkCounters
     /// Memo budget in bytes for patched runs.
-    public var memoBudget = 192 << 20
+    public var memoBudget = 320 << 20
 
     private var memo: [PatchSet: Run] = [:]
     private var memoOrder: [PatchSet] = []
