@@ -41,8 +41,8 @@ struct ByteReader {
         return String(decoding: text, as: UTF8.self)
     }
 
-    /// Skips `n` bytes and returns where they start.
-    mutating func skip(_ n: Int, _ what: String) throws -> Int {
+    /// Moves past `n` bytes and returns where they start.
+    mutating func advance(_ n: Int, _ what: String) throws -> Int {
         try take(n, what)
     }
 }

@@ -82,7 +82,7 @@ public struct ModelFile: Sendable {
                 guard byteCount == elements * dtype.itemSize else {
                     throw InputError(source, "variable \(varName) has \(byteCount) bytes but shape \(shape) of \(dtype) needs \(elements * dtype.itemSize)")
                 }
-                let start = try r.skip(byteCount, "payload of \(varName)")
+                let start = try r.advance(byteCount, "payload of \(varName)")
                 vars[varName] = Variable(shape: shape, dtype: dtype, range: start..<(start + byteCount))
             }
             if version >= 3 {
