@@ -22,6 +22,9 @@ public final class Session: @unchecked Sendable {
 
     public var patchSet: PatchSet { PatchSet(patches) }
 
+    /// Replaces the active patches (the explorer's toggles and undo).
+    public func setPatches(_ list: [Patch]) { patches = list }
+
     /// The current run: clean, or patched with the active patches.
     public func currentRun() throws -> Run { try engine.run(patchSet) }
 

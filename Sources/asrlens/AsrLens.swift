@@ -8,7 +8,7 @@ struct AsrLens: ParsableCommand {
         commandName: "asrlens",
         abstract: "Look inside Whisper: transcribe, lens, attend and patch, from the terminal.",
         version: "0.1.0",
-        subcommands: [TranscribeCommand.self, LensCommand.self, EncoderLensCommand.self, AttentionCommand.self,
+        subcommands: [ExploreCommand.self, TranscribeCommand.self, LensCommand.self, EncoderLensCommand.self, AttentionCommand.self,
                       HeadsCommand.self, WordsCommand.self, PatchCommand.self, RunCommand.self, ModelsCommand.self, BenchEngineCommand.self]
     )
 }
@@ -18,7 +18,13 @@ enum Main {
     static func main() {
         setvbuf(stdout, nil, _IOLBF, 0)
         do {
-            var command = try AsrLens.parseAsRoot()
+            // A bare `asrlens [FILE]` opens the explorer.
+            var arguments = Array(CommandLine.arguments.dropFirst())
+            let names = AsrLens.configuration.subcommands.compactMap { $0.configuration.commandName }
+            if arguments.first.map({ !names.contains($0) && !["-h", "--help", "--version", "help"].contains($0) }) ?? true {
+                arguments.insert("explore", at: 0)
+            }
+            var command = try AsrLens.parseAsRoot(arguments)
             try command.run()
         } catch let error as InputError {
             fail(error.description)

@@ -28,8 +28,4 @@ import TUI
         c.fill(x: 1, y: -1, width: 10, height: 10, with: .init(character: "#", style: .plain))
         #expect(c.text == " ##\n ##\n")
     }
-
-    @Test func linksAgainstNcursesw() {
-        #expect(TUI.cursesVersion.hasPrefix("ncurses"))
-    }
 }

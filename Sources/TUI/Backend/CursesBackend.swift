@@ -1,0 +1,127 @@
+import CNcursesw
+import Foundation
+
+/// The only code that touches the terminal: draws canvases with ncursesw (diffing against the
+/// last frame) and decodes key presses. Everything else renders to a `Canvas`.
+public final class CursesBackend {
+    private var previous: Canvas?
+    private var pairs: [Canvas.Style: Int16] = [:]
+    private var nextPair: Int16 = 1
+    public let theme: Theme
+
+    /// Whether stdout is a terminal the explorer can use; nil, or the reason it cannot.
+    public static func unusableTerminalReason() -> String? {
+        guard isatty(STDOUT_FILENO) == 1, isatty(STDIN_FILENO) == 1 else {
+            return "the explorer needs a terminal on stdin and stdout (use lens, patch, run … --json to script it)"
+        }
+        let term = ProcessInfo.processInfo.environment["TERM"] ?? ""
+        guard !term.isEmpty, term != "dumb" else { return "TERM is '\(term)'; the explorer needs a full-screen terminal" }
+        return nil
+    }
+
+    /// Starts curses mode. Colour follows NO_COLOR and the terminal; Unicode follows the locale.
+    public init() {
+        setlocale(LC_ALL, "")
+        let utf8 = String(cString: nl_langinfo(nl_item(CODESET))).uppercased().replacingOccurrences(of: "-", with: "") == "UTF8"
+        initscr()
+        cbreak()
+        noecho()
+        nonl()
+        keypad(stdscr, true)
+        intrflush(stdscr, false)
+        curs_set(0)
+        set_escdelay(25)
+        timeout(60)
+        let noColor = ProcessInfo.processInfo.environment["NO_COLOR"].map { !$0.isEmpty } ?? false
+        var color = false
+        if !noColor && has_colors() {
+            start_color()
+            use_default_colors()
+            color = COLORS >= 256
+        }
+        theme = Theme(color: color, unicode: utf8)
+        Self.installSignalHandlers()
+    }
+
+    /// Restores the terminal (cursor, echo, keypad, screen).
+    public func shutdown() {
+        curs_set(1)
+        endwin()
+    }
+
+    public var size: (width: Int, height: Int) { (Int(COLS), Int(LINES)) }
+
+    /// Writes the cells that changed since the last frame.
+    public func draw(_ canvas: Canvas) {
+        if previous?.width != canvas.width || previous?.height != canvas.height { erase(); previous = nil }
+        for change in canvas.changes(since: previous) {
+            let style = change.cell.style
+            var attrs: UInt32 = 0
+            if style.bold { attrs |= UInt32(1) << 21 }      // A_BOLD
+            if style.reverse { attrs |= UInt32(1) << 18 }   // A_REVERSE
+            attr_set(attrs, pair(for: style), nil)
+            mvaddstr(Int32(change.y), Int32(change.x), String(change.cell.character))
+        }
+        attr_set(0, 0, nil)
+        refresh()
+        previous = canvas
+    }
+
+    /// Forgets the last frame so the next draw repaints everything (after a resize).
+    public func invalidate() { previous = nil }
+
+    private func pair(for style: Canvas.Style) -> Int16 {
+        guard theme.color, style.foreground != nil || style.background != nil else { return 0 }
+        let key = Canvas.Style(foreground: style.foreground, background: style.background)
+        if let p = pairs[key] { return p }
+        guard Int32(nextPair) < COLOR_PAIRS else { return 0 }
+        let p = nextPair
+        init_pair(p, style.foreground.map { Int16($0) } ?? -1, style.background.map { Int16($0) } ?? -1)
+        pairs[key] = p
+        nextPair += 1
+        return p
+    }
+
+    /// The next key, or nil when none arrived within the poll interval.
+    public func readKey() -> Key? {
+        var ch: wint_t = 0
+        let r = get_wch(&ch)
+        if r == ERR { return nil }
+        if r == KEY_CODE_YES {
+            switch Int32(ch) {
+            case KEY_UP: return .up
+            case KEY_DOWN: return .down
+            case KEY_LEFT: return .left
+            case KEY_RIGHT: return .right
+            case KEY_PPAGE: return .pageUp
+            case KEY_NPAGE: return .pageDown
+            case KEY_HOME: return .home
+            case KEY_END: return .end
+            case KEY_BTAB: return .backTab
+            case KEY_ENTER: return .enter
+            case KEY_BACKSPACE: return .backspace
+            case KEY_RESIZE: return .resize
+            default: return nil
+            }
+        }
+        switch ch {
+        case 9: return .tab
+        case 10, 13: return .enter
+        case 27: return .escape
+        case 8, 127: return .backspace
+        case 1...26: return .ctrl(Character(Unicode.Scalar(UInt8(ch) + 96)))
+        default: return Unicode.Scalar(UInt32(ch)).map { .char(Character($0)) }
+        }
+    }
+
+    /// SIGINT, SIGTERM and SIGHUP restore the terminal before leaving.
+    private static func installSignalHandlers() {
+        for sig in [SIGINT, SIGTERM, SIGHUP] {
+            signal(sig) { s in
+                curs_set(1)
+                endwin()
+                _exit(128 + s)
+            }
+        }
+    }
+}

@@ -1,0 +1,251 @@
+import Analysis
+import Foundation
+import Model
+
+/// Turns keys into state changes and patch toggles, and runs patched computations off the UI
+/// thread: a newer patch set cancels an older computation, and only the current one is shown.
+public final class ExplorerController: @unchecked Sendable {
+    public private(set) var state = ExplorerState()
+    public let clip: ClipData
+    public let session: Session
+    private let lock = NSLock()
+    private var generation = 0
+    private var latest: Snapshot
+    private var busy = false
+    private let queue = DispatchQueue(label: "asrlens.compute", qos: .userInitiated)
+    public var theme: Theme
+
+    public init(clip: ClipData, theme: Theme) throws {
+        self.clip = clip
+        self.theme = theme
+        session = Session(engine: clip.engine)
+        latest = try clip.snapshot(PatchSet())
+        state.frameCursor = clip.engine.audioFrames / 2
+    }
+
+    /// The snapshot on screen, and whether a newer one is being computed.
+    public var current: (Snapshot, Bool) { lock.lock(); defer { lock.unlock() }; return (latest, busy) }
+
+    public func resize(width: Int, height: Int) { state.width = width; state.height = height }
+
+    public func frame(spinner: Int = 0) -> Canvas {
+        let (snap, computing) = current
+        return ExplorerRenderer.render(state: state, clip: clip, snapshot: snap, computing: computing, spinner: spinner, theme: theme)
+    }
+
+    /// Waits until no computation is pending (for tests and scripted use).
+    public func waitUntilIdle() { queue.sync {} }
+
+    private func recompute() {
+        let set = session.patchSet
+        lock.lock()
+        generation += 1
+        let g = generation
+        busy = true
+        lock.unlock()
+        queue.async { [self] in
+            let cancelled = { self.lock.lock(); defer { self.lock.unlock() }; return self.generation != g }
+            let snap = try? clip.snapshot(set, isCancelled: cancelled)
+            lock.lock()
+            if generation == g {
+                if let snap { latest = snap }
+                busy = false
+            }
+            lock.unlock()
+        }
+    }
+
+    // MARK: - Keys
+
+    /// Applies one key; returns false when the explorer should quit.
+    public func handle(_ key: Key) -> Bool {
+        state.status = nil
+        switch state.mode {
+        case .command(let text): return typing(key, text: text) { self.state.mode = .command($0) } submit: { self.runCommand($0) }
+        case .search(let text): return typing(key, text: text) { self.state.mode = .search($0) } submit: { self.search($0, forward: true) }
+        case .help(let filter):
+            switch key {
+            case .escape, .char("q"), .char("?"): state.mode = .normal
+            case .backspace: state.mode = .help(String(filter.dropLast()))
+            case .char(let ch): state.mode = .help(filter + String(ch))
+            default: break
+            }
+            return true
+        case .normal: break
+        }
+        let hyper = clip.engine.model.hyper
+        switch key {
+        case .char("q"), .escape: return false
+        case .ctrl("c"): return false
+        case .char(let d) where ("1"..."5").contains(d): state.view = ExplorerState.View(rawValue: Int(String(d))!)!
+        case .tab: state.view = ExplorerState.View(rawValue: state.view.rawValue % 5 + 1)!
+        case .backTab: state.view = ExplorerState.View(rawValue: (state.view.rawValue + 3) % 5 + 1)!
+        case .char("?"): state.mode = .help("")
+        case .char(":"): state.mode = .command("")
+        case .char("/"): state.mode = .search("")
+        case .char("n"): search(state.lastSearch, forward: true)
+        case .char("N"): search(state.lastSearch, forward: false)
+        case .ctrl("s"): export(view: state.view, path: "asrlens-\(viewName(state.view)).txt")
+        case .char("x"): state.showPatched.toggle(); state.status = state.showPatched ? "showing the patched run" : "showing the clean run"
+        default: viewKey(key, hyper: hyper)
+        }
+        return true
+    }
+
+    private func typing(_ key: Key, text: String, update: (String) -> Void, submit: (String) -> Void) -> Bool {
+        switch key {
+        case .escape, .ctrl("c"): state.mode = .normal
+        case .enter: state.mode = .normal; submit(text)
+        case .backspace: update(String(text.dropLast()))
+        case .char(let ch): update(text + String(ch))
+        default: break
+        }
+        return true
+    }
+
+    private func viewKey(_ key: Key, hyper: Hyperparameters) {
+        let tokens = clip.engine.tokenPositions
+        switch state.view {
+        case .lens:
+            switch key {
+            case .left, .char("h"): state.lensToken = max(0, state.lensToken - 1)
+            case .right, .char("l"): state.lensToken = min(tokens - 1, state.lensToken + 1)
+            case .up, .char("k"): state.lensLayer = max(0, state.lensLayer - 1)
+            case .down, .char("j"): state.lensLayer = min(hyper.decoderLayers, state.lensLayer + 1)
+            case .home, .char("g"): state.lensToken = 0
+            case .end, .char("G"): state.lensToken = tokens - 1
+            default: break
+            }
+        case .encoderLens:
+            if key == .char("l") { state.lnPost.toggle() }
+        case .attention:
+            let layers = state.attentionKind == .encoder ? hyper.encoderLayers : hyper.decoderLayers
+            let heads = state.attentionKind == .encoder ? hyper.encoderHeads : hyper.decoderHeads
+            switch key {
+            case .char("+"), .char("="): state.attentionLayer = min(layers - 1, state.attentionLayer + 1)
+            case .char("-"): state.attentionLayer = max(0, state.attentionLayer - 1)
+            case .char(">"), .char("."): state.attentionHead = min(heads - 1, state.attentionHead + 1)
+            case .char("<"), .char(","): state.attentionHead = max(0, state.attentionHead - 1)
+            case .char("a"): state.attentionKind = state.attentionKind == .alignment ? .cross : .alignment
+            case .char("t"):
+                let order: [Session.AttentionKind] = [.cross, .self, .encoder]
+                state.attentionKind = order[((order.firstIndex(of: state.attentionKind) ?? 0) + 1) % order.count]
+                state.attentionLayer = 0; state.attentionHead = 0; state.zoom = 1
+            case .char("p"): state.showPadding.toggle()
+            case .char("z"): state.zoom = state.zoom >= 8 ? 1 : state.zoom * 2
+            default: break
+            }
+        case .patch:
+            let frames = clip.engine.audioFrames
+            switch key {
+            case .left, .char("h"): state.frameCursor = max(0, state.frameCursor - 5)
+            case .right, .char("l"): state.frameCursor = min(frames - 1, state.frameCursor + 5)
+            case .char("H"): state.frameCursor = max(0, state.frameCursor - 50)
+            case .char("L"): state.frameCursor = min(frames - 1, state.frameCursor + 50)
+            case .char("["): state.selectionAnchor = state.frameCursor; state.selection = state.frameCursor..<(state.frameCursor + 1)
+            case .char("]"):
+                let a = state.selectionAnchor ?? state.frameCursor
+                state.selection = min(a, state.frameCursor)..<(max(a, state.frameCursor) + 1)
+            case .char("w"):
+                if let w = clip.words.words.first(where: { $0.frames.contains(state.frameCursor) }) ?? clip.words.words.min(by: {
+                    abs($0.frames.lowerBound - state.frameCursor) < abs($1.frames.lowerBound - state.frameCursor) }) {
+                    state.selection = w.frames
+                    state.status = "selected '\(w.text.trimmingCharacters(in: .whitespaces))' frames \(w.frames.lowerBound):\(w.frames.upperBound)"
+                }
+            case .char("c"): state.component = (state.component + 1) % ExplorerState.components.count
+            case .char("+"), .char("="): state.patchLayer = min(hyper.encoderLayers - 1, state.patchLayer + 1)
+            case .char("-"): state.patchLayer = max(0, state.patchLayer - 1)
+            case .char("s"): state.source = (state.source + 1) % ExplorerState.sources.count
+            case .char(" "), .enter: togglePatch()
+            case .char("u"):
+                if !session.patches.isEmpty { session.setPatches(Array(session.patches.dropLast())); recompute(); state.status = "undone" }
+            default: break
+            }
+        case .transcript: break
+        }
+    }
+
+    private func togglePatch() {
+        guard let spec = state.selectedPatch(hyper: clip.engine.model.hyper) else {
+            state.status = "select a span first: [ and ] around the cursor, or w for the word under it"
+            return
+        }
+        do {
+            let p = try Patch.parse(spec, hyper: clip.engine.model.hyper, frames: clip.engine.model.hyper.audioPositions,
+                                    tokens: clip.engine.tokenPositions)
+            if let i = session.patches.firstIndex(of: p) {
+                var list = session.patches
+                list.remove(at: i)
+                session.setPatches(list)
+                state.status = "patch off: \(spec)"
+            } else {
+                session.setPatches(session.patches + [p])
+                state.status = "patch on: \(spec)"
+            }
+            recompute()
+        } catch {
+            state.status = "\(error)"
+        }
+    }
+
+    private func search(_ text: String, forward: Bool) {
+        guard !text.isEmpty else { return }
+        state.lastSearch = text
+        let tok = clip.engine.model.tokenizer
+        let targets = clip.engine.cleanTokens + [clip.engine.model.specials.eot]
+        let matches = targets.indices.filter { tok.display(targets[$0]).lowercased().contains(text.lowercased()) }
+        guard !matches.isEmpty else { state.status = "no token matches '\(text)'"; return }
+        let next = forward ? (matches.first { $0 > state.lensToken } ?? matches[0]) : (matches.last { $0 < state.lensToken } ?? matches.last!)
+        state.lensToken = next
+        if state.view != .lens { state.view = .lens }
+        state.status = "match \((matches.firstIndex(of: next) ?? 0) + 1) of \(matches.count): token \(next)"
+    }
+
+    // MARK: - Commands and export
+
+    private func viewName(_ v: ExplorerState.View) -> String {
+        switch v {
+        case .transcript: return "transcript"
+        case .lens: return "lens"
+        case .encoderLens: return "encoder-lens"
+        case .attention: return "attention"
+        case .patch: return "patch"
+        }
+    }
+
+    /// Runs a `:` line: the shared command language, with `:export VIEW text PATH` writing the screen.
+    public func runCommand(_ line: String) {
+        let words = line.split(separator: " ").map(String.init)
+        do {
+            if words.first == "export", words.count >= 4, words[2] == "text",
+               let v = ExplorerState.View.allCases.first(where: { viewName($0) == words[1] }) {
+                export(view: v, path: words[3...].joined(separator: " "))
+                return
+            }
+            if words.first == "q" || words.first == "quit" { state.status = "press q to quit"; return }
+            let before = session.patches
+            try session.execute(":" + line)
+            state.attentionKind = session.attentionKind
+            state.lnPost = session.lnPost
+            if session.patches != before { recompute() }
+            if state.status == nil { state.status = "ok: :\(line)" }
+        } catch {
+            state.status = "\(error)"
+        }
+    }
+
+    private func export(view: ExplorerState.View, path: String) {
+        var copy = state
+        copy.view = view
+        copy.mode = .normal
+        let (snap, _) = current
+        let canvas = ExplorerRenderer.render(state: copy, clip: clip, snapshot: snap, computing: false,
+                                             theme: Theme(color: false, unicode: theme.unicode))
+        do {
+            try AtomicFile.write(canvas.text, to: path)
+            state.status = "exported \(viewName(view)) to \(path)"
+        } catch {
+            state.status = "\(error)"
+        }
+    }
+}

@@ -1,0 +1,8 @@
+/// A decoded key press, independent of the terminal library.
+public enum Key: Equatable, Sendable {
+    case char(Character)
+    case up, down, left, right, pageUp, pageDown, home, end
+    case tab, backTab, enter, escape, backspace
+    case ctrl(Character)
+    case resize
+}

@@ -1,0 +1,72 @@
+import Analysis
+import Model
+
+/// View 4: attention heatmaps binned to the terminal width: cross-attention (tokens × time),
+/// decoder self-attention, and encoder self-attention, with padding hidden by default.
+enum AttentionView {
+    static func matrix(state: ExplorerState, clip: ClipData, snap: Snapshot) -> Matrix {
+        let engine = clip.engine
+        let run = state.showPatched ? snap.run : engine.clean!
+        let frames = state.showPadding ? engine.model.hyper.audioPositions : engine.audioFrames
+        func cut(_ m: Matrix, square: Bool = false) -> Matrix {
+            let cols = min(m.cols, max(1, frames / max(1, state.zoom)))
+            let rows = square ? cols : m.rows
+            var out = Matrix(zeros: rows, cols)
+            for i in 0..<rows { for j in 0..<cols { out[i, j] = m[i, j] } }
+            return out
+        }
+        let hyper = engine.model.hyper
+        switch state.attentionKind {
+        case .cross: return cut(AttentionMaps.cross(engine, run, layer: state.attentionLayer, head: state.attentionHead))
+        case .alignment:
+            let heads = engine.model.config.alignmentHeads.compactMap { $0.count == 2 ? (layer: $0[0], head: $0[1]) : nil }
+            return cut(AttentionMaps.crossMean(engine, run, heads: heads))
+        case .self: return AttentionMaps.decoderSelf(engine, run, layer: state.attentionLayer, head: state.attentionHead)
+        case .encoder:
+            let layer = min(state.attentionLayer, hyper.encoderLayers - 1), head = min(state.attentionHead, hyper.encoderHeads - 1)
+            return cut(AttentionMaps.encoderSelf(engine, layer: layer, head: head), square: true)
+        }
+    }
+
+    static func draw(_ c: inout Canvas, _ r: Region, state: ExplorerState, clip: ClipData, snap: Snapshot, theme: Theme) {
+        let m = matrix(state: state, clip: clip, snap: snap)
+        let tok = clip.engine.model.tokenizer
+        let what: String
+        switch state.attentionKind {
+        case .alignment: what = "cross-attention, mean of the alignment heads"
+        case .cross: what = "cross-attention layer \(state.attentionLayer) head \(state.attentionHead)"
+        case .self: what = "decoder self-attention layer \(state.attentionLayer) head \(state.attentionHead)"
+        case .encoder: what = "encoder self-attention layer \(state.attentionLayer) head \(state.attentionHead), zoom \(state.zoom)x"
+        }
+        c.put("\(what)   \(m.cols) columns\(state.showPadding ? " incl. padding" : "")   \(state.showPatched && !snap.patches.isEmpty ? "PATCHED" : "clean")",
+              in: r, row: 0, style: theme.accent)
+        let labelWidth = 10
+        let width = max(1, r.width - labelWidth - 1)
+        let rows = min(m.rows, r.height - 3)
+        // Rows are binned when there are more than fit (encoder self-attention).
+        for y in 0..<rows {
+            let lo = y * m.rows / rows, hi = max(lo + 1, (y + 1) * m.rows / rows)
+            let label: String
+            if state.attentionKind == .encoder {
+                label = "f\(lo)"
+            } else {
+                let targets = clip.engine.cleanTokens + [clip.engine.model.specials.eot]
+                label = lo < targets.count ? tok.display(targets[lo]) : "\(lo)"
+            }
+            c.put(String(label.prefix(labelWidth - 1)), in: r, row: y + 1, style: theme.dim)
+            var values = [Float](repeating: 0, count: min(width, m.cols))
+            for b in values.indices {
+                let c0 = b * m.cols / values.count, c1 = max(c0 + 1, (b + 1) * m.cols / values.count)
+                var s: Float = 0
+                for row in lo..<hi { for col in c0..<c1 { s += m[row, col] } }
+                values[b] = s / Float((c1 - c0) * (hi - lo))
+            }
+            let top = max(values.max() ?? 0, 1e-12)
+            c.put(values.map { theme.glyph($0 / top) }, x: r.x + labelWidth, y: r.y + y + 1)
+        }
+        if rows + 2 < r.height {
+            c.put(theme.legend("row max 0"), x: r.x, y: r.y + rows + 2)
+            c.put(" 1  (20 ms per frame, binned)", in: r, dx: 21, row: rows + 2, style: theme.dim)
+        }
+    }
+}

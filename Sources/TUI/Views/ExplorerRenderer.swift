@@ -1,0 +1,92 @@
+import Analysis
+import Model
+
+/// Draws the whole screen from state: status line, the current view, the detail pane, the key
+/// hints, and overlays (help, command line). A pure function of its inputs.
+public enum ExplorerRenderer {
+    public static func render(state: ExplorerState, clip: ClipData, snapshot: Snapshot, computing: Bool,
+                              spinner: Int = 0, theme: Theme) -> Canvas {
+        var c = Canvas(width: state.width, height: state.height)
+        guard state.width >= ExplorerState.minimumWidth, state.height >= ExplorerState.minimumHeight else {
+            c.put("asrlens needs at least \(ExplorerState.minimumWidth)x\(ExplorerState.minimumHeight);", x: 0, y: 0)
+            c.put("this terminal is \(state.width)x\(state.height). Enlarge it, or press q.", x: 0, y: 1)
+            return c
+        }
+        let engine = clip.engine
+        // Status line.
+        let spin = computing ? " " + String(Array(theme.unicode ? "⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏" : "|/-\\")[spinner % (theme.unicode ? 10 : 4)]) + " computing" : ""
+        let views = ExplorerState.View.allCases.map { $0 == state.view ? "[\($0.rawValue) \($0.title)]" : "\($0.rawValue) \($0.title)" }.joined(separator: " ")
+        let status = " asrlens  \(engine.model.name)  \(clip.clipName)  patches \(snapshot.patches.patches.count)\(spin)   \(views)"
+        c.fill(x: 0, y: 0, width: c.width, height: 1, with: Canvas.Cell(character: " ", style: theme.highlight))
+        c.put(status, x: 0, y: 0, style: theme.highlight)
+        // The view and the detail pane.
+        let detailHeight = 3
+        let body = Region(x: 1, y: 2, width: c.width - 2, height: c.height - 4 - detailHeight)
+        switch state.view {
+        case .transcript: TranscriptView.draw(&c, body, state: state, clip: clip, snap: snapshot, theme: theme)
+        case .lens: LensView.draw(&c, body, state: state, clip: clip, snap: displayed(state, clip, snapshot), theme: theme)
+        case .encoderLens: EncoderLensView.draw(&c, body, state: state, clip: clip, theme: theme)
+        case .attention: AttentionView.draw(&c, body, state: state, clip: clip, snap: snapshot, theme: theme)
+        case .patch: PatchView.draw(&c, body, state: state, clip: clip, snap: snapshot, theme: theme)
+        }
+        let detailY = c.height - 1 - detailHeight
+        c.put(String(repeating: theme.unicode ? "─" : "-", count: c.width), x: 0, y: detailY, style: theme.dim)
+        let detail: [String]
+        switch state.view {
+        case .lens: detail = LensView.detail(state: state, clip: clip, snap: displayed(state, clip, snapshot))
+        default: detail = [state.status ?? clip.notice ?? ""]
+        }
+        for (i, line) in detail.prefix(detailHeight - 1).enumerated() { c.put(line, x: 1, y: detailY + 1 + i) }
+        if state.view == .lens, let s = state.status { c.put(s, x: 1, y: detailY + detailHeight - 1, style: theme.accent) }
+        // Hint bar or the line being typed.
+        let bottom = c.height - 1
+        switch state.mode {
+        case .command(let text): c.put(":" + text + "_", x: 0, y: bottom)
+        case .search(let text): c.put("/" + text + "_", x: 0, y: bottom)
+        default: c.put(hints(state.view), x: 0, y: bottom, style: theme.dim)
+        }
+        if case .help(let filter) = state.mode { drawHelp(&c, filter: filter, view: state.view, theme: theme) }
+        return c
+    }
+
+    /// With patches on, the lens shows the patched run unless the user flipped to clean.
+    static func displayed(_ state: ExplorerState, _ clip: ClipData, _ snap: Snapshot) -> Snapshot {
+        state.showPatched ? snap : Snapshot(patches: PatchSet(), run: clip.engine.clean, lens: clip.cleanLens, effect: nil)
+    }
+
+    static func hints(_ view: ExplorerState.View) -> String {
+        let common = "1-5/Tab views  ? help  / search  : command  ^S export  q quit"
+        switch view {
+        case .lens: return "hjkl/arrows move  x clean/patched  " + common
+        case .encoderLens: return "l ln_post on/off  " + common
+        case .attention: return "+/- layer  </> head  a alignment  t kind  p padding  z zoom  x clean/patched  " + common
+        case .patch: return "h/l frame  H/L ×50  [ ] span  w word  c site  +/- layer  s source  space toggle  u undo  " + common
+        case .transcript: return common
+        }
+    }
+
+    /// Every key, per view, for the help overlay.
+    public static let keyHelp: [(String, String)] = [
+        ("1 … 5, Tab, Shift-Tab", "switch views"), ("?", "this help; type to filter, Esc closes"),
+        ("/ text, n, N", "search tokens; next, previous match"), (":", "command line (same language as asrlens run)"),
+        ("Ctrl-S", "export the current view as text (asrlens-VIEW.txt)"), ("q, Esc", "close an overlay, then quit"),
+        ("h j k l, arrows", "move in the lens grid / frame cursor"), ("g, G", "first / last column"),
+        ("x", "show the clean or the patched run in lens and attention"), ("l (encoder lens)", "toggle ln_post"),
+        ("+ -", "layer (attention, patch)"), ("< >", "head (attention)"), ("a", "alignment-head mean"),
+        ("t", "attention kind: cross, decoder self, encoder self"), ("p", "show the 30 s padding"), ("z", "zoom encoder attention"),
+        ("[ ]", "mark the start and end of the frame span"), ("w", "select the word under the cursor"),
+        ("c", "cycle the patched component"), ("s", "cycle the patch source"), ("space", "toggle the patch for the span"),
+        ("u", "undo the last patch"),
+    ]
+
+    static func drawHelp(_ c: inout Canvas, filter: String, view: ExplorerState.View, theme: Theme) {
+        let rows = keyHelp.filter { filter.isEmpty || ($0.0 + " " + $0.1).lowercased().contains(filter.lowercased()) }
+        let w = min(c.width - 4, 76), h = min(c.height - 4, rows.count + 3)
+        let x0 = (c.width - w) / 2, y0 = 2
+        c.fill(x: x0, y: y0, width: w, height: h, with: Canvas.Cell(character: " ", style: theme.highlight))
+        c.put(" keys (filter: \(filter)_)", x: x0, y: y0, style: theme.highlight)
+        for (i, row) in rows.prefix(h - 2).enumerated() {
+            c.put(" " + row.0.padding(toLength: 22, withPad: " ", startingAt: 0) + row.1, x: x0, y: y0 + 1 + i, style: theme.highlight)
+        }
+    }
+}

@@ -1,0 +1,56 @@
+import Analysis
+import ArgumentParser
+import Foundation
+import Model
+import TUI
+
+/// `asrlens explore` (or a bare `asrlens [FILE]`): the full-screen explorer.
+struct ExploreCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "explore",
+        abstract: "Open the full-screen explorer on a clip (default: the bundled sample).",
+        discussion: "Keys: 1-5 views, Tab, hjkl/arrows, ? help, / search, : commands, Ctrl-S export, q quit.")
+
+    @OptionGroup var modelOptions: ModelOptions
+
+    @Option(name: .long, help: "Language code; detected on multilingual models when omitted.")
+    var language: String?
+
+    @Option(name: .long, help: "Start of the 30 s window to explore, in seconds.")
+    var offset: Double = 0
+
+    @Argument(help: "The audio file (default: the bundled sample).")
+    var file: String?
+
+    static func bundledSample() -> String {
+        let exe = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
+        var dir = exe.deletingLastPathComponent()
+        for _ in 0..<5 {
+            let candidate = dir.appendingPathComponent("assets/sense-and-sensibility-0870.wav")
+            if FileManager.default.fileExists(atPath: candidate.path) { return candidate.path }
+            dir = dir.deletingLastPathComponent()
+        }
+        return "assets/sense-and-sensibility-0870.wav"
+    }
+
+    func run() throws {
+        let path = file ?? Self.bundledSample()
+        if let reason = CursesBackend.unusableTerminalReason() { throw InputError("explore", reason) }
+        let model = try modelOptions.load()
+        let samples = try AudioFile.load(path)
+        var notice: String?
+        if Double(samples.count) / 16_000 > offset + 30 {
+            notice = "the clip is longer than 30 s: showing the window from \(offset) s (choose another with --offset)"
+        }
+        FileHandle.standardError.write(Data("asrlens: loading \(path)…\n".utf8))
+        let engine = try Engine(model: model, samples: samples, language: language, offset: offset)
+        let clip = ClipData(engine: engine, clipName: URL(fileURLWithPath: path).lastPathComponent, notice: notice)
+        let backend = CursesBackend()
+        let controller: ExplorerController
+        do { controller = try ExplorerController(clip: clip, theme: backend.theme) } catch {
+            backend.shutdown()
+            throw error
+        }
+        Explorer.run(controller: controller, backend: backend)
+    }
+}

@@ -1,0 +1,20 @@
+import Foundation
+import Testing
+
+/// `asrlens explore` outside a terminal: one clear line instead of garbage.
+@Suite struct ExploreCLITests {
+    @Test func exploreRefusesAPipe() throws {
+        let clip = CLIRunner.root.appendingPathComponent("assets/sense-and-sensibility-0930.wav").path
+        let r = try CLIRunner.run(["explore", clip])
+        #expect(r.status == 2)
+        #expect(r.stderrLines.count == 1)
+        #expect(r.stderr.contains("needs a terminal"))
+    }
+
+    @Test func bareFileOpensTheExplorer() throws {
+        let clip = CLIRunner.root.appendingPathComponent("assets/sense-and-sensibility-0930.wav").path
+        let r = try CLIRunner.run([clip])
+        #expect(r.status == 2)
+        #expect(r.stderr.contains("explore: the explorer needs a terminal"))
+    }
+}

@@ -1,0 +1,99 @@
+import Analysis
+import Foundation
+import Model
+import Testing
+import TUI
+
+/// Every view rendered headless to text from real tiny.en output on a sample clip.
+@Suite(.serialized) struct ViewTests {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    static let shared: Result<ExplorerController, Error> = Result {
+        guard ModelCatalog.isInstalled("tiny.en") else { throw InputError("tiny.en", "model not installed") }
+        let model = try WhisperModel(directory: ModelCatalog.directory(for: "tiny.en"))
+        let path = root.appendingPathComponent("assets/sense-and-sensibility-0930.wav").path
+        let engine = try Engine(model: model, samples: AudioFile.load(path))
+        return try ExplorerController(clip: ClipData(engine: engine, clipName: "0930.wav"), theme: Theme(color: false, unicode: true))
+    }
+
+    func screen(_ keys: [Key], width: Int = 160, height: Int = 44) throws -> String {
+        let c = try Self.shared.get()
+        c.resize(width: width, height: height)
+        for k in keys { _ = c.handle(k) }
+        c.waitUntilIdle()
+        return c.frame().text
+    }
+
+    @Test func transcriptViewShowsTextWordsAndLanguage() throws {
+        let s = try screen([.char("1")])
+        #expect(s.contains("tiny.en") && s.contains("0930.wav"))
+        #expect(s.contains("text: He might even have been made amiable himself."))
+        #expect(s.contains("language en"))
+        #expect(s.contains("amiable"))
+        #expect(s.contains("no-speech p"))
+    }
+
+    @Test func lensViewShowsEveryLayerAndTheCellDetail() throws {
+        let s = try screen([.char("2"), .char("l"), .char("j"), .char("j"), .char("j"), .char("j")])
+        for label in ["emb", "L0", "L1", "L2", "L3"] { #expect(s.contains(label)) }
+        #expect(s.contains("* saturation"))
+        #expect(s.contains("layer 3, token 1 ' might'"), "\(s)")
+        #expect(s.contains("top-5:"))
+    }
+
+    @Test func encoderLensViewShowsOneTranscriptPerLayer() throws {
+        let s = try screen([.char("3")])
+        #expect(s.contains("enc 3"))
+        #expect(s.contains("He might even have been made amiable himself."))
+        let raw = try screen([.char("l")])
+        #expect(raw.contains("without ln_post"))
+        _ = try screen([.char("l")])
+    }
+
+    @Test func attentionViewDrawsAHeatmapWithALegend() throws {
+        let s = try screen([.char("4"), .char("+"), .char(">")])
+        #expect(s.contains("cross-attention layer 1 head 1"))
+        #expect(s.contains("row max 0"))
+        let enc = try screen([.char("t"), .char("t")])
+        #expect(enc.contains("encoder self-attention layer 0 head 0"))
+        _ = try screen([.char("t")])
+    }
+
+    @Test func patchViewTogglesAPatchOverAWord() throws {
+        let c = try Self.shared.get()
+        let word = c.clip.words.words.first { $0.text.contains("amiable") }!
+        var keys: [Key] = [.char("5")]
+        let steps = (word.frames.lowerBound + 2 - c.state.frameCursor) / 5
+        keys += Array(repeating: steps >= 0 ? Key.char("l") : Key.char("h"), count: abs(steps))
+        keys += [.char("w"), .char("c"), .char("c"), .char("c"), .char("c"), .char(" ")]
+        let s = try screen(keys)
+        #expect(s.contains("patches: [1] enc.out@"), "\(s)")
+        #expect(s.contains("patched:"))
+        #expect(s.contains("WER"))
+        #expect(!s.contains("patched: He might even have been made amiable himself."))
+        let off = try screen([.char("u")])
+        #expect(off.contains("patches: none"))
+    }
+
+    @Test func helpOverlayFiltersKeys() throws {
+        let s = try screen([.char("?"), .char("u"), .char("n"), .char("d")])
+        #expect(s.contains("undo the last patch"))
+        #expect(!s.contains("zoom encoder attention"))
+        _ = try screen([.escape])
+    }
+
+    @Test func tooSmallTerminalSaysWhatItNeeds() throws {
+        let s = try screen([], width: 40, height: 10)
+        #expect(s.contains("needs at least 60x16"))
+        _ = try screen([], width: 160, height: 44)
+    }
+
+    @Test func commandLineExportsTheLensAsScreenText() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("asrlens-view-\(UUID().uuidString).txt").path
+        let keys: [Key] = [.char(":")] + "export lens text \(path)".map { Key.char($0) } + [.enter]
+        let s = try screen(keys)
+        #expect(s.contains("exported lens"))
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        #expect(text.contains("emb") && text.contains("L3") && text.contains("might"))
+    }
+}
