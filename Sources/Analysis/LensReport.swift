@@ -9,7 +9,7 @@ public enum LensReport {
     public static func table(_ lens: LogitLens, tokenizer: Tokenizer) -> Table {
         let headers = ["layer"] + lens.targets.enumerated().map { "\($0.offset):\(tokenizer.display($0.element))" }
         let rows = lens.cells.enumerated().map { k, row in
-            ["\(k == 0 ? "emb" : String(k - 1))\(lens.saturation.contains(k) ? "" : "")"] + row.enumerated().map { t, c in
+            [k == 0 ? "emb" : String(k - 1)] + row.enumerated().map { t, c in
                 let mark = lens.saturation[t] == k ? "*" : ""
                 return "\(tokenizer.display(c.top1))\(mark) \(format(c.finalProb))"
             }
@@ -49,7 +49,7 @@ public enum LensReport {
                      })
     }
 
-    public static func json(_ effect: PatchEffect, layersFull: Int) -> [String: Any] {
+    public static func json(_ effect: PatchEffect) -> [String: Any] {
         [
             "patches": effect.patched.patches.patches.map(\.description),
             "clean": ["tokens": effect.clean.tokens, "text": effect.clean.text] as [String: Any],
@@ -59,7 +59,7 @@ public enum LensReport {
             "repetition": effect.repetition,
             "changed_cells": effect.changedCells.map { [$0.layer, $0.token] },
             "layers_evaluated": effect.patched.work.layersEvaluated,
-            "layers_full": layersFull,
+            "layers_full": effect.patched.work.layersFull,
             "work": [
                 "encoder_blocks": effect.patched.work.encoderBlocks,
                 "encoder_partial_rows": effect.patched.work.encoderPartialRows,

@@ -136,8 +136,7 @@ public final class Session: @unchecked Sendable {
             return (LensReport.table(lens), LensReport.json(lens))
         case .patch:
             let effect = PatchEffect(engine: engine, patched: run)
-            return (LensReport.table(effect, tokenizer: tok),
-                    LensReport.json(effect, layersFull: engine.model.hyper.encoderLayers + run.work.decoderBlocks))
+            return (LensReport.table(effect, tokenizer: tok), LensReport.json(effect))
         case .heads:
             let ranking = HeadRanking(engine: engine, run: run)
             return (AttentionReport.table(ranking), AttentionReport.json(ranking))

@@ -35,7 +35,7 @@ struct PatchCommand: ParsableCommand {
         for case .clip(let path) in set.patches.map(\.source) { _ = try AudioFile.load(path) }
         let run = try engine.run(set)
         let effect = PatchEffect(engine: engine, patched: run)
-        let full = hyper.encoderLayers + run.work.decoderBlocks
+        let full = run.work.layersFull
         let table = LensReport.table(effect, tokenizer: engine.model.tokenizer)
         if output.resolved == .text {
             print("clean:    \(effect.clean.text.trimmingCharacters(in: .whitespaces))")
@@ -44,6 +44,6 @@ struct PatchCommand: ParsableCommand {
                          effect.wer, effect.repetition ? "yes" : "no", effect.changedCells.count, run.work.layersEvaluated, full))
             print("")
         }
-        try output.emit(table, json: LensReport.json(effect, layersFull: full))
+        try output.emit(table, json: LensReport.json(effect))
     }
 }

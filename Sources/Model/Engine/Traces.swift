@@ -73,6 +73,9 @@ public struct WorkCounters: Equatable, Sendable, Codable {
     /// Block evaluations of every kind (a partially recomputed block counts once).
     public var layersEvaluated: Int { encoderBlocks.reduce(0, +) + decoderBlocks }
 
+    /// What a from-scratch run doing the same decoder work evaluates: every encoder block once.
+    public var layersFull: Int { encoderBlocks.count + decoderBlocks }
+
     public static func + (a: WorkCounters, b: WorkCounters) -> WorkCounters {
         var c = a
         for i in c.encoderBlocks.indices { c.encoderBlocks[i] += b.encoderBlocks[i] }

@@ -1,4 +1,5 @@
 import Analysis
+import Foundation
 import Model
 
 /// Everything the views show for one patch set, computed off the UI thread and then read-only.
@@ -19,6 +20,8 @@ public struct ClipData: Sendable {
     public let features: Matrix          // log-mel of the window [nMels, 3000]
     public let clipName: String
     public let notice: String?
+    /// P(no-speech) at the sot position of the clean run.
+    public let noSpeechProb: Float
 
     public init(engine: Engine, clipName: String, notice: String? = nil) {
         self.engine = engine
@@ -29,6 +32,8 @@ public struct ClipData: Sendable {
         features = engine.window
         self.clipName = clipName
         self.notice = notice
+        let logits = engine.model.decoder.logits(engine.clean.decoder.residPost.last!.rows(0..<1)).data
+        noSpeechProb = expf(FastMath.logSoftmax(logits)[engine.model.specials.noSpeech])
     }
 
     /// The snapshot of a patch set (the clean one needs no patched lens).

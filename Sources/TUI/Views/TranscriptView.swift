@@ -8,7 +8,7 @@ enum TranscriptView {
         let engine = clip.engine
         let tok = engine.model.tokenizer
         let run = snap.run
-        c.put("language \(engine.language)   no-speech p \(String(format: "%.3f", noSpeech(engine)))   tokens \(run.tokens.count)",
+        c.put("language \(engine.language)   no-speech p \(String(format: "%.3f", clip.noSpeechProb))   tokens \(run.tokens.count)",
               in: r, row: 0, style: theme.accent)
         c.put("text: " + run.text.trimmingCharacters(in: .whitespaces), in: r, row: 1)
         // Tokens, shaded by their probability under the current run (teacher-forced clean tokens).
@@ -36,11 +36,5 @@ enum TranscriptView {
                 + String(format: " %6.2f %6.2f  %d:%d", w.start, w.end, w.frames.lowerBound, w.frames.upperBound)
             c.put(line, in: r, dx: col * columnWidth, row: y)
         }
-    }
-
-    static func noSpeech(_ engine: Engine) -> Float {
-        let logits = engine.model.decoder.logits(engine.clean.decoder.residPost.last!.rows(0..<1)).data
-        let lp = FastMath.logSoftmax(logits)
-        return expf(lp[engine.model.specials.noSpeech])
     }
 }
