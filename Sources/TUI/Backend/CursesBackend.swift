@@ -114,8 +114,14 @@ public final class CursesBackend {
         }
     }
 
-    /// SIGINT, SIGTERM and SIGHUP restore the terminal before leaving.
+    /// SIGINT, SIGTERM and SIGHUP restore the terminal before leaving. They and SIGWINCH are
+    /// unblocked first: a parent may have started us with them blocked (a mask survives exec),
+    /// and then resizes and Ctrl-C would never arrive.
     private static func installSignalHandlers() {
+        var set = sigset_t()
+        sigemptyset(&set)
+        for sig in [SIGINT, SIGTERM, SIGHUP, SIGWINCH] { sigaddset(&set, sig) }
+        pthread_sigmask(SIG_UNBLOCK, &set, nil)
         for sig in [SIGINT, SIGTERM, SIGHUP] {
             signal(sig) { s in
                 curs_set(1)

@@ -15,8 +15,15 @@ public enum ExplorerRenderer {
         let engine = clip.engine
         // Status line.
         let spin = computing ? " " + String(Array(theme.unicode ? "⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏" : "|/-\\")[spinner % (theme.unicode ? 10 : 4)]) + " computing" : ""
-        let views = ExplorerState.View.allCases.map { $0 == state.view ? "[\($0.rawValue) \($0.title)]" : "\($0.rawValue) \($0.title)" }.joined(separator: " ")
-        let status = " asrlens  \(engine.model.name)  \(clip.clipName)  patches \(snapshot.patches.patches.count)\(spin)   \(views)"
+        let head = " asrlens  \(engine.model.name)  \(clip.clipName)  patches \(snapshot.patches.patches.count)\(spin)   "
+        func tabs(titled: Bool) -> String {
+            ExplorerState.View.allCases.map { v in
+                v == state.view ? "[\(v.rawValue) \(v.title)]" : titled ? "\(v.rawValue) \(v.title)" : "\(v.rawValue)"
+            }.joined(separator: " ")
+        }
+        // On narrow terminals only the current view keeps its title.
+        let full = head + tabs(titled: true)
+        let status = full.count <= c.width ? full : head + tabs(titled: false)
         c.fill(x: 0, y: 0, width: c.width, height: 1, with: Canvas.Cell(character: " ", style: theme.highlight))
         c.put(status, x: 0, y: 0, style: theme.highlight)
         // The view and the detail pane.
