@@ -1,3 +1,4 @@
+import Foundation
 import Model
 
 /// Attention maps of a run (paper-methods §5 "Alignment heads"): cross-attention as
@@ -36,23 +37,51 @@ public enum AttentionMaps {
 
     /// Encoder self-attention of one layer and head, [frames, frames], from the clean residual stream.
     public static func encoderSelf(_ engine: Engine, layer: Int, head: Int) -> Matrix {
+        encoderSelfHeads(engine, layer: layer, heads: [head])[0]
+    }
+
+    /// Several heads of one encoder layer from a single attention pass, each cut to its first
+    /// `frames` queries and keys (default: all 1500).
+    public static func encoderSelfHeads(_ engine: Engine, layer: Int, heads: [Int], frames: Int? = nil) -> [Matrix] {
         let x = engine.cleanEncoder.residPre[layer]
-        let capture = HeadCapture(head: head)
+        let capture = HeadCapture(heads: heads, rows: x.rows, keep: min(frames ?? x.rows, x.rows))
         _ = engine.model.encoder.blocks[layer].attention.context(x, weights: capture.sink)
-        return capture.matrix(rows: x.rows, cols: x.rows)
+        return heads.map { capture.matrices[$0]! }
     }
 }
 
-/// Copies one head's probabilities out of an attention pass whose heads run concurrently.
+/// Copies chosen heads' probabilities out of an attention pass whose heads run concurrently,
+/// keeping the top-left `keep`×`keep` block of each [rows, rows] map.
 final class HeadCapture: @unchecked Sendable {
-    let head: Int
-    private var buffer: [Float] = []
+    private let rows: Int, keep: Int
+    private let lock = NSLock()
+    private(set) var matrices: [Int: Matrix] = [:]
 
-    init(head: Int) { self.head = head }
-
-    var sink: ScaledDotProduct.WeightsSink {
-        { [self] h, probs in if h == head { buffer = Array(probs) } }
+    init(heads: [Int], rows: Int, keep: Int) {
+        self.rows = rows
+        self.keep = keep
+        for h in heads { matrices[h] = Matrix(zeros: 0, 0) }
     }
 
-    func matrix(rows: Int, cols: Int) -> Matrix { Matrix(rows: rows, cols: cols, data: buffer) }
+    /// For one head: the full [rows, rows] map, kept as it arrives.
+    convenience init(head: Int) { self.init(heads: [head], rows: 0, keep: 0) }
+
+    var sink: ScaledDotProduct.WeightsSink {
+        { [self] h, probs in
+            lock.lock(); let wanted = matrices[h] != nil; lock.unlock()
+            guard wanted else { return }
+            let m: Matrix
+            if keep == 0 {
+                m = Matrix(rows: 1, cols: probs.count, data: Array(probs))
+            } else {
+                var cut = Matrix(zeros: keep, keep)
+                for i in 0..<keep { for j in 0..<keep { cut[i, j] = probs[i * rows + j] } }
+                m = cut
+            }
+            lock.lock(); matrices[h] = m; lock.unlock()
+        }
+    }
+
+    /// The single captured head as a [rows, cols] matrix (for the full-map form).
+    func matrix(rows: Int, cols: Int) -> Matrix { Matrix(rows: rows, cols: cols, data: matrices.values.first!.data) }
 }

@@ -12,14 +12,6 @@ public enum WordErrorRate {
     public static func of(reference: String, hypothesis: String) -> Double {
         let r = words(reference), h = words(hypothesis)
         if r.isEmpty { return h.isEmpty ? 0 : Double(h.count) }
-        var prev = Array(0...h.count)
-        for i in 1...r.count {
-            var cur = [i] + Array(repeating: 0, count: h.count)
-            for j in stride(from: 1, through: h.count, by: 1) {
-                cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (r[i - 1] == h[j - 1] ? 0 : 1))
-            }
-            prev = cur
-        }
-        return Double(prev[h.count]) / Double(r.count)
+        return Double(WordDiff.align(r, h).filter(\.isEdit).count) / Double(r.count)
     }
 }

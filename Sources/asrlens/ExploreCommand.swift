@@ -51,6 +51,13 @@ struct ExploreCommand: ParsableCommand {
             backend.shutdown()
             throw error
         }
-        Explorer.run(controller: controller, backend: backend)
+        // ASRLENS_KEY_LATENCY_LOG=FILE appends one key-to-frame time (ms) per line: the benchmark's hook.
+        var latencyLog: FileHandle?
+        if let path = ProcessInfo.processInfo.environment["ASRLENS_KEY_LATENCY_LOG"] {
+            FileManager.default.createFile(atPath: path, contents: nil)
+            latencyLog = FileHandle(forWritingAtPath: path)
+        }
+        Explorer.run(controller: controller, backend: backend,
+                     keyLatency: latencyLog.map { log in { ms in log.write(Data(String(format: "%.3f\n", ms).utf8)) } })
     }
 }

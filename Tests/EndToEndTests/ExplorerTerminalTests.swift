@@ -40,9 +40,9 @@ import Testing
         #expect(patchView.contains("patches: none"), "\(patchView)")
         try t.send("H", "w", "c", "c", "c", "c", "Space")
         let patched = try t.waitFor { $0.contains("patches: [1] enc.out@") && $0.contains("WER ") }
-        let patchedLine = patched.split(separator: "\n").first { $0.hasPrefix(" patched:") } ?? ""
+        let diffLine = patched.split(separator: "\n").first { $0.hasPrefix(" diff:") } ?? ""
         #expect(patched.contains("selected 'leisure'") || patched.contains("patch on: enc.out@"), "\(patched)")
-        #expect(patchedLine.contains("And Mr. John Dashwood") && !patchedLine.contains("then leisure to"), "\(patched)")
+        #expect(diffLine.contains("And Mr. John Dashwood had then [-leisure-]"), "\(patched)")
         #expect(patched.contains("patches 1"), "status line counts the patch: \(patched)")
 
         // The lens view now shows the patched run; export it through the command line.

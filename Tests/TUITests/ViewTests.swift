@@ -68,9 +68,9 @@ import TUI
         keys += [.char("w"), .char("c"), .char("c"), .char("c"), .char("c"), .char(" ")]
         let s = try screen(keys)
         #expect(s.contains("patches: [1] enc.out@"), "\(s)")
-        #expect(s.contains("patched:"))
-        #expect(s.contains("WER"))
-        #expect(!s.contains("patched: He might even have been made amiable himself."))
+        #expect(s.contains("diff:    He might even"), "\(s)")
+        #expect(s.contains("[-") || s.contains("{+"), "the inline diff marks the changed words: \(s)")
+        #expect(s.contains("WER") && s.contains("Δ log-prob:"))
         let off = try screen([.char("u")])
         #expect(off.contains("patches: none"))
     }

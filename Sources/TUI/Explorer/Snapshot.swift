@@ -22,6 +22,8 @@ public struct ClipData: Sendable {
     public let notice: String?
     /// P(no-speech) at the sot position of the clean run.
     public let noSpeechProb: Float
+    /// Costly view inputs, computed on first draw.
+    public let cache = RenderCache()
 
     public init(engine: Engine, clipName: String, notice: String? = nil) {
         self.engine = engine

@@ -24,7 +24,11 @@ enum AttentionView {
         case .self: return AttentionMaps.decoderSelf(engine, run, layer: state.attentionLayer, head: state.attentionHead)
         case .encoder:
             let layer = min(state.attentionLayer, hyper.encoderLayers - 1), head = min(state.attentionHead, hyper.encoderHeads - 1)
-            return cut(AttentionMaps.encoderSelf(engine, layer: layer, head: head), square: true)
+            // One pass yields every head of the layer; keep them all so head changes are instant.
+            let heads = clip.cache.value("encoder-self \(layer) \(frames)") {
+                AttentionMaps.encoderSelfHeads(engine, layer: layer, heads: Array(0..<hyper.encoderHeads), frames: frames)
+            }
+            return cut(heads[head], square: true)
         }
     }
 

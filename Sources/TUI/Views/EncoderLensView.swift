@@ -12,16 +12,11 @@ enum EncoderLensView {
         for layer in lens.layers where row < r.height {
             c.put(String(format: "enc %-2d %@", layer.layer, layer.repetition ? "LOOP" : "    "), in: r, row: row,
                   style: layer.repetition ? theme.changed : theme.dim)
-            var x = 12
-            for word in layer.text.split(separator: " ") {
-                let w = String(word)
-                if x + w.count + 1 > r.width { row += 1; x = 12 }
-                guard row < r.height else { break }
-                let differs = !final.contains(WordErrorRate.words(w).first ?? "")
-                c.put(w, in: r, dx: x, row: row, style: differs ? theme.highlight : .plain)
-                x += w.count + 1
+            let words = layer.text.split(separator: " ").map { w in
+                FlowItem(text: String(w), style: final.contains(WordErrorRate.words(String(w)).first ?? "") ? .plain : theme.highlight)
             }
-            row += 2
+            row = c.flow(words, in: r, row: row, indent: 12)
+            row += 1
         }
     }
 }

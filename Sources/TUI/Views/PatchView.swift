@@ -45,36 +45,32 @@ enum PatchView {
               in: r, row: bands + 4)
         c.put("patches: " + (snap.patches.isEmpty ? "none" : snap.patches.patches.enumerated().map { "[\($0.offset + 1)] \($0.element)" }.joined(separator: "  ")),
               in: r, row: bands + 5, style: theme.accent)
-        // Word diff between clean and patched.
+        // The clean and patched transcripts as one inline word diff.
         var row = bands + 7
-        c.put("clean:   " + engine.clean.text.trimmingCharacters(in: .whitespaces), in: r, row: row)
-        row += 1
-        c.put("patched: ", in: r, row: row)
-        var dx = 9
-        let cleanWords = Set(WordErrorRate.words(engine.clean.text))
-        for w in snap.run.text.split(separator: " ") {
-            let changed = !cleanWords.contains(WordErrorRate.words(String(w)).first ?? "")
-            dx = c.put(String(w), in: r, dx: dx, row: row, style: changed ? theme.changed : .plain) - r.x + 1
+        c.put("diff:", in: r, row: row, style: theme.dim)
+        var items: [FlowItem] = []
+        for edit in WordDiff.transcripts(engine.clean.text, snap.run.text) {
+            switch edit {
+            case .same(let w): items.append(FlowItem(text: w))
+            case .removed(let w): items.append(FlowItem(text: "[-\(w)-]", style: theme.removed))
+            case .added(let w): items.append(FlowItem(text: "{+\(w)+}", style: theme.added))
+            case .substituted(let a, let b):
+                items += [FlowItem(text: "[-\(a)-]", style: theme.removed), FlowItem(text: "{+\(b)+}", style: theme.added)]
+            }
         }
-        row += 1
-        let removed = WordErrorRate.words(engine.clean.text).filter { !Set(WordErrorRate.words(snap.run.text)).contains($0) }
-        if !removed.isEmpty { c.put("removed: " + removed.joined(separator: " "), in: r, row: row, style: theme.dim) }
+        row = c.flow(items, in: r, row: row, indent: 9, limit: r.height - 4) - 1
         if let e = snap.effect {
             row += 1
             c.put(String(format: "WER %.2f   loop %@   lens cells changed %d   layers evaluated %d", e.wer, e.repetition ? "yes" : "no",
                          e.changedCells.count, e.patched.work.layersEvaluated), in: r, row: row)
             row += 1
             let tok = engine.model.tokenizer
-            var x2 = 0
             c.put("Δ log-prob:", in: r, row: row, style: theme.dim)
-            row += 1
-            for (i, d) in e.deltaLogprob.enumerated() where i < engine.cleanTokens.count {
-                let item = "\(tok.display(engine.cleanTokens[i]).trimmingCharacters(in: .whitespaces)) \(String(format: "%+.2f", d))"
-                if x2 + item.count + 2 > r.width { x2 = 0; row += 1 }
-                guard row < r.height else { break }
-                c.put(item, in: r, dx: x2, row: row, style: d < -1 ? theme.changed : .plain)
-                x2 += item.count + 2
+            let deltas = e.deltaLogprob.prefix(engine.cleanTokens.count).enumerated().map { i, d in
+                FlowItem(text: "\(tok.display(engine.cleanTokens[i]).trimmingCharacters(in: .whitespaces)) \(String(format: "%+.2f", d))",
+                         style: d < -1 ? theme.changed : .plain)
             }
+            c.flow(deltas, in: r, row: row + 1, gap: 2)
         }
     }
 }

@@ -35,6 +35,9 @@ public struct Theme: Sendable {
     var highlight: Canvas.Style { color ? Canvas.Style(foreground: 16, background: 45) : Canvas.Style(reverse: true) }
     var accent: Canvas.Style { color ? Canvas.Style(foreground: 45, bold: true) : Canvas.Style(bold: true) }
     var dim: Canvas.Style { color ? Canvas.Style(foreground: 244) : .plain }
+    /// Word diff: removed words in red, added in green (the [- -] and {+ +} marks say it without colour).
+    var removed: Canvas.Style { color ? Canvas.Style(foreground: 196, bold: true) : .plain }
+    var added: Canvas.Style { color ? Canvas.Style(foreground: 46, bold: true) : Canvas.Style(bold: true) }
     var changed: Canvas.Style { color ? Canvas.Style(foreground: 16, background: 201) : Canvas.Style(reverse: true) }
 
     /// A legend line for the heat scale, e.g. "0 ▁▂▃▄▅▆▇█ 1".

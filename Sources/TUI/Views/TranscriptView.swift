@@ -10,20 +10,19 @@ enum TranscriptView {
         let run = snap.run
         c.put("language \(engine.language)   no-speech p \(String(format: "%.3f", clip.noSpeechProb))   tokens \(run.tokens.count)",
               in: r, row: 0, style: theme.accent)
-        c.put("text: " + run.text.trimmingCharacters(in: .whitespaces), in: r, row: 1)
-        // Tokens, shaded by their probability under the current run (teacher-forced clean tokens).
-        var x = 0, row = 3
-        c.put("tokens (shaded by probability):", in: r, row: 2, style: theme.dim)
-        for (i, t) in engine.cleanTokens.enumerated() {
-            let text = tok.display(t).replacingOccurrences(of: "\n", with: "⏎")
+        let half = r.height / 2
+        c.put("text:", in: r, row: 1)
+        var row = c.flow(run.text.split(separator: " ").map { FlowItem(text: String($0)) }, in: r, row: 1, indent: 6, limit: half)
+        // Tokens, shaded by their probability under the current run (teacher-forced clean
+        // tokens); without colour the probability is written under each token.
+        c.put("tokens (shaded by probability):", in: r, row: row + 1, style: theme.dim)
+        let tokens = engine.cleanTokens.enumerated().map { i, t in
             let p = expf(run.cleanTokenLogprobs[i])
-            if x + text.count + 1 > r.width { x = 0; row += 1 }
-            guard row < r.height / 2 else { break }
-            c.put(text, in: r, dx: x, row: row, style: theme.color ? theme.shade(p) : .plain)
-            if !theme.color { c.put(String(format: "%.2f", p), in: r, dx: x, row: row + 1, style: theme.dim) }
-            x += text.count + 1
+            return FlowItem(text: tok.display(t).replacingOccurrences(of: "\n", with: "⏎"), style: theme.color ? theme.shade(p) : .plain,
+                            note: theme.color ? nil : String(format: "%.2f", p))
         }
-        row = max(row + 2, r.height / 2)
+        row = c.flow(tokens, in: r, row: row + 2, limit: half + 4, noteStyle: theme.dim)
+        row = max(row + 1, half)
         func pad(_ s: String, _ n: Int) -> String { s.padding(toLength: max(n, s.count), withPad: " ", startingAt: 0) }
         c.put(pad("word", 16) + "  start    end  frames", in: r, row: row, style: theme.accent)
         // Words in columns, as many as fit.
