@@ -12,6 +12,39 @@ public enum AttentionMaps {
         return run.decoder.crossWeights[layer][head].rows(rows)
     }
 
+    /// The model's alignment heads (from its config), as (layer, head) pairs; pairs outside
+    /// the model are dropped.
+    public static func alignmentHeads(_ engine: Engine) -> [(layer: Int, head: Int)] {
+        let h = engine.model.hyper
+        return engine.model.config.alignmentHeads.compactMap { $0.count == 2 ? (layer: $0[0], head: $0[1]) : nil }
+            .filter { $0.layer >= 0 && $0.layer < h.decoderLayers && $0.head >= 0 && $0.head < h.decoderHeads }
+    }
+
+    /// Every decoder cross-attention head.
+    public static func allCrossHeads(_ engine: Engine) -> [(layer: Int, head: Int)] {
+        let h = engine.model.hyper
+        return (0..<h.decoderLayers).flatMap { l in (0..<h.decoderHeads).map { (layer: l, head: $0) } }
+    }
+
+    /// The map a kind selects, its encoder-frame axes cut to the first `frames` frames.
+    public static func select(_ kind: Session.AttentionKind, _ engine: Engine, _ run: Run, layer: Int, head: Int, frames: Int) -> Matrix {
+        func cut(_ m: Matrix, square: Bool = false) -> Matrix {
+            let cols = min(frames, m.cols), rows = square ? cols : m.rows
+            var out = Matrix(zeros: rows, cols)
+            for r in 0..<rows { for c in 0..<cols { out[r, c] = m[r, c] } }
+            return out
+        }
+        switch kind {
+        case .cross: return cut(cross(engine, run, layer: layer, head: head))
+        case .alignment:
+            let heads = alignmentHeads(engine)
+            return cut(crossMean(engine, run, heads: heads.isEmpty ? allCrossHeads(engine) : heads))
+        case .mean: return cut(crossMean(engine, run, heads: allCrossHeads(engine)))
+        case .self: return decoderSelf(engine, run, layer: layer, head: head)
+        case .encoder: return encoderSelfHeads(engine, layer: layer, heads: [head], frames: frames)[0]
+        }
+    }
+
     /// The mean of several heads' cross-attention.
     public static func crossMean(_ engine: Engine, _ run: Run, heads: [(layer: Int, head: Int)]) -> Matrix {
         var sum = cross(engine, run, layer: heads[0].layer, head: heads[0].head)

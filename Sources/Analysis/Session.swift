@@ -11,7 +11,9 @@ public final class Session: @unchecked Sendable {
     public var layer = 0
     public var head = 0
 
-    public enum AttentionKind: String, CaseIterable, Sendable { case cross, `self`, encoder, alignment }
+    /// cross: one cross-attention head; alignment / mean: the mean of the alignment heads / of
+    /// every cross-attention head; self: decoder self-attention; encoder: encoder self-attention.
+    public enum AttentionKind: String, CaseIterable, Sendable { case cross, `self`, encoder, alignment, mean }
 
     /// The views that `:export` can write.
     public enum View: String, CaseIterable, Sendable {
@@ -32,7 +34,7 @@ public final class Session: @unchecked Sendable {
 
     public static let commands = [
         ":patch SITE@POSITIONS=SOURCE", ":unpatch", ":clear", ":layer L", ":head H",
-        ":kind cross|self|encoder|alignment", ":lnpost on|off", ":export VIEW FORMAT PATH",
+        ":kind cross|self|encoder|alignment|mean", ":lnpost on|off", ":export VIEW FORMAT PATH",
     ]
 
     /// Runs one `:` command line. Blank lines and `#` comments do nothing.
@@ -70,8 +72,8 @@ public final class Session: @unchecked Sendable {
         case "head":
             head = try number(try argument(1, ":head H"), 0..<(attentionKind == .encoder ? hyper.encoderHeads : hyper.decoderHeads), "head")
         case "kind":
-            let k = try argument(1, ":kind cross|self|encoder|alignment")
-            guard let kind = AttentionKind(rawValue: k) else { throw InputError(k, "unknown attention kind (allowed: cross, self, encoder, alignment)") }
+            let k = try argument(1, ":kind cross|self|encoder|alignment|mean")
+            guard let kind = AttentionKind(rawValue: k) else { throw InputError(k, "unknown attention kind (allowed: cross, self, encoder, alignment, mean)") }
             attentionKind = kind
         case "lnpost":
             let v = try argument(1, ":lnpost on|off")
@@ -154,23 +156,6 @@ public final class Session: @unchecked Sendable {
 
     /// The attention map the settings select, cut to the frames that carry audio.
     public func attentionMatrix(_ run: Run) -> Matrix {
-        let frames = engine.audioFrames
-        func audioOnly(_ m: Matrix) -> Matrix {
-            var out = Matrix(zeros: m.rows, min(frames, m.cols))
-            for r in 0..<m.rows { for c in 0..<out.cols { out[r, c] = m[r, c] } }
-            return out
-        }
-        switch attentionKind {
-        case .cross: return audioOnly(AttentionMaps.cross(engine, run, layer: layer, head: head))
-        case .self: return AttentionMaps.decoderSelf(engine, run, layer: layer, head: head)
-        case .alignment:
-            let heads = engine.model.config.alignmentHeads.compactMap { $0.count == 2 ? (layer: $0[0], head: $0[1]) : nil }
-            return audioOnly(AttentionMaps.crossMean(engine, run, heads: heads))
-        case .encoder:
-            let full = AttentionMaps.encoderSelf(engine, layer: layer, head: head)
-            var out = Matrix(zeros: frames, frames)
-            for r in 0..<frames { for c in 0..<frames { out[r, c] = full[r, c] } }
-            return out
-        }
+        AttentionMaps.select(attentionKind, engine, run, layer: layer, head: head, frames: engine.audioFrames)
     }
 }

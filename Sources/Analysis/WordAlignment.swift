@@ -24,8 +24,7 @@ public struct WordAlignment: Sendable {
     public init(engine: Engine, run: Run? = nil, heads: [(layer: Int, head: Int)]? = nil) {
         let run = run ?? engine.clean!
         let model = engine.model
-        let chosen = heads ?? model.config.alignmentHeads.compactMap { $0.count == 2 ? (layer: $0[0], head: $0[1]) : nil }
-            .filter { $0.layer < model.hyper.decoderLayers && $0.head < model.hyper.decoderHeads }
+        let chosen = heads ?? AttentionMaps.alignmentHeads(engine)
         let tokens = engine.cleanTokens
         guard !tokens.isEmpty, !chosen.isEmpty else { words = []; return }
         let frames = max(1, engine.audioFrames)

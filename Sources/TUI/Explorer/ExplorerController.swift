@@ -126,10 +126,12 @@ public final class ExplorerController: @unchecked Sendable {
             case .char("-"): state.attentionLayer = max(0, state.attentionLayer - 1)
             case .char(">"), .char("."): state.attentionHead = min(heads - 1, state.attentionHead + 1)
             case .char("<"), .char(","): state.attentionHead = max(0, state.attentionHead - 1)
-            case .char("a"): state.attentionKind = state.attentionKind == .alignment ? .cross : .alignment
+            case .char("a"):
+                let order: [Session.AttentionKind] = [.cross, .alignment, .mean]
+                state.attentionKind = order[((order.firstIndex(of: state.attentionKind) ?? -1) + 1) % order.count]
             case .char("t"):
-                let order: [Session.AttentionKind] = [.cross, .self, .encoder]
-                state.attentionKind = order[((order.firstIndex(of: state.attentionKind) ?? 0) + 1) % order.count]
+                let kinds: [Session.AttentionKind] = [.cross, .self, .encoder]
+                state.attentionKind = kinds[((kinds.firstIndex(of: state.attentionKind) ?? 0) + 1) % kinds.count]
                 state.attentionLayer = 0; state.attentionHead = 0; state.zoom = 1
             case .char("p"): state.showPadding.toggle()
             case .char("z"): state.zoom = state.zoom >= 8 ? 1 : state.zoom * 2

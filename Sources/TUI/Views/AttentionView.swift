@@ -7,29 +7,21 @@ enum AttentionView {
     static func matrix(state: ExplorerState, clip: ClipData, snap: Snapshot) -> Matrix {
         let engine = clip.engine
         let run = state.showPatched ? snap.run : engine.clean!
-        let frames = state.showPadding ? engine.model.hyper.audioPositions : engine.audioFrames
-        func cut(_ m: Matrix, square: Bool = false) -> Matrix {
-            let cols = min(m.cols, max(1, frames / max(1, state.zoom)))
-            let rows = square ? cols : m.rows
-            var out = Matrix(zeros: rows, cols)
-            for i in 0..<rows { for j in 0..<cols { out[i, j] = m[i, j] } }
-            return out
+        let frames = (state.showPadding ? engine.model.hyper.audioPositions : engine.audioFrames) / max(1, state.zoom)
+        guard state.attentionKind == .encoder else {
+            return AttentionMaps.select(state.attentionKind, engine, run, layer: state.attentionLayer, head: state.attentionHead, frames: max(1, frames))
         }
         let hyper = engine.model.hyper
-        switch state.attentionKind {
-        case .cross: return cut(AttentionMaps.cross(engine, run, layer: state.attentionLayer, head: state.attentionHead))
-        case .alignment:
-            let heads = engine.model.config.alignmentHeads.compactMap { $0.count == 2 ? (layer: $0[0], head: $0[1]) : nil }
-            return cut(AttentionMaps.crossMean(engine, run, heads: heads))
-        case .self: return AttentionMaps.decoderSelf(engine, run, layer: state.attentionLayer, head: state.attentionHead)
-        case .encoder:
-            let layer = min(state.attentionLayer, hyper.encoderLayers - 1), head = min(state.attentionHead, hyper.encoderHeads - 1)
-            // One pass yields every head of the layer; keep them all so head changes are instant.
-            let heads = clip.cache.value("encoder-self \(layer) \(frames)") {
-                AttentionMaps.encoderSelfHeads(engine, layer: layer, heads: Array(0..<hyper.encoderHeads), frames: frames)
-            }
-            return cut(heads[head], square: true)
+        let layer = min(state.attentionLayer, hyper.encoderLayers - 1), head = min(state.attentionHead, hyper.encoderHeads - 1)
+        // One pass yields every head of the layer; keep them all so head changes are instant.
+        let all = state.showPadding ? hyper.audioPositions : engine.audioFrames
+        let heads = clip.cache.value("encoder-self \(layer) \(all)") {
+            AttentionMaps.encoderSelfHeads(engine, layer: layer, heads: Array(0..<hyper.encoderHeads), frames: all)
         }
+        let m = heads[head], n = max(1, frames)
+        var out = Matrix(zeros: n, n)
+        for i in 0..<n { for j in 0..<n { out[i, j] = m[i, j] } }
+        return out
     }
 
     static func draw(_ c: inout Canvas, _ r: Region, state: ExplorerState, clip: ClipData, snap: Snapshot, theme: Theme) {
@@ -38,6 +30,7 @@ enum AttentionView {
         let what: String
         switch state.attentionKind {
         case .alignment: what = "cross-attention, mean of the alignment heads"
+        case .mean: what = "cross-attention, mean of all \(clip.engine.model.hyper.decoderLayers * clip.engine.model.hyper.decoderHeads) heads"
         case .cross: what = "cross-attention layer \(state.attentionLayer) head \(state.attentionHead)"
         case .self: what = "decoder self-attention layer \(state.attentionLayer) head \(state.attentionHead)"
         case .encoder: what = "encoder self-attention layer \(state.attentionLayer) head \(state.attentionHead), zoom \(state.zoom)x"
