@@ -9,7 +9,7 @@ if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
 
 packages=(
     pkg-config libsndfile1-dev libopenblas-dev libsoxr-dev zlib1g-dev libncurses-dev libssl-dev
-    pocketsphinx-testdata espeak-ng sox tmux
+    ncurses-term pocketsphinx-testdata espeak-ng sox tmux
 )
 echo "==> system packages: ${packages[*]}"
 $SUDO apt-get update -qq

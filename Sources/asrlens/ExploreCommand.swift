@@ -42,12 +42,18 @@ struct ExploreCommand: ParsableCommand {
         if Double(samples.count) / 16_000 > offset + 30 {
             notice = "the clip is longer than 30 s: showing the window from \(offset) s (choose another with --offset)"
         }
-        FileHandle.standardError.write(Data("asrlens: loading \(path)…\n".utf8))
-        let engine = try Engine(model: model, samples: samples, language: language, offset: offset)
-        let clip = ClipData(engine: engine, clipName: URL(fileURLWithPath: path).lastPathComponent, notice: notice)
-        let backend = CursesBackend()
+        // The screen opens first (a bad TERM fails here, before the slow part) and says what it loads.
+        let backend = try CursesBackend()
         let controller: ExplorerController
-        do { controller = try ExplorerController(clip: clip, theme: backend.theme) } catch {
+        do {
+            let (w, h) = backend.size
+            var loading = Canvas(width: w, height: h)
+            loading.put("asrlens: loading \(path) on \(model.name) (encoder, decoder, lenses)…", x: 1, y: 1)
+            backend.draw(loading)
+            let engine = try Engine(model: model, samples: samples, language: language, offset: offset)
+            let clip = ClipData(engine: engine, clipName: URL(fileURLWithPath: path).lastPathComponent, notice: notice)
+            controller = try ExplorerController(clip: clip, theme: backend.theme)
+        } catch {
             backend.shutdown()
             throw error
         }

@@ -11,51 +11,54 @@ import Testing
         "env -u NO_COLOR -u COLORTERM LANG=C.UTF-8 \(environment) \(TmuxSession.quote(CLIRunner.binary)) explore --model tiny.en \(TmuxSession.quote(clip))"
     }
 
+    /// Waits until the screen shows every needle (a frame can be captured half-drawn), then
+    /// expects them all, with the screen in the message when one is missing.
+    @discardableResult
+    static func shows(_ t: TmuxSession, _ needles: String...) throws -> String {
+        let s = try t.waitFor { s in needles.allSatisfy { s.contains($0) } }
+        for n in needles { #expect(s.contains(n), "missing '\(n)' in:\n\(s)") }
+        return s
+    }
+
     @Test func walksEveryViewPatchesAWordExportsResizesAndQuits() throws {
         let t = try TmuxSession(command: Self.explore())
-        let first = try t.waitFor("[1 Transcript]")
-        #expect(first.contains("And Mr. John Dashwood had then leisure to consider"), "\(first)")
-        #expect(first.contains("no-speech p") && first.contains("language en"))
+        try Self.shows(t, "[1 Transcript]", "And Mr. John Dashwood had then leisure to consider", "no-speech p", "language en", "leisure ")
         #expect(try t.format("#{alternate_on}") == "1")
 
         try t.send("2")
-        let lens = try t.waitFor("[2 Logit lens]")
-        #expect(lens.contains(" emb ") && lens.contains(" L3 "), "\(lens)")
+        try Self.shows(t, "[2 Logit lens]", " emb ", " L3 ", "saturation")
         try t.send("l", "l", "j")
-        let moved = try t.waitFor("layer 0, token 2")
-        #expect(moved.contains("top-5:"), "\(moved)")
+        try Self.shows(t, "layer 0, token 2", "top-5:")
 
         try t.send("3")
-        let encoderLens = try t.waitFor("[3 Encoder lens]")
-        #expect(encoderLens.contains("enc 3       And Mr. John Dashwood"), "\(encoderLens)")
+        try Self.shows(t, "[3 Encoder lens]", "enc 3       And Mr. John Dashwood")
 
         try t.send("4")
-        let attention = try t.waitFor("[4 Attention]")
-        #expect(attention.contains("cross-attention layer 0 head 0"), "\(attention)")
+        try Self.shows(t, "[4 Attention]", "cross-attention layer 0 head 0", "row max")
 
         // Patch the word "leisure" at the encoder output with silence: the cursor starts mid-clip,
         // H moves it 50 frames back into the word, w selects the word, c×4 picks enc.out.
         try t.send("5")
-        let patchView = try t.waitFor("[5 Patch]")
-        #expect(patchView.contains("patches: none"), "\(patchView)")
+        try Self.shows(t, "[5 Patch]", "patches: none", "cursor frame")
         try t.send("H", "w", "c", "c", "c", "c", "Space")
-        let patched = try t.waitFor { $0.contains("patches: [1] enc.out@") && $0.contains("WER ") }
+        let patched = try Self.shows(t, "patches: [1] enc.out@118:136=silence", "WER ", "Δ log-prob:")
         let diffLine = patched.split(separator: "\n").first { $0.hasPrefix(" diff:") } ?? ""
-        #expect(patched.contains("selected 'leisure'") || patched.contains("patch on: enc.out@"), "\(patched)")
         #expect(diffLine.contains("And Mr. John Dashwood had then [-leisure-]"), "\(patched)")
         #expect(patched.contains("patches 1"), "status line counts the patch: \(patched)")
 
         // The lens view now shows the patched run; export it through the command line.
         let exportPath = t.directory.appendingPathComponent("lens.txt").path
         try t.send(":export lens text \(exportPath)", "Enter")
-        #expect(try t.waitFor("exported lens").contains("exported lens to"))
+        try Self.shows(t, "exported lens to")
         let exported = try String(contentsOfFile: exportPath, encoding: .utf8)
         #expect(exported.contains("[2 Logit lens]") && exported.contains(" emb ") && exported.contains(" L3 "), "\(exported)")
         #expect(!exported.contains("\u{1B}"), "the text export has no escape sequences")
 
         // A smaller window redraws the same state.
         try t.tmux(["resize-window", "-t", "t", "-x", "120", "-y", "40"])
-        let resized = try t.waitFor { s in s.hasPrefix(" asrlens") && s.split(separator: "\n").allSatisfy { $0.count <= 120 } }
+        let resized = try t.waitFor { s in
+            s.hasPrefix(" asrlens") && s.contains("patches: [1] enc.out@118:136=silence") && s.split(separator: "\n").allSatisfy { $0.count <= 120 }
+        }
         #expect(resized.contains("[5 Patch]") && resized.contains("patches: [1] enc.out@118:136=silence"), "\(resized)")
 
         try t.send("q")
@@ -63,6 +66,24 @@ import Testing
         #expect(try t.format("#{alternate_on}") == "0", "left the alternate screen")
         #expect(try t.format("#{cursor_flag}") == "1", "the cursor is visible again")
         #expect(try t.format("#{keypad_cursor_flag}") == "0", "keypad transmit mode is off")
+    }
+
+    @Test func colortermTruecolorGivesTwentyFourBitHeat() throws {
+        let t = try TmuxSession(command: Self.explore("COLORTERM=truecolor"))
+        try t.waitFor("[1 Transcript]")
+        try t.send("4")
+        try Self.shows(t, "[4 Attention]", "row max")
+        let s = try t.screen(escapes: true)
+        #expect(s.contains("\u{1B}[48;2;"), "heat cells carry RGB backgrounds: \(s.prefix(400))")
+        try t.send("q")
+        #expect(t.exitLine() == "EXIT=0")
+    }
+
+    @Test func unknownTerminalTypeIsOneLineNotACrash() throws {
+        let t = try TmuxSession(command: "env TERM=no-such-terminal \(TmuxSession.quote(CLIRunner.binary)) explore --model tiny.en \(TmuxSession.quote(Self.clip)) 2> err.txt")
+        #expect(t.exitLine() == "EXIT=2")
+        let err = try String(contentsOf: t.directory.appendingPathComponent("err.txt"), encoding: .utf8)
+        #expect(err.split(separator: "\n").count == 1 && err.contains("TERM=no-such-terminal: no terminal description"), "\(err)")
     }
 
     /// A parent may start the explorer with signals blocked (the mask survives exec); it
@@ -95,15 +116,16 @@ import Testing
     @Test func noColorShowsNoColourAttributesInAnyView() throws {
         let t = try TmuxSession(command: Self.explore("NO_COLOR=1"))
         try t.waitFor("[1 Transcript]")
-        for key in ["1", "2", "3", "4", "5"] {
+        // A text that each view draws near its bottom, so the frame is whole when captured.
+        for (key, last) in [("1", "word "), ("2", "saturation"), ("3", "enc 3"), ("4", "row max"), ("5", "cursor frame")] {
             try t.send(key)
-            try t.waitFor("[\(key) ")
+            try Self.shows(t, "[\(key) ", last)
             let s = try t.screen(escapes: true)
             #expect(Self.colourCodes(in: s).isEmpty, "view \(key): \(Self.colourCodes(in: s).prefix(5))")
         }
         // Heat is drawn with glyphs instead of colour.
         try t.send("4")
-        let heat = try t.waitFor("[4 Attention]")
+        let heat = try Self.shows(t, "[4 Attention]", "row max")
         #expect(heat.contains("█") && heat.contains("▁"), "\(heat)")
         try t.send("q")
         #expect(t.exitLine() == "EXIT=0")
@@ -113,7 +135,7 @@ import Testing
         let t = try TmuxSession(command: Self.explore())
         try t.waitFor("[1 Transcript]")
         try t.send("4")
-        try t.waitFor("[4 Attention]")
+        try Self.shows(t, "[4 Attention]", "row max")
         let escaped = try t.screen(escapes: true)
         #expect(!Self.colourCodes(in: escaped).isEmpty, "\(escaped.prefix(600).replacingOccurrences(of: "\u{1B}", with: "ESC"))")
         try t.send("q")

@@ -1,12 +1,13 @@
 import CNcursesw
 import Foundation
+import Model
 
 /// The only code that touches the terminal: draws canvases with ncursesw (diffing against the
 /// last frame) and decodes key presses. Everything else renders to a `Canvas`.
 public final class CursesBackend {
     private var previous: Canvas?
-    private var pairs: [Canvas.Style: Int16] = [:]
-    private var nextPair: Int16 = 1
+    private var pairs: [Canvas.Style: Int32] = [:]
+    private var nextPair: Int32 = 1
     public let theme: Theme
 
     /// Whether stdout is a terminal the explorer can use; nil, or the reason it cannot.
@@ -19,11 +20,22 @@ public final class CursesBackend {
         return nil
     }
 
-    /// Starts curses mode. Colour follows NO_COLOR and the terminal; Unicode follows the locale.
-    public init() {
+    /// Starts curses mode. Colour follows NO_COLOR and the terminal; truecolour follows
+    /// COLORTERM; Unicode follows the locale.
+    public init() throws {
         setlocale(LC_ALL, "")
+        Self.installSignalHandlers()
         let utf8 = String(cString: nl_langinfo(nl_item(CODESET))).uppercased().replacingOccurrences(of: "-", with: "") == "UTF8"
-        initscr()
+        let env = ProcessInfo.processInfo.environment
+        let noColor = env["NO_COLOR"].map { !$0.isEmpty } ?? false
+        let wantsTrueColor = !noColor && ["truecolor", "24bit"].contains(env["COLORTERM"]?.lowercased() ?? "")
+        // Truecolour needs a terminfo entry with direct colour (ncurses-term's *-direct).
+        if !(wantsTrueColor && Self.startDirectColor(term: env["TERM"] ?? "")) {
+            // newterm, unlike initscr, returns instead of exiting when the terminal is unknown.
+            guard newterm(nil, stdout, stdin) != nil else {
+                throw InputError("TERM=\(env["TERM"] ?? "")", "no terminal description (terminfo) for this terminal; try TERM=xterm-256color")
+            }
+        }
         cbreak()
         noecho()
         nonl()
@@ -32,15 +44,26 @@ public final class CursesBackend {
         curs_set(0)
         set_escdelay(25)
         timeout(60)
-        let noColor = ProcessInfo.processInfo.environment["NO_COLOR"].map { !$0.isEmpty } ?? false
         var color = false
         if !noColor && has_colors() {
             start_color()
             use_default_colors()
             color = COLORS >= 256
         }
-        theme = Theme(color: color, unicode: utf8)
-        Self.installSignalHandlers()
+        direct = color && COLORS >= 0x100_0000
+        theme = Theme(color: color, unicode: utf8, trueColor: direct)
+    }
+
+    /// Whether colours are 24-bit RGB values (a direct-colour terminfo entry) or palette indices.
+    private let direct: Bool
+
+    /// Starts curses on the direct-colour variant of `term` (xterm-256color → xterm-direct),
+    /// if the system has one; false otherwise.
+    private static func startDirectColor(term: String) -> Bool {
+        guard !term.isEmpty else { return false }
+        let family = String(term.split(separator: "-").first ?? "")
+        let name = term.hasSuffix("-direct") ? term : "\(family)-direct"
+        return newterm(name, stdout, stdin) != nil   // nil when there is no such entry
     }
 
     /// Restores the terminal (cursor, echo, keypad, screen).
@@ -59,7 +82,8 @@ public final class CursesBackend {
             var attrs: UInt32 = 0
             if style.bold { attrs |= UInt32(1) << 21 }      // A_BOLD
             if style.reverse { attrs |= UInt32(1) << 18 }   // A_REVERSE
-            attr_set(attrs, pair(for: style), nil)
+            var p = pair(for: style)   // passed through opts too: extended pairs exceed a short
+            attr_set(attrs, Int16(clamping: p), &p)
             mvaddstr(Int32(change.y), Int32(change.x), String(change.cell.character))
         }
         attr_set(0, 0, nil)
@@ -70,16 +94,22 @@ public final class CursesBackend {
     /// Forgets the last frame so the next draw repaints everything (after a resize).
     public func invalidate() { previous = nil }
 
-    private func pair(for style: Canvas.Style) -> Int16 {
+    private func pair(for style: Canvas.Style) -> Int32 {
         guard theme.color, style.foreground != nil || style.background != nil else { return 0 }
         let key = Canvas.Style(foreground: style.foreground, background: style.background)
         if let p = pairs[key] { return p }
-        guard Int32(nextPair) < COLOR_PAIRS else { return 0 }
+        guard nextPair < COLOR_PAIRS else { return 0 }
         let p = nextPair
-        init_pair(p, style.foreground.map { Int16($0) } ?? -1, style.background.map { Int16($0) } ?? -1)
+        init_extended_pair(p, style.foreground.map(colorNumber) ?? -1, style.background.map(colorNumber) ?? -1)
         pairs[key] = p
         nextPair += 1
         return p
+    }
+
+    /// The colour's number for ncurses: its RGB value on a direct-colour terminal (values
+    /// below 8 mean the ANSI colours there, so near-black moves to 8), else its palette index.
+    private func colorNumber(_ c: Color) -> Int32 {
+        direct ? Int32(max(8, c.rgb)) : Int32(c.value)
     }
 
     /// The next key, or nil when none arrived within the poll interval.

@@ -1,14 +1,14 @@
 /// A grid of styled cells: what every view draws into and the only thing the backend reads.
 /// Views are pure functions from state to a `Canvas`, so they render and export without a terminal.
 public struct Canvas: Equatable, Sendable {
-    /// Colours are 256-colour palette indices; nil is the terminal's default.
+    /// A cell's look; a nil colour is the terminal's default.
     public struct Style: Equatable, Hashable, Sendable {
-        public var foreground: UInt8?
-        public var background: UInt8?
+        public var foreground: Color?
+        public var background: Color?
         public var bold = false
         public var reverse = false
 
-        public init(foreground: UInt8? = nil, background: UInt8? = nil, bold: Bool = false, reverse: Bool = false) {
+        public init(foreground: Color? = nil, background: Color? = nil, bold: Bool = false, reverse: Bool = false) {
             self.foreground = foreground
             self.background = background
             self.bold = bold

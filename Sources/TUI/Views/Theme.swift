@@ -1,12 +1,15 @@
-
-/// How heat is shown: 256 colours, or an ASCII ramp under NO_COLOR; Unicode blocks or ASCII.
+/// How heat is shown: truecolour or 256 colours, or an ASCII ramp under NO_COLOR; Unicode
+/// blocks or ASCII.
 public struct Theme: Sendable {
     public var color: Bool
     public var unicode: Bool
+    /// Heat as a smooth 24-bit gradient instead of 13 palette steps.
+    public var trueColor: Bool
 
-    public init(color: Bool, unicode: Bool) {
+    public init(color: Bool, unicode: Bool, trueColor: Bool = false) {
         self.color = color
         self.unicode = unicode
+        self.trueColor = color && trueColor
     }
 
     /// Black → red → yellow → white, 256-colour palette indices.
@@ -14,20 +17,30 @@ public struct Theme: Sendable {
     static let ramp: [Character] = Array(" .:-=+*#%@")
     static let blocks: [Character] = Array(" ▁▂▃▄▅▆▇█")
 
+    /// The heat colour of v in [0, 1]: interpolated along the palette ramp's own colours in
+    /// truecolour (quantised to 64 steps, which the eye cannot tell apart), else the nearest step.
+    func heatColor(_ v: Float) -> Color {
+        let v = max(0, min(1, v))
+        guard trueColor else { return Color(palette: Self.heat[Int((v * Float(Self.heat.count - 1)).rounded())]) }
+        let x = (v * 63).rounded() / 63 * Float(Self.heat.count - 1)
+        let i = min(Int(x), Self.heat.count - 2), f = x - Float(i)
+        let a = Color(palette: Self.heat[i]).rgb, b = Color(palette: Self.heat[i + 1]).rgb
+        func mix(_ shift: UInt32) -> UInt8 {
+            UInt8((Float(a >> shift & 0xFF) * (1 - f) + Float(b >> shift & 0xFF) * f).rounded())
+        }
+        return .rgb(mix(16), mix(8), mix(0))
+    }
+
     /// A style shading value v in [0, 1] (background heat with readable text).
     func shade(_ v: Float) -> Canvas.Style {
         guard color else { return .plain }
-        let i = Int((max(0, min(1, v)) * Float(Self.heat.count - 1)).rounded())
-        return Canvas.Style(foreground: i > 6 ? 16 : 231, background: Self.heat[i])
+        return Canvas.Style(foreground: v > 0.5 ? 16 : 231, background: heatColor(v))
     }
 
     /// One character for v in [0, 1]: a coloured block, a Unicode level, or an ASCII ramp step.
     func glyph(_ v: Float) -> (Character, Canvas.Style) {
         let v = max(0, min(1, v))
-        if color {
-            let i = Int((v * Float(Self.heat.count - 1)).rounded())
-            return (" ", Canvas.Style(background: Self.heat[i]))
-        }
+        if color { return (" ", Canvas.Style(background: heatColor(v))) }
         let r = unicode ? Self.blocks : Self.ramp
         return (r[Int((v * Float(r.count - 1)).rounded())], .plain)
     }
