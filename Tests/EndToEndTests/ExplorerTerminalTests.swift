@@ -86,6 +86,32 @@ import Testing
         #expect(err.split(separator: "\n").count == 1 && err.contains("TERM=no-such-terminal: no terminal description"), "\(err)")
     }
 
+    /// An xterm (X10) mouse report for the 0-based cell (x, y): button 0 is a press, 3 a release.
+    /// X10 puts each coordinate in one byte, so cells must stay below column and row 95 here
+    /// (tmux would send larger values as two UTF-8 bytes).
+    static func mouse(_ button: Int, x: Int, y: Int) -> String {
+        precondition(x < 95 && y < 95)
+        return "\u{1B}[M" + String(UnicodeScalar(UInt8(32 + button))) + String(UnicodeScalar(UInt8(33 + x))) + String(UnicodeScalar(UInt8(33 + y)))
+    }
+
+    @Test func mouseClicksATabAndDragsASpanOnThePatchStrip() throws {
+        let t = try TmuxSession(command: Self.explore(), width: 90, height: 40)
+        let first = try Self.shows(t, "[1 Transcript]", "word ")
+        let statusLine = first.split(separator: "\n")[0]
+        let tab = statusLine.distance(from: statusLine.startIndex, to: statusLine.lastIndex(of: "5")!)
+        try t.tmux(["send-keys", "-t", "t", "-l", Self.mouse(0, x: tab, y: 0)])
+        try t.tmux(["send-keys", "-t", "t", "-l", Self.mouse(3, x: tab, y: 0)])
+        try Self.shows(t, "[5 Patch]", "selection none")
+        // The strip spans columns 1…88 for the clip's 355 frames; drag from column 1 to column 80.
+        try t.tmux(["send-keys", "-t", "t", "-l", Self.mouse(0, x: 1, y: 3)])
+        try t.tmux(["send-keys", "-t", "t", "-l", Self.mouse(3, x: 80, y: 3)])
+        let end = 79 * 355 / 88
+        let dragged = try t.waitFor { $0.contains("selection 0:") }
+        #expect(dragged.contains("cursor frame \(end)") && dragged.contains("selection 0:\(end + 1)"), "\(dragged)")
+        try t.send("q")
+        #expect(t.exitLine() == "EXIT=0")
+    }
+
     /// A parent may start the explorer with signals blocked (the mask survives exec); it
     /// unblocks the ones it needs, so a resize still redraws and Ctrl-C still leaves cleanly.
     @Test func redrawsOnResizeEvenWhenStartedWithSignalsBlocked() throws {

@@ -80,6 +80,24 @@ import TUI
         #expect(off.contains("patches: none"))
     }
 
+    @Test func mouseSwitchesViewsPicksLensCellsAndDragsASpan() throws {
+        let c = try Self.shared.get()
+        _ = try screen([.char("1")])
+        // Click the "3 Encoder lens" tab on the status line.
+        let tabs = ExplorerRenderer.statusLine(state: c.state, clip: c.clip, snapshot: c.current.0, computing: false, theme: c.theme).tabs
+        let tab = tabs.first { $0.view == .encoderLens }!
+        #expect(try screen([.mouse(x: tab.columns.lowerBound + 1, y: 0, .press)]).contains("[3 Encoder lens]"))
+        // Click the lens cell at layer L1 (grid row 2), second column.
+        let body = ExplorerRenderer.bodyRegion(width: 160, height: 44)
+        let lens = try screen([.char("2"), .home, .mouse(x: body.x + 5 + 10 + 2, y: body.y + 1 + 2, .press)])
+        #expect(lens.contains("layer 1, token 1 "), "\(lens)")
+        // Drag over the first quarter of the patch strip.
+        let dragged = try screen([.char("5"), .mouse(x: body.x, y: body.y + 1, .press), .mouse(x: body.x + body.width / 4, y: body.y + 1, .release)])
+        let frames = c.clip.engine.audioFrames
+        #expect(dragged.contains("selection 0:\(body.width / 4 * frames / body.width + 1)"), "\(dragged)")
+        _ = try screen([.char("1")])
+    }
+
     @Test func helpOverlayFiltersKeys() throws {
         let s = try screen([.char("?"), .char("u"), .char("n"), .char("d")])
         #expect(s.contains("undo the last patch"))

@@ -44,6 +44,9 @@ public final class CursesBackend {
         curs_set(0)
         set_escdelay(25)
         timeout(60)
+        // Button 1 press and release separately (a drag selects a span), and the wheel.
+        mouseinterval(0)
+        mousemask(asrlens_button1_pressed | asrlens_button1_released | asrlens_wheel_up | asrlens_wheel_down, nil)
         var color = false
         if !noColor && has_colors() {
             start_color()
@@ -131,6 +134,15 @@ public final class CursesBackend {
             case KEY_ENTER: return .enter
             case KEY_BACKSPACE: return .backspace
             case KEY_RESIZE: return .resize
+            case KEY_MOUSE:
+                var event = MEVENT()
+                guard getmouse(&event) == OK else { return nil }
+                let x = Int(event.x), y = Int(event.y), b = event.bstate
+                if b & asrlens_button1_pressed != 0 { return .mouse(x: x, y: y, .press) }
+                if b & asrlens_button1_released != 0 { return .mouse(x: x, y: y, .release) }
+                if b & asrlens_wheel_up != 0 { return .mouse(x: x, y: y, .wheelUp) }
+                if b & asrlens_wheel_down != 0 { return .mouse(x: x, y: y, .wheelDown) }
+                return nil
             default: return nil
             }
         }

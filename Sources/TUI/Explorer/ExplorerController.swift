@@ -87,6 +87,7 @@ public final class ExplorerController: @unchecked Sendable {
         case .char("N"): search(state.lastSearch, forward: false)
         case .ctrl("s"): export(view: state.view, path: "asrlens-\(viewName(state.view)).txt")
         case .char("x"): state.showPatched.toggle(); state.status = state.showPatched ? "showing the patched run" : "showing the clean run"
+        case .mouse(let x, let y, let action): mouse(x: x, y: y, action)
         default: viewKey(key, hyper: hyper)
         }
         return true
@@ -164,6 +165,37 @@ public final class ExplorerController: @unchecked Sendable {
             default: break
             }
         case .transcript: break
+        }
+    }
+
+    /// Clicks: a tab switches views, a lens cell takes the cursor, and on the patch strip a
+    /// press sets the cursor and a release there selects the span dragged over. The wheel
+    /// moves between layers (lens) or frames (patch).
+    private func mouse(x: Int, y: Int, _ action: MouseAction) {
+        let body = ExplorerRenderer.bodyRegion(width: state.width, height: state.height)
+        if y == 0, action == .press {
+            let (snap, computing) = current
+            let tabs = ExplorerRenderer.statusLine(state: state, clip: clip, snapshot: snap, computing: computing, theme: theme).tabs
+            if let tab = tabs.first(where: { $0.columns.contains(x) }) { state.view = tab.view }
+            return
+        }
+        switch (state.view, action) {
+        case (.lens, .press):
+            let lens = ExplorerRenderer.displayed(state, clip, current.0).lens
+            if let cell = LensView.cell(x: x, y: y, state: state, body, lens: lens) { (state.lensLayer, state.lensToken) = cell }
+        case (.lens, .wheelUp): viewKey(.up, hyper: clip.engine.model.hyper)
+        case (.lens, .wheelDown): viewKey(.down, hyper: clip.engine.model.hyper)
+        case (.patch, .press):
+            guard let f = PatchView.frame(x: x, y: y, body, clip: clip) else { return }
+            state.frameCursor = f
+            state.selectionAnchor = f
+        case (.patch, .release):
+            guard let f = PatchView.frame(x: x, y: y, body, clip: clip), let a = state.selectionAnchor else { return }
+            state.frameCursor = f
+            if a != f { state.selection = min(a, f)..<(max(a, f) + 1) }
+        case (.patch, .wheelUp): viewKey(.left, hyper: clip.engine.model.hyper)
+        case (.patch, .wheelDown): viewKey(.right, hyper: clip.engine.model.hyper)
+        default: break
         }
     }
 

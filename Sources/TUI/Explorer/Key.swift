@@ -5,4 +5,8 @@ public enum Key: Equatable, Sendable {
     case tab, backTab, enter, escape, backspace
     case ctrl(Character)
     case resize
+    /// A mouse button or wheel event at a screen cell.
+    case mouse(x: Int, y: Int, MouseAction)
 }
+
+public enum MouseAction: Equatable, Sendable { case press, release, wheelUp, wheelDown }

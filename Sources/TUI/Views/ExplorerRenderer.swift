@@ -12,23 +12,12 @@ public enum ExplorerRenderer {
             c.put("this terminal is \(state.width)x\(state.height). Enlarge it, or press q.", x: 0, y: 1)
             return c
         }
-        let engine = clip.engine
         // Status line.
-        let spin = computing ? " " + String(Array(theme.unicode ? "⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏" : "|/-\\")[spinner % (theme.unicode ? 10 : 4)]) + " computing" : ""
-        let head = " asrlens  \(engine.model.name)  \(clip.clipName)  patches \(snapshot.patches.patches.count)\(spin)   "
-        func tabs(titled: Bool) -> String {
-            ExplorerState.View.allCases.map { v in
-                v == state.view ? "[\(v.rawValue) \(v.title)]" : titled ? "\(v.rawValue) \(v.title)" : "\(v.rawValue)"
-            }.joined(separator: " ")
-        }
-        // On narrow terminals only the current view keeps its title.
-        let full = head + tabs(titled: true)
-        let status = full.count <= c.width ? full : head + tabs(titled: false)
+        let status = statusLine(state: state, clip: clip, snapshot: snapshot, computing: computing, spinner: spinner, theme: theme)
         c.fill(x: 0, y: 0, width: c.width, height: 1, with: Canvas.Cell(character: " ", style: theme.highlight))
-        c.put(status, x: 0, y: 0, style: theme.highlight)
+        c.put(status.text, x: 0, y: 0, style: theme.highlight)
         // The view and the detail pane.
-        let detailHeight = 3
-        let body = Region(x: 1, y: 2, width: c.width - 2, height: c.height - 4 - detailHeight)
+        let body = bodyRegion(width: c.width, height: c.height)
         switch state.view {
         case .transcript: TranscriptView.draw(&c, body, state: state, clip: clip, snap: snapshot, theme: theme)
         case .lens: LensView.draw(&c, body, state: state, clip: clip, snap: displayed(state, clip, snapshot), theme: theme)
@@ -54,6 +43,35 @@ public enum ExplorerRenderer {
         }
         if case .help(let filter) = state.mode { drawHelp(&c, filter: filter, view: state.view, theme: theme) }
         return c
+    }
+
+    static let detailHeight = 3
+
+    /// Where the current view draws on a width×height screen (also used to place mouse clicks).
+    public static func bodyRegion(width: Int, height: Int) -> Region {
+        Region(x: 1, y: 2, width: width - 2, height: height - 4 - detailHeight)
+    }
+
+    /// The status line's text and the columns of each view's tab in it.
+    public static func statusLine(state: ExplorerState, clip: ClipData, snapshot: Snapshot, computing: Bool, spinner: Int = 0,
+                                  theme: Theme) -> (text: String, tabs: [(view: ExplorerState.View, columns: Range<Int>)]) {
+        let frames = Array(theme.unicode ? "⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏" : "|/-\\")
+        let spin = computing ? " \(frames[spinner % frames.count]) computing" : ""
+        let head = " asrlens  \(clip.engine.model.name)  \(clip.clipName)  patches \(snapshot.patches.patches.count)\(spin)   "
+        func layout(titled: Bool) -> (String, [(view: ExplorerState.View, columns: Range<Int>)]) {
+            var text = head
+            var tabs: [(view: ExplorerState.View, columns: Range<Int>)] = []
+            for v in ExplorerState.View.allCases {
+                if v.rawValue > 1 { text += " " }
+                let label = v == state.view ? "[\(v.rawValue) \(v.title)]" : titled ? "\(v.rawValue) \(v.title)" : "\(v.rawValue)"
+                tabs.append((v, text.count..<(text.count + label.count)))
+                text += label
+            }
+            return (text, tabs)
+        }
+        // On narrow terminals only the current view keeps its title.
+        let full = layout(titled: true)
+        return full.0.count <= state.width ? full : layout(titled: false)
     }
 
     /// With patches on, the lens shows the patched run unless the user flipped to clean.
@@ -83,7 +101,8 @@ public enum ExplorerRenderer {
         ("t", "attention kind: cross, decoder self, encoder self"), ("p", "show the 30 s padding"), ("z", "zoom encoder attention"),
         ("[ ]", "mark the start and end of the frame span"), ("w", "select the word under the cursor"),
         ("c", "cycle the patched component"), ("s", "cycle the patch source"), ("space", "toggle the patch for the span"),
-        ("u", "undo the last patch"),
+        ("u", "undo the last patch"), ("mouse", "click a tab or a lens cell; drag over the patch strip to select"),
+        ("wheel", "layers (lens), frames (patch)"),
     ]
 
     static func drawHelp(_ c: inout Canvas, filter: String, view: ExplorerState.View, theme: Theme) {

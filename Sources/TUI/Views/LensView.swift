@@ -6,12 +6,26 @@ import Model
 enum LensView {
     static let cellWidth = 10
 
+    static let labelWidth = 5
+
+    /// The first token column shown (the cursor stays centred) and how many columns fit.
+    static func columns(state: ExplorerState, _ r: Region, count: Int) -> (first: Int, visible: Int) {
+        let visible = max(1, (r.width - labelWidth) / cellWidth)
+        return (max(0, min(state.lensToken - visible / 2, count - visible)), visible)
+    }
+
+    /// The (layer, token) of the grid cell at a screen position, if there is one.
+    static func cell(x: Int, y: Int, state: ExplorerState, _ r: Region, lens: LogitLens) -> (layer: Int, token: Int)? {
+        let (first, visible) = columns(state: state, r, count: lens.targets.count)
+        let layer = y - r.y - 1, col = (x - r.x - labelWidth) / cellWidth
+        guard x >= r.x + labelWidth, layer >= 0, layer < lens.cells.count, col < visible, first + col < lens.targets.count else { return nil }
+        return (layer, first + col)
+    }
+
     static func draw(_ c: inout Canvas, _ r: Region, state: ExplorerState, clip: ClipData, snap: Snapshot, theme: Theme) {
         let lens = snap.lens
         let tok = clip.engine.model.tokenizer
-        let labelWidth = 5
-        let visible = max(1, (r.width - labelWidth) / cellWidth)
-        let first = max(0, min(state.lensToken - visible / 2, lens.targets.count - visible))
+        let (first, visible) = columns(state: state, r, count: lens.targets.count)
         // Header: the tokens each column predicts.
         for col in 0..<min(visible, lens.targets.count - first) {
             let t = first + col

@@ -4,6 +4,16 @@ import Model
 /// View 5: a log-mel strip with word boundaries and a frame cursor; choose a span, a site and a
 /// source, toggle patches, and see the word diff and per-token log-prob changes.
 enum PatchView {
+    static let bands = 4
+
+    /// The encoder frame under a screen position on the strip (spectrogram, marks or word
+    /// labels), or nil elsewhere.
+    static func frame(x: Int, y: Int, _ r: Region, clip: ClipData) -> Int? {
+        let frames = max(1, clip.engine.audioFrames)
+        guard y >= r.y, y < r.y + bands + 2, x >= r.x, x < r.x + max(1, r.width) else { return nil }
+        return min(frames - 1, (x - r.x) * frames / max(1, r.width))
+    }
+
     static func draw(_ c: inout Canvas, _ r: Region, state: ExplorerState, clip: ClipData, snap: Snapshot, theme: Theme) {
         let engine = clip.engine
         let frames = max(1, engine.audioFrames)
@@ -14,7 +24,6 @@ enum PatchView {
         let f = clip.features
         var top: Float = -10, bottom: Float = 10
         for m in 0..<f.rows { for t in 0..<min(f.cols, 2 * frames) { top = max(top, f[m, t]); bottom = min(bottom, f[m, t]) } }
-        let bands = 4
         for b in 0..<bands {
             var glyphs: [(Character, Canvas.Style)] = []
             for x in 0..<width {
