@@ -19,6 +19,9 @@ struct ExploreCommand: ParsableCommand {
     @Option(name: .long, help: "Start of the 30 s window to explore, in seconds.")
     var offset: Double = 0
 
+    @Option(name: .long, help: ArgumentHelp("A clip whose activations a patch can take (the source `clip:PATH`; repeatable).", valueName: "CLIP"))
+    var reference: [String] = []
+
     @Argument(help: "The audio file (default: the bundled sample).")
     var file: String?
 
@@ -38,6 +41,7 @@ struct ExploreCommand: ParsableCommand {
         if let reason = CursesBackend.unusableTerminalReason() { throw InputError("explore", reason) }
         let model = try modelOptions.load()
         let samples = try AudioFile.load(path)
+        for r in reference { _ = try AudioFile.load(r) }   // a bad reference fails now, not mid-session
         var notice: String?
         if Double(samples.count) / 16_000 > offset + 30 {
             notice = "the clip is longer than 30 s: showing the window from \(offset) s (choose another with --offset)"
@@ -52,7 +56,7 @@ struct ExploreCommand: ParsableCommand {
             backend.draw(loading)
             let engine = try Engine(model: model, samples: samples, language: language, offset: offset)
             let clip = ClipData(engine: engine, clipName: URL(fileURLWithPath: path).lastPathComponent, notice: notice)
-            controller = try ExplorerController(clip: clip, theme: backend.theme)
+            controller = try ExplorerController(clip: clip, theme: backend.theme, references: reference)
         } catch {
             backend.shutdown()
             throw error

@@ -98,6 +98,34 @@ import TUI
         _ = try screen([.char("1")])
     }
 
+    @Test func patchFromAReferenceClipAndAFailedPatchIsReported() throws {
+        let shared = try Self.shared.get()
+        let other = Self.root.appendingPathComponent("assets/sense-and-sensibility-0890.wav").path
+        let c = try ExplorerController(clip: shared.clip, theme: shared.theme, references: [other, "/no/such/clip.wav"])
+        c.resize(width: 160, height: 44)
+        func press(_ keys: [Key]) -> String {
+            for k in keys { _ = c.handle(k) }
+            c.waitUntilIdle()
+            return c.frame().text
+        }
+        // To frame 0, then in steps of 5 to just inside the word.
+        let word = c.clip.words.words.first { $0.text.contains("amiable") }!
+        var keys: [Key] = [.char("5")] + Array(repeating: Key.char("H"), count: 10)
+        keys += Array(repeating: Key.char("l"), count: (word.frames.lowerBound + 5) / 5)
+        keys += [.char("w"), .char("s"), .char("s"), .char("s"), .char("s")]
+        #expect(press(keys).contains("source clip:\(other)"))
+        let patched = press([.char(" ")])
+        #expect(patched.contains("patches: [1] enc.0.resid_post@\(word.frames.lowerBound):\(word.frames.upperBound)=clip:\(other)"), "\(patched)")
+        #expect(patched.contains("WER"))
+        // An unreadable reference: the status line says why and the last good result stays.
+        let failed = press([.char("u"), .char("s"), .char(" ")])
+        #expect(failed.contains("patch failed: ") && failed.contains("/no/such/clip.wav"), "\(failed)")
+        // The list goes back to the set before the failing toggle (the undo left none).
+        c.waitUntilIdle()
+        let after = c.frame().text
+        #expect(after.contains("patches: none") && after.contains("patch failed: "), "\(after)")
+    }
+
     @Test func helpOverlayFiltersKeys() throws {
         let s = try screen([.char("?"), .char("u"), .char("n"), .char("d")])
         #expect(s.contains("undo the last patch"))

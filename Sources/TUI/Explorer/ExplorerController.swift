@@ -12,13 +12,20 @@ public final class ExplorerController: @unchecked Sendable {
     private var generation = 0
     private var latest: Snapshot
     private var busy = false
+    /// Why the latest computation failed (e.g. an unreadable reference clip), and the patch set
+    /// requested before it, to go back to.
+    private var failure: (message: String, before: PatchSet)?
+    /// The patch set of the latest request (main thread only).
+    private var requested = PatchSet()
     private let queue = DispatchQueue(label: "asrlens.compute", qos: .userInitiated)
     public var theme: Theme
 
-    public init(clip: ClipData, theme: Theme) throws {
+    /// `references` are clips whose activations can replace the patched span (`clip:PATH`).
+    public init(clip: ClipData, theme: Theme, references: [String] = []) throws {
         self.clip = clip
         self.theme = theme
         session = Session(engine: clip.engine)
+        state.sources += references.map { "clip:\($0)" }
         latest = try clip.snapshot(PatchSet())
         state.frameCursor = clip.engine.audioFrames / 2
     }
@@ -29,8 +36,22 @@ public final class ExplorerController: @unchecked Sendable {
     public func resize(width: Int, height: Int) { state.width = width; state.height = height }
 
     public func frame(spinner: Int = 0) -> Canvas {
+        reportFailure()
         let (snap, computing) = current
         return ExplorerRenderer.render(state: state, clip: clip, snapshot: snap, computing: computing, spinner: spinner, theme: theme)
+    }
+
+    /// A failed computation takes the patch list back to what it was before the failing
+    /// request, and the reason goes to the status line.
+    private func reportFailure() {
+        lock.lock()
+        let failed = failure
+        failure = nil
+        lock.unlock()
+        guard let failed else { return }
+        session.setPatches(failed.before.patches)
+        recompute()
+        state.status = "patch failed: \(failed.message)"
     }
 
     /// Waits until no computation is pending (for tests and scripted use).
@@ -38,6 +59,8 @@ public final class ExplorerController: @unchecked Sendable {
 
     private func recompute() {
         let set = session.patchSet
+        let before = requested
+        requested = set
         lock.lock()
         generation += 1
         let g = generation
@@ -45,10 +68,13 @@ public final class ExplorerController: @unchecked Sendable {
         lock.unlock()
         queue.async { [self] in
             let cancelled = { self.lock.lock(); defer { self.lock.unlock() }; return self.generation != g }
-            let snap = try? clip.snapshot(set, isCancelled: cancelled)
+            let result = Result { try clip.snapshot(set, isCancelled: cancelled) }
             lock.lock()
             if generation == g {
-                if let snap { latest = snap }
+                switch result {
+                case .success(let snap): latest = snap
+                case .failure(let error): failure = ("\(error)", before)
+                }
                 busy = false
             }
             lock.unlock()
@@ -158,7 +184,7 @@ public final class ExplorerController: @unchecked Sendable {
             case .char("c"): state.component = (state.component + 1) % ExplorerState.components.count
             case .char("+"), .char("="): state.patchLayer = min(hyper.encoderLayers - 1, state.patchLayer + 1)
             case .char("-"): state.patchLayer = max(0, state.patchLayer - 1)
-            case .char("s"): state.source = (state.source + 1) % ExplorerState.sources.count
+            case .char("s"): state.source = (state.source + 1) % state.sources.count
             case .char(" "), .enter: togglePatch()
             case .char("u"):
                 if !session.patches.isEmpty { session.setPatches(Array(session.patches.dropLast())); recompute(); state.status = "undone" }

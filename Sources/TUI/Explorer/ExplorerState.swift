@@ -39,13 +39,15 @@ public struct ExplorerState: Sendable {
     public var component = 0       // index into `components`
     public var patchLayer = 0
     public var source = 0          // index into `sources`
+    /// Patch sources the `s` key cycles: the built-in ones, then `clip:PATH` per reference clip.
+    public var sources = ExplorerState.builtInSources
     /// Show the patched run in the lens and attention views (when patches are on).
     public var showPatched = true
     // Search.
     public var lastSearch = ""
 
     public static let components = ["resid_post", "attn_out", "mlp_out", "resid_pre", "out"]
-    public static let sources = ["silence", "zero", "mean", "noise:1:0"]
+    public static let builtInSources = ["silence", "zero", "mean", "noise:1:0"]
 
     public static let minimumWidth = 60, minimumHeight = 16
 
@@ -56,6 +58,6 @@ public struct ExplorerState: Sendable {
         guard let sel = selection, !sel.isEmpty else { return nil }
         let comp = Self.components[component]
         let site = comp == "out" ? "enc.out" : "enc.\(patchLayer).\(comp)"
-        return "\(site)@\(sel.lowerBound):\(sel.upperBound)=\(Self.sources[source])"
+        return "\(site)@\(sel.lowerBound):\(sel.upperBound)=\(sources[source])"
     }
 }

@@ -50,7 +50,7 @@ enum PatchView {
         let hyper = engine.model.hyper
         let sel = state.selection.map { "\($0.lowerBound):\($0.upperBound) (\(String(format: "%.2f", Double($0.lowerBound) / 50))–\(String(format: "%.2f", Double($0.upperBound) / 50)) s)" } ?? "none ([ and ] mark it, w takes the word)"
         c.put("cursor frame \(state.frameCursor)   selection \(sel)", in: r, row: bands + 3)
-        c.put("site \(ExplorerState.components[state.component] == "out" ? "enc.out" : "enc.\(state.patchLayer).\(ExplorerState.components[state.component])")  (c component, +/- layer 0–\(hyper.encoderLayers - 1))   source \(ExplorerState.sources[state.source])  (s)",
+        c.put("site \(ExplorerState.components[state.component] == "out" ? "enc.out" : "enc.\(state.patchLayer).\(ExplorerState.components[state.component])")  (c component, +/- layer 0–\(hyper.encoderLayers - 1))   source \(state.sources[state.source])  (s)",
               in: r, row: bands + 4)
         c.put("patches: " + (snap.patches.isEmpty ? "none" : snap.patches.patches.enumerated().map { "[\($0.offset + 1)] \($0.element)" }.joined(separator: "  ")),
               in: r, row: bands + 5, style: theme.accent)
