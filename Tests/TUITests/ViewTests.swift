@@ -59,6 +59,11 @@ import TUI
         let mean = try screen([.char("a")])
         #expect(mean.contains("cross-attention, mean of all 24 heads"), "\(mean)")
         _ = try screen([.char("a")])
+        // Zoom 2x and pan right by a quarter of the window.
+        let frames = try Self.shared.get().clip.engine.audioFrames, n = frames / 2
+        let zoomed = try screen([.char("z"), .char("l")])
+        #expect(zoomed.contains("frames \(n / 4)–\(n / 4 + n - 1) (zoom 2x)"), "\(zoomed)")
+        _ = try screen([.char("z"), .char("z"), .char("z")])
         let enc = try screen([.char("t"), .char("t")])
         #expect(enc.contains("encoder self-attention layer 0 head 0"))
         _ = try screen([.char("t")])

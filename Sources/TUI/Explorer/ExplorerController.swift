@@ -159,9 +159,15 @@ public final class ExplorerController: @unchecked Sendable {
             case .char("t"):
                 let kinds: [Session.AttentionKind] = [.cross, .self, .encoder]
                 state.attentionKind = kinds[((kinds.firstIndex(of: state.attentionKind) ?? 0) + 1) % kinds.count]
-                state.attentionLayer = 0; state.attentionHead = 0; state.zoom = 1
-            case .char("p"): state.showPadding.toggle()
-            case .char("z"): state.zoom = state.zoom >= 8 ? 1 : state.zoom * 2
+                state.attentionLayer = 0; state.attentionHead = 0; state.zoom = 1; state.attentionOffset = 0
+            case .char("p"): state.showPadding.toggle(); clampAttentionWindow()
+            case .char("z"): state.zoom = state.zoom >= 8 ? 1 : state.zoom * 2; clampAttentionWindow()
+            case .char("h"), .left, .char("l"), .right:
+                // Pan the zoomed window by a quarter of its width.
+                let w = AttentionView.window(state: state, clip: clip)
+                let step = max(1, w.count / 4) * (key == .char("h") || key == .left ? -1 : 1)
+                state.attentionOffset = w.lowerBound + step
+                clampAttentionWindow()
             default: break
             }
         case .patch:
@@ -224,6 +230,8 @@ public final class ExplorerController: @unchecked Sendable {
         default: break
         }
     }
+
+    private func clampAttentionWindow() { state.attentionOffset = AttentionView.window(state: state, clip: clip).lowerBound }
 
     private func togglePatch() {
         guard let spec = state.selectedPatch(hyper: clip.engine.model.hyper) else {

@@ -32,6 +32,8 @@ public struct ExplorerState: Sendable {
     public var attentionLayer = 0, attentionHead = 0
     public var showPadding = false
     public var zoom = 1
+    /// First frame of the zoomed time window.
+    public var attentionOffset = 0
     // Patch view.
     public var frameCursor = 0
     public var selection: Range<Int>?

@@ -4,23 +4,35 @@ import Model
 /// View 4: attention heatmaps binned to the terminal width: cross-attention (tokens × time),
 /// decoder self-attention, and encoder self-attention, with padding hidden by default.
 enum AttentionView {
+    /// The frames shown: all audio frames (or all 1500 with padding), divided by the zoom and
+    /// panned by the offset.
+    static func window(state: ExplorerState, clip: ClipData) -> Range<Int> {
+        let all = state.showPadding ? clip.engine.model.hyper.audioPositions : max(1, clip.engine.audioFrames)
+        let n = max(1, all / max(1, state.zoom))
+        let start = max(0, min(state.attentionOffset, all - n))
+        return start..<(start + n)
+    }
+
     static func matrix(state: ExplorerState, clip: ClipData, snap: Snapshot) -> Matrix {
         let engine = clip.engine
         let run = state.showPatched ? snap.run : engine.clean!
-        let frames = (state.showPadding ? engine.model.hyper.audioPositions : engine.audioFrames) / max(1, state.zoom)
-        guard state.attentionKind == .encoder else {
-            return AttentionMaps.select(state.attentionKind, engine, run, layer: state.attentionLayer, head: state.attentionHead, frames: max(1, frames))
-        }
         let hyper = engine.model.hyper
-        let layer = min(state.attentionLayer, hyper.encoderLayers - 1), head = min(state.attentionHead, hyper.encoderHeads - 1)
-        // One pass yields every head of the layer; keep them all so head changes are instant.
-        let all = state.showPadding ? hyper.audioPositions : engine.audioFrames
-        let heads = clip.cache.value("encoder-self \(layer) \(all)") {
-            AttentionMaps.encoderSelfHeads(engine, layer: layer, heads: Array(0..<hyper.encoderHeads), frames: all)
+        let w = window(state: state, clip: clip)
+        let full: Matrix
+        if state.attentionKind == .encoder {
+            // One pass yields every head of the layer; keep them all so head changes are instant.
+            let layer = min(state.attentionLayer, hyper.encoderLayers - 1), head = min(state.attentionHead, hyper.encoderHeads - 1)
+            let all = state.showPadding ? hyper.audioPositions : engine.audioFrames
+            full = clip.cache.value("encoder-self \(layer) \(all)") {
+                AttentionMaps.encoderSelfHeads(engine, layer: layer, heads: Array(0..<hyper.encoderHeads), frames: all)
+            }[head]
+        } else {
+            full = AttentionMaps.select(state.attentionKind, engine, run, layer: state.attentionLayer, head: state.attentionHead, frames: w.upperBound)
         }
-        let m = heads[head], n = max(1, frames)
-        var out = Matrix(zeros: n, n)
-        for i in 0..<n { for j in 0..<n { out[i, j] = m[i, j] } }
+        if state.attentionKind == .self { return full }   // tokens × tokens: no time axis
+        let rows = state.attentionKind == .encoder ? w : 0..<full.rows
+        var out = Matrix(zeros: rows.count, w.count)
+        for (i, r) in rows.enumerated() { for (j, c) in w.enumerated() { out[i, j] = full[r, c] } }
         return out
     }
 
@@ -33,9 +45,11 @@ enum AttentionView {
         case .mean: what = "cross-attention, mean of all \(clip.engine.model.hyper.decoderLayers * clip.engine.model.hyper.decoderHeads) heads"
         case .cross: what = "cross-attention layer \(state.attentionLayer) head \(state.attentionHead)"
         case .self: what = "decoder self-attention layer \(state.attentionLayer) head \(state.attentionHead)"
-        case .encoder: what = "encoder self-attention layer \(state.attentionLayer) head \(state.attentionHead), zoom \(state.zoom)x"
+        case .encoder: what = "encoder self-attention layer \(state.attentionLayer) head \(state.attentionHead)"
         }
-        c.put("\(what)   \(m.cols) columns\(state.showPadding ? " incl. padding" : "")   \(state.showPatched && !snap.patches.isEmpty ? "PATCHED" : "clean")",
+        let w = window(state: state, clip: clip)
+        let span = state.attentionKind == .self ? "" : "   frames \(w.lowerBound)–\(w.upperBound - 1) (zoom \(state.zoom)x)"
+        c.put("\(what)\(span)\(state.showPadding ? " incl. padding" : "")   \(state.showPatched && !snap.patches.isEmpty ? "PATCHED" : "clean")",
               in: r, row: 0, style: theme.accent)
         let labelWidth = 10
         let width = max(1, r.width - labelWidth - 1)
@@ -45,7 +59,7 @@ enum AttentionView {
             let lo = y * m.rows / rows, hi = max(lo + 1, (y + 1) * m.rows / rows)
             let label: String
             if state.attentionKind == .encoder {
-                label = "f\(lo)"
+                label = "f\(w.lowerBound + lo)"
             } else {
                 let targets = clip.engine.cleanTokens + [clip.engine.model.specials.eot]
                 label = lo < targets.count ? tok.display(targets[lo]) : "\(lo)"

@@ -84,7 +84,7 @@ public enum ExplorerRenderer {
         switch view {
         case .lens: return "hjkl/arrows move  x clean/patched  " + common
         case .encoderLens: return "l ln_post on/off  " + common
-        case .attention: return "+/- layer  </> head  a head/alignment/all  t kind  p padding  z zoom  x clean/patched  " + common
+        case .attention: return "+/- layer  </> head  a head/alignment/all  t kind  p padding  z zoom  h/l pan  x clean/patched  " + common
         case .patch: return "h/l frame  H/L ×50  [ ] span  w word  c site  +/- layer  s source  space toggle  u undo  " + common
         case .transcript: return common
         }
@@ -98,7 +98,8 @@ public enum ExplorerRenderer {
         ("h j k l, arrows", "move in the lens grid / frame cursor"), ("g, G", "first / last column"),
         ("x", "show the clean or the patched run in lens and attention"), ("l (encoder lens)", "toggle ln_post"),
         ("+ -", "layer (attention, patch)"), ("< >", "head (attention)"), ("a", "cross: one head, alignment-head mean, all-head mean"),
-        ("t", "attention kind: cross, decoder self, encoder self"), ("p", "show the 30 s padding"), ("z", "zoom encoder attention"),
+        ("t", "attention kind: cross, decoder self, encoder self"), ("p", "show the 30 s padding"), ("z", "zoom in time (1, 2, 4, 8x)"),
+        ("h l (attention)", "pan the zoomed time window"),
         ("[ ]", "mark the start and end of the frame span"), ("w", "select the word under the cursor"),
         ("c", "cycle the patched component"), ("s", "cycle the patch source"), ("space", "toggle the patch for the span"),
         ("u", "undo the last patch"), ("mouse", "click a tab or a lens cell; drag over the patch strip to select"),
