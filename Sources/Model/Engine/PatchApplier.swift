@@ -46,23 +46,27 @@ struct PatchApplier {
     }
 }
 
-/// Seeded standard-normal numbers (SplitMix64 + Box–Muller), reproducible across runs.
-struct Gaussian {
+/// Seeded random numbers (SplitMix64; standard normals by Box–Muller), reproducible across
+/// runs: patch noise and generated data sets.
+public struct Gaussian: Sendable {
     private var state: UInt64
     private var spare: Float?
 
-    init(seed: UInt64) { state = seed }
+    public init(seed: UInt64) { state = seed }
 
-    private mutating func uniform() -> Double {
+    /// The next 64 random bits.
+    public mutating func bits() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15
         var z = state
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
         z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        z ^= z >> 31
-        return (Double(z >> 11) + 0.5) / Double(1 << 53)
+        return z ^ (z >> 31)
     }
 
-    mutating func next() -> Float {
+    private mutating func uniform() -> Double { (Double(bits() >> 11) + 0.5) / Double(1 << 53) }
+
+    /// The next standard-normal sample.
+    public mutating func next() -> Float {
         if let s = spare { spare = nil; return s }
         let u = uniform(), v = uniform()
         let radius = (-2 * log(u)).squareRoot()

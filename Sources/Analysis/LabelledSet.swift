@@ -1,0 +1,56 @@
+import Foundation
+import Model
+
+/// A labelled data set: a TSV with a `path` column and label columns. Relative paths are
+/// taken from the TSV's directory.
+public struct LabelledSet: Sendable {
+    public struct Row: Sendable {
+        public let path: String
+        public let labels: [String: String]
+    }
+
+    public let source: String
+    public let columns: [String]
+    public let rows: [Row]
+
+    public init(tsv path: String) throws {
+        let url = URL(fileURLWithPath: path)
+        var isDir: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDir), !isDir.boolValue else {
+            throw InputError(path, isDir.boolValue ? "is a directory, expected a TSV file" : "no such file")
+        }
+        guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
+            throw InputError(path, "cannot be read as UTF-8 text")
+        }
+        var lines = text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).map(String.init)
+        while lines.last?.isEmpty == true { lines.removeLast() }
+        guard let header = lines.first else { throw InputError(path, "is empty; expected a header line with a 'path' column") }
+        let columns = header.split(separator: "\t", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+        guard let pathIndex = columns.firstIndex(of: "path") else {
+            throw InputError(path, "has no 'path' column (columns: \(columns.joined(separator: ", ")))")
+        }
+        let base = url.deletingLastPathComponent()
+        var rows: [Row] = []
+        for (n, line) in lines.enumerated().dropFirst() where !line.isEmpty {
+            let fields = line.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
+            guard fields.count == columns.count else {
+                throw InputError("\(path):\(n + 1)", "has \(fields.count) fields, the header has \(columns.count)")
+            }
+            let file = fields[pathIndex]
+            let resolved = file.hasPrefix("/") ? file : base.appendingPathComponent(file).path
+            var labels: [String: String] = [:]
+            for (c, name) in columns.enumerated() where c != pathIndex { labels[name] = fields[c] }
+            rows.append(Row(path: resolved, labels: labels))
+        }
+        source = path
+        self.columns = columns
+        self.rows = rows
+    }
+
+    /// Checks that `label` is a column, naming the ones there are when it is not.
+    public func require(_ label: String) throws {
+        guard columns.contains(label), label != "path" else {
+            throw InputError(source, "has no label column '\(label)' (columns: \(columns.filter { $0 != "path" }.joined(separator: ", ")))")
+        }
+    }
+}

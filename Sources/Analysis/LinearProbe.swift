@@ -1,0 +1,111 @@
+import Foundation
+import Model
+
+/// L2-regularised multinomial logistic regression with stratified k-fold cross-validation:
+/// the probe of paper-methods §3, one per layer.
+public enum LinearProbe {
+    /// A trained probe: per-feature standardisation and a [classes, D + 1] weight matrix (bias last).
+    struct Fit {
+        let mean: [Double], scale: [Double]
+        let weights: [[Double]]
+
+        func predict(_ x: [Float]) -> Int {
+            let z = zip(zip(x, mean), scale).map { (Double($0.0) - $0.1) / $1 }
+            var best = 0, bestScore = -Double.infinity
+            for (k, w) in weights.enumerated() {
+                var s = w[z.count]
+                for j in z.indices { s += w[j] * z[j] }
+                if s > bestScore { best = k; bestScore = s }
+            }
+            return best
+        }
+    }
+
+    /// Fits on rows `x` with class ids `y`: features standardised on these rows, loss
+    /// mean cross-entropy + ‖W‖² / (2·C·n) (scikit-learn's C), full-batch gradient descent.
+    static func fit(_ x: [[Float]], _ y: [Int], classes: Int, c: Double = 1, iterations: Int = 300) -> Fit {
+        let n = x.count, d = x[0].count
+        var mean = [Double](repeating: 0, count: d), scale = [Double](repeating: 0, count: d)
+        for row in x { for j in 0..<d { mean[j] += Double(row[j]) } }
+        for j in 0..<d { mean[j] /= Double(n) }
+        for row in x { for j in 0..<d { let t = Double(row[j]) - mean[j]; scale[j] += t * t } }
+        for j in 0..<d { scale[j] = max((scale[j] / Double(n)).squareRoot(), 1e-8) }
+        let z = x.map { row in (0..<d).map { (Double(row[$0]) - mean[$0]) / scale[$0] } }
+        var w = [[Double]](repeating: [Double](repeating: 0, count: d + 1), count: classes)
+        let lambda = 1 / (c * Double(n)), rate = 0.5
+        var p = [Double](repeating: 0, count: classes)
+        for _ in 0..<iterations {
+            var grad = [[Double]](repeating: [Double](repeating: 0, count: d + 1), count: classes)
+            for i in 0..<n {
+                for k in 0..<classes {
+                    var s = w[k][d]
+                    for j in 0..<d { s += w[k][j] * z[i][j] }
+                    p[k] = s
+                }
+                let top = p.max()!
+                var sum = 0.0
+                for k in 0..<classes { p[k] = exp(p[k] - top); sum += p[k] }
+                for k in 0..<classes {
+                    let g = (p[k] / sum - (y[i] == k ? 1 : 0)) / Double(n)
+                    for j in 0..<d { grad[k][j] += g * z[i][j] }
+                    grad[k][d] += g
+                }
+            }
+            for k in 0..<classes {
+                for j in 0..<d { w[k][j] -= rate * (grad[k][j] + lambda * w[k][j]) }
+                w[k][d] -= rate * grad[k][d]
+            }
+        }
+        return Fit(mean: mean, scale: scale, weights: w)
+    }
+
+    /// Fold of each row: within each class, rows are shuffled (seeded) and dealt round-robin,
+    /// so every fold holds about the same class mix.
+    static func folds(_ y: [Int], k: Int, seed: UInt64 = 1) -> [Int] {
+        var rng = Gaussian(seed: seed)
+        var fold = [Int](repeating: 0, count: y.count)
+        var next = 0
+        for cls in Set(y).sorted() {
+            var members = y.indices.filter { y[$0] == cls }
+            for i in stride(from: members.count - 1, to: 0, by: -1) { members.swapAt(i, Int(rng.bits() % UInt64(i + 1))) }
+            for r in members { fold[r] = next % k; next += 1 }
+        }
+        return fold
+    }
+
+    /// Held-out accuracy per fold of a probe on features `x`.
+    static func crossValidate(_ x: [[Float]], _ y: [Int], classes: Int, folds k: Int) -> [Double] {
+        let fold = folds(y, k: k)
+        return (0..<k).map { f in
+            let train = x.indices.filter { fold[$0] != f }, test = x.indices.filter { fold[$0] == f }
+            guard !test.isEmpty else { return .nan }
+            let fit = fit(train.map { x[$0] }, train.map { y[$0] }, classes: classes)
+            return Double(test.filter { fit.predict(x[$0]) == y[$0] }.count) / Double(test.count)
+        }.filter { !$0.isNaN }
+    }
+
+    /// One layer's result: mean held-out accuracy and its standard deviation over folds.
+    public struct Layer: Sendable, Equatable {
+        public let layer: Int
+        public let accuracy: Double
+        public let std: Double
+    }
+
+    /// Probes every layer: `features[clip][layer]` against `labels[clip]`.
+    public static func run(features: [[[Float]]], labels: [String], folds k: Int,
+                           progress: (Int, Int) -> Void = { _, _ in }) -> (classes: [String], baseline: Double, layers: [Layer]) {
+        let classes = Array(Set(labels)).sorted()
+        let y = labels.map { classes.firstIndex(of: $0)! }
+        let baseline = Double(classes.map { c in labels.filter { $0 == c }.count }.max() ?? 0) / Double(max(1, labels.count))
+        let layerCount = features.first?.count ?? 0
+        var layers: [Layer] = []
+        for l in 0..<layerCount {
+            let acc = crossValidate(features.map { $0[l] }, y, classes: classes.count, folds: k)
+            let mean = acc.reduce(0, +) / Double(max(1, acc.count))
+            let std = (acc.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(max(1, acc.count))).squareRoot()
+            layers.append(Layer(layer: l, accuracy: mean, std: std))
+            progress(l + 1, layerCount)
+        }
+        return (classes, baseline, layers)
+    }
+}

@@ -1,0 +1,75 @@
+import Foundation
+import Model
+
+/// Per-layer pooled representations of one clip for linear probes (paper-methods §3):
+/// the encoder side averages each block's output over the frames that carry audio; the decoder
+/// side averages each block's output over the transcript's tokens (teacher-forced clean run).
+public enum ProbeFeatures {
+    public enum Side: String, CaseIterable, Sendable { case enc, dec }
+
+    /// [layers][D] for the first 30 s window of `samples`.
+    public static func extract(model: WhisperModel, samples: [Float], side: Side) throws -> [[Float]] {
+        switch side {
+        case .enc:
+            let features = LogMel(nMels: model.hyper.nMels)(samples)
+            let frames = min(Transcriber.framesPerWindow, features.cols - 1)
+            let audio = min(model.hyper.audioPositions, max(1, (frames + 1) / 2))
+            var x = model.encoder.embed(Transcriber.window(features, from: 0, count: frames))
+            return model.encoder.blocks.map { block in
+                x = block(x).residPost
+                return meanRows(x, 0..<audio)
+            }
+        case .dec:
+            let engine = try Engine(model: model, samples: samples)
+            let start = engine.prompt.count
+            // Rows whose input is a transcript token; the last prompt row when there is none.
+            let rows = engine.cleanTokens.isEmpty ? (start - 1)..<start : start..<(start + engine.cleanTokens.count)
+            return engine.clean.decoder.residPost.map { meanRows($0, rows) }
+        }
+    }
+
+    static func meanRows(_ m: Matrix, _ rows: Range<Int>) -> [Float] {
+        var out = [Float](repeating: 0, count: m.cols)
+        for r in rows { for c in 0..<m.cols { out[c] += m[r, c] } }
+        let scale = 1 / Float(max(1, rows.count))
+        return out.map { $0 * scale }
+    }
+}
+
+/// Pooled features on disk, one file per clip, model and side, keyed by the audio's SHA-256
+/// (so renamed or moved clips still hit) under `$ASRLENS_HOME/features/`.
+public struct FeatureCache: Sendable {
+    public let directory: URL
+
+    /// The cache folder for a model (its name, and the size and date of its `model.bin`, so a
+    /// replaced model never reads stale features) and a side.
+    public init(model: WhisperModel, side: ProbeFeatures.Side, root: URL = ModelCatalog.home.appendingPathComponent("features")) {
+        let bin = model.directory.appendingPathComponent("model.bin")
+        let attrs = try? FileManager.default.attributesOfItem(atPath: bin.path)
+        let size = (attrs?[.size] as? NSNumber)?.int64Value ?? 0
+        let date = Int64((attrs?[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0)
+        directory = root.appendingPathComponent("\(model.name)-\(String(size, radix: 16))-\(String(date, radix: 16))/\(side.rawValue)")
+    }
+
+    public init(directory: URL) { self.directory = directory }
+
+    func file(_ key: String) -> URL { directory.appendingPathComponent("\(key).f32") }
+
+    /// The stored features for a clip key, or nil.
+    public func load(_ key: String) -> [[Float]]? {
+        guard let data = FileManager.default.contents(atPath: file(key).path), data.count >= 8 else { return nil }
+        let header = data.prefix(8).withUnsafeBytes { Array($0.bindMemory(to: Int32.self)) }
+        let layers = Int(header[0]), dim = Int(header[1])
+        guard layers > 0, dim > 0, data.count == 8 + layers * dim * 4 else { return nil }
+        let values = data.dropFirst(8).withUnsafeBytes { Array($0.bindMemory(to: Float.self)) }
+        return (0..<layers).map { Array(values[($0 * dim)..<(($0 + 1) * dim)]) }
+    }
+
+    public func store(_ features: [[Float]], key: String) throws {
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        var data = Data()
+        for v in [Int32(features.count), Int32(features.first?.count ?? 0)] { withUnsafeBytes(of: v) { data.append(contentsOf: $0) } }
+        for row in features { row.withUnsafeBytes { data.append(contentsOf: $0) } }
+        try AtomicFile.write(data, to: file(key).path)
+    }
+}

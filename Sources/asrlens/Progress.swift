@@ -1,0 +1,26 @@
+import Foundation
+
+/// A progress line with an ETA on stderr, redrawn in place; silent when stderr is not a
+/// terminal, so logs and pipes stay clean.
+struct Progress {
+    let label: String
+    private let start = Date()
+    private let live = isatty(STDERR_FILENO) == 1
+
+    init(_ label: String) { self.label = label }
+
+    func update(_ done: Int, of total: Int) {
+        guard live, total > 0 else { return }
+        let elapsed = Date().timeIntervalSince(start)
+        let eta = done > 0 ? elapsed / Double(done) * Double(total - done) : 0
+        let line = String(format: "\r%@ %d/%d (%.0f%%)  elapsed %@  ETA %@\u{1B}[K", label, done, total,
+                          100 * Double(done) / Double(total), Self.clock(elapsed), done > 0 ? Self.clock(eta) : "?")
+        FileHandle.standardError.write(Data(line.utf8))
+        if done == total { FileHandle.standardError.write(Data("\n".utf8)) }
+    }
+
+    static func clock(_ seconds: Double) -> String {
+        let s = Int(seconds.rounded())
+        return s >= 3600 ? String(format: "%d:%02d:%02d", s / 3600, s / 60 % 60, s % 60) : String(format: "%d:%02d", s / 60, s % 60)
+    }
+}

@@ -1,0 +1,98 @@
+import Foundation
+import Testing
+
+/// `asrlens dataset synth` and `asrlens probe` through the real binary, on the real tiny.en.
+@Suite(.serialized) struct ProbeCLITests {
+    /// One synthetic set for the suite (espeak-ng, ~15 s).
+    static let synth: Result<URL, Error> = Result {
+        let dir = try CLIRunner.temporaryDirectory().appendingPathComponent("synth")
+        let r = try CLIRunner.run(["dataset", "synth", dir.path])
+        guard r.status == 0 else { throw CocoaError(.fileWriteUnknown, userInfo: [NSLocalizedDescriptionKey: r.stderr]) }
+        return dir
+    }
+
+    struct Probe: Decodable {
+        struct Layer: Decodable { let layer: Int; let accuracy: Double; let std: Double }
+        let label: String, side: String, baseline: Double, layers: [Layer]
+        let rows: Int, skipped: Int, extracted: Int, cached: Int
+    }
+
+    func probe(_ args: [String]) throws -> (CLIRunner.Result, Probe?) {
+        let r = try CLIRunner.run(["probe", "--model", "tiny.en", "--json"] + args)
+        return (r, try? JSONDecoder().decode(Probe.self, from: Data(r.stdout.utf8)))
+    }
+
+    @Test func synthIsReproducibleAndBalanced() throws {
+        let dir = try Self.synth.get()
+        let again = try CLIRunner.temporaryDirectory()
+        #expect(try CLIRunner.run(["dataset", "synth", again.path]).status == 0)
+        for file in ["sentences.tsv", "words.tsv", "sentences/s03-f2.wav", "words/mango-m3.wav"] {
+            #expect(FileManager.default.contents(atPath: dir.appendingPathComponent(file).path)
+                    == FileManager.default.contents(atPath: again.appendingPathComponent(file).path), "\(file) differs between runs")
+        }
+        let rows = try String(contentsOf: dir.appendingPathComponent("sentences.tsv"), encoding: .utf8).split(separator: "\n").dropFirst()
+        #expect(rows.count == 120)
+        #expect(rows.filter { $0.contains("\tfemale\t") }.count == 60)
+        #expect(rows.filter { $0.contains("\tnoisy\t") }.count == 60)
+        let words = try String(contentsOf: dir.appendingPathComponent("words.tsv"), encoding: .utf8).split(separator: "\n").dropFirst()
+        for category in ["fruit", "clothing", "animal"] { #expect(words.filter { $0.contains("\t\(category)\t") }.count == 40) }
+    }
+
+    /// The acceptance bar: gender and noise probes beat the majority baseline by 20 points at
+    /// their best encoder layer; the second probe reads every feature from the cache.
+    @Test func genderAndNoiseProbesBeatTheBaselineAndTheSecondProbeUsesTheCache() throws {
+        let tsv = try Self.synth.get().appendingPathComponent("sentences.tsv").path
+        let (r1, gender) = try probe([tsv, "--label", "gender"])
+        #expect(r1.status == 0, "\(r1.stderr)")
+        let g = try #require(gender, "\(r1.stdout)")
+        #expect(g.rows == 120 && g.skipped == 0 && g.layers.count == 4 && g.baseline == 0.5)
+        #expect(g.layers.map(\.accuracy).max()! >= g.baseline + 0.2, "\(g.layers)")
+        let (r2, noise) = try probe([tsv, "--label", "noise"])
+        let n = try #require(noise, "\(r2.stdout) \(r2.stderr)")
+        #expect(n.extracted == 0 && n.cached == 120, "features come from the cache")
+        #expect(n.layers.map(\.accuracy).max()! >= n.baseline + 0.2, "\(n.layers)")
+    }
+
+    func writeTSV(_ lines: [String]) throws -> String {
+        let path = try CLIRunner.temporaryDirectory().appendingPathComponent("set.tsv").path
+        try (lines.joined(separator: "\n") + "\n").write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }
+
+    @Test func badDataSetsGetOneClearLine() throws {
+        let dir = try Self.synth.get().path
+        let tsv = dir + "/sentences.tsv"
+        let missing = try CLIRunner.run(["probe", tsv, "--label", "accent"])
+        #expect(missing.status == 2 && missing.stderrLines.count == 1)
+        #expect(missing.stderr.contains("\(tsv): has no label column 'accent' (columns: gender, rate, noise, noise_type, snr_db)"), "\(missing.stderr)")
+
+        let single = try writeTSV(["path\tgender"] + (0..<6).map { "\(dir)/sentences/s0\($0)-m1.wav\tmale" })
+        let one = try CLIRunner.run(["probe", single, "--label", "gender"])
+        #expect(one.status == 2 && one.stderr.contains("label 'gender' has a single class (male)"), "\(one.stderr)")
+
+        let few = try writeTSV(["path\tgender", "\(dir)/sentences/s00-m1.wav\tmale", "\(dir)/sentences/s00-f1.wav\tfemale",
+                                "\(dir)/sentences/s01-f1.wav\tfemale"])
+        let tooFew = try CLIRunner.run(["probe", few, "--label", "gender", "--folds", "2"])
+        #expect(tooFew.status == 2 && tooFew.stderr.contains("only 1 row of class 'male'; --folds 2 needs at least 2 per class"), "\(tooFew.stderr)")
+
+        let ragged = try writeTSV(["path\tgender", "\(dir)/sentences/s00-m1.wav"])
+        let r = try CLIRunner.run(["probe", ragged, "--label", "gender"])
+        #expect(r.status == 2 && r.stderr.contains("\(ragged):2: has 1 fields, the header has 2"), "\(r.stderr)")
+
+        #expect(try CLIRunner.run(["probe", "/no/such.tsv", "--label", "x"]).stderr.contains("/no/such.tsv: no such file"))
+    }
+
+    @Test func unreadableRowsAreSkippedAndCountedWithoutLosingTheOthers() throws {
+        let dir = try Self.synth.get().path
+        var lines = ["path\tgender"]
+        for s in 0..<4 { for v in ["m1", "m2", "f1", "f2"] { lines.append("\(dir)/sentences/s0\(s)-\(v).wav\t\(v.hasPrefix("m") ? "male" : "female")") } }
+        lines.append("/no/such/clip.wav\tmale")
+        lines.append("\(dir)/sentences.tsv\tfemale")   // not audio
+        let (r, p) = try probe([try writeTSV(lines), "--label", "gender", "--folds", "4"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let result = try #require(p, "\(r.stdout)")
+        #expect(result.rows == 16 && result.skipped == 2)
+        #expect(r.stderr.contains("/no/such/clip.wav: no such file (row skipped)"), "\(r.stderr)")
+        #expect(r.stderr.contains("sentences.tsv: not a readable audio file"), "\(r.stderr)")
+    }
+}
