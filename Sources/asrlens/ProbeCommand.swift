@@ -25,6 +25,9 @@ struct ProbeCommand: ParsableCommand {
     @Option(name: .long, help: "Cross-validation folds.")
     var folds: Int = 5
 
+    @Option(name: .long, help: ArgumentHelp("Feature cache folder (default: $ASRLENS_HOME/features).", valueName: "DIR"))
+    var cache: String?
+
     @Flag(name: .long, help: "Print {label, side, baseline, layers: [{layer, accuracy, std}], ...} as JSON.")
     var json = false
 
@@ -51,9 +54,11 @@ struct ProbeCommand: ParsableCommand {
         try set.require(label)
         try check(set.rows.map { $0.labels[label]! }, source: data)
         let model = try modelOptions.load()
-        let cache = FeatureCache(model: model, side: side)
+        let cache = self.cache.map { FeatureCache(model: model, side: side, root: URL(fileURLWithPath: $0)) }
+            ?? FeatureCache(model: model, side: side)
         var features: [[[Float]]] = [], labels: [String] = []
         var skipped = 0, extracted = 0
+        let started = Date()
         let progress = Progress("probe: features (\(side.rawValue))")
         for (i, row) in set.rows.enumerated() {
             do {
@@ -75,6 +80,7 @@ struct ProbeCommand: ParsableCommand {
             }
             progress.update(i + 1, of: set.rows.count)
         }
+        let extractSeconds = Date().timeIntervalSince(started)
         if skipped > 0 { try check(labels, source: data) }
         let probe = Progress("probe: training (\(folds) folds)")
         let result = LinearProbe.run(features: features, labels: labels, folds: folds) { probe.update($0, of: $1) }
@@ -82,7 +88,7 @@ struct ProbeCommand: ParsableCommand {
             let object: [String: Any] = [
                 "label": label, "side": side.rawValue, "baseline": result.baseline, "classes": result.classes,
                 "rows": labels.count, "skipped": skipped, "extracted": extracted, "cached": labels.count - extracted,
-                "folds": folds, "model": model.name,
+                "folds": folds, "model": model.name, "feature_seconds": extractSeconds,
                 "layers": result.layers.map { ["layer": $0.layer, "accuracy": $0.accuracy, "std": $0.std] as [String: Any] },
             ]
             print(try JSONText.encode(object))
