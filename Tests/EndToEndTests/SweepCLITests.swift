@@ -1,0 +1,54 @@
+import Foundation
+import Testing
+
+/// `asrlens sweep` through the real binary: each cell is exactly the single patch it names,
+/// and the sweep evaluates fewer blocks than running its cells separately.
+@Suite struct SweepCLITests {
+    static let clip = CLIRunner.root.appendingPathComponent("assets/sense-and-sensibility-0930.wav").path
+
+    struct SweepJSON: Decodable {
+        struct Cell: Decodable { let layer: Int; let start: Int; let end: Int; let patch: String; let wer: Double; let mean_abs_delta: Double }
+        struct Work: Decodable { let sweep_layers: Int; let separate_layers: Int }
+        let cells: [Cell]
+        let work: Work
+    }
+
+    struct PatchJSON: Decodable { let wer: Double; let delta_logprob: [Double] }
+
+    func sweep(_ args: [String]) throws -> SweepJSON {
+        let r = try CLIRunner.run(["sweep", "--model", "tiny.en", "--json", Self.clip] + args)
+        #expect(r.status == 0, "\(r.stderr)")
+        return try JSONDecoder().decode(SweepJSON.self, from: Data(r.stdout.utf8))
+    }
+
+    func expectCellsEqualSinglePatches(_ s: SweepJSON, picks: [Int]) throws {
+        for i in picks {
+            let cell = s.cells[i]
+            let r = try CLIRunner.run(["patch", "--model", "tiny.en", "--json", "--patch", cell.patch, Self.clip])
+            let single = try JSONDecoder().decode(PatchJSON.self, from: Data(r.stdout.utf8))
+            let mean = single.delta_logprob.map(abs).reduce(0, +) / Double(single.delta_logprob.count)
+            #expect(cell.wer == single.wer, "\(cell.patch)")
+            #expect(abs(cell.mean_abs_delta - mean) < 1e-9, "\(cell.patch): \(cell.mean_abs_delta) vs \(mean)")
+        }
+    }
+
+    @Test func encoderSweepCellsEqualSinglePatchesAndCostLess() throws {
+        let s = try sweep(["--component", "resid_post", "--window", "60", "--source", "silence"])
+        #expect(s.cells.count == 4 * 3, "4 layers × 3 windows of the clip's 165 audio frames")
+        #expect(s.cells.map(\.patch).contains("enc.3.resid_post@120:165=silence"))
+        try expectCellsEqualSinglePatches(s, picks: [0, 5, s.cells.count - 1])
+        #expect(s.work.sweep_layers < s.work.separate_layers)
+    }
+
+    @Test func decoderSweepOverTokens() throws {
+        let s = try sweep(["--component", "cross_out", "--window", "4", "--source", "zero"])
+        #expect(s.cells.count == 4 * 3, "4 layers × 3 windows of the 10-token transcript")
+        #expect(s.cells[0].patch == "dec.0.cross_out@0:4=zero")
+        try expectCellsEqualSinglePatches(s, picks: [1, 10])
+    }
+
+    @Test func unknownComponentIsOneLine() throws {
+        let r = try CLIRunner.run(["sweep", "--component", "ffn", Self.clip])
+        #expect(r.status == 2 && r.stderrLines.count == 1 && r.stderr.contains("unknown --component 'ffn'"), "\(r.stderr)")
+    }
+}
