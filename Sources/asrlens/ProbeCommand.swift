@@ -31,11 +31,18 @@ struct ProbeCommand: ParsableCommand {
     @Flag(name: .long, help: "Print {label, side, baseline, layers: [{layer, accuracy, std}], ...} as JSON.")
     var json = false
 
+    @Option(name: .long, help: ArgumentHelp("Extract only rows i, i+n, i+2n, … and write them as a JSONL part for `asrlens merge`.", valueName: "i/n"))
+    var shard: String?
+
+    @Option(name: .long, help: ArgumentHelp("Where a --shard part goes (default: standard output).", valueName: "PATH"))
+    var out: String?
+
     @Argument(help: "A TSV with a 'path' column and label columns.")
     var data: String
 
     func validate() throws {
         guard folds >= 2 else { throw ValidationError("--folds must be at least 2") }
+        if let shard { _ = try Shard(shard) }
     }
 
     /// Refuses labels a probe cannot learn or cross-validate.
@@ -53,49 +60,118 @@ struct ProbeCommand: ParsableCommand {
         let set = try LabelledSet(tsv: data)
         try set.require(label)
         try check(set.rows.map { $0.labels[label]! }, source: data)
+        let part = try shard.map(Shard.init)
         let model = try modelOptions.load()
         let cache = self.cache.map { FeatureCache(model: model, side: side, root: URL(fileURLWithPath: $0)) }
             ?? FeatureCache(model: model, side: side)
-        var features: [[[Float]]] = [], labels: [String] = []
-        var skipped = 0, extracted = 0
+        let indices = set.rows.indices.filter { part?.owns($0) ?? true }
+        var rows: [ProbeRow] = []
         let started = Date()
         let progress = Progress("probe: features (\(side.rawValue))")
-        for (i, row) in set.rows.enumerated() {
+        for (n, i) in indices.enumerated() {
+            let row = set.rows[i]
             do {
                 // Reading the audio first names any problem with it the way every command does.
                 let samples = try AudioFile.load(row.path)
                 let key = try SHA256.hex(ofFile: URL(fileURLWithPath: row.path))
                 if let cached = cache.load(key) {
-                    features.append(cached)
+                    rows.append(ProbeRow(index: i, label: row.labels[label]!, features: cached, extracted: false))
                 } else {
                     let f = try ProbeFeatures.extract(model: model, samples: samples, side: side)
                     try cache.store(f, key: key)
-                    features.append(f)
-                    extracted += 1
+                    rows.append(ProbeRow(index: i, label: row.labels[label]!, features: f, extracted: true))
                 }
-                labels.append(row.labels[label]!)
             } catch let error as InputError {
-                skipped += 1
+                rows.append(ProbeRow(index: i, skipped: error.description))
                 FileHandle.standardError.write(Data("asrlens: \(error.description) (row skipped)\n".utf8))
             }
-            progress.update(i + 1, of: set.rows.count)
+            progress.update(n + 1, of: indices.count)
         }
-        let extractSeconds = Date().timeIntervalSince(started)
-        if skipped > 0 { try check(labels, source: data) }
-        let probe = Progress("probe: training (\(folds) folds)")
-        let result = LinearProbe.run(features: features, labels: labels, folds: folds) { probe.update($0, of: $1) }
+        let seconds = Date().timeIntervalSince(started)
+        let header = ProbeRun(label: label, side: side, folds: folds, model: model.name, data: data, rows: set.rows.count)
+        if let part {
+            try PartFile.write(kind: "probe", shard: part, header: header.object, records: rows.map(\.object), seconds: seconds, to: out)
+            return
+        }
+        try header.report(rows, seconds: seconds, json: json)
+    }
+}
+
+/// One row's probe input: its features and label, or why it was skipped.
+struct ProbeRow {
+    var index: Int
+    var label = ""
+    var features: [[Float]] = []
+    var extracted = false
+    var skipped: String?
+
+    init(index: Int, label: String, features: [[Float]], extracted: Bool) {
+        self.index = index; self.label = label; self.features = features; self.extracted = extracted
+    }
+
+    init(index: Int, skipped: String) { self.index = index; self.skipped = skipped }
+
+    var object: [String: Any] {
+        if let skipped { return ["row": index, "skipped": skipped] }
+        return ["row": index, "label": label, "extracted": extracted, "features": features.map { $0.map(Double.init) }]
+    }
+
+    init(object o: [String: Any], source: String) throws {
+        guard let index = o["row"] as? Int else { throw InputError(source, "a record has no row number") }
+        self.index = index
+        if let s = o["skipped"] as? String { skipped = s; return }
+        guard let label = o["label"] as? String, let f = o["features"] as? [[Double]] else {
+            throw InputError(source, "row \(index) has no label or features")
+        }
+        self.label = label
+        features = f.map { $0.map(Float.init) }
+        extracted = o["extracted"] as? Bool ?? false
+    }
+}
+
+/// What a probe run is about, and its report: shared by `probe` and `merge`.
+struct ProbeRun {
+    let label: String, side: ProbeFeatures.Side, folds: Int, model: String, data: String, rows: Int
+
+    var object: [String: Any] {
+        ["label": label, "side": side.rawValue, "folds": folds, "model": model, "data": data, "rows": rows]
+    }
+
+    init(label: String, side: ProbeFeatures.Side, folds: Int, model: String, data: String, rows: Int) {
+        self.label = label; self.side = side; self.folds = folds; self.model = model; self.data = data; self.rows = rows
+    }
+
+    init(object o: [String: Any], source: String) throws {
+        guard let label = o["label"] as? String, let side = (o["side"] as? String).flatMap(ProbeFeatures.Side.init(rawValue:)),
+              let folds = o["folds"] as? Int, let model = o["model"] as? String, let data = o["data"] as? String, let rows = o["rows"] as? Int
+        else { throw InputError(source, "the probe part's header is incomplete") }
+        self.init(label: label, side: side, folds: folds, model: model, data: data, rows: rows)
+    }
+
+    /// Trains the per-layer probes on the rows (in row order) and prints the result.
+    func report(_ rows: [ProbeRow], seconds: Double, json: Bool) throws {
+        let kept = rows.sorted { $0.index < $1.index }.filter { $0.skipped == nil }
+        let skipped = rows.count - kept.count, extracted = kept.filter(\.extracted).count
+        let labels = kept.map(\.label)
+        let counts = Dictionary(grouping: labels, by: { $0 }).mapValues(\.count)
+        guard counts.count >= 2 else { throw InputError(data, "label '\(label)' has fewer than two classes among the readable rows") }
+        if let (cls, n) = counts.min(by: { $0.value < $1.value }), n < folds {
+            throw InputError(data, "label '\(label)' has only \(n) readable row\(n == 1 ? "" : "s") of class '\(cls)'; --folds \(folds) needs at least \(folds)")
+        }
+        let training = Progress("probe: training (\(folds) folds)")
+        let result = LinearProbe.run(features: kept.map(\.features), labels: labels, folds: folds) { training.update($0, of: $1) }
         if json {
             let object: [String: Any] = [
                 "label": label, "side": side.rawValue, "baseline": result.baseline, "classes": result.classes,
-                "rows": labels.count, "skipped": skipped, "extracted": extracted, "cached": labels.count - extracted,
-                "folds": folds, "model": model.name, "feature_seconds": extractSeconds,
+                "rows": kept.count, "skipped": skipped, "extracted": extracted, "cached": kept.count - extracted,
+                "folds": folds, "model": model, "feature_seconds": seconds,
                 "layers": result.layers.map { ["layer": $0.layer, "accuracy": $0.accuracy, "std": $0.std] as [String: Any] },
             ]
             print(try JSONText.encode(object))
             return
         }
-        print("probe '\(label)' on \(model.name) \(side == .enc ? "encoder" : "decoder") layers: \(labels.count) clips, "
-              + "\(result.classes.count) classes, \(folds)-fold cross-validation (\(extracted) extracted, \(labels.count - extracted) from cache, \(skipped) skipped)")
+        print("probe '\(label)' on \(model) \(side == .enc ? "encoder" : "decoder") layers: \(kept.count) clips, "
+              + "\(result.classes.count) classes, \(folds)-fold cross-validation (\(extracted) extracted, \(kept.count - extracted) from cache, \(skipped) skipped)")
         print(String(format: "majority baseline %.3f", result.baseline))
         for l in result.layers {
             let bar = String(repeating: "█", count: Int((l.accuracy * 40).rounded()))

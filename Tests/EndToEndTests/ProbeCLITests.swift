@@ -95,4 +95,47 @@ import Testing
         #expect(r.stderr.contains("/no/such/clip.wav: no such file (row skipped)"), "\(r.stderr)")
         #expect(r.stderr.contains("sentences.tsv: not a readable audio file"), "\(r.stderr)")
     }
+
+    /// Drops the one field that is timing, not result.
+    func result(_ json: String) throws -> NSDictionary {
+        var o = try #require(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
+        o["feature_seconds"] = nil
+        return NSDictionary(dictionary: o)
+    }
+
+    @Test func shardedProbeMergesToExactlyTheUnshardedResult() throws {
+        let dir = try Self.synth.get().path
+        var lines = ["path\tgender"]
+        for s in 0..<5 { for v in ["m1", "m4", "f2", "f5"] { lines.append("\(dir)/sentences/s0\(s)-\(v).wav\t\(v.hasPrefix("m") ? "male" : "female")") } }
+        lines.append("/no/such/clip.wav\tmale")
+        let tsv = try writeTSV(lines)
+        let whole = try CLIRunner.run(["probe", "--model", "tiny.en", "--json", "--folds", "4", tsv, "--label", "gender"])
+        let work = try CLIRunner.temporaryDirectory()
+        var parts: [String] = []
+        for i in 0..<3 {
+            let part = work.appendingPathComponent("part\(i).jsonl").path
+            let r = try CLIRunner.run(["probe", "--model", "tiny.en", "--folds", "4", "--shard", "\(i)/3", "--out", part, tsv, "--label", "gender"])
+            #expect(r.status == 0, "\(r.stderr)")
+            parts.append(part)
+        }
+        let merged = try CLIRunner.run(["merge", "--json"] + parts.reversed())
+        #expect(merged.status == 0, "\(merged.stderr)")
+        #expect(try result(merged.stdout) == result(whole.stdout), "merged \(merged.stdout)\nwhole \(whole.stdout)")
+        #expect(merged.stdout.contains("\"skipped\":1"))
+
+        // Incomplete sets and parts are refused with one line.
+        let missing = try CLIRunner.run(["merge", parts[0], parts[2]])
+        #expect(missing.status == 2 && missing.stderr.contains("the parts do not make a whole run of 3 shards; missing 1"), "\(missing.stderr)")
+        let cut = work.appendingPathComponent("cut.jsonl").path
+        let text = try String(contentsOfFile: parts[1], encoding: .utf8)
+        try String(text.split(separator: "\n").dropLast().joined(separator: "\n")).write(toFile: cut, atomically: true, encoding: .utf8)
+        let truncated = try CLIRunner.run(["merge", parts[0], cut, parts[2]])
+        #expect(truncated.status == 2 && truncated.stderr.contains("\(cut): is incomplete (no end line)"), "\(truncated.stderr)")
+        let other = work.appendingPathComponent("other.jsonl").path
+        #expect(try CLIRunner.run(["probe", "--model", "tiny.en", "--folds", "3", "--shard", "1/3", "--out", other, tsv, "--label", "gender"]).status == 0)
+        let mixed = try CLIRunner.run(["merge", parts[0], other, parts[2]])
+        #expect(mixed.status == 2 && mixed.stderr.contains("belongs to a different run"), "\(mixed.stderr)")
+        let badShard = try CLIRunner.run(["probe", "--shard", "3/3", tsv, "--label", "gender"])
+        #expect(badShard.status == 2 && badShard.stderr.contains("a shard is i/n with 0 <= i < n"), "\(badShard.stderr)")
+    }
 }

@@ -1,0 +1,33 @@
+import Analysis
+import ArgumentParser
+import Foundation
+import Model
+
+/// `asrlens merge PART...`: joins the JSONL parts of a sharded run into its result.
+struct MergeCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "merge",
+        abstract: "Join the parts of a sharded run (probe --shard i/n) into the same result as one unsharded run.")
+
+    @Flag(name: .long, help: "Print the result as JSON, as the unsharded command's --json does.")
+    var json = false
+
+    @Argument(help: "The part files, one per shard, in any order.")
+    var parts: [String]
+
+    func validate() throws {
+        guard !parts.isEmpty else { throw ValidationError("give the part files to merge") }
+    }
+
+    func run() throws {
+        let set = try PartFile.readSet(parts)
+        switch set[0].kind {
+        case "probe":
+            let run = try ProbeRun(object: set[0].header, source: parts[0])
+            let rows = try zip(set, parts).flatMap { part, path in try part.records.map { try ProbeRow(object: $0, source: path) } }
+            try run.report(rows, seconds: set.map(\.seconds).reduce(0, +), json: json)
+        default:
+            throw InputError(parts[0], "has parts of a '\(set[0].kind)' run, which merge does not know")
+        }
+    }
+}

@@ -1,0 +1,85 @@
+import Analysis
+import Foundation
+import Model
+
+/// `--shard i/n`: this worker's share of the rows (i, i+n, i+2n, …).
+struct Shard {
+    let index: Int, count: Int
+
+    init(_ text: String) throws {
+        let parts = text.split(separator: "/").map { Int($0) }
+        guard parts.count == 2, let i = parts[0], let n = parts[1], n >= 1, i >= 0, i < n else {
+            throw InputError(text, "a shard is i/n with 0 <= i < n, e.g. 0/4")
+        }
+        index = i
+        count = n
+    }
+
+    func owns(_ row: Int) -> Bool { row % count == index }
+}
+
+/// A JSONL part written by a sharded run and read by `asrlens merge`: a header line
+/// (`asrlens_part`, shard, of, the run's settings), one line per record, and a last line with
+/// the part's timing, which also marks the part as complete.
+enum PartFile {
+    static func write(kind: String, shard: Shard, header: [String: Any], records: [[String: Any]], seconds: Double, to path: String?) throws {
+        var head = header
+        head["asrlens_part"] = kind
+        head["shard"] = shard.index
+        head["of"] = shard.count
+        var lines = [try JSONText.encode(head)]
+        for r in records { lines.append(try JSONText.encode(r)) }
+        lines.append(try JSONText.encode(["end": true, "seconds": seconds]))
+        let text = lines.joined(separator: "\n") + "\n"
+        if let path { try AtomicFile.write(text, to: path) } else { print(text, terminator: "") }
+    }
+
+    struct Part {
+        let kind: String, shard: Int, of: Int
+        let header: [String: Any]
+        let records: [[String: Any]]
+        let seconds: Double
+    }
+
+    static func read(_ path: String) throws -> Part {
+        guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
+            throw InputError(path, FileManager.default.fileExists(atPath: path) ? "cannot be read as UTF-8 text" : "no such file")
+        }
+        let objects = try text.split(separator: "\n").enumerated().map { n, line -> [String: Any] in
+            guard let o = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any] else {
+                throw InputError("\(path):\(n + 1)", "is not a JSON object")
+            }
+            return o
+        }
+        guard let head = objects.first, let kind = head["asrlens_part"] as? String, let shard = head["shard"] as? Int, let of = head["of"] as? Int else {
+            throw InputError(path, "is not an asrlens part (its first line has no asrlens_part, shard and of)")
+        }
+        guard objects.count >= 2, objects.last?["end"] as? Bool == true else {
+            throw InputError(path, "is incomplete (no end line); was its run interrupted?")
+        }
+        var header = head
+        for key in ["asrlens_part", "shard", "of"] { header[key] = nil }
+        return Part(kind: kind, shard: shard, of: of, header: header, records: Array(objects.dropFirst().dropLast()),
+                    seconds: objects.last?["seconds"] as? Double ?? 0)
+    }
+
+    /// Reads parts and checks that they are one run's complete set: the same kind and
+    /// settings, and every shard 0..<n exactly once.
+    static func readSet(_ paths: [String]) throws -> [Part] {
+        let parts = try paths.map(read)
+        let first = parts[0]
+        for (p, path) in zip(parts, paths) {
+            guard p.kind == first.kind, p.of == first.of, NSDictionary(dictionary: p.header).isEqual(to: first.header) else {
+                throw InputError(path, "belongs to a different run than \(paths[0]) (kind, shard count or settings differ)")
+            }
+        }
+        let shards = parts.map(\.shard).sorted()
+        guard shards == Array(0..<first.of) else {
+            let missing = Set(0..<first.of).subtracting(shards).sorted(), twice = shards.filter { s in shards.filter { $0 == s }.count > 1 }
+            throw InputError(paths[0], "the parts do not make a whole run of \(first.of) shards"
+                             + (missing.isEmpty ? "" : "; missing \(missing.map(String.init).joined(separator: ", "))")
+                             + (twice.isEmpty ? "" : "; given twice \(Set(twice).sorted().map(String.init).joined(separator: ", "))"))
+        }
+        return parts
+    }
+}
