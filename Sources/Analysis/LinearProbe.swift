@@ -59,23 +59,33 @@ public enum LinearProbe {
         return Fit(mean: mean, scale: scale, weights: w)
     }
 
-    /// Fold of each row: within each class, rows are shuffled (seeded) and dealt round-robin,
-    /// so every fold holds about the same class mix.
-    static func folds(_ y: [Int], k: Int, seed: UInt64 = 1) -> [Int] {
+    /// Fold of each row: within each class, units are shuffled (seeded) and dealt round-robin,
+    /// so every fold holds about the same class mix. A unit is a row, or with `groups` every row
+    /// of one group (e.g. one word in several voices), which then never straddles train and test.
+    static func folds(_ y: [Int], k: Int, groups: [String]? = nil, seed: UInt64 = 1) -> [Int] {
         var rng = Gaussian(seed: seed)
-        var fold = [Int](repeating: 0, count: y.count)
+        var unitOf = [Int](repeating: 0, count: y.count), unitClass: [Int] = []
+        var index: [String: Int] = [:]
+        for r in y.indices {
+            let key = groups?[r] ?? String(r)
+            if let u = index[key] { unitOf[r] = u; continue }
+            index[key] = unitClass.count
+            unitOf[r] = unitClass.count
+            unitClass.append(y[r])
+        }
+        var unitFold = [Int](repeating: 0, count: unitClass.count)
         var next = 0
         for cls in Set(y).sorted() {
-            var members = y.indices.filter { y[$0] == cls }
+            var members = unitClass.indices.filter { unitClass[$0] == cls }
             for i in stride(from: members.count - 1, to: 0, by: -1) { members.swapAt(i, Int(rng.bits() % UInt64(i + 1))) }
-            for r in members { fold[r] = next % k; next += 1 }
+            for u in members { unitFold[u] = next % k; next += 1 }
         }
-        return fold
+        return unitOf.map { unitFold[$0] }
     }
 
     /// Held-out accuracy per fold of a probe on features `x`.
-    static func crossValidate(_ x: [[Float]], _ y: [Int], classes: Int, folds k: Int) -> [Double] {
-        let fold = folds(y, k: k)
+    static func crossValidate(_ x: [[Float]], _ y: [Int], classes: Int, folds k: Int, groups: [String]? = nil) -> [Double] {
+        let fold = folds(y, k: k, groups: groups)
         return (0..<k).map { f in
             let train = x.indices.filter { fold[$0] != f }, test = x.indices.filter { fold[$0] == f }
             guard !test.isEmpty else { return .nan }
@@ -91,8 +101,9 @@ public enum LinearProbe {
         public let std: Double
     }
 
-    /// Probes every layer: `features[clip][layer]` against `labels[clip]`.
-    public static func run(features: [[[Float]]], labels: [String], folds k: Int,
+    /// Probes every layer: `features[clip][layer]` against `labels[clip]`; `groups[clip]`, when
+    /// given, keeps each group's clips in one fold.
+    public static func run(features: [[[Float]]], labels: [String], folds k: Int, groups: [String]? = nil,
                            progress: (Int, Int) -> Void = { _, _ in }) -> (classes: [String], baseline: Double, layers: [Layer]) {
         let classes = Array(Set(labels)).sorted()
         let y = labels.map { classes.firstIndex(of: $0)! }
@@ -100,7 +111,7 @@ public enum LinearProbe {
         let layerCount = features.first?.count ?? 0
         var layers: [Layer] = []
         for l in 0..<layerCount {
-            let acc = crossValidate(features.map { $0[l] }, y, classes: classes.count, folds: k)
+            let acc = crossValidate(features.map { $0[l] }, y, classes: classes.count, folds: k, groups: groups)
             let mean = acc.reduce(0, +) / Double(max(1, acc.count))
             let std = (acc.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(max(1, acc.count))).squareRoot()
             layers.append(Layer(layer: l, accuracy: mean, std: std))

@@ -25,6 +25,9 @@ struct ProbeCommand: ParsableCommand {
     @Option(name: .long, help: "Cross-validation folds.")
     var folds: Int = 5
 
+    @Option(name: .long, help: ArgumentHelp("A column whose rows stay together in one fold (e.g. word, speaker).", valueName: "COL"))
+    var group: String?
+
     @Option(name: .long, help: ArgumentHelp("Feature cache folder (default: $ASRLENS_HOME/features).", valueName: "DIR"))
     var cache: String?
 
@@ -59,6 +62,7 @@ struct ProbeCommand: ParsableCommand {
     func run() throws {
         let set = try LabelledSet(tsv: data)
         try set.require(label)
+        if let group { try set.require(group) }
         try check(set.rows.map { $0.labels[label]! }, source: data)
         let part = try shard.map(Shard.init)
         let model = try modelOptions.load()
@@ -75,11 +79,11 @@ struct ProbeCommand: ParsableCommand {
                 let samples = try AudioFile.load(row.path)
                 let key = try SHA256.hex(ofFile: URL(fileURLWithPath: row.path))
                 if let cached = cache.load(key) {
-                    rows.append(ProbeRow(index: i, label: row.labels[label]!, features: cached, extracted: false))
+                    rows.append(ProbeRow(index: i, label: row.labels[label]!, group: group.map { row.labels[$0]! }, features: cached, extracted: false))
                 } else {
                     let f = try ProbeFeatures.extract(model: model, samples: samples, side: side)
                     try cache.store(f, key: key)
-                    rows.append(ProbeRow(index: i, label: row.labels[label]!, features: f, extracted: true))
+                    rows.append(ProbeRow(index: i, label: row.labels[label]!, group: group.map { row.labels[$0]! }, features: f, extracted: true))
                 }
             } catch let error as InputError {
                 rows.append(ProbeRow(index: i, skipped: error.description))
@@ -88,7 +92,7 @@ struct ProbeCommand: ParsableCommand {
             progress.update(n + 1, of: indices.count)
         }
         let seconds = Date().timeIntervalSince(started)
-        let header = ProbeRun(label: label, side: side, folds: folds, model: model.name, data: data, rows: set.rows.count)
+        let header = ProbeRun(label: label, group: group, side: side, folds: folds, model: model.name, data: data, rows: set.rows.count)
         if let part {
             try PartFile.write(kind: "probe", shard: part, header: header.object, records: rows.map(\.object), seconds: seconds, to: out)
             return
@@ -101,19 +105,22 @@ struct ProbeCommand: ParsableCommand {
 struct ProbeRow {
     var index: Int
     var label = ""
+    var group: String?
     var features: [[Float]] = []
     var extracted = false
     var skipped: String?
 
-    init(index: Int, label: String, features: [[Float]], extracted: Bool) {
-        self.index = index; self.label = label; self.features = features; self.extracted = extracted
+    init(index: Int, label: String, group: String?, features: [[Float]], extracted: Bool) {
+        self.index = index; self.label = label; self.group = group; self.features = features; self.extracted = extracted
     }
 
     init(index: Int, skipped: String) { self.index = index; self.skipped = skipped }
 
     var object: [String: Any] {
         if let skipped { return ["row": index, "skipped": skipped] }
-        return ["row": index, "label": label, "extracted": extracted, "features": features.map { $0.map(Double.init) }]
+        var o: [String: Any] = ["row": index, "label": label, "extracted": extracted, "features": features.map { $0.map(Double.init) }]
+        if let group { o["group"] = group }
+        return o
     }
 
     init(object o: [String: Any], source: String) throws {
@@ -124,6 +131,7 @@ struct ProbeRow {
             throw InputError(source, "row \(index) has no label or features")
         }
         self.label = label
+        group = o["group"] as? String
         features = f.map { $0.map(Float.init) }
         extracted = o["extracted"] as? Bool ?? false
     }
@@ -131,21 +139,23 @@ struct ProbeRow {
 
 /// What a probe run is about, and its report: shared by `probe` and `merge`.
 struct ProbeRun {
-    let label: String, side: ProbeFeatures.Side, folds: Int, model: String, data: String, rows: Int
+    let label: String, group: String?, side: ProbeFeatures.Side, folds: Int, model: String, data: String, rows: Int
 
     var object: [String: Any] {
-        ["label": label, "side": side.rawValue, "folds": folds, "model": model, "data": data, "rows": rows]
+        var o: [String: Any] = ["label": label, "side": side.rawValue, "folds": folds, "model": model, "data": data, "rows": rows]
+        if let group { o["group"] = group }
+        return o
     }
 
-    init(label: String, side: ProbeFeatures.Side, folds: Int, model: String, data: String, rows: Int) {
-        self.label = label; self.side = side; self.folds = folds; self.model = model; self.data = data; self.rows = rows
+    init(label: String, group: String?, side: ProbeFeatures.Side, folds: Int, model: String, data: String, rows: Int) {
+        self.label = label; self.group = group; self.side = side; self.folds = folds; self.model = model; self.data = data; self.rows = rows
     }
 
     init(object o: [String: Any], source: String) throws {
         guard let label = o["label"] as? String, let side = (o["side"] as? String).flatMap(ProbeFeatures.Side.init(rawValue:)),
               let folds = o["folds"] as? Int, let model = o["model"] as? String, let data = o["data"] as? String, let rows = o["rows"] as? Int
         else { throw InputError(source, "the probe part's header is incomplete") }
-        self.init(label: label, side: side, folds: folds, model: model, data: data, rows: rows)
+        self.init(label: label, group: o["group"] as? String, side: side, folds: folds, model: model, data: data, rows: rows)
     }
 
     /// Trains the per-layer probes on the rows (in row order) and prints the result.
@@ -159,12 +169,13 @@ struct ProbeRun {
             throw InputError(data, "label '\(label)' has only \(n) readable row\(n == 1 ? "" : "s") of class '\(cls)'; --folds \(folds) needs at least \(folds)")
         }
         let training = Progress("probe: training (\(folds) folds)")
-        let result = LinearProbe.run(features: kept.map(\.features), labels: labels, folds: folds) { training.update($0, of: $1) }
+        let groups = group == nil ? nil : kept.map { $0.group ?? "" }
+        let result = LinearProbe.run(features: kept.map(\.features), labels: labels, folds: folds, groups: groups) { training.update($0, of: $1) }
         if json {
             let object: [String: Any] = [
                 "label": label, "side": side.rawValue, "baseline": result.baseline, "classes": result.classes,
                 "rows": kept.count, "skipped": skipped, "extracted": extracted, "cached": kept.count - extracted,
-                "folds": folds, "model": model, "feature_seconds": seconds,
+                "folds": folds, "model": model, "feature_seconds": seconds, "group": group ?? NSNull(),
                 "layers": result.layers.map { ["layer": $0.layer, "accuracy": $0.accuracy, "std": $0.std] as [String: Any] },
             ]
             print(try JSONText.encode(object))

@@ -138,4 +138,20 @@ import Testing
         let badShard = try CLIRunner.run(["probe", "--shard", "3/3", tsv, "--label", "gender"])
         #expect(badShard.status == 2 && badShard.stderr.contains("a shard is i/n with 0 <= i < n"), "\(badShard.stderr)")
     }
+
+    /// Each word is spoken twice; split by clip, a word's other voice sits in the training
+    /// folds. With --group word both stay in one fold, so the probe must generalise to new words.
+    @Test func groupedFoldsKeepAWordsClipsTogether() throws {
+        let dir = try Self.synth.get()
+        let rows = try String(contentsOf: dir.appendingPathComponent("words.tsv"), encoding: .utf8).split(separator: "\n")
+        let half = [String(rows[0])] + rows.dropFirst().enumerated().filter { ($0.offset / 2) % 2 == 0 }.map { dir.path + "/" + $0.element }
+        let tsv = try writeTSV(half)
+        let (r1, byClip) = try probe([tsv, "--label", "category", "--folds", "5"])
+        let (r2, byWord) = try probe([tsv, "--label", "category", "--folds", "5", "--group", "word"])
+        let a = try #require(byClip, "\(r1.stderr)"), b = try #require(byWord, "\(r2.stderr)")
+        #expect(a.rows == 60 && b.rows == 60)
+        #expect(b.layers.map(\.accuracy).max()! < a.layers.map(\.accuracy).max()!, "by clip \(a.layers), by word \(b.layers)")
+        let missing = try CLIRunner.run(["probe", tsv, "--label", "category", "--group", "speaker"])
+        #expect(missing.status == 2 && missing.stderr.contains("has no label column 'speaker'"), "\(missing.stderr)")
+    }
 }
