@@ -48,22 +48,11 @@ struct ProbeCommand: ParsableCommand {
         if let shard { _ = try Shard(shard) }
     }
 
-    /// Refuses labels a probe cannot learn or cross-validate.
-    func check(_ labels: [String], source: String) throws {
-        let counts = Dictionary(grouping: labels, by: { $0 }).mapValues(\.count)
-        guard counts.count >= 2 else {
-            throw InputError(source, "label '\(label)' has a single class (\(counts.keys.first ?? "no rows")); a probe needs at least two")
-        }
-        if let (cls, n) = counts.min(by: { $0.value < $1.value }), n < folds {
-            throw InputError(source, "label '\(label)' has only \(n) row\(n == 1 ? "" : "s") of class '\(cls)'; --folds \(folds) needs at least \(folds) per class")
-        }
-    }
-
     func run() throws {
         let set = try LabelledSet(tsv: data)
         try set.require(label)
         if let group { try set.require(group) }
-        try check(set.rows.map { $0.labels[label]! }, source: data)
+        try ProbeRun.checkClasses(set.rows.map { $0.labels[label]! }, label: label, folds: folds, source: data)
         let part = try shard.map(Shard.init)
         let model = try modelOptions.load()
         let cache = self.cache.map { FeatureCache(model: model, side: side, root: URL(fileURLWithPath: $0)) }
@@ -158,16 +147,24 @@ struct ProbeRun {
         self.init(label: label, group: o["group"] as? String, side: side, folds: folds, model: model, data: data, rows: rows)
     }
 
+    /// Refuses labels a probe cannot learn or cross-validate: one class, or fewer rows of a
+    /// class than folds. `readable` qualifies the rows once unreadable ones were skipped.
+    static func checkClasses(_ labels: [String], label: String, folds: Int, source: String, readable: String = "") throws {
+        let counts = Dictionary(grouping: labels, by: { $0 }).mapValues(\.count)
+        guard counts.count >= 2 else {
+            throw InputError(source, "label '\(label)' has a single class (\(counts.keys.first ?? "no \(readable)rows")); a probe needs at least two")
+        }
+        if let (cls, n) = counts.min(by: { $0.value < $1.value }), n < folds {
+            throw InputError(source, "label '\(label)' has only \(n) \(readable)row\(n == 1 ? "" : "s") of class '\(cls)'; --folds \(folds) needs at least \(folds) per class")
+        }
+    }
+
     /// Trains the per-layer probes on the rows (in row order) and prints the result.
     func report(_ rows: [ProbeRow], seconds: Double, json: Bool) throws {
         let kept = rows.sorted { $0.index < $1.index }.filter { $0.skipped == nil }
         let skipped = rows.count - kept.count, extracted = kept.filter(\.extracted).count
         let labels = kept.map(\.label)
-        let counts = Dictionary(grouping: labels, by: { $0 }).mapValues(\.count)
-        guard counts.count >= 2 else { throw InputError(data, "label '\(label)' has fewer than two classes among the readable rows") }
-        if let (cls, n) = counts.min(by: { $0.value < $1.value }), n < folds {
-            throw InputError(data, "label '\(label)' has only \(n) readable row\(n == 1 ? "" : "s") of class '\(cls)'; --folds \(folds) needs at least \(folds)")
-        }
+        if skipped > 0 { try Self.checkClasses(labels, label: label, folds: folds, source: data, readable: "readable ") }
         let training = Progress("probe: training (\(folds) folds)")
         let groups = group == nil ? nil : kept.map { $0.group ?? "" }
         let result = LinearProbe.run(features: kept.map(\.features), labels: labels, folds: folds, groups: groups) { training.update($0, of: $1) }
