@@ -1,12 +1,27 @@
 import Foundation
 import Model
 
-/// A patching sweep (paper-methods §4): one component patched at every layer and every time
-/// window in turn, each cell holding the effect on the transcript. All cells share one engine,
-/// so the clean run is computed once and each patched run starts at its own layer.
+/// A patching sweep (paper-methods §4): one patch per cell, each cell holding the effect on the
+/// transcript. A component sweep patches one component at every layer and time window; a head
+/// sweep ablates every decoder cross- and self-attention head in turn. All cells share one
+/// engine, so the clean run and the reference are computed once and each patched run starts at
+/// its own layer.
 public struct Sweep: Sendable {
+    /// What a sweep patches.
+    public enum Kind: Sendable, Equatable {
+        /// `component` at every layer, over windows of `window` frames or tokens.
+        case component(String, window: Int)
+        /// Every decoder cross-attention and self-attention head, over all tokens.
+        case heads
+    }
+
     public struct Cell: Sendable, Equatable {
+        /// Position of the cell in the sweep's plan (layer-major), the same in every shard.
+        public let index: Int
         public let layer: Int
+        /// For head sweeps: the head and whether it is a cross-attention head.
+        public let head: Int?
+        public let cross: Bool
         public let positions: Range<Int>
         public let patch: String
         /// WER of the patched transcript against the clean one.
@@ -14,61 +29,132 @@ public struct Sweep: Sendable {
         /// Mean |Δ log-prob| of the clean tokens (teacher-forced).
         public let meanAbsDelta: Double
         public let repetition: Bool
+        public let text: String
         public let layersEvaluated: Int
+
+        public init(index: Int, layer: Int, head: Int?, cross: Bool, positions: Range<Int>, patch: String, wer: Double,
+                    meanAbsDelta: Double, repetition: Bool, text: String, layersEvaluated: Int) {
+            self.index = index; self.layer = layer; self.head = head; self.cross = cross; self.positions = positions
+            self.patch = patch; self.wer = wer; self.meanAbsDelta = meanAbsDelta; self.repetition = repetition
+            self.text = text; self.layersEvaluated = layersEvaluated
+        }
     }
 
-    public let component: String
-    public let window: Int
+    /// A cell to run: where it sits and the patch it applies.
+    struct Planned {
+        let layer: Int, head: Int?, cross: Bool, positions: Range<Int>, patch: String
+    }
+
+    public let kind: Kind
     public let source: String
-    /// Encoder frames, or decoder token positions for self_out and cross_out.
+    /// Encoder frames, or decoder token positions (decoder components and heads).
     public let decoderSide: Bool
+    /// The cells this run computed (all of them, or one shard's).
     public let cells: [Cell]
-    /// Blocks evaluated by the whole sweep, its clean run included.
-    public let layersEvaluated: Int
+    /// Cells in the whole sweep, whichever shard computes them.
+    public let plannedCells: Int
     /// Blocks one clean run evaluates: what every separate `asrlens patch` pays again.
     public let cleanLayers: Int
+    /// Blocks the patch source's reference run evaluates (silence or another clip), else 0.
+    public let referenceLayers: Int
 
     public static let components = ["resid_post", "attn_out", "mlp_out", "resid_pre", "self_out", "cross_out"]
 
-    /// Sweeps `component` over every layer and every `window`-wide span of the audio frames (or
-    /// transcript tokens), patching from `source`. `progress(done, total)` follows each cell.
-    public init(engine: Engine, component: String, window: Int, source: String,
+    /// Runs the cells of the sweep for which `owns(index)` holds (every cell by default),
+    /// patching from `source`. `progress(done, total)` follows each cell.
+    public init(engine: Engine, kind: Kind, source: String, owns: (Int) -> Bool = { _ in true },
                 progress: (Int, Int) -> Void = { _, _ in }) throws {
-        guard Self.components.contains(component) else {
-            throw InputError(component, "unknown sweep component (allowed: \(Self.components.joined(separator: ", ")))")
-        }
-        guard window >= 1 else { throw InputError("\(window)", "the window must be at least 1") }
         let hyper = engine.model.hyper
-        decoderSide = component == "self_out" || component == "cross_out"
-        let layers = decoderSide ? hyper.decoderLayers : hyper.encoderLayers
-        let span = decoderSide ? max(1, engine.cleanTokens.count) : max(1, engine.audioFrames)
-        let starts = Array(stride(from: 0, to: span, by: window))
-        let before = engine.total.layersEvaluated
-        cleanLayers = engine.clean.work.layersEvaluated
-        var cells: [Cell] = []
-        let clean = engine.clean!
-        for layer in 0..<layers {
-            for start in starts {
-                let positions = start..<min(span, start + window)
-                let text = "\(decoderSide ? "dec" : "enc").\(layer).\(component)@\(positions.lowerBound):\(positions.upperBound)=\(source)"
-                let patch = try Patch.parse(text, hyper: hyper, frames: hyper.audioPositions, tokens: engine.tokenPositions)
-                let run = try engine.run(PatchSet([patch]), useMemo: false)
-                let deltas = zip(run.cleanTokenLogprobs, clean.cleanTokenLogprobs).map { Double(abs($0 - $1)) }
-                cells.append(Cell(layer: layer, positions: positions, patch: text,
-                                  wer: WordErrorRate.of(reference: clean.text, hypothesis: run.text),
-                                  meanAbsDelta: deltas.reduce(0, +) / Double(max(1, deltas.count)),
-                                  repetition: Repetition.isLoop(run.text), layersEvaluated: run.work.layersEvaluated))
-                progress(cells.count, layers * starts.count)
-            }
-        }
-        self.component = component
-        self.window = window
+        let plan = try Self.plan(kind, engine: engine, source: source)
+        let parsedSource = try PatchSource.parse(source)
+        self.kind = kind
         self.source = source
+        decoderSide = Self.isDecoderSide(kind)
+        cleanLayers = engine.clean.work.layersEvaluated
+        // The reference is built before any cell, so every shard reports the same overhead.
+        referenceLayers = try engine.prepare(parsedSource)
+        plannedCells = plan.count
+        let mine = plan.indices.filter(owns)
+        var cells: [Cell] = []
+        for i in mine {
+            let p = plan[i]
+            let patch = try Patch.parse(p.patch, hyper: hyper, frames: hyper.audioPositions, tokens: engine.tokenPositions)
+            cells.append(Self.measure(engine: engine, run: try engine.run(PatchSet([patch]), useMemo: false), index: i, planned: p))
+            progress(cells.count, mine.count)
+        }
         self.cells = cells
-        layersEvaluated = cleanLayers + engine.total.layersEvaluated - before
     }
 
-    /// What running every cell as a separate `asrlens patch` evaluates: a clean run each time,
-    /// plus the patched run.
-    public var separateLayers: Int { cells.reduce(0) { $0 + cleanLayers + $1.layersEvaluated } }
+    /// A sweep from cells computed elsewhere (the parts of a sharded run).
+    public init(kind: Kind, source: String, cells: [Cell], plannedCells: Int, cleanLayers: Int, referenceLayers: Int) {
+        self.kind = kind
+        self.source = source
+        decoderSide = Self.isDecoderSide(kind)
+        self.cells = cells.sorted { $0.index < $1.index }
+        self.plannedCells = plannedCells
+        self.cleanLayers = cleanLayers
+        self.referenceLayers = referenceLayers
+    }
+
+    static func isDecoderSide(_ kind: Kind) -> Bool {
+        switch kind {
+        case .heads: return true
+        case .component(let c, _): return c == "self_out" || c == "cross_out"
+        }
+    }
+
+    /// Every cell of a sweep, layer-major, checked against the model before anything runs.
+    static func plan(_ kind: Kind, engine: Engine, source: String) throws -> [Planned] {
+        _ = try PatchSource.parse(source)
+        let hyper = engine.model.hyper
+        let tokens = max(1, engine.cleanTokens.count)
+        switch kind {
+        case .heads:
+            return (0..<hyper.decoderLayers).flatMap { l in
+                [true, false].flatMap { cross in
+                    (0..<hyper.decoderHeads).map { h in
+                        Planned(layer: l, head: h, cross: cross, positions: 0..<tokens,
+                                patch: "dec.\(l).\(cross ? "cross" : "self")_head.\(h)@all=\(source)")
+                    }
+                }
+            }
+        case .component(let component, let window):
+            guard components.contains(component) else {
+                throw InputError(component, "unknown sweep component (allowed: \(components.joined(separator: ", ")))")
+            }
+            guard window >= 1 else { throw InputError("\(window)", "the window must be at least 1") }
+            let decoder = isDecoderSide(kind)
+            let layers = decoder ? hyper.decoderLayers : hyper.encoderLayers
+            let span = decoder ? tokens : max(1, engine.audioFrames)
+            return (0..<layers).flatMap { l in
+                stride(from: 0, to: span, by: window).map { start in
+                    let positions = start..<min(span, start + window)
+                    return Planned(layer: l, head: nil, cross: false, positions: positions,
+                                   patch: "\(decoder ? "dec" : "enc").\(l).\(component)@\(positions.lowerBound):\(positions.upperBound)=\(source)")
+                }
+            }
+        }
+    }
+
+    /// A patched run against the clean one: WER, mean |Δ log-prob| and loop.
+    static func measure(engine: Engine, run: Run, index: Int, planned p: Planned) -> Cell {
+        let clean = engine.clean!
+        let deltas = zip(run.cleanTokenLogprobs, clean.cleanTokenLogprobs).map { Double(abs($0 - $1)) }
+        return Cell(index: index, layer: p.layer, head: p.head, cross: p.cross, positions: p.positions, patch: p.patch,
+                    wer: WordErrorRate.of(reference: clean.text, hypothesis: run.text),
+                    meanAbsDelta: deltas.reduce(0, +) / Double(max(1, deltas.count)),
+                    repetition: Repetition.isLoop(run.text), text: run.text, layersEvaluated: run.work.layersEvaluated)
+    }
+
+    /// Blocks the whole sweep evaluates, its clean run and reference included.
+    public var layersEvaluated: Int { cells.reduce(cleanLayers + referenceLayers) { $0 + $1.layersEvaluated } }
+
+    /// What running every cell as a separate `asrlens patch` evaluates: a clean run and the
+    /// reference each time, plus the patched run.
+    public var separateLayers: Int { cells.reduce(0) { $0 + cleanLayers + referenceLayers + $1.layersEvaluated } }
+
+    /// Head-sweep cells, strongest effect first (mean |Δ log-prob|, then WER).
+    public var ranked: [Cell] {
+        cells.sorted { ($0.meanAbsDelta, $0.wer, -$0.index) > ($1.meanAbsDelta, $1.wer, -$1.index) }
+    }
 }

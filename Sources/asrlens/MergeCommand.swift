@@ -7,10 +7,9 @@ import Model
 struct MergeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "merge",
-        abstract: "Join the parts of a sharded run (probe --shard i/n) into the same result as one unsharded run.")
+        abstract: "Join the parts of a sharded run (probe, sweep or repetition with --shard i/n) into the same result as one unsharded run.")
 
-    @Flag(name: .long, help: "Print the result as JSON, as the unsharded command's --json does.")
-    var json = false
+    @OptionGroup var output: OutputOptions
 
     @Argument(help: "The part files, one per shard, in any order.")
     var parts: [String]
@@ -21,11 +20,14 @@ struct MergeCommand: ParsableCommand {
 
     func run() throws {
         let set = try PartFile.readSet(parts)
+        let seconds = set.map(\.seconds).reduce(0, +)
         switch set[0].kind {
         case "probe":
             let run = try ProbeRun(object: set[0].header, source: parts[0])
             let rows = try zip(set, parts).flatMap { part, path in try part.records.map { try ProbeRow(object: $0, source: path) } }
-            try run.report(rows, seconds: set.map(\.seconds).reduce(0, +), json: json)
+            try run.report(rows, seconds: seconds, json: output.resolved == .json)
+        case "sweep":
+            try SweepReport(header: set[0].header, records: set.flatMap(\.records), seconds: seconds, source: parts[0]).print(output)
         default:
             throw InputError(parts[0], "has parts of a '\(set[0].kind)' run, which merge does not know")
         }

@@ -49,7 +49,7 @@ enum PartFile {
             guard let o = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any] else {
                 throw InputError("\(path):\(n + 1)", "is not a JSON object")
             }
-            return o
+            return exactNumbers(o) as! [String: Any]
         }
         guard let head = objects.first, let kind = head["asrlens_part"] as? String, let shard = head["shard"] as? Int, let of = head["of"] as? Int else {
             throw InputError(path, "is not an asrlens part (its first line has no asrlens_part, shard and of)")
@@ -61,6 +61,18 @@ enum PartFile {
         for key in ["asrlens_part", "shard", "of"] { header[key] = nil }
         return Part(kind: kind, shard: shard, of: of, header: header, records: Array(objects.dropFirst().dropLast()),
                     seconds: objects.last?["seconds"] as? Double ?? 0)
+    }
+
+    /// Foundation on Linux reads JSON fractions as NSDecimalNumber, whose conversion to Double
+    /// can be one ulp off; the decimal text converts exactly, so merged results equal unsharded.
+    static func exactNumbers(_ value: Any) -> Any {
+        switch value {
+        case let d as NSDecimalNumber where d.stringValue.contains(where: { ".eE".contains($0) }):
+            return Double(d.stringValue) ?? d.doubleValue
+        case let o as [String: Any]: return o.mapValues(exactNumbers)
+        case let a as [Any]: return a.map(exactNumbers)
+        default: return value
+        }
     }
 
     /// Reads parts and checks that they are one run's complete set: the same kind and

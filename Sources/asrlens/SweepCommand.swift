@@ -3,16 +3,18 @@ import ArgumentParser
 import Foundation
 import Model
 
-/// `asrlens sweep FILE --component C --window N --source S`: layers × time windows.
+/// `asrlens sweep FILE --component C --window N --source S`, or `--heads`.
 struct SweepCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sweep",
-        abstract: "Patch one component at every layer and time window; show WER and mean |Δ log-prob| per cell.",
+        abstract: "Patch one component at every layer and time window, or ablate every decoder head; show the effect per cell.",
         discussion: """
             Encoder components (resid_post, attn_out, mlp_out, resid_pre) sweep windows of encoder frames (20 ms); \
-            decoder components (self_out, cross_out) sweep windows of transcript tokens. Every cell equals \
-            `asrlens patch --patch SITE@A:B=SOURCE`; the sweep computes the clean run once and starts each patched run \
-            at its layer, and reports the blocks it evaluated against running each cell separately.
+            decoder components (self_out, cross_out) sweep windows of transcript tokens. --heads instead patches every \
+            decoder cross-attention and self-attention head alone over all tokens (source zero by default) and ranks them. \
+            Every cell equals `asrlens patch --patch` with the cell's patch; the sweep computes the clean run and the \
+            reference once and starts each patched run at its layer, and reports the blocks it evaluated against running \
+            each cell separately. With --shard i/n it runs cells i, i+n, … and writes a JSONL part for `asrlens merge`.
             """)
 
     @OptionGroup var clip: ClipOptions
@@ -24,67 +26,122 @@ struct SweepCommand: ParsableCommand {
     @Option(name: .long, help: "Window width: encoder frames, or tokens for decoder components.")
     var window: Int = 50
 
-    @Option(name: .long, help: "Patch source: zero, mean, noise:SCALE:SEED, silence, clip:PATH, scale:K.")
-    var source: String = "silence"
+    @Flag(name: .long, help: "Ablate every decoder cross- and self-attention head, one at a time, and rank them.")
+    var heads = false
+
+    @Option(name: .long, help: "Patch source: zero, mean, noise:SCALE:SEED, silence, clip:PATH, scale:K (default: silence; zero with --heads).")
+    var source: String?
+
+    @Option(name: .long, help: ArgumentHelp("Run only cells i, i+n, i+2n, … and write them as a JSONL part for `asrlens merge`.", valueName: "i/n"))
+    var shard: String?
+
+    @Option(name: .long, help: ArgumentHelp("Where a --shard part goes (default: standard output).", valueName: "PATH"))
+    var out: String?
 
     func validate() throws {
         guard window >= 1 else { throw ValidationError("--window must be at least 1") }
         guard Sweep.components.contains(component) else {
             throw ValidationError("unknown --component '\(component)' (allowed: \(Sweep.components.joined(separator: ", ")))")
         }
+        if let shard { _ = try Shard(shard) }
     }
 
     func run() throws {
-        let engine = try clip.engine()
+        let source = self.source ?? (heads ? "zero" : "silence")
+        _ = try PatchSource.parse(source)
         if source.hasPrefix("clip:") { _ = try AudioFile.load(String(source.dropFirst(5))) }
-        let progress = Progress("sweep \(component)")
+        let part = try shard.map(Shard.init)
+        let engine = try clip.engine()
+        let kind: Sweep.Kind = heads ? .heads : .component(component, window: window)
+        let progress = Progress(heads ? "sweep heads" : "sweep \(component)")
         let started = Date()
-        let sweep = try Sweep(engine: engine, component: component, window: window, source: source) { progress.update($0, of: $1) }
-        let seconds = Date().timeIntervalSince(started)
-        let table = Table(headers: ["layer", "start", "end", "wer", "mean_abs_delta", "repetition", "layers_evaluated"],
-                          rows: sweep.cells.map { c in
-                              ["\(c.layer)", "\(c.positions.lowerBound)", "\(c.positions.upperBound)", String(format: "%.3f", c.wer),
-                               String(format: "%.4f", c.meanAbsDelta), c.repetition ? "loop" : "", "\(c.layersEvaluated)"]
-                          })
-        let json: [String: Any] = [
-            "model": engine.model.name, "clip": clip.file, "component": component, "window": window, "source": source,
-            "side": sweep.decoderSide ? "dec" : "enc", "seconds": seconds,
-            "cells": sweep.cells.map { c in
-                ["layer": c.layer, "start": c.positions.lowerBound, "end": c.positions.upperBound, "patch": c.patch, "wer": c.wer,
-                 "mean_abs_delta": c.meanAbsDelta, "repetition": c.repetition, "layers_evaluated": c.layersEvaluated] as [String: Any]
-            },
-            "work": ["sweep_layers": sweep.layersEvaluated, "separate_layers": sweep.separateLayers, "clean_layers": sweep.cleanLayers],
-        ]
-        if output.resolved == .text { printHeatmaps(sweep, seconds: seconds); return }
-        try output.emit(table, json: json)
+        let sweep = try Sweep(engine: engine, kind: kind, source: source, owns: { part?.owns($0) ?? true }) { progress.update($0, of: $1) }
+        let report = SweepReport(sweep: sweep, model: engine.model.name, clip: clip.file, seconds: Date().timeIntervalSince(started))
+        if let part {
+            try PartFile.write(kind: "sweep", shard: part, header: report.header, records: sweep.cells.map(SweepReport.object),
+                               seconds: report.seconds, to: out)
+            return
+        }
+        try report.print(output)
+    }
+}
+
+/// A sweep's result in every output form: shared by `sweep` and `merge`.
+struct SweepReport {
+    let sweep: Sweep
+    let model: String, clip: String
+    let seconds: Double
+
+    /// The run's settings, identical in every shard's part.
+    var header: [String: Any] {
+        var o: [String: Any] = ["model": model, "clip": clip, "source": sweep.source, "side": sweep.decoderSide ? "dec" : "enc",
+                                "planned_cells": sweep.plannedCells, "clean_layers": sweep.cleanLayers,
+                                "reference_layers": sweep.referenceLayers]
+        switch sweep.kind {
+        case .heads: o["heads"] = true
+        case .component(let c, let w): o["component"] = c; o["window"] = w
+        }
+        return o
     }
 
-    /// Two grids, layers × windows: WER and mean |Δ log-prob|, each cell a number and a shade.
-    func printHeatmaps(_ sweep: Sweep, seconds: Double) {
-        let starts = Array(Set(sweep.cells.map(\.positions.lowerBound))).sorted()
-        let layers = Array(Set(sweep.cells.map(\.layer))).sorted()
-        let unit = sweep.decoderSide ? "tokens" : "frames"
-        print("sweep \(sweep.decoderSide ? "dec" : "enc").L.\(sweep.component), windows of \(sweep.window) \(unit), source \(sweep.source): "
-              + "\(layers.count) layers × \(starts.count) windows in \(String(format: "%.1f", seconds)) s")
-        let ramp = Array(" .:-=+*#%@")
-        for (title, value, top) in [("WER against clean", { (c: Sweep.Cell) in c.wer }, 1.0),
-                                    ("mean |Δ log-prob|", { (c: Sweep.Cell) in c.meanAbsDelta }, max(1e-9, sweep.cells.map(\.meanAbsDelta).max() ?? 1))] {
-            print("\n\(title)   (\(unit) from; shade: \(String(ramp)) up to \(String(format: "%.2f", top)))")
-            print("      " + starts.map { String(format: "%7d", $0) }.joined())
-            for l in layers {
-                var line = String(format: "%@ %-2d ", sweep.decoderSide ? "dec" : "enc", l)
-                for s in starts {
-                    guard let c = sweep.cells.first(where: { $0.layer == l && $0.positions.lowerBound == s }) else { line += "       "; continue }
-                    let v = value(c)
-                    let shade = ramp[min(ramp.count - 1, Int((v / top * Double(ramp.count - 1)).rounded()))]
-                    line += String(format: " %5.2f", v) + String(shade)
-                }
-                print(line)
-            }
+    static func object(_ c: Sweep.Cell) -> [String: Any] {
+        var o: [String: Any] = ["cell": c.index, "layer": c.layer, "start": c.positions.lowerBound, "end": c.positions.upperBound,
+                                "patch": c.patch, "wer": c.wer, "mean_abs_delta": c.meanAbsDelta, "repetition": c.repetition,
+                                "text": c.text, "layers_evaluated": c.layersEvaluated]
+        if let h = c.head { o["head"] = h; o["attention"] = c.cross ? "cross" : "self" }
+        return o
+    }
+
+    /// Rebuilds the report of a sharded run from its parts' header and records.
+    init(header h: [String: Any], records: [[String: Any]], seconds: Double, source path: String) throws {
+        guard let model = h["model"] as? String, let clip = h["clip"] as? String, let source = h["source"] as? String,
+              let planned = h["planned_cells"] as? Int, let cleanLayers = h["clean_layers"] as? Int,
+              let referenceLayers = h["reference_layers"] as? Int else { throw InputError(path, "the sweep part's header is incomplete") }
+        let kind: Sweep.Kind
+        if h["heads"] as? Bool == true { kind = .heads } else {
+            guard let c = h["component"] as? String, let w = h["window"] as? Int else { throw InputError(path, "the sweep part's header is incomplete") }
+            kind = .component(c, window: w)
         }
-        let loops = sweep.cells.filter(\.repetition).map { "L\($0.layer)@\($0.positions.lowerBound)" }
-        if !loops.isEmpty { print("\nloops (the patched transcript repeats itself): " + loops.joined(separator: " ")) }
-        print("\nwork: the sweep evaluated \(sweep.layersEvaluated) blocks; \(sweep.cells.count) separate `asrlens patch` runs would evaluate "
-              + "\(sweep.separateLayers) (\(String(format: "%.0f", 100 * Double(sweep.layersEvaluated) / Double(max(1, sweep.separateLayers))))%)")
+        let cells = try records.map { o -> Sweep.Cell in
+            guard let i = o["cell"] as? Int, let layer = o["layer"] as? Int, let start = o["start"] as? Int, let end = o["end"] as? Int,
+                  let patch = o["patch"] as? String, let wer = o["wer"] as? Double, let delta = o["mean_abs_delta"] as? Double,
+                  let loop = o["repetition"] as? Bool, let text = o["text"] as? String, let work = o["layers_evaluated"] as? Int, start <= end
+            else { throw InputError(path, "a sweep record is incomplete") }
+            return Sweep.Cell(index: i, layer: layer, head: o["head"] as? Int, cross: o["attention"] as? String == "cross",
+                              positions: start..<end, patch: patch, wer: wer, meanAbsDelta: delta, repetition: loop, text: text,
+                              layersEvaluated: work)
+        }
+        guard cells.count == planned, Set(cells.map(\.index)) == Set(0..<planned) else {
+            throw InputError(path, "the parts hold \(cells.count) cells of a sweep of \(planned)")
+        }
+        self.init(sweep: Sweep(kind: kind, source: source, cells: cells, plannedCells: planned, cleanLayers: cleanLayers,
+                               referenceLayers: referenceLayers), model: model, clip: clip, seconds: seconds)
+    }
+
+    init(sweep: Sweep, model: String, clip: String, seconds: Double) {
+        self.sweep = sweep; self.model = model; self.clip = clip; self.seconds = seconds
+    }
+
+    func print(_ output: OutputOptions) throws {
+        let cells = sweep.kind == .heads ? sweep.ranked : sweep.cells
+        if output.resolved == .text {
+            for line in sweep.textPlots(top: 10) { Swift.print(line) }
+            Swift.print("\n\(sweep.cells.count) cells in \(String(format: "%.1f", seconds)) s; the sweep evaluated \(sweep.layersEvaluated) blocks, "
+                        + "\(sweep.cells.count) separate `asrlens patch` runs would evaluate \(sweep.separateLayers) "
+                        + "(\(String(format: "%.0f", 100 * Double(sweep.layersEvaluated) / Double(max(1, sweep.separateLayers))))%)")
+            return
+        }
+        let table = Table(headers: ["layer", "head", "start", "end", "wer", "mean_abs_delta", "repetition", "layers_evaluated", "patch"],
+                          rows: cells.map { c in
+                              ["\(c.layer)", c.head.map { "\(c.cross ? "cross" : "self").\($0)" } ?? "", "\(c.positions.lowerBound)",
+                               "\(c.positions.upperBound)", String(format: "%.3f", c.wer), String(format: "%.4f", c.meanAbsDelta),
+                               c.repetition ? "loop" : "", "\(c.layersEvaluated)", c.patch]
+                          })
+        var json = header
+        json["seconds"] = seconds
+        json["cells"] = cells.map(Self.object)
+        json["work"] = ["sweep_layers": sweep.layersEvaluated, "separate_layers": sweep.separateLayers, "clean_layers": sweep.cleanLayers,
+                        "reference_layers": sweep.referenceLayers]
+        try output.emit(table, json: json)
     }
 }

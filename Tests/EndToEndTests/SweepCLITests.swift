@@ -7,7 +7,10 @@ import Testing
     static let clip = CLIRunner.root.appendingPathComponent("assets/sense-and-sensibility-0930.wav").path
 
     struct SweepJSON: Decodable {
-        struct Cell: Decodable { let layer: Int; let start: Int; let end: Int; let patch: String; let wer: Double; let mean_abs_delta: Double }
+        struct Cell: Decodable {
+            let layer: Int; let start: Int; let end: Int; let patch: String; let wer: Double; let mean_abs_delta: Double
+            let head: Int?; let attention: String?
+        }
         struct Work: Decodable { let sweep_layers: Int; let separate_layers: Int }
         let cells: [Cell]
         let work: Work
@@ -45,6 +48,44 @@ import Testing
         #expect(s.cells.count == 4 * 3, "4 layers × 3 windows of the 10-token transcript")
         #expect(s.cells[0].patch == "dec.0.cross_out@0:4=zero")
         try expectCellsEqualSinglePatches(s, picks: [1, 10])
+    }
+
+    @Test func headSweepRanksEveryDecoderHeadAndEachEqualsItsSinglePatch() throws {
+        let s = try sweep(["--heads"])
+        #expect(s.cells.count == 4 * 6 * 2, "4 layers × 6 heads × cross and self")
+        #expect(Set(s.cells.compactMap(\.attention)) == ["cross", "self"])
+        #expect(zip(s.cells, s.cells.dropFirst()).allSatisfy { $0.mean_abs_delta >= $1.mean_abs_delta }, "ranked strongest first")
+        let picks = [0, s.cells.firstIndex { $0.attention == "self" }!, s.cells.count - 1]
+        #expect(picks.allSatisfy { s.cells[$0].patch.hasSuffix("@all=zero") })
+        try expectCellsEqualSinglePatches(s, picks: picks)
+        #expect(s.work.sweep_layers * 4 < s.work.separate_layers, "decoder-only cells reuse the clean encoder")
+    }
+
+    func withoutTiming(_ json: String) throws -> NSDictionary {
+        var o = try #require(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
+        o["seconds"] = nil
+        return NSDictionary(dictionary: o)
+    }
+
+    @Test func shardedSweepMergesToExactlyTheUnshardedResult() throws {
+        let args = ["sweep", "--model", "tiny.en", "--component", "attn_out", "--window", "80", "--source", "silence", Self.clip]
+        let whole = try CLIRunner.run(args + ["--json"])
+        #expect(whole.status == 0, "\(whole.stderr)")
+        let work = try CLIRunner.temporaryDirectory()
+        let parts = try (0..<3).map { i -> String in
+            let part = work.appendingPathComponent("sweep\(i).jsonl").path
+            let r = try CLIRunner.run(args + ["--shard", "\(i)/3", "--out", part])
+            #expect(r.status == 0, "\(r.stderr)")
+            return part
+        }
+        let merged = try CLIRunner.run(["merge", "--json"] + parts.reversed())
+        #expect(merged.status == 0, "\(merged.stderr)")
+        #expect(try withoutTiming(merged.stdout) == withoutTiming(whole.stdout), "merged \(merged.stdout)\nwhole \(whole.stdout)")
+        let heads = try CLIRunner.run(["sweep", "--model", "tiny.en", "--heads", "--shard", "0/2", Self.clip])
+        let mixed = work.appendingPathComponent("heads.jsonl").path
+        try heads.stdout.write(toFile: mixed, atomically: true, encoding: .utf8)
+        let refused = try CLIRunner.run(["merge", parts[0], mixed])
+        #expect(refused.status == 2 && refused.stderr.contains("belongs to a different run"), "\(refused.stderr)")
     }
 
     @Test func unknownComponentIsOneLine() throws {

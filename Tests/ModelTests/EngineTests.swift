@@ -26,7 +26,8 @@ import Testing
     @Test(arguments: ["enc.3.resid_post@0:60=zero", "enc.1.mlp_out@100:150=noise:1:3", "enc.0.resid_pre@all=scale:0.5",
                       "enc.2.head.3@0:100=zero", "enc.out@20:80=mean", "enc.3.attn_out@10:40=silence",
                       "dec.1.cross_out@2:4=zero", "dec.0.self_out@0:3=scale:2", "dec.2.cross_head.1@all=zero",
-                      "dec.3.mlp_out@5=silence", "dec.2.resid_pre@1:6=noise:2:9"])
+                      "dec.3.mlp_out@5=silence", "dec.2.resid_pre@1:6=noise:2:9",
+                      "dec.1.self_head.3@all=zero", "dec.0.self_head.0@2:5=silence", "dec.3.self_head.5@0:4=mean"])
     func incrementalRunEqualsFromScratch(patchText: String) throws {
         let e = try engine()
         let set = PatchSet([try patch(patchText, e)])

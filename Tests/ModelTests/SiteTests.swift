@@ -7,7 +7,8 @@ import Testing
     func hyper() throws -> Hyperparameters { try TestSupport.model("tiny.en").hyper }
 
     @Test(arguments: ["enc.0.resid_pre", "enc.3.attn_out", "enc.2.mlp_out", "enc.1.resid_post", "enc.2.head.5", "enc.out",
-                      "dec.0.resid_pre", "dec.1.self_out", "dec.2.cross_out", "dec.3.mlp_out", "dec.3.resid_post", "dec.0.cross_head.4"])
+                      "dec.0.resid_pre", "dec.1.self_out", "dec.2.cross_out", "dec.3.mlp_out", "dec.3.resid_post", "dec.0.cross_head.4",
+                      "dec.2.self_head.1"])
     func sitesRoundTrip(text: String) throws {
         #expect(try Site.parse(text, hyper: hyper()).description == text)
     }

@@ -175,6 +175,9 @@ extension Engine {
         switch (site.stack, site.point) {
         case (.encoder, .head):
             return model.encoder.blocks[site.layer].attention.context(ref.encoder.residPre[site.layer])
+        case (.decoder, .selfHead):
+            var cache = KVCache.Layer()
+            return model.decoder.blocks[site.layer].selfAttention.context(ref.decoder.residPre[site.layer], cache: &cache)
         case (.decoder, .crossHead):
             let afterSelf = ref.decoder.residPre[site.layer] + ref.decoder.selfOut[site.layer]
             return model.decoder.blocks[site.layer].crossAttention.context(afterSelf, kv: ref.kv[site.layer])

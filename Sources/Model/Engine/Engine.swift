@@ -114,6 +114,15 @@ public final class Engine: @unchecked Sendable {
         return result
     }
 
+    /// Builds the run a silence or clip source copies from, if not built yet, and returns the
+    /// blocks that took (0 when it was there already, or the source needs none).
+    public func prepare(_ source: PatchSource) throws -> Int {
+        var work = WorkCounters(encoderLayers: model.hyper.encoderLayers)
+        try prepareReference(source, counters: &work)
+        lock.lock(); total = total + work; lock.unlock()
+        return work.layersEvaluated
+    }
+
     private func remember(_ run: Run) {
         memo[run.patches] = run
         memoOrder.append(run.patches)

@@ -24,7 +24,7 @@ struct PatchApplier {
         let rows = self.rows(patch, valueRows: value.rows, firstRow: firstRow)
         let cols: Range<Int>
         switch patch.site.point {
-        case .head(let h), .crossHead(let h): cols = (h * headDim)..<((h + 1) * headDim)
+        case .head(let h), .crossHead(let h), .selfHead(let h): cols = (h * headDim)..<((h + 1) * headDim)
         default: cols = 0..<value.cols
         }
         for r in rows {

@@ -1,13 +1,14 @@
 /// A named activation in the model, following TransformerLens hook points (DESIGN.md "Sites").
 ///
-/// CLI form: `enc.3.resid_post`, `enc.2.head.5`, `enc.out`, `dec.1.cross_out`, `dec.0.cross_head.2`.
+/// CLI form: `enc.3.resid_post`, `enc.2.head.5`, `enc.out`, `dec.1.cross_out`, `dec.0.cross_head.2`,
+/// `dec.0.self_head.2`.
 public struct Site: Hashable, Sendable, CustomStringConvertible {
     public enum Stack: String, Sendable { case encoder = "enc", decoder = "dec" }
 
     /// Where in a block the activation sits.
     public enum Point: Hashable, Sendable {
         case residPre, attnOut, mlpOut, residPost, head(Int)       // encoder blocks
-        case selfOut, crossOut, crossHead(Int)                     // decoder blocks (+ residPre, mlpOut, residPost)
+        case selfOut, crossOut, crossHead(Int), selfHead(Int)      // decoder blocks (+ residPre, mlpOut, residPost)
         case out                                                   // enc.out, after ln_post
 
         var name: String {
@@ -20,6 +21,7 @@ public struct Site: Hashable, Sendable, CustomStringConvertible {
             case .selfOut: return "self_out"
             case .crossOut: return "cross_out"
             case .crossHead(let h): return "cross_head.\(h)"
+            case .selfHead(let h): return "self_head.\(h)"
             case .out: return "out"
             }
         }
@@ -50,6 +52,7 @@ public struct Site: Hashable, Sendable, CustomStringConvertible {
         case .out: return "encoder.ln_post.hook_normalized"
         case .head(let h): return "encoder.blocks.\(layer).attn.hook_z.\(h)"
         case .crossHead(let h): return "decoder.blocks.\(layer).cross_attn.hook_z.\(h)"
+        case .selfHead(let h): return "decoder.blocks.\(layer).attn.hook_z.\(h)"
         case .selfOut: return "decoder.blocks.\(layer).hook_attn_out"
         case .crossOut: return "decoder.blocks.\(layer).hook_cross_attn_out"
         default: return "\(stackName).blocks.\(layer).hook_\(point.name)"
@@ -57,7 +60,7 @@ public struct Site: Hashable, Sendable, CustomStringConvertible {
     }
 
     static let encoderPoints = ["resid_pre", "attn_out", "mlp_out", "resid_post", "head.H"]
-    static let decoderPoints = ["resid_pre", "self_out", "cross_out", "mlp_out", "resid_post", "cross_head.H"]
+    static let decoderPoints = ["resid_pre", "self_out", "cross_out", "mlp_out", "resid_post", "cross_head.H", "self_head.H"]
 
     /// Parses the CLI form and checks layer and head against the model's sizes.
     public static func parse(_ text: String, hyper: Hyperparameters) throws -> Site {
@@ -83,12 +86,13 @@ public struct Site: Hashable, Sendable, CustomStringConvertible {
         case (.decoder, "self_out"): point = .selfOut
         case (.decoder, "cross_out"): point = .crossOut
         default:
-            let prefix = stack == .encoder ? "head." : "cross_head."
-            if rest.hasPrefix(prefix), let h = Int(rest.dropFirst(prefix.count)) {
+            let kinds: [(String, (Int) -> Point)] = stack == .encoder
+                ? [("head.", Point.head)] : [("cross_head.", Point.crossHead), ("self_head.", Point.selfHead)]
+            if let (prefix, make) = kinds.first(where: { rest.hasPrefix($0.0) }), let h = Int(rest.dropFirst(prefix.count)) {
                 guard (0..<heads).contains(h) else {
                     throw InputError(text, "head \(h) out of range (heads 0 to \(heads - 1))")
                 }
-                point = stack == .encoder ? .head(h) : .crossHead(h)
+                point = make(h)
             } else {
                 point = nil
             }

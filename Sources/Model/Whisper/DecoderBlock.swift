@@ -4,8 +4,8 @@ public struct DecoderBlock: Sendable {
     public let crossAttention: CrossAttention
     public let mlp: MLP
 
-    /// Rewrites one activation of a block in place (`.crossHead(h)` sees the concatenated
-    /// cross-attention context `[n, D]` before its output projection, once per head).
+    /// Rewrites one activation of a block in place (`.selfHead(h)` and `.crossHead(h)` see the
+    /// concatenated attention context `[n, D]` before its output projection, once per head).
     public typealias Hook = (_ point: Site.Point, _ value: inout Matrix) -> Void
 
     /// The activations of one block, named as the sites of DESIGN.md.
@@ -19,7 +19,9 @@ public struct DecoderBlock: Sendable {
     /// residPre: [n, D] new rows; cache: this layer's K/V; kv: this layer's cross K;V [frames, 2D].
     public func callAsFunction(_ residPre: Matrix, cache: inout KVCache.Layer, kv: Matrix,
                                crossWeights: ScaledDotProduct.WeightsSink? = nil, hook: Hook? = nil) -> Output {
-        var selfOut = selfAttention.out(selfAttention.context(residPre, cache: &cache))
+        var selfContext = selfAttention.context(residPre, cache: &cache)
+        if let hook { for h in 0..<selfAttention.heads { hook(.selfHead(h), &selfContext) } }
+        var selfOut = selfAttention.out(selfContext)
         hook?(.selfOut, &selfOut)
         let afterSelf = residPre + selfOut
         var context = crossAttention.context(afterSelf, kv: kv, weights: crossWeights)

@@ -1,0 +1,67 @@
+import Foundation
+
+/// Text plots of a sweep: shaded number grids for terminals and reports.
+extension Sweep {
+    /// Component sweeps: layers × windows, once for WER and once for mean |Δ log-prob|.
+    /// Head sweeps: layers × heads for cross- and self-attention, then the ranking.
+    public func textPlots(top: Int = 10) -> [String] {
+        switch kind {
+        case .component(let component, let window):
+            let unit = decoderSide ? "tokens" : "frames"
+            let starts = Array(Set(cells.map(\.positions.lowerBound))).sorted()
+            var out = ["sweep \(decoderSide ? "dec" : "enc").L.\(component), windows of \(window) \(unit), source \(source)"]
+            for (title, value) in Self.metrics {
+                out += [""] + grid(title: "\(title) (columns: first \(unit == "frames" ? "frame" : "token") of the window)",
+                                   columns: starts.map { String($0) }, value: value) { c, i in c.positions.lowerBound == starts[i] }
+            }
+            let loops = cells.filter(\.repetition).map { "L\($0.layer)@\($0.positions.lowerBound)" }
+            if !loops.isEmpty { out += ["", "loops (the patched transcript repeats itself): " + loops.joined(separator: " ")] }
+            return out
+        case .heads:
+            let heads = (cells.compactMap(\.head).max() ?? -1) + 1
+            var out = ["head sweep: every decoder head ablated alone over all tokens, source \(source)"]
+            for cross in [true, false] {
+                out += [""] + grid(title: "\(cross ? "cross" : "self")-attention heads, mean |Δ log-prob| (columns: head)",
+                                   columns: (0..<heads).map { String($0) }, value: { $0.meanAbsDelta },
+                                   only: { $0.cross == cross }) { c, i in c.head == i }
+            }
+            out += ["", "strongest \(min(top, cells.count)) of \(cells.count) heads:",
+                    "rank  head                 mean|Δ|   WER  loop  transcript"]
+            for (r, c) in ranked.prefix(top).enumerated() {
+                let name = "dec.\(c.layer).\(c.cross ? "cross" : "self")_head.\(c.head ?? 0)"
+                out.append(String(format: "%4d  %-19@ %7.4f %5.2f  %@  %@", r + 1, name as NSString, c.meanAbsDelta, c.wer,
+                                  (c.repetition ? "yes " : "    ") as NSString, Self.clipped(c.text, 50) as NSString))
+            }
+            return out
+        }
+    }
+
+    static let metrics: [(String, (Cell) -> Double)] = [("WER against clean", { $0.wer }), ("mean |Δ log-prob|", { $0.meanAbsDelta })]
+
+    /// One shaded grid, a row per layer: each cell its value and a ramp character scaled to the
+    /// grid's maximum.
+    func grid(title: String, columns: [String], value: (Cell) -> Double, only: (Cell) -> Bool = { _ in true },
+              match: (Cell, Int) -> Bool) -> [String] {
+        let chosen = cells.filter(only)
+        let top = max(1e-9, chosen.map(value).max() ?? 0)
+        let ramp = Heatmap.ramp
+        var out = [title + String(format: "   shade: \"%@\" up to %.2f", String(ramp), top),
+                   "      " + columns.map { $0.count > 6 ? String($0.suffix(6)) : String(repeating: " ", count: 6 - $0.count) + $0 }
+                       .map { " " + $0 }.joined()]
+        for l in Array(Set(chosen.map(\.layer))).sorted() {
+            var line = String(format: "%@ %-2d ", decoderSide ? "dec" : "enc", l)
+            for i in columns.indices {
+                guard let c = chosen.first(where: { $0.layer == l && match($0, i) }) else { line += "       "; continue }
+                let v = value(c)
+                line += String(format: " %5.2f", v) + String(ramp[min(ramp.count - 1, Int((v / top * Double(ramp.count - 1)).rounded()))])
+            }
+            out.append(line)
+        }
+        return out
+    }
+
+    static func clipped(_ text: String, _ width: Int) -> String {
+        let t = text.trimmingCharacters(in: .whitespaces)
+        return t.count <= width ? t : String(t.prefix(width - 1)) + "…"
+    }
+}
