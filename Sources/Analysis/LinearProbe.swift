@@ -101,10 +101,13 @@ public enum LinearProbe {
         public let std: Double
     }
 
+    /// Every layer's probe: the classes, the majority-class baseline and per-layer accuracy.
+    public typealias Result = (classes: [String], baseline: Double, layers: [Layer])
+
     /// Probes every layer: `features[clip][layer]` against `labels[clip]`; `groups[clip]`, when
     /// given, keeps each group's clips in one fold.
     public static func run(features: [[[Float]]], labels: [String], folds k: Int, groups: [String]? = nil,
-                           progress: (Int, Int) -> Void = { _, _ in }) -> (classes: [String], baseline: Double, layers: [Layer]) {
+                           progress: (Int, Int) -> Void = { _, _ in }) -> Result {
         let classes = Array(Set(labels)).sorted()
         let y = labels.map { classes.firstIndex(of: $0)! }
         let baseline = Double(classes.map { c in labels.filter { $0 == c }.count }.max() ?? 0) / Double(max(1, labels.count))

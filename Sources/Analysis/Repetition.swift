@@ -10,6 +10,14 @@ public enum Repetition {
         return hasRepeatedNGram(trimmed.split(separator: " ").map { $0.lowercased() })
     }
 
+    /// Whether a transcript that starts with `prefix` is sure to be a loop: its complete words
+    /// (all but the last, which may be cut) already hold a repeated n-gram. A stop condition
+    /// for decoding that leaves `isLoop` of the full transcript unchanged.
+    public static func loopsAlready(_ prefix: String) -> Bool {
+        let words = prefix.trimmingCharacters(in: .whitespaces).split(separator: " ").map { $0.lowercased() }
+        return hasRepeatedNGram(Array(words.dropLast()))
+    }
+
     static func hasRepeatedNGram(_ words: [String], times: Int = 3) -> Bool {
         for n in 1...4 where words.count >= n * times {
             for start in 0...(words.count - n * times) {

@@ -25,15 +25,19 @@ extension Sweep {
                                    columns: (0..<heads).map { String($0) }, value: { $0.meanAbsDelta },
                                    only: { $0.cross == cross }) { c, i in c.head == i }
             }
-            out += ["", "strongest \(min(top, cells.count)) of \(cells.count) heads:",
-                    "rank  head                 mean|Δ|   WER  loop  transcript"]
-            for (r, c) in ranked.prefix(top).enumerated() {
-                let name = "dec.\(c.layer).\(c.cross ? "cross" : "self")_head.\(c.head ?? 0)"
-                out.append(String(format: "%4d  %-19@ %7.4f %5.2f  %@  %@", r + 1, name as NSString, c.meanAbsDelta, c.wer,
-                                  (c.repetition ? "yes " : "    ") as NSString, Self.clipped(c.text, 50) as NSString))
-            }
+            out += ["", "strongest \(min(top, cells.count)) of \(cells.count) heads:"]
+            out += headRanking(top: top).text.split(separator: "\n").map(String.init)
             return out
         }
+    }
+
+    /// The `top` strongest heads of a head sweep as a table.
+    public func headRanking(top: Int) -> Table {
+        Table(headers: ["rank", "head", "mean |Δ log-prob|", "WER", "loop", "transcript"],
+              rows: ranked.prefix(top).enumerated().map { r, c in
+                  ["\(r + 1)", "dec.\(c.layer).\(c.cross ? "cross" : "self")_head.\(c.head ?? 0)", String(format: "%.4f", c.meanAbsDelta),
+                   String(format: "%.2f", c.wer), c.repetition ? "yes" : "", Self.clippedText(c.text, 50)]
+              })
     }
 
     static let metrics: [(String, (Cell) -> Double)] = [("WER against clean", { $0.wer }), ("mean |Δ log-prob|", { $0.meanAbsDelta })]
@@ -60,7 +64,8 @@ extension Sweep {
         return out
     }
 
-    static func clipped(_ text: String, _ width: Int) -> String {
+    /// `text` trimmed and cut to `width` characters with an ellipsis.
+    public static func clippedText(_ text: String, _ width: Int) -> String {
         let t = text.trimmingCharacters(in: .whitespaces)
         return t.count <= width ? t : String(t.prefix(width - 1)) + "…"
     }

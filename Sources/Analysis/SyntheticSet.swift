@@ -122,7 +122,7 @@ public enum SyntheticSet {
     }
 
     /// `speech + noise`, the noise scaled so that 10·log10(P_speech / P_noise) = snrDB.
-    static func mix(_ speech: [Float], noise: [Float], snrDB: Double) -> [Float] {
+    public static func mix(_ speech: [Float], noise: [Float], snrDB: Double) -> [Float] {
         func power(_ x: [Float]) -> Double { x.reduce(0) { $0 + Double($1) * Double($1) } / Double(max(1, x.count)) }
         let scale = Float((power(speech) / max(power(noise), 1e-12) / pow(10, snrDB / 10)).squareRoot())
         var out = speech

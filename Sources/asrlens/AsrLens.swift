@@ -10,7 +10,7 @@ struct AsrLens: ParsableCommand {
         version: "0.1.0",
         subcommands: [ExploreCommand.self, TranscribeCommand.self, LensCommand.self, EncoderLensCommand.self, AttentionCommand.self,
                       HeadsCommand.self, WordsCommand.self, PatchCommand.self, RunCommand.self, ModelsCommand.self, BenchEngineCommand.self, BenchExplorerCommand.self,
-                      DatasetCommand.self, ProbeCommand.self, SweepCommand.self, MergeCommand.self]
+                      DatasetCommand.self, ProbeCommand.self, SweepCommand.self, RepetitionCommand.self, ReportCommand.self, MergeCommand.self]
     )
 }
 

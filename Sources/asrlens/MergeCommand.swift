@@ -28,6 +28,8 @@ struct MergeCommand: ParsableCommand {
             try run.report(rows, seconds: seconds, json: output.resolved == .json)
         case "sweep":
             try SweepReport(header: set[0].header, records: set.flatMap(\.records), seconds: seconds, source: parts[0]).print(output)
+        case "repetition":
+            try RepetitionReport(header: set[0].header, records: set.flatMap(\.records), seconds: seconds, source: parts[0]).print(output)
         default:
             throw InputError(parts[0], "has parts of a '\(set[0].kind)' run, which merge does not know")
         }

@@ -1,4 +1,5 @@
 import Analysis
+import ArgumentParser
 import Foundation
 import Model
 
@@ -16,6 +17,20 @@ struct Shard {
     }
 
     func owns(_ row: Int) -> Bool { row % count == index }
+}
+
+/// `--shard i/n` and `--out PATH`, shared by the commands that can run as shards.
+struct ShardOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("Run only rows (or cells) i, i+n, i+2n, … and write them as a JSONL part for `asrlens merge`.", valueName: "i/n"))
+    var shard: String?
+
+    @Option(name: .long, help: ArgumentHelp("Where a --shard part goes (default: standard output).", valueName: "PATH"))
+    var out: String?
+
+    func validate() throws { _ = try part }
+
+    /// This worker's share, or nil for an unsharded run.
+    var part: Shard? { get throws { try shard.map(Shard.init) } }
 }
 
 /// A JSONL part written by a sharded run and read by `asrlens merge`: a header line

@@ -34,18 +34,13 @@ struct ProbeCommand: ParsableCommand {
     @Flag(name: .long, help: "Print {label, side, baseline, layers: [{layer, accuracy, std}], ...} as JSON.")
     var json = false
 
-    @Option(name: .long, help: ArgumentHelp("Extract only rows i, i+n, i+2n, … and write them as a JSONL part for `asrlens merge`.", valueName: "i/n"))
-    var shard: String?
-
-    @Option(name: .long, help: ArgumentHelp("Where a --shard part goes (default: standard output).", valueName: "PATH"))
-    var out: String?
+    @OptionGroup var sharding: ShardOptions
 
     @Argument(help: "A TSV with a 'path' column and label columns.")
     var data: String
 
     func validate() throws {
         guard folds >= 2 else { throw ValidationError("--folds must be at least 2") }
-        if let shard { _ = try Shard(shard) }
     }
 
     func run() throws {
@@ -53,37 +48,17 @@ struct ProbeCommand: ParsableCommand {
         try set.require(label)
         if let group { try set.require(group) }
         try ProbeRun.checkClasses(set.rows.map { $0.labels[label]! }, label: label, folds: folds, source: data)
-        let part = try shard.map(Shard.init)
+        let part = try sharding.part
         let model = try modelOptions.load()
         let cache = self.cache.map { FeatureCache(model: model, side: side, root: URL(fileURLWithPath: $0)) }
             ?? FeatureCache(model: model, side: side)
-        let indices = set.rows.indices.filter { part?.owns($0) ?? true }
-        var rows: [ProbeRow] = []
         let started = Date()
-        let progress = Progress("probe: features (\(side.rawValue))")
-        for (n, i) in indices.enumerated() {
-            let row = set.rows[i]
-            do {
-                // Reading the audio first names any problem with it the way every command does.
-                let samples = try AudioFile.load(row.path)
-                let key = try SHA256.hex(ofFile: URL(fileURLWithPath: row.path))
-                if let cached = cache.load(key) {
-                    rows.append(ProbeRow(index: i, label: row.labels[label]!, group: group.map { row.labels[$0]! }, features: cached, extracted: false))
-                } else {
-                    let f = try ProbeFeatures.extract(model: model, samples: samples, side: side)
-                    try cache.store(f, key: key)
-                    rows.append(ProbeRow(index: i, label: row.labels[label]!, group: group.map { row.labels[$0]! }, features: f, extracted: true))
-                }
-            } catch let error as InputError {
-                rows.append(ProbeRow(index: i, skipped: error.description))
-                FileHandle.standardError.write(Data("asrlens: \(error.description) (row skipped)\n".utf8))
-            }
-            progress.update(n + 1, of: indices.count)
-        }
+        let rows = try ProbeRun.extract(set, indices: set.rows.indices.filter { part?.owns($0) ?? true }, label: label, group: group,
+                                    model: model, side: side, cache: cache)
         let seconds = Date().timeIntervalSince(started)
         let header = ProbeRun(label: label, group: group, side: side, folds: folds, model: model.name, data: data, rows: set.rows.count)
         if let part {
-            try PartFile.write(kind: "probe", shard: part, header: header.object, records: rows.map(\.object), seconds: seconds, to: out)
+            try PartFile.write(kind: "probe", shard: part, header: header.object, records: rows.map(\.object), seconds: seconds, to: sharding.out)
             return
         }
         try header.report(rows, seconds: seconds, json: json)
@@ -147,6 +122,35 @@ struct ProbeRun {
         self.init(label: label, group: o["group"] as? String, side: side, folds: folds, model: model, data: data, rows: rows)
     }
 
+    /// Pools the features of the given rows, from the cache when it has them. Rows whose audio
+    /// cannot be read are kept as skipped, with the reason on stderr.
+    static func extract(_ set: LabelledSet, indices: [Int], label: String, group: String?, model: WhisperModel,
+                        side: ProbeFeatures.Side, cache: FeatureCache) throws -> [ProbeRow] {
+        var rows: [ProbeRow] = []
+        let progress = Progress("probe: features (\(side.rawValue))")
+        for (n, i) in indices.enumerated() {
+            let row = set.rows[i]
+            do {
+                // Reading the audio first names any problem with it the way every command does.
+                let samples = try AudioFile.load(row.path)
+                let key = try SHA256.hex(ofFile: URL(fileURLWithPath: row.path))
+                var extracted = false
+                let features: [[Float]]
+                if let cached = cache.load(key) { features = cached } else {
+                    features = try ProbeFeatures.extract(model: model, samples: samples, side: side)
+                    try cache.store(features, key: key)
+                    extracted = true
+                }
+                rows.append(ProbeRow(index: i, label: row.labels[label]!, group: group.map { row.labels[$0]! }, features: features, extracted: extracted))
+            } catch let error as InputError {
+                rows.append(ProbeRow(index: i, skipped: error.description))
+                FileHandle.standardError.write(Data("asrlens: \(error.description) (row skipped)\n".utf8))
+            }
+            progress.update(n + 1, of: indices.count)
+        }
+        return rows
+    }
+
     /// Refuses labels a probe cannot learn or cross-validate: one class, or fewer rows of a
     /// class than folds. `readable` qualifies the rows once unreadable ones were skipped.
     static func checkClasses(_ labels: [String], label: String, folds: Int, source: String, readable: String = "") throws {
@@ -160,14 +164,19 @@ struct ProbeRun {
     }
 
     /// Trains the per-layer probes on the rows (in row order) and prints the result.
-    func report(_ rows: [ProbeRow], seconds: Double, json: Bool) throws {
+    /// Trains the per-layer probes on the readable rows, in row order.
+    func train(_ rows: [ProbeRow]) throws -> (result: LinearProbe.Result, kept: [ProbeRow]) {
         let kept = rows.sorted { $0.index < $1.index }.filter { $0.skipped == nil }
-        let skipped = rows.count - kept.count, extracted = kept.filter(\.extracted).count
         let labels = kept.map(\.label)
-        if skipped > 0 { try Self.checkClasses(labels, label: label, folds: folds, source: data, readable: "readable ") }
+        if kept.count < rows.count { try Self.checkClasses(labels, label: label, folds: folds, source: data, readable: "readable ") }
         let training = Progress("probe: training (\(folds) folds)")
         let groups = group == nil ? nil : kept.map { $0.group ?? "" }
-        let result = LinearProbe.run(features: kept.map(\.features), labels: labels, folds: folds, groups: groups) { training.update($0, of: $1) }
+        return (LinearProbe.run(features: kept.map(\.features), labels: labels, folds: folds, groups: groups) { training.update($0, of: $1) }, kept)
+    }
+
+    func report(_ rows: [ProbeRow], seconds: Double, json: Bool) throws {
+        let (result, kept) = try train(rows)
+        let skipped = rows.count - kept.count, extracted = kept.filter(\.extracted).count
         if json {
             let object: [String: Any] = [
                 "label": label, "side": side.rawValue, "baseline": result.baseline, "classes": result.classes,

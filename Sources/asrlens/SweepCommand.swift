@@ -32,25 +32,20 @@ struct SweepCommand: ParsableCommand {
     @Option(name: .long, help: "Patch source: zero, mean, noise:SCALE:SEED, silence, clip:PATH, scale:K (default: silence; zero with --heads).")
     var source: String?
 
-    @Option(name: .long, help: ArgumentHelp("Run only cells i, i+n, i+2n, … and write them as a JSONL part for `asrlens merge`.", valueName: "i/n"))
-    var shard: String?
-
-    @Option(name: .long, help: ArgumentHelp("Where a --shard part goes (default: standard output).", valueName: "PATH"))
-    var out: String?
+    @OptionGroup var sharding: ShardOptions
 
     func validate() throws {
         guard window >= 1 else { throw ValidationError("--window must be at least 1") }
         guard Sweep.components.contains(component) else {
             throw ValidationError("unknown --component '\(component)' (allowed: \(Sweep.components.joined(separator: ", ")))")
         }
-        if let shard { _ = try Shard(shard) }
     }
 
     func run() throws {
         let source = self.source ?? (heads ? "zero" : "silence")
         _ = try PatchSource.parse(source)
         if source.hasPrefix("clip:") { _ = try AudioFile.load(String(source.dropFirst(5))) }
-        let part = try shard.map(Shard.init)
+        let part = try sharding.part
         let engine = try clip.engine()
         let kind: Sweep.Kind = heads ? .heads : .component(component, window: window)
         let progress = Progress(heads ? "sweep heads" : "sweep \(component)")
@@ -59,7 +54,7 @@ struct SweepCommand: ParsableCommand {
         let report = SweepReport(sweep: sweep, model: engine.model.name, clip: clip.file, seconds: Date().timeIntervalSince(started))
         if let part {
             try PartFile.write(kind: "sweep", shard: part, header: report.header, records: sweep.cells.map(SweepReport.object),
-                               seconds: report.seconds, to: out)
+                               seconds: report.seconds, to: sharding.out)
             return
         }
         try report.print(output)

@@ -33,9 +33,11 @@ public struct GreedyDecoder: Sendable {
     }
 
     /// Decodes greedily after `prompt`, given every layer's cross K;V.
-    /// `maxNewTokens` defaults to CT2's min(448/2, 448 − start step).
+    /// `maxNewTokens` defaults to CT2's min(448/2, 448 − start step). `until(generated)` ends
+    /// decoding early once it holds.
     public func decode(prompt: [Int], kv: [Matrix], timestamps: Bool, maxInitialTimestampIndex: Int = 50,
-                       maxNewTokens: Int? = nil, isCancelled: () -> Bool = { false }) -> Result {
+                       maxNewTokens: Int? = nil, isCancelled: () -> Bool = { false },
+                       until: (([Int]) -> Bool)? = nil) -> Result {
         precondition(!prompt.isEmpty, "empty prompt")
         let length = max(1, promptLength(prompt))
         let prefix = Array(prompt[length...])
@@ -67,6 +69,7 @@ public struct GreedyDecoder: Sendable {
             if token == specials.eot { break }
             generated.append(token)
             input = token
+            if let until, until(generated) { break }
         }
         return Result(tokens: generated, sumLogprob: sum, noSpeechProb: noSpeech)
     }

@@ -125,7 +125,8 @@ extension Engine {
     /// and is decoded step by step (patches still applied) from there.
     /// Rows before `firstRow` are unchanged from `previous`, whose log-probs are reused.
     func finish(_ set: PatchSet, encoderOut: Matrix, kv: [Matrix], trace: DecoderTrace, cache: KVCache, firstRow: Int,
-                previous: Run?, hook: Decoder.Hook?, work: WorkCounters, isCancelled: () -> Bool) throws -> Run {
+                previous: Run?, hook: Decoder.Hook?, work: WorkCounters, isCancelled: () -> Bool,
+                until: (([Int]) -> Bool)? = nil) throws -> Run {
         var work = work
         let t = cleanTokens.count
         let eot = model.specials.eot
@@ -155,7 +156,7 @@ extension Engine {
                 tokens.append(argmax[d])
                 var resume = cache
                 resume.truncate(to: tokenRow0 + d + 1)
-                tokens += try continueDecoding(after: tokens, cache: resume, kv: kv, hook: hook, work: &work, isCancelled: isCancelled)
+                tokens += try continueDecoding(after: tokens, cache: resume, kv: kv, hook: hook, work: &work, isCancelled: isCancelled, until: until)
             }
         }
         return Run(patches: set, tokens: tokens, text: model.tokenizer.decode(tokens), decoder: trace,
@@ -164,7 +165,7 @@ extension Engine {
 
     /// Greedy steps after a divergence, from the teacher-forced cache of the shared prefix.
     private func continueDecoding(after generated: [Int], cache: KVCache, kv: [Matrix], hook: Decoder.Hook?,
-                                  work: inout WorkCounters, isCancelled: () -> Bool) throws -> [Int] {
+                                  work: inout WorkCounters, isCancelled: () -> Bool, until: (([Int]) -> Bool)?) throws -> [Int] {
         let layers = model.hyper.decoderLayers
         let limit = min(GreedyDecoder.maxLength / 2, GreedyDecoder.maxLength - tokenRow0)
         var cache = cache
@@ -184,6 +185,7 @@ extension Engine {
             out.append(next)
             all.append(next)
             input = next
+            if let until, until(all) { break }
         }
         return out
     }

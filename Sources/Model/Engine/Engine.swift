@@ -79,8 +79,10 @@ public final class Engine: @unchecked Sendable {
 
     /// The run for a patch set: from the memo when possible, else computed incrementally.
     /// `useMemo: false` and `incremental: false` give a from-scratch run, for checking.
+    /// `until(tokens)` ends free-running decoding early, leaving a prefix of the transcript;
+    /// such runs are not memoised.
     public func run(_ patches: PatchSet, useMemo: Bool = true, incremental: Bool = true,
-                    isCancelled: () -> Bool = { false }) throws -> Run {
+                    isCancelled: () -> Bool = { false }, until: (([Int]) -> Bool)? = nil) throws -> Run {
         if patches.isEmpty && useMemo { return clean.with(work: WorkCounters(encoderLayers: model.hyper.encoderLayers)) }
         lock.lock()
         if useMemo, let hit = memo[patches] {
@@ -106,10 +108,10 @@ public final class Engine: @unchecked Sendable {
         }
         if isCancelled() { throw CancellationError() }
         let result = try finish(patches, encoderOut: out, kv: kv, trace: trace, cache: cache, firstRow: firstRow,
-                                previous: firstRow > 0 ? clean : nil, hook: hook, work: work, isCancelled: isCancelled)
+                                previous: firstRow > 0 ? clean : nil, hook: hook, work: work, isCancelled: isCancelled, until: until)
         lock.lock()
         total = total + result.work
-        if useMemo { remember(result) }
+        if useMemo && until == nil { remember(result) }
         lock.unlock()
         return result
     }

@@ -1,0 +1,100 @@
+import Foundation
+import Model
+
+/// The paper's contextual-bias finding, measured on synthetic sentences: espeak-ng speaks a
+/// context that predicts one word, then a different, similar-sounding word. Does the transcript
+/// follow the context or the sound, and how does patching encoder components from a reference
+/// run in which the context is silent change that?
+public enum ContextBias {
+    public struct Item: Sendable {
+        public let context: String
+        /// The word the context predicts.
+        public let expected: String
+        /// The word actually spoken.
+        public let spoken: String
+    }
+
+    public static let items: [Item] = [
+        ("Please pass the salt and", "pepper", "paper"), ("He opened the front door with his", "key", "knee"),
+        ("The cow gave us fresh", "milk", "silk"), ("She signed the letter with a", "pen", "pin"),
+        ("The bird built a", "nest", "vest"), ("The fish swam in the", "water", "waiter"),
+        ("He hit the nail with a", "hammer", "hamper"), ("The happy dog wagged its", "tail", "pail"),
+        ("We rowed across the lake in a", "boat", "goat"), ("The king wore a golden", "crown", "clown"),
+        ("I ate my soup with a", "spoon", "moon"), ("He sliced the bread with a", "knife", "wife"),
+        ("The mouse nibbled the", "cheese", "keys"), ("She lit the candle with a", "match", "patch"),
+        ("He paid for dinner with his credit", "card", "cart"), ("The bees make sweet", "honey", "money"),
+        ("He drank a pint of cold", "beer", "deer"), ("The children played ball in the", "park", "bark"),
+        ("The doctor listened to my", "heart", "hat"), ("He cut the wood with a", "saw", "sore"),
+        ("The baby drank milk from a", "bottle", "battle"), ("She washed her hands with", "soap", "soup"),
+        ("The sun rises in the", "east", "yeast"), ("The cat chased the", "mouse", "mouth"),
+        ("He kicked the", "ball", "bowl"), ("The roses grew in the", "garden", "pardon"),
+        ("She wore a warm coat because it was", "cold", "gold"), ("Every morning I drink a cup of", "coffee", "toffee"),
+        ("The farmer milked the", "goat", "coat"), ("At the beach we built a sand", "castle", "tassel"),
+    ].map { Item(context: $0.0, expected: $0.1, spoken: $0.2) }
+
+    /// A spoken item: the context, 150 ms of silence, then the word. `reference` is the same
+    /// clip with the context silenced, so the word sits at the same frames.
+    public struct Clip: Sendable {
+        public let item: Item
+        public let samples: [Float]
+        public let reference: [Float]
+        /// Encoder frames (20 ms) of the context and of the spoken word.
+        public let contextFrames: Range<Int>
+        public let wordFrames: Range<Int>
+    }
+
+    public static func synthesize(_ item: Item, voice: String = "m3", scratch: URL) throws -> Clip {
+        let context = try SyntheticSet.speak(item.context, voice: voice, wpm: 160, scratch: scratch)
+        let word = try SyntheticSet.speak(item.spoken, voice: voice, wpm: 160, scratch: scratch)
+        let gap = [Float](repeating: 0, count: AudioFile.sampleRate * 15 / 100)
+        let start = context.count + gap.count
+        let perFrame = AudioFile.sampleRate / 50
+        let wordFrames = (start / perFrame)..<min(1500, (start + word.count + perFrame - 1) / perFrame)
+        return Clip(item: item, samples: context + gap + word, reference: [Float](repeating: 0, count: start) + word,
+                    contextFrames: 0..<(start / perFrame), wordFrames: wordFrames)
+    }
+
+    public enum Outcome: String, Sendable { case context, sound, other }
+
+    /// Whether a transcript has the context's word, the spoken word, or neither.
+    public static func outcome(_ text: String, _ item: Item) -> Outcome {
+        let words = Set(text.lowercased().split { !$0.isLetter }.map(String.init))
+        if words.contains(item.expected) && !words.contains(item.spoken) { return .context }
+        if words.contains(item.spoken) { return .sound }
+        return .other
+    }
+
+    /// The patches tried per item: for each encoder layer, the word's frames of `attn_out` (what
+    /// self-attention brings in from the context), and the context's frames of `resid_post`,
+    /// both from the reference in which the context is silent.
+    public static func patches(_ clip: Clip, layers: Int, reference: String) -> [(family: String, layer: Int, patch: String)] {
+        (0..<layers).flatMap { l in
+            [("attn_out on the word", l, "enc.\(l).attn_out@\(clip.wordFrames.lowerBound):\(clip.wordFrames.upperBound)=clip:\(reference)"),
+             ("resid_post on the context", l, "enc.\(l).resid_post@\(clip.contextFrames.lowerBound):\(clip.contextFrames.upperBound)=clip:\(reference)")]
+        }
+    }
+
+    /// One item's results: the clean outcome, the word alone, and each patch's.
+    public struct Result: Sendable {
+        public let item: Item
+        public let text: String
+        public let clean: Outcome
+        public let alone: Outcome
+        public let patched: [(family: String, layer: Int, outcome: Outcome, text: String)]
+    }
+
+    public static func measure(model: WhisperModel, clip: Clip, scratch: URL, index: Int) throws -> Result {
+        let referencePath = scratch.appendingPathComponent("context-reference-\(index).wav").path
+        try AudioWriter.writeWAV(clip.reference, to: referencePath)
+        let engine = try Engine(model: model, samples: clip.samples)
+        let alone = try Engine(model: model, samples: clip.reference).clean.text
+        let hyper = model.hyper
+        let patched = try patches(clip, layers: hyper.encoderLayers, reference: referencePath).map { family, layer, text in
+            let patch = try Patch.parse(text, hyper: hyper, frames: hyper.audioPositions, tokens: engine.tokenPositions)
+            let run = try engine.run(PatchSet([patch]), useMemo: false)
+            return (family, layer, outcome(run.text, clip.item), run.text)
+        }
+        return Result(item: clip.item, text: engine.clean.text, clean: outcome(engine.clean.text, clip.item),
+                      alone: outcome(alone, clip.item), patched: patched)
+    }
+}

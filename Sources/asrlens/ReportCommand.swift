@@ -1,0 +1,84 @@
+import Analysis
+import ArgumentParser
+import Foundation
+import Model
+
+/// `asrlens report DATA...`: the paper's experiments on one model, as a Markdown report.
+struct ReportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "report",
+        abstract: "Run the paper's experiments on a model and write a Markdown report with numbers and text plots.",
+        discussion: """
+            Sections: logit lens and encoder lens on --clip; a linear probe per label column of each DATA file \
+            (encoder layers); a patching sweep of --clip (resid_post, 50-frame windows, silence) and a ranking of every \
+            decoder head by ablation; repetition hunting on --repetition-rows rows of the first DATA file; and the \
+            contextual-bias experiment on sentences spoken by espeak-ng. Each section ends with the paper's finding and \
+            whether this model reproduces it. Probe features are cached as `asrlens probe` caches them.
+            """)
+
+    @OptionGroup var modelOptions: ModelOptions
+
+    @Option(name: .long, help: "The clip for the lenses, sweep and head ranking (default: the bundled sample).")
+    var clip: String?
+
+    @Option(name: .long, help: ArgumentHelp("Write the report here (atomically) instead of standard output.", valueName: "PATH"))
+    var out: String?
+
+    @Option(name: .long, help: ArgumentHelp("A label column to probe; repeat for several (default: every column with 2 to 10 classes).", valueName: "COL"))
+    var label: [String] = []
+
+    @Option(name: .long, help: ArgumentHelp("Also probe each label with this column's rows kept in one fold, where the column exists.", valueName: "COL"))
+    var group: String?
+
+    @Option(name: .long, help: "Cross-validation folds for the probes.")
+    var folds: Int = 5
+
+    @Option(name: .long, help: ArgumentHelp("Feature cache folder (default: $ASRLENS_HOME/features).", valueName: "DIR"))
+    var cache: String?
+
+    @Option(name: .long, help: "Rows of the first DATA file for repetition hunting, evenly spaced (0 skips it).")
+    var repetitionRows: Int = 24
+
+    @Option(name: .long, help: "silence or noise: the reference run for repetition patches.")
+    var reference: RepetitionHunt.Reference = .silence
+
+    @Option(name: .long, help: "SNR in dB of a noisy condition of repetition hunting; repeat for several (negative as --snr=-5; default 0, -5, -10).")
+    var snr: [Double] = [0, -5, -10]
+
+    @Flag(name: .long, help: "Skip the contextual-bias experiment (it needs espeak-ng).")
+    var noContext = false
+
+    @Argument(help: "Labelled TSV files (a 'path' column and label columns), e.g. from `asrlens dataset synth`.")
+    var data: [String] = []
+
+    func validate() throws {
+        guard folds >= 2 else { throw ValidationError("--folds must be at least 2") }
+        guard repetitionRows >= 0 else { throw ValidationError("--repetition-rows must be 0 or more") }
+    }
+
+    func run() throws {
+        let sets = try data.map { try LabelledSet(tsv: $0) }
+        let clipPath = clip ?? ExploreCommand.bundledSample()
+        let samples = try AudioFile.load(clipPath)
+        if let out { try AtomicFile.checkWritable(out) }   // an unwritable path fails now, not after an hour
+        let model = try modelOptions.load()
+        let engine = try Engine(model: model, samples: samples)
+        var md = ReportWriter(model: model, clip: clipPath, data: data)
+        md.lenses(engine)
+        for (set, path) in zip(sets, data) { try md.probes(set, path: path, labels: label, group: group, folds: folds, cache: cache) }
+        try md.sweeps(engine)
+        if let first = sets.first, repetitionRows > 0 {
+            let n = first.rows.count, k = min(repetitionRows, n)
+            let rows = (0..<k).map { $0 * n / k }
+            let settings = RepetitionHunt.Settings(snrDB: snr, reference: reference)
+            let started = Date()
+            let records = try RepetitionCommand.hunt(first, indices: rows, model: model, settings: settings)
+            md.repetition(RepetitionReport(model: model.name, data: data[0], rows: n, settings: settings, layers: model.hyper.decoderLayers,
+                                           heads: model.hyper.decoderHeads, encoderLayers: model.hyper.encoderLayers, records: records,
+                                           seconds: Date().timeIntervalSince(started)))
+        }
+        if !noContext { try md.contextBias(model) }
+        md.findingsSummary()
+        if let out { try AtomicFile.write(md.text, to: out) } else { print(md.text, terminator: "") }
+    }
+}

@@ -1,0 +1,37 @@
+import Foundation
+import Testing
+
+/// `asrlens report` through the real binary on tiny.en: every section and the findings table.
+@Suite struct ReportCLITests {
+    @Test func reportHasEverySectionAndAVerdictPerFinding() throws {
+        let synth = try ProbeCLITests.synth.get()
+        let dir = try CLIRunner.temporaryDirectory()
+        let tsv = dir.appendingPathComponent("six.tsv").path
+        let rows = ["s00-m1\tmale", "s00-f1\tfemale", "s01-m2\tmale", "s01-f2\tfemale", "s02-m3\tmale", "s02-f3\tfemale"]
+        try (["path\tgender"] + rows.map { "\(synth.path)/sentences/\($0.replacingOccurrences(of: "\t", with: ".wav\t"))" })
+            .joined(separator: "\n").write(toFile: tsv, atomically: true, encoding: .utf8)
+        let out = dir.appendingPathComponent("report.md").path
+        let r = try CLIRunner.run(["report", "--model", "tiny.en", "--folds", "2", "--repetition-rows", "1", "--snr=-10",
+                                   "--no-context", "--out", out, tsv])
+        #expect(r.status == 0, "\(r.stderr)")
+        let md = try String(contentsOfFile: out, encoding: .utf8)
+        for heading in ["# Replicating \"Beyond Transcription\" on tiny.en", "## 1. Logit lens", "## 2. Encoder lens", "## 3. Linear probes",
+                        "### gender", "## 4. Patching sweep", "## 5. Attention heads", "## 6. Repetition hunting", "## Summary"] {
+            #expect(md.contains(heading), "missing \(heading)")
+        }
+        #expect(!md.contains("## 7. Contextual bias"))
+        let summary = try #require(md.components(separatedBy: "## Summary").last)
+        let findings = summary.split(separator: "\n").filter { $0.hasPrefix("| ") }.dropFirst()
+        #expect(findings.count >= 6, "\(summary)")
+        let verdicts = ["reproduced", "partly", "differs", "decodable, but peaks early", "not testable"]
+        #expect(findings.allSatisfy { row in verdicts.contains { row.contains($0) } }, "\(summary)")
+        #expect(md.contains("6 clips, classes female/male, majority baseline 0.500"))
+    }
+
+    @Test func anUnwritableReportPathFailsBeforeAnyWork() throws {
+        let start = Date()
+        let r = try CLIRunner.run(["report", "--model", "tiny.en", "--out", "/proc/asrlens-report.md"])
+        #expect(r.status == 2 && r.stderrLines.count == 1 && r.stderr.contains("/proc/asrlens-report.md"), "\(r.stderr)")
+        #expect(Date().timeIntervalSince(start) < 20, "it failed only after running experiments")
+    }
+}
