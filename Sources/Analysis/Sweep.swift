@@ -61,9 +61,10 @@ public struct Sweep: Sendable {
     public static let components = ["resid_post", "attn_out", "mlp_out", "resid_pre", "self_out", "cross_out"]
 
     /// Runs the cells of the sweep for which `owns(index)` holds (every cell by default),
-    /// patching from `source`. `progress(done, total)` follows each cell.
+    /// patching from `source`. `progress(done, total)` follows each cell; `isCancelled` is
+    /// polled between and inside cells and ends the sweep with `CancellationError`.
     public init(engine: Engine, kind: Kind, source: String, owns: (Int) -> Bool = { _ in true },
-                progress: (Int, Int) -> Void = { _, _ in }) throws {
+                isCancelled: () -> Bool = { false }, progress: (Int, Int) -> Void = { _, _ in }) throws {
         let hyper = engine.model.hyper
         let plan = try Self.plan(kind, engine: engine, source: source)
         let parsedSource = try PatchSource.parse(source)
@@ -79,7 +80,9 @@ public struct Sweep: Sendable {
         for i in mine {
             let p = plan[i]
             let patch = try Patch.parse(p.patch, hyper: hyper, frames: hyper.audioPositions, tokens: engine.tokenPositions)
-            cells.append(Self.measure(engine: engine, run: try engine.run(PatchSet([patch]), useMemo: false), index: i, planned: p))
+            if isCancelled() { throw CancellationError() }
+            let run = try engine.run(PatchSet([patch]), useMemo: false, isCancelled: isCancelled)
+            cells.append(Self.measure(engine: engine, run: run, index: i, planned: p))
             progress(cells.count, mine.count)
         }
         self.cells = cells

@@ -9,7 +9,7 @@ struct ExploreCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "explore",
         abstract: "Open the full-screen explorer on a clip (default: the bundled sample).",
-        discussion: "Keys: 1-5 views, Tab, hjkl/arrows, ? help, / search, : commands, Ctrl-S export, q quit.")
+        discussion: "Keys: 1-6 views (6 is the sweep heatmap), Tab, hjkl/arrows, ? help, / search, : commands, Ctrl-S export, q quit.")
 
     @OptionGroup var modelOptions: ModelOptions
 

@@ -131,6 +131,35 @@ import TUI
         #expect(after.contains("patches: none") && after.contains("patch failed: "), "\(after)")
     }
 
+    @Test func sweepViewRunsAHeatmapAndOpensACellAsThePatch() throws {
+        let shared = try Self.shared.get()
+        let c = try ExplorerController(clip: shared.clip, theme: shared.theme)
+        c.resize(width: 120, height: 40)
+        func press(_ keys: [Key]) -> String {
+            for k in keys { _ = c.handle(k) }
+            c.waitUntilIdle()
+            return c.frame().text
+        }
+        #expect(press([.char("6")]).contains("No sweep yet. r sweeps enc.L.resid_post, 50-frame windows, source silence"))
+        // 100-frame windows over the clip's 165 audio frames: 4 layers × 2 windows.
+        let grid = press([.char("w"), .char("r")])
+        #expect(grid.contains("sweep enc.L.resid_post, 100-frame windows, source silence: WER"), "\(grid)")
+        guard case .done(let sweep) = c.sweep else { Issue.record("the sweep did not finish: \(c.sweep)"); return }
+        #expect(sweep.cells.count == 8)
+        for layer in 0..<4 { #expect(grid.contains("enc \(layer)")) }
+        #expect(press([.char("m")]).contains("mean |Δ log-prob|"))
+        // Click layer 3, window 1 (frames 100:165), then open it.
+        let body = ExplorerRenderer.bodyRegion(width: 120, height: 40)
+        // Cells are 7 columns wide after a 7-column layer label, below the title and header rows.
+        let picked = press([.mouse(x: body.x + 7 + 7 + 2, y: body.y + 2 + 3, .press)])
+        let cell = try #require(sweep.cells.first { $0.layer == 3 && $0.positions == 100..<165 })
+        #expect(picked.contains("cell enc.3.resid_post@100:165=silence: WER \(String(format: "%.2f", cell.wer))"), "\(picked)")
+        let opened = press([.enter])
+        #expect(c.state.view == .patch)
+        #expect(opened.contains("patches: [1] enc.3.resid_post@100:165=silence"), "\(opened)")
+        #expect(opened.contains(String(format: "WER %.2f", cell.wer)) || opened.contains(String(format: "WER %.3f", cell.wer)), "\(opened)")
+    }
+
     @Test func helpOverlayFiltersKeys() throws {
         let s = try screen([.char("?"), .char("u"), .char("n"), .char("d")])
         #expect(s.contains("undo the last patch"))

@@ -22,9 +22,9 @@ public enum Explorer {
                     keyTime = nil
                 }
             }
-            let computing = controller.current.1
+            let computing = controller.isWorking
             guard let key = backend.readKey() else {
-                // Redraw only for the spinner and when a computation lands.
+                // Redraw only for the spinner and progress, and when a computation lands.
                 if computing { spinner += 1; dirty = true }
                 if wasComputing && !computing { dirty = true }
                 wasComputing = computing

@@ -18,6 +18,10 @@ public final class ExplorerController: @unchecked Sendable {
     /// The patch set of the latest request (main thread only).
     private var requested = PatchSet()
     private let queue = DispatchQueue(label: "asrlens.compute", qos: .userInitiated)
+    /// The Sweep view's sweep, run on its own queue; a newer sweep cancels an older one.
+    private let sweepQueue = DispatchQueue(label: "asrlens.sweep", qos: .userInitiated)
+    private var sweepGeneration = 0
+    private var sweepStatus = SweepStatus.none
     public var theme: Theme
 
     /// `references` are clips whose activations can replace the patched span (`clip:PATH`).
@@ -38,7 +42,18 @@ public final class ExplorerController: @unchecked Sendable {
     public func frame(spinner: Int = 0) -> Canvas {
         reportFailure()
         let (snap, computing) = current
-        return ExplorerRenderer.render(state: state, clip: clip, snapshot: snap, computing: computing, spinner: spinner, theme: theme)
+        return ExplorerRenderer.render(state: state, clip: clip, snapshot: snap, computing: computing, spinner: spinner, theme: theme,
+                                       sweep: sweep)
+    }
+
+    /// The Sweep view's current data.
+    public var sweep: SweepStatus { lock.lock(); defer { lock.unlock() }; return sweepStatus }
+
+    /// Whether a patched run or a sweep is being computed (the screen keeps redrawing).
+    public var isWorking: Bool {
+        lock.lock(); defer { lock.unlock() }
+        if case .running = sweepStatus { return true }
+        return busy
     }
 
     /// A failed computation takes the patch list back to what it was before the failing
@@ -55,7 +70,7 @@ public final class ExplorerController: @unchecked Sendable {
     }
 
     /// Waits until no computation is pending (for tests and scripted use).
-    public func waitUntilIdle() { queue.sync {} }
+    public func waitUntilIdle() { queue.sync {}; sweepQueue.sync {} }
 
     private func recompute() {
         let set = session.patchSet
@@ -100,12 +115,13 @@ public final class ExplorerController: @unchecked Sendable {
         case .normal: break
         }
         let hyper = clip.engine.model.hyper
+        let views = ExplorerState.View.allCases.count
         switch key {
         case .char("q"), .escape: return false
         case .ctrl("c"): return false
-        case .char(let d) where ("1"..."5").contains(d): state.view = ExplorerState.View(rawValue: Int(String(d))!)!
-        case .tab: state.view = ExplorerState.View(rawValue: state.view.rawValue % 5 + 1)!
-        case .backTab: state.view = ExplorerState.View(rawValue: (state.view.rawValue + 3) % 5 + 1)!
+        case .char(let d) where (1...views).contains(d.wholeNumberValue ?? 0): state.view = ExplorerState.View(rawValue: d.wholeNumberValue!)!
+        case .tab: state.view = ExplorerState.View(rawValue: state.view.rawValue % views + 1)!
+        case .backTab: state.view = ExplorerState.View(rawValue: (state.view.rawValue + views - 2) % views + 1)!
         case .char("?"): state.mode = .help("")
         case .char(":"): state.mode = .command("")
         case .char("/"): state.mode = .search("")
@@ -196,6 +212,7 @@ public final class ExplorerController: @unchecked Sendable {
                 if !session.patches.isEmpty { session.setPatches(Array(session.patches.dropLast())); recompute(); state.status = "undone" }
             default: break
             }
+        case .sweep: sweepKey(key)
         case .transcript: break
         }
     }
@@ -227,7 +244,87 @@ public final class ExplorerController: @unchecked Sendable {
             if a != f { state.selection = min(a, f)..<(max(a, f) + 1) }
         case (.patch, .wheelUp): viewKey(.left, hyper: clip.engine.model.hyper)
         case (.patch, .wheelDown): viewKey(.right, hyper: clip.engine.model.hyper)
+        case (.sweep, .press):
+            guard case .done(let s) = sweep, let cell = SweepView.cell(x: x, y: y, state: state, body, sweep: s) else { return }
+            (state.sweepLayer, state.sweepColumn) = cell
         default: break
+        }
+    }
+
+    private func sweepKey(_ key: Key) {
+        let done: Sweep? = { if case .done(let s) = sweep { return s }; return nil }()
+        let layers = done.map { Set($0.cells.map(\.layer)).count } ?? 0
+        let columns = done.map { SweepView.windowStarts($0).count } ?? 0
+        switch key {
+        case .char("r"): startSweep()
+        case .char("m"): state.sweepShowsDelta.toggle()
+        case .char("w"):
+            let options = ExplorerState.sweepWindows
+            state.sweepWindow = options[((options.firstIndex(of: state.sweepWindow) ?? 0) + 1) % options.count]
+            state.status = "window \(state.sweepWindow) frames; r sweeps again"
+        case .left, .char("h"): state.sweepColumn = max(0, state.sweepColumn - 1)
+        case .right, .char("l"): state.sweepColumn = max(0, min(columns - 1, state.sweepColumn + 1))
+        case .up, .char("k"): state.sweepLayer = max(0, state.sweepLayer - 1)
+        case .down, .char("j"): state.sweepLayer = max(0, min(layers - 1, state.sweepLayer + 1))
+        case .enter, .char(" "): openSweepCell()
+        default: break
+        }
+    }
+
+    /// Sweeps the patch view's component and source over every encoder layer and window, in the
+    /// background; the Sweep view shows progress, then the heatmap.
+    private func startSweep() {
+        let component = state.sweepComponent, window = state.sweepWindow, source = state.sources[state.source]
+        let title = "enc.L.\(component), \(window)-frame windows, source \(source)"
+        lock.lock()
+        sweepGeneration += 1
+        let g = sweepGeneration
+        sweepStatus = .running(done: 0, total: 0, title: title)
+        lock.unlock()
+        state.sweepLayer = 0
+        state.sweepColumn = 0
+        sweepQueue.async { [self] in
+            let cancelled = { self.lock.lock(); defer { self.lock.unlock() }; return self.sweepGeneration != g }
+            let result = Result {
+                try Sweep(engine: clip.engine, kind: .component(component, window: window), source: source, isCancelled: cancelled) { done, total in
+                    self.lock.lock()
+                    if self.sweepGeneration == g { self.sweepStatus = .running(done: done, total: total, title: title) }
+                    self.lock.unlock()
+                }
+            }
+            lock.lock()
+            if sweepGeneration == g {
+                switch result {
+                case .success(let s): sweepStatus = .done(s)
+                case .failure(let error): sweepStatus = .failed("\(error)")
+                }
+            }
+            lock.unlock()
+        }
+    }
+
+    /// Makes the cursor cell's patch the only patch, points the patch view's controls at it,
+    /// and switches to the Patch view.
+    private func openSweepCell() {
+        guard case .done(let s) = sweep, let cell = SweepView.selected(state: state, sweep: s) else {
+            state.status = "no sweep cell to open: r runs a sweep"
+            return
+        }
+        do {
+            let hyper = clip.engine.model.hyper
+            let patch = try Patch.parse(cell.patch, hyper: hyper, frames: hyper.audioPositions, tokens: clip.engine.tokenPositions)
+            if case .component(let component, _) = s.kind, let k = ExplorerState.components.firstIndex(of: component) { state.component = k }
+            if let k = state.sources.firstIndex(of: s.source) { state.source = k }
+            state.patchLayer = cell.layer
+            state.selection = cell.positions
+            state.selectionAnchor = cell.positions.lowerBound
+            state.frameCursor = cell.positions.lowerBound
+            session.setPatches([patch])
+            recompute()
+            state.view = .patch
+            state.status = "opened sweep cell: \(cell.patch)"
+        } catch {
+            state.status = "\(error)"
         }
     }
 
@@ -278,6 +375,7 @@ public final class ExplorerController: @unchecked Sendable {
         case .encoderLens: return "encoder-lens"
         case .attention: return "attention"
         case .patch: return "patch"
+        case .sweep: return "sweep"
         }
     }
 
@@ -308,7 +406,7 @@ public final class ExplorerController: @unchecked Sendable {
         copy.mode = .normal
         let (snap, _) = current
         let canvas = ExplorerRenderer.render(state: copy, clip: clip, snapshot: snap, computing: false,
-                                             theme: Theme(color: false, unicode: theme.unicode))
+                                             theme: Theme(color: false, unicode: theme.unicode), sweep: sweep)
         do {
             try AtomicFile.write(canvas.text, to: path)
             state.status = "exported \(viewName(view)) to \(path)"

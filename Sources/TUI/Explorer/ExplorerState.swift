@@ -5,7 +5,7 @@ import Model
 /// Keys decode to actions and `reduce` applies them; nothing here touches the terminal.
 public struct ExplorerState: Sendable {
     public enum View: Int, CaseIterable, Sendable {
-        case transcript = 1, lens, encoderLens, attention, patch
+        case transcript = 1, lens, encoderLens, attention, patch, sweep
         public var title: String {
             switch self {
             case .transcript: return "Transcript"
@@ -13,6 +13,7 @@ public struct ExplorerState: Sendable {
             case .encoderLens: return "Encoder lens"
             case .attention: return "Attention"
             case .patch: return "Patch"
+            case .sweep: return "Sweep"
             }
         }
     }
@@ -45,6 +46,10 @@ public struct ExplorerState: Sendable {
     public var sources = ExplorerState.builtInSources
     /// Show the patched run in the lens and attention views (when patches are on).
     public var showPatched = true
+    // Sweep view: the cursor cell, the metric shown (WER or mean |Δ log-prob|) and the window.
+    public var sweepLayer = 0, sweepColumn = 0
+    public var sweepShowsDelta = false
+    public var sweepWindow = 50
     // Search.
     public var lastSearch = ""
 
@@ -54,6 +59,15 @@ public struct ExplorerState: Sendable {
     public static let minimumWidth = 60, minimumHeight = 16
 
     public init() {}
+
+    public static let sweepWindows = [25, 50, 100]
+
+    /// The component a sweep started from the patch view's controls covers: `out` is not a
+    /// per-layer site, so it sweeps `resid_post`, whose last layer `out` normalises.
+    public var sweepComponent: String {
+        let comp = Self.components[component]
+        return comp == "out" ? "resid_post" : comp
+    }
 
     /// The patch the patch view's controls describe, for the current selection.
     public func selectedPatch(hyper: Hyperparameters) -> String? {

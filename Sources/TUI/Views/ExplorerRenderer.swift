@@ -5,7 +5,7 @@ import Model
 /// hints, and overlays (help, command line). A pure function of its inputs.
 public enum ExplorerRenderer {
     public static func render(state: ExplorerState, clip: ClipData, snapshot: Snapshot, computing: Bool,
-                              spinner: Int = 0, theme: Theme) -> Canvas {
+                              spinner: Int = 0, theme: Theme, sweep: SweepStatus = .none) -> Canvas {
         var c = Canvas(width: state.width, height: state.height)
         guard state.width >= ExplorerState.minimumWidth, state.height >= ExplorerState.minimumHeight else {
             c.put("asrlens needs at least \(ExplorerState.minimumWidth)x\(ExplorerState.minimumHeight);", x: 0, y: 0)
@@ -24,6 +24,7 @@ public enum ExplorerRenderer {
         case .encoderLens: EncoderLensView.draw(&c, body, state: state, clip: clip, theme: theme)
         case .attention: AttentionView.draw(&c, body, state: state, clip: clip, snap: snapshot, theme: theme)
         case .patch: PatchView.draw(&c, body, state: state, clip: clip, snap: snapshot, theme: theme)
+        case .sweep: SweepView.draw(&c, body, state: state, clip: clip, sweep: sweep, theme: theme)
         }
         let detailY = c.height - 1 - detailHeight
         c.put(String(repeating: theme.unicode ? "─" : "-", count: c.width), x: 0, y: detailY, style: theme.dim)
@@ -80,19 +81,20 @@ public enum ExplorerRenderer {
     }
 
     static func hints(_ view: ExplorerState.View) -> String {
-        let common = "1-5/Tab views  ? help  / search  : command  ^S export  q quit"
+        let common = "1-6/Tab views  ? help  / search  : command  ^S export  q quit"
         switch view {
         case .lens: return "hjkl/arrows move  x clean/patched  " + common
         case .encoderLens: return "l ln_post on/off  " + common
         case .attention: return "+/- layer  </> head  a head/alignment/all  t kind  p padding  z zoom  h/l pan  x clean/patched  " + common
         case .patch: return "h/l frame  H/L ×50  [ ] span  w word  c site  +/- layer  s source  space toggle  u undo  " + common
+        case .sweep: return "r run  hjkl/arrows cell  Enter open as patch  m WER/Δ  w window  " + common
         case .transcript: return common
         }
     }
 
     /// Every key, per view, for the help overlay.
     public static let keyHelp: [(String, String)] = [
-        ("1 … 5, Tab, Shift-Tab", "switch views"), ("?", "this help; type to filter, Esc closes"),
+        ("1 … 6, Tab, Shift-Tab", "switch views"), ("?", "this help; type to filter, Esc closes"),
         ("/ text, n, N", "search tokens; next, previous match"), (":", "command line (same language as asrlens run)"),
         ("Ctrl-S", "export the current view as text (asrlens-VIEW.txt)"), ("q, Esc", "close an overlay, then quit"),
         ("h j k l, arrows", "move in the lens grid / frame cursor"), ("g, G", "first / last column"),
@@ -104,6 +106,9 @@ public enum ExplorerRenderer {
         ("c", "cycle the patched component"), ("s", "cycle the patch source"), ("space", "toggle the patch for the span"),
         ("u", "undo the last patch"), ("mouse", "click a tab or a lens cell; drag over the patch strip to select"),
         ("wheel", "layers (lens), frames (patch)"),
+        ("r (sweep)", "sweep the patch view's component and source over every layer and window"),
+        ("Enter (sweep)", "open the cursor cell as the patch"), ("m (sweep)", "show WER or mean |Δ log-prob|"),
+        ("w (sweep)", "window width: 25, 50, 100 frames"),
     ]
 
     static func drawHelp(_ c: inout Canvas, filter: String, view: ExplorerState.View, theme: Theme) {

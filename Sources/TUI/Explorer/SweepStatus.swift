@@ -1,0 +1,9 @@
+import Analysis
+
+/// The Sweep view's data: nothing yet, a sweep in progress, its result, or why it failed.
+public enum SweepStatus: Sendable {
+    case none
+    case running(done: Int, total: Int, title: String)
+    case done(Sweep)
+    case failed(String)
+}
