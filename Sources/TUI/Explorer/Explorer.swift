@@ -6,7 +6,10 @@ public enum Explorer {
     /// `keyLatency`, when given, receives the milliseconds from each key read to its frame
     /// written to the terminal (for `scripts/bench-explorer.sh`).
     public static func run(controller: ExplorerController, backend: CursesBackend, keyLatency: ((Double) -> Void)? = nil) {
-        defer { backend.shutdown() }
+        defer {
+            backend.shutdown()
+            controller.stop()
+        }
         var spinner = 0
         var dirty = true
         var wasComputing = false

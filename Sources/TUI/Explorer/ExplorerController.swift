@@ -72,6 +72,16 @@ public final class ExplorerController: @unchecked Sendable {
     /// Waits until no computation is pending (for tests and scripted use).
     public func waitUntilIdle() { queue.sync {}; sweepQueue.sync {} }
 
+    /// Cancels every computation and waits for the workers to stop, so that nothing runs while
+    /// the process exits (a worker still inside the engine at exit can crash it).
+    public func stop() {
+        lock.lock()
+        generation += 1
+        sweepGeneration += 1
+        lock.unlock()
+        waitUntilIdle()
+    }
+
     private func recompute() {
         let set = session.patchSet
         let before = requested
