@@ -82,6 +82,6 @@ import Testing
     @Test func exportToAnUnwritablePathKeepsTheOldFile() throws {
         let session = Session(engine: try AnalysisSupport.engine("tiny.en", AnalysisSupport.clips[2]))
         let error = #expect(throws: InputError.self) { try session.execute(":export lens text /nonexistent-dir/lens.txt") }
-        #expect(error?.problem.contains("cannot write export") == true)
+        #expect(error?.problem.contains("cannot write: ") == true)
     }
 }

@@ -21,9 +21,10 @@ enum CLIRunner {
         var stderrLines: [Substring] { stderr.split(separator: "\n") }
     }
 
-    static func run(_ arguments: [String], environment: [String: String] = [:]) throws -> Result {
+    /// Runs the binary (or `executable`, e.g. a wrapper such as setpriv) with `arguments`.
+    static func run(_ arguments: [String], environment: [String: String] = [:], executable: String? = nil) throws -> Result {
         let p = Process()
-        p.executableURL = URL(fileURLWithPath: binary)
+        p.executableURL = URL(fileURLWithPath: executable ?? binary)
         p.arguments = arguments
         p.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
         let out = Pipe(), err = Pipe()

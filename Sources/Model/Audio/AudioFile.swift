@@ -19,6 +19,22 @@ public enum AudioFile {
     }
 
     /// Interleaved float samples, channel count and rate, straight from libsndfile.
+    /// A data chunk that claims more bytes than the file holds, from libsndfile's header log
+    /// ("data : 105280 (should be 52618)"). libsndfile reads what is there, which would silently
+    /// transcribe part of a damaged file. Sizes of 0 and 0xFFFFFFFF mark streamed files whose
+    /// writer could not know the length, and are fine.
+    static func truncation(_ handle: OpaquePointer) -> (promised: Int, held: Int)? {
+        var log = [CChar](repeating: 0, count: 16_384)
+        sf_command(handle, Int32(SFC_GET_LOG_INFO), &log, Int32(log.count))
+        for line in String(cString: log).split(separator: "\n") where line.hasPrefix("data") {
+            let numbers = line.split(whereSeparator: { !$0.isNumber }).compactMap { Int($0) }
+            guard line.contains("should be"), numbers.count >= 2 else { continue }
+            let (promised, held) = (numbers[numbers.count - 2], numbers[numbers.count - 1])
+            if promised > held && promised != 0xFFFF_FFFF && promised != 0x7FFF_FFFF { return (promised, held) }
+        }
+        return nil
+    }
+
     public static func decode(_ path: String) throws -> (samples: [Float], channels: Int, rate: Int) {
         var isDir: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDir) else {
@@ -32,6 +48,9 @@ public enum AudioFile {
             throw InputError(path, "not a readable audio file (\(reason.prefix(1).lowercased() + reason.dropFirst()))")
         }
         defer { sf_close(handle) }
+        if let (promised, held) = truncation(handle) {
+            throw InputError(path, "is truncated: its header promises \(promised) bytes of audio but the file holds \(held)")
+        }
         let channels = Int(info.channels)
         guard channels > 0, info.samplerate > 0 else { throw InputError(path, "audio header has no channels or no sample rate") }
         var samples: [Float] = []

@@ -41,6 +41,10 @@ public final class Engine: @unchecked Sendable {
 
     /// Builds the clean run of the window starting at `offset` seconds.
     public init(model: WhisperModel, samples: [Float], language: String? = nil, offset: Double = 0) throws {
+        let seconds = Double(samples.count) / Double(AudioFile.sampleRate)
+        guard offset == 0 || offset < seconds else {
+            throw InputError(String(format: "--offset %g", offset), String(format: "is past the end of the clip (%.1f s)", seconds))
+        }
         self.model = model
         sampleCount = samples.count
         let features = LogMel(nMels: model.hyper.nMels)(samples)

@@ -14,7 +14,7 @@ struct WeightReader {
     func matrix(_ name: String, rows: Int, cols: Int) throws -> Matrix {
         let (shape, values) = try file.floats(name)
         guard shape.first == rows, values.count == rows * cols else {
-            throw InputError(file.path, "shapes contradict: \(name) is \(shape), expected \(rows) rows of \(cols)")
+            throw InputError(file.path, "shapes contradict: \(name) is \(shape), expected [\(rows), \(cols)]")
         }
         return Matrix(rows: rows, cols: cols, data: values)
     }

@@ -1,0 +1,262 @@
+import Foundation
+import Testing
+
+/// `docs/errors.md` row by row: each batch row's command runs through the real binary and must
+/// print exactly the documented stderr and exit status; the terminal rows run in tmux.
+@Suite(.serialized) struct ErrorCatalogueTests {
+    struct Row: CustomTestStringConvertible {
+        let id: String, command: String, exit: Int32, stderr: String, stdout: String?
+        var testDescription: String { id }
+    }
+
+    static let doc = CLIRunner.root.appendingPathComponent("docs/errors.md")
+    static let clip = CLIRunner.root.appendingPathComponent("assets/sense-and-sensibility-0930.wav").path
+
+    /// The cells of a Markdown table row, `\|` kept as `|` and backticks removed.
+    static func cells(_ line: String) -> [String] {
+        line.replacingOccurrences(of: "\\|", with: "\u{0}").split(separator: "|", omittingEmptySubsequences: false)
+            .dropFirst().dropLast()
+            .map { $0.replacingOccurrences(of: "\u{0}", with: "|").trimmingCharacters(in: .whitespaces) }
+            .map { $0.hasPrefix("`") && $0.hasSuffix("`") && $0.count >= 2 ? String($0.dropFirst().dropLast()) : $0 }
+    }
+
+    static func table(_ heading: String) -> [[String]] {
+        guard let text = try? String(contentsOf: doc, encoding: .utf8), let section = text.components(separatedBy: "## " + heading).last else { return [] }
+        return section.split(separator: "\n").prefix { !$0.hasPrefix("## ") }.map(String.init)
+            .filter { $0.hasPrefix("| `") }.map(cells)
+    }
+
+    static let allBatchRows: [Row] = table("Batch commands").map { c in
+        Row(id: c[0], command: c[2], exit: Int32(c[3]) ?? -1, stderr: c[4], stdout: c[5] == "(an empty line)" ? "" : c[5].isEmpty ? nil : c[5])
+    }
+
+    /// The rows that run anywhere; the full-disk row needs a private tmpfs mount.
+    static let batchRows = allBatchRows.filter { $0.id != "export-disk-full" }
+
+    /// Whether this machine lets the tests mount a small tmpfs in a private mount namespace.
+    static let canMountTmpfs: Bool = {
+        guard let dir = try? CLIRunner.temporaryDirectory() else { return false }
+        let r = try? CLIRunner.run((getuid() == 0 ? ["-m"] : ["-r", "-m"]) + ["/bin/sh", "-c", "mount -t tmpfs -o size=4k tmpfs '\(dir.path)'"],
+                                   executable: "/usr/bin/unshare")
+        return r?.status == 0
+    }()
+
+    /// Every broken input, built once: audio files made with sox and by hand, scripts, and a
+    /// copy of tiny.en per broken-model row.
+    static let fixtures: Result<URL, Error> = Result {
+        let dir = try CLIRunner.temporaryDirectory()
+        func path(_ name: String) -> String { dir.appendingPathComponent(name).path }
+        func sh(_ script: String) throws {
+            let p = Process()
+            p.executableURL = URL(fileURLWithPath: "/bin/sh")
+            p.arguments = ["-ec", script]
+            p.currentDirectoryURL = dir
+            try p.run(); p.waitUntilExit()
+            guard p.terminationStatus == 0 else { throw CocoaError(.fileWriteUnknown, userInfo: [NSLocalizedDescriptionKey: script]) }
+        }
+        let clip = Self.clip
+        try sh("""
+            sox '\(clip)' -b 8 -e unsigned-integer 8bit.wav; sox '\(clip)' -b 24 24bit.wav; sox '\(clip)' -e floating-point -b 32 float.wav
+            sox '\(clip)' 6ch.wav remix 1 1 1 1 1 1; sox '\(clip)' -r 44100 44k.wav; sox '\(clip)' -r 48000 48k.wav; sox '\(clip)' -r 8000 8k.wav
+            sox -n -r 16000 -b 16 silence.wav trim 0 5; sox -n -r 16000 -b 16 -c 1 empty.wav trim 0 0; sox \(Array(repeating: "'\(clip)'", count: 10).joined(separator: " ")) long.wav
+            echo 'hello' > notes.txt
+            printf ':layer 2\\n:patch enc.1.resid_post@0:10=zero\\n:frobnicate now\\n' > bad.script
+            printf ':export lens tsv %s/no/such/lens.tsv\\n' "$PWD" > export.script
+            printf ':export lens tsv %s/full/lens.tsv\\n' "$PWD" > full.script
+            """)
+        let wav = try Data(contentsOf: URL(fileURLWithPath: clip))
+        try wav.prefix(wav.count / 2).write(to: URL(fileURLWithPath: path("truncated.wav")))
+        for (name, bad) in [("nan.wav", Float.nan), ("inf.wav", Float.infinity)] {
+            let samples = (0..<16_000).map { $0 == 5_000 ? bad : 0.1 * sin(Float($0) / 10) }
+            var data = Data("RIFF".utf8)
+            func u32(_ v: Int) { withUnsafeBytes(of: UInt32(v).littleEndian) { data.append(contentsOf: $0) } }
+            func u16(_ v: Int) { withUnsafeBytes(of: UInt16(v).littleEndian) { data.append(contentsOf: $0) } }
+            u32(36 + 4 * samples.count); data.append(contentsOf: Data("WAVEfmt ".utf8))
+            u32(16); u16(3); u16(1); u32(16_000); u32(64_000); u16(4); u16(32)
+            data.append(contentsOf: Data("data".utf8)); u32(4 * samples.count)
+            for s in samples { withUnsafeBytes(of: s.bitPattern.littleEndian) { data.append(contentsOf: $0) } }
+            try data.write(to: URL(fileURLWithPath: path(name)))
+        }
+        // Broken copies of tiny.en.
+        let home = ProcessInfo.processInfo.environment["ASRLENS_HOME"].map { URL(fileURLWithPath: $0) }
+            ?? FileManager.default.homeDirectoryForCurrentUser.appendingPathComponent(".cache/asrlens")
+        let tiny = home.appendingPathComponent("models/tiny.en")
+        for id in ["model-truncated", "model-spec", "model-version", "model-shapes", "model-no-config", "model-no-vocabulary", "model-unreadable"] {
+            let m = dir.appendingPathComponent(id)
+            try FileManager.default.createDirectory(at: m, withIntermediateDirectories: true)
+            for f in try FileManager.default.contentsOfDirectory(atPath: tiny.path) where f != "model.bin" {
+                try FileManager.default.copyItem(at: tiny.appendingPathComponent(f), to: m.appendingPathComponent(f))
+            }
+            var bin = try Data(contentsOf: tiny.appendingPathComponent("model.bin"))
+            switch id {
+            case "model-truncated": bin = bin.prefix(100_000)
+            case "model-spec": bin.replaceSubrange(6..<17, with: Data("WhisperSpeX".utf8))
+            case "model-version": bin.replaceSubrange(0..<4, with: Data([7, 0, 0, 0]))
+            case "model-shapes": try swapFirstMatrixDims(&bin)
+            case "model-no-config": try FileManager.default.removeItem(at: m.appendingPathComponent("config.json"))
+            case "model-no-vocabulary":
+                for f in ["vocabulary.txt", "vocabulary.json"] { try? FileManager.default.removeItem(at: m.appendingPathComponent(f)) }
+            default: break
+            }
+            try bin.write(to: m.appendingPathComponent("model.bin"))
+        }
+        chmod(path("model-unreadable"), 0)
+        // A directory for a world-readable copy of the binary's inputs when run unprivileged.
+        chmod(dir.path, 0o755)
+        return dir
+    }
+
+    /// Swaps the dimensions of the first non-square matrix in a model.bin (same byte size,
+    /// contradicting shape), walking the records as whisper-ct2-format.md §2.2 lays them out.
+    static func swapFirstMatrixDims(_ b: inout Data) throws {
+        func u16(_ o: Int) -> Int { Int(b[o]) | Int(b[o + 1]) << 8 }
+        func u32(_ o: Int) -> Int { (0..<4).reduce(0) { $0 | Int(b[o + $1]) << (8 * $1) } }
+        var o = 4 + 2 + u16(4) + 4
+        let count = u32(o); o += 4
+        for _ in 0..<count {
+            o += 2 + u16(o)
+            let rank = Int(b[o])
+            let dims = (0..<rank).map { u32(o + 1 + 4 * $0) }
+            if rank == 2 && dims[0] != dims[1] {
+                for (k, v) in dims.reversed().enumerated() {
+                    for i in 0..<4 { b[o + 1 + 4 * k + i] = UInt8((v >> (8 * i)) & 0xFF) }
+                }
+                return
+            }
+            o += 1 + 4 * rank + 1
+            o += 4 + u32(o)
+        }
+        throw CocoaError(.fileReadCorruptFile)
+    }
+
+    /// Runs one row the way its command reads; a few need a shell around the binary.
+    static func run(_ row: Row, in dir: URL) throws -> CLIRunner.Result {
+        let model = dir.appendingPathComponent(row.id).path
+        func expand(_ s: String) -> String {
+            s.replacingOccurrences(of: "$DIR", with: dir.path).replacingOccurrences(of: "$CLIP", with: clip)
+                .replacingOccurrences(of: "$MODEL", with: model)
+        }
+        var args = expand(row.command).split(separator: " ").map(String.init)
+        if args.first == "asrlens" { args.removeFirst() }
+        switch row.id {
+        case "explore-not-a-terminal":
+            return try CLIRunner.run(["explore", clip])   // stdout is a pipe
+        case "model-unreadable" where getuid() == 0:
+            // root reads anything; the case is about a user who cannot.
+            return try CLIRunner.run(["--reuid=65534", "--regid=65534", "--clear-groups", CLIRunner.binary] + args,
+                                     executable: "/usr/bin/setpriv")
+        case "export-disk-full":
+            // A 64 KiB tmpfs holding an older export and filled up, in a private mount namespace.
+            let full = dir.appendingPathComponent("full").path
+            try? FileManager.default.createDirectory(atPath: full, withIntermediateDirectories: true)
+            let script = """
+                mount -t tmpfs -o size=64k tmpfs '\(full)' && printf 'older export\\n' > '\(full)/lens.tsv' \
+                && (dd if=/dev/zero of='\(full)/fill' bs=1k count=1000 2>/dev/null || true) \
+                && '\(CLIRunner.binary)' \(args.map { "'\($0)'" }.joined(separator: " ")); status=$?; \
+                cat '\(full)/lens.tsv'; exit $status
+                """
+            return try CLIRunner.run((getuid() == 0 ? ["-m"] : ["-r", "-m"]) + ["/bin/sh", "-c", script], executable: "/usr/bin/unshare")
+        default:
+            return try CLIRunner.run(args)
+        }
+    }
+
+    @Test func theCatalogueListsEveryCaseOfTheIssue() {
+        let ids = Set(Self.allBatchRows.map(\.id) + Self.table("In a terminal").map { $0[0] })
+        for id in ["audio-missing", "audio-directory", "audio-not-audio", "audio-empty", "audio-truncated", "audio-nan", "audio-inf",
+                   "audio-8bit", "audio-24bit", "audio-float", "audio-6ch", "audio-44k", "audio-48k", "audio-8k", "audio-long", "audio-silence",
+                   "model-truncated", "model-spec", "model-version", "model-shapes", "model-no-config", "model-no-vocabulary", "model-unreadable",
+                   "site-unknown", "site-layer", "positions-outside", "script-line", "export-unwritable", "export-disk-full",
+                   "term-dumb", "terminal-small", "locale-not-utf8", "explore-not-a-terminal"] {
+            #expect(ids.contains(id), "docs/errors.md has no row \(id)")
+        }
+    }
+
+    @Test(arguments: batchRows)
+    func batchRowPrintsExactlyWhatTheCatalogueSays(row: Row) throws { try check(row) }
+
+    /// `export-disk-full`: the export fails with the catalogue's line and the older file stays.
+    @Test(.enabled(if: canMountTmpfs, "needs a tmpfs mount in a private mount namespace (unshare -m)"))
+    func anExportOntoAFullDiskLeavesTheOlderFileWhole() throws {
+        let row = try #require(Self.allBatchRows.first { $0.id == "export-disk-full" })
+        let r = try check(row)
+        #expect(r.stdout == "older export\n", "the older export stays whole: \(r.stdout)")
+    }
+
+    @discardableResult
+    func check(_ row: Row) throws -> CLIRunner.Result {
+        let dir = try Self.fixtures.get()
+        let r = try Self.run(row, in: dir)
+        let expected = row.stderr.replacingOccurrences(of: "$DIR", with: dir.path).replacingOccurrences(of: "$CLIP", with: Self.clip)
+            .replacingOccurrences(of: "$MODEL", with: dir.appendingPathComponent(row.id).path)
+        #expect(r.status == row.exit, "\(row.id): status \(r.status), stderr \(r.stderr)")
+        #expect(r.stderr == (expected.isEmpty ? "" : expected + "\n"), "\(row.id):\n got \(r.stderr)\nwant \(expected)")
+        #expect(!r.stderr.contains("Fatal error") && !r.stderr.contains("Stack dump"))
+        if let out = row.stdout { #expect(r.stdout.split(separator: "\n", omittingEmptySubsequences: false).first.map(String.init) == out, "\(row.id): \(r.stdout)") }
+        if row.id == "audio-long-offset" { #expect(r.stdout.contains("layer"), "\(r.stdout)") }
+        return r
+    }
+}
+
+/// The catalogue's terminal rows, in tmux with the real explorer.
+@Suite struct ErrorCatalogueTerminalTests {
+    /// The "what the user sees" text of a terminal row, up to any "…" (the rest is elided there).
+    static func expected(_ id: String, dir: URL) throws -> String {
+        let row = try #require(ErrorCatalogueTests.table("In a terminal").first { $0[0] == id }, "docs/errors.md has no row \(id)")
+        var text = row[2]
+        if text.hasPrefix("`"), let end = text.dropFirst().firstIndex(of: "`") { text = String(text[text.index(after: text.startIndex)..<end]) }
+        if let cut = text.range(of: "…") { text = String(text[..<cut.lowerBound]) }
+        return text.replacingOccurrences(of: "$DIR", with: dir.path)
+    }
+
+    static func explore(_ clip: String, _ env: String = "") -> String {
+        "env -u NO_COLOR -u COLORTERM LANG=C.UTF-8 \(env) \(TmuxSession.quote(CLIRunner.binary)) explore --model tiny.en \(TmuxSession.quote(clip))"
+    }
+
+    @Test func termDumbIsOneLineAndStatus2() throws {
+        let dir = try ErrorCatalogueTests.fixtures.get()
+        let t = try TmuxSession(command: Self.explore(ErrorCatalogueTests.clip, "TERM=dumb"))
+        #expect(t.exitLine() == "EXIT=2")
+        try ExplorerTerminalTests.shows(t, try Self.expected("term-dumb", dir: dir))
+    }
+
+    @Test func aSmallTerminalSaysWhatItNeedsAndRecoversWhenEnlarged() throws {
+        let dir = try ErrorCatalogueTests.fixtures.get()
+        let t = try TmuxSession(command: Self.explore(ErrorCatalogueTests.clip), width: 50, height: 12)
+        try ExplorerTerminalTests.shows(t, try Self.expected("terminal-small", dir: dir))
+        try t.tmux(["resize-window", "-t", "t", "-x", "120", "-y", "40"])
+        try ExplorerTerminalTests.shows(t, "[1 Transcript]", "He might even have been made amiable himself.")
+        try t.send("q")
+        #expect(t.exitLine() == "EXIT=0")
+    }
+
+    @Test func aNonUTF8LocaleDrawsEveryViewInASCII() throws {
+        let t = try TmuxSession(command: Self.explore(ErrorCatalogueTests.clip, "LANG=C LC_ALL=C"))
+        try ExplorerTerminalTests.shows(t, "[1 Transcript]")
+        for (key, title) in [("2", "[2 Logit lens]"), ("3", "[3 Encoder lens]"), ("4", "[4 Attention]"), ("5", "[5 Patch]"), ("6", "[6 Sweep]")] {
+            try t.send(key)
+            let s = try ExplorerTerminalTests.shows(t, title)
+            #expect(s.unicodeScalars.allSatisfy { $0.value < 128 }, "non-ASCII on screen in \(title):\n\(s)")
+        }
+        try t.send("q")
+        #expect(t.exitLine() == "EXIT=0")
+    }
+
+    /// A long clip's notice, then every bad `:` line: each message on the status line, and the
+    /// explorer still answering afterwards.
+    @Test func explorerRowsShowTheirMessageAndStayOpen() throws {
+        let dir = try ErrorCatalogueTests.fixtures.get()
+        let t = try TmuxSession(command: Self.explore(dir.appendingPathComponent("long.wav").path))
+        try ExplorerTerminalTests.shows(t, "[1 Transcript]", try Self.expected("explorer-long-clip", dir: dir))
+        for id in ["explorer-site-unknown", "explorer-layer", "explorer-positions", "explorer-command", "explorer-export"] {
+            let row = try #require(ErrorCatalogueTests.table("In a terminal").first { $0[0] == id })
+            let line = row[1].replacingOccurrences(of: "$DIR", with: dir.path)
+            try t.send(line, "Enter")
+            try ExplorerTerminalTests.shows(t, try Self.expected(id, dir: dir))
+        }
+        try t.send("2")
+        try ExplorerTerminalTests.shows(t, "[2 Logit lens]")
+        try t.send("q")
+        #expect(t.exitLine() == "EXIT=0")
+    }
+}
