@@ -8,6 +8,8 @@ let fastMath: [SwiftSetting] = [.unsafeFlags(["-Ounchecked", "-target-cpu", "has
 let fastMath: [SwiftSetting] = [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]
 #endif
 
+import Foundation
+
 // Layers point downward only: asrlens → TUI → Analysis → Model → C shims (see DESIGN.md).
 let package = Package(
     name: "asrlens",
@@ -51,3 +53,11 @@ let package = Package(
         .testTarget(name: "EndToEndTests", dependencies: ["Model"]),
     ]
 )
+
+// libFuzzer targets, built only by scripts/fuzz.sh (ASRLENS_FUZZ=1 swift build --sanitize=fuzzer,address).
+if ProcessInfo.processInfo.environment["ASRLENS_FUZZ"] != nil {
+    for (name, deps) in [("ModelFile", ["Model"]), ("Audio", ["Model"]), ("Tokenizer", ["Model"]), ("Command", ["Model", "Analysis"])] {
+        package.targets.append(.executableTarget(name: "Fuzz\(name)", dependencies: deps.map { .target(name: $0) },
+                                                 path: "Fuzz/\(name)", swiftSettings: [.unsafeFlags(["-parse-as-library"])]))
+    }
+}

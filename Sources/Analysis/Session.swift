@@ -32,66 +32,26 @@ public final class Session: @unchecked Sendable {
 
     // MARK: - Commands
 
-    public static let commands = [
-        ":patch SITE@POSITIONS=SOURCE", ":unpatch", ":clear", ":layer L", ":head H",
-        ":kind cross|self|encoder|alignment|mean", ":lnpost on|off", ":export VIEW FORMAT PATH",
-    ]
+    public static var commands: [String] { ScriptCommand.usages }
 
     /// Runs one `:` command line. Blank lines and `#` comments do nothing.
     public func execute(_ line: String) throws {
-        let text = line.trimmingCharacters(in: .whitespaces)
-        if text.isEmpty || text.hasPrefix("#") { return }
-        guard text.hasPrefix(":") else {
-            throw InputError(text, "not a command (commands start with ':'; allowed: \(Self.commands.joined(separator: ", ")))")
-        }
-        let words = text.dropFirst().split(separator: " ", omittingEmptySubsequences: true).map(String.init)
-        let hyper = engine.model.hyper
-        func argument(_ i: Int, _ usage: String) throws -> String {
-            guard i < words.count else { throw InputError(text, "missing argument (usage: \(usage))") }
-            return words[i]
-        }
-        func number(_ s: String, _ range: Range<Int>, _ what: String) throws -> Int {
-            guard let n = Int(s), range.contains(n) else {
-                throw InputError(s, "\(what) out of range (\(range.lowerBound) to \(range.upperBound - 1))")
-            }
-            return n
-        }
-        switch words.first ?? "" {
-        case "patch":
-            patches.append(try Patch.parse(try argument(1, ":patch SITE@POSITIONS=SOURCE"), hyper: hyper,
-                                           frames: hyper.audioPositions, tokens: engine.tokenPositions))
-            if case .clip(let path) = patches.last!.source { _ = try AudioFile.load(path) }
-        case "unpatch":
-            guard !patches.isEmpty else { throw InputError(text, "no patch to remove") }
+        let command = try ScriptCommand.parse(line, hyper: engine.model.hyper, frames: engine.model.hyper.audioPositions,
+                                              tokens: engine.tokenPositions, attention: attentionKind)
+        switch command {
+        case .nothing: break
+        case .patch(let p):
+            if case .clip(let path) = p.source { _ = try AudioFile.load(path) }
+            patches.append(p)
+        case .unpatch:
+            guard !patches.isEmpty else { throw InputError(line.trimmingCharacters(in: .whitespaces), "no patch to remove") }
             patches.removeLast()
-        case "clear":
-            patches.removeAll()
-        case "layer":
-            let kindLayers = attentionKind == .encoder ? hyper.encoderLayers : hyper.decoderLayers
-            layer = try number(try argument(1, ":layer L"), 0..<kindLayers, "layer")
-        case "head":
-            head = try number(try argument(1, ":head H"), 0..<(attentionKind == .encoder ? hyper.encoderHeads : hyper.decoderHeads), "head")
-        case "kind":
-            let k = try argument(1, ":kind cross|self|encoder|alignment|mean")
-            guard let kind = AttentionKind(rawValue: k) else { throw InputError(k, "unknown attention kind (allowed: cross, self, encoder, alignment, mean)") }
-            attentionKind = kind
-        case "lnpost":
-            let v = try argument(1, ":lnpost on|off")
-            guard v == "on" || v == "off" else { throw InputError(v, "expected on or off") }
-            lnPost = v == "on"
-        case "export":
-            let usage = ":export VIEW FORMAT PATH"
-            let viewName = try argument(1, usage), formatName = try argument(2, usage)
-            let path = words.count > 3 ? words[3...].joined(separator: " ") : try argument(3, usage)
-            guard let view = View(rawValue: viewName) else {
-                throw InputError(viewName, "unknown view (allowed: \(View.allCases.map(\.rawValue).joined(separator: ", ")))")
-            }
-            guard let format = Table.Format(rawValue: formatName) else {
-                throw InputError(formatName, "unknown format (allowed: text, tsv, json, md)")
-            }
-            try AtomicFile.write(try render(view, format), to: path)
-        default:
-            throw InputError(text, "unknown command (allowed: \(Self.commands.joined(separator: ", ")))")
+        case .clear: patches.removeAll()
+        case .layer(let l): layer = l
+        case .head(let h): head = h
+        case .kind(let k): attentionKind = k
+        case .lnPost(let on): lnPost = on
+        case .export(let view, let format, let path): try AtomicFile.write(try render(view, format), to: path)
         }
     }
 

@@ -9,7 +9,7 @@ struct AsrLens: ParsableCommand {
         abstract: "Look inside Whisper: transcribe, lens, attend and patch, from the terminal.",
         version: "0.1.0",
         subcommands: [ExploreCommand.self, TranscribeCommand.self, LensCommand.self, EncoderLensCommand.self, AttentionCommand.self,
-                      HeadsCommand.self, WordsCommand.self, PatchCommand.self, RunCommand.self, ModelsCommand.self, BenchEngineCommand.self, BenchExplorerCommand.self,
+                      HeadsCommand.self, WordsCommand.self, PatchCommand.self, RunCommand.self, ModelsCommand.self, BenchEngineCommand.self, BenchExplorerCommand.self, SoakCommand.self,
                       DatasetCommand.self, ProbeCommand.self, SweepCommand.self, RepetitionCommand.self, ReportCommand.self, MergeCommand.self]
     )
 }

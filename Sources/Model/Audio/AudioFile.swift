@@ -53,8 +53,13 @@ public enum AudioFile {
         }
         let channels = Int(info.channels)
         guard channels > 0, info.samplerate > 0 else { throw InputError(path, "audio header has no channels or no sample rate") }
+        guard (1_000...768_000).contains(Int(info.samplerate)) else {
+            throw InputError(path, "audio header says \(info.samplerate) Hz; supported rates are 1 kHz to 768 kHz")
+        }
         var samples: [Float] = []
-        samples.reserveCapacity(max(0, Int(info.frames)) * channels)
+        // The header's frame count only sizes the first allocation; a damaged one must not
+        // ask for gigabytes.
+        samples.reserveCapacity(min(max(0, Int(info.frames)), 1 << 22) * channels)
         let chunkFrames = 65_536
         var buffer = [Float](repeating: 0, count: chunkFrames * channels)
         while true {

@@ -57,7 +57,15 @@ public struct ModelFile: Sendable {
                 let rank = Int(try r.u8("rank of \(varName)"))
                 var shape: [Int] = []
                 for _ in 0..<rank { shape.append(Int(try r.u32("shape of \(varName)"))) }
-                let elements = shape.reduce(1) { $0.multipliedReportingOverflow(by: $1).partialValue }
+                // A fuzzed or damaged shape can overflow Int; such a shape fits in no file.
+                var elements = 1, overflow = false
+                for d in shape + [8] {
+                    let (p, o) = elements.multipliedReportingOverflow(by: d)
+                    elements = p
+                    overflow = overflow || o
+                }
+                guard !overflow else { throw InputError(source, "variable \(varName) has an impossibly large shape \(shape)") }
+                elements /= 8
                 let dtype: DType
                 let byteCount: Int
                 if version >= 4 {

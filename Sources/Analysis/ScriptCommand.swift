@@ -1,0 +1,75 @@
+import Foundation
+import Model
+
+/// One line of the `:` command language (`asrlens run` scripts and the explorer's `:` line),
+/// parsed and checked against the model's sizes but not yet applied.
+public enum ScriptCommand: Equatable, Sendable {
+    /// A blank line or a `#` comment.
+    case nothing
+    case patch(Patch), unpatch, clear
+    case layer(Int), head(Int)
+    case kind(Session.AttentionKind)
+    case lnPost(Bool)
+    case export(Session.View, Table.Format, String)
+
+    public static let usages = [
+        ":patch SITE@POSITIONS=SOURCE", ":unpatch", ":clear", ":layer L", ":head H",
+        ":kind cross|self|encoder|alignment|mean", ":lnpost on|off", ":export VIEW FORMAT PATH",
+    ]
+
+    /// Parses `line`. Layer and head ranges follow `attention` (encoder or decoder sizes);
+    /// `frames` and `tokens` bound patch positions.
+    public static func parse(_ line: String, hyper: Hyperparameters, frames: Int, tokens: Int,
+                             attention: Session.AttentionKind) throws -> ScriptCommand {
+        let text = line.trimmingCharacters(in: .whitespaces)
+        if text.isEmpty || text.hasPrefix("#") { return .nothing }
+        guard text.hasPrefix(":") else {
+            throw InputError(text, "not a command (commands start with ':'; allowed: \(usages.joined(separator: ", ")))")
+        }
+        let words = text.dropFirst().split(separator: " ", omittingEmptySubsequences: true).map(String.init)
+        func argument(_ i: Int, _ usage: String) throws -> String {
+            guard i < words.count else { throw InputError(text, "missing argument (usage: \(usage))") }
+            return words[i]
+        }
+        func number(_ s: String, _ range: Range<Int>, _ what: String) throws -> Int {
+            guard let n = Int(s), range.contains(n) else {
+                throw InputError(s, "\(what) out of range (\(range.lowerBound) to \(range.upperBound - 1))")
+            }
+            return n
+        }
+        let encoder = attention == .encoder
+        switch words.first ?? "" {
+        case "patch":
+            return .patch(try Patch.parse(try argument(1, ":patch SITE@POSITIONS=SOURCE"), hyper: hyper, frames: frames, tokens: tokens))
+        case "unpatch": return .unpatch
+        case "clear": return .clear
+        case "layer":
+            return .layer(try number(try argument(1, ":layer L"), 0..<(encoder ? hyper.encoderLayers : hyper.decoderLayers), "layer"))
+        case "head":
+            return .head(try number(try argument(1, ":head H"), 0..<(encoder ? hyper.encoderHeads : hyper.decoderHeads), "head"))
+        case "kind":
+            let k = try argument(1, ":kind cross|self|encoder|alignment|mean")
+            guard let kind = Session.AttentionKind(rawValue: k) else {
+                throw InputError(k, "unknown attention kind (allowed: cross, self, encoder, alignment, mean)")
+            }
+            return .kind(kind)
+        case "lnpost":
+            let v = try argument(1, ":lnpost on|off")
+            guard v == "on" || v == "off" else { throw InputError(v, "expected on or off") }
+            return .lnPost(v == "on")
+        case "export":
+            let usage = ":export VIEW FORMAT PATH"
+            let viewName = try argument(1, usage), formatName = try argument(2, usage)
+            let path = words.count > 3 ? words[3...].joined(separator: " ") : try argument(3, usage)
+            guard let view = Session.View(rawValue: viewName) else {
+                throw InputError(viewName, "unknown view (allowed: \(Session.View.allCases.map(\.rawValue).joined(separator: ", ")))")
+            }
+            guard let format = Table.Format(rawValue: formatName) else {
+                throw InputError(formatName, "unknown format (allowed: text, tsv, json, md)")
+            }
+            return .export(view, format, path)
+        default:
+            throw InputError(text, "unknown command (allowed: \(usages.joined(separator: ", ")))")
+        }
+    }
+}
