@@ -3,10 +3,7 @@ import Foundation
 import Model
 
 /// tiny.en's sizes, loaded once.
-let hyper: Hyperparameters = {
-    let home = ProcessInfo.processInfo.environment["ASRLENS_HOME"] ?? NSHomeDirectory() + "/.cache/asrlens"
-    return try! WhisperModel(directory: URL(fileURLWithPath: home + "/models/tiny.en")).hyper
-}()
+let hyper: Hyperparameters = try! WhisperModel(directory: ModelCatalog.directory(for: "tiny.en")).hyper
 
 /// libFuzzer target: the `:` command parser of `asrlens run` and the explorer. Any line must
 /// parse or throw `InputError`; a parsed patch must print back to a patch that parses the same.

@@ -1,11 +1,8 @@
 import Foundation
 import Model
 
-/// tiny.en's tokenizer, loaded once ($ASRLENS_HOME/models/tiny.en, as `asrlens models install` puts it).
-let tokenizer: Tokenizer = {
-    let home = ProcessInfo.processInfo.environment["ASRLENS_HOME"] ?? NSHomeDirectory() + "/.cache/asrlens"
-    return try! WhisperModel(directory: URL(fileURLWithPath: home + "/models/tiny.en")).tokenizer
-}()
+/// tiny.en's tokenizer, loaded once from where `asrlens models install` puts it.
+let tokenizer: Tokenizer = try! WhisperModel(directory: ModelCatalog.directory(for: "tiny.en")).tokenizer
 
 /// libFuzzer target: the tokenizer. The first byte picks decoding (the rest read as 16-bit
 /// ids, any value) or encoding (the rest as text); encoded text must decode to itself.
