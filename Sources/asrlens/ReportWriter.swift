@@ -246,7 +246,10 @@ struct ReportWriter {
         let clean = rate(results.map(\.clean), .context)
         finding("context-driven word substitutions live in the encoder: patching encoder components can make transcripts more faithful to the sound.",
                 "the transcript follows the context in \(Self.pct(clean)) of sentences; the strongest patch (\(lowest.family), layer \(lowest.layer)) brings that to \(Self.pct(lowest.rate)).",
-                clean == 0 ? "not testable: no context-driven substitutions" : lowest.rate < clean ? "reproduced" : "differs: no encoder patch lowers it")
+                clean == 0 ? "not testable: no context-driven substitutions"
+                    : lowest.rate < clean ? "reproduced, weakly: \(results.count) sentences, and the word alone (context silenced) is heard "
+                        + "as the predicted word in \(Self.pct(rate(results.map(\.alone), .context)))"
+                    : "differs: no encoder patch lowers it")
     }
 
     // MARK: - Summary

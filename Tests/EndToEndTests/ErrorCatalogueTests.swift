@@ -142,8 +142,15 @@ import Testing
         case "explore-not-a-terminal":
             return try CLIRunner.run(["explore", clip])   // stdout is a pipe
         case "model-unreadable" where getuid() == 0:
-            // root reads anything; the case is about a user who cannot.
-            return try CLIRunner.run(["--reuid=65534", "--regid=65534", "--clear-groups", CLIRunner.binary] + args,
+            // root reads anything; the case is about a user who cannot. That user runs copies of
+            // the binary and the clip in the fixture folder, as the checkout may be closed to it.
+            let binary = dir.appendingPathComponent("asrlens-copy").path, sample = dir.appendingPathComponent("clip-copy.wav").path
+            if !FileManager.default.fileExists(atPath: binary) {
+                try FileManager.default.copyItem(atPath: CLIRunner.binary, toPath: binary)
+                try FileManager.default.copyItem(atPath: clip, toPath: sample)
+            }
+            let copied = args.map { $0 == clip ? sample : $0 }
+            return try CLIRunner.run(["--reuid=65534", "--regid=65534", "--clear-groups", binary] + copied,
                                      executable: "/usr/bin/setpriv")
         case "export-disk-full":
             // A 64 KiB tmpfs holding an older export and filled up, in a private mount namespace.

@@ -5,9 +5,16 @@ import Testing
 /// working shell, and a burst of keys faster than compute ends on the final patch set.
 @Suite struct ExplorerResilienceTests {
     /// Descendants of `pid`, depth first (the pane's shell, the interactive bash, the explorer).
+    /// Read from /proc/N/stat (the parent pid follows the parenthesised command name), which
+    /// every Linux has, unlike pgrep or the optional /proc/N/task/N/children.
     static func descendants(of pid: Int32) -> [Int32] {
-        let children = (try? String(contentsOfFile: "/proc/\(pid)/task/\(pid)/children", encoding: .utf8)) ?? ""
-        return children.split(separator: " ").compactMap { Int32($0) }.flatMap { [$0] + descendants(of: $0) }
+        let all = ((try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []).compactMap { Int32($0) }
+        let children = all.filter { p in
+            guard let stat = try? String(contentsOfFile: "/proc/\(p)/stat", encoding: .utf8), let close = stat.lastIndex(of: ")") else { return false }
+            let fields = stat[stat.index(after: close)...].split(separator: " ")
+            return fields.count > 1 && Int32(fields[1]) == pid
+        }
+        return children.flatMap { [$0] + descendants(of: $0) }
     }
 
     static func command(of pid: Int32) -> String {

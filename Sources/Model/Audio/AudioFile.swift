@@ -59,8 +59,9 @@ public enum AudioFile {
         var samples: [Float] = []
         // The header's frame count only sizes the first allocation; a damaged one must not
         // ask for gigabytes.
-        samples.reserveCapacity(min(max(0, Int(info.frames)), 1 << 22) * channels)
-        let chunkFrames = 65_536
+        let frames = min(max(0, Int(info.frames)), 1 << 20)
+        samples.reserveCapacity(frames * channels)
+        let chunkFrames = max(1_024, min(frames, 16_384))
         var buffer = [Float](repeating: 0, count: chunkFrames * channels)
         while true {
             let got = buffer.withUnsafeMutableBufferPointer { sf_readf_float(handle, $0.baseAddress, sf_count_t(chunkFrames)) }
