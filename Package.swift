@@ -33,9 +33,10 @@ let package = Package(
                        providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(name: "CCrypto", pkgConfig: "libcrypto",
                        providers: [.apt(["libssl-dev"])]),
+        .systemLibrary(name: "CMalloc"),
         .target(
             name: "Model",
-            dependencies: ["COpenBLAS", "CSndfile", "CSoxr", "CZlib", "CCrypto"],
+            dependencies: ["COpenBLAS", "CSndfile", "CSoxr", "CZlib", "CCrypto", "CMalloc"],
             swiftSettings: fastMath
         ),
         .target(name: "Analysis", dependencies: ["Model"]),

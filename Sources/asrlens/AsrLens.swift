@@ -18,6 +18,7 @@ struct AsrLens: ParsableCommand {
 enum Main {
     static func main() {
         setvbuf(stdout, nil, _IOLBF, 0)
+        HeapPolicy.applyForLongSessions()
         do {
             // A bare `asrlens [FILE]` opens the explorer.
             var arguments = Array(CommandLine.arguments.dropFirst())

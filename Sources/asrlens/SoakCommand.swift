@@ -14,7 +14,8 @@ struct SoakCommand: ParsableCommand {
             mean, silence, noise, scale) or removes one of the active patches (at most 4 stay on), then runs the set as \
             the explorer does (memoised, incremental). Every --check-every toggles the result is compared with a \
             from-scratch run of the same set (no memo, no reuse): same tokens and text, clean-token log-probs within 1e-4. \
-            Prints one TSV line per --sample toggles: toggle, resident MiB, active patches, memoised sets, checks passed.
+            Prints one TSV line per --sample toggles: toggle, resident MiB, active patches, memoised sets, checks passed, \
+            seconds, MiB the memo holds.
             """)
 
     @OptionGroup var clip: ClipOptions
@@ -60,7 +61,7 @@ struct SoakCommand: ParsableCommand {
         var active: [Patch] = []
         var checks = 0
         let started = Date()
-        print("toggle\trss_mib\tactive\tmemoised\tchecks_passed\tseconds")
+        print("toggle\trss_mib\tactive\tmemoised\tchecks_passed\tseconds\tmemo_mib")
         for i in 1...toggles {
             if active.count < 4 && (active.isEmpty || pick(2) == 0) { active.append(try randomPatch()) } else { active.remove(at: pick(active.count)) }
             let set = PatchSet(active)
@@ -74,8 +75,8 @@ struct SoakCommand: ParsableCommand {
                 checks += 1
             }
             if i % sample == 0 || i == toggles {
-                print(String(format: "%d\t%.1f\t%d\t%d\t%d\t%.1f", i, ProcessStats.residentMB(), active.count, engine.memoCount, checks,
-                             Date().timeIntervalSince(started)))
+                print(String(format: "%d\t%.1f\t%d\t%d\t%d\t%.1f\t%.1f", i, ProcessStats.residentMB(), active.count, engine.memoCount, checks,
+                             Date().timeIntervalSince(started), Double(engine.memoBytes) / 1_048_576))
                 fflush(stdout)
             }
         }

@@ -95,4 +95,22 @@ import Testing
         #expect(throws: CancellationError.self) { try e.run(set, useMemo: false, isCancelled: { true }) }
         #expect(try e.run(set, useMemo: false).tokens.count > 0)
     }
+
+    @Test func theMemoBudgetCountsActivationsSharedWithTheCleanRunOnce() throws {
+        let e = try Engine(model: TestSupport.model("tiny.en"), samples: AudioFile.load(Self.clip))
+        let decoderOnly = try e.run(PatchSet([try patch("dec.3.mlp_out@2:4=zero", e)]))
+        // The decoder-only run attends to the clean encoder output and keeps layers 0–2 of the
+        // clean trace, so the memo holds far less than the run's matrices add up to.
+        var alone = Footprint()
+        alone.add(decoderOnly.matrices)
+        #expect(e.memoBytes > 0)
+        #expect(e.memoBytes <= alone.bytes - decoderOnly.encoderOut.data.count * 4)
+
+        e.memoBudget = 3 * alone.bytes
+        for start in stride(from: 0, to: 500, by: 100) {
+            _ = try e.run(PatchSet([try patch("enc.2.resid_post@\(start):\(start + 50)=zero", e)]))
+            #expect(e.memoBytes <= e.memoBudget)
+        }
+        #expect(e.memoCount >= 1 && e.memoCount < 6)
+    }
 }

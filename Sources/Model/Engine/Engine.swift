@@ -22,8 +22,9 @@ public final class Engine: @unchecked Sendable {
     private(set) var cleanCache = KVCache(layers: 0)
     /// Everything evaluated so far, references included.
     public private(set) var total: WorkCounters
-    /// Memo budget in bytes for patched runs.
-    public var memoBudget = 320 << 20
+    /// Memo budget for patched runs: bytes they hold beyond the clean run and the references,
+    /// each shared buffer counted once (`Footprint`).
+    public var memoBudget = 256 << 20
 
     private var memo: [PatchSet: Run] = [:]
     private var memoOrder: [PatchSet] = []
@@ -132,10 +133,25 @@ public final class Engine: @unchecked Sendable {
     private func remember(_ run: Run) {
         memo[run.patches] = run
         memoOrder.append(run.patches)
-        while memo.values.reduce(0, { $0 + $1.bytes }) > memoBudget, memoOrder.count > 1 {
+        while memoOrder.count > 1, memoBytesLocked() > memoBudget {
             memo.removeValue(forKey: memoOrder.removeFirst())
         }
     }
+
+    /// Bytes the memo holds beyond what the engine keeps anyway (clean run, references).
+    private func memoBytesLocked() -> Int {
+        var held = Footprint()
+        held.add(clean.matrices)
+        held.add(cleanEncoder.matrices)
+        held.add(cleanKV)
+        for reference in references.values { held.add(reference.encoder.matrices); held.add(reference.decoder.matrices); held.add(reference.kv) }
+        let kept = held.bytes
+        for run in memo.values { held.add(run.matrices) }
+        return held.bytes - kept
+    }
+
+    /// Bytes held by memoised patched runs (see `memoBudget`).
+    public var memoBytes: Int { lock.lock(); defer { lock.unlock() }; return memoBytesLocked() }
 
     /// Number of memoised patch sets.
     public var memoCount: Int { lock.lock(); defer { lock.unlock() }; return memo.count }

@@ -15,6 +15,6 @@ public struct Run: Sendable {
     /// What computing this run evaluated (zero when it came from the memo).
     public let work: WorkCounters
 
-    /// Approximate bytes held.
-    public var bytes: Int { decoder.bytes + encoderOut.data.count * 4 }
+    /// Every activation the run holds, for `Footprint`.
+    public var matrices: [Matrix] { decoder.matrices + [encoderOut] }
 }

@@ -19,8 +19,8 @@ public struct EncoderTrace: Sendable {
         }
     }
 
-    /// Approximate bytes held, for memory budgets.
-    public var bytes: Int { (residPost.count * 3 + 2) * out.data.count * 4 }
+    /// Every activation held, for `Footprint`.
+    public var matrices: [Matrix] { residPre + attnOut + mlpOut + residPost + [out] }
 }
 
 /// Every activation of one teacher-forced decoder pass over prompt + transcript tokens.
@@ -48,11 +48,8 @@ public struct DecoderTrace: Sendable {
     /// The residual stream a logit lens reads at "layer" k: 0 is the embedding, k ≥ 1 is block k − 1's output.
     public func lensInput(_ k: Int) -> Matrix { k == 0 ? residPre[0] : residPost[k - 1] }
 
-    public var bytes: Int {
-        let act = residPost.reduce(0) { $0 + $1.data.count } * 5
-        let w = crossWeights.reduce(0) { $0 + $1.reduce(0) { $0 + $1.data.count } }
-        return (act + w) * 4
-    }
+    /// Every activation and attention map held, for `Footprint`.
+    public var matrices: [Matrix] { residPre + selfOut + crossOut + mlpOut + residPost + crossWeights.joined() }
 }
 
 /// What the engine evaluated, so tests and benchmarks can prove that work was skipped.
