@@ -18,6 +18,8 @@ toggles, date = sys.argv[2], sys.argv[3]
 base = float(rows[0][1])
 worst = max(abs(float(r[1]) - base) / base for r in rows)
 checks = int(rows[-1][4])
+memo = [float(r[6]) for r in rows]
+sets = [int(r[3]) for r in rows]
 top = max(float(r[1]) for r in rows)
 lines = []
 step = max(1, len(rows) // 40)
@@ -37,6 +39,8 @@ it (memoised, incremental).
 - Sampled equality: **{checks}** results (every 100th toggle) compared with a from-scratch
   computation of the same patch set (no memo, no reuse): same tokens and text, clean-token
   log-probs within 1e-4 — all equal (a difference stops the run).
+- The memo (budget 256 MiB, shared buffers counted once) held {min(memo):.1f}–{max(memo):.1f} MiB in
+  {min(sets)}–{max(sets)} patch sets from the first sample on.
 - Wall time: {float(rows[-1][5]):.0f} s.
 
 Resident memory by toggle:
