@@ -133,25 +133,31 @@ public final class Engine: @unchecked Sendable {
     private func remember(_ run: Run) {
         memo[run.patches] = run
         memoOrder.append(run.patches)
-        while memoOrder.count > 1, memoBytesLocked() > memoBudget {
+        let kept = keptFootprint()
+        while memoOrder.count > 1, memoBytes(beyond: kept) > memoBudget {
             memo.removeValue(forKey: memoOrder.removeFirst())
         }
     }
 
-    /// Bytes the memo holds beyond what the engine keeps anyway (clean run, references).
-    private func memoBytesLocked() -> Int {
+    /// What the engine holds anyway: the clean run and the references. Caller holds `lock`.
+    private func keptFootprint() -> Footprint {
         var held = Footprint()
         held.add(clean.matrices)
         held.add(cleanEncoder.matrices)
         held.add(cleanKV)
         for reference in references.values { held.add(reference.encoder.matrices); held.add(reference.decoder.matrices); held.add(reference.kv) }
-        let kept = held.bytes
+        return held
+    }
+
+    /// Bytes the memo holds beyond `kept`, each shared buffer counted once. Caller holds `lock`.
+    private func memoBytes(beyond kept: Footprint) -> Int {
+        var held = kept
         for run in memo.values { held.add(run.matrices) }
-        return held.bytes - kept
+        return held.bytes - kept.bytes
     }
 
     /// Bytes held by memoised patched runs (see `memoBudget`).
-    public var memoBytes: Int { lock.lock(); defer { lock.unlock() }; return memoBytesLocked() }
+    public var memoBytes: Int { lock.lock(); defer { lock.unlock() }; return memoBytes(beyond: keptFootprint()) }
 
     /// Number of memoised patch sets.
     public var memoCount: Int { lock.lock(); defer { lock.unlock() }; return memo.count }
