@@ -10,7 +10,7 @@ let hyper: Hyperparameters = try! WhisperModel(directory: ModelCatalog.directory
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzCommand(_ bytes: UnsafePointer<UInt8>, _ count: Int) -> CInt {
     guard count > 0 else { return 0 }
-    let kinds = Session.AttentionKind.allCases
+    let kinds = AttentionKind.allCases
     let line = String(decoding: UnsafeBufferPointer(start: bytes + 1, count: count - 1), as: UTF8.self)
     do {
         let command = try ScriptCommand.parse(line, hyper: hyper, frames: 1500, tokens: 20, attention: kinds[Int(bytes[0]) % kinds.count])

@@ -27,7 +27,7 @@ public enum AttentionMaps {
     }
 
     /// The map a kind selects, its encoder-frame axes cut to the first `frames` frames.
-    public static func select(_ kind: Session.AttentionKind, _ engine: Engine, _ run: Run, layer: Int, head: Int, frames: Int) -> Matrix {
+    public static func select(_ kind: AttentionKind, _ engine: Engine, _ run: Run, layer: Int, head: Int, frames: Int) -> Matrix {
         func cut(_ m: Matrix, square: Bool = false) -> Matrix {
             let cols = min(frames, m.cols), rows = square ? cols : m.rows
             var out = Matrix(zeros: rows, cols)

@@ -27,6 +27,12 @@ public struct LogitLens: Sendable {
     /// Reads the lens off a run's teacher-forced pass. The decoding rules (suppression) are applied,
     /// so the last row's top-1 is the greedy transcript.
     public init(engine: Engine, run: Run) {
+        self.init(engine: engine, run: run, reusing: nil, from: 0)
+    }
+
+    /// The lens of a patched run, reading only rows from `firstRow` on off the run; the rows
+    /// below are `base`'s (the clean lens), which a patch cannot change (`firstChangedRow`).
+    public init(engine: Engine, run: Run, reusing base: LogitLens?, from firstRow: Int) {
         let model = engine.model
         let t = engine.cleanTokens.count
         let targets = engine.cleanTokens + [model.specials.eot]
@@ -34,13 +40,12 @@ public struct LogitLens: Sendable {
         let rows = engine.tokenRow0..<(engine.tokenRow0 + t + 1)
         var grid: [[Cell]] = []
         for k in 0...model.hyper.decoderLayers {
+            if let base, k < firstRow, k < base.cells.count { grid.append(base.cells[k]); continue }
             let logits = model.decoder.logits(run.decoder.lensInput(k).rows(rows))
-            var row: [Cell] = []
-            for s in 0...t {
+            grid.append((0...t).map { s in
                 let lp = engine.filteredLogprobs(Array(logits.data[(s * logits.cols)..<((s + 1) * logits.cols)]), step: s)
-                row.append(Self.cell(lp, target: targets[s]))
-            }
-            grid.append(row)
+                return Self.cell(lp, target: targets[s])
+            })
         }
         cells = grid
         saturation = (0...t).map { s in
@@ -50,6 +55,16 @@ public struct LogitLens: Sendable {
             }
             return first
         }
+    }
+
+    /// The first lens row a patch set can change. Row 0 is the token embedding, which no
+    /// encoder patch reaches; a decoder patch in block L changes rows from L + 1 on (from L
+    /// for `resid_pre`, the block's input).
+    public static func firstChangedRow(_ set: PatchSet) -> Int {
+        set.patches.map { p in
+            guard p.site.stack == .decoder else { return 1 }
+            return p.site.point == .residPre ? p.site.layer : p.site.layer + 1
+        }.min() ?? Int.max
     }
 
     static func cell(_ logprobs: [Float], target: Int) -> Cell {

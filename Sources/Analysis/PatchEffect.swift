@@ -12,14 +12,14 @@ public struct PatchEffect: Sendable {
     /// (layer, column) of lens cells whose top-1 differs between clean and patched.
     public let changedCells: [(layer: Int, token: Int)]
 
-    public init(engine: Engine, patched: Run, cleanLens: LogitLens? = nil) {
+    public init(engine: Engine, patched: Run, cleanLens: LogitLens? = nil, patchedLens: LogitLens? = nil) {
         clean = engine.clean
         self.patched = patched
         deltaLogprob = zip(patched.cleanTokenLogprobs, engine.clean.cleanTokenLogprobs).map { $0 - $1 }
         wer = WordErrorRate.of(reference: engine.clean.text, hypothesis: patched.text)
         repetition = Repetition.isLoop(patched.text)
         let a = cleanLens ?? LogitLens(engine: engine, run: engine.clean)
-        let b = LogitLens(engine: engine, run: patched)
+        let b = patchedLens ?? LogitLens(engine: engine, run: patched, reusing: a, from: LogitLens.firstChangedRow(patched.patches))
         var changed: [(Int, Int)] = []
         for k in a.cells.indices { for t in a.cells[k].indices where a.cells[k][t].top1 != b.cells[k][t].top1 { changed.append((k, t)) } }
         changedCells = changed

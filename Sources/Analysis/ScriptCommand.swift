@@ -8,21 +8,35 @@ public enum ScriptCommand: Equatable, Sendable {
     case nothing
     case patch(Patch), unpatch, clear
     case layer(Int), head(Int)
-    case kind(Session.AttentionKind)
+    case kind(AttentionKind)
     case lnPost(Bool)
-    case export(Session.View, Table.Format, String)
+    case export(ExportView, ExportFormat, String)
+    /// `:window N`: the explorer's 30-second window N (from 1).
+    case window(Int)
+    /// `:q`, `:quit`.
+    case quit
+
+    /// How `:export` writes a view: as data (every row and column) or, in the explorer, as
+    /// the screen's text.
+    public enum ExportFormat: String, CaseIterable, Sendable {
+        case text, tsv, json, md, screen
+        public var table: Table.Format? { Table.Format(rawValue: rawValue) }
+    }
 
     public static let usages = [
         ":patch SITE@POSITIONS=SOURCE", ":unpatch", ":clear", ":layer L", ":head H",
-        ":kind cross|self|encoder|alignment|mean", ":lnpost on|off", ":export VIEW FORMAT PATH",
+        ":kind cross|self|encoder|alignment|mean", ":lnpost on|off", ":export VIEW FORMAT PATH", ":window N", ":q",
     ]
+
+    /// The command names, for completion on the `:` line.
+    public static let names = ["patch", "unpatch", "clear", "layer", "head", "kind", "lnpost", "export", "window", "quit"]
 
     /// Parses `line`. Layer and head ranges follow `attention` (encoder or decoder sizes);
     /// `frames` and `tokens` bound patch positions.
     public static func parse(_ line: String, hyper: Hyperparameters, frames: Int, tokens: Int,
-                             attention: Session.AttentionKind) throws -> ScriptCommand {
+                             attention: AttentionKind) throws -> ScriptCommand {
         let text = line.trimmingCharacters(in: .whitespaces)
-        if text.isEmpty || text.hasPrefix("#") { return .nothing }
+        if text.isEmpty || text.hasPrefix("#") || text == ":" { return .nothing }
         guard text.hasPrefix(":") else {
             throw InputError(text, "not a command (commands start with ':'; allowed: \(usages.joined(separator: ", ")))")
         }
@@ -49,7 +63,7 @@ public enum ScriptCommand: Equatable, Sendable {
             return .head(try number(try argument(1, ":head H"), 0..<(encoder ? hyper.encoderHeads : hyper.decoderHeads), "head"))
         case "kind":
             let k = try argument(1, ":kind cross|self|encoder|alignment|mean")
-            guard let kind = Session.AttentionKind(rawValue: k) else {
+            guard let kind = AttentionKind(rawValue: k) else {
                 throw InputError(k, "unknown attention kind (allowed: cross, self, encoder, alignment, mean)")
             }
             return .kind(kind)
@@ -61,13 +75,18 @@ public enum ScriptCommand: Equatable, Sendable {
             let usage = ":export VIEW FORMAT PATH"
             let viewName = try argument(1, usage), formatName = try argument(2, usage)
             let path = words.count > 3 ? words[3...].joined(separator: " ") : try argument(3, usage)
-            guard let view = Session.View(rawValue: viewName) else {
-                throw InputError(viewName, "unknown view (allowed: \(Session.View.allCases.map(\.rawValue).joined(separator: ", ")))")
+            guard let view = ExportView(rawValue: viewName) else {
+                throw InputError(viewName, "unknown view (allowed: \(ExportView.allCases.map(\.rawValue).joined(separator: ", ")))")
             }
-            guard let format = Table.Format(rawValue: formatName) else {
-                throw InputError(formatName, "unknown format (allowed: text, tsv, json, md)")
+            guard let format = ExportFormat(rawValue: formatName) else {
+                throw InputError(formatName, "unknown format (allowed: \(ExportFormat.allCases.map(\.rawValue).joined(separator: ", ")))")
             }
             return .export(view, format, path)
+        case "window":
+            let w = try argument(1, ":window N")
+            guard let n = Int(w), n >= 1 else { throw InputError(w, "not a window number (windows count from 1)") }
+            return .window(n)
+        case "q", "quit": return .quit
         default:
             throw InputError(text, "unknown command (allowed: \(usages.joined(separator: ", ")))")
         }

@@ -2,6 +2,7 @@ import Analysis
 import ArgumentParser
 import Foundation
 import Model
+import TUI
 
 /// `asrlens attention`: one attention map, as a heatmap or as numbers.
 struct AttentionCommand: ParsableCommand {
@@ -25,15 +26,17 @@ struct AttentionCommand: ParsableCommand {
     }
 
     func run() throws {
-        let session = Session(engine: try clip.engine())
-        try session.execute(":kind \(alignment ? "alignment" : kind)")
+        let engine = try clip.engine()
+        let script = ScriptRunner(engine: engine)
+        try script.execute(":kind \(alignment ? "alignment" : kind)")
         if !alignment {
-            try session.execute(":layer \(layer!)")
-            try session.execute(":head \(head!)")
+            try script.execute(":layer \(layer!)")
+            try script.execute(":head \(head!)")
         }
-        let (table, json) = try session.data(.attention)
+        let settings = script.state.settings
+        let (table, json) = try ViewData.data(.attention, engine: engine, settings: settings)
         if output.resolved == .text {
-            let m = session.attentionMatrix(try session.currentRun())
+            let m = AttentionMaps.select(settings.attentionKind, engine, engine.clean, layer: settings.layer, head: settings.head, frames: engine.audioFrames)
             let labels = table.rows.map { $0[0] }
             let w = labels.map(\.count).max() ?? 0
             for (label, line) in zip(labels, Heatmap.lines(m, width: width)) {
@@ -54,7 +57,7 @@ struct HeadsCommand: ParsableCommand {
     @OptionGroup var output: OutputOptions
 
     func run() throws {
-        let (table, json) = try Session(engine: try clip.engine()).data(.heads)
+        let (table, json) = try ViewData.data(.heads, engine: try clip.engine(), settings: ViewSettings())
         try output.emit(table, json: json)
     }
 }
@@ -67,7 +70,7 @@ struct WordsCommand: ParsableCommand {
     @OptionGroup var output: OutputOptions
 
     func run() throws {
-        let (table, json) = try Session(engine: try clip.engine()).data(.words)
+        let (table, json) = try ViewData.data(.words, engine: try clip.engine(), settings: ViewSettings())
         try output.emit(table, json: json)
     }
 }
@@ -76,7 +79,7 @@ struct WordsCommand: ParsableCommand {
 struct RunCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "run",
         abstract: "Run a script of ':' commands on a clip (the explorer's command language).",
-        discussion: "Commands: \(Session.commands.joined(separator: "; ")). Views: \(Session.View.allCases.map(\.rawValue).joined(separator: ", ")). Blank lines and # comments are ignored.")
+        discussion: "Commands: \(ScriptCommand.usages.joined(separator: "; ")). Views: \(ExportView.allCases.map(\.rawValue).joined(separator: ", ")). Formats: text, tsv, json, md. Blank lines and # comments are ignored; every export names the run it holds (clean or patched).")
     @OptionGroup var clip: ClipOptions
 
     @Argument(help: "The script file.") var script: String
@@ -86,6 +89,6 @@ struct RunCommand: ParsableCommand {
         do { text = try String(contentsOfFile: script, encoding: .utf8) } catch {
             throw InputError(script, FileProblem.describe(error, reading: "script"))
         }
-        try Session(engine: try clip.engine()).runScript(text, name: script)
+        try ScriptRunner(engine: try clip.engine()).run(text, name: script)
     }
 }

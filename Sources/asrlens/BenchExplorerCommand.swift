@@ -23,10 +23,13 @@ struct BenchExplorerCommand: ParsableCommand {
     var frames: Int = 50
 
     func run() throws {
-        let engine = try clip.engine()
-        let controller = try ExplorerController(clip: ClipData(engine: engine, clipName: URL(fileURLWithPath: clip.file).lastPathComponent),
-                                                theme: Theme(color: true, unicode: true))
+        let model = try clip.modelOptions.load()
+        let loader = try ClipLoader(model: model, samples: try AudioFile.load(clip.file), name: URL(fileURLWithPath: clip.file).lastPathComponent,
+                                    language: clip.language, offset: clip.offset)
+        let controller = ExplorerController(loader: loader, theme: Theme(color: true, unicode: true))
         controller.resize(width: width, height: height)
+        controller.waitUntilIdle()
+        guard let engine = controller.state.engine else { throw InputError(clip.file, controller.state.fatal ?? "could not be loaded") }
         print("model \(engine.model.name), clip \(clip.file), \(width)x\(height), \(frames) frames per figure; milliseconds")
         print("frame                                   median      p95      max   (target <= 10 ms)")
         func report(_ label: String, _ times: [Double]) {
@@ -40,20 +43,20 @@ struct BenchExplorerCommand: ParsableCommand {
             return Double(DispatchTime.now().uptimeNanoseconds - t0.uptimeNanoseconds) / 1e6
         }
         func frameTimes(_ keys: [Key]) -> [Double] {
-            for k in keys { _ = controller.handle(k) }
+            for k in keys { controller.handle(k) }
             controller.waitUntilIdle()
             _ = controller.frame()   // warm any per-view cache, as the first draw after a switch does
             return (0..<frames).map { _ in time { _ = controller.frame() } }
         }
         let views: [(String, [Key])] = [
             ("1 transcript", [.char("1")]), ("2 logit lens", [.char("2")]), ("3 encoder lens", [.char("3")]),
-            ("4 cross-attention", [.char("4")]), ("4 alignment-head mean", [.char("a")]), ("4 decoder self-attention", [.char("a"), .char("t")]),
-            ("4 encoder self-attention", [.char("t")]), ("5 patch (no patch)", [.char("t"), .char("5")]),
+            ("4 cross-attention", [.char("4")]), ("4 alignment-head mean", [.char("a")]), ("4 one cross head", [.char("a")]),
+            ("4 decoder self-attention", [.char("t")]), ("4 encoder self-attention", [.char("t")]), ("5 patch (no patch)", [.char("t"), .char("5")]),
         ]
         for (label, keys) in views { report(label, frameTimes(keys)) }
         // A patch on: the patch view shows its effect, the lens the patched run.
-        _ = controller.handle(.char("w"))
-        _ = controller.handle(.char(" "))
+        controller.handle(.char("w"))
+        controller.handle(.char(" "))
         report("5 patch (1 patch on)", frameTimes([]))
         report("2 logit lens (patched run)", frameTimes([.char("2")]))
 
@@ -65,13 +68,13 @@ struct BenchExplorerCommand: ParsableCommand {
             ("attention head (>/<)", [.char("4")], .char(">")), ("view switch (Tab)", [.char("1")], .tab),
         ]
         for (label, setup, key) in sequences {
-            for k in setup { _ = controller.handle(k) }
+            for k in setup { controller.handle(k) }
             var previous = controller.frame()
             var times: [Double] = []
             for i in 0..<frames {
                 let k: Key = key == .char("l") && i % 2 == 1 ? .char("h") : key == .char(">") && i % 2 == 1 ? .char("<") : key
                 times.append(time {
-                    _ = controller.handle(k)
+                    controller.handle(k)
                     let next = controller.frame()
                     _ = next.changes(since: previous)
                     previous = next

@@ -9,7 +9,7 @@ struct ExploreCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "explore",
         abstract: "Open the full-screen explorer on a clip (default: the bundled sample).",
-        discussion: "Keys: 1-6 views (6 is the sweep heatmap), Tab, hjkl/arrows, ? help, / search, : commands, Ctrl-S export, q quit.")
+        discussion: "Keys: 1-6 views (6 is the sweep heatmap), Tab, hjkl/arrows, ( ) 30-second windows, ? help, / search, : commands, Ctrl-S export, q quit.")
 
     @OptionGroup var modelOptions: ModelOptions
 
@@ -39,35 +39,23 @@ struct ExploreCommand: ParsableCommand {
     func run() throws {
         let path = file ?? Self.bundledSample()
         if let reason = CursesBackend.unusableTerminalReason() { throw InputError("explore", reason) }
+        // Inputs are checked before the screen opens; the slow part (the first window's
+        // engine) runs behind a screen that says what it is doing.
         let model = try modelOptions.load()
         let samples = try AudioFile.load(path)
         for r in reference { _ = try AudioFile.load(r) }   // a bad reference fails now, not mid-session
-        var notice: String?
-        if Double(samples.count) / 16_000 > offset + 30 {
-            notice = "the clip is longer than 30 s: showing the window from \(offset) s (choose another with --offset)"
-        }
-        // The screen opens first (a bad TERM fails here, before the slow part) and says what it loads.
+        let loader = try ClipLoader(model: model, samples: samples, name: URL(fileURLWithPath: path).lastPathComponent,
+                                    language: language, offset: offset)
         let backend = try CursesBackend()
-        let controller: ExplorerController
-        do {
-            let (w, h) = backend.size
-            var loading = Canvas(width: w, height: h)
-            loading.put("asrlens: loading \(path) on \(model.name) (encoder, decoder, lenses)…", x: 1, y: 1)
-            backend.draw(loading)
-            let engine = try Engine(model: model, samples: samples, language: language, offset: offset)
-            let clip = ClipData(engine: engine, clipName: URL(fileURLWithPath: path).lastPathComponent, notice: notice)
-            controller = try ExplorerController(clip: clip, theme: backend.theme, references: reference)
-        } catch {
-            backend.shutdown()
-            throw error
-        }
+        let controller = ExplorerController(loader: loader, theme: backend.theme, references: reference)
         // ASRLENS_KEY_LATENCY_LOG=FILE appends one key-to-frame time (ms) per line: the benchmark's hook.
         var latencyLog: FileHandle?
         if let path = ProcessInfo.processInfo.environment["ASRLENS_KEY_LATENCY_LOG"] {
             FileManager.default.createFile(atPath: path, contents: nil)
             latencyLog = FileHandle(forWritingAtPath: path)
         }
-        Explorer.run(controller: controller, backend: backend,
-                     keyLatency: latencyLog.map { log in { ms in log.write(Data(String(format: "%.3f\n", ms).utf8)) } })
+        let fatal = Explorer.run(controller: controller, backend: backend,
+                                 keyLatency: latencyLog.map { log in { ms in log.write(Data(String(format: "%.3f\n", ms).utf8)) } })
+        if let fatal { throw InputError(path, fatal) }
     }
 }

@@ -7,7 +7,7 @@ struct ModelOptions: ParsableArguments {
     @Option(name: .long, help: "A catalogue model name (see `asrlens models`) or a CTranslate2 Whisper directory.")
     var model: String = ModelCatalog.defaultModel
 
-    @Option(name: .long, help: "Threads for BLAS and for our own kernels (default: all cores).")
+    @Option(name: .long, help: "Threads for BLAS and for our own kernels; the default is the number of cores.")
     var threads: Int = ProcessInfo.processInfo.activeProcessorCount
 
     func validate() throws {

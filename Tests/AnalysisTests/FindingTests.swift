@@ -48,40 +48,28 @@ import Testing
     }
 }
 
-/// The `:` command language behind `asrlens run` and the explorer.
-@Suite struct SessionTests {
-    @Test func scriptPatchesAndExportsEveryView() throws {
-        let session = Session(engine: try AnalysisSupport.engine("tiny.en", AnalysisSupport.clips[2]))
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("asrlens-session-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        var script = "# a comment\n\n:patch enc.out@0:60=silence\n"
-        for view in Session.View.allCases { for f in Table.Format.allCases { script += ":export \(view.rawValue) \(f.rawValue) \(dir.path)/\(view.rawValue).\(f.rawValue)\n" } }
-        try session.runScript(script, name: "test.script")
-        #expect(session.patches.count == 1)
-        for view in Session.View.allCases {
-            for f in Table.Format.allCases {
-                let text = try String(contentsOfFile: "\(dir.path)/\(view.rawValue).\(f.rawValue)", encoding: .utf8)
-                #expect(!text.isEmpty)
-                if f == .json { #expect((try? JSONSerialization.jsonObject(with: Data(text.utf8))) != nil) }
-            }
-        }
-        let leftovers = try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.hasPrefix(".") }
-        #expect(leftovers.isEmpty)
+/// The patched logit lens reads only the rows a patch can change; the rest are the clean lens's.
+@Suite struct PatchedLensTests {
+    @Test(arguments: ["enc.2.resid_post@20:80=silence", "dec.1.cross_out@all=zero", "dec.0.resid_pre@3:6=zero", "dec.2.mlp_out@5=mean"])
+    func aPartialPatchedLensEqualsAFullOne(spec: String) throws {
+        let engine = try AnalysisSupport.engine("tiny.en", AnalysisSupport.clips[2])
+        let hyper = engine.model.hyper
+        let set = PatchSet([try Patch.parse(spec, hyper: hyper, frames: hyper.audioPositions, tokens: engine.tokenPositions)])
+        let clean = LogitLens(engine: engine, run: engine.clean)
+        let run = try engine.run(set)
+        let full = LogitLens(engine: engine, run: run)
+        let first = LogitLens.firstChangedRow(set)
+        #expect(first >= 0 && first <= hyper.decoderLayers)
+        let partial = LogitLens(engine: engine, run: run, reusing: clean, from: first)
+        #expect(partial.cells == full.cells, "\(spec): rows below \(first) must be unchanged by the patch")
+        #expect(partial.saturation == full.saturation)
+        let snap = try RunSnapshot(engine: engine, patches: set, cleanLens: clean)
+        #expect(snap.lens.cells == full.cells && snap.effect != nil)
     }
 
-    @Test(arguments: [(":frobnicate", "unknown command"), (":patch enc.9.resid_post@all=zero", "layer 9 out of range"),
-                      (":export nowhere text /tmp/x", "unknown view"), (":patch enc.out@0:60=clip:/nonexistent.wav", "no such file"),
-                      ("patch", "not a command"), (":layer 99", "layer out of range")])
-    func badLinesNameTheScriptLine(line: String, problem: String) throws {
-        let session = Session(engine: try AnalysisSupport.engine("tiny.en", AnalysisSupport.clips[2]))
-        let error = #expect(throws: InputError.self) { try session.runScript("# ok\n\(line)\n", name: "s.txt") }
-        #expect(error?.subject == "s.txt:2")
-        #expect(error?.problem.contains(problem) == true, "\(String(describing: error))")
-    }
-
-    @Test func exportToAnUnwritablePathKeepsTheOldFile() throws {
-        let session = Session(engine: try AnalysisSupport.engine("tiny.en", AnalysisSupport.clips[2]))
-        let error = #expect(throws: InputError.self) { try session.execute(":export lens text /nonexistent-dir/lens.txt") }
-        #expect(error?.problem.contains("cannot write: ") == true)
+    @Test func loopsFoldForDisplay() {
+        let words = ["I", "said"] + Array(repeating: "you", count: 212) + ["and", "then"] + Array(repeating: ["go", "on"], count: 5).flatMap { $0 }
+        #expect(LoopFold.fold(words) == ["I", "said", "you ×212", "and", "then", "(go on) ×5"])
+        #expect(LoopFold.fold(["a", "b", "a", "b"]) == ["a", "b", "a", "b"])
     }
 }

@@ -34,7 +34,7 @@ import Testing
         try Self.shows(t, "[3 Encoder lens]", "enc 3       And Mr. John Dashwood")
 
         try t.send("4")
-        try Self.shows(t, "[4 Attention]", "cross-attention layer 0 head 0", "row max")
+        try Self.shows(t, "[4 Attention]", "cross-attention, mean of the alignment heads", "row max")
 
         // Patch the word "leisure" at the encoder output with silence: the cursor starts mid-clip,
         // H moves it 50 frames back into the word, w selects the word, c×4 picks enc.out.
@@ -46,13 +46,19 @@ import Testing
         #expect(diffLine.contains("And Mr. John Dashwood had then [-leisure-]"), "\(patched)")
         #expect(patched.contains("patches 1"), "status line counts the patch: \(patched)")
 
-        // The lens view now shows the patched run; export it through the command line.
+        // The lens view now shows the patched run; export its screen and its data through the command line.
         let exportPath = t.directory.appendingPathComponent("lens.txt").path
-        try t.send(":export lens text \(exportPath)", "Enter")
-        try Self.shows(t, "exported lens to")
+        try t.send(":export lens screen \(exportPath)", "Enter")
+        try Self.shows(t, "exported the lens screen to")
         let exported = try String(contentsOfFile: exportPath, encoding: .utf8)
         #expect(exported.contains("[2 Logit lens]") && exported.contains(" emb ") && exported.contains(" L3 "), "\(exported)")
+        #expect(exported.contains("logit lens, PATCHED run (1 patch)"), "\(exported)")
         #expect(!exported.contains("\u{1B}"), "the text export has no escape sequences")
+        let dataPath = t.directory.appendingPathComponent("lens.tsv").path
+        try t.send(":export lens tsv \(dataPath)", "Enter")
+        try Self.shows(t, "exported lens (patched (enc.out@118:136=silence), tsv)")
+        let data = try String(contentsOfFile: dataPath, encoding: .utf8)
+        #expect(data.hasPrefix("# run: patched (enc.out@118:136=silence)\nlayer\t0: And"), "\(data.prefix(300))")
 
         // A smaller window redraws the same state.
         try t.tmux(["resize-window", "-t", "t", "-x", "120", "-y", "40"])
@@ -66,6 +72,63 @@ import Testing
         #expect(try t.format("#{alternate_on}") == "0", "left the alternate screen")
         #expect(try t.format("#{cursor_flag}") == "1", "the cursor is visible again")
         #expect(try t.format("#{keypad_cursor_flag}") == "0", "keypad transmit mode is off")
+    }
+
+    /// From a shell with the default `stty` (flow control on), Ctrl-S exports instead of
+    /// freezing the terminal; Esc and Alt chords with a patch on never quit; q asks first.
+    @Test func ctrlSExportsEscNeverQuitsAndQAsksFirst() throws {
+        let t = try TmuxSession(command: "stty sane ixon; stty -a | grep -o -- '-\\?ixon' > stty.txt; \(Self.explore())")
+        try Self.shows(t, "[1 Transcript]", "And Mr. John Dashwood")
+        #expect((try? String(contentsOf: t.directory.appendingPathComponent("stty.txt"), encoding: .utf8))?.hasPrefix("ixon") == true,
+                "the shell had flow control on")
+        try t.send("5", "H", "w", "Space")
+        try Self.shows(t, "patches: [1] enc.0.resid_post@118:136=silence", "WER ")
+        try t.send("C-s")
+        try Self.shows(t, "exported patch (patched (enc.0.resid_post@118:136=silence), text) to asrlens-patch.txt")
+        let file = try String(contentsOf: t.directory.appendingPathComponent("asrlens-patch.txt"), encoding: .utf8)
+        #expect(file.hasPrefix("# run: patched (enc.0.resid_post@118:136=silence)\ntoken"), "\(file.prefix(200))")
+        // The explorer still draws after Ctrl-S (the terminal was not stopped).
+        try t.send("2")
+        try Self.shows(t, "[2 Logit lens]", "PATCHED run (1 patch)")
+        try t.send("Escape")
+        try t.send("M-x")
+        try t.send("M-q")
+        try t.send("1")
+        try Self.shows(t, "[1 Transcript]")
+        try t.send("q")
+        try Self.shows(t, "Quit and lose 1 patch? q or y quits, any other key stays")
+        try t.send("n")
+        try Self.shows(t, "1-6/Tab views")
+        try t.send("q")
+        try Self.shows(t, "Quit and lose 1 patch?")
+        try t.send("y")
+        #expect(t.exitLine() == "EXIT=0")
+        try t.send("stty -a | grep -o -- '-\\?ixon' > after.txt", "Enter")
+        try t.waitFor { _ in (try? String(contentsOf: t.directory.appendingPathComponent("after.txt"), encoding: .utf8))?.isEmpty == false }
+        #expect((try? String(contentsOf: t.directory.appendingPathComponent("after.txt"), encoding: .utf8))?.hasPrefix("ixon") == true,
+                "flow control is the shell's again after the explorer")
+    }
+
+    /// A clip longer than 30 s: ( and ) and :window move between its windows, which keep
+    /// their own patches, and times are the clip's.
+    @Test func movesBetweenThirtySecondWindowsOfALongClip() throws {
+        let dir = try CLIRunner.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let long = dir.appendingPathComponent("long.wav").path
+        let sox = Process()
+        sox.executableURL = URL(fileURLWithPath: "/usr/bin/sox")
+        sox.arguments = Array(repeating: Self.clip, count: 6) + [long]
+        try sox.run()
+        sox.waitUntilExit()
+        let t = try TmuxSession(command: "env -u NO_COLOR -u COLORTERM LANG=C.UTF-8 \(TmuxSession.quote(CLIRunner.binary)) explore --model tiny.en \(TmuxSession.quote(long))")
+        try Self.shows(t, "[1 Transcript]", "window 1/2", "window 1 of 2: 0–30 s of 43 s")
+        try t.send(")")
+        let second = try Self.shows(t, "window 2/2", "window 2 of 2: 30–43 s of 43 s")
+        #expect(!second.contains("  0.00  ") && second.contains(" 30."), "window 2 lists times from 30 s on: \(second)")
+        try t.send(":window 1", "Enter")
+        try Self.shows(t, "window 1/2", "window 1 of 2: 0–30 s of 43 s")
+        try t.send("q")
+        #expect(t.exitLine() == "EXIT=0")
     }
 
     @Test func colortermTruecolorGivesTwentyFourBitHeat() throws {

@@ -27,13 +27,14 @@ import Testing
     }
 
     @Test func patchParsesAllSources() throws {
-        for source in ["zero", "mean", "noise:0.5:7", "silence", "clip:/tmp/x.wav", "scale:0.5"] {
+        for source in ["zero", "mean", "noise:0.5:7", "noise:1:0", "silence", "clip:/tmp/x.wav", "scale:0.5", "scale:3"] {
             let p = try Patch.parse("enc.3.resid_post@100:150=\(source)", hyper: hyper(), frames: 1500, tokens: 10)
             #expect(p.description == "enc.3.resid_post@100:150=\(source)")
         }
     }
 
-    @Test(arguments: [("enc.3.resid_post@1400:1600=zero", "positions outside the clip"), ("enc.3.resid_post@5:2=zero", "positions outside"),
+    @Test(arguments: [("enc.3.resid_post@1400:1600=zero", "positions outside the clip"), ("enc.3.resid_post@5:2=zero", "reversed range"),
+                      ("enc.3.resid_post@150:100=zero", "reversed range (A:B needs A < B)"), ("enc.3.resid_post@100:100=zero", "empty range"),
                       ("dec.0.mlp_out@0:20=zero", "transcript tokens 0:10"), ("enc.3.resid_post@x=zero", "malformed positions"),
                       ("enc.3.resid_post=zero", "malformed patch"), ("enc.3.resid_post@all=blue", "unknown patch source"),
                       ("enc.3.resid_post@all=noise:1", "noise needs")])

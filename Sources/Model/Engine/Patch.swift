@@ -29,7 +29,10 @@ public enum Positions: Hashable, Sendable, CustomStringConvertible {
             throw InputError(text, "malformed positions (allowed: all, A:B or A)")
         }
         let b = parts.count == 2 ? Int(parts[1])! : a + 1
-        guard a >= 0, b > a, b <= limit else {
+        guard b > a else {
+            throw InputError(text, b == a ? "empty range (A:B covers A up to, not including, B)" : "reversed range (A:B needs A < B)")
+        }
+        guard a >= 0, b <= limit else {
             throw InputError(text, "positions outside the clip (\(what) 0:\(limit))")
         }
         return .range(a..<b)
@@ -49,11 +52,17 @@ public enum PatchSource: Hashable, Sendable, CustomStringConvertible {
         switch self {
         case .zero: return "zero"
         case .mean: return "mean"
-        case .noise(let s, let seed): return "noise:\(s):\(seed)"
+        case .noise(let s, let seed): return "noise:\(Self.number(s)):\(seed)"
         case .silence: return "silence"
         case .clip(let p): return "clip:\(p)"
-        case .scale(let k): return "scale:\(k)"
+        case .scale(let k): return "scale:\(Self.number(k))"
         }
+    }
+
+    /// A number as the user would type it: `1`, not `1.0` (and the shortest exact form otherwise).
+    static func number(_ x: Float) -> String {
+        let s = "\(x)"
+        return s.hasSuffix(".0") ? String(s.dropLast(2)) : s
     }
 
     public static func parse(_ text: String) throws -> PatchSource {

@@ -43,7 +43,7 @@ public final class CursesBackend {
         intrflush(stdscr, false)
         curs_set(0)
         set_escdelay(25)
-        timeout(60)
+        timeout(0)
         // Button 1 press and release separately (a drag selects a span), and the wheel.
         mouseinterval(0)
         mousemask(asrlens_button1_pressed | asrlens_button1_released | asrlens_wheel_up | asrlens_wheel_down, nil)
@@ -55,6 +55,15 @@ public final class CursesBackend {
         }
         direct = color && COLORS >= 0x100_0000
         theme = Theme(color: color, unicode: utf8, trueColor: direct)
+        // Ctrl-S and Ctrl-Q are keys here, not flow control. Set last, since ncurses rewrites
+        // the whole terminal mode from its own copy, and saved as that copy; endwin restores
+        // the shell's setting.
+        var modes = termios()
+        if tcgetattr(STDIN_FILENO, &modes) == 0 {
+            modes.c_iflag &= ~tcflag_t(IXON)
+            tcsetattr(STDIN_FILENO, TCSANOW, &modes)
+        }
+        def_prog_mode()
     }
 
     /// Whether colours are 24-bit RGB values (a direct-colour terminfo entry) or palette indices.
@@ -115,8 +124,17 @@ public final class CursesBackend {
         direct ? Int32(max(8, c.rgb)) : Int32(c.value)
     }
 
-    /// The next key, or nil when none arrived within the poll interval.
-    public func readKey() -> Key? {
+    /// The next key, waiting up to `timeoutMilliseconds` for one, and returning nil early when
+    /// `wake` becomes readable (a result is waiting).
+    public func readKey(wake: Int32, timeoutMilliseconds: Int32) -> Key? {
+        if let key = nextKey() { return key }
+        var fds = [pollfd(fd: STDIN_FILENO, events: Int16(POLLIN), revents: 0), pollfd(fd: wake, events: Int16(POLLIN), revents: 0)]
+        _ = poll(&fds, wake >= 0 ? 2 : 1, timeoutMilliseconds)
+        return nextKey()
+    }
+
+    /// The key waiting in the input, if any (never blocks).
+    private func nextKey() -> Key? {
         var ch: wint_t = 0
         let r = get_wch(&ch)
         if r == ERR { return nil }
@@ -149,7 +167,11 @@ public final class CursesBackend {
         switch ch {
         case 9: return .tab
         case 10, 13: return .enter
-        case 27: return .escape
+        case 27:
+            // Esc then a key at once is Alt with that key (a terminal's Meta prefix).
+            var next: wint_t = 0
+            if get_wch(&next) == OK, let scalar = Unicode.Scalar(UInt32(next)) { return .alt(Character(scalar)) }
+            return .escape
         case 8, 127: return .backspace
         case 1...26: return .ctrl(Character(Unicode.Scalar(UInt8(ch) + 96)))
         default: return Unicode.Scalar(UInt32(ch)).map { .char(Character($0)) }

@@ -1,43 +1,43 @@
 import Foundation
 
-/// The explorer's main loop: read a key, update, redraw; compute runs in the background.
+/// The explorer's main loop: wait for a key or a result, reduce it, redraw.
 public enum Explorer {
-    /// Runs until the user quits. The terminal is restored on every way out.
-    /// `keyLatency`, when given, receives the milliseconds from each key read to its frame
-    /// written to the terminal (for `scripts/bench-explorer.sh`).
-    public static func run(controller: ExplorerController, backend: CursesBackend, keyLatency: ((Double) -> Void)? = nil) {
+    /// Runs until the user quits; returns why the explorer had to end, if it did. The terminal
+    /// is restored on every way out. `keyLatency`, when given, receives the milliseconds from
+    /// each key read to the first frame written after it that no longer waits for the patch
+    /// set it asked for (for `scripts/bench-explorer.sh`).
+    @discardableResult
+    public static func run(controller: ExplorerController, backend: CursesBackend, keyLatency: ((Double) -> Void)? = nil) -> String? {
         defer {
             backend.shutdown()
             controller.stop()
         }
         var spinner = 0
         var dirty = true
-        var wasComputing = false
         var keyTime: UInt64?
-        while true {
+        while !controller.state.quit {
             if dirty {
                 let (w, h) = backend.size
                 controller.resize(width: w, height: h)
                 backend.draw(controller.frame(spinner: spinner))
                 dirty = false
-                if let t0 = keyTime {
+                if let t0 = keyTime, !controller.state.computing {
                     keyLatency?(Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e6)
                     keyTime = nil
                 }
             }
-            let computing = controller.isWorking
-            guard let key = backend.readKey() else {
-                // Redraw only for the spinner and progress, and when a computation lands.
-                if computing { spinner += 1; dirty = true }
-                if wasComputing && !computing { dirty = true }
-                wasComputing = computing
+            // Sleep until a key or a result arrives; tick for the spinner while work runs.
+            let key = backend.readKey(wake: controller.wakeDescriptor, timeoutMilliseconds: controller.isWorking ? 100 : 1000)
+            if controller.drain() { dirty = true }
+            guard let key else {
+                if controller.isWorking { spinner += 1; dirty = true }
                 continue
             }
-            wasComputing = computing
             dirty = true
             keyTime = DispatchTime.now().uptimeNanoseconds
             if key == .resize { backend.invalidate(); continue }
-            if !controller.handle(key) { return }
+            controller.handle(key)
         }
+        return controller.state.fatal
     }
 }

@@ -1,8 +1,9 @@
 import Analysis
 import Model
 
-/// The explorer's state: which view, where the cursors are, what the user is typing.
-/// Keys decode to actions and `reduce` applies them; nothing here touches the terminal.
+/// The explorer's one state: the view and its cursors, what the user is typing, the view
+/// settings and patches (shared with `asrlens run`), and the results that have arrived.
+/// Only `reduce` changes it; views read it.
 public struct ExplorerState: Sendable {
     public enum View: Int, CaseIterable, Sendable {
         case transcript = 1, lens, encoderLens, attention, patch, sweep
@@ -16,51 +17,109 @@ public struct ExplorerState: Sendable {
             case .sweep: return "Sweep"
             }
         }
+        /// The name `:export` and Ctrl-S files use.
+        public var name: String {
+            switch self {
+            case .transcript: return "transcript"
+            case .lens: return "lens"
+            case .encoderLens: return "encoder-lens"
+            case .attention: return "attention"
+            case .patch: return "patch"
+            case .sweep: return "sweep"
+            }
+        }
+        public var export: ExportView? { ExportView(rawValue: name) }
     }
 
-    public enum Mode: Sendable, Equatable { case normal, command(String), search(String), help(String) }
+    public enum Mode: Sendable, Equatable {
+        case normal
+        case command(LineEditor)
+        case search(String)
+        case help(filter: String, scroll: Int)
+        /// `q` was pressed with work that quitting would lose; `q` or `y` confirms.
+        case confirmQuit(String)
+    }
+
+    /// A status-line message; errors are drawn in the alert style.
+    public struct Status: Equatable, Sendable {
+        public var text: String
+        public var isError = false
+        public init(_ text: String, isError: Bool = false) { self.text = text; self.isError = isError }
+    }
 
     public var view = View.transcript
     public var mode = Mode.normal
     public var width = 80, height = 24
-    public var status: String?
-    // Lens cursor.
+    public var status: Status?
+    public var quit = false
+    /// Why the explorer had to end (the clip could not be loaded).
+    public var fatal: String?
+
+    /// Patches and view settings: the same value `asrlens run` scripts change.
+    public var settings = ViewSettings()
+    /// Patches per 30-second window, for the windows not on screen.
+    public var parkedPatches: [Int: [Patch]] = [:]
+
+    // What has been loaded and computed.
+    /// The 30-second window on screen (nil while the first one loads).
+    public var window: ClipWindow?
+    /// 0-based window number requested, and how many the clip has.
+    public var windowIndex = 0, windowCount = 1
+    public var clipName = ""
+    public var modelName = ""
+    /// What is loading, with progress in [0, 1], while the first window loads.
+    public var loading: (what: String, fraction: Double)? = ("starting", 0)
+    /// The snapshot of the latest patch set that finished computing.
+    public var snapshot: RunSnapshot?
+    public var sweep = SweepStatus.none
+
+    // Cursors and scroll positions.
     public var lensLayer = 0, lensToken = 0
-    // Encoder lens.
-    public var lnPost = true
-    // Attention.
-    public var attentionKind = Session.AttentionKind.cross
-    public var attentionLayer = 0, attentionHead = 0
+    public var transcriptScroll = 0
+    public var encoderLensScroll = 0
+    public var attentionRowScroll = 0
     public var showPadding = false
     public var zoom = 1
     /// First frame of the zoomed time window.
     public var attentionOffset = 0
-    // Patch view.
     public var frameCursor = 0
     public var selection: Range<Int>?
     public var selectionAnchor: Int?
     public var component = 0       // index into `components`
     public var patchLayer = 0
     public var source = 0          // index into `sources`
-    /// Patch sources the `s` key cycles: the built-in ones, then `clip:PATH` per reference clip.
+    public var patchListScroll = 0
+    /// Patch sources `s` cycles: the built-in ones, then `clip:PATH` per reference clip.
     public var sources = ExplorerState.builtInSources
-    /// Show the patched run in the lens and attention views (when patches are on).
-    public var showPatched = true
-    // Sweep view: the cursor cell, the metric shown (WER or mean |Δ log-prob|) and the window.
     public var sweepLayer = 0, sweepColumn = 0
     public var sweepShowsDelta = false
     public var sweepWindow = 50
-    // Search.
     public var lastSearch = ""
+    /// Earlier `:` lines, oldest first.
+    public var history: [String] = []
 
     public static let components = ["resid_post", "attn_out", "mlp_out", "resid_pre", "out"]
     public static let builtInSources = ["silence", "zero", "mean", "noise:1:0"]
-
+    public static let sweepWindows = [25, 50, 100]
     public static let minimumWidth = 60, minimumHeight = 16
 
-    public init() {}
+    public init() {
+        // The attention view opens on the alignment heads' mean: one head alone mostly looks like noise.
+        settings.attentionKind = .alignment
+    }
 
-    public static let sweepWindows = [25, 50, 100]
+    public var engine: Engine? { window?.engine }
+    public var hyper: Hyperparameters? { window?.engine.model.hyper }
+
+    /// The run the views show: the latest patched one, unless the user chose the clean one
+    /// with `x` (or there are no patches); nil while the clean lens is still being read.
+    public var shown: RunSnapshot? {
+        if settings.showPatched, let snapshot, snapshot.isPatched { return snapshot }
+        return window?.snapshotIfReady(PatchSet())
+    }
+
+    /// Whether the patch set asked for is still being computed.
+    public var computing: Bool { window != nil && snapshot?.patches != settings.patchSet }
 
     /// The component a sweep started from the patch view's controls covers: `out` is not a
     /// per-layer site, so it sweeps `resid_post`, whose last layer `out` normalises.
@@ -69,11 +128,29 @@ public struct ExplorerState: Sendable {
         return comp == "out" ? "resid_post" : comp
     }
 
-    /// The patch the patch view's controls describe, for the current selection.
-    public func selectedPatch(hyper: Hyperparameters) -> String? {
-        guard let sel = selection, !sel.isEmpty else { return nil }
-        let comp = Self.components[component]
-        let site = comp == "out" ? "enc.out" : "enc.\(patchLayer).\(comp)"
-        return "\(site)@\(sel.lowerBound):\(sel.upperBound)=\(sources[source])"
+    /// The site the patch view's controls name.
+    public func selectedSite(hyper: Hyperparameters) -> Site {
+        switch Self.components[component] {
+        case "out": return .encoderOut(layers: hyper.encoderLayers)
+        case "attn_out": return Site(.encoder, patchLayer, .attnOut)
+        case "mlp_out": return Site(.encoder, patchLayer, .mlpOut)
+        case "resid_pre": return Site(.encoder, patchLayer, .residPre)
+        default: return Site(.encoder, patchLayer, .residPost)
+        }
     }
+
+    /// The patch the patch view's controls describe, for the current selection.
+    public func selectedPatch() throws -> Patch? {
+        guard let hyper, let sel = selection, !sel.isEmpty else { return nil }
+        return Patch(site: selectedSite(hyper: hyper), positions: .range(sel),
+                     source: try PatchSource.parse(sources[source]))
+    }
+}
+
+/// The `:` line being typed: its text, and where in the history ↑/↓ have gone.
+public struct LineEditor: Equatable, Sendable {
+    public var text = ""
+    /// Index into the history while browsing it; nil for a new line.
+    public var historyIndex: Int?
+    public init(text: String = "") { self.text = text }
 }

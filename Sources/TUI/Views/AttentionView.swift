@@ -2,82 +2,102 @@ import Analysis
 import Model
 
 /// View 4: attention heatmaps binned to the terminal width: cross-attention (tokens × time),
-/// decoder self-attention, and encoder self-attention, with padding hidden by default.
+/// decoder self-attention (tokens × tokens), and encoder self-attention (frames × frames, rows
+/// binned), padding hidden by default. Every row is scaled to its own maximum over the whole
+/// row, so zooming in never brightens a row whose attention lies off screen.
 enum AttentionView {
     /// The frames shown: all audio frames (or all 1500 with padding), divided by the zoom and
     /// panned by the offset.
-    static func window(state: ExplorerState, clip: ClipData) -> Range<Int> {
-        let all = state.showPadding ? clip.engine.model.hyper.audioPositions : max(1, clip.engine.audioFrames)
-        let n = max(1, all / max(1, state.zoom))
-        let start = max(0, min(state.attentionOffset, all - n))
+    static func window(_ s: ExplorerState) -> Range<Int> {
+        guard let engine = s.engine else { return 0..<1 }
+        let all = allFrames(s, engine)
+        let n = max(1, all / max(1, s.zoom))
+        let start = max(0, min(s.attentionOffset, all - n))
         return start..<(start + n)
     }
 
-    static func matrix(state: ExplorerState, clip: ClipData, snap: Snapshot) -> Matrix {
-        let engine = clip.engine
-        let run = state.showPatched ? snap.run : engine.clean!
-        let hyper = engine.model.hyper
-        let w = window(state: state, clip: clip)
-        let full: Matrix
-        if state.attentionKind == .encoder {
-            // One pass yields every head of the layer; keep them all so head changes are instant.
-            let layer = min(state.attentionLayer, hyper.encoderLayers - 1), head = min(state.attentionHead, hyper.encoderHeads - 1)
-            let all = state.showPadding ? hyper.audioPositions : engine.audioFrames
-            full = clip.cache.value("encoder-self \(layer) \(all)") {
-                AttentionMaps.encoderSelfHeads(engine, layer: layer, heads: Array(0..<hyper.encoderHeads), frames: all)
-            }[head]
-        } else {
-            full = AttentionMaps.select(state.attentionKind, engine, run, layer: state.attentionLayer, head: state.attentionHead, frames: w.upperBound)
-        }
-        if state.attentionKind == .self { return full }   // tokens × tokens: no time axis
-        let rows = state.attentionKind == .encoder ? w : 0..<full.rows
-        var out = Matrix(zeros: rows.count, w.count)
-        for (i, r) in rows.enumerated() { for (j, c) in w.enumerated() { out[i, j] = full[r, c] } }
-        return out
+    static func allFrames(_ s: ExplorerState, _ engine: Engine) -> Int {
+        s.showPadding ? engine.model.hyper.audioPositions : max(1, engine.audioFrames)
     }
 
-    static func draw(_ c: inout Canvas, _ r: Region, state: ExplorerState, clip: ClipData, snap: Snapshot, theme: Theme) {
-        let m = matrix(state: state, clip: clip, snap: snap)
-        let tok = clip.engine.model.tokenizer
-        let what: String
-        switch state.attentionKind {
-        case .alignment: what = "cross-attention, mean of the alignment heads"
-        case .mean: what = "cross-attention, mean of all \(clip.engine.model.hyper.decoderLayers * clip.engine.model.hyper.decoderHeads) heads"
-        case .cross: what = "cross-attention layer \(state.attentionLayer) head \(state.attentionHead)"
-        case .self: what = "decoder self-attention layer \(state.attentionLayer) head \(state.attentionHead)"
-        case .encoder: what = "encoder self-attention layer \(state.attentionLayer) head \(state.attentionHead)"
+    /// The map the settings select, for the run shown.
+    static func request(_ s: ExplorerState) -> AttentionRequest? {
+        guard let engine = s.engine, let shown = s.shown else { return nil }
+        return AttentionRequest(kind: s.settings.attentionKind, layer: s.settings.layer, head: s.settings.head,
+                                frames: allFrames(s, engine), patches: shown.patches)
+    }
+
+    static func title(_ s: ExplorerState, _ engine: Engine) -> String {
+        let h = engine.model.hyper
+        switch s.settings.attentionKind {
+        case .alignment: return "cross-attention, mean of the alignment heads"
+        case .mean: return "cross-attention, mean of all \(h.decoderLayers * h.decoderHeads) heads"
+        case .cross: return "cross-attention layer \(s.settings.layer) head \(s.settings.head)"
+        case .self: return "decoder self-attention layer \(s.settings.layer) head \(s.settings.head)"
+        case .encoder: return "encoder self-attention layer \(s.settings.layer) head \(s.settings.head)"
         }
-        let w = window(state: state, clip: clip)
-        let span = state.attentionKind == .self ? "" : "   frames \(w.lowerBound)–\(w.upperBound - 1) (zoom \(state.zoom)x)"
-        c.put("\(what)\(span)\(state.showPadding ? " incl. padding" : "")   \(state.showPatched && !snap.patches.isEmpty ? "PATCHED" : "clean")",
-              in: r, row: 0, style: theme.accent)
+    }
+
+    static func draw(_ c: inout Canvas, _ r: Region, _ s: ExplorerState, _ window: ClipWindow, theme: Theme) -> Int {
+        let engine = window.engine
+        let kind = s.settings.attentionKind
+        let w = self.window(s)
+        let span = kind == .self ? "" : "   frames \(w.lowerBound)–\(w.upperBound - 1) (zoom \(s.zoom)x)"
+        let runNote = kind == .encoder ? "clean run (encoder self-attention is not patched here)" : ExplorerRenderer.runLabel(s)
+        c.put("\(title(s, engine))\(span)\(s.showPadding ? " incl. padding" : "")   \(runNote)", in: r, row: 0, style: theme.accent)
+        guard let request = request(s), let m = window.attentionIfReady(request) else {
+            c.put("computing the attention map…", in: r, row: 2)
+            return r.height
+        }
         let labelWidth = 10
         let width = max(1, r.width - labelWidth - 1)
-        let rows = min(m.rows, r.height - 3)
-        // Rows are binned when there are more than fit (encoder self-attention).
-        for y in 0..<rows {
-            let lo = y * m.rows / rows, hi = max(lo + 1, (y + 1) * m.rows / rows)
-            let label: String
-            if state.attentionKind == .encoder {
-                label = "f\(w.lowerBound + lo)"
+        let tok = engine.model.tokenizer
+        let targets = engine.cleanTokens + [engine.model.specials.eot]
+        // Columns: the zoomed time window (frames), or every token for self-attention.
+        let columns = kind == .self ? 0..<m.cols : w.clamped(to: 0..<m.cols)
+        let bins = max(1, min(width, columns.count))
+        // Rows: frames of the window, binned to the height (encoder), else one row per token, scrolled.
+        let visible = max(1, r.height - 3)
+        let rowBins: [Range<Int>]
+        let first: Int
+        if kind == .encoder {
+            let rows = columns, n = min(visible, rows.count)
+            rowBins = (0..<n).map { y in
+                let lo = rows.lowerBound + y * rows.count / n
+                return lo..<max(lo + 1, rows.lowerBound + (y + 1) * rows.count / n)
+            }
+            first = 0
+        } else {
+            first = max(0, min(s.attentionRowScroll, m.rows - visible))
+            rowBins = (first..<min(m.rows, first + visible)).map { $0..<($0 + 1) }
+        }
+        let binWidth = max(1, columns.count / bins)
+        for (y, rows) in rowBins.enumerated() {
+            let label = kind == .encoder ? "f\(rows.lowerBound)" : rows.lowerBound < targets.count ? tok.display(targets[rows.lowerBound]) : "\(rows.lowerBound)"
+            c.put(String(label.replacingOccurrences(of: "\n", with: "⏎").prefix(labelWidth - 1)), in: r, row: y + 1, style: theme.dim)
+            func mean(_ cols: Range<Int>) -> Float {
+                var sum: Float = 0
+                for row in rows { for col in cols { sum += m[row, col] } }
+                return sum / Float(max(1, cols.count * rows.count))
+            }
+            let values = (0..<bins).map { b -> Float in
+                let c0 = columns.lowerBound + b * columns.count / bins
+                return mean(c0..<max(c0 + 1, columns.lowerBound + (b + 1) * columns.count / bins))
+            }
+            // The row's maximum over all its columns, binned as on screen.
+            var peak: Float = 1e-12
+            if kind == .self {
+                peak = max(peak, values.max() ?? 0)
             } else {
-                let targets = clip.engine.cleanTokens + [clip.engine.model.specials.eot]
-                label = lo < targets.count ? tok.display(targets[lo]) : "\(lo)"
+                var c0 = 0
+                while c0 < m.cols { peak = max(peak, mean(c0..<min(m.cols, c0 + binWidth))); c0 += binWidth }
             }
-            c.put(String(label.prefix(labelWidth - 1)), in: r, row: y + 1, style: theme.dim)
-            var values = [Float](repeating: 0, count: min(width, m.cols))
-            for b in values.indices {
-                let c0 = b * m.cols / values.count, c1 = max(c0 + 1, (b + 1) * m.cols / values.count)
-                var s: Float = 0
-                for row in lo..<hi { for col in c0..<c1 { s += m[row, col] } }
-                values[b] = s / Float((c1 - c0) * (hi - lo))
-            }
-            let top = max(values.max() ?? 0, 1e-12)
-            c.put(values.map { theme.glyph($0 / top) }, x: r.x + labelWidth, y: r.y + y + 1)
+            c.put(values.map { theme.glyph($0 / peak) }, in: r, dx: labelWidth, row: y + 1)
         }
-        if rows + 2 < r.height {
-            c.put(theme.legend("row max 0"), x: r.x, y: r.y + rows + 2)
-            c.put(" 1  (20 ms per frame, binned)", in: r, dx: 21, row: rows + 2, style: theme.dim)
-        }
+        let legendRow = rowBins.count + 2
+        let unit = kind == .self ? "columns: earlier tokens" : kind == .encoder ? "20 ms frames, rows and columns binned" : "20 ms per frame, binned"
+        c.put(theme.legend("0"), in: r, row: legendRow)
+        c.put(" row max (over the whole row)   \(unit)", in: r, dx: 12, row: legendRow, style: theme.dim)
+        return kind == .encoder ? r.height : m.rows + 3
     }
 }

@@ -1,22 +1,32 @@
 import Analysis
 import Model
 
-/// View 3: one transcript per encoder layer; words absent from the final transcript are
-/// highlighted and loops are flagged.
+/// View 3: one transcript per encoder layer, read by the unchanged decoder; words absent from
+/// the final transcript are highlighted, loops are flagged and folded (`you ×212`), and the
+/// final transcript stands first for comparison. Scrolls with j/k.
 enum EncoderLensView {
-    static func draw(_ c: inout Canvas, _ r: Region, state: ExplorerState, clip: ClipData, theme: Theme) {
-        let lens = state.lnPost ? clip.encoderLens : clip.encoderLensRaw
-        c.put("encoder lens \(state.lnPost ? "with" : "without") ln_post (l toggles)", in: r, row: 0, style: theme.accent)
-        let final = Set(WordErrorRate.words(clip.engine.clean.text))
-        var row = 2
-        for layer in lens.layers where row < r.height {
+    static func draw(_ c: inout Canvas, _ r: Region, _ s: ExplorerState, _ window: ClipWindow, theme: Theme) -> Int {
+        let top = -s.encoderLensScroll
+        let with = s.settings.lnPost ? "with" : "without"
+        c.put("encoder lens \(with) ln_post (e toggles), clean run: the encoder lens reads the unpatched encoder", in: r, row: top, style: theme.accent)
+        guard let lens = window.encoderLensIfReady(lnPost: s.settings.lnPost) else {
+            c.put("decoding a transcript from every encoder layer… (a looping layer decodes up to 224 tokens)", in: r, row: top + 2)
+            return 3
+        }
+        let finalText = window.engine.clean.text
+        let final = Set(WordErrorRate.words(finalText))
+        var row = top + 2
+        c.put("final  ", in: r, row: row, style: theme.dim)
+        row = c.flow(finalText.split(separator: " ").map { FlowItem(text: String($0)) }, in: r, row: row, indent: 12) + 1
+        for layer in lens.layers {
             c.put(String(format: "enc %-2d %@", layer.layer, layer.repetition ? "LOOP" : "    "), in: r, row: row,
                   style: layer.repetition ? theme.changed : theme.dim)
-            let words = layer.text.split(separator: " ").map { w in
-                FlowItem(text: String(w), style: final.contains(WordErrorRate.words(String(w)).first ?? "") ? .plain : theme.highlight)
+            let words = LoopFold.fold(layer.text.split(separator: " ").map(String.init)).map { w in
+                FlowItem(text: w, style: final.contains(WordErrorRate.words(w).first ?? "") ? .plain : theme.highlight)
             }
-            row = c.flow(words, in: r, row: row, indent: 12)
+            row = words.isEmpty ? row + 1 : c.flow(words, in: r, row: row, indent: 12)
             row += 1
         }
+        return row - top
     }
 }

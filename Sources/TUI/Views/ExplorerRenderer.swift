@@ -1,70 +1,104 @@
 import Analysis
 import Model
 
-/// Draws the whole screen from state: status line, the current view, the detail pane, the key
-/// hints, and overlays (help, command line). A pure function of its inputs.
+/// Draws the whole screen from the state: status line, the current view, the detail pane, the
+/// key hints, and overlays (help, command line). A pure function of its inputs.
 public enum ExplorerRenderer {
-    public static func render(state: ExplorerState, clip: ClipData, snapshot: Snapshot, computing: Bool,
-                              spinner: Int = 0, theme: Theme, sweep: SweepStatus = .none) -> Canvas {
-        var c = Canvas(width: state.width, height: state.height)
-        guard state.width >= ExplorerState.minimumWidth, state.height >= ExplorerState.minimumHeight else {
+    public static func render(_ s: ExplorerState, theme: Theme, spinner: Int = 0) -> Canvas {
+        var c = Canvas(width: s.width, height: s.height)
+        guard s.width >= ExplorerState.minimumWidth, s.height >= ExplorerState.minimumHeight else {
             c.put("asrlens needs at least \(ExplorerState.minimumWidth)x\(ExplorerState.minimumHeight);", x: 0, y: 0)
-            c.put("this terminal is \(state.width)x\(state.height). Enlarge it, or press q.", x: 0, y: 1)
+            c.put("this terminal is \(s.width)x\(s.height). Enlarge it, or press q.", x: 0, y: 1)
             return c
         }
-        // Status line.
-        let status = statusLine(state: state, clip: clip, snapshot: snapshot, computing: computing, spinner: spinner, theme: theme)
+        let status = statusLine(s, theme: theme, spinner: spinner)
         c.fill(x: 0, y: 0, width: c.width, height: 1, with: Canvas.Cell(character: " ", style: theme.highlight))
         c.put(status.text, x: 0, y: 0, style: theme.highlight)
-        // The view and the detail pane.
         let body = bodyRegion(width: c.width, height: c.height)
-        switch state.view {
-        case .transcript: TranscriptView.draw(&c, body, state: state, clip: clip, snap: snapshot, theme: theme)
-        case .lens: LensView.draw(&c, body, state: state, clip: clip, snap: displayed(state, clip, snapshot), theme: theme)
-        case .encoderLens: EncoderLensView.draw(&c, body, state: state, clip: clip, theme: theme)
-        case .attention: AttentionView.draw(&c, body, state: state, clip: clip, snap: snapshot, theme: theme)
-        case .patch: PatchView.draw(&c, body, state: state, clip: clip, snap: snapshot, theme: theme)
-        case .sweep: SweepView.draw(&c, body, state: state, clip: clip, sweep: sweep, theme: theme)
-        }
+        let content = draw(&c, body, s, theme: theme)
+        // The divider above the detail pane says where a scrolled view is.
         let detailY = c.height - 1 - detailHeight
-        c.put(String(repeating: theme.unicode ? "─" : "-", count: c.width), x: 0, y: detailY, style: theme.dim)
-        let detail: [String]
-        switch state.view {
-        case .lens: detail = LensView.detail(state: state, clip: clip, snap: displayed(state, clip, snapshot))
-        default: detail = [state.status ?? clip.notice ?? ""]
+        var divider = String(repeating: theme.unicode ? "─" : "-", count: c.width)
+        if content > body.height {
+            let first = min(scroll(s), content - body.height)
+            let label = " rows \(first + 1)–\(first + body.height) of \(content) (j k PgUp PgDn) "
+            divider = String(divider.prefix(max(0, c.width - label.count - 2))) + label + String(divider.prefix(2))
         }
-        for (i, line) in detail.prefix(detailHeight - 1).enumerated() { c.put(line, x: 1, y: detailY + 1 + i) }
-        if state.view == .lens, let s = state.status { c.put(s, x: 1, y: detailY + detailHeight - 1, style: theme.accent) }
-        // Hint bar or the line being typed.
+        c.put(divider, x: 0, y: detailY, style: theme.dim)
+        let detail = Region(x: 1, y: detailY + 1, width: c.width - 2, height: detailHeight - 1)
+        if s.view == .lens { for (i, line) in LensView.detail(s).prefix(detailHeight - 2).enumerated() { c.line(line, in: detail, row: i) } }
+        let message = s.status ?? (s.window?.dropReason).map { ExplorerState.Status($0) }
+        if let message { c.line(message.text, in: detail, row: detailHeight - 2, style: message.isError ? theme.alert : theme.accent) }
         let bottom = c.height - 1
-        switch state.mode {
-        case .command(let text): c.put(":" + text + "_", x: 0, y: bottom)
+        switch s.mode {
+        case .command(let line): c.put(":" + line.text + "_", x: 0, y: bottom)
         case .search(let text): c.put("/" + text + "_", x: 0, y: bottom)
-        default: c.put(hints(state.view), x: 0, y: bottom, style: theme.dim)
+        case .confirmQuit(let question): c.put(question, x: 0, y: bottom, style: theme.alert)
+        default: c.put(Keymap.hints(s.view, width: c.width), x: 0, y: bottom, style: theme.dim)
         }
-        if case .help(let filter) = state.mode { drawHelp(&c, filter: filter, view: state.view, theme: theme) }
+        if case .help(let filter, let scroll) = s.mode { HelpOverlay.draw(&c, s.view, filter: filter, scroll: scroll, theme: theme) }
         return c
     }
 
-    static let detailHeight = 3
+    /// Draws the current view (or the loading screen) and returns its content height in rows.
+    @discardableResult
+    static func draw(_ c: inout Canvas, _ body: Region, _ s: ExplorerState, theme: Theme) -> Int {
+        guard let window = s.window else { return LoadingView.draw(&c, body, s, theme: theme) }
+        switch s.view {
+        case .transcript: return TranscriptView.draw(&c, body, s, window, theme: theme)
+        case .lens: LensView.draw(&c, body, s, window, theme: theme); return 0
+        case .encoderLens: return EncoderLensView.draw(&c, body, s, window, theme: theme)
+        case .attention: return AttentionView.draw(&c, body, s, window, theme: theme)
+        case .patch: return PatchView.draw(&c, body, s, window, theme: theme)
+        case .sweep: SweepView.draw(&c, body, s, theme: theme); return 0
+        }
+    }
+
+    /// The current view's scroll position.
+    static func scroll(_ s: ExplorerState) -> Int {
+        switch s.view {
+        case .transcript: return s.transcriptScroll
+        case .encoderLens: return s.encoderLensScroll
+        case .attention: return s.attentionRowScroll
+        case .patch: return s.patchListScroll
+        default: return 0
+        }
+    }
+
+    /// How far the current view can scroll: its content, measured by laying it out on a canvas
+    /// of height 0, less what fits.
+    static func maxScroll(_ s: ExplorerState) -> Int {
+        var probe = Canvas(width: s.width, height: 0)
+        var unscrolled = s
+        unscrolled.transcriptScroll = 0; unscrolled.encoderLensScroll = 0; unscrolled.attentionRowScroll = 0; unscrolled.patchListScroll = 0
+        let body = bodyRegion(width: s.width, height: s.height)
+        let content = draw(&probe, body, unscrolled, theme: Theme(color: false, unicode: true))
+        return max(0, content - body.height)
+    }
+
+    static let detailHeight = 4
 
     /// Where the current view draws on a width×height screen (also used to place mouse clicks).
     public static func bodyRegion(width: Int, height: Int) -> Region {
-        Region(x: 1, y: 2, width: width - 2, height: height - 4 - detailHeight)
+        Region(x: 1, y: 2, width: width - 2, height: height - 3 - detailHeight)
     }
 
     /// The status line's text and the columns of each view's tab in it.
-    public static func statusLine(state: ExplorerState, clip: ClipData, snapshot: Snapshot, computing: Bool, spinner: Int = 0,
-                                  theme: Theme) -> (text: String, tabs: [(view: ExplorerState.View, columns: Range<Int>)]) {
+    public static func statusLine(_ s: ExplorerState, theme: Theme, spinner: Int = 0)
+        -> (text: String, tabs: [(view: ExplorerState.View, columns: Range<Int>)]) {
         let frames = Array(theme.unicode ? "⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏" : "|/-\\")
-        let spin = computing ? " \(frames[spinner % frames.count]) computing" : ""
-        let head = " asrlens  \(clip.engine.model.name)  \(clip.clipName)  patches \(snapshot.patches.patches.count)\(spin)   "
+        let busy = s.window == nil ? " loading" : s.computing ? " computing" : ""
+        let spin = busy.isEmpty ? "" : " \(frames[spinner % frames.count])\(busy)"
+        var head = " asrlens  \(s.modelName)  \(s.clipName)"
+        if s.windowCount > 1 { head += "  window \(s.windowIndex + 1)/\(s.windowCount)" }
+        let run = s.settings.showsPatchedRun ? "PATCHED" : "clean"
+        head += "  patches \(s.settings.patches.count) \(run)\(spin)   "
         func layout(titled: Bool) -> (String, [(view: ExplorerState.View, columns: Range<Int>)]) {
             var text = head
             var tabs: [(view: ExplorerState.View, columns: Range<Int>)] = []
             for v in ExplorerState.View.allCases {
                 if v.rawValue > 1 { text += " " }
-                let label = v == state.view ? "[\(v.rawValue) \(v.title)]" : titled ? "\(v.rawValue) \(v.title)" : "\(v.rawValue)"
+                let label = v == s.view ? "[\(v.rawValue) \(v.title)]" : titled ? "\(v.rawValue) \(v.title)" : "\(v.rawValue)"
                 tabs.append((v, text.count..<(text.count + label.count)))
                 text += label
             }
@@ -72,53 +106,50 @@ public enum ExplorerRenderer {
         }
         // On narrow terminals only the current view keeps its title.
         let full = layout(titled: true)
-        return full.0.count <= state.width ? full : layout(titled: false)
+        return full.0.count <= s.width ? full : layout(titled: false)
     }
 
-    /// With patches on, the lens shows the patched run unless the user flipped to clean.
-    static func displayed(_ state: ExplorerState, _ clip: ClipData, _ snap: Snapshot) -> Snapshot {
-        state.showPatched ? snap : Snapshot(patches: PatchSet(), run: clip.engine.clean, lens: clip.cleanLens, effect: nil)
-    }
-
-    static func hints(_ view: ExplorerState.View) -> String {
-        let common = "1-6/Tab views  ? help  / search  : command  ^S export  q quit"
-        switch view {
-        case .lens: return "hjkl/arrows move  x clean/patched  " + common
-        case .encoderLens: return "l ln_post on/off  " + common
-        case .attention: return "+/- layer  </> head  a head/alignment/all  t kind  p padding  z zoom  h/l pan  x clean/patched  " + common
-        case .patch: return "h/l frame  H/L ×50  [ ] span  w word  c site  +/- layer  s source  space toggle  u undo  " + common
-        case .sweep: return "r run  hjkl/arrows cell  Enter open as patch  m WER/Δ  w window  " + common
-        case .transcript: return common
+    /// "clean run" or "PATCHED run (N patches)": the words every view uses for the run it shows.
+    static func runLabel(_ s: ExplorerState) -> String {
+        guard let shown = s.shown, shown.isPatched else {
+            return s.settings.patches.isEmpty ? "clean run" : "clean run (x shows the patched one)"
         }
+        let n = shown.patches.patches.count
+        return "PATCHED run (\(n) patch\(n == 1 ? "" : "es"))"
     }
+}
 
-    /// Every key, per view, for the help overlay.
-    public static let keyHelp: [(String, String)] = [
-        ("1 … 6, Tab, Shift-Tab", "switch views"), ("?", "this help; type to filter, Esc closes"),
-        ("/ text, n, N", "search tokens; next, previous match"), (":", "command line (same language as asrlens run)"),
-        ("Ctrl-S", "export the current view as text (asrlens-VIEW.txt)"), ("q, Esc", "close an overlay, then quit"),
-        ("h j k l, arrows", "move in the lens grid / frame cursor"), ("g, G", "first / last column"),
-        ("x", "show the clean or the patched run in lens and attention"), ("l (encoder lens)", "toggle ln_post"),
-        ("+ -", "layer (attention, patch)"), ("< >", "head (attention)"), ("a", "cross: one head, alignment-head mean, all-head mean"),
-        ("t", "attention kind: cross, decoder self, encoder self"), ("p", "show the 30 s padding"), ("z", "zoom in time (1, 2, 4, 8x)"),
-        ("h l (attention)", "pan the zoomed time window"),
-        ("[ ]", "mark the start and end of the frame span"), ("w", "select the word under the cursor"),
-        ("c", "cycle the patched component"), ("s", "cycle the patch source"), ("space", "toggle the patch for the span"),
-        ("u", "undo the last patch"), ("mouse", "click a tab or a lens cell; drag over the patch strip to select"),
-        ("wheel", "layers (lens), frames (patch)"),
-        ("r (sweep)", "sweep the patch view's component and source over every layer and window"),
-        ("Enter (sweep)", "open the cursor cell as the patch"), ("m (sweep)", "show WER or mean |Δ log-prob|"),
-        ("w (sweep)", "window width: 25, 50, 100 frames"),
-    ]
+/// The screen while the first window loads: what is being done, and how far along.
+enum LoadingView {
+    static func draw(_ c: inout Canvas, _ r: Region, _ s: ExplorerState, theme: Theme) -> Int {
+        let (what, fraction) = s.loading ?? ("starting", 0)
+        c.put("asrlens: loading \(s.clipName) on \(s.modelName)", in: r, row: 0, style: theme.accent)
+        c.put(what, in: r, row: 2)
+        let width = max(1, min(60, r.width - 8)), filled = Int(Double(width) * max(0, min(1, fraction)))
+        c.put(String(repeating: theme.unicode ? "█" : "#", count: filled) + String(repeating: theme.unicode ? "░" : ".", count: width - filled)
+              + String(format: " %3.0f%%", fraction * 100), in: r, row: 3)
+        return 0
+    }
+}
 
-    static func drawHelp(_ c: inout Canvas, filter: String, view: ExplorerState.View, theme: Theme) {
-        let rows = keyHelp.filter { filter.isEmpty || ($0.0 + " " + $0.1).lowercased().contains(filter.lowercased()) }
-        let w = min(c.width - 4, 76), h = min(c.height - 4, rows.count + 3)
+/// The `?` overlay: every key of the view and the global ones, from the keymap; typing
+/// filters, the arrows and PgUp/PgDn scroll. Opaque: nothing of the screen shows through.
+enum HelpOverlay {
+    static func draw(_ c: inout Canvas, _ view: ExplorerState.View, filter: String, scroll: Int, theme: Theme) {
+        let rows = Keymap.helpRows(view).filter { filter.isEmpty || ($0.keys + " " + $0.help).lowercased().contains(filter.lowercased()) }
+        let w = min(c.width - 2, 90), h = c.height - 4
         let x0 = (c.width - w) / 2, y0 = 2
+        let box = Region(x: x0, y: y0, width: w, height: h)
         c.fill(x: x0, y: y0, width: w, height: h, with: Canvas.Cell(character: " ", style: theme.highlight))
-        c.put(" keys (filter: \(filter)_)", x: x0, y: y0, style: theme.highlight)
-        for (i, row) in rows.prefix(h - 2).enumerated() {
-            c.put(" " + row.0.padding(toLength: 22, withPad: " ", startingAt: 0) + row.1, x: x0, y: y0 + 1 + i, style: theme.highlight)
+        let visible = h - 2
+        let first = max(0, min(scroll, rows.count - visible))
+        let more = rows.count > visible ? "   rows \(first + 1)–\(min(rows.count, first + visible)) of \(rows.count), ↑ ↓ scroll" : ""
+        c.put(" keys: the \(view.title) view's, then every view's   filter: \(filter)_", in: box, row: 0, style: theme.highlight)
+        if rows.isEmpty { c.put(" no matches for '\(filter)'", in: box, row: 1, style: theme.highlight) }
+        for (i, row) in rows.dropFirst(first).prefix(visible).enumerated() {
+            let text = " " + row.keys.padding(toLength: 24, withPad: " ", startingAt: 0) + row.help
+            c.put(text.padding(toLength: w, withPad: " ", startingAt: 0), in: box, row: 1 + i, style: theme.highlight)
         }
+        c.put(" Esc or ? closes\(more)", in: box, row: h - 1, style: theme.highlight)
     }
 }

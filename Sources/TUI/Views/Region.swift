@@ -1,4 +1,6 @@
-/// A rectangle of the canvas a view draws into.
+/// A rectangle of the canvas a view draws into. Rows outside 0..<height are clipped, so a view
+/// scrolls by drawing from a negative row, and measures its content by drawing on a canvas of
+/// height 0.
 public struct Region: Sendable {
     public var x: Int, y: Int, width: Int, height: Int
     public init(x: Int, y: Int, width: Int, height: Int) {
@@ -12,12 +14,25 @@ extension Canvas {
         for (i, g) in glyphs.enumerated() { self[x + i, y] = Cell(character: g.0, style: g.1) }
     }
 
+    /// Writes glyphs on a region's row (clipped like text).
+    mutating func put(_ glyphs: [(Character, Style)], in r: Region, dx: Int = 0, row: Int) {
+        guard row >= 0, row < r.height else { return }
+        put(Array(glyphs.prefix(max(0, r.width - dx))), x: r.x + dx, y: r.y + row)
+    }
+
     /// Writes text clipped to a region's row.
     @discardableResult
     mutating func put(_ text: String, in r: Region, dx: Int = 0, row: Int, style: Style = .plain) -> Int {
         guard row >= 0, row < r.height else { return r.x + dx }
         let clipped = String(text.prefix(max(0, r.width - dx)))
         return put(clipped, x: r.x + dx, y: r.y + row, style: style)
+    }
+
+    /// Clears a region's row, then writes text on it: a message never leaves old text behind.
+    mutating func line(_ text: String, in r: Region, row: Int, style: Style = .plain) {
+        guard row >= 0, row < r.height else { return }
+        fill(x: r.x, y: r.y + row, width: r.width, height: 1)
+        put(text, in: r, row: row, style: style)
     }
 }
 
@@ -30,18 +45,16 @@ struct FlowItem {
 
 extension Canvas {
     /// Lays items out left to right from `row`, `gap` spaces apart, wrapping to `indent` at the
-    /// region's right edge; notes go on the row below their item. Stops before row `limit`.
-    /// Returns the first row after the text.
+    /// region's right edge; notes go on the row below their item. Rows outside the region are
+    /// laid out but not drawn. Returns the first row after the text.
     @discardableResult
-    mutating func flow(_ items: [FlowItem], in r: Region, row start: Int, indent: Int = 0, gap: Int = 1, limit: Int? = nil,
+    mutating func flow(_ items: [FlowItem], in r: Region, row start: Int, indent: Int = 0, gap: Int = 1,
                        noteStyle: Style = .plain) -> Int {
         let step = items.contains { $0.note != nil } ? 2 : 1
-        let last = min(limit ?? r.height, r.height)
         var x = indent, row = start
         for item in items {
-            let width = max(item.text.count, item.note?.count ?? 0)
+            let width = min(max(item.text.count, item.note?.count ?? 0), max(1, r.width - indent))
             if x > indent && x + width > r.width { x = indent; row += step }
-            guard row + step - 1 < last else { return last }
             put(item.text, in: r, dx: x, row: row, style: item.style)
             if let note = item.note { put(note, in: r, dx: x, row: row + 1, style: noteStyle) }
             x += width + gap

@@ -11,6 +11,7 @@ enum SweepView {
 
     /// The windows shown, scrolled so that the cursor's column is visible.
     static func columns(state: ExplorerState, count: Int, width: Int) -> Range<Int> {
+        guard count > 0 else { return 0..<0 }
         let visible = max(1, (width - labelWidth) / cellWidth)
         let first = max(0, min(state.sweepColumn - visible / 2, count - visible))
         return first..<min(count, first + visible)
@@ -35,13 +36,14 @@ enum SweepView {
         return sweep.cells.first { $0.layer == state.sweepLayer && $0.positions.lowerBound == starts[state.sweepColumn] }
     }
 
-    static func draw(_ c: inout Canvas, _ r: Region, state: ExplorerState, clip: ClipData, sweep status: SweepStatus, theme: Theme) {
+    static func draw(_ c: inout Canvas, _ r: Region, _ state: ExplorerState, theme: Theme) {
+        let status = state.sweep
         let planned = "enc.L.\(state.sweepComponent), \(state.sweepWindow)-frame windows, source \(state.sources[state.source])"
         switch status {
         case .none:
             c.put("No sweep yet. r sweeps \(planned):", in: r, row: 0, style: theme.accent)
             c.put("every encoder layer × every window of the audio, each cell one patch against the clean run.", in: r, row: 1)
-            c.put("The component and source come from the Patch view (c, s); w here cycles the window (25, 50, 100).", in: r, row: 2, style: theme.dim)
+            c.put("The component and source come from the Patch view (c, s); f here cycles the frames per window (25, 50, 100).", in: r, row: 2, style: theme.dim)
         case .failed(let message):
             c.put("The sweep failed: \(message)", in: r, row: 0, style: theme.changed)
         case .running(let done, let total, let title):

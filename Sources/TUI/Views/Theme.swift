@@ -51,6 +51,8 @@ public struct Theme: Sendable {
     /// Word diff: removed words in red, added in green (the [- -] and {+ +} marks say it without colour).
     var removed: Canvas.Style { color ? Canvas.Style(foreground: 196, bold: true) : .plain }
     var added: Canvas.Style { color ? Canvas.Style(foreground: 46, bold: true) : Canvas.Style(bold: true) }
+    /// Errors and questions on the status and hint lines.
+    var alert: Canvas.Style { color ? Canvas.Style(foreground: 231, background: 160, bold: true) : Canvas.Style(reverse: true) }
     var changed: Canvas.Style { color ? Canvas.Style(foreground: 16, background: 201) : Canvas.Style(reverse: true) }
 
     /// A legend line for the heat scale, e.g. "0 ▁▂▃▄▅▆▇█ 1".

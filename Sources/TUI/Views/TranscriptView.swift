@@ -2,38 +2,57 @@ import Analysis
 import Foundation
 import Model
 
-/// View 1: the tokens with their probabilities (shaded), word timings, no-speech and language.
+/// View 1: the transcript with its tokens' probabilities (shaded), the no-speech verdict and
+/// language, and word timings in the clip's own time. Scrolls with j/k.
 enum TranscriptView {
-    static func draw(_ c: inout Canvas, _ r: Region, state: ExplorerState, clip: ClipData, snap: Snapshot, theme: Theme) {
-        let engine = clip.engine
+    static func draw(_ c: inout Canvas, _ r: Region, _ s: ExplorerState, _ window: ClipWindow, theme: Theme) -> Int {
+        let engine = window.engine
         let tok = engine.model.tokenizer
-        let run = snap.run
-        c.put("language \(engine.language)   no-speech p \(String(format: "%.3f", clip.noSpeechProb))   tokens \(run.tokens.count)",
-              in: r, row: 0, style: theme.accent)
-        let half = r.height / 2
-        c.put("text:", in: r, row: 1)
-        var row = c.flow(run.text.split(separator: " ").map { FlowItem(text: String($0)) }, in: r, row: 1, indent: 6, limit: half)
-        // Tokens, shaded by their probability under the current run (teacher-forced clean
+        // Until the clean lens is read the snapshot is not there; the clean run is.
+        let run = s.shown?.run ?? engine.clean!
+        let top = -s.transcriptScroll
+        var row = top
+        let span = window.span
+        let where_ = s.windowCount > 1 || window.offset > 0
+            ? String(format: "   window %d of %d: %.0f–%.0f s of %.0f s", window.index + 1, s.windowCount, span.start, span.end, window.clipSeconds) : ""
+        c.put("\(ExplorerRenderer.runLabel(s))   language \(engine.language)   no-speech p \(String(format: "%.3f", window.noSpeechProb))   tokens \(run.tokens.count)\(where_)",
+              in: r, row: row, style: theme.accent)
+        row += 1
+        if let drop = window.dropReason {
+            c.put(drop + " (asrlens transcribe prints nothing for it)", in: r, row: row, style: theme.alert)
+            row += 1
+        }
+        c.put("text:", in: r, row: row)
+        let words = run.text.split(separator: " ").map { FlowItem(text: String($0)) }
+        row = words.isEmpty ? row + 1 : c.flow(words, in: r, row: row, indent: 6)
+        // Tokens, shaded by their probability under the run shown (teacher-forced clean
         // tokens); without colour the probability is written under each token.
-        c.put("tokens (shaded by probability):", in: r, row: row + 1, style: theme.dim)
+        let under = run.patches.isEmpty ? "clean" : "patched"
+        c.put("clean tokens, shaded by their probability under the \(under) run (teacher-forced):", in: r, row: row + 1, style: theme.dim)
         let tokens = engine.cleanTokens.enumerated().map { i, t in
             let p = expf(run.cleanTokenLogprobs[i])
             return FlowItem(text: tok.display(t).replacingOccurrences(of: "\n", with: "⏎"), style: theme.color ? theme.shade(p) : .plain,
                             note: theme.color ? nil : String(format: "%.2f", p))
         }
-        row = c.flow(tokens, in: r, row: row + 2, limit: half + 4, noteStyle: theme.dim)
-        row = max(row + 1, half)
-        func pad(_ s: String, _ n: Int) -> String { s.padding(toLength: max(n, s.count), withPad: " ", startingAt: 0) }
-        c.put(pad("word", 16) + "  start    end  frames", in: r, row: row, style: theme.accent)
-        // Words in columns, as many as fit.
-        let columnWidth = 40
-        let perColumn = max(1, r.height - row - 1)
-        for (i, w) in clip.words.words.enumerated() {
-            let col = i / perColumn, y = row + 1 + i % perColumn
-            guard (col + 1) * columnWidth <= r.width + columnWidth / 2 else { break }
-            let line = pad(w.text.trimmingCharacters(in: .whitespaces), 16)
-                + String(format: " %6.2f %6.2f  %d:%d", w.start, w.end, w.frames.lowerBound, w.frames.upperBound)
-            c.put(line, in: r, dx: col * columnWidth, row: y)
+        row = tokens.isEmpty ? row + 3 : c.flow(tokens, in: r, row: row + 2, noteStyle: theme.dim)
+        row += 1
+        // Words in as many columns as fit, times in the clip's own seconds.
+        let columnWidth = 46
+        let columns = max(1, (r.width + 2) / columnWidth)
+        let list = window.words.words
+        func pad(_ t: String, _ n: Int) -> String { t.padding(toLength: max(n, t.count), withPad: " ", startingAt: 0) }
+        for col in 0..<min(columns, max(1, list.count)) {
+            c.put(pad("word", 16) + "   start     end  frames", in: r, dx: col * columnWidth, row: row, style: theme.accent)
         }
+        let perColumn = max(1, (list.count + columns - 1) / columns)
+        for (i, w) in list.enumerated() {
+            let f = w.frames
+            let line = pad(String(w.text.trimmingCharacters(in: .whitespaces).prefix(16)), 16)
+                + String(format: " %7.2f %7.2f  %d:%d", window.offset + Double(f.lowerBound) / 50, window.offset + Double(f.upperBound) / 50,
+                         f.lowerBound, f.upperBound)
+            c.put(line, in: r, dx: (i / perColumn) * columnWidth, row: row + 1 + i % perColumn)
+        }
+        if list.isEmpty { c.put("(no words)", in: r, row: row + 1, style: theme.dim) }
+        return row + 1 + max(1, perColumn) - top
     }
 }

@@ -1,0 +1,70 @@
+import Foundation
+import Model
+
+/// Loads a clip for the explorer: the model and the audio once, then one engine per
+/// 30-second window on request, keeping the last few warm so moving back is instant.
+public final class ClipLoader: @unchecked Sendable {
+    public let model: WhisperModel
+    public let samples: [Float]
+    public let name: String
+    public let language: String?
+    /// Start of window 0 in seconds: `--offset` modulo 30, so that `--offset 30` is window 1.
+    public let base: Double
+    /// The window `--offset` asked for.
+    public let firstWindow: Int
+    public let windowCount: Int
+    public var seconds: Double { Double(samples.count) / Double(AudioFile.sampleRate) }
+    /// Something the user should know about the clip or the options (shown on the status line).
+    public let notice: String?
+
+    private let lock = NSLock()
+    private var warm: [Int: ClipWindow] = [:]
+    private var order: [Int] = []
+    public static let keepWarm = 3
+
+    /// Checks the offset at once (a bad one fails before any screen opens).
+    public init(model: WhisperModel, samples: [Float], name: String, language: String? = nil, offset: Double = 0) throws {
+        self.model = model
+        self.samples = samples
+        self.name = name
+        self.language = language
+        let seconds = Double(samples.count) / Double(AudioFile.sampleRate)
+        guard offset == 0 || offset < seconds else {
+            throw InputError(String(format: "--offset %g", offset), String(format: "is past the end of the clip (%.1f s)", seconds))
+        }
+        base = offset.truncatingRemainder(dividingBy: ClipWindow.seconds)
+        firstWindow = Int(offset / ClipWindow.seconds)
+        windowCount = max(firstWindow + 1, ClipWindow.count(clipSeconds: seconds - base))
+        if let language, !model.specials.isMultilingual, language != "en" {
+            notice = "\(model.name) is English-only: --language \(language) is ignored"
+        } else {
+            notice = nil
+        }
+    }
+
+    /// Start of window `index` in seconds.
+    public func offset(_ index: Int) -> Double { base + Double(index) * ClipWindow.seconds }
+
+    /// Window `index` (0-based), built on first use. `progress` hears what is being done.
+    public func window(_ index: Int, progress: (String, Double) -> Void = { _, _ in }) throws -> ClipWindow {
+        lock.lock()
+        if let hit = warm[index] {
+            order.removeAll { $0 == index }
+            order.append(index)
+            lock.unlock()
+            return hit
+        }
+        lock.unlock()
+        progress(String(format: "window %d of %d (%.0f–%.0f s): encoder, greedy decoding, teacher forcing", index + 1, windowCount,
+                        offset(index), min(seconds, offset(index) + ClipWindow.seconds)), 0.2)
+        let engine = try Engine(model: model, samples: samples, language: language, offset: offset(index))
+        progress("word alignment", 0.9)
+        let window = ClipWindow(engine: engine, index: index, offset: offset(index), clipSeconds: seconds)
+        lock.lock()
+        warm[index] = window
+        order.append(index)
+        if order.count > Self.keepWarm { warm.removeValue(forKey: order.removeFirst()) }
+        lock.unlock()
+        return window
+    }
+}

@@ -1,0 +1,69 @@
+import Foundation
+import Model
+
+/// Every view as data, in full (every row and column): what `:export` writes from the explorer
+/// and from `asrlens run`, and what `attention`, `heads` and `words` print. Each export names
+/// the run it holds, clean or patched.
+public enum ViewData {
+    /// The run a view shows under these settings: the patched one unless there are no patches
+    /// or the user chose the clean one.
+    public static func label(_ settings: ViewSettings) -> String {
+        settings.showsPatchedRun ? "patched (\(settings.patchSet))" : "clean"
+    }
+
+    /// A view in one of the table formats, with a first line (a `run` field in JSON) naming the run.
+    public static func render(_ view: ExportView, _ format: Table.Format, engine: Engine, settings: ViewSettings,
+                              snapshot: RunSnapshot? = nil, encoderLens: EncoderLens? = nil) throws -> String {
+        let (table, json) = try data(view, engine: engine, settings: settings, snapshot: snapshot, encoderLens: encoderLens)
+        let run = snapshot.map { $0.isPatched ? "patched (\($0.patches))" : "clean" } ?? label(settings)
+        switch format {
+        case .text: return "# run: \(run)\n" + table.text
+        case .tsv: return "# run: \(run)\n" + table.tsv
+        case .md: return "Run: \(run)\n\n" + table.markdown
+        case .json:
+            var object = json as? [String: Any] ?? ["rows": json]
+            object["run"] = run
+            let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])
+            return String(decoding: data, as: UTF8.self) + "\n"
+        }
+    }
+
+    /// A view as a table and as a JSON-ready object. `snapshot`, when given, must be that of
+    /// the run the settings select; it saves recomputing the run and its lens.
+    public static func data(_ view: ExportView, engine: Engine, settings: ViewSettings, snapshot: RunSnapshot? = nil,
+                            encoderLens: EncoderLens? = nil) throws -> (Table, Any) {
+        let set = settings.showsPatchedRun ? settings.patchSet : PatchSet()
+        let run = try snapshot?.run ?? engine.run(set)
+        let tok = engine.model.tokenizer
+        switch view {
+        case .transcript:
+            let table = Table(headers: ["index", "token", "text", "logprob"], rows: run.tokens.enumerated().map { i, t in
+                [String(i), String(t), tok.display(t), i < run.cleanTokenLogprobs.count ? String(format: "%.4f", run.cleanTokenLogprobs[i]) : ""]
+            })
+            return (table, ["language": engine.language, "tokens": run.tokens, "text": run.text,
+                            "patches": set.patches.map(\.description)] as [String: Any])
+        case .lens:
+            let lens = snapshot?.lens ?? LogitLens(engine: engine, run: run)
+            return (LensReport.table(lens, tokenizer: tok), LensReport.json(lens, tokenizer: tok))
+        case .encoderLens:
+            let lens = encoderLens ?? EncoderLens(engine: engine, lnPost: settings.lnPost)
+            return (LensReport.table(lens), LensReport.json(lens))
+        case .patch:
+            let effect = try snapshot?.effect ?? PatchEffect(engine: engine, patched: engine.run(settings.patchSet))
+            return (LensReport.table(effect, tokenizer: tok), LensReport.json(effect))
+        case .heads:
+            let ranking = HeadRanking(engine: engine, run: run)
+            return (AttentionReport.table(ranking), AttentionReport.json(ranking))
+        case .words:
+            let words = WordAlignment(engine: engine, run: run)
+            return (AttentionReport.table(words), AttentionReport.json(words))
+        case .attention:
+            let m = AttentionMaps.select(settings.attentionKind, engine, run, layer: settings.layer, head: settings.head, frames: engine.audioFrames)
+            let labels = settings.attentionKind == .encoder ? (0..<m.rows).map(String.init)
+                : (engine.cleanTokens + [engine.model.specials.eot]).map(tok.display)
+            return (Heatmap.table(m, rowLabels: labels, columnLabel: String.init),
+                    ["kind": settings.attentionKind.rawValue, "layer": settings.layer, "head": settings.head,
+                     "rows": labels, "weights": (0..<m.rows).map { m.row($0).map(Double.init) }] as [String: Any])
+        }
+    }
+}

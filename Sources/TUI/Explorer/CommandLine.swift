@@ -1,0 +1,161 @@
+import Analysis
+import Model
+
+/// The `:` line (typing, history, completion, and running a command), the `/` search and the
+/// help filter. Part of the pure reducer; `asrlens run` sends its script lines through `run`.
+enum CommandLine {
+    static func typing(_ s: inout ExplorerState, _ effects: inout [Effect], _ action: Action) {
+        switch s.mode {
+        case .command(var line):
+            switch action {
+            case .type(let c): line.text.append(c); line.historyIndex = nil
+            case .deleteBackward:
+                if line.text.isEmpty { s.mode = .normal; return }
+                line.text.removeLast()
+            case .historyUp, .historyDown:
+                guard !s.history.isEmpty else { return }
+                let up = { if case .historyUp = action { return true } else { return false } }()
+                let i = line.historyIndex ?? s.history.count
+                let next = up ? max(0, i - 1) : i + 1
+                if next >= s.history.count { line = LineEditor() } else { line.text = s.history[next]; line.historyIndex = next }
+            case .complete: line.text = complete(line.text, s)
+            case .submit:
+                s.mode = .normal
+                let text = line.text.trimmingCharacters(in: .whitespaces)
+                guard !text.isEmpty else { return }
+                if s.history.last != text { s.history.append(text) }
+                if s.history.count > 100 { s.history.removeFirst(s.history.count - 100) }
+                run(&s, &effects, ":" + text)
+                return
+            default: return
+            }
+            s.mode = .command(line)
+        case .search(let text):
+            switch action {
+            case .type(let c): s.mode = .search(text + String(c))
+            case .deleteBackward: s.mode = text.isEmpty ? .normal : .search(String(text.dropLast()))
+            case .submit: s.mode = .normal; search(&s, text, forward: true)
+            default: break
+            }
+        case .help(let filter, _):
+            switch action {
+            case .type(let c): s.mode = .help(filter: filter + String(c), scroll: 0)
+            case .deleteBackward: s.mode = .help(filter: String(filter.dropLast()), scroll: 0)
+            case .submit: s.mode = .normal
+            default: break
+            }
+        default: break
+        }
+    }
+
+    /// Completes the last word of a `:` line: a command name, then a site, view or format.
+    static func complete(_ text: String, _ s: ExplorerState) -> String {
+        var words = text.split(separator: " ", omittingEmptySubsequences: false).map(String.init)
+        guard let last = words.last else { return text }
+        let candidates: [String]
+        if words.count == 1 {
+            candidates = ScriptCommand.names
+        } else {
+            switch words[0] {
+            case "patch": candidates = siteNames(s)
+            case "export": candidates = words.count == 2 ? ExportView.allCases.map(\.rawValue) : ScriptCommand.ExportFormat.allCases.map(\.rawValue)
+            case "kind": candidates = AttentionKind.allCases.map(\.rawValue)
+            case "lnpost": candidates = ["on", "off"]
+            default: candidates = []
+            }
+        }
+        let matches = candidates.filter { $0.hasPrefix(last) }
+        guard !matches.isEmpty else { return text }
+        // The longest common prefix; a single match gets a space after it (not for sites,
+        // which go on with @).
+        var prefix = matches[0]
+        for m in matches.dropFirst() { while !m.hasPrefix(prefix) { prefix.removeLast() } }
+        words[words.count - 1] = prefix
+        let done = matches.count == 1 && words[0] != "patch"
+        return words.joined(separator: " ") + (done ? " " : "")
+    }
+
+    /// Every site name the model has, for completion.
+    static func siteNames(_ s: ExplorerState) -> [String] {
+        guard let h = s.hyper else { return [] }
+        var out = ["enc.out"]
+        for l in 0..<h.encoderLayers {
+            out += ["resid_pre", "attn_out", "mlp_out", "resid_post"].map { "enc.\(l).\($0)" } + (0..<h.encoderHeads).map { "enc.\(l).head.\($0)" }
+        }
+        for l in 0..<h.decoderLayers {
+            out += ["resid_pre", "self_out", "cross_out", "mlp_out", "resid_post"].map { "dec.\(l).\($0)" }
+            out += (0..<h.decoderHeads).flatMap { ["dec.\(l).cross_head.\($0)", "dec.\(l).self_head.\($0)"] }
+        }
+        return out
+    }
+
+    static func search(_ s: inout ExplorerState, _ text: String, forward: Bool) {
+        guard !text.isEmpty, let engine = s.engine else { return }
+        s.lastSearch = text
+        let tok = engine.model.tokenizer
+        let targets = engine.cleanTokens + [engine.model.specials.eot]
+        let matches = targets.indices.filter { tok.display(targets[$0]).lowercased().contains(text.lowercased()) }
+        guard !matches.isEmpty else { s.status = .init("no token matches '\(text)'", isError: true); return }
+        let next = forward ? (matches.first { $0 > s.lensToken } ?? matches[0]) : (matches.last { $0 < s.lensToken } ?? matches.last!)
+        s.lensToken = next
+        s.view = .lens
+        s.status = .init("match \((matches.firstIndex(of: next) ?? 0) + 1) of \(matches.count): token \(next)")
+    }
+
+    /// Runs one line of the `:` language against the state: the same code for the explorer's
+    /// `:` line and for `asrlens run` scripts.
+    static func run(_ s: inout ExplorerState, _ effects: inout [Effect], _ line: String) {
+        do {
+            try apply(&s, &effects, line)
+        } catch {
+            s.status = .init("\(error)", isError: true)
+        }
+    }
+
+    /// As `run`, but throwing the line's error (for scripts, which stop at the first).
+    static func apply(_ s: inout ExplorerState, _ effects: inout [Effect], _ line: String) throws {
+        guard let engine = s.engine else { throw InputError(line, "the clip is still loading") }
+        let hyper = engine.model.hyper
+        let command = try ScriptCommand.parse(line, hyper: hyper, frames: hyper.audioPositions, tokens: engine.tokenPositions,
+                                              attention: s.settings.attentionKind)
+        let text = line.trimmingCharacters(in: .whitespaces)
+        switch command {
+        case .nothing: return
+        case .patch(let p):
+            s.settings.patches.append(p)
+            s.status = .init("patch on: \(p)")
+            return
+        case .unpatch:
+            guard !s.settings.patches.isEmpty else { throw InputError(text, "no patch to remove") }
+            s.settings.patches.removeLast()
+        case .clear: s.settings.patches.removeAll()
+        case .layer(let l):
+            s.settings.layer = l
+            s.view = .attention
+            if s.settings.attentionKind == .alignment || s.settings.attentionKind == .mean { s.settings.attentionKind = .cross }
+        case .head(let h):
+            s.settings.head = h
+            s.view = .attention
+            if s.settings.attentionKind == .alignment || s.settings.attentionKind == .mean { s.settings.attentionKind = .cross }
+        case .kind(let k): s.settings.attentionKind = k
+        case .lnPost(let on): s.settings.lnPost = on
+        case .export(let view, let format, let path):
+            if let table = format.table {
+                effects.append(.export(.data(view, table), path))
+            } else if let screen = ExplorerState.View.allCases.first(where: { $0.export == view }) {
+                effects.append(.export(.screen(screen), path))
+            } else {
+                throw InputError(view.rawValue, "is not a screen of the explorer; export it as text, tsv, json or md")
+            }
+            return
+        case .window(let n):
+            guard n <= s.windowCount else {
+                throw InputError(String(n), "no such window (the clip has \(s.windowCount) of 30 s)")
+            }
+            Patching.goToWindow(&s, &effects, n - 1)
+            return
+        case .quit: Reducer.requestQuit(&s, &effects); return
+        }
+        s.status = .init("ok: \(text)")
+    }
+}

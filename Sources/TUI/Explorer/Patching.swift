@@ -1,0 +1,123 @@
+import Analysis
+import Model
+
+/// The patch view's keys, the sweep, and moving between 30-second windows. Part of the pure
+/// reducer: each asks for its computation as an effect.
+enum Patching {
+    static func patchKey(_ s: inout ExplorerState, _ effects: inout [Effect], _ action: Action) {
+        guard let window = s.window else { return }
+        switch action {
+        case .markStart:
+            s.selectionAnchor = s.frameCursor
+            s.selection = s.frameCursor..<(s.frameCursor + 1)
+        case .markEnd:
+            let a = s.selectionAnchor ?? s.frameCursor
+            s.selection = min(a, s.frameCursor)..<(max(a, s.frameCursor) + 1)
+        case .selectWord:
+            let words = window.words.words
+            let cursor = s.frameCursor
+            if let w = words.first(where: { $0.frames.contains(cursor) })
+                ?? words.min(by: { abs($0.frames.lowerBound - cursor) < abs($1.frames.lowerBound - cursor) }) {
+                s.selection = w.frames
+                s.selectionAnchor = w.frames.lowerBound
+                s.status = .init("selected '\(w.text.trimmingCharacters(in: .whitespaces))' frames \(w.frames.lowerBound):\(w.frames.upperBound)")
+            } else {
+                s.status = .init("no words in this window", isError: true)
+            }
+        case .cycleComponent: s.component = (s.component + 1) % ExplorerState.components.count
+        case .cycleSource: s.source = (s.source + 1) % s.sources.count
+        case .togglePatch: togglePatch(&s)
+        case .undo:
+            guard !s.settings.patches.isEmpty else { s.status = .init("no patch to undo"); return }
+            s.settings.patches.removeLast()
+            s.status = .init("undone; \(s.settings.patches.isEmpty ? "no patches" : "\(s.settings.patches.count) left")")
+        default: break
+        }
+    }
+
+    static func togglePatch(_ s: inout ExplorerState) {
+        let p: Patch?
+        do { p = try s.selectedPatch() } catch { s.status = .init("\(error)", isError: true); return }
+        guard let p else {
+            s.status = .init("select a span first: [ and ] around the cursor, or w for the word under it", isError: true)
+            return
+        }
+        if let i = s.settings.patches.firstIndex(of: p) {
+            s.settings.patches.remove(at: i)
+            s.status = .init("patch off: \(p)")
+        } else {
+            s.settings.patches.append(p)
+            s.status = .init("patch on: \(p)")
+        }
+    }
+
+    static func startSweep(_ s: inout ExplorerState, _ effects: inout [Effect]) {
+        guard let window = s.window else { return }
+        let component = s.sweepComponent, width = s.sweepWindow, source = s.sources[s.source]
+        let frames = max(1, window.engine.audioFrames)
+        let planned = window.engine.model.hyper.encoderLayers * ((frames + width - 1) / width)
+        s.sweep = .running(done: 0, total: planned, title: "enc.L.\(component), \(width)-frame windows, source \(source)")
+        s.sweepLayer = 0
+        s.sweepColumn = 0
+        effects.append(.sweep(component: component, window: width, source: source))
+    }
+
+    /// Makes the cursor cell's patch the only patch, points the patch view's controls at it,
+    /// and switches to the Patch view.
+    static func openSweepCell(_ s: inout ExplorerState, _ effects: inout [Effect]) {
+        guard case .done(let sweep) = s.sweep, let cell = SweepView.selected(state: s, sweep: sweep), let hyper = s.hyper else {
+            s.status = .init("no sweep cell to open: r runs a sweep", isError: true)
+            return
+        }
+        guard case .component(let component, _) = sweep.kind, let k = ExplorerState.components.firstIndex(of: component),
+              let source = try? PatchSource.parse(sweep.source) else { return }
+        s.component = k
+        if let i = s.sources.firstIndex(of: sweep.source) { s.source = i }
+        s.patchLayer = cell.layer
+        s.selection = cell.positions
+        s.selectionAnchor = cell.positions.lowerBound
+        s.frameCursor = cell.positions.lowerBound
+        let patch = Patch(site: s.selectedSite(hyper: hyper), positions: .range(cell.positions), source: source)
+        s.settings.patches = [patch]
+        s.view = .patch
+        s.status = .init("opened sweep cell: \(patch)")
+    }
+
+    /// Moves to 30-second window `target` (0-based). Each window keeps its own patches.
+    static func goToWindow(_ s: inout ExplorerState, _ effects: inout [Effect], _ target: Int) {
+        guard s.window != nil else { return }
+        guard (0..<s.windowCount).contains(target) else {
+            s.status = .init(s.windowCount == 1 ? "the clip has one 30-second window" : "windows are 1 to \(s.windowCount)", isError: true)
+            return
+        }
+        guard target != s.window?.index else { return }
+        s.windowIndex = target
+        s.status = .init("loading window \(target + 1) of \(s.windowCount)…")
+        effects.append(.loadWindow(target))
+    }
+
+    /// A window arrived: it goes on screen with its own patches.
+    static func loaded(_ s: inout ExplorerState, _ effects: inout [Effect], _ window: ClipWindow, count: Int) {
+        guard window.index == s.windowIndex || s.window == nil else { return }   // an older request
+        if let old = s.window, old.index != window.index {
+            s.parkedPatches[old.index] = s.settings.patches
+            s.settings.patches = s.parkedPatches.removeValue(forKey: window.index) ?? []
+            s.status = .init(String(format: "window %d of %d: %.0f–%.0f s", window.index + 1, count, window.span.start, window.span.end))
+        }
+        let first = s.window == nil
+        s.window = window
+        s.windowIndex = window.index
+        s.windowCount = count
+        s.loading = nil
+        s.snapshot = window.snapshotIfReady(s.settings.patchSet)
+        s.sweep = .none
+        let frames = max(1, window.engine.audioFrames)
+        if first || s.frameCursor >= frames { s.frameCursor = frames / 2 }
+        if let sel = s.selection, sel.upperBound > frames { s.selection = nil }
+        s.lensToken = min(s.lensToken, window.engine.tokenPositions - 1)
+        s.transcriptScroll = 0; s.encoderLensScroll = 0; s.attentionRowScroll = 0; s.patchListScroll = 0
+        Navigation.clampAttentionWindow(&s)
+        // The encoder lens fills in behind the first screen.
+        effects.append(.encoderLens(lnPost: s.settings.lnPost))
+    }
+}

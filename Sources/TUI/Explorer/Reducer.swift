@@ -1,0 +1,134 @@
+import Analysis
+import Model
+
+/// The explorer's one place of change: `reduce(state, action)` returns the new state and the
+/// work to start. Pure: no terminal, no engine calls, no clock; what it needs to know about the
+/// clip it reads from the state's loaded window.
+public enum Reducer {
+    public static func reduce(_ state: ExplorerState, _ action: Action) -> (ExplorerState, [Effect]) {
+        var s = state
+        var effects: [Effect] = []
+        if action.clearsStatus { s.status = nil }
+        switch action {
+        case .showView(let v): s.view = v
+        case .nextView: s.view = ExplorerState.View(rawValue: s.view.rawValue % ExplorerState.View.allCases.count + 1)!
+        case .previousView:
+            let n = ExplorerState.View.allCases.count
+            s.view = ExplorerState.View(rawValue: (s.view.rawValue + n - 2) % n + 1)!
+        case .move(let dx, let dy): Navigation.move(&s, dx: dx, dy: dy)
+        case .page(let d): Navigation.page(&s, d)
+        case .edge(let last): Navigation.edge(&s, last: last)
+        case .openHelp: s.mode = .help(filter: "", scroll: 0)
+        case .openCommand: s.mode = .command(LineEditor())
+        case .openSearch: s.mode = .search("")
+        case .searchAgain(let forward): CommandLine.search(&s, s.lastSearch, forward: forward)
+        case .requestQuit: requestQuit(&s, &effects)
+        case .escape: s.mode = .normal
+        case .exportView:
+            effects.append(.export(s.view.export.map { .data($0, .text) } ?? .screen(s.view), "asrlens-\(s.view.name).txt"))
+        case .toggleShownRun:
+            s.settings.showPatched.toggle()
+            s.status = .init(s.settings.showPatched ? "showing the patched run in every view" : "showing the clean run in every view")
+        case .window(let d): Patching.goToWindow(&s, &effects, s.windowIndex + d)
+        case .toggleLnPost: s.settings.lnPost.toggle(); s.encoderLensScroll = 0
+        case .layer(let d): Navigation.layer(&s, d)
+        case .head(let d): Navigation.head(&s, d)
+        case .cycleHeadMode:
+            let order: [AttentionKind] = [.cross, .alignment, .mean]
+            s.settings.attentionKind = order[((order.firstIndex(of: s.settings.attentionKind) ?? -1) + 1) % order.count]
+        case .cycleAttentionKind:
+            let kinds: [AttentionKind] = [.cross, .self, .encoder]
+            s.settings.attentionKind = kinds[((kinds.firstIndex(of: s.settings.attentionKind) ?? 0) + 1) % kinds.count]
+            s.settings.layer = 0; s.settings.head = 0; s.zoom = 1; s.attentionOffset = 0; s.attentionRowScroll = 0
+        case .togglePadding: s.showPadding.toggle(); Navigation.clampAttentionWindow(&s)
+        case .zoom: s.zoom = s.zoom >= 8 ? 1 : s.zoom * 2; Navigation.clampAttentionWindow(&s)
+        case .frameJump(let d): Navigation.moveFrame(&s, by: d)
+        case .markStart, .markEnd, .selectWord, .cycleComponent, .cycleSource, .togglePatch, .undo:
+            Patching.patchKey(&s, &effects, action)
+        case .runSweep: Patching.startSweep(&s, &effects)
+        case .toggleSweepMetric: s.sweepShowsDelta.toggle()
+        case .cycleSweepWindow:
+            let options = ExplorerState.sweepWindows
+            s.sweepWindow = options[((options.firstIndex(of: s.sweepWindow) ?? 0) + 1) % options.count]
+            s.status = .init("windows of \(s.sweepWindow) frames; r sweeps again")
+        case .openSweepCell: Patching.openSweepCell(&s, &effects)
+        case .type, .deleteBackward, .submit, .historyUp, .historyDown, .complete:
+            CommandLine.typing(&s, &effects, action)
+        case .mouse(let x, let y, let what): Navigation.mouse(&s, &effects, x: x, y: y, what)
+        case .resize(let w, let h): s.width = w; s.height = h
+        case .commandLine(let line): CommandLine.run(&s, &effects, line)
+        case .loading(let what, let fraction): s.loading = (what, fraction)
+        case .loaded(let window, let count): Patching.loaded(&s, &effects, window, count: count)
+        case .loadFailed(let message):
+            // Without a first window there is nothing to explore: the explorer ends with the error.
+            if s.window == nil { s.fatal = message; s.quit = true; effects.append(.quit) }
+            s.windowIndex = s.window?.index ?? s.windowIndex
+            s.status = .init(message, isError: true)
+        case .ran(let snap):
+            if snap.patches == s.settings.patchSet { s.snapshot = snap }
+        case .runFailed(let set, let message):
+            guard set == s.settings.patchSet else { break }
+            // Back to the last patch set that computed, and say why.
+            s.settings.patches = s.snapshot?.patches.patches ?? []
+            s.status = .init("patch failed: \(message)", isError: true)
+        case .derived: break
+        case .sweepProgress(let done, let total):
+            if case .running(_, _, let title) = s.sweep { s.sweep = .running(done: done, total: total, title: title) }
+        case .sweepDone(let sweep):
+            s.sweep = .done(sweep)
+            s.sweepLayer = min(s.sweepLayer, max(0, Set(sweep.cells.map(\.layer)).count - 1))
+        case .sweepFailed(let message): s.sweep = .failed(message)
+        case .exported(let message): s.status = .init(message)
+        case .failed(let message): s.status = .init(message, isError: true)
+        }
+        effects += demands(s)
+        return (s, effects)
+    }
+
+    /// Applies one `:` line, throwing its error instead of showing it (for scripts).
+    public static func apply(_ state: ExplorerState, line: String) throws -> (ExplorerState, [Effect]) {
+        var s = state
+        var effects: [Effect] = []
+        try CommandLine.apply(&s, &effects, line)
+        return (s, effects)
+    }
+
+    /// q quits at once unless patches or a finished sweep would be lost; then it asks, and a
+    /// second q (or y) quits.
+    static func requestQuit(_ s: inout ExplorerState, _ effects: inout [Effect]) {
+        if case .confirmQuit = s.mode { s.quit = true; effects.append(.quit); return }
+        var lost: [String] = []
+        let patches = s.settings.patches.count + s.parkedPatches.values.reduce(0) { $0 + $1.count }
+        if patches > 0 { lost.append(patches == 1 ? "1 patch" : "\(patches) patches") }
+        if case .done = s.sweep { lost.append("the sweep result") }
+        if lost.isEmpty { s.quit = true; effects.append(.quit); return }
+        s.mode = .confirmQuit("Quit and lose \(lost.joined(separator: " and "))? q or y quits, any other key stays")
+    }
+
+    /// Data the current view needs that is neither there nor coming: the encoder lens, an
+    /// attention map, the snapshot of the current patch set.
+    static func demands(_ s: ExplorerState) -> [Effect] {
+        guard let window = s.window, !s.quit else { return [] }
+        var out: [Effect] = []
+        if window.snapshotIfReady(PatchSet()) == nil { out.append(.run(PatchSet())) }
+        if s.snapshot?.patches != s.settings.patchSet { out.append(.run(s.settings.patchSet)) }
+        switch s.view {
+        case .encoderLens where window.encoderLensIfReady(lnPost: s.settings.lnPost) == nil:
+            out.append(.encoderLens(lnPost: s.settings.lnPost))
+        case .attention:
+            if let request = AttentionView.request(s), window.attentionIfReady(request) == nil { out.append(.attention(request)) }
+        default: break
+        }
+        return out
+    }
+}
+
+extension Action {
+    /// Whether the action replaces the status line's message (results and resizes keep it).
+    var clearsStatus: Bool {
+        switch self {
+        case .loading, .loaded, .ran, .derived, .sweepProgress, .sweepDone, .resize, .runFailed, .exported, .failed, .loadFailed: return false
+        default: return true
+        }
+    }
+}

@@ -1,0 +1,46 @@
+import Analysis
+import Foundation
+import Model
+
+/// `asrlens run`: a script of `:` lines driven through the explorer's own reducer, with its
+/// effects carried out at once (exports written, patched runs computed on demand), so a
+/// script does exactly what the same lines do on the explorer's `:` line.
+public final class ScriptRunner {
+    public private(set) var state = ExplorerState()
+    public let window: ClipWindow
+
+    public init(engine: Engine, clipSeconds: Double? = nil) {
+        window = ClipWindow(engine: engine, index: 0, offset: 0, clipSeconds: clipSeconds ?? 30)
+        state.settings = ViewSettings()   // the CLI's defaults: one cross-attention head
+        state.window = window
+        state.loading = nil
+    }
+
+    /// Runs one line; an error is the line's.
+    public func execute(_ line: String) throws {
+        let (next, effects) = try Reducer.apply(state, line: line)
+        // A reference clip that cannot be read fails on its own line, not at the next export.
+        for p in next.settings.patches where !state.settings.patches.contains(p) {
+            if case .clip(let path) = p.source { _ = try AudioFile.load(path) }
+        }
+        state = next
+        for effect in effects {
+            guard case .export(let what, let path) = effect else { continue }
+            guard case .data(let view, let format) = what else {
+                throw InputError(path, "screen exports need the explorer; export as text, tsv, json or md")
+            }
+            let lens = view == .encoderLens ? window.encoderLens(lnPost: state.settings.lnPost) : nil
+            try AtomicFile.write(try ViewData.render(view, format, engine: window.engine, settings: state.settings, encoderLens: lens), to: path)
+        }
+    }
+
+    /// Runs a script; an error names the script line. Lines may end in LF, CRLF or CR (a CRLF
+    /// is one `Character` in Swift, so it is split on as a newline, never left in a line).
+    public func run(_ text: String, name: String) throws {
+        for (i, line) in text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).enumerated() {
+            do { try execute(String(line)) } catch let e as InputError {
+                throw InputError("\(name):\(i + 1)", "\(e.subject): \(e.problem)")
+            }
+        }
+    }
+}

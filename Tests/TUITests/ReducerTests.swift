@@ -1,0 +1,197 @@
+import Analysis
+import Foundation
+import Model
+import Testing
+import TUI
+
+/// The reducer without a terminal: keys of every view through the keymap, `:` commands, and
+/// the defects users hit, each shown on the state (and on the screen where it showed).
+@Suite struct ReducerTests {
+    /// A loaded state to reduce from.
+    static func loaded() throws -> ExplorerState { try TUISupport.explorer().state }
+
+    static func reduce(_ s: ExplorerState, _ actions: Action...) -> (ExplorerState, [Effect]) {
+        var state = s
+        var effects: [Effect] = []
+        for a in actions { let r = Reducer.reduce(state, a); state = r.0; effects += r.1 }
+        return (state, effects)
+    }
+
+    @Test func everyBoundKeyOfEveryViewDecodesToItsAction() throws {
+        for view in ExplorerState.View.allCases {
+            var seen = Set<Key>()
+            for binding in Keymap.bindings(view) + Keymap.global {
+                for (key, _) in binding.keys {
+                    #expect(Keymap.action(for: key, in: view) != nil, "\(key.name) in \(view)")
+                    // A view's own binding shadows a global one only for keys the global table lacks.
+                    if Keymap.bindings(view).contains(where: { $0.keys.contains { $0.0 == key } }) { seen.insert(key) }
+                }
+            }
+            for key: Key in [.char("h"), .char("j"), .char("k"), .char("l"), .left, .right, .up, .down, .pageUp, .pageDown, .char("g"), .char("G")] {
+                #expect(!seen.contains(key), "\(key.name) moves in every view; \(view) must not rebind it")
+            }
+        }
+        #expect(Keymap.action(for: .alt("x"), in: .patch) == nil, "Alt chords do nothing")
+        #expect(Keymap.action(for: .escape, in: .lens).map { if case .escape = $0 { return true } else { return false } } == true)
+    }
+
+    @Test func layerAndHeadCommandsShowThatLayerAndHead() throws {
+        let c = try TUISupport.explorer()
+        let s = c.command("layer 2")
+        #expect(c.state.settings.layer == 2 && c.state.view == .attention)
+        let t = c.command("head 3")
+        #expect(c.state.settings.head == 3)
+        #expect(t.contains("cross-attention layer 2 head 3"), "\(s)\n\(t)")
+        #expect(t.contains("ok: :head 3"))
+    }
+
+    @Test func aCommandKeepsTheAttentionKindChosenWithT() throws {
+        let c = try TUISupport.explorer()
+        _ = c.press([.char("4"), .char("t")])
+        #expect(c.state.settings.attentionKind == .self)
+        _ = c.command("lnpost off")
+        #expect(c.state.settings.attentionKind == .self && c.state.settings.lnPost == false)
+    }
+
+    @Test func escapeAndAltNeverQuitAndQAsksWhenPatchesWouldBeLost() throws {
+        var (s, effects) = Self.reduce(try Self.loaded(), .escape)
+        #expect(!s.quit && effects.allSatisfy { $0 != .quit })
+        s.settings.patches = [Patch(site: Site(.encoder, 0, .residPost), positions: .range(0..<10), source: .zero)]
+        (s, effects) = Self.reduce(s, .requestQuit)
+        #expect(!s.quit, "one q with a patch on asks first")
+        guard case .confirmQuit(let question) = s.mode else { Issue.record("no question: \(s.mode)"); return }
+        #expect(question.contains("1 patch"))
+        let stay = Self.reduce(s, .escape).0
+        #expect(!stay.quit && stay.mode == .normal)
+        let gone = Self.reduce(s, .requestQuit)
+        #expect(gone.0.quit && gone.1.contains(.quit))
+        // With nothing to lose, q quits at once; so does :q.
+        #expect(Self.reduce(try Self.loaded(), .requestQuit).0.quit)
+        #expect(Self.reduce(try Self.loaded(), .commandLine(":q")).0.quit)
+    }
+
+    @Test func anEmptyCommandIsNotAnError() throws {
+        let (s, _) = Self.reduce(try Self.loaded(), .openCommand, .submit)
+        #expect(s.status == nil && s.mode == .normal)
+        let (t, _) = Self.reduce(try Self.loaded(), .commandLine(":"))
+        #expect(t.status?.isError != true)
+    }
+
+    @Test func theCommandLineHasHistoryAndCompletion() throws {
+        var s = try Self.loaded()
+        for line in ["layer 1", "head 2"] {
+            s = Self.reduce(s, .openCommand).0
+            for ch in line { s = Self.reduce(s, .type(ch)).0 }
+            s = Self.reduce(s, .submit).0
+        }
+        s = Self.reduce(s, .openCommand, .historyUp).0
+        if case .command(let line) = s.mode { #expect(line.text == "head 2" && line.historyIndex == 1) } else { Issue.record("\(s.mode)") }
+        s = Self.reduce(s, .historyUp).0
+        if case .command(let line) = s.mode { #expect(line.text == "layer 1") } else { Issue.record("\(s.mode)") }
+        s = Self.reduce(s, .escape, .openCommand, .type("e"), .type("x"), .complete).0
+        if case .command(let line) = s.mode { #expect(line.text == "export ") } else { Issue.record("\(s.mode)") }
+        s = Self.reduce(s, .escape, .openCommand).0
+        for ch in "patch enc.3.resid_p" { s = Self.reduce(s, .type(ch)).0 }
+        s = Self.reduce(s, .complete).0
+        if case .command(let line) = s.mode { #expect(line.text == "patch enc.3.resid_p") } else { Issue.record("\(s.mode)") }
+        s = Self.reduce(s, .type("o"), .complete).0
+        if case .command(let line) = s.mode { #expect(line.text == "patch enc.3.resid_post") } else { Issue.record("\(s.mode)") }
+    }
+
+    @Test func reversedAndEmptyRangesSayWhatIsWrong() throws {
+        let reversed = Self.reduce(try Self.loaded(), .commandLine(":patch enc.1.resid_post@50:10=zero")).0
+        #expect(reversed.status?.text == "50:10: reversed range (A:B needs A < B)", "\(String(describing: reversed.status))")
+        let empty = Self.reduce(try Self.loaded(), .commandLine(":patch enc.1.resid_post@100:100=zero")).0
+        #expect(empty.status?.text.contains("empty range") == true)
+    }
+
+    @Test func theSourceIsNamedTheSameEverywhere() throws {
+        var s = try Self.loaded()
+        s = Self.reduce(s, .showView(.patch), .cycleSource, .cycleSource, .cycleSource, .selectWord, .togglePatch).0
+        #expect(s.sources[s.source] == "noise:1:0")
+        #expect(s.settings.patches.first?.description.hasSuffix("=noise:1:0") == true, "\(s.settings.patches)")
+    }
+
+    @Test func xDrivesEveryViewAndEveryExport() throws {
+        let c = try TUISupport.explorer()
+        _ = c.press([.char("5"), .char("w"), .char(" ")])
+        let patched = c.press([.char("1")])
+        #expect(patched.contains("PATCHED run (1 patch)"), "\(patched)")
+        let clean = c.press([.char("x")])
+        #expect(clean.contains("clean run (x shows the patched one)") && clean.contains("text: He might even have been made amiable himself."), "\(clean)")
+        #expect(c.press([.char("2")]).contains("logit lens, clean run"))
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("asrlens-x-\(UUID().uuidString).txt").path
+        _ = c.command("export lens text \(path)")
+        #expect(try String(contentsOfFile: path, encoding: .utf8).hasPrefix("# run: clean\n"))
+        _ = c.press([.char("x")])
+        _ = c.command("export lens text \(path)")
+        #expect(try String(contentsOfFile: path, encoding: .utf8).hasPrefix("# run: patched (enc.0.resid_post@"))
+    }
+
+    @Test func statusMessagesClearTheirLine() throws {
+        let c = try TUISupport.explorer(width: 80, height: 24)
+        _ = c.command("patch enc.1.resid_post@100:2000=zero")
+        let s = c.command("layer 1")
+        let line = try #require(s.split(separator: "\n").first { $0.contains("ok: :layer 1") })
+        #expect(line.trimmingCharacters(in: .whitespaces) == "ok: :layer 1", "\(line)")
+    }
+
+    @Test func everyListScrollsWithAPositionIndicator() throws {
+        let c = try TUISupport.explorer(width: 80, height: 24)
+        // 18 patches: the list wraps and scrolls, none is dropped.
+        for f in 0..<18 { _ = c.command("patch enc.0.resid_post@\(f):\(f + 1)=zero") }
+        var seen = Set<Int>()
+        var s = c.press([.char("5")])
+        for _ in 0..<30 {
+            for i in 1...18 where s.contains("[\(i)] enc.0.resid_post@\(i - 1):\(i)=zero") { seen.insert(i) }
+            s = c.press([.char("j")])
+        }
+        #expect(seen.count == 18, "patches seen: \(seen.sorted())")
+        #expect(s.contains(" rows ") && s.contains(" of "), "the divider says where the view is: \(s)")
+        // The transcript view at 80×24 scrolls to its last word.
+        let bottom = c.press([.char("1"), .char("G")])
+        #expect(bottom.contains("himself."), "\(bottom)")
+    }
+
+    @Test func aNoSpeechWindowSaysFasterWhisperWouldDropIt() throws {
+        let silence = [Float](repeating: 0, count: 16_000 * 3)
+        let loader = try ClipLoader(model: TUISupport.model.get(), samples: silence, name: "silence.wav")
+        let c = try TUISupport.explorer(.success(loader))
+        let s = c.frame().text
+        let window = try #require(c.state.window)
+        if window.noSpeechProb > ClipWindow.noSpeechThreshold && window.avgLogprob <= ClipWindow.logProbThreshold {
+            #expect(s.contains("faster-whisper drops this window"), "\(s)")
+        } else {
+            #expect(!s.contains("faster-whisper drops this window"))
+        }
+        #expect(window.dropReason == nil || s.contains("asrlens transcribe prints nothing for it"))
+    }
+
+    @Test func aLongClipMovesBetweenWarmWindowsWithItsOwnPatchesAndAbsoluteTimes() throws {
+        let c = try TUISupport.explorer(TUISupport.longLoader)
+        #expect(c.state.windowCount == 2)
+        let total = String(format: "%.0f", try TUISupport.longLoader.get().seconds)
+        var s = c.frame().text
+        #expect(s.contains("window 1/2") && s.contains("window 1 of 2: 0–30 s of \(total) s"), "\(s)")
+        _ = c.press([.char("5"), .char("w"), .char(" ")])
+        #expect(c.state.settings.patches.count == 1)
+        s = c.press([.char(")"), .char("1")])
+        #expect(c.state.window?.index == 1 && c.state.settings.patches.isEmpty, "window 2 has its own patches")
+        #expect(s.contains("window 2/2") && s.contains("30–\(total) s of \(total) s"), "\(s)")
+        // Word times are the clip's: the first word of window 2 starts after 30 s.
+        let first = try #require(c.state.window?.words.words.first)
+        #expect(s.contains(String(format: "%7.2f", 30 + Double(first.frames.lowerBound) / 50)), "\(s)")
+        // Back to window 1: warm (no load), its patch back.
+        _ = c.command("window 1")
+        #expect(c.state.window?.index == 0 && c.state.settings.patches.count == 1)
+        let bad = c.command("window 3")
+        #expect(bad.contains("no such window (the clip has 2 of 30 s)"), "\(bad)")
+    }
+
+    @Test func anEnglishOnlyModelSaysItIgnoresTheLanguage() throws {
+        let loader = try ClipLoader(model: TUISupport.model.get(), samples: AudioFile.load(TUISupport.asset("0930")), name: "0930.wav", language: "fr")
+        #expect(loader.notice == "tiny.en is English-only: --language fr is ignored")
+        let s = try TUISupport.explorer(.success(loader)).frame().text
+        #expect(s.contains("tiny.en is English-only: --language fr is ignored"), "\(s)")
+    }
+}
