@@ -18,8 +18,8 @@ wait_for '[1 Transcript]'
 {
   shot "1 Transcript"
   keys 2 l l l l l l l l j j j; shot "2 Logit lens (cursor on layer 2, token 8)"
-  keys 3; shot "3 Encoder lens"
-  keys 4 a; shot "4 Attention (mean of the alignment heads)"
+  keys 3; wait_for 'enc 3'; shot "3 Encoder lens"
+  keys 4; wait_for 'row max'; shot "4 Attention (mean of the alignment heads)"
   keys 5 H w c c c c Space; wait_for 'WER '; shot "5 Patch (the word 'leisure' replaced by silence at the encoder output)"
 } > "$work/screens.md"
 t send-keys -t p q

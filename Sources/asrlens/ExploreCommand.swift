@@ -48,14 +48,15 @@ struct ExploreCommand: ParsableCommand {
                                     language: language, offset: offset)
         let backend = try CursesBackend()
         let controller = ExplorerController(loader: loader, theme: backend.theme, references: reference)
-        // ASRLENS_KEY_LATENCY_LOG=FILE appends one key-to-frame time (ms) per line: the benchmark's hook.
+        // ASRLENS_KEY_LATENCY_LOG=FILE appends, per key, the milliseconds from the key to its frame and
+        // those the patch set on that frame took to compute: the benchmark's hook.
         var latencyLog: FileHandle?
         if let path = ProcessInfo.processInfo.environment["ASRLENS_KEY_LATENCY_LOG"] {
             FileManager.default.createFile(atPath: path, contents: nil)
             latencyLog = FileHandle(forWritingAtPath: path)
         }
         let fatal = Explorer.run(controller: controller, backend: backend,
-                                 keyLatency: latencyLog.map { log in { ms in log.write(Data(String(format: "%.3f\n", ms).utf8)) } })
+                                 keyLatency: latencyLog.map { log in { ms, run in log.write(Data(String(format: "%.3f %.3f\n", ms, run * 1000).utf8)) } })
         if let fatal { throw InputError(path, fatal) }
     }
 }

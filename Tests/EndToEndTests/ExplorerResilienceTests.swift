@@ -82,7 +82,10 @@ import Testing
         }
         try t.send("u")
         try t.waitFor { $0.contains(specs.count > 1 ? "[\(specs.count - 1)] " : "patches: none") || $0.contains("patches: none") }
+        // q asks first while patches are on; y confirms (and is harmless if q already quit).
         try t.send("q")
+        try t.waitFor(timeout: 10) { $0.contains("Quit and lose") || !$0.contains(" asrlens ") }
+        try t.send("y")
         #expect(t.exitLine() == "EXIT=0", "the explorer answered q after the burst")
     }
 }

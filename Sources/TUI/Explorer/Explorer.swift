@@ -5,9 +5,10 @@ public enum Explorer {
     /// Runs until the user quits; returns why the explorer had to end, if it did. The terminal
     /// is restored on every way out. `keyLatency`, when given, receives the milliseconds from
     /// each key read to the first frame written after it that no longer waits for the patch
-    /// set it asked for (for `scripts/bench-explorer.sh`).
+    /// set it asked for, and the seconds the snapshot then shown took to compute (0 when it was
+    /// ready: a set computed before, or no patch) (for `scripts/bench-explorer.sh`).
     @discardableResult
-    public static func run(controller: ExplorerController, backend: CursesBackend, keyLatency: ((Double) -> Void)? = nil) -> String? {
+    public static func run(controller: ExplorerController, backend: CursesBackend, keyLatency: ((Double, Double) -> Void)? = nil) -> String? {
         defer {
             backend.shutdown()
             controller.stop()
@@ -22,7 +23,7 @@ public enum Explorer {
                 backend.draw(controller.frame(spinner: spinner))
                 dirty = false
                 if let t0 = keyTime, !controller.state.computing {
-                    keyLatency?(Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e6)
+                    keyLatency?(Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e6, controller.lastRunSeconds)
                     keyTime = nil
                 }
             }
@@ -36,6 +37,7 @@ public enum Explorer {
             dirty = true
             keyTime = DispatchTime.now().uptimeNanoseconds
             if key == .resize { backend.invalidate(); continue }
+            controller.lastRunSeconds = 0
             controller.handle(key)
         }
         return controller.state.fatal

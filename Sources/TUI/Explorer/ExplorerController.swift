@@ -70,8 +70,12 @@ public final class ExplorerController: @unchecked Sendable {
         }
     }
 
+    /// Seconds the latest patched snapshot that arrived took to compute (for the benchmark).
+    public var lastRunSeconds = 0.0
+
     /// Reduces one action and starts the work it asks for.
     public func dispatch(_ action: Action) {
+        if case .ran(let snap) = action, snap.patches == state.settings.patchSet { lastRunSeconds = snap.buildSeconds }
         let (next, effects) = Reducer.reduce(state, action)
         state = next
         for effect in effects { perform(effect) }
@@ -126,7 +130,7 @@ public final class ExplorerController: @unchecked Sendable {
         case .run(let set):
             guard let window = state.window else { return }
             // A set computed before (or no patches) is on screen in this very frame.
-            if let ready = window.snapshotIfReady(set) { dispatch(.ran(ready)); return }
+            if let ready = window.snapshotIfReady(set) { dispatch(.ran(ready)); lastRunSeconds = 0; return }
             scheduler.submit(lane: set.isEmpty ? "clean" : "run", key: "\(window.index) \(set)") { cancelled, _ in
                 do { return .ran(try window.snapshot(set, isCancelled: cancelled)) } catch is CancellationError { return nil } catch {
                     return .runFailed(set, "\(error)")

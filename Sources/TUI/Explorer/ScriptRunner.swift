@@ -20,9 +20,7 @@ public final class ScriptRunner {
     public func execute(_ line: String) throws {
         let (next, effects) = try Reducer.apply(state, line: line)
         // A reference clip that cannot be read fails on its own line, not at the next export.
-        for p in next.settings.patches where !state.settings.patches.contains(p) {
-            if case .clip(let path) = p.source { _ = try AudioFile.load(path) }
-        }
+        for p in next.settings.patches where !state.settings.patches.contains(p) { _ = try window.engine.prepare(p.source) }
         state = next
         for effect in effects {
             guard case .export(let what, let path) = effect else { continue }

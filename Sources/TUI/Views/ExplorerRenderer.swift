@@ -89,10 +89,14 @@ public enum ExplorerRenderer {
         let frames = Array(theme.unicode ? "⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏" : "|/-\\")
         let busy = s.window == nil ? " loading" : s.computing ? " computing" : ""
         let spin = busy.isEmpty ? "" : " \(frames[spinner % frames.count])\(busy)"
-        var head = " asrlens  \(s.modelName)  \(s.clipName)"
-        if s.windowCount > 1 { head += "  window \(s.windowIndex + 1)/\(s.windowCount)" }
-        let run = s.settings.showsPatchedRun ? "PATCHED" : "clean"
-        head += "  patches \(s.settings.patches.count) \(run)\(spin)   "
+        var clipName = s.clipName
+        var head: String {
+            var h = " asrlens  \(s.modelName)  \(clipName)"
+            if s.windowCount > 1 { h += "  window \(s.windowIndex + 1)/\(s.windowCount)" }
+            h += "  patches \(s.settings.patches.count)"
+            if !s.settings.patches.isEmpty { h += s.settings.showPatched ? " PATCHED" : " clean" }
+            return h + "\(spin)   "
+        }
         func layout(titled: Bool) -> (String, [(view: ExplorerState.View, columns: Range<Int>)]) {
             var text = head
             var tabs: [(view: ExplorerState.View, columns: Range<Int>)] = []
@@ -104,9 +108,16 @@ public enum ExplorerRenderer {
             }
             return (text, tabs)
         }
-        // On narrow terminals only the current view keeps its title.
+        // On narrow terminals only the current view keeps its title, then the clip name shortens.
         let full = layout(titled: true)
-        return full.0.count <= s.width ? full : layout(titled: false)
+        if full.0.count <= s.width { return full }
+        var compact = layout(titled: false)
+        let overflow = compact.0.count - s.width
+        if overflow > 0 {
+            clipName = String(s.clipName.prefix(max(8, s.clipName.count - overflow - 1))) + "…"
+            compact = layout(titled: false)
+        }
+        return compact
     }
 
     /// "clean run" or "PATCHED run (N patches)": the words every view uses for the run it shows.
