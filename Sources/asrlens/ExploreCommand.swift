@@ -55,8 +55,15 @@ struct ExploreCommand: ParsableCommand {
             FileManager.default.createFile(atPath: path, contents: nil)
             latencyLog = FileHandle(forWritingAtPath: path)
         }
+        // ASRLENS_KEY_LOG=FILE appends each key as the explorer decoded it (for terminal problems).
+        var keyLog: FileHandle?
+        if let path = ProcessInfo.processInfo.environment["ASRLENS_KEY_LOG"] {
+            FileManager.default.createFile(atPath: path, contents: nil)
+            keyLog = FileHandle(forWritingAtPath: path)
+        }
         let fatal = Explorer.run(controller: controller, backend: backend,
-                                 keyLatency: latencyLog.map { log in { ms, run in log.write(Data(String(format: "%.3f %.3f\n", ms, run * 1000).utf8)) } })
+                                 keyLatency: latencyLog.map { log in { ms, run in log.write(Data(String(format: "%.3f %.3f\n", ms, run * 1000).utf8)) } },
+                                 keyLog: keyLog.map { log in { key in log.write(Data("\(key)\n".utf8)) } })
         if let fatal { throw InputError(path, fatal) }
     }
 }

@@ -7,16 +7,19 @@ struct ModelOptions: ParsableArguments {
     @Option(name: .long, help: "A catalogue model name (see `asrlens models`) or a CTranslate2 Whisper directory.")
     var model: String = ModelCatalog.defaultModel
 
-    @Option(name: .long, help: "Threads for BLAS and for our own kernels; the default is the number of cores.")
-    var threads: Int = ProcessInfo.processInfo.activeProcessorCount
+    @Option(name: .long, help: ArgumentHelp("Threads for BLAS and for our own kernels (default: one per core, \(ProcessInfo.processInfo.activeProcessorCount) here)."))
+    var threads: Int?
+
+    /// The thread count in force.
+    var threadCount: Int { threads ?? ProcessInfo.processInfo.activeProcessorCount }
 
     func validate() throws {
-        guard threads >= 1 && threads <= 256 else { throw ValidationError("--threads must be between 1 and 256") }
+        guard (1...256).contains(threadCount) else { throw ValidationError("--threads must be between 1 and 256") }
     }
 
     /// Applies the thread count and loads the model.
     func load() throws -> WhisperModel {
-        Parallel.configure(threads: threads)
+        Parallel.configure(threads: threadCount)
         return try WhisperModel(directory: try ModelCatalog.resolve(model))
     }
 }

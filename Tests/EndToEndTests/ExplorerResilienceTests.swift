@@ -72,7 +72,7 @@ import Testing
         let expected = "patches: " + (specs.isEmpty ? "none" : specs.enumerated().map { "[\($0.offset + 1)] \($0.element)" }.joined(separator: "  "))
         let final = try t.waitFor { $0.contains(expected) && !$0.contains("computing") }
         #expect(final.contains(expected) && !final.contains("computing"), "keys \(keys.joined(separator: " "))\nexpected \(expected)\n\(final)")
-        #expect(final.contains(" asrlens  tiny.en") && final.contains("patches \(patches.count) "), "status line: \(final)")
+        #expect(final.hasPrefix(" asrlens ") && final.contains(" tiny.en ") && final.contains("patches \(patches.count) "), "status line: \(final)")
 
         // The shown result is that of the final set: the same WER as the CLI computes for it.
         if !specs.isEmpty {

@@ -160,15 +160,18 @@ import Testing
 
     @Test func mouseClicksATabAndDragsASpanOnThePatchStrip() throws {
         let t = try TmuxSession(command: Self.explore(), width: 90, height: 40)
-        let first = try Self.shows(t, "[1 Transcript]", "word ")
+        // The transcript view's word table, not the loading screen's "word alignment" step.
+        let first = try Self.shows(t, "[1 Transcript]", "no-speech p", "start     end  frames")
         let statusLine = first.split(separator: "\n")[0]
         let five = try #require(statusLine.lastIndex(of: "5"), "the status line shows every tab at 90 columns: \(statusLine)")
         let tab = statusLine.distance(from: statusLine.startIndex, to: five)
         try t.tmux(["send-keys", "-t", "t", "-l", Self.mouse(0, x: tab, y: 0)])
+        try Self.shows(t, "[5 Patch]")
         try t.tmux(["send-keys", "-t", "t", "-l", Self.mouse(3, x: tab, y: 0)])
         try Self.shows(t, "[5 Patch]", "selection none")
         // The strip spans columns 1…88 for the clip's 355 frames; drag from column 1 to column 80.
         try t.tmux(["send-keys", "-t", "t", "-l", Self.mouse(0, x: 1, y: 3)])
+        try Self.shows(t, "cursor frame 0 ")   // a drag takes time: the release comes later
         try t.tmux(["send-keys", "-t", "t", "-l", Self.mouse(3, x: 80, y: 3)])
         let end = 79 * 355 / 88
         let dragged = try t.waitFor { $0.contains("selection 0:") }
@@ -208,7 +211,7 @@ import Testing
         let t = try TmuxSession(command: Self.explore("NO_COLOR=1"))
         try t.waitFor("[1 Transcript]")
         // A text that each view draws near its bottom, so the frame is whole when captured.
-        for (key, last) in [("1", "word "), ("2", "saturation"), ("3", "enc 3"), ("4", "row max"), ("5", "cursor frame")] {
+        for (key, last) in [("1", "start     end  frames"), ("2", "saturation"), ("3", "enc 3"), ("4", "row max"), ("5", "cursor frame")] {
             try t.send(key)
             try Self.shows(t, "[\(key) ", last)
             let s = try t.screen(escapes: true)

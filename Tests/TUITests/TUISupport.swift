@@ -48,3 +48,10 @@ extension ExplorerController {
     /// A `:` line as keys.
     func command(_ line: String) -> String { press([.char(":")] + type(line) + [.enter]) }
 }
+
+extension TUISupport {
+    /// The bundled sample 0870 (7.1 s, 26 tokens): enough tokens to overflow an 80×24 screen.
+    static let sampleLoader: Result<ClipLoader, Error> = Result {
+        try ClipLoader(model: model.get(), samples: AudioFile.load(asset("0870")), name: "0870.wav")
+    }
+}

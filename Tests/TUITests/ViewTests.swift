@@ -48,7 +48,7 @@ import TUI
         let c = try TUISupport.explorer()
         let s = c.press([.char("4")])
         #expect(s.contains("cross-attention, mean of the alignment heads"), "\(s)")
-        #expect(s.contains("row max (over the whole row)"))
+        #expect(s.contains("row max (whole row)"))
         let mean = c.press([.char("a")])
         #expect(mean.contains("cross-attention, mean of all 24 heads"), "\(mean)")
         let one = c.press([.char("a"), .char("+"), .char(">")])
@@ -61,6 +61,32 @@ import TUI
         #expect(enc.contains("encoder self-attention layer 0 head 0"))
         let selfAttention = c.press([.char("t"), .char("t")])
         #expect(selfAttention.contains("decoder self-attention") && selfAttention.contains("columns: earlier tokens"), "\(selfAttention)")
+    }
+
+    /// Zoomed onto the end of the clip, the first token's row (whose attention lies at the
+    /// start) stays dark: rows are scaled to their maximum over the whole row, not the window.
+    @Test func zoomingNeverBrightensARowWhoseAttentionIsOffScreen() throws {
+        let c = try TUISupport.explorer()
+        _ = c.press([.char("4"), .char("z"), .char("z"), .char("z")])
+        let s = c.press(Array(repeating: Key.char("l"), count: 40))
+        let frames = try #require(c.state.engine).audioFrames
+        #expect(s.contains("–\(frames - 1) (zoom 8x)"), "panned to the end: \(s)")
+        let row = try #require(s.split(separator: "\n").first { $0.split(separator: " ").first == "He" })
+        #expect(!row.contains("█") && !row.contains("▇"), "\(row)")
+        // The last token's row does attend there, and lights up.
+        let end = try #require(s.split(separator: "\n").first { $0.hasPrefix(" <|endofte") })
+        #expect(end.contains("█"), "\(end)")
+    }
+
+    @Test func everyWordListedSpansWhatItsTimesSay() throws {
+        let c = try TUISupport.explorer()
+        let s = c.press([.char("1")])
+        for w in try #require(c.state.window).words.words {
+            let f = w.frames
+            let line = String(format: " %7.2f %7.2f  %d:%d", Double(f.lowerBound) / 50, Double(f.upperBound) / 50, f.lowerBound, f.upperBound)
+            #expect(s.contains(line), "\(w.text): \(line)")
+            #expect(f.upperBound > f.lowerBound)
+        }
     }
 
     @Test func patchViewTogglesAPatchOverAWordAndOffAtOnce() throws {
@@ -105,7 +131,7 @@ import TUI
         let other = TUISupport.asset("0890")
         let c = try TUISupport.explorer(references: [other, "/no/such/clip.wav"])
         let word = try #require(c.state.window?.words.words.first { $0.text.contains("amiable") })
-        var keys: [Key] = [.char("5"), .char("g")]
+        var keys: [Key] = [.char("5")] + Array(repeating: Key.char("H"), count: 10)
         keys += Array(repeating: Key.char("l"), count: (word.frames.lowerBound + 5) / 5)
         keys += [.char("w"), .char("s"), .char("s"), .char("s"), .char("s")]
         #expect(c.press(keys).contains("source clip:\(other)"))

@@ -46,7 +46,7 @@ public final class CursesBackend {
         timeout(0)
         // Button 1 press and release separately (a drag selects a span), and the wheel.
         mouseinterval(0)
-        mousemask(asrlens_button1_pressed | asrlens_button1_released | asrlens_wheel_up | asrlens_wheel_down, nil)
+        mousemask(asrlens_button1_pressed | asrlens_button1_released | asrlens_button1_clicked | asrlens_wheel_up | asrlens_wheel_down, nil)
         var color = false
         if !noColor && has_colors() {
             start_color()
@@ -156,7 +156,8 @@ public final class CursesBackend {
                 var event = MEVENT()
                 guard getmouse(&event) == OK else { return nil }
                 let x = Int(event.x), y = Int(event.y), b = event.bstate
-                if b & asrlens_button1_pressed != 0 { return .mouse(x: x, y: y, .press) }
+                // A click (press and release read together) acts as the press: it selects.
+                if b & (asrlens_button1_pressed | asrlens_button1_clicked) != 0 { return .mouse(x: x, y: y, .press) }
                 if b & asrlens_button1_released != 0 { return .mouse(x: x, y: y, .release) }
                 if b & asrlens_wheel_up != 0 { return .mouse(x: x, y: y, .wheelUp) }
                 if b & asrlens_wheel_down != 0 { return .mouse(x: x, y: y, .wheelDown) }
@@ -167,14 +168,43 @@ public final class CursesBackend {
         switch ch {
         case 9: return .tab
         case 10, 13: return .enter
-        case 27:
-            // Esc then a key at once is Alt with that key (a terminal's Meta prefix).
-            var next: wint_t = 0
-            if get_wch(&next) == OK, let scalar = Unicode.Scalar(UInt32(next)) { return .alt(Character(scalar)) }
-            return .escape
+        case 27: return escapeSequence()
         case 8, 127: return .backspace
         case 1...26: return .ctrl(Character(Unicode.Scalar(UInt8(ch) + 96)))
         default: return Unicode.Scalar(UInt32(ch)).map { .char(Character($0)) }
+        }
+    }
+
+    /// What follows an Esc that ncurses did not decode itself: nothing (Esc), a control
+    /// sequence (an X10 mouse report is decoded, anything else dropped whole, so none of its
+    /// bytes acts as a key), or a key pressed with Alt (which the terminal sends as Esc + key).
+    private func escapeSequence() -> Key? {
+        // The rest of a sequence comes at once; a key after Esc within 30 ms is an Alt chord.
+        timeout(30)
+        defer { timeout(0) }
+        func next() -> wint_t? {
+            var ch: wint_t = 0
+            return get_wch(&ch) == OK ? ch : nil
+        }
+        guard let first = next() else { return .escape }
+        switch first {
+        case 91:   // [
+            var final = next()
+            while let f = final, !(64...126).contains(f) { final = next() }
+            guard final == 77, let b = next(), let x = next(), let y = next() else { return nil }   // M: button, x, y
+            let at = (x: Int(x) - 33, y: Int(y) - 33)
+            switch Int(b) - 32 {
+            case 0: return .mouse(x: at.x, y: at.y, .press)
+            case 3: return .mouse(x: at.x, y: at.y, .release)
+            case 64: return .mouse(x: at.x, y: at.y, .wheelUp)
+            case 65: return .mouse(x: at.x, y: at.y, .wheelDown)
+            default: return nil
+            }
+        case 79:   // O: an SS3 function key ncurses did not know
+            _ = next()
+            return nil
+        default:
+            return Unicode.Scalar(UInt32(first)).map { .alt(Character($0)) }
         }
     }
 

@@ -8,7 +8,8 @@ public enum Explorer {
     /// set it asked for, and the seconds the snapshot then shown took to compute (0 when it was
     /// ready: a set computed before, or no patch) (for `scripts/bench-explorer.sh`).
     @discardableResult
-    public static func run(controller: ExplorerController, backend: CursesBackend, keyLatency: ((Double, Double) -> Void)? = nil) -> String? {
+    public static func run(controller: ExplorerController, backend: CursesBackend, keyLatency: ((Double, Double) -> Void)? = nil,
+                           keyLog: ((Key) -> Void)? = nil) -> String? {
         defer {
             backend.shutdown()
             controller.stop()
@@ -35,6 +36,7 @@ public enum Explorer {
                 continue
             }
             dirty = true
+            keyLog?(key)
             keyTime = DispatchTime.now().uptimeNanoseconds
             if key == .resize { backend.invalidate(); continue }
             controller.lastRunSeconds = 0

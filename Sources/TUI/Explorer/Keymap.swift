@@ -35,7 +35,7 @@ public enum Keymap {
                 "h j k l, arrows", "move the cursor (lens cell, frame, sweep cell) or scroll", hint: "hjkl move"),
         Binding([(.pageUp, .page(-1)), (.pageDown, .page(1))], "PgUp PgDn", "scroll a page"),
         Binding([(.char("g"), .edge(last: false)), (.home, .edge(last: false)), (.char("G"), .edge(last: true)), (.end, .edge(last: true))],
-                "g G, Home End", "go to the first / last"),
+                "g G, Home End", "go to the top / bottom (the first / last column of a grid)"),
         Binding([(.char("x"), .toggleShownRun)], "x", "show the clean or the patched run, in every view and export", hint: "x clean/patched"),
         Binding([(.char("("), .window(delta: -1)), (.char(")"), .window(delta: 1))], "( )", "previous / next 30-second window of a long clip"),
         Binding([(.char("?"), .openHelp)], "?", "this help; type to filter, arrows scroll, Esc closes", hint: "? help"),

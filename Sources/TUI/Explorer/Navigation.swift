@@ -44,7 +44,7 @@ enum Navigation {
         let far = last ? 1_000_000 : -1_000_000
         switch s.view {
         case .lens, .sweep: move(&s, dx: far, dy: 0)
-        case .patch: moveFrame(&s, by: far)
+        case .patch: scroll(&s, \.patchListScroll, by: far)
         default: move(&s, dx: 0, dy: far)
         }
     }
@@ -84,17 +84,18 @@ enum Navigation {
     /// strip a press sets the cursor and a release there selects the span dragged over. The
     /// wheel moves as j and k do (frames on the patch strip).
     static func mouse(_ s: inout ExplorerState, _ effects: inout [Effect], x: Int, y: Int, _ what: MouseAction) {
+        // Tabs work while the clip loads; the rest needs it.
+        if y == 0 {
+            if what == .press, let tab = ExplorerRenderer.statusLine(s, theme: Theme(color: false, unicode: true)).tabs.first(where: { $0.columns.contains(x) }) {
+                s.view = tab.view
+            }
+            return
+        }
         guard s.window != nil else { return }
         let body = ExplorerRenderer.bodyRegion(width: s.width, height: s.height)
         if what == .wheelUp || what == .wheelDown {
             let d = what == .wheelUp ? -1 : 1
             if s.view == .patch { move(&s, dx: d, dy: 0) } else { move(&s, dx: 0, dy: d) }
-            return
-        }
-        if y == 0 {
-            if what == .press, let tab = ExplorerRenderer.statusLine(s, theme: Theme(color: false, unicode: true)).tabs.first(where: { $0.columns.contains(x) }) {
-                s.view = tab.view
-            }
             return
         }
         switch (s.view, what) {

@@ -7,3 +7,7 @@ public enum SweepStatus: Sendable {
     case done(Sweep)
     case failed(String)
 }
+
+extension SweepStatus {
+    public var isRunning: Bool { if case .running = self { return true } else { return false } }
+}

@@ -43,8 +43,8 @@ enum AttentionView {
         let kind = s.settings.attentionKind
         let w = self.window(s)
         let span = kind == .self ? "" : "   frames \(w.lowerBound)–\(w.upperBound - 1) (zoom \(s.zoom)x)"
-        let runNote = kind == .encoder ? "clean run (encoder self-attention is not patched here)" : ExplorerRenderer.runLabel(s)
-        c.put("\(title(s, engine))\(span)\(s.showPadding ? " incl. padding" : "")   \(runNote)", in: r, row: 0, style: theme.accent)
+        let runNote = kind == .encoder ? "clean run" : ExplorerRenderer.runLabel(s)
+        c.put("\(title(s, engine))\(span)\(s.showPadding ? " incl. padding" : "")  \(runNote)", in: r, row: 0, style: theme.accent)
         guard let request = request(s), let m = window.attentionIfReady(request) else {
             c.put("computing the attention map…", in: r, row: 2)
             return r.height
@@ -95,9 +95,9 @@ enum AttentionView {
             c.put(values.map { theme.glyph($0 / peak) }, in: r, dx: labelWidth, row: y + 1)
         }
         let legendRow = rowBins.count + 2
-        let unit = kind == .self ? "columns: earlier tokens" : kind == .encoder ? "20 ms frames, rows and columns binned" : "20 ms per frame, binned"
+        let unit = kind == .self ? "columns: earlier tokens" : kind == .encoder ? "20 ms frames, binned" : "20 ms per frame, binned"
         c.put(theme.legend("0"), in: r, row: legendRow)
-        c.put(" row max (over the whole row)   \(unit)", in: r, dx: 12, row: legendRow, style: theme.dim)
+        c.put(" row max (whole row)  \(unit)", in: r, dx: 12, row: legendRow, style: theme.dim)
         return kind == .encoder ? r.height : m.rows + 3
     }
 }

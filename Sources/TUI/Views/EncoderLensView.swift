@@ -8,7 +8,7 @@ enum EncoderLensView {
     static func draw(_ c: inout Canvas, _ r: Region, _ s: ExplorerState, _ window: ClipWindow, theme: Theme) -> Int {
         let top = -s.encoderLensScroll
         let with = s.settings.lnPost ? "with" : "without"
-        c.put("encoder lens \(with) ln_post (e toggles), clean run: the encoder lens reads the unpatched encoder", in: r, row: top, style: theme.accent)
+        c.put("encoder lens \(with) ln_post (e toggles), always the clean run", in: r, row: top, style: theme.accent)
         guard let lens = window.encoderLensIfReady(lnPost: s.settings.lnPost) else {
             c.put("decoding a transcript from every encoder layer… (a looping layer decodes up to 224 tokens)", in: r, row: top + 2)
             return 3

@@ -87,15 +87,16 @@ public enum ExplorerRenderer {
     public static func statusLine(_ s: ExplorerState, theme: Theme, spinner: Int = 0)
         -> (text: String, tabs: [(view: ExplorerState.View, columns: Range<Int>)]) {
         let frames = Array(theme.unicode ? "⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏" : "|/-\\")
-        let busy = s.window == nil ? " loading" : s.computing ? " computing" : ""
-        let spin = busy.isEmpty ? "" : " \(frames[spinner % frames.count])\(busy)"
+        // The spinner has a fixed slot, so the tabs never move under the mouse.
+        let busy = s.window == nil || s.computing || s.sweep.isRunning
+        let spin = busy ? String(frames[spinner % frames.count]) : " "
         var clipName = s.clipName
         var head: String {
-            var h = " asrlens  \(s.modelName)  \(clipName)"
+            var h = " asrlens \(spin) \(s.modelName)  \(clipName)"
             if s.windowCount > 1 { h += "  window \(s.windowIndex + 1)/\(s.windowCount)" }
             h += "  patches \(s.settings.patches.count)"
             if !s.settings.patches.isEmpty { h += s.settings.showPatched ? " PATCHED" : " clean" }
-            return h + "\(spin)   "
+            return h + "   "
         }
         func layout(titled: Bool) -> (String, [(view: ExplorerState.View, columns: Range<Int>)]) {
             var text = head
@@ -146,21 +147,34 @@ enum LoadingView {
 /// The `?` overlay: every key of the view and the global ones, from the keymap; typing
 /// filters, the arrows and PgUp/PgDn scroll. Opaque: nothing of the screen shows through.
 enum HelpOverlay {
+    static let keyWidth = 22
+
     static func draw(_ c: inout Canvas, _ view: ExplorerState.View, filter: String, scroll: Int, theme: Theme) {
         let rows = Keymap.helpRows(view).filter { filter.isEmpty || ($0.keys + " " + $0.help).lowercased().contains(filter.lowercased()) }
-        let w = min(c.width - 2, 90), h = c.height - 4
-        let x0 = (c.width - w) / 2, y0 = 2
-        let box = Region(x: x0, y: y0, width: w, height: h)
-        c.fill(x: x0, y: y0, width: w, height: h, with: Canvas.Cell(character: " ", style: theme.highlight))
-        let visible = h - 2
-        let first = max(0, min(scroll, rows.count - visible))
-        let more = rows.count > visible ? "   rows \(first + 1)–\(min(rows.count, first + visible)) of \(rows.count), ↑ ↓ scroll" : ""
+        // Each row's help wraps under itself; the lines of all rows scroll together.
+        let textWidth = max(10, c.width - keyWidth - 3)
+        var lines: [String] = []
+        for row in rows {
+            var current = "", first = true
+            func emit() {
+                lines.append(" " + (first ? row.keys : "").padding(toLength: keyWidth, withPad: " ", startingAt: 0) + " " + current)
+                first = false
+                current = ""
+            }
+            for word in row.help.split(separator: " ") {
+                if !current.isEmpty && current.count + 1 + word.count > textWidth { emit() }
+                current += (current.isEmpty ? "" : " ") + word
+            }
+            emit()
+        }
+        let box = Region(x: 0, y: 1, width: c.width, height: c.height - 2)
+        c.fill(x: box.x, y: box.y, width: box.width, height: box.height, with: Canvas.Cell(character: " ", style: theme.highlight))
+        let visible = box.height - 2
+        let first = max(0, min(scroll, lines.count - visible))
         c.put(" keys: the \(view.title) view's, then every view's   filter: \(filter)_", in: box, row: 0, style: theme.highlight)
         if rows.isEmpty { c.put(" no matches for '\(filter)'", in: box, row: 1, style: theme.highlight) }
-        for (i, row) in rows.dropFirst(first).prefix(visible).enumerated() {
-            let text = " " + row.keys.padding(toLength: 24, withPad: " ", startingAt: 0) + row.help
-            c.put(text.padding(toLength: w, withPad: " ", startingAt: 0), in: box, row: 1 + i, style: theme.highlight)
-        }
-        c.put(" Esc or ? closes\(more)", in: box, row: h - 1, style: theme.highlight)
+        for (i, line) in lines.dropFirst(first).prefix(visible).enumerated() { c.put(line, in: box, row: 1 + i, style: theme.highlight) }
+        let more = lines.count > visible ? "   lines \(first + 1)–\(min(lines.count, first + visible)) of \(lines.count), ↑ ↓ scroll" : ""
+        c.put(" Esc or ? closes\(more)", in: box, row: box.height - 1, style: theme.highlight)
     }
 }

@@ -71,7 +71,7 @@ enum LensView {
         let legendRow = top + v.rows + 1
         let rowsNote = v.rows < lens.cells.count ? "   layers \(v.row)–\(v.row + v.rows - 1) of \(lens.cells.count)" : ""
         c.put(theme.legend("p(final) 0"), in: r, row: legendRow)
-        c.put(" 1   * saturation   ! changed by the patch   columns \(shownColumns.lowerBound + 1)–\(shownColumns.upperBound) of \(lens.targets.count)\(rowsNote)",
+        c.put(" 1  columns \(shownColumns.lowerBound + 1)–\(shownColumns.upperBound) of \(lens.targets.count)\(rowsNote)  * saturation  ! patched",
               in: r, dx: 21, row: legendRow, style: theme.dim)
     }
 

@@ -36,6 +36,14 @@ extension Canvas {
     }
 }
 
+extension Canvas {
+    /// Writes a paragraph wrapped at word boundaries to the region's width; returns the row after it.
+    @discardableResult
+    mutating func paragraph(_ text: String, in r: Region, row: Int, indent: Int = 0, style: Style = .plain) -> Int {
+        flow(text.split(separator: " ").map { FlowItem(text: String($0), style: style) }, in: r, row: row, indent: indent)
+    }
+}
+
 /// One item of flowing text: what to write, its style, and an optional note drawn under it.
 struct FlowItem {
     var text: String

@@ -42,10 +42,11 @@ enum SweepView {
         switch status {
         case .none:
             c.put("No sweep yet. r sweeps \(planned):", in: r, row: 0, style: theme.accent)
-            c.put("every encoder layer × every window of the audio, each cell one patch against the clean run.", in: r, row: 1)
-            c.put("The component and source come from the Patch view (c, s); f here cycles the frames per window (25, 50, 100).", in: r, row: 2, style: theme.dim)
+            let next = c.paragraph("every encoder layer × every window of the audio, each cell one patch against the clean run.", in: r, row: 1)
+            c.paragraph("The component and source come from the Patch view (c, s); f here cycles the frames per window (25, 50, 100).",
+                        in: r, row: next, style: theme.dim)
         case .failed(let message):
-            c.put("The sweep failed: \(message)", in: r, row: 0, style: theme.changed)
+            c.paragraph("The sweep failed: \(message)", in: r, row: 0, style: theme.changed)
         case .running(let done, let total, let title):
             c.put("sweeping \(title): \(done)/\(total) cells", in: r, row: 0, style: theme.accent)
             let width = max(1, r.width - 2), filled = total > 0 ? width * done / total : 0

@@ -28,7 +28,7 @@ enum TranscriptView {
         // Tokens, shaded by their probability under the run shown (teacher-forced clean
         // tokens); without colour the probability is written under each token.
         let under = run.patches.isEmpty ? "clean" : "patched"
-        c.put("clean tokens, shaded by their probability under the \(under) run (teacher-forced):", in: r, row: row + 1, style: theme.dim)
+        c.put("clean tokens, shaded by probability under the \(under) run:", in: r, row: row + 1, style: theme.dim)
         let tokens = engine.cleanTokens.enumerated().map { i, t in
             let p = expf(run.cleanTokenLogprobs[i])
             return FlowItem(text: tok.display(t).replacingOccurrences(of: "\n", with: "⏎"), style: theme.color ? theme.shade(p) : .plain,
