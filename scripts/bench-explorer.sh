@@ -63,7 +63,7 @@ measure() {  # label, key
   : > "$log"
   t send-keys -t p "$2"
   for _ in $(seq 1 3000); do [ -s "$log" ] && break; sleep 0.01; done
-  echo "$1 $(tail -1 "$log")" >> "$work/toggles.txt"
+  echo "$1 $(tr -d '\0' < "$log" | tail -1)" >> "$work/toggles.txt"
 }
 press 5 H w
 sleep 0.3
@@ -76,7 +76,7 @@ for round in 1 2 3; do
   press - - -; sleep 0.2
   measure "re-toggle-computed-set" Space   # enc.0 again: computed in this round already
   measure "undo-to-no-patch" u
-  press : ; for ch in $(echo "patch dec.3.cross_out@25:27=zero" | grep -o .); do t send-keys -t p -l "$ch"; done
+  press : ; t send-keys -t p -l "patch dec.3.cross_out@25:27=zero"; sleep 0.2
   measure "decoder-last-layer" Enter
   measure "undo-to-no-patch" u
   # Forget the computed sets for the next round: a different span each time.

@@ -62,7 +62,7 @@ struct ExploreCommand: ParsableCommand {
             keyLog = FileHandle(forWritingAtPath: path)
         }
         let fatal = Explorer.run(controller: controller, backend: backend,
-                                 keyLatency: latencyLog.map { log in { ms, run in log.write(Data(String(format: "%.3f %.3f\n", ms, run * 1000).utf8)) } },
+                                 keyLatency: latencyLog.map { log in { ms, run in log.seekToEndOfFile(); log.write(Data(String(format: "%.3f %.3f\n", ms, run * 1000).utf8)) } },
                                  keyLog: keyLog.map { log in { key in log.write(Data("\(key)\n".utf8)) } })
         if let fatal { throw InputError(path, fatal) }
     }
