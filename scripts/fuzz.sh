@@ -2,12 +2,12 @@
 # Builds the libFuzzer targets (Fuzz/*) with AddressSanitizer and runs each for RUNS executions
 # (default 1,000,000) from the committed seed corpus. A crash, leak or sanitizer report stops
 # with a non-zero status and leaves the input in .build-fuzz/artifacts/.
-#   scripts/fuzz.sh [TARGET...]      targets: ModelFile Audio Tokenizer Command (default: all)
+#   scripts/fuzz.sh [TARGET...]      targets: ModelFile Audio Tokenizer Command PartFile TSV (default: all)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 RUNS=${RUNS:-1000000}
 targets=("$@")
-[ ${#targets[@]} -eq 0 ] && targets=(ModelFile Audio Tokenizer Command)
+[ ${#targets[@]} -eq 0 ] && targets=(ModelFile Audio Tokenizer Command PartFile TSV)
 for t in "${targets[@]}"; do
   ASRLENS_FUZZ=1 swift build -c debug --sanitize=fuzzer --sanitize=address --build-path .build-fuzz --product "Fuzz$t" >/dev/null
 done

@@ -1,19 +1,57 @@
 import Foundation
 import Model
 
-/// Writes a file through a temporary file in the same folder and a rename, so an interrupted
-/// or failed write never leaves half a file and never damages the old one.
+/// Writes an output file so that a failed write never leaves half a file and never damages
+/// what was there. A regular file (or a path that does not exist yet) is replaced through a
+/// temporary file in the same folder and a rename. A symbolic link is followed, and the file it
+/// points to is replaced that way, so the link stays a link. A device, FIFO or socket
+/// (`/dev/stdout`, `/dev/null`, a named pipe) is written through, never replaced.
 public enum AtomicFile {
     public static func write(_ text: String, to path: String) throws { try write(Data(text.utf8), to: path) }
 
-    /// Fails now, with the message `write` would give, if `path` cannot be written; an existing
-    /// file there is left as it is. For long jobs that should not fail only at the end.
+    /// What is at an output path, after following symbolic links.
+    enum Target: Equatable {
+        /// A regular file, or nothing yet: replace `path` atomically.
+        case file(path: String)
+        /// A device, FIFO or socket: write through it.
+        case stream(path: String)
+    }
+
+    /// Classifies `path`; a folder, a symlink loop or a dangling link into a missing folder fail here.
+    static func target(_ path: String) throws -> Target {
+        var resolved = path
+        for _ in 0..<40 {
+            var st = stat()
+            guard lstat(resolved, &st) == 0 else {
+                if errno == ENOENT { return .file(path: resolved) }
+                throw failure(path, errno)
+            }
+            switch st.st_mode & S_IFMT {
+            case S_IFLNK:
+                guard let link = try? FileManager.default.destinationOfSymbolicLink(atPath: resolved) else { throw failure(path, EIO) }
+                resolved = link.hasPrefix("/") ? link
+                    : URL(fileURLWithPath: resolved).deletingLastPathComponent().appendingPathComponent(link).path
+            case S_IFREG: return .file(path: resolved)
+            case S_IFDIR: throw failure(path, EISDIR)
+            default: return .stream(path: resolved)
+            }
+        }
+        throw failure(path, ELOOP)
+    }
+
+    /// Fails now, with the message `write` would give, if `path` cannot be written; what is
+    /// there is left as it is. For long jobs that should not fail only at the end.
     public static func checkWritable(_ path: String) throws {
-        let tmp = temporary(for: path)
-        let fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-        guard fd >= 0 else { throw failure(path, errno) }
-        close(fd)
-        unlink(tmp)
+        switch try target(path) {
+        case .stream(let device):
+            guard access(device, W_OK) == 0 else { throw failure(path, errno) }
+        case .file(let file):
+            let tmp = temporary(for: file)
+            let fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+            guard fd >= 0 else { throw failure(path, errno) }
+            close(fd)
+            unlink(tmp)
+        }
     }
 
     static func temporary(for path: String) -> String {
@@ -21,32 +59,48 @@ public enum AtomicFile {
         return url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).tmp-\(getpid())").path
     }
 
-    /// The data goes to a temporary file, is flushed to disk (a full disk can show only then),
-    /// and replaces `path` by a rename; on any failure the temporary file is removed and the
-    /// old file at `path` is untouched.
+    /// A regular file: the data goes to a temporary file, is flushed to disk (a full disk can
+    /// show only then), and replaces the file by a rename; on any failure the temporary file is
+    /// removed and the old file is untouched. A device or FIFO is written through.
     public static func write(_ data: Data, to path: String) throws {
-        let tmp = temporary(for: path)
-        let fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-        guard fd >= 0 else { throw failure(path, errno) }
-        var problem: Int32 = 0
+        switch try target(path) {
+        case .stream(let device):
+            let fd = open(device, O_WRONLY)
+            guard fd >= 0 else { throw failure(path, errno, replaced: false) }
+            var problem = writeAll(fd, data)
+            if close(fd) != 0 && problem == 0 { problem = errno }
+            if problem != 0 { throw failure(path, problem, replaced: false) }
+        case .file(let file):
+            let tmp = temporary(for: file)
+            let fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+            guard fd >= 0 else { throw failure(path, errno) }
+            var problem = writeAll(fd, data)
+            if problem == 0 && fsync(fd) != 0 { problem = errno }
+            if close(fd) != 0 && problem == 0 { problem = errno }
+            if problem == 0 && rename(tmp, file) != 0 { problem = errno }
+            if problem != 0 {
+                unlink(tmp)
+                throw failure(path, problem)
+            }
+        }
+    }
+
+    /// Writes every byte, retrying interrupted calls; returns 0 or the errno of the failure.
+    static func writeAll(_ fd: Int32, _ data: Data) -> Int32 {
         data.withUnsafeBytes { buffer in
             var offset = 0
             while offset < buffer.count {
                 let n = Glibc.write(fd, buffer.baseAddress! + offset, buffer.count - offset)
-                if n < 0 { if errno == EINTR { continue }; problem = errno; return }
+                if n < 0 { if errno == EINTR { continue }; return errno }
                 offset += n
             }
-        }
-        if problem == 0 && fsync(fd) != 0 { problem = errno }
-        if close(fd) != 0 && problem == 0 { problem = errno }
-        if problem == 0 && rename(tmp, path) != 0 { problem = errno }
-        if problem != 0 {
-            unlink(tmp)
-            throw failure(path, problem)
+            return 0
         }
     }
 
-    static func failure(_ path: String, _ code: Int32) -> InputError {
+    /// The one line for a failed write. `replaced` is false for devices and pipes, where
+    /// nothing was going to be replaced.
+    static func failure(_ path: String, _ code: Int32, replaced: Bool = true) -> InputError {
         let reason: String
         switch code {
         case ENOENT: reason = "no such folder"
@@ -55,9 +109,10 @@ public enum AtomicFile {
         case ENOSPC, EDQUOT: reason = "the disk is full"
         case EROFS: reason = "read-only file system"
         case EISDIR: reason = "is a directory"
+        case ELOOP: reason = "too many levels of symbolic links"
         default: reason = String(cString: strerror(code)).lowercased()
         }
-        return InputError(path, "cannot write: \(reason); any file already there is unchanged")
+        return InputError(path, "cannot write: \(reason)" + (replaced ? "; any file already there is unchanged" : ""))
     }
 }
 

@@ -6,19 +6,28 @@ public enum Heatmap {
     /// The monochrome ramp from tui-conventions, dark to bright.
     public static let ramp: [Character] = Array(" .:-=+*#%@")
 
+    /// The ramp character for `value` on a scale from 0 to `top`, clamped to the ramp; `!` for
+    /// a value that is not a finite number (a run that blew up).
+    public static func glyph(_ value: Double, top: Double) -> Character {
+        guard value.isFinite, top.isFinite, top > 0 else { return "!" }
+        let f = max(0, min(1, value / top))
+        return ramp[Int((f * Double(ramp.count - 1)).rounded())]
+    }
+
     /// One line per row; columns averaged into `width` bins; each row scaled to its own maximum.
     public static func lines(_ m: Matrix, width: Int) -> [String] {
         let bins = max(1, min(width, m.cols))
         return (0..<m.rows).map { r in
             var values = [Float](repeating: 0, count: bins)
             for b in 0..<bins {
+                guard m.cols > 0 else { continue }   // a clip under 10 ms has no frames
                 let lo = b * m.cols / bins, hi = max(lo + 1, (b + 1) * m.cols / bins)
                 var s: Float = 0
                 for c in lo..<hi { s += m[r, c] }
                 values[b] = s / Float(hi - lo)
             }
-            let top = max(values.max() ?? 0, 1e-12)
-            return String(values.map { ramp[min(ramp.count - 1, Int($0 / top * Float(ramp.count - 1) + 0.5))] })
+            let top = max(values.filter(\.isFinite).max() ?? 0, 1e-12)
+            return String(values.map { glyph(Double($0), top: Double(top)) })
         }
     }
 

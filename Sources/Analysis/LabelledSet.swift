@@ -14,14 +14,16 @@ public struct LabelledSet: Sendable {
     public let rows: [Row]
 
     public init(tsv path: String) throws {
-        let url = URL(fileURLWithPath: path)
-        var isDir: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDir), !isDir.boolValue else {
-            throw InputError(path, isDir.boolValue ? "is a directory, expected a TSV file" : "no such file")
-        }
+        try FileProblem.checkReadable(path, as: .fileOrPipe("a TSV file"))
         guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
             throw InputError(path, "cannot be read as UTF-8 text")
         }
+        try self.init(text: text, source: path, base: URL(fileURLWithPath: path).deletingLastPathComponent())
+    }
+
+    /// Parses TSV text; `source` names it in errors and relative paths resolve against `base`.
+    /// Lines may end in LF, CRLF or CR.
+    public init(text: String, source path: String, base: URL) throws {
         var lines = text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).map(String.init)
         while lines.last?.isEmpty == true { lines.removeLast() }
         guard let header = lines.first else { throw InputError(path, "is empty; expected a header line with a 'path' column") }
@@ -29,8 +31,8 @@ public struct LabelledSet: Sendable {
         guard let pathIndex = columns.firstIndex(of: "path") else {
             throw InputError(path, "has no 'path' column (columns: \(columns.joined(separator: ", ")))")
         }
-        let base = url.deletingLastPathComponent()
         var rows: [Row] = []
+        var lineOf: [String: Int] = [:]
         for (n, line) in lines.enumerated().dropFirst() where !line.isEmpty {
             let fields = line.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
             guard fields.count == columns.count else {
@@ -38,6 +40,12 @@ public struct LabelledSet: Sendable {
             }
             let file = fields[pathIndex]
             let resolved = file.hasPrefix("/") ? file : base.appendingPathComponent(file).path
+            // One clip in two rows could sit in a training fold and a test fold at once.
+            let key = URL(fileURLWithPath: resolved).standardizedFileURL.path
+            if let first = lineOf[key] {
+                throw InputError("\(path):\(n + 1)", "names the same file as line \(first) (\(file)); a clip listed twice would be in training and test at once")
+            }
+            lineOf[key] = n + 1
             var labels: [String: String] = [:]
             for (c, name) in columns.enumerated() where c != pathIndex { labels[name] = fields[c] }
             rows.append(Row(path: resolved, labels: labels))

@@ -42,8 +42,9 @@ public enum LensReport {
 
     public static func table(_ effect: PatchEffect, tokenizer: Tokenizer) -> Table {
         let targets = effect.clean.tokens + [tokenizer.specials.eot]
+        let rows = [targets.count, effect.clean.cleanTokenLogprobs.count, effect.patched.cleanTokenLogprobs.count, effect.deltaLogprob.count].min()!
         return Table(headers: ["token", "text", "clean_logprob", "patched_logprob", "delta"],
-                     rows: targets.indices.map { t in
+                     rows: (0..<rows).map { t in
                          [String(t), tokenizer.display(targets[t]), format(effect.clean.cleanTokenLogprobs[t]),
                           format(effect.patched.cleanTokenLogprobs[t]), format(effect.deltaLogprob[t])]
                      })
@@ -57,6 +58,7 @@ public enum LensReport {
             "delta_logprob": effect.deltaLogprob.map { Double($0) },
             "wer": effect.wer,
             "repetition": effect.repetition,
+            "non_finite": effect.patched.nonFinite.map { $0 as Any } ?? NSNull(),
             "changed_cells": effect.changedCells.map { [$0.layer, $0.token] },
             "layers_evaluated": effect.patched.work.layersEvaluated,
             "layers_full": effect.patched.work.layersFull,

@@ -88,7 +88,7 @@ public enum LinearProbe {
         let fold = folds(y, k: k, groups: groups)
         return (0..<k).map { f in
             let train = x.indices.filter { fold[$0] != f }, test = x.indices.filter { fold[$0] == f }
-            guard !test.isEmpty else { return .nan }
+            guard !test.isEmpty, !train.isEmpty else { return .nan }
             let fit = fit(train.map { x[$0] }, train.map { y[$0] }, classes: classes)
             return Double(test.filter { fit.predict(x[$0]) == y[$0] }.count) / Double(test.count)
         }.filter { !$0.isNaN }
@@ -105,9 +105,23 @@ public enum LinearProbe {
     public typealias Result = (classes: [String], baseline: Double, layers: [Layer])
 
     /// Probes every layer: `features[clip][layer]` against `labels[clip]`; `groups[clip]`, when
-    /// given, keeps each group's clips in one fold.
-    public static func run(features: [[[Float]]], labels: [String], folds k: Int, groups: [String]? = nil,
-                           progress: (Int, Int) -> Void = { _, _ in }) -> Result {
+    /// given, keeps each group's clips in one fold. `source` names the data in errors: features
+    /// of different shapes (a part file or a cache from another model), fewer than 2 folds or
+    /// groups cannot be cross-validated.
+    public static func run(features: [[[Float]]], labels: [String], folds k: Int, groups: [String]? = nil, source: String = "probe",
+                           progress: (Int, Int) -> Void = { _, _ in }) throws -> Result {
+        guard k >= 2 else { throw InputError(source, "\(k) folds; cross-validation needs at least 2") }
+        guard features.count == labels.count, groups.map({ $0.count == labels.count }) ?? true else {
+            throw InputError(source, "\(features.count) feature rows for \(labels.count) labels")
+        }
+        let shape = features.first.map { ($0.count, $0.first?.count ?? 0) } ?? (0, 0)
+        guard shape.0 > 0, shape.1 > 0 else { throw InputError(source, "holds no features to probe") }
+        if let bad = features.firstIndex(where: { $0.count != shape.0 || $0.contains { $0.count != shape.1 } }) {
+            throw InputError(source, "row \(bad + 1)'s features are not \(shape.0) layers of \(shape.1) values like the first row's")
+        }
+        if let groups, Set(groups).count < 2 {
+            throw InputError(source, "every row is in one group (\(groups.first ?? "")); grouped cross-validation needs at least 2 groups")
+        }
         let classes = Array(Set(labels)).sorted()
         let y = labels.map { classes.firstIndex(of: $0)! }
         let baseline = Double(classes.map { c in labels.filter { $0 == c }.count }.max() ?? 0) / Double(max(1, labels.count))

@@ -60,13 +60,16 @@ public struct FeatureCache: Sendable {
         guard let data = FileManager.default.contents(atPath: file(key).path), data.count >= 8 else { return nil }
         let header = data.prefix(8).withUnsafeBytes { Array($0.bindMemory(to: Int32.self)) }
         let layers = Int(header[0]), dim = Int(header[1])
-        guard layers > 0, dim > 0, data.count == 8 + layers * dim * 4 else { return nil }
+        // Int32 sizes from a damaged or foreign file: bounded before multiplying, so no overflow.
+        guard (1...4096).contains(layers), (1...1 << 20).contains(dim), data.count == 8 + layers * dim * 4 else { return nil }
         let values = data.dropFirst(8).withUnsafeBytes { Array($0.bindMemory(to: Float.self)) }
         return (0..<layers).map { Array(values[($0 * dim)..<(($0 + 1) * dim)]) }
     }
 
     public func store(_ features: [[Float]], key: String) throws {
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        do { try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true) } catch {
+            throw FileProblem.inputError(directory.path, error, writing: true)
+        }
         var data = Data()
         for v in [Int32(features.count), Int32(features.first?.count ?? 0)] { withUnsafeBytes(of: v) { data.append(contentsOf: $0) } }
         for row in features { row.withUnsafeBytes { data.append(contentsOf: $0) } }

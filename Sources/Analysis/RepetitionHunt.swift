@@ -22,6 +22,14 @@ public enum RepetitionHunt {
         }
 
         /// The condition names, in order: `plain`, `noisy 0dB`…, `truncated`.
+        /// SNRs that mean something: from noise 60 dB louder than the speech to none audible.
+        public static let snrRange: ClosedRange<Double> = -60...100
+        /// The one message for an SNR outside `snrRange`.
+        public static func checkSNR(_ snr: [Double]) throws {
+            if let bad = snr.first(where: { !snrRange.contains($0) }) {
+                throw InputError("--snr \(bad)", "an SNR must be between \(Int(snrRange.lowerBound)) and \(Int(snrRange.upperBound)) dB")
+            }
+        }
         public var conditions: [String] { ["plain"] + snrDB.map { "noisy \(String(format: "%g", $0))dB" } + ["truncated"] }
     }
 

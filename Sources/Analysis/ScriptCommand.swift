@@ -33,6 +33,12 @@ public enum ScriptCommand: Equatable, Sendable {
 
     /// Parses `line`. Layer and head ranges follow `attention` (encoder or decoder sizes);
     /// `frames` and `tokens` bound patch positions.
+    /// A script's lines. LF, CRLF and CR all end a line (a CRLF is one `Character` in Swift, so
+    /// splitting on "\n" alone would leave it, and the next command, inside the line).
+    public static func lines(_ script: String) -> [Substring] {
+        script.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline)
+    }
+
     public static func parse(_ line: String, hyper: Hyperparameters, frames: Int, tokens: Int,
                              attention: AttentionKind) throws -> ScriptCommand {
         let text = line.trimmingCharacters(in: .whitespaces)
@@ -80,6 +86,10 @@ public enum ScriptCommand: Equatable, Sendable {
             }
             guard let format = ExportFormat(rawValue: formatName) else {
                 throw InputError(formatName, "unknown format (allowed: \(ExportFormat.allCases.map(\.rawValue).joined(separator: ", ")))")
+            }
+            // A control character in a path is a pasted CR, a tab or worse, never a file name meant.
+            if path.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) {
+                throw InputError(path.debugDescription, "the path holds a control character")
             }
             return .export(view, format, path)
         case "window":

@@ -31,6 +31,8 @@ public struct Sweep: Sendable {
         public let repetition: Bool
         public let text: String
         public let layersEvaluated: Int
+        /// The patch blew the model up (activations NaN or infinite): no transcript, no log-probs.
+        public var nonFinite: Bool { !meanAbsDelta.isFinite }
 
         public init(index: Int, layer: Int, head: Int?, cross: Bool, positions: Range<Int>, patch: String, wer: Double,
                     meanAbsDelta: Double, repetition: Bool, text: String, layersEvaluated: Int) {
@@ -142,6 +144,7 @@ public struct Sweep: Sendable {
     /// A patched run against the clean one: WER, mean |Δ log-prob| and loop.
     static func measure(engine: Engine, run: Run, index: Int, planned p: Planned) -> Cell {
         let clean = engine.clean!
+        // A run that blew up has NaN log-probs, so its mean is NaN: `Cell.nonFinite`.
         let deltas = zip(run.cleanTokenLogprobs, clean.cleanTokenLogprobs).map { Double(abs($0 - $1)) }
         return Cell(index: index, layer: p.layer, head: p.head, cross: p.cross, positions: p.positions, patch: p.patch,
                     wer: WordErrorRate.of(reference: clean.text, hypothesis: run.text),
@@ -158,6 +161,9 @@ public struct Sweep: Sendable {
 
     /// Head-sweep cells, strongest effect first (mean |Δ log-prob|, then WER).
     public var ranked: [Cell] {
-        cells.sorted { ($0.meanAbsDelta, $0.wer, -$0.index) > ($1.meanAbsDelta, $1.wer, -$1.index) }
+        // A cell that blew up ranks first: its effect is the largest there is.
+        cells.sorted { (strength($0), $0.wer, -$0.index) > (strength($1), $1.wer, -$1.index) }
     }
+
+    private func strength(_ c: Cell) -> Double { c.nonFinite ? .infinity : c.meanAbsDelta }
 }

@@ -16,6 +16,8 @@ extension Sweep {
             }
             let loops = cells.filter(\.repetition).map { "L\($0.layer)@\($0.positions.lowerBound)" }
             if !loops.isEmpty { out += ["", "loops (the patched transcript repeats itself): " + loops.joined(separator: " ")] }
+            let blown = cells.filter(\.nonFinite).map { "L\($0.layer)@\($0.positions.lowerBound)" }
+            if !blown.isEmpty { out += ["", "blew up (activations became NaN or infinite; shown as n/a !): " + blown.joined(separator: " ")] }
             return out
         case .heads:
             let heads = (cells.compactMap(\.head).max() ?? -1) + 1
@@ -47,7 +49,7 @@ extension Sweep {
     func grid(title: String, columns: [String], value: (Cell) -> Double, only: (Cell) -> Bool = { _ in true },
               match: (Cell, Int) -> Bool) -> [String] {
         let chosen = cells.filter(only)
-        let top = max(1e-9, chosen.map(value).max() ?? 0)
+        let top = max(1e-9, chosen.map(value).filter(\.isFinite).max() ?? 0)
         let ramp = Heatmap.ramp
         var out = [title + String(format: "   shade: \"%@\" up to %.2f", String(ramp), top),
                    "      " + columns.map { $0.count > 6 ? String($0.suffix(6)) : String(repeating: " ", count: 6 - $0.count) + $0 }
@@ -57,7 +59,7 @@ extension Sweep {
             for i in columns.indices {
                 guard let c = chosen.first(where: { $0.layer == l && match($0, i) }) else { line += "       "; continue }
                 let v = value(c)
-                line += String(format: " %5.2f", v) + String(ramp[min(ramp.count - 1, Int((v / top * Double(ramp.count - 1)).rounded()))])
+                line += (v.isFinite ? String(format: " %5.2f", v) : "  n/a ") + String(Heatmap.glyph(v, top: top))
             }
             out.append(line)
         }

@@ -95,7 +95,8 @@ public enum SyntheticSet {
     /// espeak-ng's rendering of `text` (US English, a voice variant), as 16 kHz samples.
     static func speak(_ text: String, voice: String, wpm: Int, scratch: URL) throws -> [Float] {
         let tmp = scratch.appendingPathComponent(".espeak-\(ProcessInfo.processInfo.processIdentifier).wav")
-        defer { try? FileManager.default.removeItem(at: tmp) }
+        ScratchPaths.register(tmp.path)   // removed on Ctrl-C too
+        defer { try? FileManager.default.removeItem(at: tmp); ScratchPaths.unregister(tmp.path) }
         let p = Process()
         p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         p.arguments = ["espeak-ng", "-v", "en-us+\(voice)", "-s", "\(wpm)", "-w", tmp.path, text]

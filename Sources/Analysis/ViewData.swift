@@ -23,8 +23,7 @@ public enum ViewData {
         case .json:
             var object = json as? [String: Any] ?? ["rows": json]
             object["run"] = run
-            let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])
-            return String(decoding: data, as: UTF8.self) + "\n"
+            return try JSONText.encode(object) + "\n"
         }
     }
 

@@ -26,11 +26,14 @@ enum Main {
             if arguments.first.map({ !names.contains($0) && !["-h", "--help", "--version", "help"].contains($0) }) ?? true {
                 arguments.insert("explore", at: 0)
             }
+            try checkDashFiles(arguments)
             var command = try AsrLens.parseAsRoot(arguments)
             try command.run()
+            if let problem = StandardOutput.finish() { fail(problem) }
         } catch let error as InputError {
             fail(error.description)
         } catch let error as ExitCode {
+            if let problem = StandardOutput.finish() { fail(problem) }
             exit(error.rawValue)
         } catch {
             let code = AsrLens.exitCode(for: error)
@@ -43,8 +46,23 @@ enum Main {
         }
     }
 
+    /// A file whose name starts with '-' (`-take2.wav`) would be read as options: `-h` inside it
+    /// even printed the help and exited 0. Such a name, when the file exists and comes before any
+    /// `--`, gets one line that says how to pass it.
+    static func checkDashFiles(_ arguments: [String]) throws {
+        for a in arguments.prefix(while: { $0 != "--" }) where a.hasPrefix("-") && a.count > 1 && !a.hasPrefix("--") {
+            if FileManager.default.fileExists(atPath: a) {
+                throw InputError(a, "is read as options because it starts with '-'; put -- before file names like it (asrlens \(arguments[0]) -- \(a))")
+            }
+        }
+    }
+
     static func fail(_ message: String) -> Never {
-        FileHandle.standardError.write(Data("asrlens: \(message)\n".utf8))
-        exit(2)
+        var text = "asrlens: \(message)\n"
+        if let problem = StandardOutput.finish(), problem != message { text += "asrlens: \(problem)\n" }
+        StandardError.write(text)
+        // `_exit`, not `exit`: under a tight memory limit OpenBLAS's exit handler waits forever
+        // for threads it could not start. Standard output was flushed by `finish` above.
+        _exit(2)
     }
 }

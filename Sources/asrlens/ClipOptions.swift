@@ -25,7 +25,7 @@ struct ClipOptions: ParsableArguments {
         let model = try modelOptions.load()
         let samples = try AudioFile.load(file)
         if Double(samples.count) / 16_000 > offset + 30 {
-            FileHandle.standardError.write(Data("asrlens: \(file): longer than 30 s; analysing the window from \(offset) s (choose another with --offset)\n".utf8))
+            StandardError.write("asrlens: \(file): longer than 30 s; analysing the window from \(offset) s (choose another with --offset)\n")
         }
         return try Engine(model: model, samples: samples, language: language, offset: offset)
     }
@@ -53,11 +53,3 @@ struct OutputOptions: ParsableArguments {
 }
 
 extension Table.Format: ExpressibleByArgument {}
-
-/// Compact JSON text with stable key order.
-enum JSONText {
-    static func encode(_ object: Any) throws -> String {
-        let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])
-        return String(decoding: data, as: UTF8.self)
-    }
-}

@@ -25,6 +25,10 @@ struct ExploreCommand: ParsableCommand {
     @Argument(help: "The audio file (default: the bundled sample).")
     var file: String?
 
+    func validate() throws {
+        guard offset >= 0, offset.isFinite else { throw ValidationError("--offset must be a non-negative number of seconds") }
+    }
+
     static func bundledSample() -> String {
         let exe = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
         var dir = exe.deletingLastPathComponent()
@@ -62,8 +66,8 @@ struct ExploreCommand: ParsableCommand {
             keyLog = FileHandle(forWritingAtPath: path)
         }
         let fatal = Explorer.run(controller: controller, backend: backend,
-                                 keyLatency: latencyLog.map { log in { ms, run in log.seekToEndOfFile(); log.write(Data(String(format: "%.3f %.3f\n", ms, run * 1000).utf8)) } },
-                                 keyLog: keyLog.map { log in { key in log.write(Data("\(key)\n".utf8)) } })
+                                 keyLatency: latencyLog.map { log in { ms, run in _ = try? log.seekToEnd(); try? log.write(contentsOf: Data(String(format: "%.3f %.3f\n", ms, run * 1000).utf8)) } },
+                                 keyLog: keyLog.map { log in { key in try? log.write(contentsOf: Data("\(key)\n".utf8)) } })
         if let fatal { throw InputError(path, fatal) }
     }
 }

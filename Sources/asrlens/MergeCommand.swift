@@ -27,11 +27,16 @@ struct MergeCommand: ParsableCommand {
             let rows = try zip(set, parts).flatMap { part, path in try part.records.map { try ProbeRow(object: $0, source: path) } }
             try run.report(rows, seconds: seconds, json: output.resolved == .json)
         case "sweep":
-            try SweepReport(header: set[0].header, records: set.flatMap(\.records), seconds: seconds, source: parts[0]).print(output)
+            try SweepReport(header: set[0].header, records: records(set), seconds: seconds, source: parts[0]).print(output)
         case "repetition":
-            try RepetitionReport(header: set[0].header, records: set.flatMap(\.records), seconds: seconds, source: parts[0]).print(output)
+            try RepetitionReport(header: set[0].header, records: records(set), seconds: seconds, source: parts[0]).print(output)
         default:
             throw InputError(parts[0], "has parts of a '\(set[0].kind)' run, which merge does not know")
         }
+    }
+
+    /// Every record with the part file it came from.
+    func records(_ set: [PartFile.Part]) -> [(source: String, object: [String: Any])] {
+        zip(set, parts).flatMap { part, path in part.records.map { (source: path, object: $0) } }
     }
 }

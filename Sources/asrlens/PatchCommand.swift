@@ -42,6 +42,9 @@ struct PatchCommand: ParsableCommand {
             print("patched:  \(effect.patched.text.trimmingCharacters(in: .whitespaces))")
             print(String(format: "wer %.3f  repetition %@  lens cells changed %d  layers evaluated %d of %d",
                          effect.wer, effect.repetition ? "yes" : "no", effect.changedCells.count, run.work.layersEvaluated, full))
+            if let site = run.nonFinite {
+                print("the patch blew the model up: activations are NaN or infinite from \(site) on, so the patched run has no transcript and no log-probs")
+            }
             print("")
         }
         try output.emit(table, json: LensReport.json(effect))

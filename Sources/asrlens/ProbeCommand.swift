@@ -46,7 +46,12 @@ struct ProbeCommand: ParsableCommand {
     func run() throws {
         let set = try LabelledSet(tsv: data)
         try set.require(label)
-        if let group { try set.require(group) }
+        if let group {
+            try set.require(group)
+            guard group != label else {
+                throw InputError("--group \(group)", "is the label column itself; grouping by the label puts each class in its own folds, so no fold could test it")
+            }
+        }
         try ProbeRun.checkClasses(set.rows.map { $0.labels[label]! }, label: label, folds: folds, source: data)
         let part = try sharding.part
         let model = try modelOptions.load()
@@ -94,6 +99,9 @@ struct ProbeRow {
         guard let label = o["label"] as? String, let f = o["features"] as? [[Double]] else {
             throw InputError(source, "row \(index) has no label or features")
         }
+        guard let width = f.first?.count, width > 0, f.allSatisfy({ $0.count == width }), f.joined().allSatisfy(\.isFinite) else {
+            throw InputError(source, "row \(index)'s features are empty, ragged or not finite numbers")
+        }
         self.label = label
         group = o["group"] as? String
         features = f.map { $0.map(Float.init) }
@@ -127,6 +135,7 @@ struct ProbeRun {
     static func extract(_ set: LabelledSet, indices: [Int], label: String, group: String?, model: WhisperModel,
                         side: ProbeFeatures.Side, cache: FeatureCache) throws -> [ProbeRow] {
         var rows: [ProbeRow] = []
+        var cacheProblem: String?
         let progress = Progress("probe: features (\(side.rawValue))")
         for (n, i) in indices.enumerated() {
             let row = set.rows[i]
@@ -138,13 +147,19 @@ struct ProbeRun {
                 let features: [[Float]]
                 if let cached = cache.load(key) { features = cached } else {
                     features = try ProbeFeatures.extract(model: model, samples: samples, side: side)
-                    try cache.store(features, key: key)
                     extracted = true
+                    // A cache that cannot be written costs speed next time, not this run's rows.
+                    if cacheProblem == nil {
+                        do { try cache.store(features, key: key) } catch let error as InputError {
+                            cacheProblem = error.description
+                            StandardError.write("asrlens: warning: \(error.description) (features are not cached; the probe goes on)\n")
+                        }
+                    }
                 }
                 rows.append(ProbeRow(index: i, label: row.labels[label]!, group: group.map { row.labels[$0]! }, features: features, extracted: extracted))
             } catch let error as InputError {
                 rows.append(ProbeRow(index: i, skipped: error.description))
-                FileHandle.standardError.write(Data("asrlens: \(error.description) (row skipped)\n".utf8))
+                StandardError.write("asrlens: \(error.description) (row skipped)\n")
             }
             progress.update(n + 1, of: indices.count)
         }
@@ -168,10 +183,11 @@ struct ProbeRun {
     func train(_ rows: [ProbeRow]) throws -> (result: LinearProbe.Result, kept: [ProbeRow]) {
         let kept = rows.sorted { $0.index < $1.index }.filter { $0.skipped == nil }
         let labels = kept.map(\.label)
-        if kept.count < rows.count { try Self.checkClasses(labels, label: label, folds: folds, source: data, readable: "readable ") }
+        // Always checked: rows may have been skipped, and merged parts bring their own labels and folds.
+        try Self.checkClasses(labels, label: label, folds: folds, source: data, readable: kept.count < rows.count ? "readable " : "")
         let training = Progress("probe: training (\(folds) folds)")
         let groups = group == nil ? nil : kept.map { $0.group ?? "" }
-        return (LinearProbe.run(features: kept.map(\.features), labels: labels, folds: folds, groups: groups) { training.update($0, of: $1) }, kept)
+        return (try LinearProbe.run(features: kept.map(\.features), labels: labels, folds: folds, groups: groups, source: data) { training.update($0, of: $1) }, kept)
     }
 
     func report(_ rows: [ProbeRow], seconds: Double, json: Bool) throws {

@@ -15,8 +15,8 @@ struct Progress {
         let eta = done > 0 ? elapsed / Double(done) * Double(total - done) : 0
         let line = String(format: "\r%@ %d/%d (%.0f%%)  elapsed %@  ETA %@\u{1B}[K", label, done, total,
                           100 * Double(done) / Double(total), Self.clock(elapsed), done > 0 ? Self.clock(eta) : "?")
-        FileHandle.standardError.write(Data(line.utf8))
-        if done == total { FileHandle.standardError.write(Data("\n".utf8)) }
+        StandardError.write(line)
+        if done == total { StandardError.write("\n") }
     }
 
     static func clock(_ seconds: Double) -> String {

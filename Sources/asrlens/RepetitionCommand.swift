@@ -36,7 +36,7 @@ struct RepetitionCommand: ParsableCommand {
 
     func validate() throws {
         guard keep > 0 && keep < 1 else { throw ValidationError("--keep must be between 0 and 1 (exclusive)") }
-        guard snr.allSatisfy(\.isFinite) else { throw ValidationError("--snr must be numbers of dB") }
+        try RepetitionHunt.Settings.checkSNR(snr)
     }
 
     func run() throws {
@@ -76,7 +76,7 @@ struct RepetitionCommand: ParsableCommand {
                 records.append(RepetitionRecord(row: i, path: path, cases: cases))
             } catch let error as InputError {
                 records.append(RepetitionRecord(row: i, path: path, skipped: error.description))
-                FileHandle.standardError.write(Data("asrlens: \(error.description) (row skipped)\n".utf8))
+                StandardError.write("asrlens: \(error.description) (row skipped)\n")
             }
             progress.update(n + 1, of: indices.count)
         }
@@ -148,14 +148,20 @@ struct RepetitionReport {
         self.encoderLayers = encoderLayers; self.records = records.sorted { $0.row < $1.row }; self.seconds = seconds
     }
 
-    init(header h: [String: Any], records: [[String: Any]], seconds: Double, source: String) throws {
+    /// `records` come with the part file each was read from, which a bad one's error names.
+    init(header h: [String: Any], records: [(source: String, object: [String: Any])], seconds: Double, source: String) throws {
         guard let model = h["model"] as? String, let data = h["data"] as? String, let rows = h["rows"] as? Int,
               let snr = (h["snr_db"] as? [Any])?.compactMap({ ($0 as? Double) ?? ($0 as? Int).map(Double.init) }), let keep = h["keep"] as? Double,
               let reference = (h["reference"] as? String).flatMap(RepetitionHunt.Reference.init(rawValue:)),
               let layers = h["decoder_layers"] as? Int, let heads = h["decoder_heads"] as? Int, let enc = h["encoder_layers"] as? Int
         else { throw InputError(source, "the repetition part's header is incomplete") }
+        guard rows >= 0, rows <= 10_000_000, (1...1000).contains(layers), (1...1000).contains(heads), (1...1000).contains(enc),
+              snr.allSatisfy(RepetitionHunt.Settings.snrRange.contains), keep > 0, keep <= 1 else {
+            throw InputError(source, "the repetition part's header holds impossible values (layers and heads 1 to 1000, SNR within "
+                             + "\(Int(RepetitionHunt.Settings.snrRange.lowerBound)) to \(Int(RepetitionHunt.Settings.snrRange.upperBound)) dB, keep in (0, 1])")
+        }
         self.init(model: model, data: data, rows: rows, settings: .init(snrDB: snr, keep: keep, reference: reference), layers: layers,
-                  heads: heads, encoderLayers: enc, records: try records.map { try RepetitionRecord(object: $0, source: source) }, seconds: seconds)
+                  heads: heads, encoderLayers: enc, records: try records.map { try RepetitionRecord(object: $0.object, source: $0.source) }, seconds: seconds)
     }
 
     var cases: [RepetitionHunt.Case] { records.flatMap(\.cases) }

@@ -54,6 +54,7 @@ struct ReportCommand: ParsableCommand {
     func validate() throws {
         guard folds >= 2 else { throw ValidationError("--folds must be at least 2") }
         guard repetitionRows >= 0 else { throw ValidationError("--repetition-rows must be 0 or more") }
+        try RepetitionHunt.Settings.checkSNR(snr)
     }
 
     func run() throws {

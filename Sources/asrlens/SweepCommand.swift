@@ -82,13 +82,14 @@ struct SweepReport {
     static func object(_ c: Sweep.Cell) -> [String: Any] {
         var o: [String: Any] = ["cell": c.index, "layer": c.layer, "start": c.positions.lowerBound, "end": c.positions.upperBound,
                                 "patch": c.patch, "wer": c.wer, "mean_abs_delta": c.meanAbsDelta, "repetition": c.repetition,
-                                "text": c.text, "layers_evaluated": c.layersEvaluated]
+                                "text": c.text, "layers_evaluated": c.layersEvaluated, "non_finite": c.nonFinite]
         if let h = c.head { o["head"] = h; o["attention"] = c.cross ? "cross" : "self" }
         return o
     }
 
     /// Rebuilds the report of a sharded run from its parts' header and records.
-    init(header h: [String: Any], records: [[String: Any]], seconds: Double, source path: String) throws {
+    /// `records` come with the part file each was read from, which a bad one's error names.
+    init(header h: [String: Any], records: [(source: String, object: [String: Any])], seconds: Double, source path: String) throws {
         guard let model = h["model"] as? String, let clip = h["clip"] as? String, let source = h["source"] as? String,
               let planned = h["planned_cells"] as? Int, let cleanLayers = h["clean_layers"] as? Int,
               let referenceLayers = h["reference_layers"] as? Int else { throw InputError(path, "the sweep part's header is incomplete") }
@@ -97,11 +98,24 @@ struct SweepReport {
             guard let c = h["component"] as? String, let w = h["window"] as? Int else { throw InputError(path, "the sweep part's header is incomplete") }
             kind = .component(c, window: w)
         }
-        let cells = try records.map { o -> Sweep.Cell in
+        guard planned >= 1, planned <= 1_000_000, cleanLayers >= 0, referenceLayers >= 0, cleanLayers < 1 << 40, referenceLayers < 1 << 40 else {
+            throw InputError(path, "the sweep part's header holds impossible counts")
+        }
+        var seen: [String: Int] = [:]
+        let cells = try records.map { source, o -> Sweep.Cell in
+            seen[source, default: 0] += 1
+            let n = seen[source]! - 1, path = source
+            // mean_abs_delta is null for a cell whose run blew up (NaN is not JSON).
+            let delta = o["mean_abs_delta"] is NSNull ? Double.nan : o["mean_abs_delta"] as? Double
             guard let i = o["cell"] as? Int, let layer = o["layer"] as? Int, let start = o["start"] as? Int, let end = o["end"] as? Int,
-                  let patch = o["patch"] as? String, let wer = o["wer"] as? Double, let delta = o["mean_abs_delta"] as? Double,
+                  let patch = o["patch"] as? String, let wer = o["wer"] as? Double, let delta,
                   let loop = o["repetition"] as? Bool, let text = o["text"] as? String, let work = o["layers_evaluated"] as? Int, start <= end
-            else { throw InputError(path, "a sweep record is incomplete") }
+            else { throw InputError(path, "record \(n + 1): a sweep record is incomplete") }
+            guard (0..<planned).contains(i) else { throw InputError(path, "record \(n + 1): cell \(i) is outside the sweep's \(planned) cells") }
+            guard wer.isFinite, wer >= 0, delta.isNaN || delta >= 0, (0..<1000).contains(layer), (0...(1 << 40)).contains(work),
+                  (o["head"] as? Int).map({ (0..<1000).contains($0) }) ?? true else {
+                throw InputError(path, "record \(n + 1): cell \(i) holds impossible values (WER and |Δ log-prob| are at least 0, layers and heads 0 to 999)")
+            }
             return Sweep.Cell(index: i, layer: layer, head: o["head"] as? Int, cross: o["attention"] as? String == "cross",
                               positions: start..<end, patch: patch, wer: wer, meanAbsDelta: delta, repetition: loop, text: text,
                               layersEvaluated: work)

@@ -12,6 +12,8 @@ struct TranscribeCommand: ParsableCommand {
         {"file", "language", "tokens", "text", "no_speech_prob", "seconds"}, where tokens exclude
         the prompt and EOT, and seconds is the wall time for the file, audio decoding included and
         model loading excluded. Clips longer than 30 s are transcribed window by window.
+        A file that fails gets its error on stderr and still one line on stdout (an empty line, or
+        {"file", "error"} with --json) when there are several files, so lines match files.
         """
     )
 
@@ -62,13 +64,14 @@ struct TranscribeCommand: ParsableCommand {
                     print(transcript.text.trimmingCharacters(in: .whitespaces))
                 }
             } catch let error as InputError {
-                FileHandle.standardError.write(Data("asrlens: \(error)\n".utf8))
+                StandardError.write("asrlens: \(error)\n")
                 failures += 1
+                if files.count > 1 { print(json ? try TranscriptJSON.failure(file: file, error: error.description) : "") }
             }
         }
         if stats {
             let line = String(format: "{\"model_load_seconds\":%.4f,\"peak_rss_mb\":%.1f}\n", loadSeconds, ProcessStats.peakResidentMB())
-            FileHandle.standardError.write(Data(line.utf8))
+            StandardError.write(line)
         }
         if failures > 0 { throw ExitCode(2) }
     }
@@ -106,9 +109,14 @@ struct TranscriptJSON: Encodable {
         try c.encode(seconds, forKey: .seconds)
     }
 
-    func line() throws -> String {
+    func line() throws -> String { try Self.line(self) }
+
+    /// The line for a file that failed: `{"error": …, "file": …}`.
+    static func failure(file: String, error: String) throws -> String { try line(["file": file, "error": error]) }
+
+    private static func line(_ value: some Encodable) throws -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.withoutEscapingSlashes, .sortedKeys]
-        return String(decoding: try encoder.encode(self), as: UTF8.self)
+        return String(decoding: try encoder.encode(value), as: UTF8.self)
     }
 }

@@ -18,39 +18,63 @@ public enum AudioFile {
         return quantizeToInt16Grid(mono)
     }
 
-    /// Interleaved float samples, channel count and rate, straight from libsndfile.
-    /// A data chunk that claims more bytes than the file holds, from libsndfile's header log
-    /// ("data : 105280 (should be 52618)"). libsndfile reads what is there, which would silently
-    /// transcribe part of a damaged file. Sizes of 0 and 0xFFFFFFFF mark streamed files whose
-    /// writer could not know the length, and are fine.
-    static func truncation(_ handle: OpaquePointer) -> (promised: Int, held: Int)? {
+    /// libsndfile's header log for an open file ("data : 105280 (should be 52618)", "PCM end : unknown").
+    static func headerLog(_ handle: OpaquePointer) -> [Substring] {
         var log = [CChar](repeating: 0, count: 16_384)
         sf_command(handle, Int32(SFC_GET_LOG_INFO), &log, Int32(log.count))
-        for line in String(cString: log).split(separator: "\n") where line.hasPrefix("data") {
-            let numbers = line.split(whereSeparator: { !$0.isNumber }).compactMap { Int($0) }
-            guard line.contains("should be"), numbers.count >= 2 else { continue }
-            let (promised, held) = (numbers[numbers.count - 2], numbers[numbers.count - 1])
-            if promised > held && promised != 0xFFFF_FFFF && promised != 0x7FFF_FFFF { return (promised, held) }
+        return String(cString: log).split(separator: "\n")
+    }
+
+    /// Why a file holds less audio than its header says, before decoding: a data chunk that
+    /// claims more bytes than the file holds, or a WAV whose data chunk claims far fewer bytes
+    /// than follow it (a damaged size field; libsndfile would read only what it claims). Sizes
+    /// of 0 and 0xFFFFFFFF mark streamed files whose writer could not know the length, and are fine.
+    static func damagedHeader(_ log: [Substring]) -> String? {
+        let numbers = { (line: Substring) in line.split(whereSeparator: { !$0.isNumber }).compactMap { Int($0) } }
+        var declared: Int?
+        for line in log {
+            if line.hasPrefix("data") {
+                let n = numbers(line)
+                if line.contains("should be"), n.count >= 2, n[n.count - 2] > n[n.count - 1],
+                   n[n.count - 2] != 0xFFFF_FFFF, n[n.count - 2] != 0x7FFF_FFFF {
+                    return "is truncated: its header promises \(n[n.count - 2]) bytes of audio but the file holds \(n[n.count - 1])"
+                }
+                declared = n.last
+            }
+            if line.hasPrefix("*** Unknown chunk marker"), let declared, declared > 0,
+               let position = numbers(line).last, let length = log.first(where: { $0.hasPrefix("Length") }).flatMap({ numbers($0).last }),
+               length - position > max(declared, 4_096) {
+                return "has a damaged header: its data chunk declares \(declared) bytes, but \(length - position) bytes that are not a chunk follow it"
+            }
         }
         return nil
     }
 
-    public static func decode(_ path: String) throws -> (samples: [Float], channels: Int, rate: Int) {
-        var isDir: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDir) else {
-            throw InputError(path, "no such file")
+    /// Why fewer frames were decoded than the header promised (a truncated or corrupted FLAC or
+    /// Ogg file decodes up to the damage), or nil. Only for files that can be seeked: a pipe's
+    /// length is unknown.
+    static func incomplete(_ log: [Substring], info: SF_INFO, decoded: Int) -> String? {
+        guard info.seekable != 0 else { return nil }
+        let rate = Double(info.samplerate)
+        if log.contains(where: { $0.hasPrefix("PCM end") && $0.hasSuffix("unknown") }) {
+            return String(format: "is truncated: the Ogg stream stops without its last page (%.2f s could be decoded)", Double(decoded) / rate)
         }
-        guard !isDir.boolValue else { throw InputError(path, "is a directory, expected an audio file") }
-        guard FileManager.default.isReadableFile(atPath: path) else { throw InputError(path, "permission denied") }
+        let promised = Int(info.frames)
+        guard promised > 0, promised < Int(Int32.max), decoded < promised else { return nil }
+        return String(format: "is truncated or damaged: its header promises %d frames (%.2f s) but only %d (%.2f s) could be decoded",
+                      promised, Double(promised) / rate, decoded, Double(decoded) / rate)
+    }
+
+    public static func decode(_ path: String) throws -> (samples: [Float], channels: Int, rate: Int) {
+        try FileProblem.checkReadable(path, as: .fileOrPipe("an audio file"))
         var info = SF_INFO()
         guard let handle = sf_open(path, Int32(SFM_READ), &info) else {
             let reason = String(cString: sf_strerror(nil))
             throw InputError(path, "not a readable audio file (\(reason.prefix(1).lowercased() + reason.dropFirst()))")
         }
         defer { sf_close(handle) }
-        if let (promised, held) = truncation(handle) {
-            throw InputError(path, "is truncated: its header promises \(promised) bytes of audio but the file holds \(held)")
-        }
+        let log = headerLog(handle)
+        if let problem = damagedHeader(log) { throw InputError(path, problem) }
         let channels = Int(info.channels)
         guard channels > 0, info.samplerate > 0 else { throw InputError(path, "audio header has no channels or no sample rate") }
         guard (1_000...768_000).contains(Int(info.samplerate)) else {
@@ -69,6 +93,7 @@ public enum AudioFile {
             samples.append(contentsOf: buffer[0..<(Int(got) * channels)])
         }
         guard !samples.isEmpty else { throw InputError(path, "contains no audio samples") }
+        if let problem = incomplete(log, info: info, decoded: samples.count / channels) { throw InputError(path, problem) }
         guard samples.allSatisfy({ $0.isFinite }) else { throw InputError(path, "contains NaN or infinite samples") }
         return (samples, channels, Int(info.samplerate))
     }

@@ -12,7 +12,9 @@ public enum SHA256 {
         defer { EVP_MD_CTX_free(ctx) }
         EVP_DigestInit_ex(ctx, EVP_sha256(), nil)
         while true {
-            let chunk = handle.readData(ofLength: 1 << 20)
+            // `readData(ofLength:)` traps on a read error; this throws it.
+            let chunk: Data
+            do { chunk = try handle.read(upToCount: 1 << 20) ?? Data() } catch { throw FileProblem.inputError(url.path, error) }
             if chunk.isEmpty { break }
             _ = chunk.withUnsafeBytes { EVP_DigestUpdate(ctx, $0.baseAddress, chunk.count) }
         }

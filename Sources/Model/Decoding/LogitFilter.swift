@@ -39,7 +39,7 @@ public struct LogitFilter: Sendable {
             guard sampleBegin == 0 else { return }
             // The first token is a timestamp no later than max_initial_timestamp.
             disable(0..<tb)
-            disable((tb + maxInitialTimestampIndex + 1)..<logits.count)
+            disable(min(logits.count, tb + maxInitialTimestampIndex + 1)..<logits.count)
             return
         }
         let lastIsTimestamp = seq[seq.count - 1] >= tb

@@ -94,7 +94,9 @@ public struct Transcriber: Sendable {
         }
         let window = Self.window(features, from: 0, count: min(Self.framesPerWindow, features.cols))
         let kv = model.decoder.crossKeysValues(model.encoder(window))
-        let best = LanguageDetector(decoder: model.decoder, specials: specials, config: model.config).detect(kv: kv)[0]
+        guard let best = LanguageDetector(decoder: model.decoder, specials: specials, config: model.config).detect(kv: kv).first else {
+            throw InputError(model.directory.path, "the model is multilingual but lists no language tokens to detect from; give --language")
+        }
         probability(best.probability)
         return best.code
     }

@@ -130,6 +130,11 @@ extension Engine {
         var work = work
         let t = cleanTokens.count
         let eot = model.specials.eot
+        if let site = Self.firstNonFinite(encoderOut: encoderOut, trace: trace) {
+            return Run(patches: set, tokens: [], text: "", decoder: trace,
+                       cleanTokenLogprobs: [Float](repeating: .nan, count: t + 1), teacherForcedArgmax: [Int](repeating: eot, count: t + 1),
+                       encoderOut: encoderOut, work: work, nonFinite: site)
+        }
         let firstStep = previous == nil ? 0 : min(t + 1, max(0, firstRow - tokenRow0))
         var logprobs = Array(previous?.cleanTokenLogprobs.prefix(firstStep) ?? [])
         var argmax = Array(previous?.teacherForcedArgmax.prefix(firstStep) ?? [])
@@ -150,7 +155,10 @@ extension Engine {
             }
         }
         var tokens = cleanTokens
-        if let d = (0...t).first(where: { argmax[$0] != (($0 < t) ? cleanTokens[$0] : eot) }) {
+        // A clean transcript that stopped at the length cap never predicted EOT: the step after
+        // its last token is not a choice greedy decoding made, so it is not compared.
+        let compared = t < tokenLimit ? t : t - 1
+        if compared >= 0, let d = (0...compared).first(where: { argmax[$0] != (($0 < t) ? cleanTokens[$0] : eot) }) {
             tokens = Array(cleanTokens.prefix(d))
             if argmax[d] != eot {
                 tokens.append(argmax[d])
@@ -163,11 +171,18 @@ extension Engine {
                    cleanTokenLogprobs: logprobs, teacherForcedArgmax: argmax, encoderOut: encoderOut, work: work)
     }
 
+    /// The first place a run's activations are not finite: the encoder output (which every
+    /// encoder patch reaches), else the first decoder layer whose residual stream is not.
+    static func firstNonFinite(encoderOut: Matrix, trace: DecoderTrace) -> String? {
+        if !encoderOut.isFinite { return "the encoder output" }
+        return trace.residPost.firstIndex { !$0.isFinite }.map { "dec.\($0).resid_post" }
+    }
+
     /// Greedy steps after a divergence, from the teacher-forced cache of the shared prefix.
     private func continueDecoding(after generated: [Int], cache: KVCache, kv: [Matrix], hook: Decoder.Hook?,
                                   work: inout WorkCounters, isCancelled: () -> Bool, until: (([Int]) -> Bool)?) throws -> [Int] {
         let layers = model.hyper.decoderLayers
-        let limit = min(GreedyDecoder.maxLength / 2, GreedyDecoder.maxLength - tokenRow0)
+        let limit = tokenLimit
         var cache = cache
         var input = generated.last!
         var out: [Int] = []

@@ -73,12 +73,17 @@ public final class Engine: @unchecked Sendable {
         cleanCache = cache
         clean = try finish(PatchSet(), encoderOut: cleanEncoder.out, kv: cleanKV, trace: trace, cache: cache, firstRow: 0,
                            previous: nil, hook: nil, work: work, isCancelled: { false })
+        if let site = clean.nonFinite {
+            throw InputError(model.directory.path, "the model computes NaN or infinite activations on this clip (from \(site) on); its weights may be damaged")
+        }
     }
 
     /// Number of transcript positions a decoder patch can address (tokens plus the EOT row).
     public var tokenPositions: Int { cleanTokens.count + 1 }
     /// Sequence row of transcript token 0's prediction.
     public var tokenRow0: Int { prompt.count - 1 }
+    /// Most tokens a transcript can have after this prompt (faster-whisper's cap, as in `GreedyDecoder`).
+    public var tokenLimit: Int { min(GreedyDecoder.maxLength / 2, GreedyDecoder.maxLength - tokenRow0) }
 
     // MARK: - Runs
 
@@ -166,6 +171,6 @@ public final class Engine: @unchecked Sendable {
 extension Run {
     func with(work: WorkCounters) -> Run {
         Run(patches: patches, tokens: tokens, text: text, decoder: decoder, cleanTokenLogprobs: cleanTokenLogprobs,
-            teacherForcedArgmax: teacherForcedArgmax, encoderOut: encoderOut, work: work)
+            teacherForcedArgmax: teacherForcedArgmax, encoderOut: encoderOut, work: work, nonFinite: nonFinite)
     }
 }

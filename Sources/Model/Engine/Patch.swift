@@ -28,7 +28,11 @@ public enum Positions: Hashable, Sendable, CustomStringConvertible {
         guard (1...2).contains(parts.count), let a = Int(parts[0]), parts.count == 1 || Int(parts[1]) != nil else {
             throw InputError(text, "malformed positions (allowed: all, A:B or A)")
         }
-        let b = parts.count == 2 ? Int(parts[1])! : a + 1
+        if parts.count == 1 {   // one index; checked before `a + 1`, which could overflow
+            guard a >= 0, a < limit else { throw InputError(text, "positions outside the clip (\(what) 0:\(limit))") }
+            return .range(a..<(a + 1))
+        }
+        let b = Int(parts[1])!
         guard b > a else {
             throw InputError(text, b == a ? "empty range (A:B covers A up to, not including, B)" : "reversed range (A:B needs A < B)")
         }
@@ -65,6 +69,10 @@ public enum PatchSource: Hashable, Sendable, CustomStringConvertible {
         return s.hasSuffix(".0") ? String(s.dropLast(2)) : s
     }
 
+    /// Largest `scale:` factor and `noise:` scale: far past anything that keeps Whisper's
+    /// activations meaningful, and small enough that one patch cannot overflow float32.
+    public static let maxFactor: Float = 1000
+
     public static func parse(_ text: String) throws -> PatchSource {
         let allowed = "zero, mean, noise:SCALE:SEED, silence, clip:PATH, scale:K"
         switch text {
@@ -80,6 +88,7 @@ public enum PatchSource: Hashable, Sendable, CustomStringConvertible {
         }
         if text.hasPrefix("scale:") {
             guard let k = Float(text.dropFirst(6)), k.isFinite else { throw InputError(text, "scale needs a number (scale:K)") }
+            guard abs(k) <= maxFactor else { throw InputError(text, "the factor must be between -\(Int(maxFactor)) and \(Int(maxFactor))") }
             return .scale(k)
         }
         if text.hasPrefix("noise:") {
@@ -87,6 +96,7 @@ public enum PatchSource: Hashable, Sendable, CustomStringConvertible {
             guard p.count == 3, let s = Float(p[1]), s.isFinite, s >= 0, let seed = UInt64(p[2]) else {
                 throw InputError(text, "noise needs a scale and a seed (noise:SCALE:SEED)")
             }
+            guard s <= maxFactor else { throw InputError(text, "the noise scale must be between 0 and \(Int(maxFactor))") }
             return .noise(scale: s, seed: seed)
         }
         throw InputError(text, "unknown patch source (allowed: \(allowed))")

@@ -14,6 +14,10 @@ public struct Run: Sendable {
     public let encoderOut: Matrix
     /// What computing this run evaluated (zero when it came from the memo).
     public let work: WorkCounters
+    /// Where the run's activations stopped being finite numbers ("the encoder output",
+    /// "dec.2.resid_post"), or nil. A patch can legitimately blow the model up; such a run's
+    /// log-probs are NaN and it has no transcript (decoding NaN logits would be noise).
+    public var nonFinite: String? = nil
 
     /// Every activation the run holds, for `Footprint`.
     public var matrices: [Matrix] { decoder.matrices + [encoderOut] }

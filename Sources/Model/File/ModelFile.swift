@@ -25,13 +25,23 @@ public struct ModelFile: Sendable {
 
     /// Reads and parses a file.
     public init(contentsOf url: URL) throws {
-        let data: Data
-        do {
-            data = try Data(contentsOf: url, options: .alwaysMapped)
-        } catch {
-            throw InputError(url.path, FileProblem.describe(error, reading: "model file"))
+        try self.init(data: try Self.map(url.path), source: url.path)
+    }
+
+    /// The file mapped read-only. Mapped here rather than by Foundation so that a failure keeps
+    /// its errno (a memory limit gives ENOMEM, which Foundation reports as an unknown error).
+    static func map(_ path: String) throws -> Data {
+        let fd = open(path, O_RDONLY)
+        guard fd >= 0 else { throw InputError(path, FileProblem.phrase(errno)) }
+        defer { close(fd) }
+        var st = stat()
+        guard fstat(fd, &st) == 0 else { throw InputError(path, "cannot read model file: " + FileProblem.phrase(errno)) }
+        let size = Int(st.st_size)
+        guard size > 0 else { return Data() }
+        guard let base = mmap(nil, size, PROT_READ, MAP_PRIVATE, fd, 0), base != MAP_FAILED else {
+            throw InputError(path, "cannot read model file: " + FileProblem.phrase(errno))
         }
-        try self.init(data: data, source: url.path)
+        return Data(bytesNoCopy: base, count: size, deallocator: .custom { p, n in munmap(p, n) })
     }
 
     /// Parses bytes already in memory; `source` names them in errors.
@@ -160,7 +170,7 @@ public struct ModelFile: Sendable {
     /// An integer scalar (flags and head counts are rank-0 int8/int16/int32 tensors).
     public func int(_ name: String) -> Int? {
         guard let key = resolve(name), let v = variables[key], v.count == 1 else { return nil }
-        return Int(rawFloats(v)[0])
+        return Int(exactly: rawFloats(v)[0])   // nil for NaN, infinity or a fraction, never a trap
     }
 
     private func rawFloats(_ v: Variable) -> [Float] {

@@ -27,6 +27,9 @@ public struct Matrix: Equatable, Sendable {
         Array(data[(r * cols)..<((r + 1) * cols)])
     }
 
+    /// Whether every element is a finite number (no NaN, no infinity).
+    public var isFinite: Bool { data.allSatisfy { $0.isFinite } }
+
     /// Rows `range` as a new matrix.
     public func rows(_ range: Range<Int>) -> Matrix {
         Matrix(rows: range.count, cols: cols, data: Array(data[(range.lowerBound * cols)..<(range.upperBound * cols)]))

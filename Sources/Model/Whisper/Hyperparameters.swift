@@ -17,6 +17,7 @@ public struct Hyperparameters: Equatable, Sendable {
     public init(file: ModelFile) throws {
         func shape(_ name: String) throws -> [Int] {
             guard let s = file.shape(name) else { throw InputError(file.path, "missing variable \(name)") }
+            guard !s.isEmpty else { throw InputError(file.path, "shapes contradict: \(name) is a scalar, expected a tensor") }
             return s
         }
         func layerCount(_ prefix: String) -> Int {
@@ -45,5 +46,9 @@ public struct Hyperparameters: Equatable, Sendable {
         audioPositions = try shape("encoder/position_encodings/encodings")[0]
         textPositions = try shape("decoder/position_encodings/encodings")[0]
         vocabularySize = try shape("decoder/embeddings/weight")[0]
+        // Whisper's 30-second window is 1500 encoder frames, and decoding may reach 448 tokens.
+        guard audioPositions >= 1500, textPositions >= 448 else {
+            throw InputError(file.path, "position tables hold \(audioPositions) audio and \(textPositions) text positions; Whisper needs at least 1500 and 448")
+        }
     }
 }

@@ -7,6 +7,7 @@ struct WeightReader {
         guard values.count == count else {
             throw InputError(file.path, "shapes contradict: \(name) is \(shape), expected [\(count)]")
         }
+        try checkFinite(name, values)
         return values
     }
 
@@ -16,7 +17,16 @@ struct WeightReader {
         guard shape.first == rows, values.count == rows * cols else {
             throw InputError(file.path, "shapes contradict: \(name) is \(shape), expected [\(rows), \(cols)]")
         }
+        try checkFinite(name, values)
         return Matrix(rows: rows, cols: cols, data: values)
+    }
+
+    /// A NaN or infinite weight would turn every activation into NaN without a word; a damaged
+    /// file is named here instead (about 1 ms per million weights).
+    func checkFinite(_ name: String, _ values: [Float]) throws {
+        guard values.allSatisfy({ $0.isFinite }) else {
+            throw InputError(file.path, "\(name) holds NaN or infinite values (the file is damaged)")
+        }
     }
 
     func linear(_ scope: String, out: Int, in inFeatures: Int, bias: Bool = true) throws -> Linear {

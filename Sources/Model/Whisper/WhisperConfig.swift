@@ -15,8 +15,10 @@ public struct WhisperConfig: Sendable, Decodable {
 
     public init(from decoder: Swift.Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
-        suppressIDs = try c.decodeIfPresent([Int].self, forKey: .suppressIDs) ?? []
-        suppressIDsBegin = try c.decodeIfPresent([Int].self, forKey: .suppressIDsBegin) ?? []
+        // Every CTranslate2 conversion writes both lists; without them decoding would differ
+        // from faster-whisper's without a word.
+        suppressIDs = try c.decode([Int].self, forKey: .suppressIDs)
+        suppressIDsBegin = try c.decode([Int].self, forKey: .suppressIDsBegin)
         langIDs = try c.decodeIfPresent([Int].self, forKey: .langIDs) ?? []
         alignmentHeads = try c.decodeIfPresent([[Int]].self, forKey: .alignmentHeads) ?? []
     }
@@ -26,8 +28,29 @@ public struct WhisperConfig: Sendable, Decodable {
         do { data = try Data(contentsOf: url) } catch {
             throw InputError(url.path, FileProblem.describe(error, reading: "config.json"))
         }
-        do { return try JSONDecoder().decode(WhisperConfig.self, from: data) } catch {
+        do { return try JSONDecoder().decode(WhisperConfig.self, from: data) } catch DecodingError.keyNotFound(let key, _) {
+            throw InputError(url.path, "has no \(key.stringValue) (a CTranslate2 Whisper config.json lists suppress_ids and suppress_ids_begin)")
+        } catch DecodingError.typeMismatch(_, let context), DecodingError.valueNotFound(_, let context) {
+            let key = context.codingPath.first?.stringValue ?? "a value"
+            throw InputError(url.path, "\(key) has the wrong type (\(context.debugDescription.lowercased().trimmingCharacters(in: CharacterSet(charactersIn: "."))))")
+        } catch {
             throw InputError(url.path, "not a valid Whisper config.json")
+        }
+    }
+
+    /// Checks the ids and heads against the model they configure: a token id outside the
+    /// vocabulary or a head the decoder does not have would otherwise be ignored or trap.
+    func validate(vocabularySize: Int, decoderLayers: Int, heads: Int, source: String) throws {
+        for (name, ids) in [("suppress_ids", suppressIDs), ("suppress_ids_begin", suppressIDsBegin), ("lang_ids", langIDs)] {
+            // -1 in suppress_ids means "the non-speech symbols", as in openai-whisper.
+            if let bad = ids.first(where: { !(0..<vocabularySize).contains($0) && !(name == "suppress_ids" && $0 == -1) }) {
+                throw InputError(source, "\(name) holds \(bad), outside the vocabulary (0 to \(vocabularySize - 1))")
+            }
+        }
+        for pair in alignmentHeads {
+            guard pair.count == 2, (0..<decoderLayers).contains(pair[0]), (0..<heads).contains(pair[1]) else {
+                throw InputError(source, "alignment_heads holds \(pair), but the decoder has layers 0 to \(decoderLayers - 1) and heads 0 to \(heads - 1)")
+            }
         }
     }
 }

@@ -15,20 +15,15 @@ public final class WhisperModel: @unchecked Sendable {
     /// Loads `model.bin`, `config.json`, the vocabulary and (if present) `tokenizer.json`.
     public init(directory: URL) throws {
         self.directory = directory
-        var isDir: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: directory.path, isDirectory: &isDir) else {
-            throw InputError(directory.path, "no such model directory")
-        }
-        guard isDir.boolValue else { throw InputError(directory.path, "not a directory, expected a model directory") }
-        guard FileManager.default.isReadableFile(atPath: directory.path),
-              (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) != nil else {
-            throw InputError(directory.path, "permission denied")
-        }
+        try FileProblem.checkReadable(directory.path, as: .directory("a model directory"))
         let binURL = directory.appendingPathComponent("model.bin")
-        guard FileManager.default.fileExists(atPath: binURL.path) else {
+        guard FileManager.default.fileExists(atPath: binURL.path) || FileProblem.isDanglingLink(binURL.path) else {
             throw InputError(directory.path, "missing model.bin (not a CTranslate2 model directory)")
         }
+        try FileProblem.checkReadable(binURL.path, as: .file("a model file"))
         let file = try ModelFile(contentsOf: binURL)
+        try MemoryLimit.check(weightBytes: 4 * file.variables.values.reduce(0) { $0 + $1.count }, threads: Parallel.workers,
+                              model: directory.lastPathComponent)
         BLAS.singleThreaded
         guard file.specName.isEmpty || file.specName == "WhisperSpec" else {
             throw InputError(binURL.path, "spec \(file.specName) is not a Whisper model (expected WhisperSpec)")
@@ -60,11 +55,13 @@ public final class WhisperModel: @unchecked Sendable {
         guard FileManager.default.fileExists(atPath: configURL.path) else {
             throw InputError(directory.path, "missing config.json (Whisper decoding needs suppress_ids)")
         }
+        try FileProblem.checkReadable(configURL.path, as: .file("config.json"))
         config = try WhisperConfig.load(configURL)
         let vocabulary = try Vocabulary(directory: directory)
         guard vocabulary.count == hyper.vocabularySize else {
             throw InputError(directory.path, "shapes contradict: vocabulary has \(vocabulary.count) tokens, embeddings have \(hyper.vocabularySize) rows")
         }
+        try config.validate(vocabularySize: hyper.vocabularySize, decoderLayers: hyper.decoderLayers, heads: hyper.decoderHeads, source: configURL.path)
         let specials = try SpecialTokens(vocabulary: vocabulary, source: directory.path)
         let tokJSON = directory.appendingPathComponent("tokenizer.json")
         let merges = FileManager.default.fileExists(atPath: tokJSON.path) ? try Tokenizer.merges(fromTokenizerJSON: tokJSON) : []

@@ -137,7 +137,14 @@ enum CommandLine {
             s.settings.head = h
             s.view = .attention
             if s.settings.attentionKind == .alignment || s.settings.attentionKind == .mean { s.settings.attentionKind = .cross }
-        case .kind(let k): s.settings.attentionKind = k
+        case .kind(let k):
+            s.settings.attentionKind = k
+            // A layer or head chosen for another kind may not exist here (32 encoder layers, 4 decoder ones).
+            if let hyper = s.window?.engine.model.hyper {
+                let (layers, heads) = k == .encoder ? (hyper.encoderLayers, hyper.encoderHeads) : (hyper.decoderLayers, hyper.decoderHeads)
+                s.settings.layer = min(s.settings.layer, layers - 1)
+                s.settings.head = min(s.settings.head, heads - 1)
+            }
         case .lnPost(let on): s.settings.lnPost = on
         case .export(let view, let format, let path):
             if let table = format.table {

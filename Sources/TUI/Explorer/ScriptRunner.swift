@@ -32,10 +32,9 @@ public final class ScriptRunner {
         }
     }
 
-    /// Runs a script; an error names the script line. Lines may end in LF, CRLF or CR (a CRLF
-    /// is one `Character` in Swift, so it is split on as a newline, never left in a line).
+    /// Runs a script; an error names the script line. Lines may end in LF, CRLF or CR.
     public func run(_ text: String, name: String) throws {
-        for (i, line) in text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).enumerated() {
+        for (i, line) in ScriptCommand.lines(text).enumerated() {
             do { try execute(String(line)) } catch let e as InputError {
                 throw InputError("\(name):\(i + 1)", "\(e.subject): \(e.problem)")
             }

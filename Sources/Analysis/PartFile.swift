@@ -1,13 +1,11 @@
-import Analysis
-import ArgumentParser
 import Foundation
 import Model
 
 /// `--shard i/n`: this worker's share of the rows (i, i+n, i+2n, …).
-struct Shard {
-    let index: Int, count: Int
+public struct Shard: Sendable {
+    public let index: Int, count: Int
 
-    init(_ text: String) throws {
+    public init(_ text: String) throws {
         let parts = text.split(separator: "/").map { Int($0) }
         guard parts.count == 2, let i = parts[0], let n = parts[1], n >= 1, i >= 0, i < n else {
             throw InputError(text, "a shard is i/n with 0 <= i < n, e.g. 0/4")
@@ -16,28 +14,15 @@ struct Shard {
         count = n
     }
 
-    func owns(_ row: Int) -> Bool { row % count == index }
-}
-
-/// `--shard i/n` and `--out PATH`, shared by the commands that can run as shards.
-struct ShardOptions: ParsableArguments {
-    @Option(name: .long, help: ArgumentHelp("Run only rows (or cells) i, i+n, i+2n, … and write them as a JSONL part for `asrlens merge`.", valueName: "i/n"))
-    var shard: String?
-
-    @Option(name: .long, help: ArgumentHelp("Where a --shard part goes (default: standard output).", valueName: "PATH"))
-    var out: String?
-
-    func validate() throws { _ = try part }
-
-    /// This worker's share, or nil for an unsharded run.
-    var part: Shard? { get throws { try shard.map(Shard.init) } }
+    public func owns(_ row: Int) -> Bool { row % count == index }
 }
 
 /// A JSONL part written by a sharded run and read by `asrlens merge`: a header line
 /// (`asrlens_part`, shard, of, the run's settings), one line per record, and a last line with
 /// the part's timing, which also marks the part as complete.
-enum PartFile {
-    static func write(kind: String, shard: Shard, header: [String: Any], records: [[String: Any]], seconds: Double, to path: String?) throws {
+public enum PartFile {
+    /// The part's text: header, records, end line.
+    public static func text(kind: String, shard: Shard, header: [String: Any], records: [[String: Any]], seconds: Double) throws -> String {
         var head = header
         head["asrlens_part"] = kind
         head["shard"] = shard.index
@@ -45,22 +30,28 @@ enum PartFile {
         var lines = [try JSONText.encode(head)]
         for r in records { lines.append(try JSONText.encode(r)) }
         lines.append(try JSONText.encode(["end": true, "seconds": seconds]))
-        let text = lines.joined(separator: "\n") + "\n"
-        if let path { try AtomicFile.write(text, to: path) } else { print(text, terminator: "") }
+        return lines.joined(separator: "\n") + "\n"
     }
 
-    struct Part {
-        let kind: String, shard: Int, of: Int
-        let header: [String: Any]
-        let records: [[String: Any]]
-        let seconds: Double
+    public struct Part {
+        public let kind: String, shard: Int, of: Int
+        public let header: [String: Any]
+        public let records: [[String: Any]]
+        public let seconds: Double
     }
 
-    static func read(_ path: String) throws -> Part {
+    public static func read(_ path: String) throws -> Part {
+        try FileProblem.checkReadable(path, as: .fileOrPipe("a part file"))
         guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
-            throw InputError(path, FileManager.default.fileExists(atPath: path) ? "cannot be read as UTF-8 text" : "no such file")
+            throw InputError(path, "cannot be read as UTF-8 text")
         }
-        let objects = try text.split(separator: "\n").enumerated().map { n, line -> [String: Any] in
+        return try parse(text, source: path)
+    }
+
+    /// A part from its text; `path` names it in errors.
+    public static func parse(_ text: String, source path: String) throws -> Part {
+        // Lines may end in CRLF (a part edited on Windows); "\r\n" is one Character, so split on newlines, not "\n".
+        let objects = try text.split(whereSeparator: \.isNewline).enumerated().map { n, line -> [String: Any] in
             guard let o = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any] else {
                 throw InputError("\(path):\(n + 1)", "is not a JSON object")
             }
@@ -68,6 +59,9 @@ enum PartFile {
         }
         guard let head = objects.first, let kind = head["asrlens_part"] as? String, let shard = head["shard"] as? Int, let of = head["of"] as? Int else {
             throw InputError(path, "is not an asrlens part (its first line has no asrlens_part, shard and of)")
+        }
+        guard (1...10_000).contains(of), (0..<of).contains(shard) else {
+            throw InputError(path, "its header says shard \(shard) of \(of); a part is shard i of n with 0 <= i < n <= 10000")
         }
         guard objects.count >= 2, objects.last?["end"] as? Bool == true else {
             throw InputError(path, "is incomplete (no end line); was its run interrupted?")
@@ -92,7 +86,7 @@ enum PartFile {
 
     /// Reads parts and checks that they are one run's complete set: the same kind and
     /// settings, and every shard 0..<n exactly once.
-    static func readSet(_ paths: [String]) throws -> [Part] {
+    public static func readSet(_ paths: [String]) throws -> [Part] {
         let parts = try paths.map(read)
         let first = parts[0]
         for (p, path) in zip(parts, paths) {

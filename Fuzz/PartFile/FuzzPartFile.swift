@@ -1,0 +1,20 @@
+import Analysis
+import Foundation
+import Model
+
+/// libFuzzer target: the part files `asrlens merge` reads. Any text must parse into a part or
+/// throw `InputError`; a parsed part's shard must lie inside its shard count.
+@_cdecl("LLVMFuzzerTestOneInput")
+public func fuzzPartFile(_ bytes: UnsafePointer<UInt8>, _ count: Int) -> CInt {
+    let text = String(decoding: UnsafeBufferPointer(start: bytes, count: count), as: UTF8.self)
+    do {
+        let part = try PartFile.parse(text, source: "fuzz.part")
+        precondition((0..<part.of).contains(part.shard), "shard \(part.shard) of \(part.of) accepted")
+        _ = try JSONText.encode(part.header)
+        for r in part.records { _ = try JSONText.encode(r) }
+    } catch is InputError {
+    } catch {
+        preconditionFailure("not an InputError: \(error)")
+    }
+    return 0
+}

@@ -1,0 +1,36 @@
+# Inputs of the hostile-input catalogue's second round (docs/errors.md), made in the fixture
+# folder by ErrorCatalogueTests. $CLIP is the 3.3 s sample.
+set -e
+CLIP="$1"
+# espeak-ng counting fast: tiny.en's transcript loops to the 224-token cap.
+espeak-ng -s 350 -w count-full.wav "$(seq 1 150 | tr '\n' ' ')"; sox count-full.wav count.wav trim 0 29; rm count-full.wav
+# Truncated and corrupted FLAC and Ogg, whose headers still give the full length.
+sox "$CLIP" full.flac; head -c 30000 full.flac > trunc.flac; cp full.flac corrupt.flac
+dd if=/dev/zero of=corrupt.flac bs=1 seek=20000 count=400 conv=notrunc 2>/dev/null
+sox "$CLIP" full.ogg; head -c 8000 full.ogg > trunc.ogg
+# A WAV whose data chunk claims 1000 bytes (offset 40 is its size field).
+cp "$CLIP" short-header.wav; printf '\350\003\000\000' | dd of=short-header.wav bs=1 seek=40 conv=notrunc 2>/dev/null
+# Odd names and links.
+ln -s loop-b.wav loop-a.wav; ln -s loop-a.wav loop-b.wav; ln -s gone.wav dangling.wav
+cp "$CLIP" ./-take2.wav; cp "$CLIP" "$(printf '\377').wav"
+# A data set naming one clip twice; scripts onto a device, through a link, with CRLF.
+printf 'path\tlabel\n%s\ta\n%s\tb\n%s\ta\n' "$CLIP" "$CLIP" "$CLIP" > dup.tsv
+printf ':export lens tsv /dev/full\n' > devfull.script
+printf 'older\n' > target.tsv; ln -s target.tsv link.tsv; printf ':export lens tsv %s/link.tsv\n' "$PWD" > link.script
+printf ':export lens tsv %s/a1.tsv\r\n:export encoder-lens tsv %s/a2.tsv\r\n' "$PWD" "$PWD" > crlf.script
+# Part files for merge: good ones, one with a negative WER, one with a cell outside the sweep,
+# one with CRLF line ends, and probe parts with ragged and short feature rows.
+head='"model":"tiny.en","clip":"clip.wav","source":"zero","planned_cells":2,"clean_layers":8,"reference_layers":0,"component":"resid_post","window":100'
+cell() { printf '{"cell":%s,"layer":%s,"start":0,"end":100,"patch":"enc.%s.resid_post@0:100=zero","wer":%s,"mean_abs_delta":0.25,"repetition":false,"text":" hello","layers_evaluated":4}' "$1" "$2" "$2" "$3"; }
+part() { printf '{"asrlens_part":"sweep","shard":%s,"of":2,%s}%b%s%b{"end":true,"seconds":1.0}%b' "$1" "$head" "$3" "$2" "$3" "$3"; }
+part 0 "$(cell 0 0 0.5)" '\n' > sweep-0.part
+part 1 "$(cell 1 1 -7.5)" '\n' > sweep-1-badwer.part
+part 1 "$(cell 7 1 0.5)" '\n' > sweep-1-outside.part
+part 1 "$(cell 1 1 0.5)" '\r\n' > sweep-1-crlf.part
+probe() { printf '{"asrlens_part":"probe","shard":0,"of":1,"label":"g","side":"enc","folds":2,"model":"tiny.en","data":"set.tsv","rows":4}\n'
+  printf '{"row":0,"label":"a","extracted":true,"features":[[0.1,0.2],[0.3,0.4]]}\n{"row":1,"label":"b","extracted":true,"features":%s}\n' "$1"
+  printf '{"row":2,"label":"a","extracted":true,"features":[[0.1,0.3],[0.2,0.4]]}\n{"row":3,"label":"b","extracted":true,"features":[[0.5,0.1],[0.9,0.4]]}\n'
+  printf '{"end":true,"seconds":1.0}\n'; }
+probe '[[0.5,0.6],[0.7]]' > probe-ragged.part
+probe '[[0.5,0.6]]' > probe-short.part
+printf 'path\tlabel\na.wav\tx\nb.wav\ty\n' > labels.tsv

@@ -1,0 +1,100 @@
+import Foundation
+import Testing
+
+/// The second round of hostile inputs, beyond what a catalogue row can state: what is left on
+/// disk and on stdout after the one-line error (docs/errors.md holds the messages).
+@Suite(.serialized) struct HostileInputTests {
+    static func fixtures() throws -> URL { try ErrorCatalogueTests.fixtures.get() }
+    static let clip = ErrorCatalogueTests.clip
+
+    /// Runs a command line through bash, `asrlens` being the built binary.
+    static func bash(_ line: String) throws -> CLIRunner.Result {
+        try CLIRunner.run(["-c", "set -o pipefail\nasrlens() { \"$ASRLENS_E2E_BINARY\" \"$@\"; }\n" + line],
+                          environment: ["ASRLENS_E2E_BINARY": CLIRunner.binary], executable: "/bin/bash")
+    }
+
+    @Test func aFailingFileKeepsItsLineSoLinesMatchFiles() throws {
+        let dir = try Self.fixtures()
+        let text = "He might even have been made amiable himself."
+        let plain = try CLIRunner.run(["transcribe", Self.clip, dir.appendingPathComponent("missing.wav").path, Self.clip])
+        #expect(plain.status == 2)
+        #expect(plain.stdout == "\(text)\n\n\(text)\n")
+        let json = try CLIRunner.run(["transcribe", "--json", Self.clip, dir.appendingPathComponent("missing.wav").path])
+        let lines = json.stdout.split(separator: "\n")
+        #expect(lines.count == 2)
+        let failed = try JSONSerialization.jsonObject(with: Data(lines[1].utf8)) as? [String: Any]
+        #expect(failed?["error"] as? String == "\(dir.path)/missing.wav: no such file")
+    }
+
+    @Test func anExportOntoADeviceWritesThroughAndNeverReplacesIt() throws {
+        let dir = try Self.fixtures()
+        let r = try CLIRunner.run(["run", Self.clip, dir.appendingPathComponent("devfull.script").path])
+        #expect(r.status == 2)
+        var st = stat()
+        #expect(stat("/dev/full", &st) == 0 && st.st_mode & S_IFMT == S_IFCHR, "/dev/full must stay a character device")
+    }
+
+    @Test func anExportThroughASymbolicLinkReplacesItsTargetAndKeepsTheLink() throws {
+        let dir = try Self.fixtures()
+        let r = try CLIRunner.run(["run", Self.clip, dir.appendingPathComponent("link.script").path])
+        #expect(r.status == 0, "\(r.stderr)")
+        let link = dir.appendingPathComponent("link.tsv").path
+        #expect((try? FileManager.default.destinationOfSymbolicLink(atPath: link)) == "target.tsv")
+        let target = try String(contentsOf: dir.appendingPathComponent("target.tsv"), encoding: .utf8)
+        #expect(target.hasPrefix("# run: clean\n"), "\(target.prefix(80))")
+    }
+
+    @Test func aLoopingCleanTranscriptPatchesWithoutATrap() throws {
+        let dir = try Self.fixtures()
+        let r = try CLIRunner.run(["patch", "--json", "--patch", "enc.3.resid_post@0:100=zero", dir.appendingPathComponent("count.wav").path])
+        #expect(r.status == 0, "\(r.stderr)")
+        let o = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
+        let clean = try #require(o["clean"] as? [String: Any])
+        let tokens = try #require(clean["tokens"] as? [Int])
+        #expect(tokens.count == 224, "the fixture must reach the cap: \(tokens.count) tokens")
+        #expect((o["delta_logprob"] as? [Any])?.count == 225, "one delta per clean token, then EOT")
+        let text = try CLIRunner.run(["patch", "--patch", "enc.3.resid_post@0:100=zero", dir.appendingPathComponent("count.wav").path])
+        #expect(text.status == 0)
+        #expect(text.stdout.split(separator: "\n").last?.contains("<|endoftext|>") == true)
+    }
+
+    @Test func aDamagedInstallShowsAsDamagedInTheList() throws {
+        let dir = try Self.fixtures()
+        let r = try CLIRunner.run(["models"], environment: ["ASRLENS_HOME": dir.appendingPathComponent("home-damaged").path])
+        #expect(r.status == 0)
+        #expect(r.stdout.hasPrefix("tiny.en\tdamaged: model.bin is 100000 bytes, expected 75537502 (run: asrlens models install --force tiny.en)\t"), "\(r.stdout)")
+    }
+
+    @Test func anInterruptedDatasetSynthLeavesNoScratchFile() throws {
+        let dir = try CLIRunner.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let out = dir.appendingPathComponent("set")
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: CLIRunner.binary)
+        p.arguments = ["dataset", "synth", out.path]
+        p.standardError = FileHandle.nullDevice
+        p.standardOutput = FileHandle.nullDevice
+        try p.run()
+        // Wait until espeak-ng has written at least one clip, then interrupt as Ctrl-C would.
+        let deadline = Date().addingTimeInterval(60)
+        let sentences = out.appendingPathComponent("sentences").path
+        while Date() < deadline, ((try? FileManager.default.contentsOfDirectory(atPath: sentences)) ?? []).filter({ $0.hasSuffix(".wav") }).count < 3 {
+            usleep(20_000)
+        }
+        kill(p.processIdentifier, SIGINT)
+        p.waitUntilExit()
+        #expect(p.terminationReason == .uncaughtSignal && p.terminationStatus == SIGINT, "dies of SIGINT as a shell expects: \(p.terminationReason == .exit ? "exit" : "signal") \(p.terminationStatus)")
+        let left = (try? FileManager.default.contentsOfDirectory(atPath: out.path)) ?? []
+        #expect(!left.contains { $0.hasPrefix(".espeak-") }, "scratch files left: \(left.filter { $0.hasPrefix(".") })")
+    }
+
+    @Test func staleInstallFoldersOfDeadProcessesAreRemoved() throws {
+        let dir = try Self.fixtures()
+        let models = dir.appendingPathComponent("home-stale/models")
+        try? FileManager.default.createDirectory(at: models.appendingPathComponent(".install-tiny.en-999999998"), withIntermediateDirectories: true)
+        let r = try CLIRunner.run(["models", "install", "tiny.en"], environment: ["ASRLENS_HOME": dir.appendingPathComponent("home-stale").path])
+        #expect(r.status == 0, "\(r.stderr)")
+        let left = try FileManager.default.contentsOfDirectory(atPath: models.path)
+        #expect(left == ["tiny.en"], "\(left)")
+    }
+}
