@@ -55,8 +55,7 @@ struct TranscribeCommand: ParsableCommand {
         for file in files {
             do {
                 let start = DispatchTime.now()
-                let samples = try AudioFile.load(file)
-                let transcript = try transcriber.transcribe(samples: samples, options: options)
+                let transcript = try transcriber.transcribe(file: file, options: options)
                 let seconds = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
                 if json {
                     print(try TranscriptJSON(file: file, transcript: transcript, seconds: seconds).line())

@@ -30,14 +30,47 @@ public struct LogMel: Sendable {
 
     /// Samples → features `[nMels, floor(N/160) + 1]`, clamped to 8 below the whole input's max.
     public func callAsFunction(_ samples: [Float]) -> Matrix {
-        let padded = samples + [Float](repeating: 0, count: Self.hop)   // step 2: 160 zeros
-        let frames = padded.count / Self.hop                              // F − 1: last frame dropped
+        samples.withUnsafeBufferPointer { s in
+            features(sampleCount: s.count, prepare: { _ in }, sample: { i in i < s.count ? s[i] : 0 })
+        }
+    }
+
+    /// The same features from a stream, holding only the samples of one chunk of frames.
+    /// Bit-identical to the array form: the same chunks, the same products.
+    public func callAsFunction(_ stream: AudioStream) throws -> Matrix {
+        var buffer: [Float] = [], start = 0, ended = false
+        return try features(sampleCount: stream.count, prepare: { range in
+            if range.lowerBound > start {   // samples no later chunk reads
+                buffer.removeFirst(min(buffer.count, range.lowerBound - start))
+                start = range.lowerBound
+            }
+            while start + buffer.count < range.upperBound {
+                let block = ended ? [] : try stream.read(1 << 16)
+                if block.isEmpty {   // the end: the padding zeros
+                    ended = true
+                    buffer += [Float](repeating: 0, count: range.upperBound - start - buffer.count)
+                } else {
+                    buffer += block
+                }
+            }
+        }, sample: { i in buffer[i - start] })
+    }
+
+    /// The front end over `sampleCount` samples read through `sample(i)` (0 past the end: the
+    /// 160 zeros of step 2). Before each chunk of frames, `prepare` is given the range of
+    /// indices the chunk reads, so a stream can read ahead and drop what is behind.
+    private func features(sampleCount n: Int, prepare: (Range<Int>) throws -> Void, sample: (Int) -> Float) rethrows -> Matrix {
+        let padded = n + Self.hop                  // step 2: 160 zeros
+        let frames = padded / Self.hop             // F − 1: last frame dropped
         var mel = Matrix(zeros: nMels, frames)
         let chunk = 2048
         var start = 0
         while start < frames {
             let count = min(chunk, frames - start)
-            melChunk(padded, frames: start..<(start + count), into: &mel)
+            let lo = start * Self.hop - Self.nFFT / 2, hi = (start + count - 1) * Self.hop + Self.nFFT / 2
+            // Reflection reads at most 200 samples past either end, inside this range.
+            try prepare(max(0, min(lo, padded - Self.nFFT)) ..< min(padded, max(hi, Self.nFFT + 1)))
+            melChunk(sample, count: padded, frames: start..<(start + count), into: &mel)
             start += count
         }
         var top = -Float.greatestFiniteMagnitude
@@ -52,12 +85,12 @@ public struct LogMel: Sendable {
     }
 
     /// Power spectrum of some frames through the filterbank, into columns of `mel`.
-    private func melChunk(_ x: [Float], frames: Range<Int>, into mel: inout Matrix) {
+    private func melChunk(_ x: (Int) -> Float, count: Int, frames: Range<Int>, into mel: inout Matrix) {
         let n = Self.nFFT, bins = Self.bins, half = n / 2
         var windows = [Float](repeating: 0, count: frames.count * n)   // [frames, 400]
         for (row, f) in frames.enumerated() {
             for t in 0..<n {
-                windows[row * n + t] = x[Self.reflect(f * Self.hop + t - half, count: x.count)]
+                windows[row * n + t] = x(Self.reflect(f * Self.hop + t - half, count: count))
             }
         }
         var spectrum = [Float](repeating: 0, count: frames.count * 2 * bins)   // [frames, 402]

@@ -47,6 +47,14 @@ public struct Transcriber: Sendable {
         try transcribe(features: LogMel(nMels: model.hyper.nMels)(samples), options: options)
     }
 
+    /// A file, read as a stream when it can be (16 kHz with a known length), so that memory
+    /// holds its features and not its samples; otherwise loaded whole.
+    public func transcribe(file: String, options: Options) throws -> Transcript {
+        let logMel = LogMel(nMels: model.hyper.nMels)
+        let features = try AudioStream.open(file).map { try logMel($0) } ?? logMel(AudioFile.load(file))
+        return try transcribe(features: features, options: options)
+    }
+
     /// Transcribes whole-file features `[nMels, frames]`.
     public func transcribe(features: Matrix, options: Options) throws -> Transcript {
         let specials = model.specials

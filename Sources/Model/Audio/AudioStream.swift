@@ -1,0 +1,66 @@
+import CSndfile
+import Foundation
+
+/// An audio file read block by block, as 16 kHz mono samples on the int16 grid — what
+/// `AudioFile.load` returns, without holding the whole file. Features of a one-hour file then
+/// need the features (115 MB) rather than the samples as well (230 MB and more).
+///
+/// Only for 16 kHz files whose header gives their length and that can be seeked (`open`
+/// returns nil otherwise, and the caller loads the file whole): resampling one block at a time
+/// could differ from resampling the file in one piece.
+public final class AudioStream {
+    public let path: String
+    /// Samples (frames) the header promises.
+    public let count: Int
+    private let handle: OpaquePointer
+    private let info: SF_INFO
+    private let log: [Substring]
+    private var decoded = 0
+
+    /// Opens `path` for streaming, or nil when it must be loaded whole; the same input checks
+    /// as `AudioFile.load` fail here with the same messages.
+    public static func open(_ path: String) throws -> AudioStream? {
+        try FileProblem.checkReadable(path, as: .fileOrPipe("an audio file"))
+        var info = SF_INFO()
+        guard let handle = sf_open(path, Int32(SFM_READ), &info) else {
+            let reason = String(cString: sf_strerror(nil))
+            throw InputError(path, "not a readable audio file (\(reason.prefix(1).lowercased() + reason.dropFirst()))")
+        }
+        let log = AudioFile.headerLog(handle)
+        if let problem = AudioFile.damagedHeader(log) { sf_close(handle); throw InputError(path, problem) }
+        guard Int(info.samplerate) == AudioFile.sampleRate, info.channels > 0, info.seekable != 0,
+              info.frames > 0, info.frames < Int64(Int32.max), !log.contains(where: { $0.hasPrefix("PCM end") && $0.hasSuffix("unknown") }) else {
+            sf_close(handle)
+            return nil
+        }
+        return AudioStream(path: path, handle: handle, info: info, log: log)
+    }
+
+    private init(path: String, handle: OpaquePointer, info: SF_INFO, log: [Substring]) {
+        self.path = path; self.handle = handle; self.info = info; self.log = log
+        count = Int(info.frames)
+    }
+
+    deinit { sf_close(handle) }
+
+    /// Up to `frames` more samples; empty at the end, where a file that held fewer than its
+    /// header promised, held none, or held NaN fails as `AudioFile.load` would.
+    public func read(_ frames: Int) throws -> [Float] {
+        let channels = Int(info.channels)
+        var buffer = [Float](repeating: 0, count: frames * channels)
+        let got = Int(buffer.withUnsafeMutableBufferPointer { sf_readf_float(handle, $0.baseAddress, sf_count_t(frames)) })
+        guard got > 0 else {
+            guard decoded > 0 else { throw InputError(path, "contains no audio samples") }
+            if let problem = AudioFile.incomplete(log, info: info, decoded: decoded) { throw InputError(path, problem) }
+            return []
+        }
+        decoded += got
+        // The features were sized from the header; more audio than it promised would be cut.
+        guard decoded <= count else {
+            throw InputError(path, "holds more audio than its header promises (\(count) frames); the header is damaged")
+        }
+        let block = AudioFile.mixdown(Array(buffer[0..<(got * channels)]), channels: channels)
+        guard block.allSatisfy({ $0.isFinite }) else { throw InputError(path, "contains NaN or infinite samples") }
+        return AudioFile.quantizeToInt16Grid(block)
+    }
+}
