@@ -28,6 +28,13 @@ public struct LabelledSet: Sendable {
         while lines.last?.isEmpty == true { lines.removeLast() }
         guard let header = lines.first else { throw InputError(path, "is empty; expected a header line with a 'path' column") }
         let columns = header.split(separator: "\t", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+        // A name twice would make one label hide the other; an empty one cannot be asked for.
+        if let empty = columns.firstIndex(of: "") {
+            throw InputError("\(path):1", "column \(empty + 1) has no name")
+        }
+        if let twice = columns.first(where: { name in columns.filter { $0 == name }.count > 1 }) {
+            throw InputError("\(path):1", "has the column '\(twice)' twice")
+        }
         guard let pathIndex = columns.firstIndex(of: "path") else {
             throw InputError(path, "has no 'path' column (columns: \(columns.joined(separator: ", ")))")
         }
