@@ -64,7 +64,8 @@ import Testing
     @Test(arguments: [
         (["--keep", "1.5"], "--keep must be between 0 and 1"),
         (["--reference", "pink"], "pink"),
-        (["--snr=nan"], "--snr must be numbers of dB"),
+        (["--snr=nan"], "--snr nan: an SNR must be between -60 and 100 dB"),
+        (["--snr=-1e30"], "--snr -1e+30: an SNR must be between -60 and 100 dB"),
     ])
     func badOptionsAreOneLine(args: [String], message: String) throws {
         let r = try CLIRunner.run(["repetition", "--model", "tiny.en"] + args + [try Self.tsv()])
