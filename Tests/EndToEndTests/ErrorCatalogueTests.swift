@@ -234,7 +234,9 @@ import Testing
         default:
             // Through bash, as a user would type it: pipes, redirections, `ulimit` and variables.
             let script = "set -o pipefail\nasrlens() { \"$ASRLENS_E2E_BINARY\" \"$@\"; }\n" + expand(row.command)
-            return try CLIRunner.run(["-c", script], environment: ["ASRLENS_E2E_BINARY": CLIRunner.binary], executable: "/bin/bash")
+            // Under `timeout`: a row that hangs (a memory limit once did) fails instead of stalling CI.
+            return try CLIRunner.run(["300", "/bin/bash", "-c", script], environment: ["ASRLENS_E2E_BINARY": CLIRunner.binary],
+                                     executable: "/usr/bin/timeout")
         }
     }
 

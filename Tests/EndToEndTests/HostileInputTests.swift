@@ -7,12 +7,6 @@ import Testing
     static func fixtures() throws -> URL { try ErrorCatalogueTests.fixtures.get() }
     static let clip = ErrorCatalogueTests.clip
 
-    /// Runs a command line through bash, `asrlens` being the built binary.
-    static func bash(_ line: String) throws -> CLIRunner.Result {
-        try CLIRunner.run(["-c", "set -o pipefail\nasrlens() { \"$ASRLENS_E2E_BINARY\" \"$@\"; }\n" + line],
-                          environment: ["ASRLENS_E2E_BINARY": CLIRunner.binary], executable: "/bin/bash")
-    }
-
     @Test func aFailingFileKeepsItsLineSoLinesMatchFiles() throws {
         let dir = try Self.fixtures()
         let text = "He might even have been made amiable himself."
