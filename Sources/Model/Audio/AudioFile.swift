@@ -65,16 +65,23 @@ public enum AudioFile {
                       promised, Double(promised) / rate, decoded, Double(decoded) / rate)
     }
 
-    public static func decode(_ path: String) throws -> (samples: [Float], channels: Int, rate: Int) {
+    /// Opens `path` with libsndfile after the checks every reader makes (the path, the format,
+    /// a damaged header); the caller closes the handle.
+    static func open(_ path: String) throws -> (handle: OpaquePointer, info: SF_INFO, log: [Substring]) {
         try FileProblem.checkReadable(path, as: .fileOrPipe("an audio file"))
         var info = SF_INFO()
         guard let handle = sf_open(path, Int32(SFM_READ), &info) else {
             let reason = String(cString: sf_strerror(nil))
             throw InputError(path, "not a readable audio file (\(reason.prefix(1).lowercased() + reason.dropFirst()))")
         }
-        defer { sf_close(handle) }
         let log = headerLog(handle)
-        if let problem = damagedHeader(log) { throw InputError(path, problem) }
+        if let problem = damagedHeader(log) { sf_close(handle); throw InputError(path, problem) }
+        return (handle, info, log)
+    }
+
+    public static func decode(_ path: String) throws -> (samples: [Float], channels: Int, rate: Int) {
+        let (handle, info, log) = try open(path)
+        defer { sf_close(handle) }
         let channels = Int(info.channels)
         guard channels > 0, info.samplerate > 0 else { throw InputError(path, "audio header has no channels or no sample rate") }
         guard (1_000...768_000).contains(Int(info.samplerate)) else {

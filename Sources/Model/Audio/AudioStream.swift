@@ -20,14 +20,7 @@ public final class AudioStream {
     /// Opens `path` for streaming, or nil when it must be loaded whole; the same input checks
     /// as `AudioFile.load` fail here with the same messages.
     public static func open(_ path: String) throws -> AudioStream? {
-        try FileProblem.checkReadable(path, as: .fileOrPipe("an audio file"))
-        var info = SF_INFO()
-        guard let handle = sf_open(path, Int32(SFM_READ), &info) else {
-            let reason = String(cString: sf_strerror(nil))
-            throw InputError(path, "not a readable audio file (\(reason.prefix(1).lowercased() + reason.dropFirst()))")
-        }
-        let log = AudioFile.headerLog(handle)
-        if let problem = AudioFile.damagedHeader(log) { sf_close(handle); throw InputError(path, problem) }
+        let (handle, info, log) = try AudioFile.open(path)
         guard Int(info.samplerate) == AudioFile.sampleRate, info.channels > 0, info.seekable != 0,
               info.frames > 0, info.frames < Int64(Int32.max), !log.contains(where: { $0.hasPrefix("PCM end") && $0.hasSuffix("unknown") }) else {
             sf_close(handle)
