@@ -19,6 +19,7 @@ enum Main {
     static func main() {
         setvbuf(stdout, nil, _IOLBF, 0)
         HeapPolicy.applyForLongSessions()
+        Warnings.setHandler { subject, problem in StandardError.write("asrlens: warning: \(subject): \(problem)\n") }
         do {
             // A bare `asrlens [FILE]` opens the explorer.
             var arguments = Array(CommandLine.arguments.dropFirst())

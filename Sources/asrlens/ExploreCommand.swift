@@ -45,6 +45,9 @@ struct ExploreCommand: ParsableCommand {
         if let reason = CursesBackend.unusableTerminalReason() { throw InputError("explore", reason) }
         // Inputs are checked before the screen opens; the slow part (the first window's
         // engine) runs behind a screen that says what it is doing.
+        // Warnings go to the status line: stderr is under the screen once it opens.
+        var early: [String] = []
+        Warnings.setHandler { subject, problem in early.append("\(subject): \(problem)") }
         let model = try modelOptions.load()
         let samples = try AudioFile.load(path)
         for r in reference { _ = try AudioFile.load(r) }   // a bad reference fails now, not mid-session
@@ -52,6 +55,8 @@ struct ExploreCommand: ParsableCommand {
                                     language: language, offset: offset)
         let backend = try CursesBackend()
         let controller = ExplorerController(loader: loader, theme: backend.theme, references: reference)
+        for w in early { controller.post(.warned(w)) }
+        Warnings.setHandler { subject, problem in controller.post(.warned("\(subject): \(problem)")) }
         // ASRLENS_KEY_LATENCY_LOG=FILE appends, per key, the milliseconds from the key to its frame and
         // those the patch set on that frame took to compute: the benchmark's hook.
         var latencyLog: FileHandle?

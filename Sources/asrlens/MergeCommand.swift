@@ -24,8 +24,9 @@ struct MergeCommand: ParsableCommand {
         switch set[0].kind {
         case "probe":
             let run = try ProbeRun(object: set[0].header, source: parts[0])
-            let rows = try zip(set, parts).flatMap { part, path in try part.records.map { try ProbeRow(object: $0, source: path) } }
-            try run.report(rows, seconds: seconds, json: output.resolved == .json)
+            let sourced = try zip(set, parts).flatMap { part, path in try part.records.map { (path, try ProbeRow(object: $0, source: path)) } }
+            try ProbeRow.checkShapes(sourced)
+            try run.report(sourced.map(\.1), seconds: seconds, json: output.resolved == .json)
         case "sweep":
             try SweepReport(header: set[0].header, records: records(set), seconds: seconds, source: parts[0]).print(output)
         case "repetition":

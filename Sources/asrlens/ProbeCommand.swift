@@ -92,6 +92,18 @@ struct ProbeRow {
         return o
     }
 
+    /// Refuses rows whose features differ in shape from the first row's, naming the part file
+    /// that holds the odd row (parts of different models or sides, or a damaged part).
+    static func checkShapes(_ rows: [(source: String, row: ProbeRow)]) throws {
+        let extracted = rows.filter { $0.row.skipped == nil }
+        guard let first = extracted.first else { return }
+        let shape = (first.row.features.count, first.row.features.first?.count ?? 0)
+        if let bad = extracted.first(where: { $0.row.features.count != shape.0 || $0.row.features.contains { $0.count != shape.1 } }) {
+            throw InputError(bad.source, "row \(bad.row.index)'s features are \(bad.row.features.count) layers of \(bad.row.features.first?.count ?? 0) values, "
+                             + "but row \(first.row.index)'s (in \(first.source)) are \(shape.0) of \(shape.1); were the parts made with one model and one side?")
+        }
+    }
+
     init(object o: [String: Any], source: String) throws {
         guard let index = o["row"] as? Int else { throw InputError(source, "a record has no row number") }
         self.index = index

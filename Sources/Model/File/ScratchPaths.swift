@@ -15,6 +15,7 @@ import Glibc
 public enum ScratchPaths {
     private static let lock = NSLock()
     nonisolated(unsafe) private static var paths: [String] = []
+    nonisolated(unsafe) private static var children: [Int32] = []
     nonisolated(unsafe) private static var signalPipe: Int32 = -1
 
     private static let installHandlers: Void = {
@@ -55,8 +56,23 @@ public enum ScratchPaths {
         lock.lock(); paths.removeAll { $0 == path }; lock.unlock()
     }
 
+    /// A child process writing into a registered path (pip): stopped before the removal when
+    /// a signal arrives, or it would write on into a folder that was just removed. A Ctrl-C in
+    /// a terminal reaches it anyway; `kill PID` reaches only this process.
+    public static func register(child pid: Int32) {
+        installHandlers
+        lock.lock(); children.append(pid); lock.unlock()
+    }
+
+    public static func unregister(child pid: Int32) {
+        lock.lock(); children.removeAll { $0 == pid }; lock.unlock()
+    }
+
     private static func removeAll() {
-        lock.lock(); let all = paths; lock.unlock()
+        lock.lock(); let all = paths, running = children; lock.unlock()
+        for pid in running { kill(pid, SIGKILL) }
+        // The children are not ours to reap (Foundation's Process does); give them a moment to die.
+        if !running.isEmpty { usleep(200_000) }
         for p in all { try? FileManager.default.removeItem(atPath: p) }
     }
 }

@@ -53,6 +53,8 @@ public enum Action: Sendable {
     case sweepFailed(String)
     case exported(String)
     case failed(String)
+    /// A notice about an input that does not stop the work (a clipped reference clip).
+    case warned(String)
 }
 
 /// Work the reducer asks for; the controller hands it to the scheduler, whose results come

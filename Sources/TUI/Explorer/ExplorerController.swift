@@ -86,7 +86,8 @@ public final class ExplorerController: @unchecked Sendable {
     }
 
     /// Results from workers: kept until the UI thread drains them.
-    private func post(_ action: Action) {
+    /// Hands an action in from any thread; it is applied with the next `drain`.
+    public func post(_ action: Action) {
         inboxLock.lock(); inbox.append(action); inboxLock.unlock()
         var byte: UInt8 = 1
         _ = write(wake[1], &byte, 1)

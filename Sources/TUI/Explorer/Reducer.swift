@@ -80,6 +80,7 @@ public enum Reducer {
         case .sweepFailed(let message): s.sweep = .failed(message)
         case .exported(let message): s.status = .init(message)
         case .failed(let message): s.status = .init(message, isError: true)
+        case .warned(let message): s.status = .init("warning: " + message)
         }
         effects += demands(s)
         return (s, effects)
