@@ -15,3 +15,6 @@ echo "clip: $(soxi -D "$work/hour.wav") s, $(du -m "$work/hour.wav" | cut -f1) M
 start=$(date +%s)
 "$bin" transcribe --model "$model" --stats "$work/hour.wav" > "$work/text.txt"
 echo "transcribed in $(( $(date +%s) - start )) s, $(wc -w < "$work/text.txt") words (target: peak_rss_mb under 400)"
+# The analysis commands read one 30 s window of it (issue 13): here the window from 30 minutes.
+/usr/bin/time -f '%M' -o "$work/rss" "$bin" encoder-lens --model "$model" --offset 1800 "$work/hour.wav" > /dev/null 2> "$work/err" || { cat "$work/err"; exit 1; }
+echo "encoder-lens --offset 1800: peak RSS $(( $(cat "$work/rss") / 1024 )) MB (the whole file's samples alone would be 230 MB)"

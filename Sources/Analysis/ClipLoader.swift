@@ -5,7 +5,7 @@ import Model
 /// 30-second window on request, keeping the last few warm so moving back is instant.
 public final class ClipLoader: @unchecked Sendable {
     public let model: WhisperModel
-    public let samples: [Float]
+    public let audio: ClipAudio
     public let name: String
     public let language: String?
     /// Start of window 0 in seconds: `--offset` modulo 30, so that `--offset 30` is window 1.
@@ -13,7 +13,7 @@ public final class ClipLoader: @unchecked Sendable {
     /// The window `--offset` asked for.
     public let firstWindow: Int
     public let windowCount: Int
-    public var seconds: Double { Double(samples.count) / Double(AudioFile.sampleRate) }
+    public var seconds: Double { audio.seconds }
     /// Something the user should know about the clip or the options (shown on the status line).
     public let notice: String?
 
@@ -22,13 +22,18 @@ public final class ClipLoader: @unchecked Sendable {
     private var order: [Int] = []
     public static let keepWarm = 3
 
+    /// Samples in memory (tests, benchmarks).
+    public convenience init(model: WhisperModel, samples: [Float], name: String, language: String? = nil, offset: Double = 0) throws {
+        try self.init(model: model, audio: ClipAudio(samples: samples, nMels: model.hyper.nMels, name: name), name: name, language: language, offset: offset)
+    }
+
     /// Checks the offset at once (a bad one fails before any screen opens).
-    public init(model: WhisperModel, samples: [Float], name: String, language: String? = nil, offset: Double = 0) throws {
+    public init(model: WhisperModel, audio: ClipAudio, name: String, language: String? = nil, offset: Double = 0) throws {
         self.model = model
-        self.samples = samples
+        self.audio = audio
         self.name = name
         self.language = language
-        let seconds = Double(samples.count) / Double(AudioFile.sampleRate)
+        let seconds = audio.seconds
         guard offset == 0 || offset < seconds else {
             throw InputError(String(format: "--offset %g", offset), String(format: "is past the end of the clip (%.1f s)", seconds))
         }
@@ -57,7 +62,7 @@ public final class ClipLoader: @unchecked Sendable {
         lock.unlock()
         progress(String(format: "window %d of %d (%.0f–%.0f s): encoder, greedy decoding, teacher forcing", index + 1, windowCount,
                         offset(index), min(seconds, offset(index) + ClipWindow.seconds)), 0.2)
-        let engine = try Engine(model: model, samples: samples, language: language, offset: offset(index))
+        let engine = try Engine(model: model, audio: audio, language: language, offset: offset(index))
         progress("word alignment", 0.9)
         let window = ClipWindow(engine: engine, index: index, offset: offset(index), clipSeconds: seconds)
         lock.lock()

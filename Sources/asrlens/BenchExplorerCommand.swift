@@ -24,7 +24,7 @@ struct BenchExplorerCommand: ParsableCommand {
 
     func run() throws {
         let model = try clip.modelOptions.load()
-        let loader = try ClipLoader(model: model, samples: try AudioFile.load(clip.file), name: URL(fileURLWithPath: clip.file).lastPathComponent,
+        let loader = try ClipLoader(model: model, audio: try ClipAudio.open(clip.file, nMels: model.hyper.nMels), name: URL(fileURLWithPath: clip.file).lastPathComponent,
                                     language: clip.language, offset: clip.offset)
         let controller = ExplorerController(loader: loader, theme: Theme(color: true, unicode: true))
         controller.resize(width: width, height: height)

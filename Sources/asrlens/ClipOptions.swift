@@ -23,11 +23,12 @@ struct ClipOptions: ParsableArguments {
     /// Loads the model and the clip and builds the clean run.
     func engine() throws -> Engine {
         let model = try modelOptions.load()
-        let samples = try AudioFile.load(file)
-        if Double(samples.count) / 16_000 > offset + 30 {
+        // Streamed when it can be: only the window's features are kept, however long the file.
+        let audio = try ClipAudio.open(file, nMels: model.hyper.nMels)
+        if audio.seconds > offset + 30 {
             StandardError.write("asrlens: \(file): longer than 30 s; analysing the window from \(offset) s (choose another with --offset)\n")
         }
-        return try Engine(model: model, samples: samples, language: language, offset: offset)
+        return try Engine(model: model, audio: audio, language: language, offset: offset)
     }
 }
 

@@ -49,9 +49,9 @@ struct ExploreCommand: ParsableCommand {
         var early: [String] = []
         Warnings.setHandler { subject, problem in early.append("\(subject): \(problem)") }
         let model = try modelOptions.load()
-        let samples = try AudioFile.load(path)
+        let audio = try ClipAudio.open(path, nMels: model.hyper.nMels)
         for r in reference { _ = try AudioFile.load(r) }   // a bad reference fails now, not mid-session
-        let loader = try ClipLoader(model: model, samples: samples, name: URL(fileURLWithPath: path).lastPathComponent,
+        let loader = try ClipLoader(model: model, audio: audio, name: URL(fileURLWithPath: path).lastPathComponent,
                                     language: language, offset: offset)
         let backend = try CursesBackend()
         let controller = ExplorerController(loader: loader, theme: backend.theme, references: reference)

@@ -58,6 +58,34 @@ import Model
         }
     }
 
+    /// The analysis reads one window of a long file after a pass for the maximum: its frames
+    /// equal that slice of the whole file's features bit for bit, across chunk edges, at the
+    /// end, out of order (seeking back), and from samples held in memory alike.
+    @Test func windowFeaturesEqualTheSliceOfTheWholeFilesBitForBit() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("asrlens-window-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        var samples: [Float] = []
+        for id in ["0870", "0890", "0930", "0870", "0890", "0930", "0870", "0890", "0930", "0870", "0890", "0930"] {
+            samples += try AudioFile.load(TestSupport.root.appendingPathComponent("assets/sense-and-sensibility-\(id).wav").path)
+        }
+        let path = dir.appendingPathComponent("long.wav").path
+        try AudioWriter.writeWAV(samples, to: path)
+        // The file as read (the writer's rounding is not what is tested).
+        let read = try AudioFile.load(path)
+        let whole = LogMel(nMels: 80)(read)
+        let streamed = try ClipAudio.open(path, nMels: 80), held = ClipAudio(samples: read, nMels: 80)
+        #expect(streamed.frameCount == whole.cols && whole.cols > 6000)
+        for range in [2000..<5000, (whole.cols - 3000)..<whole.cols, 0..<3000, 4096..<4097] {
+            let want = Transcriber.window(whole, from: range.lowerBound, count: range.count)
+            for audio in [streamed, held] {
+                let got = Transcriber.window(try audio.features(range), from: 0, count: range.count)
+                let differing = zip(got.data, want.data).filter { $0 != $1 }.count
+                #expect(differing == 0, "frames \(range) of \(audio.name): \(differing) values differ from the whole file's")
+            }
+        }
+    }
+
     @Test func filterbankMatchesSlaneyNormalisation() {
         let filters = MelFilterbank.make(nMels: 80)
         // Each Slaney-normalised triangle integrates to about 1 over frequency in Hz / 40 Hz bins.

@@ -17,6 +17,8 @@ public final class AudioStream {
     private let log: [Substring]
     private var decoded = 0
     private var level = AudioFile.Level()
+    /// Whether reading skipped part of the file (a seek): the level is then not the file's.
+    private var partial = false
 
     /// Opens `path` for streaming, or nil when it must be loaded whole; the same input checks
     /// as `AudioFile.load` fail here with the same messages.
@@ -37,6 +39,49 @@ public final class AudioStream {
 
     deinit { sf_close(handle) }
 
+    /// Moves to sample `frame` (0 ≤ frame ≤ count); reading goes on from there.
+    public func seek(to frame: Int) throws {
+        guard sf_seek(handle, sf_count_t(frame), SEEK_SET) == sf_count_t(frame) else {
+            throw InputError(path, "cannot seek to sample \(frame) (\(String(cString: sf_strerror(handle))))")
+        }
+        if frame > 0 || decoded > 0 { partial = true }
+        decoded = frame
+    }
+
+    /// This stream's samples for `LogMel`, read from wherever the first chunk asks, then on in
+    /// order, holding only what the chunk being computed reads.
+    func sampleWindow() -> SampleWindow { SampleWindow(self) }
+
+    /// The samples of the range a chunk reads, from `stream`: seeks once, then reads ahead and
+    /// drops what is behind; past the end it holds the padding zeros.
+    final class SampleWindow {
+        let stream: AudioStream
+        var buffer: [Float] = [], start = -1, ended = false
+        init(_ stream: AudioStream) { self.stream = stream }
+
+        func prepare(_ range: Range<Int>) throws {
+            if start < 0 {
+                start = min(range.lowerBound, stream.count)
+                if start != stream.decoded { try stream.seek(to: start) }
+            }
+            if range.lowerBound > start {   // samples no later chunk reads
+                buffer.removeFirst(min(buffer.count, range.lowerBound - start))
+                start = range.lowerBound
+            }
+            while start + buffer.count < range.upperBound {
+                let block = ended ? [] : try stream.read(1 << 16)
+                if block.isEmpty {   // the end: the padding zeros
+                    ended = true
+                    buffer += [Float](repeating: 0, count: range.upperBound - start - buffer.count)
+                } else {
+                    buffer += block
+                }
+            }
+        }
+
+        func sample(_ i: Int) -> Float { buffer[i - start] }
+    }
+
     /// Up to `frames` more samples; empty at the end, where a file that held fewer than its
     /// header promised, held none, or held NaN fails as `AudioFile.load` would.
     public func read(_ frames: Int) throws -> [Float] {
@@ -46,7 +91,7 @@ public final class AudioStream {
         guard got > 0 else {
             guard decoded > 0 else { throw InputError(path, "contains no audio samples") }
             if let problem = AudioFile.incomplete(log, info: info, decoded: decoded) { throw InputError(path, problem) }
-            level.warn(path)
+            if !partial { level.warn(path) }
             level = AudioFile.Level()
             return []
         }

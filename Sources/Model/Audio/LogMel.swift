@@ -30,61 +30,114 @@ public struct LogMel: Sendable {
 
     /// Samples → features `[nMels, floor(N/160) + 1]`, clamped to 8 below the whole input's max.
     public func callAsFunction(_ samples: [Float]) -> Matrix {
-        samples.withUnsafeBufferPointer { s in
-            features(sampleCount: s.count, prepare: { _ in }, sample: { i in i < s.count ? s[i] : 0 })
-        }
+        samples.withUnsafeBufferPointer { s in whole(count: s.count, prepare: { _ in }, sample: Self.reader(s)) }
     }
 
     /// The same features from a stream, holding only the samples of one chunk of frames.
     /// Bit-identical to the array form: the same chunks, the same products.
     public func callAsFunction(_ stream: AudioStream) throws -> Matrix {
-        var buffer: [Float] = [], start = 0, ended = false
-        return try features(sampleCount: stream.count, prepare: { range in
-            if range.lowerBound > start {   // samples no later chunk reads
-                buffer.removeFirst(min(buffer.count, range.lowerBound - start))
-                start = range.lowerBound
-            }
-            while start + buffer.count < range.upperBound {
-                let block = ended ? [] : try stream.read(1 << 16)
-                if block.isEmpty {   // the end: the padding zeros
-                    ended = true
-                    buffer += [Float](repeating: 0, count: range.upperBound - start - buffer.count)
-                } else {
-                    buffer += block
-                }
-            }
-        }, sample: { i in buffer[i - start] })
+        let w = stream.sampleWindow()
+        return try whole(count: stream.count, prepare: w.prepare, sample: w.sample)
     }
 
-    /// The front end over `sampleCount` samples read through `sample(i)` (0 past the end: the
-    /// 160 zeros of step 2). Before each chunk of frames, `prepare` is given the range of
-    /// indices the chunk reads, so a stream can read ahead and drop what is behind.
-    private func features(sampleCount n: Int, prepare: (Range<Int>) throws -> Void, sample: (Int) -> Float) rethrows -> Matrix {
+    /// Features have `floor(samples / 160) + 1` frames; the last is dropped before encoding.
+    public static func frameCount(samples n: Int) -> Int { (n + hop) / hop }
+
+    /// The largest log10 mel power of the whole input: faster-whisper clamps every frame to 8
+    /// below it, so a window's features depend on the whole file. Computes every chunk, keeps none.
+    public func maximum(_ samples: UnsafeBufferPointer<Float>) -> Float {
+        maximum(count: samples.count, prepare: { _ in }, sample: Self.reader(samples))
+    }
+
+    public func maximum(_ stream: AudioStream) throws -> Float {
+        let w = stream.sampleWindow()
+        return try maximum(count: stream.count, prepare: w.prepare, sample: w.sample)
+    }
+
+    /// Features `[nMels, range.count]` of frames `range`, clamped to 8 below `top` (`maximum`).
+    public func frames(_ range: Range<Int>, of samples: UnsafeBufferPointer<Float>, top: Float) -> Matrix {
+        frames(range, count: samples.count, prepare: { _ in }, sample: Self.reader(samples), top: top)
+    }
+
+    public func frames(_ range: Range<Int>, of stream: AudioStream, top: Float) throws -> Matrix {
+        let w = stream.sampleWindow()
+        return try frames(range, count: stream.count, prepare: w.prepare, sample: w.sample, top: top)
+    }
+
+    /// Sample `i` of an array, 0 past its end (the 160 zeros of step 2).
+    private static func reader(_ s: UnsafeBufferPointer<Float>) -> (Int) -> Float { { i in i < s.count ? s[i] : 0 } }
+
+    // Below, an input of `count` samples is read through `sample(i)` for i in `0..<count + 160`;
+    // before each chunk, `prepare` gets the range of indices it reads, so a stream can seek,
+    // read ahead and drop what is behind.
+
+    /// Every frame in one pass: each chunk is kept raw, then all are clamped to the maximum seen.
+    private func whole(count: Int, prepare: (Range<Int>) throws -> Void, sample: (Int) -> Float) rethrows -> Matrix {
+        var out = Matrix(zeros: nMels, Self.frameCount(samples: count))
+        var top = -Float.greatestFiniteMagnitude
+        try forEachChunk(count: count, prepare: prepare, sample: sample, in: 0..<out.cols) { range, chunk in
+            top = max(top, chunk.data.max() ?? top)
+            copy(chunk, columns: 0..<range.count, into: &out, at: range.lowerBound)
+        }
+        clamp(&out, top: top)
+        return out
+    }
+
+    private func maximum(count: Int, prepare: (Range<Int>) throws -> Void, sample: (Int) -> Float) rethrows -> Float {
+        var top = -Float.greatestFiniteMagnitude
+        try forEachChunk(count: count, prepare: prepare, sample: sample, in: 0..<Self.frameCount(samples: count)) { _, chunk in
+            top = max(top, chunk.data.max() ?? top)
+        }
+        return top
+    }
+
+    private func frames(_ range: Range<Int>, count: Int, prepare: (Range<Int>) throws -> Void, sample: (Int) -> Float, top: Float) rethrows -> Matrix {
+        var out = Matrix(zeros: nMels, range.count)
+        try forEachChunk(count: count, prepare: prepare, sample: sample, in: range) { chunkRange, chunk in
+            let lo = max(range.lowerBound, chunkRange.lowerBound), hi = min(range.upperBound, chunkRange.upperBound)
+            copy(chunk, columns: (lo - chunkRange.lowerBound)..<(hi - chunkRange.lowerBound), into: &out, at: lo - range.lowerBound)
+        }
+        clamp(&out, top: top)
+        return out
+    }
+
+    /// Frames are computed in chunks on one grid from frame 0, whichever frames are asked for:
+    /// a frame's value then never depends on the request (BLAS may round another product size
+    /// differently).
+    static let chunk = 2048
+
+    /// Calls `body` with each grid chunk that overlaps `wanted`: its frame range and its log10
+    /// mel power `[nMels, count]`.
+    private func forEachChunk(count n: Int, prepare: (Range<Int>) throws -> Void, sample: (Int) -> Float, in wanted: Range<Int>,
+                              _ body: (Range<Int>, Matrix) throws -> Void) rethrows {
         let padded = n + Self.hop                  // step 2: 160 zeros
         let frames = padded / Self.hop             // F − 1: last frame dropped
-        var mel = Matrix(zeros: nMels, frames)
-        let chunk = 2048
-        var start = 0
-        while start < frames {
-            let count = min(chunk, frames - start)
+        var start = (max(0, wanted.lowerBound) / Self.chunk) * Self.chunk
+        while start < min(frames, wanted.upperBound) {
+            let count = min(Self.chunk, frames - start)
             let lo = start * Self.hop - Self.nFFT / 2, hi = (start + count - 1) * Self.hop + Self.nFFT / 2
             // Reflection reads at most 200 samples past either end, inside this range.
             try prepare(max(0, min(lo, padded - Self.nFFT)) ..< min(padded, max(hi, Self.nFFT + 1)))
+            var mel = Matrix(zeros: nMels, count)
             melChunk(sample, count: padded, frames: start..<(start + count), into: &mel)
+            for i in mel.data.indices { mel.data[i] = log10(max(mel.data[i], 1e-10)) }
+            try body(start..<(start + count), mel)
             start += count
         }
-        var top = -Float.greatestFiniteMagnitude
-        for i in mel.data.indices {
-            let v = log10(max(mel.data[i], 1e-10))
-            mel.data[i] = v
-            top = max(top, v)
-        }
-        let floor = top - 8
-        for i in mel.data.indices { mel.data[i] = (max(mel.data[i], floor) + 4) / 4 }
-        return mel
     }
 
-    /// Power spectrum of some frames through the filterbank, into columns of `mel`.
+    private func copy(_ chunk: Matrix, columns: Range<Int>, into out: inout Matrix, at column: Int) {
+        for m in 0..<nMels {
+            for (k, c) in columns.enumerated() { out.data[m * out.cols + column + k] = chunk.data[m * chunk.cols + c] }
+        }
+    }
+
+    private func clamp(_ m: inout Matrix, top: Float) {
+        let floor = top - 8
+        for i in m.data.indices { m.data[i] = (max(m.data[i], floor) + 4) / 4 }
+    }
+
+    /// Power spectrum of some frames through the filterbank, into `mel` `[nMels, frames.count]`.
     private func melChunk(_ x: (Int) -> Float, count: Int, frames: Range<Int>, into mel: inout Matrix) {
         let n = Self.nFFT, bins = Self.bins, half = n / 2
         var windows = [Float](repeating: 0, count: frames.count * n)   // [frames, 400]
@@ -104,10 +157,9 @@ public struct LogMel: Sendable {
                 power[r * bins + k] = magnitude * magnitude
             }
         }
-        let total = mel.cols
         mel.data.withUnsafeMutableBufferPointer { m in
             BLAS.gemmNT(m: nMels, n: frames.count, k: bins, a: filters, lda: bins, b: power, ldb: bins,
-                        c: m.baseAddress! + frames.lowerBound, ldc: total)
+                        c: m.baseAddress!, ldc: frames.count)
         }
     }
 

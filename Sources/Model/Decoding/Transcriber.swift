@@ -91,7 +91,9 @@ public struct Transcriber: Sendable {
 
     /// The language to decode in: the requested code (checked), "en" on English-only models, or
     /// the one detected on the first 3000 frames, the extra last frame included, as faster-whisper does.
-    public func language(features: Matrix, requested: String?, probability: (Float) -> Void = { _ in }) throws -> String {
+    /// The language to decode in: `requested`, "en" for English-only models, else detected from
+    /// the first 30 s of `features` (computed only then).
+    public func language(features: @autoclosure () throws -> Matrix, requested: String?, probability: (Float) -> Void = { _ in }) throws -> String {
         let specials = model.specials
         guard specials.isMultilingual else { return "en" }
         if let code = requested {
@@ -100,7 +102,8 @@ public struct Transcriber: Sendable {
             }
             return code
         }
-        let window = Self.window(features, from: 0, count: min(Self.framesPerWindow, features.cols))
+        let all = try features()
+        let window = Self.window(all, from: 0, count: min(Self.framesPerWindow, all.cols))
         let kv = model.decoder.crossKeysValues(model.encoder(window))
         guard let best = LanguageDetector(decoder: model.decoder, specials: specials, config: model.config).detect(kv: kv).first else {
             throw InputError(model.directory.path, "the model is multilingual but lists no language tokens to detect from; give --language")

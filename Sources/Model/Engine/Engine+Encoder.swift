@@ -120,24 +120,26 @@ extension Engine {
     /// Builds (once) the run a silence or clip source copies from.
     func prepareReference(_ source: PatchSource, counters: inout WorkCounters) throws {
         let key: String
-        let samples: [Float]
+        let audio: ClipAudio
         switch source {
         case .silence:
             key = "silence"
             lock.lock(); let have = references[key] != nil; lock.unlock()
             if have { return }
-            samples = [Float](repeating: 0, count: max(sampleCount, 1))
+            // Silence as long as the clip, up to one window: every frame of silence has the
+            // same features, so more would change nothing but the memory it takes.
+            let samples = [Float](repeating: 0, count: max(1, min(sampleCount, Transcriber.framesPerWindow * LogMel.hop)))
+            audio = ClipAudio(samples: samples, nMels: model.hyper.nMels)
         case .clip(let path):
             key = "clip:" + path
             lock.lock(); let have = references[key] != nil; lock.unlock()
             if have { return }
-            samples = try AudioFile.load(path)
+            audio = try ClipAudio.open(path, nMels: model.hyper.nMels)
         default:
             return
         }
-        let features = LogMel(nMels: model.hyper.nMels)(samples)
-        let frames = min(Transcriber.framesPerWindow, features.cols - 1)
-        let encoder = Self.encodeFully(model, Transcriber.window(features, from: 0, count: frames), counters: &counters)
+        let frames = min(Transcriber.framesPerWindow, audio.frameCount - 1)
+        let encoder = Self.encodeFully(model, Transcriber.window(try audio.features(0..<frames), from: 0, count: frames), counters: &counters)
         let kv = model.decoder.crossKeysValues(encoder.out)
         counters.crossKVRows += encoder.out.rows
         let (decoder, _) = teacherForced(kv: kv, hook: nil, counters: &counters)

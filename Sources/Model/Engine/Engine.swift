@@ -41,21 +41,26 @@ public final class Engine: @unchecked Sendable {
     }
 
     /// Builds the clean run of the window starting at `offset` seconds.
-    public init(model: WhisperModel, samples: [Float], language: String? = nil, offset: Double = 0) throws {
-        let seconds = Double(samples.count) / Double(AudioFile.sampleRate)
-        guard offset == 0 || offset < seconds else {
-            throw InputError(String(format: "--offset %g", offset), String(format: "is past the end of the clip (%.1f s)", seconds))
+    public convenience init(model: WhisperModel, samples: [Float], language: String? = nil, offset: Double = 0) throws {
+        try self.init(model: model, audio: ClipAudio(samples: samples, nMels: model.hyper.nMels), language: language, offset: offset)
+    }
+
+    /// Builds the clean run of the window of `audio` starting at `offset` seconds; only that
+    /// window's features (and the first window's, to detect the language) are computed.
+    public init(model: WhisperModel, audio: ClipAudio, language: String? = nil, offset: Double = 0) throws {
+        guard offset == 0 || offset < audio.seconds else {
+            throw InputError(String(format: "--offset %g", offset), String(format: "is past the end of the clip (%.1f s)", audio.seconds))
         }
         self.model = model
-        sampleCount = samples.count
-        let features = LogMel(nMels: model.hyper.nMels)(samples)
-        let contentFrames = features.cols - 1
+        sampleCount = audio.sampleCount
+        let contentFrames = audio.frameCount - 1
         let seek = min(max(0, Int((offset * 100).rounded())), max(0, contentFrames - 1))
         let frames = min(Transcriber.framesPerWindow, contentFrames - seek)
-        window = Transcriber.window(features, from: seek, count: frames)
+        window = Transcriber.window(try audio.features(seek..<(seek + frames)), from: 0, count: frames)
         audioFrames = min(model.hyper.audioPositions, (frames + 1) / 2)
         let transcriber = Transcriber(model: model)
-        self.language = try transcriber.language(features: features, requested: language)
+        self.language = try transcriber.language(features: try audio.features(0..<min(Transcriber.framesPerWindow, audio.frameCount)),
+                                                 requested: language)
         prompt = transcriber.prompt(language: self.language, previous: [], timestamps: false)
         total = WorkCounters(encoderLayers: model.hyper.encoderLayers)
         var work = WorkCounters(encoderLayers: model.hyper.encoderLayers)

@@ -1,0 +1,66 @@
+import Foundation
+
+/// A clip as the analysis reads it: its length, and the log-mel features of any frames,
+/// clamped as faster-whisper clamps the whole file's (to 8 below the file's maximum).
+///
+/// A file that can be streamed (16 kHz, known length, seekable) is read once at `open` for the
+/// maximum and again, from a seek, for each window asked for: memory holds a window, not the
+/// file, so a 1 GB WAV is analysed in the memory of a short clip. Other files are held as
+/// samples (resampling a piece could differ from resampling the whole file).
+public final class ClipAudio: @unchecked Sendable {
+    /// The file's path, or a name for samples given directly.
+    public let name: String
+    /// Samples at 16 kHz.
+    public let sampleCount: Int
+    public var seconds: Double { Double(sampleCount) / Double(AudioFile.sampleRate) }
+    /// Feature frames, the last (dropped before encoding) included: `floor(samples / 160) + 1`.
+    public var frameCount: Int { LogMel.frameCount(samples: sampleCount) }
+
+    private let logMel: LogMel
+    private let source: Source
+    private let top: Float
+    private let lock = NSLock()
+
+    private enum Source {
+        case samples([Float])
+        case stream(AudioStream)
+    }
+
+    /// Samples already in memory.
+    public init(samples: [Float], nMels: Int, name: String = "samples") {
+        self.name = name
+        let logMel = LogMel(nMels: nMels)
+        self.logMel = logMel
+        source = .samples(samples)
+        sampleCount = samples.count
+        top = samples.withUnsafeBufferPointer { logMel.maximum($0) }
+    }
+
+    /// A file, streamed when it can be, otherwise loaded whole. Every problem `AudioFile.load`
+    /// reports is reported here, the whole file having been read once.
+    public static func open(_ path: String, nMels: Int) throws -> ClipAudio {
+        guard let stream = try AudioStream.open(path) else { return ClipAudio(samples: try AudioFile.load(path), nMels: nMels, name: path) }
+        let logMel = LogMel(nMels: nMels)
+        return ClipAudio(stream: stream, logMel: logMel, top: try logMel.maximum(stream))
+    }
+
+    private init(stream: AudioStream, logMel: LogMel, top: Float) {
+        name = stream.path
+        self.logMel = logMel
+        source = .stream(stream)
+        sampleCount = stream.count
+        self.top = top
+    }
+
+    /// Features `[nMels, frames.count]` of `frames` (within `0..<frameCount`).
+    public func features(_ frames: Range<Int>) throws -> Matrix {
+        precondition(frames.lowerBound >= 0 && frames.upperBound <= frameCount, "frames \(frames) outside 0..<\(frameCount)")
+        switch source {
+        case .samples(let samples):
+            return samples.withUnsafeBufferPointer { logMel.frames(frames, of: $0, top: top) }
+        case .stream(let stream):
+            lock.lock(); defer { lock.unlock() }
+            return try logMel.frames(frames, of: stream, top: top)
+        }
+    }
+}
