@@ -67,10 +67,11 @@ public enum ContextBias {
     /// The patches tried per item: for each encoder layer, the word's frames of `attn_out` (what
     /// self-attention brings in from the context), and the context's frames of `resid_post`,
     /// both from the reference in which the context is silent.
-    public static func patches(_ clip: Clip, layers: Int, reference: String) -> [(family: String, layer: Int, patch: String)] {
-        (0..<layers).flatMap { l in
-            [("attn_out on the word", l, "enc.\(l).attn_out@\(clip.wordFrames.lowerBound):\(clip.wordFrames.upperBound)=clip:\(reference)"),
-             ("resid_post on the context", l, "enc.\(l).resid_post@\(clip.contextFrames.lowerBound):\(clip.contextFrames.upperBound)=clip:\(reference)")]
+    public static func patches(_ clip: Clip, layers: Int) -> [(family: String, layer: Int, patch: Patch)] {
+        let reference = PatchSource.samples(.init("\(clip.item.spoken) without its context", clip.reference))
+        return (0..<layers).flatMap { l in
+            [("attn_out on the word", l, Patch(site: Site(.encoder, l, .attnOut), positions: .range(clip.wordFrames), source: reference)),
+             ("resid_post on the context", l, Patch(site: Site(.encoder, l, .residPost), positions: .range(clip.contextFrames), source: reference))]
         }
     }
 
@@ -83,14 +84,10 @@ public enum ContextBias {
         public let patched: [(family: String, layer: Int, outcome: Outcome, text: String)]
     }
 
-    public static func measure(model: WhisperModel, clip: Clip, scratch: URL, index: Int) throws -> Result {
-        let referencePath = scratch.appendingPathComponent("context-reference-\(index).wav").path
-        try AudioWriter.writeWAV(clip.reference, to: referencePath)
+    public static func measure(model: WhisperModel, clip: Clip) throws -> Result {
         let engine = try Engine(model: model, samples: clip.samples)
         let alone = try Engine(model: model, samples: clip.reference).clean.text
-        let hyper = model.hyper
-        let patched = try patches(clip, layers: hyper.encoderLayers, reference: referencePath).map { family, layer, text in
-            let patch = try Patch.parse(text, hyper: hyper, frames: hyper.audioPositions, tokens: engine.tokenPositions)
+        let patched = try patches(clip, layers: model.hyper.encoderLayers).map { family, layer, patch in
             let run = try engine.run(PatchSet([patch]), useMemo: false)
             return (family, layer, outcome(run.text, clip.item), run.text)
         }

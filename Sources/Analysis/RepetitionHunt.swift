@@ -34,7 +34,7 @@ public enum RepetitionHunt {
     }
 
     /// The decoder components patched per layer; cross-attention heads come on top.
-    public static let components = ["self_out", "cross_out", "mlp_out"]
+    public static let components: [Site.Point] = [.selfOut, .crossOut, .mlpOut]
 
     /// One patch tried on a loop.
     public struct Trial: Sendable, Equatable {
@@ -78,9 +78,8 @@ public enum RepetitionHunt {
     }
 
     /// Transcribes one condition, looks for loops in the transcript and the encoder lens, and
-    /// when the transcript loops tries every patch. `scratch` holds the noise reference clip.
-    public static func examine(model: WhisperModel, condition: String, samples: [Float], settings: Settings,
-                               seed: UInt64, scratch: URL) throws -> Case {
+    /// when the transcript loops tries every patch.
+    public static func examine(model: WhisperModel, condition: String, samples: [Float], settings: Settings, seed: UInt64) throws -> Case {
         let engine = try Engine(model: model, samples: samples)
         let lens = EncoderLens(engine: engine, stopAtLoop: true)
         let text = engine.clean.text
@@ -88,25 +87,24 @@ public enum RepetitionHunt {
         guard loop else {
             return Case(condition: condition, text: text, loop: false, lensLoops: lens.layers.filter(\.repetition).map(\.layer), trials: [])
         }
-        let source: String
+        let source: PatchSource
         switch settings.reference {
         case .silence:
-            source = "silence"
+            source = .silence
         case .noise:
-            // White noise as long and as loud as the clip.
+            // White noise as long and as loud as the clip, in full scale as a file would hold it.
             let rms = (samples.reduce(0) { $0 + Double($1) * Double($1) } / Double(max(1, samples.count))).squareRoot()
             var rng = Gaussian(seed: seed ^ 0x5EED)
-            let path = scratch.appendingPathComponent("noise-\(seed)-\(condition).wav").path
-            try AudioWriter.writeWAV(samples.indices.map { _ in Float(rms) * rng.next() }.map { max(-1, min(1, $0)) }, to: path)
-            source = "clip:" + path
+            let noise = samples.indices.map { _ in max(-1, min(1, Float(rms) * rng.next())) }
+            source = .samples(.init("noise-\(seed)-\(condition)", noise))
         }
         let hyper = model.hyper
         var trials: [Trial] = []
         for l in 0..<hyper.decoderLayers {
-            let sites = components.map { ($0, nil as Int?, "dec.\(l).\($0)") }
-                + (0..<hyper.decoderHeads).map { ("cross_head", $0 as Int?, "dec.\(l).cross_head.\($0)") }
+            let sites = components.map { ($0.name, nil as Int?, Site(.decoder, l, $0)) }
+                + (0..<hyper.decoderHeads).map { ("cross_head", $0 as Int?, Site(.decoder, l, .crossHead($0))) }
             for (component, head, site) in sites {
-                let patch = try Patch.parse("\(site)@all=\(source)", hyper: hyper, frames: hyper.audioPositions, tokens: engine.tokenPositions)
+                let patch = Patch(site: site, positions: .all, source: source)
                 // Decoding stops once the loop is certain; the flag is that of the full transcript.
                 let run = try engine.run(PatchSet([patch]), useMemo: false, until: { Repetition.loopsAlready(model.tokenizer.decode($0)) })
                 trials.append(Trial(component: component, layer: l, head: head, resolved: !Repetition.isLoop(run.text)))
@@ -137,7 +135,7 @@ public enum RepetitionHunt {
             func add(_ component: String, _ layer: Int, _ head: Int?, _ count: Int) {
                 entries.append(Entry(component: component, layer: layer, head: head, resolved: count, fraction: Double(count) / n))
             }
-            for c in RepetitionHunt.components + ["cross_head"] {
+            for c in RepetitionHunt.components.map(\.name) + ["cross_head"] {
                 for l in 0..<layers {
                     let count = looping.filter { $0.trials.contains { $0.component == c && $0.layer == l && $0.resolved } }.count
                     add(c == "cross_head" ? "any cross head" : c, l, nil, count)

@@ -10,7 +10,7 @@ public struct Sweep: Sendable {
     /// What a sweep patches.
     public enum Kind: Sendable, Equatable {
         /// `component` at every layer, over windows of `window` frames or tokens.
-        case component(String, window: Int)
+        case component(Site.Point, window: Int)
         /// Every decoder cross-attention and self-attention head, over all tokens.
         case heads
     }
@@ -44,11 +44,11 @@ public struct Sweep: Sendable {
 
     /// A cell to run: where it sits and the patch it applies.
     struct Planned {
-        let layer: Int, head: Int?, cross: Bool, positions: Range<Int>, patch: String
+        let layer: Int, head: Int?, cross: Bool, positions: Range<Int>, patch: Patch
     }
 
     public let kind: Kind
-    public let source: String
+    public let source: PatchSource
     /// Encoder frames, or decoder token positions (decoder components and heads).
     public let decoderSide: Bool
     /// The cells this run computed (all of them, or one shard's).
@@ -60,30 +60,31 @@ public struct Sweep: Sendable {
     /// Blocks the patch source's reference run evaluates (silence or another clip), else 0.
     public let referenceLayers: Int
 
-    public static let components = ["resid_post", "attn_out", "mlp_out", "resid_pre", "self_out", "cross_out"]
+    /// The components a sweep can patch: the encoder's, and the decoder's attention outputs.
+    public static let components: [Site.Point] = [.residPost, .attnOut, .mlpOut, .residPre, .selfOut, .crossOut]
+
+    /// The sweepable component named `name` (`resid_post`), or nil.
+    public static func component(named name: String) -> Site.Point? { components.first { $0.name == name } }
 
     /// Runs the cells of the sweep for which `owns(index)` holds (every cell by default),
     /// patching from `source`. `progress(done, total)` follows each cell; `isCancelled` is
     /// polled between and inside cells and ends the sweep with `CancellationError`.
-    public init(engine: Engine, kind: Kind, source: String, owns: (Int) -> Bool = { _ in true },
+    public init(engine: Engine, kind: Kind, source: PatchSource, owns: (Int) -> Bool = { _ in true },
                 isCancelled: () -> Bool = { false }, progress: (Int, Int) -> Void = { _, _ in }) throws {
-        let hyper = engine.model.hyper
         let plan = try Self.plan(kind, engine: engine, source: source)
-        let parsedSource = try PatchSource.parse(source)
         self.kind = kind
         self.source = source
         decoderSide = Self.isDecoderSide(kind)
         cleanLayers = engine.clean.work.layersEvaluated
         // The reference is built before any cell, so every shard reports the same overhead.
-        referenceLayers = try engine.prepare(parsedSource)
+        referenceLayers = try engine.prepare(source)
         plannedCells = plan.count
         let mine = plan.indices.filter(owns)
         var cells: [Cell] = []
         for i in mine {
             let p = plan[i]
-            let patch = try Patch.parse(p.patch, hyper: hyper, frames: hyper.audioPositions, tokens: engine.tokenPositions)
             if isCancelled() { throw CancellationError() }
-            let run = try engine.run(PatchSet([patch]), useMemo: false, isCancelled: isCancelled)
+            let run = try engine.run(PatchSet([p.patch]), useMemo: false, isCancelled: isCancelled)
             cells.append(Self.measure(engine: engine, run: run, index: i, planned: p))
             progress(cells.count, mine.count)
         }
@@ -91,7 +92,7 @@ public struct Sweep: Sendable {
     }
 
     /// A sweep from cells computed elsewhere (the parts of a sharded run).
-    public init(kind: Kind, source: String, cells: [Cell], plannedCells: Int, cleanLayers: Int, referenceLayers: Int) {
+    public init(kind: Kind, source: PatchSource, cells: [Cell], plannedCells: Int, cleanLayers: Int, referenceLayers: Int) {
         self.kind = kind
         self.source = source
         decoderSide = Self.isDecoderSide(kind)
@@ -104,13 +105,12 @@ public struct Sweep: Sendable {
     static func isDecoderSide(_ kind: Kind) -> Bool {
         switch kind {
         case .heads: return true
-        case .component(let c, _): return c == "self_out" || c == "cross_out"
+        case .component(let c, _): return c == .selfOut || c == .crossOut
         }
     }
 
     /// Every cell of a sweep, layer-major, checked against the model before anything runs.
-    static func plan(_ kind: Kind, engine: Engine, source: String) throws -> [Planned] {
-        _ = try PatchSource.parse(source)
+    static func plan(_ kind: Kind, engine: Engine, source: PatchSource) throws -> [Planned] {
         let hyper = engine.model.hyper
         let tokens = max(1, engine.cleanTokens.count)
         switch kind {
@@ -119,13 +119,13 @@ public struct Sweep: Sendable {
                 [true, false].flatMap { cross in
                     (0..<hyper.decoderHeads).map { h in
                         Planned(layer: l, head: h, cross: cross, positions: 0..<tokens,
-                                patch: "dec.\(l).\(cross ? "cross" : "self")_head.\(h)@all=\(source)")
+                                patch: Patch(site: Site(.decoder, l, cross ? .crossHead(h) : .selfHead(h)), positions: .all, source: source))
                     }
                 }
             }
         case .component(let component, let window):
             guard components.contains(component) else {
-                throw InputError(component, "unknown sweep component (allowed: \(components.joined(separator: ", ")))")
+                throw InputError(component.name, "unknown sweep component (allowed: \(components.map(\.name).joined(separator: ", ")))")
             }
             guard window >= 1 else { throw InputError("\(window)", "the window must be at least 1") }
             let decoder = isDecoderSide(kind)
@@ -135,7 +135,7 @@ public struct Sweep: Sendable {
                 stride(from: 0, to: span, by: window).map { start in
                     let positions = start..<min(span, start + window)
                     return Planned(layer: l, head: nil, cross: false, positions: positions,
-                                   patch: "\(decoder ? "dec" : "enc").\(l).\(component)@\(positions.lowerBound):\(positions.upperBound)=\(source)")
+                                   patch: Patch(site: Site(decoder ? .decoder : .encoder, l, component), positions: .range(positions), source: source))
                 }
             }
         }
@@ -146,7 +146,7 @@ public struct Sweep: Sendable {
         let clean = engine.clean!
         // A run that blew up has NaN log-probs, so its mean is NaN: `Cell.nonFinite`.
         let deltas = zip(run.cleanTokenLogprobs, clean.cleanTokenLogprobs).map { Double(abs($0 - $1)) }
-        return Cell(index: index, layer: p.layer, head: p.head, cross: p.cross, positions: p.positions, patch: p.patch,
+        return Cell(index: index, layer: p.layer, head: p.head, cross: p.cross, positions: p.positions, patch: p.patch.description,
                     wer: WordErrorRate.of(reference: clean.text, hypothesis: run.text),
                     meanAbsDelta: deltas.reduce(0, +) / Double(max(1, deltas.count)),
                     repetition: Repetition.isLoop(run.text), text: run.text, layersEvaluated: run.work.layersEvaluated)

@@ -1,4 +1,5 @@
 import Foundation
+import Model
 
 /// Text plots of a sweep: shaded number grids for terminals and reports.
 extension Sweep {
@@ -9,7 +10,7 @@ extension Sweep {
         case .component(let component, let window):
             let unit = decoderSide ? "tokens" : "frames"
             let starts = Array(Set(cells.map(\.positions.lowerBound))).sorted()
-            var out = ["sweep \(decoderSide ? "dec" : "enc").L.\(component), windows of \(window) \(unit), source \(source)"]
+            var out = ["sweep \(decoderSide ? "dec" : "enc").L.\(component.name), windows of \(window) \(unit), source \(source)"]
             for (title, value) in Self.metrics {
                 out += [""] + grid(title: "\(title) (columns: first \(unit == "frames" ? "frame" : "token") of the window)",
                                    columns: starts.map { String($0) }, value: value) { c, i in c.positions.lowerBound == starts[i] }
@@ -37,7 +38,7 @@ extension Sweep {
     public func headRanking(top: Int) -> Table {
         Table(headers: ["rank", "head", "mean |Δ log-prob|", "WER", "loop", "transcript"],
               rows: ranked.prefix(top).enumerated().map { r, c in
-                  ["\(r + 1)", "dec.\(c.layer).\(c.cross ? "cross" : "self")_head.\(c.head ?? 0)", String(format: "%.4f", c.meanAbsDelta),
+                  ["\(r + 1)", Site(.decoder, c.layer, c.cross ? .crossHead(c.head ?? 0) : .selfHead(c.head ?? 0)).description, String(format: "%.4f", c.meanAbsDelta),
                    String(format: "%.2f", c.wer), c.repetition ? "yes" : "", Self.clippedText(c.text, 50)]
               })
     }

@@ -59,9 +59,6 @@ struct RepetitionCommand: ParsableCommand {
 
     /// Examines the given rows under every condition; unreadable rows are kept as skipped.
     static func hunt(_ set: LabelledSet, indices: [Int], model: WhisperModel, settings: RepetitionHunt.Settings) throws -> [RepetitionRecord] {
-        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("asrlens-repetition-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: scratch) }
         let progress = Progress("repetition")
         var records: [RepetitionRecord] = []
         for (n, i) in indices.enumerated() {
@@ -71,7 +68,7 @@ struct RepetitionCommand: ParsableCommand {
                 // Noise seeded by the file's content: a clip gets the same noise wherever it is listed.
                 let seed = UInt64(try SHA256.hex(ofFile: URL(fileURLWithPath: path)).prefix(16), radix: 16) ?? 0
                 let cases = try RepetitionHunt.conditions(samples, settings: settings, seed: seed).map { name, audio in
-                    try RepetitionHunt.examine(model: model, condition: name, samples: audio, settings: settings, seed: seed, scratch: scratch)
+                    try RepetitionHunt.examine(model: model, condition: name, samples: audio, settings: settings, seed: seed)
                 }
                 records.append(RepetitionRecord(row: i, path: path, cases: cases))
             } catch let error as InputError {
@@ -203,7 +200,7 @@ struct RepetitionReport {
     var resolvedTable: Table {
         let s = summary
         return Table(headers: ["component"] + (0..<layers).map { "L\($0)" },
-                     rows: (RepetitionHunt.components + ["any cross head"]).map { c in
+                     rows: (RepetitionHunt.components.map(\.name) + ["any cross head"]).map { c in
                          [c] + (0..<layers).map { l in
                              String(format: "%.2f", s.entries.first { $0.component == c && $0.layer == l && $0.head == nil }?.fraction ?? 0)
                          }

@@ -146,7 +146,7 @@ struct ReportWriter {
     // MARK: - Sweeps and heads
 
     mutating func sweeps(_ engine: Engine) throws {
-        let sweep = try Sweep(engine: engine, kind: .component("resid_post", window: 50), source: "silence")
+        let sweep = try Sweep(engine: engine, kind: .component(.residPost, window: 50), source: .silence)
         let last = model.hyper.encoderLayers - 1
         let lastRow = sweep.cells.filter { $0.layer == last }
         section("4. Patching sweep", """
@@ -161,7 +161,7 @@ struct ReportWriter {
                 "at encoder layer \(last), \(deleting) of \(lastRow.count) windows change the transcript (mean WER \(String(format: "%.2f", lastRow.map(\.wer).reduce(0, +) / Double(max(1, lastRow.count))))).",
                 deleting > 0 ? "reproduced" : "differs")
 
-        let heads = try Sweep(engine: engine, kind: .heads, source: "zero")
+        let heads = try Sweep(engine: engine, kind: .heads, source: .zero)
         let ranking = HeadRanking(engine: engine)
         let alignment = Set(model.config.alignmentHeads)
         let topMono = ranking.entries.prefix(alignment.count)
@@ -225,7 +225,7 @@ struct ReportWriter {
         let progress = Progress("report: contextual bias")
         var results: [ContextBias.Result] = []
         for (i, item) in ContextBias.items.enumerated() {
-            results.append(try ContextBias.measure(model: model, clip: ContextBias.synthesize(item, scratch: scratch), scratch: scratch, index: i))
+            results.append(try ContextBias.measure(model: model, clip: ContextBias.synthesize(item, scratch: scratch)))
             progress.update(i + 1, of: ContextBias.items.count)
         }
         let n = Double(results.count)

@@ -41,29 +41,29 @@ struct SoakCommand: ParsableCommand {
         let hyper = engine.model.hyper
         var rng = Gaussian(seed: seed)
         func pick(_ n: Int) -> Int { Int(rng.bits() % UInt64(n)) }
-        let sources = ["zero", "mean", "silence", "noise:1:\(seed)", "scale:0.5"]
-        func randomPatch() throws -> Patch {
-            let decoder = pick(3) == 0
-            let text: String
-            if decoder {
-                let point = ["resid_pre", "self_out", "cross_out", "mlp_out", "resid_post", "cross_head.\(pick(hyper.decoderHeads))",
-                             "self_head.\(pick(hyper.decoderHeads))"][pick(7)]
+        let sources: [PatchSource] = [.zero, .mean, .silence, .noise(scale: 1, seed: seed), .scale(0.5)]
+        func randomPatch() -> Patch {
+            let site: Site, positions: Range<Int>
+            if pick(3) == 0 {
+                let point = (Site.Point.decoderComponents + [.crossHead(pick(hyper.decoderHeads)), .selfHead(pick(hyper.decoderHeads))])[pick(7)]
                 let a = pick(engine.tokenPositions), b = a + 1 + pick(engine.tokenPositions - a)
-                text = "dec.\(pick(hyper.decoderLayers)).\(point)@\(a):\(b)"
+                positions = a..<b
+                site = Site(.decoder, pick(hyper.decoderLayers), point)
             } else {
-                let point = ["resid_pre", "attn_out", "mlp_out", "resid_post", "head.\(pick(hyper.encoderHeads))", "out"][pick(6)]
+                let point = (Site.Point.encoderComponents + [.head(pick(hyper.encoderHeads)), .out])[pick(6)]
                 let frames = max(1, engine.audioFrames)
                 let a = pick(frames), b = min(hyper.audioPositions, a + 1 + pick(100))
-                text = (point == "out" ? "enc.out" : "enc.\(pick(hyper.encoderLayers)).\(point)") + "@\(a):\(b)"
+                positions = a..<b
+                site = point == .out ? .encoderOut(layers: hyper.encoderLayers) : Site(.encoder, pick(hyper.encoderLayers), point)
             }
-            return try Patch.parse(text + "=" + sources[pick(sources.count)], hyper: hyper, frames: hyper.audioPositions, tokens: engine.tokenPositions)
+            return Patch(site: site, positions: .range(positions), source: sources[pick(sources.count)])
         }
         var active: [Patch] = []
         var checks = 0
         let started = Date()
         print("toggle\trss_mib\tactive\tmemoised\tchecks_passed\tseconds\tmemo_mib")
         for i in 1...toggles {
-            if active.count < 4 && (active.isEmpty || pick(2) == 0) { active.append(try randomPatch()) } else { active.remove(at: pick(active.count)) }
+            if active.count < 4 && (active.isEmpty || pick(2) == 0) { active.append(randomPatch()) } else { active.remove(at: pick(active.count)) }
             let set = PatchSet(active)
             let run = try engine.run(set)
             if i % checkEvery == 0 {

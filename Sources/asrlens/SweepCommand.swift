@@ -36,18 +36,23 @@ struct SweepCommand: ParsableCommand {
 
     func validate() throws {
         guard window >= 1 else { throw ValidationError("--window must be at least 1") }
-        guard Sweep.components.contains(component) else {
-            throw ValidationError("unknown --component '\(component)' (allowed: \(Sweep.components.joined(separator: ", ")))")
+        _ = try point()
+    }
+
+    /// The `--component` as a site point.
+    func point() throws -> Site.Point {
+        guard let p = Sweep.component(named: component) else {
+            throw ValidationError("unknown --component '\(component)' (allowed: \(Sweep.components.map(\.name).joined(separator: ", ")))")
         }
+        return p
     }
 
     func run() throws {
-        let source = self.source ?? (heads ? "zero" : "silence")
-        _ = try PatchSource.parse(source)
-        if source.hasPrefix("clip:") { _ = try AudioFile.load(String(source.dropFirst(5))) }
+        let source = try PatchSource.parse(self.source ?? (heads ? "zero" : "silence"))
+        if case .clip(let path) = source { _ = try AudioFile.load(path) }
         let part = try sharding.part
         let engine = try clip.engine()
-        let kind: Sweep.Kind = heads ? .heads : .component(component, window: window)
+        let kind: Sweep.Kind = heads ? .heads : .component(try point(), window: window)
         let progress = Progress(heads ? "sweep heads" : "sweep \(component)")
         let started = Date()
         let sweep = try Sweep(engine: engine, kind: kind, source: source, owns: { part?.owns($0) ?? true }) { progress.update($0, of: $1) }
@@ -69,12 +74,12 @@ struct SweepReport {
 
     /// The run's settings, identical in every shard's part.
     var header: [String: Any] {
-        var o: [String: Any] = ["model": model, "clip": clip, "source": sweep.source, "side": sweep.decoderSide ? "dec" : "enc",
+        var o: [String: Any] = ["model": model, "clip": clip, "source": sweep.source.description, "side": sweep.decoderSide ? "dec" : "enc",
                                 "planned_cells": sweep.plannedCells, "clean_layers": sweep.cleanLayers,
                                 "reference_layers": sweep.referenceLayers]
         switch sweep.kind {
         case .heads: o["heads"] = true
-        case .component(let c, let w): o["component"] = c; o["window"] = w
+        case .component(let c, let w): o["component"] = c.name; o["window"] = w
         }
         return o
     }
@@ -96,7 +101,8 @@ struct SweepReport {
         let kind: Sweep.Kind
         if h["heads"] as? Bool == true { kind = .heads } else {
             guard let c = h["component"] as? String, let w = h["window"] as? Int else { throw InputError(path, "the sweep part's header is incomplete") }
-            kind = .component(c, window: w)
+            guard let point = Sweep.component(named: c) else { throw InputError(path, "the sweep part's header names no sweepable component ('\(c)')") }
+            kind = .component(point, window: w)
         }
         guard planned >= 1, planned <= 1_000_000, cleanLayers >= 0, referenceLayers >= 0, cleanLayers < 1 << 40, referenceLayers < 1 << 40 else {
             throw InputError(path, "the sweep part's header holds impossible counts")
@@ -123,7 +129,7 @@ struct SweepReport {
         guard cells.count == planned, Set(cells.map(\.index)) == Set(0..<planned) else {
             throw InputError(path, "the parts hold \(cells.count) cells of a sweep of \(planned)")
         }
-        self.init(sweep: Sweep(kind: kind, source: source, cells: cells, plannedCells: planned, cleanLayers: cleanLayers,
+        self.init(sweep: Sweep(kind: kind, source: try PatchSource.parse(source), cells: cells, plannedCells: planned, cleanLayers: cleanLayers,
                                referenceLayers: referenceLayers), model: model, clip: clip, seconds: seconds)
     }
 

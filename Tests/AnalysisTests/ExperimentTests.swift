@@ -64,7 +64,9 @@ import Testing
         #expect(ContextBias.outcome(" He drank a pint of cold tea.", item) == .other)
 
         let model = try AnalysisSupport.model("tiny.en")
-        let result = try ContextBias.measure(model: model, clip: clip, scratch: scratch, index: 0)
+        let before = try FileManager.default.contentsOfDirectory(atPath: scratch.path)
+        let result = try ContextBias.measure(model: model, clip: clip)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: scratch.path) == before, "measuring writes no audio")
         #expect(result.patched.count == 2 * model.hyper.encoderLayers)
         #expect(result.clean == ContextBias.outcome(result.text, item))
         #expect(result.text.lowercased().contains("pint of cold"), "\(result.text)")

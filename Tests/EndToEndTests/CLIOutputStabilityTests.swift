@@ -90,7 +90,7 @@ import Testing
     /// The comparison used on other CPUs: numbers apart, the text must be the same.
     @Test func onAnotherCPUOnlyTheLastDigitsOfNumbersMayDiffer() {
         let a = Self.split("enc  1  0.250 ± 0.013 text -1.5e-3"), b = Self.split("enc  1  0.250 ± 0.0130004 text -1.5e-3")
-        #expect(a.shape == b.shape && a.numbers.count == 5 && zip(a.numbers, b.numbers).allSatisfy { abs($0 - $1) <= 1e-4 })
+        #expect(a.shape == b.shape && a.numbers.count == 4 && zip(a.numbers, b.numbers).allSatisfy { abs($0 - $1) <= 1e-4 })
         #expect(Self.split("enc 1 you").shape != Self.split("enc 1 me").shape)
     }
 

@@ -175,7 +175,7 @@ extension Engine {
     /// encoder patch reaches), else the first decoder layer whose residual stream is not.
     static func firstNonFinite(encoderOut: Matrix, trace: DecoderTrace) -> String? {
         if !encoderOut.isFinite { return "the encoder output" }
-        return trace.residPost.firstIndex { !$0.isFinite }.map { "dec.\($0).resid_post" }
+        return trace.residPost.firstIndex { !$0.isFinite }.map { Site(.decoder, $0, .residPost).description }
     }
 
     /// Greedy steps after a divergence, from the teacher-forced cache of the shared prefix.

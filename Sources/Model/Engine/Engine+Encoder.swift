@@ -117,25 +117,23 @@ extension Engine {
 
     // MARK: - Sources
 
-    /// Builds (once) the run a silence or clip source copies from.
+    /// Builds (once) the run a silence, clip or samples source copies from.
     func prepareReference(_ source: PatchSource, counters: inout WorkCounters) throws {
-        let key: String
+        guard let key = ReferenceRun(source), key != .clean else { return }
+        lock.lock(); let have = references[key] != nil; lock.unlock()
+        if have { return }
         let audio: ClipAudio
         switch source {
         case .silence:
-            key = "silence"
-            lock.lock(); let have = references[key] != nil; lock.unlock()
-            if have { return }
             // Silence as long as the clip, up to one window: every frame of silence has the
             // same features, so more would change nothing but the memory it takes.
             let samples = [Float](repeating: 0, count: max(1, min(sampleCount, Transcriber.framesPerWindow * LogMel.hop)))
             audio = ClipAudio(samples: samples, nMels: model.hyper.nMels)
         case .clip(let path):
-            key = "clip:" + path
-            lock.lock(); let have = references[key] != nil; lock.unlock()
-            if have { return }
             audio = try ClipAudio.open(path, nMels: model.hyper.nMels)
-        default:
+        case .samples(let s):
+            audio = ClipAudio(samples: s.samples, nMels: model.hyper.nMels, name: s.name)
+        case .zero, .mean, .noise, .scale:
             return
         }
         let frames = min(Transcriber.framesPerWindow, audio.frameCount - 1)
@@ -150,14 +148,7 @@ extension Engine {
 
     /// The row source of a patch: the reference's value at the same site, or the clean mean.
     func donor(_ p: Patch) -> ((Int) -> ArraySlice<Float>?)? {
-        let key: String
-        switch p.source {
-        case .silence: key = "silence"
-        case .clip(let path): key = "clip:" + path
-        case .mean: key = "clean"
-        default: return nil
-        }
-        guard let value = referenceValue(key, p.site) else { return nil }
+        guard let key = ReferenceRun(p.source), let value = referenceValue(key, p.site) else { return nil }
         if case .mean = p.source {
             let rows = p.site.stack == .encoder ? 0..<min(audioFrames, value.rows) : tokenRow0..<value.rows
             var mean = [Float](repeating: 0, count: value.cols)
@@ -170,7 +161,7 @@ extension Engine {
     }
 
     /// A reference run's value at a site, computing per-head contexts on demand.
-    func referenceValue(_ key: String, _ site: Site) -> Matrix? {
+    func referenceValue(_ key: ReferenceRun, _ site: Site) -> Matrix? {
         lock.lock()
         guard let ref = references[key] else { lock.unlock(); return nil }
         lock.unlock()

@@ -28,7 +28,23 @@ public final class Engine: @unchecked Sendable {
 
     private var memo: [PatchSet: Run] = [:]
     private var memoOrder: [PatchSet] = []
-    var references: [String: Reference] = [:]
+    var references: [ReferenceRun: Reference] = [:]
+
+    /// The run a patch source copies from, keyed by value.
+    enum ReferenceRun: Hashable {
+        /// The clean run (its mean replaces with `mean`).
+        case clean
+        /// The run of a silence, clip or in-memory samples source.
+        case of(PatchSource)
+
+        init?(_ source: PatchSource) {
+            switch source {
+            case .mean: self = .clean
+            case .silence, .clip, .samples: self = .of(source)
+            case .zero, .noise, .scale: return nil
+            }
+        }
+    }
     let lock = NSLock()
     let sampleCount: Int
 
@@ -73,7 +89,7 @@ public final class Engine: @unchecked Sendable {
         work.decoderSteps += greedy.tokens.count + 1
         work.decoderBlocks += (greedy.tokens.count + 1) * model.hyper.decoderLayers
         let (trace, cache) = teacherForced(kv: cleanKV, hook: nil, counters: &work)
-        references["clean"] = Reference(encoder: cleanEncoder, kv: cleanKV, decoder: trace)
+        references[.clean] = Reference(encoder: cleanEncoder, kv: cleanKV, decoder: trace)
         total = work
         cleanCache = cache
         clean = try finish(PatchSet(), encoderOut: cleanEncoder.out, kv: cleanKV, trace: trace, cache: cache, firstRow: 0,

@@ -51,6 +51,17 @@ public enum PatchSource: Hashable, Sendable, CustomStringConvertible {
     case silence
     case clip(String)
     case scale(Float)
+    /// Samples in memory (a synthesized reference); no string form, so not on the command line.
+    case samples(NamedSamples)
+
+    /// 16 kHz samples and a name to show for them. Hashed by name and length, so that a patch
+    /// set holding them hashes fast; equal only when the samples are equal.
+    public struct NamedSamples: Hashable, Sendable {
+        public let name: String
+        public let samples: [Float]
+        public init(_ name: String, _ samples: [Float]) { self.name = name; self.samples = samples }
+        public func hash(into h: inout Hasher) { h.combine(name); h.combine(samples.count) }
+    }
 
     public var description: String {
         switch self {
@@ -60,6 +71,7 @@ public enum PatchSource: Hashable, Sendable, CustomStringConvertible {
         case .silence: return "silence"
         case .clip(let p): return "clip:\(p)"
         case .scale(let k): return "scale:\(Self.number(k))"
+        case .samples(let s): return "samples:\(s.name)"
         }
     }
 

@@ -65,7 +65,7 @@ public enum Effect: Sendable, Equatable {
     case loadWindow(Int)
     case encoderLens(lnPost: Bool)
     case attention(AttentionRequest)
-    case sweep(component: String, window: Int, source: String)
+    case sweep(component: Site.Point, window: Int, source: PatchSource)
     case export(ExportWhat, String)
     case quit
 }

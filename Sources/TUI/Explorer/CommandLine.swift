@@ -78,15 +78,7 @@ enum CommandLine {
     /// Every site name the model has, for completion.
     static func siteNames(_ s: ExplorerState) -> [String] {
         guard let h = s.hyper else { return [] }
-        var out = ["enc.out"]
-        for l in 0..<h.encoderLayers {
-            out += ["resid_pre", "attn_out", "mlp_out", "resid_post"].map { "enc.\(l).\($0)" } + (0..<h.encoderHeads).map { "enc.\(l).head.\($0)" }
-        }
-        for l in 0..<h.decoderLayers {
-            out += ["resid_pre", "self_out", "cross_out", "mlp_out", "resid_post"].map { "dec.\(l).\($0)" }
-            out += (0..<h.decoderHeads).flatMap { ["dec.\(l).cross_head.\($0)", "dec.\(l).self_head.\($0)"] }
-        }
-        return out
+        return Site.all(h).map(\.description)
     }
 
     static func search(_ s: inout ExplorerState, _ text: String, forward: Bool) {

@@ -162,7 +162,7 @@ public final class ExplorerController: @unchecked Sendable {
             }
         case .sweep(let component, let width, let source):
             guard let window = state.window else { return }
-            scheduler.submit(lane: "sweep", key: "\(window.index) \(component) \(width) \(source)") { cancelled, send in
+            scheduler.submit(lane: "sweep", key: "\(window.index) \(component.name) \(width) \(source)") { cancelled, send in
                 do {
                     let sweep = try Sweep(engine: window.engine, kind: .component(component, window: width), source: source,
                                           isCancelled: cancelled) { done, total in send(.sweepProgress(done: done, total: total)) }

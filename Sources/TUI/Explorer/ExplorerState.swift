@@ -98,7 +98,8 @@ public struct ExplorerState: Sendable {
     /// Earlier `:` lines, oldest first.
     public var history: [String] = []
 
-    public static let components = ["resid_post", "attn_out", "mlp_out", "resid_pre", "out"]
+    /// The encoder points the patch view's `c` cycles through, `enc.out` last.
+    public static let components: [Site.Point] = [.residPost, .attnOut, .mlpOut, .residPre, .out]
     public static let builtInSources = ["silence", "zero", "mean", "noise:1:0"]
     public static let sweepWindows = [25, 50, 100]
     public static let minimumWidth = 60, minimumHeight = 16
@@ -123,20 +124,15 @@ public struct ExplorerState: Sendable {
 
     /// The component a sweep started from the patch view's controls covers: `out` is not a
     /// per-layer site, so it sweeps `resid_post`, whose last layer `out` normalises.
-    public var sweepComponent: String {
+    public var sweepComponent: Site.Point {
         let comp = Self.components[component]
-        return comp == "out" ? "resid_post" : comp
+        return comp == .out ? .residPost : comp
     }
 
     /// The site the patch view's controls name.
     public func selectedSite(hyper: Hyperparameters) -> Site {
-        switch Self.components[component] {
-        case "out": return .encoderOut(layers: hyper.encoderLayers)
-        case "attn_out": return Site(.encoder, patchLayer, .attnOut)
-        case "mlp_out": return Site(.encoder, patchLayer, .mlpOut)
-        case "resid_pre": return Site(.encoder, patchLayer, .residPre)
-        default: return Site(.encoder, patchLayer, .residPost)
-        }
+        let point = Self.components[component]
+        return point == .out ? .encoderOut(layers: hyper.encoderLayers) : Site(.encoder, patchLayer, point)
     }
 
     /// The patch the patch view's controls describe, for the current selection.

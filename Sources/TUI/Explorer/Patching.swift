@@ -53,10 +53,14 @@ enum Patching {
 
     static func startSweep(_ s: inout ExplorerState, _ effects: inout [Effect]) {
         guard let window = s.window else { return }
-        let component = s.sweepComponent, width = s.sweepWindow, source = s.sources[s.source]
+        let component = s.sweepComponent, width = s.sweepWindow
+        guard let source = try? PatchSource.parse(s.sources[s.source]) else {
+            s.status = .init("\(s.sources[s.source]): not a patch source", isError: true)
+            return
+        }
         let frames = max(1, window.engine.audioFrames)
         let planned = window.engine.model.hyper.encoderLayers * ((frames + width - 1) / width)
-        s.sweep = .running(done: 0, total: planned, title: "enc.L.\(component), \(width)-frame windows, source \(source)")
+        s.sweep = .running(done: 0, total: planned, title: "enc.L.\(component.name), \(width)-frame windows, source \(source)")
         s.sweepLayer = 0
         s.sweepColumn = 0
         effects.append(.sweep(component: component, window: width, source: source))
@@ -69,10 +73,10 @@ enum Patching {
             s.status = .init("no sweep cell to open: r runs a sweep", isError: true)
             return
         }
-        guard case .component(let component, _) = sweep.kind, let k = ExplorerState.components.firstIndex(of: component),
-              let source = try? PatchSource.parse(sweep.source) else { return }
+        guard case .component(let component, _) = sweep.kind, let k = ExplorerState.components.firstIndex(of: component) else { return }
+        let source = sweep.source
         s.component = k
-        if let i = s.sources.firstIndex(of: sweep.source) { s.source = i }
+        if let i = s.sources.firstIndex(of: source.description) { s.source = i }
         s.patchLayer = cell.layer
         s.selection = cell.positions
         s.selectionAnchor = cell.positions.lowerBound

@@ -11,7 +11,31 @@ public struct Site: Hashable, Sendable, CustomStringConvertible {
         case selfOut, crossOut, crossHead(Int), selfHead(Int)      // decoder blocks (+ residPre, mlpOut, residPost)
         case out                                                   // enc.out, after ln_post
 
-        var name: String {
+        /// The points of every encoder block that are not heads, in the order lists show them.
+        public static let encoderComponents: [Point] = [.residPre, .attnOut, .mlpOut, .residPost]
+        /// The same for decoder blocks.
+        public static let decoderComponents: [Point] = [.residPre, .selfOut, .crossOut, .mlpOut, .residPost]
+
+        /// The components of a block of `stack`.
+        public static func components(_ stack: Stack) -> [Point] { stack == .encoder ? encoderComponents : decoderComponents }
+
+        /// Every point of a block of `stack` whose attention has `heads` heads: its components,
+        /// then its heads (a decoder's cross and self heads alternate, head by head).
+        public static func all(_ stack: Stack, heads: Int) -> [Point] {
+            components(stack) + (0..<heads).flatMap { h in stack == .encoder ? [Point.head(h)] : [.crossHead(h), .selfHead(h)] }
+        }
+
+        /// The point named `name` in a block of `stack` (`resid_post`, `head.3`), or nil. Head
+        /// numbers are not checked against a model here.
+        public init?(name: String, in stack: Stack) {
+            if let c = Self.components(stack).first(where: { $0.name == name }) { self = c; return }
+            let kinds: [(String, (Int) -> Point)] = stack == .encoder ? [("head.", Point.head)] : [("cross_head.", Point.crossHead), ("self_head.", Point.selfHead)]
+            guard let (prefix, make) = kinds.first(where: { name.hasPrefix($0.0) }), let h = Int(name.dropFirst(prefix.count)) else { return nil }
+            self = make(h)
+        }
+
+        /// The grammar's name: `resid_post`, `head.3`, `cross_head.2`, `out`.
+        public var name: String {
             switch self {
             case .residPre: return "resid_pre"
             case .attnOut: return "attn_out"
@@ -59,8 +83,15 @@ public struct Site: Hashable, Sendable, CustomStringConvertible {
         }
     }
 
-    static let encoderPoints = ["resid_pre", "attn_out", "mlp_out", "resid_post", "head.H"]
-    static let decoderPoints = ["resid_pre", "self_out", "cross_out", "mlp_out", "resid_post", "cross_head.H", "self_head.H"]
+    static let encoderPoints = Point.encoderComponents.map(\.name) + ["head.H"]
+    static let decoderPoints = Point.decoderComponents.map(\.name) + ["cross_head.H", "self_head.H"]
+
+    /// Every site of a model: `enc.out`, each encoder layer's points, each decoder layer's.
+    public static func all(_ hyper: Hyperparameters) -> [Site] {
+        [.encoderOut(layers: hyper.encoderLayers)]
+            + (0..<hyper.encoderLayers).flatMap { l in Point.all(.encoder, heads: hyper.encoderHeads).map { Site(.encoder, l, $0) } }
+            + (0..<hyper.decoderLayers).flatMap { l in Point.all(.decoder, heads: hyper.decoderHeads).map { Site(.decoder, l, $0) } }
+    }
 
     /// Parses the CLI form and checks layer and head against the model's sizes.
     public static func parse(_ text: String, hyper: Hyperparameters) throws -> Site {
@@ -76,28 +107,14 @@ public struct Site: Hashable, Sendable, CustomStringConvertible {
         guard (0..<layers).contains(layer) else {
             throw InputError(text, "layer \(layer) out of range (the \(stack == .encoder ? "encoder" : "decoder") has layers 0 to \(layers - 1))")
         }
-        let rest = parts[2...].joined(separator: ".")
-        let point: Point?
-        switch (stack, rest) {
-        case (_, "resid_pre"): point = .residPre
-        case (_, "mlp_out"): point = .mlpOut
-        case (_, "resid_post"): point = .residPost
-        case (.encoder, "attn_out"): point = .attnOut
-        case (.decoder, "self_out"): point = .selfOut
-        case (.decoder, "cross_out"): point = .crossOut
-        default:
-            let kinds: [(String, (Int) -> Point)] = stack == .encoder
-                ? [("head.", Point.head)] : [("cross_head.", Point.crossHead), ("self_head.", Point.selfHead)]
-            if let (prefix, make) = kinds.first(where: { rest.hasPrefix($0.0) }), let h = Int(rest.dropFirst(prefix.count)) {
-                guard (0..<heads).contains(h) else {
-                    throw InputError(text, "head \(h) out of range (heads 0 to \(heads - 1))")
-                }
-                point = make(h)
-            } else {
-                point = nil
-            }
+        guard let point = Point(name: parts[2...].joined(separator: "."), in: stack) else {
+            throw InputError(text, "unknown site (allowed: \(allowed))")
         }
-        guard let point else { throw InputError(text, "unknown site (allowed: \(allowed))") }
+        switch point {
+        case .head(let h), .crossHead(let h), .selfHead(let h):
+            guard (0..<heads).contains(h) else { throw InputError(text, "head \(h) out of range (heads 0 to \(heads - 1))") }
+        default: break
+        }
         return Site(stack, layer, point)
     }
 }
