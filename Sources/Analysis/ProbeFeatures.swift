@@ -11,10 +11,9 @@ public enum ProbeFeatures {
     public static func extract(model: WhisperModel, samples: [Float], side: Side) throws -> [[Float]] {
         switch side {
         case .enc:
-            let features = LogMel(nMels: model.hyper.nMels)(samples)
-            let frames = min(Transcriber.framesPerWindow, features.cols - 1)
+            let (window, frames) = try ClipAudio(samples: samples, nMels: model.hyper.nMels).window(at: 0)
             let audio = min(model.hyper.audioPositions, max(1, (frames + 1) / 2))
-            var x = model.encoder.embed(Transcriber.window(features, from: 0, count: frames))
+            var x = model.encoder.embed(window)
             return model.encoder.blocks.map { block in
                 x = block(x).residPost
                 return meanRows(x, 0..<audio)

@@ -52,6 +52,14 @@ public final class ClipAudio: @unchecked Sendable {
         self.top = top
     }
 
+    /// The 30 s window from feature frame `seek`: features `[nMels, 3000]`, zero past the
+    /// clip's end, and the number of frames that hold audio. The one place samples become the
+    /// encoder's input.
+    public func window(at seek: Int) throws -> (features: Matrix, frames: Int) {
+        let frames = max(0, min(Transcriber.framesPerWindow, frameCount - 1 - seek))
+        return (Transcriber.window(try features(seek..<(seek + frames)), from: 0, count: frames), frames)
+    }
+
     /// Features `[nMels, frames.count]` of `frames` (within `0..<frameCount`).
     public func features(_ frames: Range<Int>) throws -> Matrix {
         precondition(frames.lowerBound >= 0 && frames.upperBound <= frameCount, "frames \(frames) outside 0..<\(frameCount)")

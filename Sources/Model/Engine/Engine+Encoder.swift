@@ -136,8 +136,7 @@ extension Engine {
         case .zero, .mean, .noise, .scale:
             return
         }
-        let frames = min(Transcriber.framesPerWindow, audio.frameCount - 1)
-        let encoder = Self.encodeFully(model, Transcriber.window(try audio.features(0..<frames), from: 0, count: frames), counters: &counters)
+        let encoder = Self.encodeFully(model, try audio.window(at: 0).features, counters: &counters)
         let kv = model.decoder.crossKeysValues(encoder.out)
         counters.crossKVRows += encoder.out.rows
         let (decoder, _) = teacherForced(kv: kv, hook: nil, counters: &counters)

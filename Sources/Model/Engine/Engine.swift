@@ -71,8 +71,8 @@ public final class Engine: @unchecked Sendable {
         sampleCount = audio.sampleCount
         let contentFrames = audio.frameCount - 1
         let seek = min(max(0, Int((offset * 100).rounded())), max(0, contentFrames - 1))
-        let frames = min(Transcriber.framesPerWindow, contentFrames - seek)
-        window = Transcriber.window(try audio.features(seek..<(seek + frames)), from: 0, count: frames)
+        let frames: Int
+        (window, frames) = try audio.window(at: seek)
         audioFrames = min(model.hyper.audioPositions, (frames + 1) / 2)
         let transcriber = Transcriber(model: model)
         self.language = try transcriber.language(features: try audio.features(0..<min(Transcriber.framesPerWindow, audio.frameCount)),
