@@ -9,6 +9,13 @@ public enum JSONText {
         return String(decoding: data, as: UTF8.self)
     }
 
+    /// The same text for a Codable record (numbers print exactly as above).
+    public static func encode<T: Encodable>(_ value: T) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return String(decoding: try encoder.encode(value), as: UTF8.self)
+    }
+
     static func finite(_ value: Any) -> Any {
         switch value {
         case is Int, is Bool, is String, is NSNull: return value
@@ -19,4 +26,23 @@ public enum JSONText {
         default: return value
         }
     }
+}
+
+/// A number that is `null` in JSON when it is not finite (a run that blew up), and NaN when
+/// read back from `null`.
+public struct FiniteOrNull: Codable, Equatable, Sendable {
+    public let value: Double
+    public init(_ value: Double) { self.value = value }
+
+    public init(from decoder: Swift.Decoder) throws {
+        let c = try decoder.singleValueContainer()
+        value = c.decodeNil() ? .nan : try c.decode(Double.self)
+    }
+
+    public func encode(to encoder: Swift.Encoder) throws {
+        var c = encoder.singleValueContainer()
+        if value.isFinite { try c.encode(value) } else { try c.encodeNil() }
+    }
+
+    public static func == (a: Self, b: Self) -> Bool { a.value == b.value || (a.value.isNaN && b.value.isNaN) }
 }

@@ -33,11 +33,52 @@ public enum PartFile {
         return lines.joined(separator: "\n") + "\n"
     }
 
+    /// The same part from Codable values: the header's keys, then one line per record.
+    public static func text(kind: String, shard: Shard, header: some Encodable, records: [some Encodable], seconds: Double) throws -> String {
+        var lines = [try JSONText.encode(Head(kind: kind, shard: shard, header: header))]
+        for r in records { lines.append(try JSONText.encode(r)) }
+        lines.append(try JSONText.encode(["end": true, "seconds": seconds]))
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// A header line: the run's settings with `asrlens_part`, `shard` and `of` among them.
+    private struct Head<H: Encodable>: Encodable {
+        let kind: String, shard: Shard, header: H
+        enum Keys: String, CodingKey { case kind = "asrlens_part", shard, of }
+        func encode(to encoder: Swift.Encoder) throws {
+            try header.encode(to: encoder)
+            var c = encoder.container(keyedBy: Keys.self)
+            try c.encode(kind, forKey: .kind)
+            try c.encode(shard.index, forKey: .shard)
+            try c.encode(shard.count, forKey: .of)
+        }
+    }
+
     public struct Part {
         public let kind: String, shard: Int, of: Int
         public let header: [String: Any]
         public let records: [[String: Any]]
         public let seconds: Double
+        /// The part file's path, and its header and record lines as written.
+        public let path: String
+        let headerLine: Substring
+        let recordLines: [Substring]
+
+        /// The header as a Codable value; a part that lacks a setting names itself.
+        public func header<H: Decodable>(as type: H.Type) throws -> H {
+            do { return try JSONDecoder().decode(H.self, from: Data(headerLine.utf8)) } catch {
+                throw InputError(path, "the \(kind) part's header is incomplete")
+            }
+        }
+
+        /// The records as Codable values; an incomplete one is named by its number.
+        public func records<R: Decodable>(as type: R.Type) throws -> [R] {
+            try recordLines.enumerated().map { n, line in
+                do { return try JSONDecoder().decode(R.self, from: Data(line.utf8)) } catch {
+                    throw InputError(path, "record \(n + 1): a \(kind) record is incomplete")
+                }
+            }
+        }
     }
 
     public static func read(_ path: String) throws -> Part {
@@ -51,7 +92,8 @@ public enum PartFile {
     /// A part from its text; `path` names it in errors.
     public static func parse(_ text: String, source path: String) throws -> Part {
         // Lines may end in CRLF (a part edited on Windows); "\r\n" is one Character, so split on newlines, not "\n".
-        let objects = try text.split(whereSeparator: \.isNewline).enumerated().map { n, line -> [String: Any] in
+        let lines = text.split(whereSeparator: \.isNewline)
+        let objects = try lines.enumerated().map { n, line -> [String: Any] in
             guard let o = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any] else {
                 throw InputError("\(path):\(n + 1)", "is not a JSON object")
             }
@@ -69,7 +111,7 @@ public enum PartFile {
         var header = head
         for key in ["asrlens_part", "shard", "of"] { header[key] = nil }
         return Part(kind: kind, shard: shard, of: of, header: header, records: Array(objects.dropFirst().dropLast()),
-                    seconds: objects.last?["seconds"] as? Double ?? 0)
+                    seconds: objects.last?["seconds"] as? Double ?? 0, path: path, headerLine: lines[0], recordLines: Array(lines.dropFirst().dropLast()))
     }
 
     /// Foundation on Linux reads JSON fractions as NSDecimalNumber, whose conversion to Double

@@ -44,12 +44,26 @@ struct OutputOptions: ParsableArguments {
 
     /// Prints a table in the chosen form, or the JSON object.
     func emit(_ table: Table, json object: @autoclosure () -> Any) throws {
+        if resolved == .json { print(try JSONText.encode(object())) } else { emit(table) }
+    }
+
+    /// The same with a Codable record for `--json`.
+    func emit<T: Encodable>(_ table: Table, record: @autoclosure () -> T) throws {
+        if resolved == .json { print(try JSONText.encode(record())) } else { emit(table) }
+    }
+
+    private func emit(_ table: Table) {
         switch resolved {
         case .text: print(table.text, terminator: "")
         case .tsv: print(table.tsv, terminator: "")
         case .md: print(table.markdown, terminator: "")
-        case .json: print(try JSONText.encode(object()))
+        case .json: break
         }
+    }
+
+    /// A sweep's report in the chosen form.
+    func show(_ report: SweepReport) throws {
+        if resolved == .text { for line in report.text { print(line) } } else { try emit(report.table, record: report) }
     }
 }
 

@@ -28,7 +28,7 @@ struct MergeCommand: ParsableCommand {
             try ProbeRow.checkShapes(sourced)
             try run.report(sourced.map(\.1), seconds: seconds, json: output.resolved == .json)
         case "sweep":
-            try SweepReport(header: set[0].header, records: records(set), seconds: seconds, source: parts[0]).print(output)
+            try output.show(SweepReport(parts: set))
         case "repetition":
             try RepetitionReport(header: set[0].header, records: records(set), seconds: seconds, source: parts[0]).print(output)
         default:

@@ -24,4 +24,10 @@ extension PartFile {
         let text = try text(kind: kind, shard: shard, header: header, records: records, seconds: seconds)
         if let path { try AtomicFile.write(text, to: path) } else { print(text, terminator: "") }
     }
+
+    /// The same from Codable values.
+    static func write(kind: String, shard: Shard, header: some Encodable, records: [some Encodable], seconds: Double, to path: String?) throws {
+        let text = try text(kind: kind, shard: shard, header: header, records: records, seconds: seconds)
+        if let path { try AtomicFile.write(text, to: path) } else { print(text, terminator: "") }
+    }
 }

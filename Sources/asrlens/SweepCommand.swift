@@ -58,105 +58,10 @@ struct SweepCommand: ParsableCommand {
         let sweep = try Sweep(engine: engine, kind: kind, source: source, owns: { part?.owns($0) ?? true }) { progress.update($0, of: $1) }
         let report = SweepReport(sweep: sweep, model: engine.model.name, clip: clip.file, seconds: Date().timeIntervalSince(started))
         if let part {
-            try PartFile.write(kind: "sweep", shard: part, header: report.header, records: sweep.cells.map(SweepReport.object),
+            try PartFile.write(kind: "sweep", shard: part, header: report.header, records: sweep.cells.map(SweepReport.Record.init),
                                seconds: report.seconds, to: sharding.out)
             return
         }
-        try report.print(output)
-    }
-}
-
-/// A sweep's result in every output form: shared by `sweep` and `merge`.
-struct SweepReport {
-    let sweep: Sweep
-    let model: String, clip: String
-    let seconds: Double
-
-    /// The run's settings, identical in every shard's part.
-    var header: [String: Any] {
-        var o: [String: Any] = ["model": model, "clip": clip, "source": sweep.source.description, "side": sweep.decoderSide ? "dec" : "enc",
-                                "planned_cells": sweep.plannedCells, "clean_layers": sweep.cleanLayers,
-                                "reference_layers": sweep.referenceLayers]
-        switch sweep.kind {
-        case .heads: o["heads"] = true
-        case .component(let c, let w): o["component"] = c.name; o["window"] = w
-        }
-        return o
-    }
-
-    static func object(_ c: Sweep.Cell) -> [String: Any] {
-        var o: [String: Any] = ["cell": c.index, "layer": c.layer, "start": c.positions.lowerBound, "end": c.positions.upperBound,
-                                "patch": c.patch, "wer": c.wer, "mean_abs_delta": c.meanAbsDelta, "repetition": c.repetition,
-                                "text": c.text, "layers_evaluated": c.layersEvaluated, "non_finite": c.nonFinite]
-        if let h = c.head { o["head"] = h; o["attention"] = c.cross ? "cross" : "self" }
-        return o
-    }
-
-    /// Rebuilds the report of a sharded run from its parts' header and records.
-    /// `records` come with the part file each was read from, which a bad one's error names.
-    init(header h: [String: Any], records: [(source: String, object: [String: Any])], seconds: Double, source path: String) throws {
-        guard let model = h["model"] as? String, let clip = h["clip"] as? String, let source = h["source"] as? String,
-              let planned = h["planned_cells"] as? Int, let cleanLayers = h["clean_layers"] as? Int,
-              let referenceLayers = h["reference_layers"] as? Int else { throw InputError(path, "the sweep part's header is incomplete") }
-        let kind: Sweep.Kind
-        if h["heads"] as? Bool == true { kind = .heads } else {
-            guard let c = h["component"] as? String, let w = h["window"] as? Int else { throw InputError(path, "the sweep part's header is incomplete") }
-            guard let point = Sweep.component(named: c) else { throw InputError(path, "the sweep part's header names no sweepable component ('\(c)')") }
-            kind = .component(point, window: w)
-        }
-        guard planned >= 1, planned <= 1_000_000, cleanLayers >= 0, referenceLayers >= 0, cleanLayers < 1 << 40, referenceLayers < 1 << 40 else {
-            throw InputError(path, "the sweep part's header holds impossible counts")
-        }
-        var seen: [String: Int] = [:]
-        let cells = try records.map { source, o -> Sweep.Cell in
-            seen[source, default: 0] += 1
-            let n = seen[source]! - 1, path = source
-            // mean_abs_delta is null for a cell whose run blew up (NaN is not JSON).
-            let delta = o["mean_abs_delta"] is NSNull ? Double.nan : o["mean_abs_delta"] as? Double
-            guard let i = o["cell"] as? Int, let layer = o["layer"] as? Int, let start = o["start"] as? Int, let end = o["end"] as? Int,
-                  let patch = o["patch"] as? String, let wer = o["wer"] as? Double, let delta,
-                  let loop = o["repetition"] as? Bool, let text = o["text"] as? String, let work = o["layers_evaluated"] as? Int, start <= end
-            else { throw InputError(path, "record \(n + 1): a sweep record is incomplete") }
-            guard (0..<planned).contains(i) else { throw InputError(path, "record \(n + 1): cell \(i) is outside the sweep's \(planned) cells") }
-            guard wer.isFinite, wer >= 0, delta.isNaN || delta >= 0, (0..<1000).contains(layer), (0...(1 << 40)).contains(work),
-                  (o["head"] as? Int).map({ (0..<1000).contains($0) }) ?? true else {
-                throw InputError(path, "record \(n + 1): cell \(i) holds impossible values (WER and |Δ log-prob| are at least 0, layers and heads 0 to 999)")
-            }
-            return Sweep.Cell(index: i, layer: layer, head: o["head"] as? Int, cross: o["attention"] as? String == "cross",
-                              positions: start..<end, patch: patch, wer: wer, meanAbsDelta: delta, repetition: loop, text: text,
-                              layersEvaluated: work)
-        }
-        guard cells.count == planned, Set(cells.map(\.index)) == Set(0..<planned) else {
-            throw InputError(path, "the parts hold \(cells.count) cells of a sweep of \(planned)")
-        }
-        self.init(sweep: Sweep(kind: kind, source: try PatchSource.parse(source), cells: cells, plannedCells: planned, cleanLayers: cleanLayers,
-                               referenceLayers: referenceLayers), model: model, clip: clip, seconds: seconds)
-    }
-
-    init(sweep: Sweep, model: String, clip: String, seconds: Double) {
-        self.sweep = sweep; self.model = model; self.clip = clip; self.seconds = seconds
-    }
-
-    func print(_ output: OutputOptions) throws {
-        let cells = sweep.kind == .heads ? sweep.ranked : sweep.cells
-        if output.resolved == .text {
-            for line in sweep.textPlots(top: 10) { Swift.print(line) }
-            Swift.print("\n\(sweep.cells.count) cells in \(String(format: "%.1f", seconds)) s; the sweep evaluated \(sweep.layersEvaluated) blocks, "
-                        + "\(sweep.cells.count) separate `asrlens patch` runs would evaluate \(sweep.separateLayers) "
-                        + "(\(String(format: "%.0f", 100 * Double(sweep.layersEvaluated) / Double(max(1, sweep.separateLayers))))%)")
-            return
-        }
-        let table = Table(headers: ["layer", "head", "start", "end", "wer", "mean_abs_delta", "repetition", "layers_evaluated", "patch"],
-                          rows: cells.map { c in
-                              ["\(c.layer)", c.head.map { "\(c.cross ? "cross" : "self").\($0)" } ?? "", "\(c.positions.lowerBound)",
-                               "\(c.positions.upperBound)", String(format: "%.3f", c.wer), String(format: "%.4f", c.meanAbsDelta),
-                               c.repetition ? "loop" : "", "\(c.layersEvaluated)", c.patch]
-                          })
-        var json = header
-        json["seconds"] = seconds
-        json["cells"] = cells.map(Self.object)
-        json["work"] = ["sweep_layers": sweep.layersEvaluated, "separate_layers": sweep.separateLayers, "clean_layers": sweep.cleanLayers,
-                        "reference_layers": sweep.referenceLayers]
-        try output.emit(table, json: json)
+        try output.show(report)
     }
 }

@@ -1,0 +1,154 @@
+import Foundation
+import Model
+
+/// A sweep's result as records: what `sweep --json` prints, what its part files hold, and how
+/// `merge` puts the parts of a sharded sweep back together.
+public struct SweepReport: Encodable {
+    public let sweep: Sweep
+    public let model: String, clip: String
+    public let seconds: Double
+
+    public init(sweep: Sweep, model: String, clip: String, seconds: Double) {
+        self.sweep = sweep; self.model = model; self.clip = clip; self.seconds = seconds
+    }
+
+    /// The run's settings, the same in every shard's part.
+    public struct Header: Codable, Equatable, Sendable {
+        public let model: String, clip: String, source: String
+        /// `enc` or `dec` (older parts may lack it: it follows from the component).
+        public let side: String?
+        public let plannedCells: Int, cleanLayers: Int, referenceLayers: Int
+        /// `true` for a head sweep; a component sweep has `component` and `window` instead.
+        public let heads: Bool?
+        public let component: String?
+        public let window: Int?
+
+        enum CodingKeys: String, CodingKey {
+            case model, clip, source, side, heads, component, window
+            case plannedCells = "planned_cells", cleanLayers = "clean_layers", referenceLayers = "reference_layers"
+        }
+    }
+
+    /// One cell, as a JSON object.
+    public struct Record: Codable, Equatable, Sendable {
+        public let cell: Int, layer: Int, start: Int, end: Int
+        public let patch: String
+        public let wer: Double
+        /// Null when the patched run blew up.
+        public let meanAbsDelta: FiniteOrNull
+        public let repetition: Bool
+        public let text: String
+        public let layersEvaluated: Int
+        public let nonFinite: Bool?
+        /// Head sweeps: the head and `cross` or `self`.
+        public let head: Int?
+        public let attention: String?
+
+        enum CodingKeys: String, CodingKey {
+            case cell, layer, start, end, patch, wer, repetition, text, head, attention
+            case meanAbsDelta = "mean_abs_delta", layersEvaluated = "layers_evaluated", nonFinite = "non_finite"
+        }
+
+        public init(_ c: Sweep.Cell) {
+            cell = c.index; layer = c.layer; start = c.positions.lowerBound; end = c.positions.upperBound
+            patch = c.patch; wer = c.wer; meanAbsDelta = FiniteOrNull(c.meanAbsDelta); repetition = c.repetition
+            text = c.text; layersEvaluated = c.layersEvaluated; nonFinite = c.nonFinite
+            head = c.head; attention = c.head == nil ? nil : c.cross ? "cross" : "self"
+        }
+
+        var asCell: Sweep.Cell {
+            Sweep.Cell(index: cell, layer: layer, head: head, cross: attention == "cross", positions: start..<end, patch: patch, wer: wer,
+                       meanAbsDelta: meanAbsDelta.value, repetition: repetition, text: text, layersEvaluated: layersEvaluated)
+        }
+    }
+
+    public var header: Header {
+        let component: String?, window: Int?
+        switch sweep.kind {
+        case .heads: (component, window) = (nil, nil)
+        case .component(let c, let w): (component, window) = (c.name, w)
+        }
+        return Header(model: model, clip: clip, source: sweep.source.description, side: sweep.decoderSide ? "dec" : "enc",
+                      plannedCells: sweep.plannedCells, cleanLayers: sweep.cleanLayers, referenceLayers: sweep.referenceLayers,
+                      heads: sweep.kind == .heads ? true : nil, component: component, window: window)
+    }
+
+    /// The cells in the order the outputs list them: head sweeps strongest first.
+    public var listed: [Sweep.Cell] { sweep.kind == .heads ? sweep.ranked : sweep.cells }
+
+    /// Blocks evaluated, against running each cell as a separate `asrlens patch`.
+    public struct Work: Encodable {
+        let sweepLayers: Int, separateLayers: Int, cleanLayers: Int, referenceLayers: Int
+        enum CodingKeys: String, CodingKey {
+            case sweepLayers = "sweep_layers", separateLayers = "separate_layers", cleanLayers = "clean_layers", referenceLayers = "reference_layers"
+        }
+    }
+
+    enum ReportKeys: String, CodingKey { case seconds, cells, work }
+
+    /// `--json`: the header's settings, the wall time, the cells and the work.
+    public func encode(to encoder: Swift.Encoder) throws {
+        try header.encode(to: encoder)
+        var c = encoder.container(keyedBy: ReportKeys.self)
+        try c.encode(seconds, forKey: .seconds)
+        try c.encode(listed.map(Record.init), forKey: .cells)
+        try c.encode(Work(sweepLayers: sweep.layersEvaluated, separateLayers: sweep.separateLayers, cleanLayers: sweep.cleanLayers,
+                          referenceLayers: sweep.referenceLayers), forKey: .work)
+    }
+
+    /// The TSV, Markdown and text tables: one row per cell.
+    public var table: Table {
+        Table(headers: ["layer", "head", "start", "end", "wer", "mean_abs_delta", "repetition", "layers_evaluated", "patch"],
+              rows: listed.map { c in
+                  ["\(c.layer)", c.head.map { "\(c.cross ? "cross" : "self").\($0)" } ?? "", "\(c.positions.lowerBound)",
+                   "\(c.positions.upperBound)", String(format: "%.3f", c.wer), String(format: "%.4f", c.meanAbsDelta),
+                   c.repetition ? "loop" : "", "\(c.layersEvaluated)", c.patch]
+              })
+    }
+
+    /// The plain-text form: the plots, then what the sweep cost against separate runs.
+    public var text: [String] {
+        sweep.textPlots(top: 10) + [
+            "\n\(sweep.cells.count) cells in \(String(format: "%.1f", seconds)) s; the sweep evaluated \(sweep.layersEvaluated) blocks, "
+                + "\(sweep.cells.count) separate `asrlens patch` runs would evaluate \(sweep.separateLayers) "
+                + "(\(String(format: "%.0f", 100 * Double(sweep.layersEvaluated) / Double(max(1, sweep.separateLayers))))%)",
+        ]
+    }
+
+    /// The report of a sharded sweep from its parts (a set `PartFile.readSet` accepted): the
+    /// same as the unsharded run's. A bad record is named by its part and number.
+    public init(parts: [PartFile.Part]) throws {
+        let path = parts[0].path
+        let h = try parts[0].header(as: Header.self)
+        let kind: Sweep.Kind
+        if h.heads == true { kind = .heads } else {
+            guard let c = h.component, let w = h.window else { throw InputError(path, "the sweep part's header is incomplete") }
+            guard let point = Sweep.component(named: c) else { throw InputError(path, "the sweep part's header names no sweepable component ('\(c)')") }
+            kind = .component(point, window: w)
+        }
+        let planned = h.plannedCells
+        guard planned >= 1, planned <= 1_000_000, h.cleanLayers >= 0, h.referenceLayers >= 0, h.cleanLayers < 1 << 40, h.referenceLayers < 1 << 40 else {
+            throw InputError(path, "the sweep part's header holds impossible counts")
+        }
+        let cells = try parts.flatMap { part in
+            try part.records(as: Record.self).enumerated().map { n, r -> Sweep.Cell in
+                guard r.start <= r.end else { throw InputError(part.path, "record \(n + 1): a sweep record is incomplete") }
+                guard (0..<planned).contains(r.cell) else {
+                    throw InputError(part.path, "record \(n + 1): cell \(r.cell) is outside the sweep's \(planned) cells")
+                }
+                let delta = r.meanAbsDelta.value
+                guard r.wer.isFinite, r.wer >= 0, delta.isNaN || delta >= 0, (0..<1000).contains(r.layer), (0...(1 << 40)).contains(r.layersEvaluated),
+                      r.head.map({ (0..<1000).contains($0) }) ?? true else {
+                    throw InputError(part.path, "record \(n + 1): cell \(r.cell) holds impossible values (WER and |Δ log-prob| are at least 0, layers and heads 0 to 999)")
+                }
+                return r.asCell
+            }
+        }
+        guard cells.count == planned, Set(cells.map(\.index)) == Set(0..<planned) else {
+            throw InputError(path, "the parts hold \(cells.count) cells of a sweep of \(planned)")
+        }
+        let sweep = Sweep(kind: kind, source: try PatchSource.parse(h.source), cells: cells, plannedCells: planned,
+                          cleanLayers: h.cleanLayers, referenceLayers: h.referenceLayers)
+        self.init(sweep: sweep, model: h.model, clip: h.clip, seconds: parts.map(\.seconds).reduce(0, +))
+    }
+}

@@ -1,0 +1,40 @@
+import Foundation
+import Model
+import Testing
+import Analysis
+
+/// Sweeps run, sharded and merged in Analysis itself, without the command line.
+@Suite struct SweepReportTests {
+    /// Two shards written as part files and merged give the unsharded sweep's JSON exactly
+    /// (wall times aside), for a component sweep and a head sweep.
+    @Test(arguments: [Sweep.Kind.component(.residPost, window: 500), .heads])
+    func shardsMergeToTheUnshardedSweep(kind: Sweep.Kind) throws {
+        // One engine per run, as each shard is its own process (a reference is built once per engine).
+        let model = try AnalysisSupport.model("tiny.en"), samples = try AudioFile.load(AnalysisSupport.clips[2])
+        func engine() throws -> Engine { try Engine(model: model, samples: samples) }
+        let source: PatchSource = kind == .heads ? .zero : .silence
+        let whole = SweepReport(sweep: try Sweep(engine: engine(), kind: kind, source: source), model: "tiny.en", clip: "c.wav", seconds: 2)
+        let parts = try (0..<2).map { i -> PartFile.Part in
+            let shard = try Shard("\(i)/2")
+            let sweep = try Sweep(engine: engine(), kind: kind, source: source, owns: shard.owns)
+            let report = SweepReport(sweep: sweep, model: "tiny.en", clip: "c.wav", seconds: 1)
+            let text = try PartFile.text(kind: "sweep", shard: shard, header: report.header, records: sweep.cells.map(SweepReport.Record.init), seconds: 1)
+            return try PartFile.parse(text, source: "part-\(i)")
+        }
+        let merged = try SweepReport(parts: parts.reversed())
+        #expect(whole.sweep.cells.count == whole.sweep.plannedCells && merged.sweep.cells.count == whole.sweep.cells.count)
+        #expect(try JSONText.encode(merged) == JSONText.encode(whole))
+        #expect(merged.text.dropLast() == whole.text.dropLast(), "the plots; the last line has the wall time")
+    }
+
+    /// A record that is not one names its part and its number.
+    @Test func anIncompleteRecordNamesItsPart() throws {
+        let text = """
+            {"asrlens_part":"sweep","shard":0,"of":1,"model":"m","clip":"c","source":"zero","planned_cells":1,"clean_layers":8,"reference_layers":0,"component":"resid_post","window":10}
+            {"cell":0,"layer":0}
+            {"end":true,"seconds":1}
+            """
+        let part = try PartFile.parse(text, source: "a.part")
+        #expect(throws: InputError("a.part", "record 1: a sweep record is incomplete")) { try SweepReport(parts: [part]) }
+    }
+}
