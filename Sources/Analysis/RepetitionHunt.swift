@@ -37,7 +37,7 @@ public enum RepetitionHunt {
     public static let components: [Site.Point] = [.selfOut, .crossOut, .mlpOut]
 
     /// One patch tried on a loop.
-    public struct Trial: Sendable, Equatable {
+    public struct Trial: Sendable, Equatable, Codable {
         /// `self_out`, `cross_out`, `mlp_out` or `cross_head`.
         public let component: String
         public let layer: Int
@@ -50,7 +50,7 @@ public enum RepetitionHunt {
     }
 
     /// One clip under one condition.
-    public struct Case: Sendable, Equatable {
+    public struct Case: Sendable, Equatable, Codable {
         public let condition: String
         public let text: String
         public let loop: Bool
@@ -58,6 +58,8 @@ public enum RepetitionHunt {
         public let lensLoops: [Int]
         /// The patches tried when the transcript loops (empty otherwise).
         public let trials: [Trial]
+
+        enum CodingKeys: String, CodingKey { case condition, text, loop, trials, lensLoops = "lens_loops" }
 
         public init(condition: String, text: String, loop: Bool, lensLoops: [Int], trials: [Trial]) {
             self.condition = condition; self.text = text; self.loop = loop; self.lensLoops = lensLoops; self.trials = trials
@@ -116,7 +118,7 @@ public enum RepetitionHunt {
     /// The fraction of loops each patch resolves: per component and layer (for cross-attention
     /// heads, whether any head of the layer does, and each head alone).
     public struct Summary: Sendable {
-        public struct Entry: Sendable, Equatable {
+        public struct Entry: Sendable, Equatable, Encodable {
             public let component: String
             public let layer: Int
             public let head: Int?

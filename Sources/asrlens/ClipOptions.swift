@@ -61,6 +61,11 @@ struct OutputOptions: ParsableArguments {
         }
     }
 
+    /// A repetition hunt's report: JSON, or the text tables.
+    func show(_ report: RepetitionReport) throws {
+        if resolved == .json { print(try JSONText.encode(report)) } else { for line in report.lines { print(line) } }
+    }
+
     /// A sweep's report in the chosen form.
     func show(_ report: SweepReport) throws {
         if resolved == .text { for line in report.text { print(line) } } else { try emit(report.table, record: report) }

@@ -30,14 +30,9 @@ struct MergeCommand: ParsableCommand {
         case "sweep":
             try output.show(SweepReport(parts: set))
         case "repetition":
-            try RepetitionReport(header: set[0].header, records: records(set), seconds: seconds, source: parts[0]).print(output)
+            try output.show(RepetitionReport(parts: set))
         default:
             throw InputError(parts[0], "has parts of a '\(set[0].kind)' run, which merge does not know")
         }
-    }
-
-    /// Every record with the part file it came from.
-    func records(_ set: [PartFile.Part]) -> [(source: String, object: [String: Any])] {
-        zip(set, parts).flatMap { part, path in part.records.map { (source: path, object: $0) } }
     }
 }

@@ -74,8 +74,7 @@ struct ReportCommand: ParsableCommand {
             let settings = RepetitionHunt.Settings(snrDB: snr, reference: reference)
             let started = Date()
             let records = try RepetitionCommand.hunt(first, indices: rows, model: model, settings: settings)
-            md.repetition(RepetitionReport(model: model.name, data: data[0], rows: n, settings: settings, layers: model.hyper.decoderLayers,
-                                           heads: model.hyper.decoderHeads, encoderLayers: model.hyper.encoderLayers, records: records,
+            md.repetition(RepetitionReport(model: model, data: data[0], rows: n, settings: settings, records: records,
                                            seconds: Date().timeIntervalSince(started)))
         }
         if !noContext { try md.contextBias(model) }

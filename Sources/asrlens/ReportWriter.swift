@@ -194,7 +194,7 @@ struct ReportWriter {
 
     mutating func repetition(_ report: RepetitionReport) {
         let s = report.summary
-        let command = "asrlens repetition \(Self.short(report.data)) \(report.settings.snrDB.map { String(format: "--snr=%g", $0) }.joined(separator: " ")) --reference \(report.settings.reference.rawValue) --model \(model.name)"
+        let command = "asrlens repetition \(Self.short(report.header.data)) \(report.settings.snrDB.map { String(format: "--snr=%g", $0) }.joined(separator: " ")) --reference \(report.settings.reference.rawValue) --model \(model.name)"
         var body = "`\(command)` on \(report.records.count) evenly spaced rows:\n\n" + Self.code(report.lines)
         let looping = report.cases.filter(\.loop).prefix(5).map { "- \($0.condition): “\(Sweep.clippedText($0.text, 100))”" }
         if !looping.isEmpty { body += "\nLooping transcripts (first \(looping.count)):\n\n" + looping.joined(separator: "\n") + "\n" }

@@ -1,0 +1,164 @@
+import Foundation
+import Model
+
+extension RepetitionHunt {
+    /// One data-set row's cases, or why it was skipped: a line of a part file.
+    public struct Record: Codable, Sendable {
+        public let row: Int
+        public let path: String
+        public var cases: [Case]?
+        public var skipped: String?
+
+        public init(row: Int, path: String, cases: [Case]) { self.row = row; self.path = path; self.cases = cases }
+        public init(row: Int, path: String, skipped: String) { self.row = row; self.path = path; self.skipped = skipped }
+    }
+
+    /// Examines the rows `indices` of `set` under every condition. A row whose audio cannot be
+    /// read is kept as skipped and passed to `skipped`; `progress(done, total)` follows each row.
+    public static func run(_ set: LabelledSet, indices: [Int], model: WhisperModel, settings: Settings,
+                           progress: (Int, Int) -> Void = { _, _ in }, skipped: (InputError) -> Void = { _ in }) throws -> [Record] {
+        var records: [Record] = []
+        for (n, i) in indices.enumerated() {
+            let path = set.rows[i].path
+            do {
+                let samples = try AudioFile.load(path)
+                // Noise seeded by the file's content: a clip gets the same noise wherever it is listed.
+                let seed = UInt64(try SHA256.hex(ofFile: URL(fileURLWithPath: path)).prefix(16), radix: 16) ?? 0
+                let cases = try conditions(samples, settings: settings, seed: seed).map { name, audio in
+                    try examine(model: model, condition: name, samples: audio, settings: settings, seed: seed)
+                }
+                records.append(Record(row: i, path: path, cases: cases))
+            } catch let error as InputError {
+                records.append(Record(row: i, path: path, skipped: error.description))
+                skipped(error)
+            }
+            progress(n + 1, indices.count)
+        }
+        return records
+    }
+}
+
+
+/// A repetition hunt's result in every output form: shared by `repetition`, `merge` and `report`.
+public struct RepetitionReport: Encodable {
+    /// The run's settings, the same in every shard's part.
+    public struct Header: Codable, Equatable, Sendable {
+        public let model: String, data: String, rows: Int
+        public let snrDB: [Double], keep: Double, reference: String
+        public let decoderLayers: Int, decoderHeads: Int, encoderLayers: Int
+
+        enum CodingKeys: String, CodingKey {
+            case model, data, rows, keep, reference
+            case snrDB = "snr_db", decoderLayers = "decoder_layers", decoderHeads = "decoder_heads", encoderLayers = "encoder_layers"
+        }
+    }
+
+    public let header: Header
+    public let settings: RepetitionHunt.Settings
+    public let records: [RepetitionHunt.Record]
+    public let seconds: Double
+
+    public init(model: WhisperModel, data: String, rows: Int, settings: RepetitionHunt.Settings, records: [RepetitionHunt.Record], seconds: Double) {
+        let h = model.hyper
+        self.init(header: Header(model: model.name, data: data, rows: rows, snrDB: settings.snrDB, keep: settings.keep, reference: settings.reference.rawValue,
+                                 decoderLayers: h.decoderLayers, decoderHeads: h.decoderHeads, encoderLayers: h.encoderLayers),
+                  settings: settings, records: records, seconds: seconds)
+    }
+
+    init(header: Header, settings: RepetitionHunt.Settings, records: [RepetitionHunt.Record], seconds: Double) {
+        self.header = header; self.settings = settings; self.records = records.sorted { $0.row < $1.row }; self.seconds = seconds
+    }
+
+    /// The report of a sharded hunt from its parts (a set `PartFile.readSet` accepted).
+    public init(parts: [PartFile.Part]) throws {
+        let source = parts[0].path
+        let h = try parts[0].header(as: Header.self)
+        guard let reference = RepetitionHunt.Reference(rawValue: h.reference) else { throw InputError(source, "the repetition part's header is incomplete") }
+        guard h.rows >= 0, h.rows <= 10_000_000, (1...1000).contains(h.decoderLayers), (1...1000).contains(h.decoderHeads), (1...1000).contains(h.encoderLayers),
+              h.snrDB.allSatisfy(RepetitionHunt.Settings.snrRange.contains), h.keep > 0, h.keep <= 1 else {
+            throw InputError(source, "the repetition part's header holds impossible values (layers and heads 1 to 1000, SNR within "
+                             + "\(Int(RepetitionHunt.Settings.snrRange.lowerBound)) to \(Int(RepetitionHunt.Settings.snrRange.upperBound)) dB, keep in (0, 1])")
+        }
+        let records = try parts.flatMap { try $0.records(as: RepetitionHunt.Record.self) }
+        self.init(header: h, settings: .init(snrDB: h.snrDB, keep: h.keep, reference: reference), records: records,
+                  seconds: parts.map(\.seconds).reduce(0, +))
+    }
+
+    public var cases: [RepetitionHunt.Case] { records.flatMap { $0.cases ?? [] } }
+    public var summary: RepetitionHunt.Summary { .init(cases, layers: header.decoderLayers, heads: header.decoderHeads) }
+    public var examined: Int { records.filter { $0.skipped == nil }.count }
+
+    /// Loops per condition, and clips whose encoder lens loops at each inner layer.
+    public var counts: (transcript: [String: Int], lens: [Int: Int]) {
+        var t: [String: Int] = [:], lens: [Int: Int] = [:]
+        for c in cases {
+            if c.loop { t[c.condition, default: 0] += 1 }
+            for l in c.lensLoops where l < header.encoderLayers - 1 { lens[l, default: 0] += 1 }
+        }
+        return (t, lens)
+    }
+
+    /// The text form: loops found, then the fraction each patch resolves.
+    public var lines: [String] {
+        let conditions = settings.conditions
+        let (t, lens) = counts
+        let s = summary
+        var out = ["repetition hunt on \(header.model): \(examined) clips × \(conditions.count) conditions (plain, white noise at "
+                   + settings.snrDB.map { String(format: "%g", $0) }.joined(separator: "/") + String(format: " dB SNR, truncated to %.0f%%), ", 100 * settings.keep)
+                   + "patches from \(settings.reference.rawValue) (\(records.count - examined) skipped)"]
+        out.append("loops in the transcript: " + conditions.map { "\($0) \(t[$0] ?? 0)/\(examined)" }.joined(separator: ", "))
+        out.append("loops in the encoder lens (same \(conditions.count * examined) cases, inner layers): "
+                   + (0..<max(0, header.encoderLayers - 1)).map { "L\($0) \(lens[$0] ?? 0)" }.joined(separator: ", "))
+        guard s.loops > 0 else { out.append("no transcript loops, so no patches were tried"); return out }
+        out.append("")
+        out.append("fraction of the \(s.loops) looping transcripts each patch resolves (decoder layer in columns):")
+        out += resolvedTable.text.split(separator: "\n").map(String.init)
+        out.append("")
+        out.append("single cross-attention heads, most loops resolved first:")
+        out += headTable(top: 5).text.split(separator: "\n").map(String.init)
+        return out
+    }
+
+    /// Per component (rows) and decoder layer (columns): the fraction of loops resolved.
+    public var resolvedTable: Table {
+        let s = summary
+        return Table(headers: ["component"] + (0..<header.decoderLayers).map { "L\($0)" },
+                     rows: (RepetitionHunt.components.map(\.name) + ["any cross head"]).map { c in
+                         [c] + (0..<header.decoderLayers).map { l in
+                             String(format: "%.2f", s.entries.first { $0.component == c && $0.layer == l && $0.head == nil }?.fraction ?? 0)
+                         }
+                     })
+    }
+
+    public func headTable(top: Int) -> Table {
+        let s = summary
+        return Table(headers: ["head", "loops resolved", "fraction"],
+                     rows: s.heads.prefix(top).map {
+                         [Site(.decoder, $0.layer, .crossHead($0.head ?? 0)).description, "\($0.resolved)/\(s.loops)", String(format: "%.2f", $0.fraction)]
+                     })
+    }
+
+    /// One case of `--json`: the transcript and its loops, without the trials.
+    struct CaseLine: Encodable {
+        let row: Int, path: String, condition: String, text: String, loop: Bool, lensLoops: [Int]
+        enum CodingKeys: String, CodingKey { case row, path, condition, text, loop, lensLoops = "lens_loops" }
+    }
+
+    enum ReportKeys: String, CodingKey { case seconds, examined, skipped, loops, resolved, cases, lensLoops = "lens_loops" }
+
+    /// `--json`: the header's settings, then the counts, the fractions resolved and the cases.
+    public func encode(to encoder: Swift.Encoder) throws {
+        try header.encode(to: encoder)
+        var c = encoder.container(keyedBy: ReportKeys.self)
+        let (t, lens) = counts
+        try c.encode(seconds, forKey: .seconds)
+        try c.encode(examined, forKey: .examined)
+        try c.encode(records.count - examined, forKey: .skipped)
+        try c.encode(t, forKey: .loops)
+        try c.encode(Dictionary(uniqueKeysWithValues: lens.map { ("\($0.key)", $0.value) }), forKey: .lensLoops)
+        try c.encode(summary.entries, forKey: .resolved)
+        try c.encode(records.filter { $0.skipped == nil }.flatMap { r in
+            (r.cases ?? []).map { CaseLine(row: r.row, path: r.path, condition: $0.condition, text: $0.text, loop: $0.loop, lensLoops: $0.lensLoops) }
+        }, forKey: .cases)
+    }
+}

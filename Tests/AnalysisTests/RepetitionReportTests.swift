@@ -1,0 +1,35 @@
+import Foundation
+import Model
+import Testing
+import Analysis
+
+/// The repetition hunt run, sharded and merged in Analysis, without the command line.
+@Suite struct RepetitionReportTests {
+    /// A data set of the committed clips and an unreadable row: the unreadable row is kept as
+    /// skipped, and two shards merged give the unsharded report's JSON exactly.
+    @Test func shardsMergeToTheUnshardedHunt() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("asrlens-rep-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let tsv = dir.appendingPathComponent("set.tsv")
+        try ("path\n" + AnalysisSupport.clips.prefix(2).joined(separator: "\n") + "\n\(dir.path)/missing.wav\n").write(to: tsv, atomically: true, encoding: .utf8)
+        let set = try LabelledSet(tsv: tsv.path)
+        let model = try AnalysisSupport.model("tiny.en")
+        let settings = RepetitionHunt.Settings(snrDB: [0], keep: 0.6, reference: .silence)
+        var skipped: [InputError] = []
+        let all = try RepetitionHunt.run(set, indices: Array(set.rows.indices), model: model, settings: settings, skipped: { skipped.append($0) })
+        #expect(skipped == [InputError("\(dir.path)/missing.wav", "no such file")])
+        #expect(all.map { $0.cases?.map(\.condition) ?? [] }.prefix(2).allSatisfy { $0 == ["plain", "noisy 0dB", "truncated"] })
+        let whole = RepetitionReport(model: model, data: "set.tsv", rows: 3, settings: settings, records: all, seconds: 2)
+        #expect(whole.examined == 2 && whole.summary.loops == 0)
+        let parts = try (0..<2).map { i -> PartFile.Part in
+            let shard = try Shard("\(i)/2")
+            let mine = all.filter { shard.owns($0.row) }
+            let header = RepetitionReport(model: model, data: "set.tsv", rows: 3, settings: settings, records: mine, seconds: 1).header
+            return try PartFile.parse(PartFile.text(kind: "repetition", shard: shard, header: header, records: mine, seconds: 1), source: "p\(i)")
+        }
+        let merged = try RepetitionReport(parts: parts)
+        #expect(try JSONText.encode(merged) == JSONText.encode(whole))
+        #expect(merged.lines == whole.lines)
+    }
+}
