@@ -5,7 +5,7 @@ import Model
 /// the encoder side averages each block's output over the frames that carry audio; the decoder
 /// side averages each block's output over the transcript's tokens (teacher-forced clean run).
 public enum ProbeFeatures {
-    public enum Side: String, CaseIterable, Sendable { case enc, dec }
+    public enum Side: String, CaseIterable, Sendable, Codable { case enc, dec }
 
     /// [layers][D] for the first 30 s window of `samples`.
     public static func extract(model: WhisperModel, samples: [Float], side: Side) throws -> [[Float]] {

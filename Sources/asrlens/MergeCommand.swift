@@ -23,10 +23,8 @@ struct MergeCommand: ParsableCommand {
         let seconds = set.map(\.seconds).reduce(0, +)
         switch set[0].kind {
         case "probe":
-            let run = try ProbeRun(object: set[0].header, source: parts[0])
-            let sourced = try zip(set, parts).flatMap { part, path in try part.records.map { (path, try ProbeRow(object: $0, source: path)) } }
-            try ProbeRow.checkShapes(sourced)
-            try run.report(sourced.map(\.1), seconds: seconds, json: output.resolved == .json)
+            let (experiment, rows) = try ProbeExperiment.merge(set)
+            try ProbeCommand.show(experiment, rows, seconds: seconds, json: output.resolved == .json)
         case "sweep":
             try output.show(SweepReport(parts: set))
         case "repetition":

@@ -102,20 +102,21 @@ struct ReportWriter {
         var body = ""
         let groupColumn = group.flatMap { set.columns.contains($0) ? $0 : nil }
         // Every label and grouping probes the same pooled features: hash and load each clip once.
-        let pooled = try ProbeRun.extract(set, indices: Array(set.rows.indices), label: labels[0], group: groupColumn, model: model,
+        let pooled = try ProbeCommand.extract(set, indices: Array(set.rows.indices), label: labels[0], group: groupColumn, model: model,
                                           side: .enc, cache: featureCache)
         for label in labels {
-            try ProbeRun.checkClasses(set.rows.map { $0.labels[label]! }, label: label, folds: folds, source: path)
+            try ProbeExperiment.checkClasses(set.rows.map { $0.labels[label]! }, label: label, folds: folds, source: path)
             for g in [nil] + (groupColumn.map { [$0] } ?? []) {
-                let run = ProbeRun(label: label, group: g, side: .enc, folds: folds, model: model.name, data: path, rows: set.rows.count)
-                let rows = pooled.map { row -> ProbeRow in
+                let run = ProbeExperiment(label: label, group: g, side: .enc, folds: folds, model: model.name, data: path, rows: set.rows.count)
+                let rows = pooled.map { row -> ProbeExperiment.Row in
                     guard row.skipped == nil else { return row }
                     var relabelled = row
-                    relabelled.label = set.rows[row.index].labels[label]!
-                    relabelled.group = g.map { set.rows[row.index].labels[$0]! }
+                    relabelled.label = set.rows[row.row].labels[label]!
+                    relabelled.group = g.map { set.rows[row.row].labels[$0]! }
                     return relabelled
                 }
-                let (result, kept) = try run.train(rows)
+                let trained = try run.train(rows)
+                let (result, kept) = (trained.probe, trained.kept)
                 let curve = result.layers.map { l in
                     String(format: "enc %2d  %.3f ± %.3f  ", l.layer, l.accuracy, l.std) + String(repeating: "█", count: Int((l.accuracy * 40).rounded()))
                 }

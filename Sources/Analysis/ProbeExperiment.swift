@@ -1,0 +1,158 @@
+import Foundation
+import Model
+
+/// A linear-probe run over a labelled data set (paper-methods §3): what it probes (`Header`,
+/// also a part file's header), the pooled features per row (`Row`, a part file's records), and
+/// the cross-validated result. Shared by `probe`, `merge` and `report`.
+public struct ProbeExperiment: Codable, Equatable, Sendable {
+    public let label: String
+    public let group: String?
+    public let side: ProbeFeatures.Side
+    public let folds: Int, model: String, data: String, rows: Int
+
+    public init(label: String, group: String?, side: ProbeFeatures.Side, folds: Int, model: String, data: String, rows: Int) {
+        self.label = label; self.group = group; self.side = side; self.folds = folds; self.model = model; self.data = data; self.rows = rows
+    }
+
+    /// One row's probe input: its pooled features and label, or why it was skipped.
+    public struct Row: Codable, Sendable {
+        public let row: Int
+        public var label: String?
+        public var group: String?
+        public var extracted: Bool?
+        /// `[layers][D]`.
+        public var features: [[Float]]?
+        public var skipped: String?
+
+        public init(row: Int, label: String, group: String?, features: [[Float]], extracted: Bool) {
+            self.row = row; self.label = label; self.group = group; self.features = features; self.extracted = extracted
+        }
+        public init(row: Int, skipped: String) { self.row = row; self.skipped = skipped }
+    }
+
+    /// Pools the features of rows `indices`, from `cache` when it has them. A row whose audio
+    /// cannot be read is kept as skipped and passed to `skipped`; a cache that cannot be written
+    /// costs speed next time, not this run's rows, and is reported once to `cacheProblem`.
+    public static func extract(_ set: LabelledSet, indices: [Int], label: String, group: String?, model: WhisperModel,
+                               side: ProbeFeatures.Side, cache: FeatureCache, progress: (Int, Int) -> Void = { _, _ in },
+                               skipped: (InputError) -> Void = { _ in }, cacheProblem: (InputError) -> Void = { _ in }) throws -> [Row] {
+        var rows: [Row] = []
+        var cacheFailed = false
+        for (n, i) in indices.enumerated() {
+            let row = set.rows[i]
+            do {
+                // Reading the audio first names any problem with it the way every command does.
+                let samples = try AudioFile.load(row.path)
+                let key = try SHA256.hex(ofFile: URL(fileURLWithPath: row.path))
+                var extracted = false
+                let features: [[Float]]
+                if let cached = cache.load(key) { features = cached } else {
+                    features = try ProbeFeatures.extract(model: model, samples: samples, side: side)
+                    extracted = true
+                    if !cacheFailed {
+                        do { try cache.store(features, key: key) } catch let error as InputError {
+                            cacheFailed = true
+                            cacheProblem(error)
+                        }
+                    }
+                }
+                rows.append(Row(row: i, label: row.labels[label]!, group: group.map { row.labels[$0]! }, features: features, extracted: extracted))
+            } catch let error as InputError {
+                rows.append(Row(row: i, skipped: error.description))
+                skipped(error)
+            }
+            progress(n + 1, indices.count)
+        }
+        return rows
+    }
+
+    /// Refuses labels a probe cannot learn or cross-validate: one class, or fewer rows of a
+    /// class than folds. `readable` qualifies the rows once unreadable ones were skipped.
+    public static func checkClasses(_ labels: [String], label: String, folds: Int, source: String, readable: String = "") throws {
+        let counts = Dictionary(grouping: labels, by: { $0 }).mapValues(\.count)
+        guard counts.count >= 2 else {
+            throw InputError(source, "label '\(label)' has a single class (\(counts.keys.first ?? "no \(readable)rows")); a probe needs at least two")
+        }
+        if let (cls, n) = counts.min(by: { $0.value < $1.value }), n < folds {
+            throw InputError(source, "label '\(label)' has only \(n) \(readable)row\(n == 1 ? "" : "s") of class '\(cls)'; --folds \(folds) needs at least \(folds) per class")
+        }
+    }
+
+    /// A probe's outcome: the per-layer accuracies and the rows they rest on.
+    public struct Result: Encodable {
+        public let experiment: ProbeExperiment
+        public let probe: LinearProbe.Result
+        /// Readable rows trained on, in row order.
+        public let kept: [Row]
+        public let skipped: Int
+        public let featureSeconds: Double
+        public var extracted: Int { kept.filter { $0.extracted == true }.count }
+
+        enum Keys: String, CodingKey {
+            case label, side, baseline, classes, rows, skipped, extracted, cached, folds, model, group, layers, featureSeconds = "feature_seconds"
+        }
+        struct LayerLine: Encodable { let layer: Int, accuracy: Double, std: Double }
+
+        /// `--json`: `group` is null when the folds were not grouped.
+        public func encode(to encoder: Swift.Encoder) throws {
+            var c = encoder.container(keyedBy: Keys.self)
+            let e = experiment
+            try c.encode(e.label, forKey: .label); try c.encode(e.side, forKey: .side)
+            try c.encode(probe.baseline, forKey: .baseline); try c.encode(probe.classes, forKey: .classes)
+            try c.encode(kept.count, forKey: .rows); try c.encode(skipped, forKey: .skipped)
+            try c.encode(extracted, forKey: .extracted); try c.encode(kept.count - extracted, forKey: .cached)
+            try c.encode(e.folds, forKey: .folds); try c.encode(e.model, forKey: .model); try c.encode(featureSeconds, forKey: .featureSeconds)
+            if let g = e.group { try c.encode(g, forKey: .group) } else { try c.encodeNil(forKey: .group) }
+            try c.encode(probe.layers.map { LayerLine(layer: $0.layer, accuracy: $0.accuracy, std: $0.std) }, forKey: .layers)
+        }
+
+        /// The text form: the set-up, the baseline, and a bar per layer.
+        public var lines: [String] {
+            let e = experiment
+            var out = ["probe '\(e.label)' on \(e.model) \(e.side == .enc ? "encoder" : "decoder") layers: \(kept.count) clips, "
+                       + "\(probe.classes.count) classes, \(e.folds)-fold cross-validation (\(extracted) extracted, \(kept.count - extracted) from cache, \(skipped) skipped)",
+                       String(format: "majority baseline %.3f", probe.baseline)]
+            for l in probe.layers {
+                out.append("\(e.side.rawValue) " + String(format: "%2d  %.3f ± %.3f  ", l.layer, l.accuracy, l.std)
+                           + String(repeating: "█", count: Int((l.accuracy * 40).rounded())))
+            }
+            return out
+        }
+    }
+
+    /// Trains the per-layer probes on the readable rows, in row order.
+    public func train(_ rows: [Row], featureSeconds: Double = 0, progress: (Int, Int) -> Void = { _, _ in }) throws -> Result {
+        let kept = rows.sorted { $0.row < $1.row }.filter { $0.skipped == nil }
+        let labels = kept.map { $0.label ?? "" }
+        // Always checked: rows may have been skipped, and merged parts bring their own labels and folds.
+        try Self.checkClasses(labels, label: label, folds: folds, source: data, readable: kept.count < rows.count ? "readable " : "")
+        let groups = group == nil ? nil : kept.map { $0.group ?? "" }
+        let probe = try LinearProbe.run(features: kept.map { $0.features ?? [] }, labels: labels, folds: folds, groups: groups, source: data, progress: progress)
+        return Result(experiment: self, probe: probe, kept: kept, skipped: rows.count - kept.count, featureSeconds: featureSeconds)
+    }
+
+    /// The experiment and rows of a sharded probe from its parts (a set `PartFile.readSet`
+    /// accepted). A row without features, with ragged or non-finite ones, or shaped unlike the
+    /// first row's, is named with its part.
+    public static func merge(_ parts: [PartFile.Part]) throws -> (experiment: ProbeExperiment, rows: [Row]) {
+        let experiment = try parts[0].header(as: ProbeExperiment.self)
+        var rows: [Row] = []
+        var first: (row: Row, path: String, shape: (Int, Int))?
+        for part in parts {
+            for r in try part.records(as: Row.self) {
+                if r.skipped != nil { rows.append(r); continue }
+                guard r.label != nil, let f = r.features else { throw InputError(part.path, "row \(r.row) has no label or features") }
+                guard let width = f.first?.count, width > 0, f.allSatisfy({ $0.count == width }), f.joined().allSatisfy(\.isFinite) else {
+                    throw InputError(part.path, "row \(r.row)'s features are empty, ragged or not finite numbers")
+                }
+                if let first, first.shape != (f.count, width) {
+                    throw InputError(part.path, "row \(r.row)'s features are \(f.count) layers of \(width) values, "
+                                     + "but row \(first.row.row)'s (in \(first.path)) are \(first.shape.0) of \(first.shape.1); were the parts made with one model and one side?")
+                }
+                if first == nil { first = (r, part.path, (f.count, width)) }
+                rows.append(r)
+            }
+        }
+        return (experiment, rows)
+    }
+}
