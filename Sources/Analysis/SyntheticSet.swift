@@ -96,7 +96,7 @@ public enum SyntheticSet {
     static func speak(_ text: String, voice: String, wpm: Int, scratch: URL) throws -> [Float] {
         let tmp = scratch.appendingPathComponent(".espeak-\(ProcessInfo.processInfo.processIdentifier).wav")
         ScratchPaths.register(tmp.path)   // removed on Ctrl-C too
-        defer { try? FileManager.default.removeItem(at: tmp); ScratchPaths.unregister(tmp.path) }
+        defer { ScratchPaths.remove(tmp.path) }
         let p = Process()
         p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         p.arguments = ["espeak-ng", "-v", "en-us+\(voice)", "-s", "\(wpm)", "-w", tmp.path, text]

@@ -58,7 +58,7 @@ struct ProbeCommand: ParsableCommand {
         let cache = self.cache.map { FeatureCache(model: model, side: side, root: URL(fileURLWithPath: $0)) }
             ?? FeatureCache(model: model, side: side)
         let started = Date()
-        let rows = try Self.extract(set, indices: set.rows.indices.filter { part?.owns($0) ?? true }, label: label, group: group,
+        let rows = try ProbeExperiment.extractShowingProgress(set, indices: set.rows.indices.filter { part?.owns($0) ?? true }, label: label, group: group,
                                     model: model, side: side, cache: cache)
         let seconds = Date().timeIntervalSince(started)
         let experiment = ProbeExperiment(label: label, group: group, side: side, folds: folds, model: model.name, data: data, rows: set.rows.count)
@@ -67,16 +67,6 @@ struct ProbeCommand: ParsableCommand {
             return
         }
         try Self.show(experiment, rows, seconds: seconds, json: json)
-    }
-
-    /// Pooled features with progress, skipped rows and a cache problem on stderr.
-    static func extract(_ set: LabelledSet, indices: [Int], label: String, group: String?, model: WhisperModel,
-                        side: ProbeFeatures.Side, cache: FeatureCache) throws -> [ProbeExperiment.Row] {
-        let progress = Progress("probe: features (\(side.rawValue))")
-        return try ProbeExperiment.extract(set, indices: indices, label: label, group: group, model: model, side: side, cache: cache,
-                                           progress: { progress.update($0, of: $1) },
-                                           skipped: { StandardError.write("asrlens: \($0.description) (row skipped)\n") },
-                                           cacheProblem: { StandardError.write("asrlens: warning: \($0.description) (features are not cached; the probe goes on)\n") })
     }
 
     /// Trains and prints the result, as JSON or text.

@@ -46,7 +46,7 @@ struct RepetitionCommand: ParsableCommand {
         let model = try modelOptions.load()
         let settings = RepetitionHunt.Settings(snrDB: snr, keep: keep, reference: reference)
         let started = Date()
-        let records = try Self.hunt(set, indices: set.rows.indices.filter { part?.owns($0) ?? true }, model: model, settings: settings)
+        let records = try RepetitionHunt.runShowingProgress(set, indices: set.rows.indices.filter { part?.owns($0) ?? true }, model: model, settings: settings)
         let report = RepetitionReport(model: model, data: data, rows: set.rows.count, settings: settings, records: records,
                                       seconds: Date().timeIntervalSince(started))
         if let part {
@@ -54,13 +54,6 @@ struct RepetitionCommand: ParsableCommand {
             return
         }
         try output.show(report)
-    }
-
-    /// The hunt over the given rows, with progress and skipped rows on stderr.
-    static func hunt(_ set: LabelledSet, indices: [Int], model: WhisperModel, settings: RepetitionHunt.Settings) throws -> [RepetitionHunt.Record] {
-        let progress = Progress("repetition")
-        return try RepetitionHunt.run(set, indices: indices, model: model, settings: settings, progress: { progress.update($0, of: $1) },
-                                      skipped: { StandardError.write("asrlens: \($0.description) (row skipped)\n") })
     }
 }
 

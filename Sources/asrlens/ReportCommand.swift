@@ -73,7 +73,7 @@ struct ReportCommand: ParsableCommand {
             let rows = (0..<k).map { $0 * n / k }
             let settings = RepetitionHunt.Settings(snrDB: snr, reference: reference)
             let started = Date()
-            let records = try RepetitionCommand.hunt(first, indices: rows, model: model, settings: settings)
+            let records = try RepetitionHunt.runShowingProgress(first, indices: rows, model: model, settings: settings)
             md.repetition(RepetitionReport(model: model, data: data[0], rows: n, settings: settings, records: records,
                                            seconds: Date().timeIntervalSince(started)))
         }

@@ -102,7 +102,7 @@ struct ReportWriter {
         var body = ""
         let groupColumn = group.flatMap { set.columns.contains($0) ? $0 : nil }
         // Every label and grouping probes the same pooled features: hash and load each clip once.
-        let pooled = try ProbeCommand.extract(set, indices: Array(set.rows.indices), label: labels[0], group: groupColumn, model: model,
+        let pooled = try ProbeExperiment.extractShowingProgress(set, indices: Array(set.rows.indices), label: labels[0], group: groupColumn, model: model,
                                           side: .enc, cache: featureCache)
         for label in labels {
             try ProbeExperiment.checkClasses(set.rows.map { $0.labels[label]! }, label: label, folds: folds, source: path)

@@ -1,3 +1,4 @@
+import Analysis
 import ArgumentParser
 import Foundation
 import Model
@@ -58,14 +59,14 @@ struct TranscribeCommand: ParsableCommand {
                 let transcript = try transcriber.transcribe(file: file, options: options)
                 let seconds = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
                 if json {
-                    print(try TranscriptJSON(file: file, transcript: transcript, seconds: seconds).line())
+                    print(try JSONText.encode(TranscriptRecord(file: file, transcript: transcript, seconds: seconds)))
                 } else {
                     print(transcript.text.trimmingCharacters(in: .whitespaces))
                 }
             } catch let error as InputError {
                 StandardError.write("asrlens: \(error)\n")
                 failures += 1
-                if files.count > 1 { print(json ? try TranscriptJSON.failure(file: file, error: error.description) : "") }
+                if files.count > 1 { print(json ? try JSONText.encode(["file": file, "error": error.description]) : "") }
             }
         }
         if stats {
@@ -73,49 +74,5 @@ struct TranscribeCommand: ParsableCommand {
             StandardError.write(line)
         }
         if failures > 0 { throw ExitCode(2) }
-    }
-}
-
-/// The `--json` line of one file.
-struct TranscriptJSON: Encodable {
-    let file: String
-    let language: String
-    let tokens: [Int]
-    let text: String
-    let noSpeechProb: Float?
-    let seconds: Double
-
-    init(file: String, transcript: Transcriber.Transcript, seconds: Double) {
-        self.file = file
-        language = transcript.language
-        tokens = transcript.tokens
-        text = transcript.text
-        noSpeechProb = transcript.noSpeechProb
-        self.seconds = (seconds * 10_000).rounded() / 10_000
-    }
-
-    enum CodingKeys: String, CodingKey {
-        case file, language, tokens, text, noSpeechProb = "no_speech_prob", seconds
-    }
-
-    func encode(to encoder: Swift.Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(file, forKey: .file)
-        try c.encode(language, forKey: .language)
-        try c.encode(tokens, forKey: .tokens)
-        try c.encode(text, forKey: .text)
-        try c.encode(noSpeechProb, forKey: .noSpeechProb)
-        try c.encode(seconds, forKey: .seconds)
-    }
-
-    func line() throws -> String { try Self.line(self) }
-
-    /// The line for a file that failed: `{"error": …, "file": …}`.
-    static func failure(file: String, error: String) throws -> String { try line(["file": file, "error": error]) }
-
-    private static func line(_ value: some Encodable) throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.withoutEscapingSlashes, .sortedKeys]
-        return String(decoding: try encoder.encode(value), as: UTF8.self)
     }
 }

@@ -32,7 +32,7 @@ public enum ModelInstaller {
         let work = models.appendingPathComponent(".install-\(name)-\(ProcessInfo.processInfo.processIdentifier)", isDirectory: true)
         try? fm.removeItem(at: work)
         ScratchPaths.register(work.path)
-        defer { try? fm.removeItem(at: work); ScratchPaths.unregister(work.path) }
+        defer { ScratchPaths.remove(work.path) }
         let wheels = work.appendingPathComponent("wheels"), unpacked = work.appendingPathComponent("unpacked")
         let staged = work.appendingPathComponent(name)
         for dir in [wheels, unpacked, staged] { try fm.createDirectory(at: dir, withIntermediateDirectories: true) }
@@ -164,8 +164,6 @@ public enum ModelInstaller {
         do { try process.run() } catch {
             throw InputError(what, "cannot run \(executable): \(error.localizedDescription)")
         }
-        ScratchPaths.register(child: process.processIdentifier)
-        defer { ScratchPaths.unregister(child: process.processIdentifier) }
         let err = (try? errPipe.fileHandleForReading.readToEnd()) ?? Data()
         process.waitUntilExit()
         guard process.terminationStatus == 0 else {

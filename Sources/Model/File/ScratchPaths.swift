@@ -15,7 +15,6 @@ import Glibc
 public enum ScratchPaths {
     private static let lock = NSLock()
     nonisolated(unsafe) private static var paths: [String] = []
-    nonisolated(unsafe) private static var children: [Int32] = []
     nonisolated(unsafe) private static var signalPipe: Int32 = -1
 
     private static let installHandlers: Void = {
@@ -32,6 +31,9 @@ public enum ScratchPaths {
         let thread = Thread {
             var sig: Int32 = 0
             while read(reader, &sig, MemoryLayout<Int32>.size) != MemoryLayout<Int32>.size {}
+            // The lock stays held until the process dies: work that ends now (a `remove` in a
+            // `defer`) waits instead of racing the removal or exiting with another status.
+            lock.lock()
             removeAll()
             signal(sig, SIG_DFL)
             raise(sig)
@@ -51,28 +53,53 @@ public enum ScratchPaths {
         lock.lock(); paths.append(path); lock.unlock()
     }
 
-    /// The path is gone or kept on purpose: no longer removed on a signal.
-    public static func unregister(_ path: String) {
-        lock.lock(); paths.removeAll { $0 == path }; lock.unlock()
+
+    /// Removes `path` now and stops watching it: the normal end of the work. Serialised with
+    /// the removal on a signal, so the two never delete one tree at once (each would stop at
+    /// the other's deletions and leave the folder).
+    public static func remove(_ path: String) {
+        lock.lock(); defer { lock.unlock() }
+        removeTree(path)
+        paths.removeAll { $0 == path }
     }
 
-    /// A child process writing into a registered path (pip): stopped before the removal when
-    /// a signal arrives, or it would write on into a folder that was just removed. A Ctrl-C in
-    /// a terminal reaches it anyway; `kill PID` reaches only this process.
-    public static func register(child pid: Int32) {
-        installHandlers
-        lock.lock(); children.append(pid); lock.unlock()
-    }
-
-    public static func unregister(child pid: Int32) {
-        lock.lock(); children.removeAll { $0 == pid }; lock.unlock()
-    }
-
+    /// Caller holds `lock`. Child processes writing into the paths (pip, espeak-ng) are stopped
+    /// first, or they would write on into a folder just removed.
     private static func removeAll() {
-        lock.lock(); let all = paths, running = children; lock.unlock()
+        let running = descendants(of: getpid())
         for pid in running { kill(pid, SIGKILL) }
-        // The children are not ours to reap (Foundation's Process does); give them a moment to die.
+        // They are not ours to reap (Foundation's Process does); give them a moment to die.
         if !running.isEmpty { usleep(200_000) }
-        for p in all { try? FileManager.default.removeItem(atPath: p) }
+        for p in paths { removeTree(p) }
+    }
+
+    /// Every process below `root`, at any depth, from /proc: a child may be a wrapper (pyenv's
+    /// `python3` is a shell script) whose own child does the writing.
+    static func descendants(of root: Int32) -> [Int32] {
+        var parent: [Int32: Int32] = [:]
+        for entry in (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? [] {
+            guard let pid = Int32(entry), let stat = try? String(contentsOfFile: "/proc/\(entry)/stat", encoding: .utf8),
+                  let close = stat.lastIndex(of: ")") else { continue }
+            // After "pid (comm)": state, then the parent's pid.
+            let fields = stat[stat.index(after: close)...].split(separator: " ")
+            if fields.count > 1, let ppid = Int32(fields[1]) { parent[pid] = ppid }
+        }
+        var found: [Int32] = [], frontier: Set<Int32> = [root]
+        while !frontier.isEmpty {
+            let next = parent.filter { frontier.contains($0.value) }.map(\.key)
+            found += next
+            frontier = Set(next)
+        }
+        return found
+    }
+
+    /// A few tries: a writer that was still busy (a dying child) may add an entry meanwhile.
+    private static func removeTree(_ path: String) {
+        for _ in 0..<3 {
+            try? FileManager.default.removeItem(atPath: path)
+            var st = stat()
+            if lstat(path, &st) != 0 { return }
+            usleep(50_000)
+        }
     }
 }
