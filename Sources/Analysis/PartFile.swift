@@ -21,19 +21,8 @@ public struct Shard: Sendable {
 /// (`asrlens_part`, shard, of, the run's settings), one line per record, and a last line with
 /// the part's timing, which also marks the part as complete.
 public enum PartFile {
-    /// The part's text: header, records, end line.
-    public static func text(kind: String, shard: Shard, header: [String: Any], records: [[String: Any]], seconds: Double) throws -> String {
-        var head = header
-        head["asrlens_part"] = kind
-        head["shard"] = shard.index
-        head["of"] = shard.count
-        var lines = [try JSONText.encode(head)]
-        for r in records { lines.append(try JSONText.encode(r)) }
-        lines.append(try JSONText.encode(["end": true, "seconds": seconds]))
-        return lines.joined(separator: "\n") + "\n"
-    }
-
-    /// The same part from Codable values: the header's keys, then one line per record.
+    /// The part's text from Codable values: a header line (the header's keys with
+    /// `asrlens_part`, `shard` and `of`), one line per record, and the end line.
     public static func text(kind: String, shard: Shard, header: some Encodable, records: [some Encodable], seconds: Double) throws -> String {
         var lines = [try JSONText.encode(Head(kind: kind, shard: shard, header: header))]
         for r in records { lines.append(try JSONText.encode(r)) }

@@ -20,12 +20,6 @@ struct ShardOptions: ParsableArguments {
 
 extension PartFile {
     /// Writes a part to `path` (atomically), or to standard output.
-    static func write(kind: String, shard: Shard, header: [String: Any], records: [[String: Any]], seconds: Double, to path: String?) throws {
-        let text = try text(kind: kind, shard: shard, header: header, records: records, seconds: seconds)
-        if let path { try AtomicFile.write(text, to: path) } else { print(text, terminator: "") }
-    }
-
-    /// The same from Codable values.
     static func write(kind: String, shard: Shard, header: some Encodable, records: [some Encodable], seconds: Double, to path: String?) throws {
         let text = try text(kind: kind, shard: shard, header: header, records: records, seconds: seconds)
         if let path { try AtomicFile.write(text, to: path) } else { print(text, terminator: "") }
