@@ -59,16 +59,23 @@ import Testing
         #expect(r.stdout.hasPrefix("tiny.en\tdamaged: model.bin is 100000 bytes, expected 75537502 (run: asrlens models install --force tiny.en)\t"), "\(r.stdout)")
     }
 
+    /// The binary started in the background, its output discarded, for a test to interrupt.
+    static func start(_ arguments: [String], environment: [String: String] = [:]) throws -> Process {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: CLIRunner.binary)
+        p.arguments = arguments
+        p.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        p.standardError = FileHandle.nullDevice
+        p.standardOutput = FileHandle.nullDevice
+        try p.run()
+        return p
+    }
+
     @Test func anInterruptedDatasetSynthLeavesNoScratchFile() throws {
         let dir = try CLIRunner.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
         let out = dir.appendingPathComponent("set")
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: CLIRunner.binary)
-        p.arguments = ["dataset", "synth", out.path]
-        p.standardError = FileHandle.nullDevice
-        p.standardOutput = FileHandle.nullDevice
-        try p.run()
+        let p = try Self.start(["dataset", "synth", out.path])
         // Wait until espeak-ng has written at least one clip, then interrupt as Ctrl-C would.
         let deadline = Date().addingTimeInterval(60)
         let sentences = out.appendingPathComponent("sentences").path
@@ -88,13 +95,7 @@ import Testing
         let home = try CLIRunner.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: home) }
         let models = home.appendingPathComponent("models")
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: CLIRunner.binary)
-        p.arguments = ["models", "install", "tiny.en"]
-        p.environment = ProcessInfo.processInfo.environment.merging(["ASRLENS_HOME": home.path]) { $1 }
-        p.standardError = FileHandle.nullDevice
-        p.standardOutput = FileHandle.nullDevice
-        try p.run()
+        let p = try Self.start(["models", "install", "tiny.en"], environment: ["ASRLENS_HOME": home.path])
         // Wait for the work folder, then give pip a moment to start writing into it.
         let deadline = Date().addingTimeInterval(60)
         while Date() < deadline, ((try? FileManager.default.contentsOfDirectory(atPath: models.path)) ?? []).isEmpty { usleep(10_000) }

@@ -5,8 +5,9 @@ import Foundation
 ///
 /// A file that can be streamed (16 kHz, known length, seekable) is read once at `open` for the
 /// maximum and again, from a seek, for each window asked for: memory holds a window, not the
-/// file, so a 1 GB WAV is analysed in the memory of a short clip. Other files are held as
-/// samples (resampling a piece could differ from resampling the whole file).
+/// file, so a 1 GB WAV is analysed in the memory of a short clip. Samples given in memory, and
+/// files that are loaded whole (resampling a piece could differ from resampling the whole
+/// file), keep their features from one pass: they are 1/32 the size of the samples.
 public final class ClipAudio: @unchecked Sendable {
     /// The file's path, or a name for samples given directly.
     public let name: String
@@ -18,22 +19,21 @@ public final class ClipAudio: @unchecked Sendable {
 
     private let logMel: LogMel
     private let source: Source
-    private let top: Float
     private let lock = NSLock()
 
     private enum Source {
-        case samples([Float])
-        case stream(AudioStream)
+        /// Every frame, computed once.
+        case features(Matrix)
+        /// A stream and its log-mel maximum (a first pass over it).
+        case stream(AudioStream, top: Float)
     }
 
     /// Samples already in memory.
     public init(samples: [Float], nMels: Int, name: String = "samples") {
         self.name = name
-        let logMel = LogMel(nMels: nMels)
-        self.logMel = logMel
-        source = .samples(samples)
+        logMel = LogMel(nMels: nMels)
+        source = .features(logMel(samples))
         sampleCount = samples.count
-        top = samples.withUnsafeBufferPointer { logMel.maximum($0) }
     }
 
     /// A file, streamed when it can be, otherwise loaded whole. Every problem `AudioFile.load`
@@ -47,9 +47,8 @@ public final class ClipAudio: @unchecked Sendable {
     private init(stream: AudioStream, logMel: LogMel, top: Float) {
         name = stream.path
         self.logMel = logMel
-        source = .stream(stream)
+        source = .stream(stream, top: top)
         sampleCount = stream.count
-        self.top = top
     }
 
     /// The 30 s window from feature frame `seek`: features `[nMels, 3000]`, zero past the
@@ -64,9 +63,13 @@ public final class ClipAudio: @unchecked Sendable {
     public func features(_ frames: Range<Int>) throws -> Matrix {
         precondition(frames.lowerBound >= 0 && frames.upperBound <= frameCount, "frames \(frames) outside 0..<\(frameCount)")
         switch source {
-        case .samples(let samples):
-            return samples.withUnsafeBufferPointer { logMel.frames(frames, of: $0, top: top) }
-        case .stream(let stream):
+        case .features(let all):
+            var out = Matrix(zeros: all.rows, frames.count)
+            for m in 0..<all.rows {
+                for (k, t) in frames.enumerated() { out.data[m * out.cols + k] = all.data[m * all.cols + t] }
+            }
+            return out
+        case .stream(let stream, let top):
             lock.lock(); defer { lock.unlock() }
             return try logMel.frames(frames, of: stream, top: top)
         }

@@ -45,20 +45,12 @@ public struct LogMel: Sendable {
 
     /// The largest log10 mel power of the whole input: faster-whisper clamps every frame to 8
     /// below it, so a window's features depend on the whole file. Computes every chunk, keeps none.
-    public func maximum(_ samples: UnsafeBufferPointer<Float>) -> Float {
-        maximum(count: samples.count, prepare: { _ in }, sample: Self.reader(samples))
-    }
-
     public func maximum(_ stream: AudioStream) throws -> Float {
         let w = stream.sampleWindow()
         return try maximum(count: stream.count, prepare: w.prepare, sample: w.sample)
     }
 
     /// Features `[nMels, range.count]` of frames `range`, clamped to 8 below `top` (`maximum`).
-    public func frames(_ range: Range<Int>, of samples: UnsafeBufferPointer<Float>, top: Float) -> Matrix {
-        frames(range, count: samples.count, prepare: { _ in }, sample: Self.reader(samples), top: top)
-    }
-
     public func frames(_ range: Range<Int>, of stream: AudioStream, top: Float) throws -> Matrix {
         let w = stream.sampleWindow()
         return try frames(range, count: stream.count, prepare: w.prepare, sample: w.sample, top: top)
