@@ -63,8 +63,10 @@ import Testing
         }
         let clip = Self.clip
         try sh("""
-            sox '\(clip)' -b 8 -e unsigned-integer 8bit.wav; sox '\(clip)' -b 24 24bit.wav; sox '\(clip)' -e floating-point -b 32 float.wav
-            sox '\(clip)' 6ch.wav remix 1 1 1 1 1 1; sox '\(clip)' -r 44100 44k.wav; sox '\(clip)' -r 48000 48k.wav; sox '\(clip)' -r 8000 8k.wav
+            # -R: sox dithers with a random seed otherwise, and a differently dithered 8-bit clip
+            # once transcribed differently.
+            sox -R '\(clip)' -b 8 -e unsigned-integer 8bit.wav; sox -R '\(clip)' -b 24 24bit.wav; sox -R '\(clip)' -e floating-point -b 32 float.wav
+            sox -R '\(clip)' 6ch.wav remix 1 1 1 1 1 1; sox -R '\(clip)' -r 44100 44k.wav; sox -R '\(clip)' -r 48000 48k.wav; sox -R '\(clip)' -r 8000 8k.wav
             sox -n -r 16000 -b 16 silence.wav trim 0 5; sox -n -r 16000 -b 16 -c 1 empty.wav trim 0 0; sox \(Array(repeating: "'\(clip)'", count: 10).joined(separator: " ")) long.wav
             echo 'hello' > notes.txt
             printf ':layer 2\\n:patch enc.1.resid_post@0:10=zero\\n:frobnicate now\\n' > bad.script
