@@ -43,9 +43,9 @@ public enum ContextBias {
         public let wordFrames: Range<Int>
     }
 
-    public static func synthesize(_ item: Item, voice: String = "m3", scratch: URL) throws -> Clip {
-        let context = try SyntheticSet.speak(item.context, voice: voice, wpm: 160, scratch: scratch)
-        let word = try SyntheticSet.speak(item.spoken, voice: voice, wpm: 160, scratch: scratch)
+    public static func synthesize(_ item: Item, voice: String = "m3") throws -> Clip {
+        let context = try SyntheticSet.speak(item.context, voice: voice, wpm: 160)
+        let word = try SyntheticSet.speak(item.spoken, voice: voice, wpm: 160)
         let gap = [Float](repeating: 0, count: AudioFile.sampleRate * 15 / 100)
         let start = context.count + gap.count
         let perFrame = AudioFile.sampleRate / 50
@@ -93,5 +93,47 @@ public enum ContextBias {
         }
         return Result(item: clip.item, text: engine.clean.text, clean: outcome(engine.clean.text, clip.item),
                       alone: outcome(alone, clip.item), patched: patched)
+    }
+}
+
+extension ContextBias {
+    /// Results over all items: the share of sentences per outcome under each condition.
+    public struct Summary: Codable, Sendable {
+        public struct Condition: Codable, Sendable {
+            public let condition: String
+            /// The encoder layer patched; nil for the clean run and the word alone.
+            public let layer: Int?
+            public let context: Double, sound: Double, other: Double
+        }
+
+        public struct Example: Codable, Sendable {
+            public let context: String, spoken: String, expected: String, text: String
+        }
+
+        public let sentences: Int
+        public let clean: Condition, alone: Condition
+        public let patched: [Condition]
+        /// Transcripts that followed the context (the first six).
+        public let examples: [Example]
+
+        public init(_ results: [Result]) {
+            sentences = results.count
+            func shares(_ name: String, _ layer: Int?, _ outcomes: [Outcome]) -> Condition {
+                let n = Double(max(1, outcomes.count))
+                func share(_ o: Outcome) -> Double { Double(outcomes.filter { $0 == o }.count) / n }
+                return Condition(condition: name, layer: layer, context: share(.context), sound: share(.sound), other: share(.other))
+            }
+            clean = shares("clean", nil, results.map(\.clean))
+            alone = shares("the word alone (context silent)", nil, results.map(\.alone))
+            patched = (results.first?.patched.indices).map { ks in
+                ks.map { k in shares("patch \(results[0].patched[k].family)", results[0].patched[k].layer, results.map { $0.patched[k].outcome }) }
+            } ?? []
+            examples = results.filter { $0.clean == .context }.prefix(6).map {
+                Example(context: $0.item.context, spoken: $0.item.spoken, expected: $0.item.expected, text: $0.text)
+            }
+        }
+
+        /// The patch after which the fewest transcripts follow the context (the first such).
+        public var strongest: Condition { patched.min { $0.context < $1.context } ?? clean }
     }
 }

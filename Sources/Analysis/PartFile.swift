@@ -26,9 +26,12 @@ public enum PartFile {
     public static func text(kind: String, shard: Shard, header: some Encodable, records: [some Encodable], seconds: Double) throws -> String {
         var lines = [try JSONText.encode(Head(kind: kind, shard: shard, header: header))]
         for r in records { lines.append(try JSONText.encode(r)) }
-        lines.append(try JSONText.encode(["end": true, "seconds": seconds]))
+        lines.append(try JSONText.encode(End(end: true, seconds: seconds)))
         return lines.joined(separator: "\n") + "\n"
     }
+
+    /// The last line: the part is complete, and how long it took.
+    private struct End: Encodable { let end: Bool, seconds: Double }
 
     /// A header line: the run's settings with `asrlens_part`, `shard` and `of` among them.
     private struct Head<H: Encodable>: Encodable {
@@ -45,8 +48,8 @@ public enum PartFile {
 
     public struct Part {
         public let kind: String, shard: Int, of: Int
-        public let header: [String: Any]
-        public let records: [[String: Any]]
+        /// The run's settings: the first line without the part's own fields.
+        public let header: [String: JSONValue]
         public let seconds: Double
         /// The part file's path, and its header and record lines as written.
         public let path: String
@@ -82,37 +85,28 @@ public enum PartFile {
     public static func parse(_ text: String, source path: String) throws -> Part {
         // Lines may end in CRLF (a part edited on Windows); "\r\n" is one Character, so split on newlines, not "\n".
         let lines = text.split(whereSeparator: \.isNewline)
-        let objects = try lines.enumerated().map { n, line -> [String: Any] in
-            guard let o = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any] else {
+        let objects = try lines.enumerated().map { n, line -> [String: JSONValue] in
+            guard let o = try? JSONDecoder().decode([String: JSONValue].self, from: Data(line.utf8)) else {
                 throw InputError("\(path):\(n + 1)", "is not a JSON object")
             }
-            return exactNumbers(o) as! [String: Any]
+            return o
         }
-        guard let head = objects.first, let kind = head["asrlens_part"] as? String, let shard = head["shard"] as? Int, let of = head["of"] as? Int else {
+        func int(_ v: JSONValue?) -> Int? { if case .number(let n)? = v, n == n.rounded(), abs(n) < 1e9 { return Int(n) }; return nil }
+        guard let head = objects.first, case .string(let kind)? = head["asrlens_part"], let shard = int(head["shard"]), let of = int(head["of"]) else {
             throw InputError(path, "is not an asrlens part (its first line has no asrlens_part, shard and of)")
         }
         guard (1...10_000).contains(of), (0..<of).contains(shard) else {
             throw InputError(path, "its header says shard \(shard) of \(of); a part is shard i of n with 0 <= i < n <= 10000")
         }
-        guard objects.count >= 2, objects.last?["end"] as? Bool == true else {
+        guard objects.count >= 2, objects.last?["end"] == .bool(true) else {
             throw InputError(path, "is incomplete (no end line); was its run interrupted?")
         }
         var header = head
         for key in ["asrlens_part", "shard", "of"] { header[key] = nil }
-        return Part(kind: kind, shard: shard, of: of, header: header, records: Array(objects.dropFirst().dropLast()),
-                    seconds: objects.last?["seconds"] as? Double ?? 0, path: path, headerLine: lines[0], recordLines: Array(lines.dropFirst().dropLast()))
-    }
-
-    /// Foundation on Linux reads JSON fractions as NSDecimalNumber, whose conversion to Double
-    /// can be one ulp off; the decimal text converts exactly, so merged results equal unsharded.
-    static func exactNumbers(_ value: Any) -> Any {
-        switch value {
-        case let d as NSDecimalNumber where d.stringValue.contains(where: { ".eE".contains($0) }):
-            return Double(d.stringValue) ?? d.doubleValue
-        case let o as [String: Any]: return o.mapValues(exactNumbers)
-        case let a as [Any]: return a.map(exactNumbers)
-        default: return value
-        }
+        var seconds = 0.0
+        if case .number(let s)? = objects.last?["seconds"] { seconds = s }
+        return Part(kind: kind, shard: shard, of: of, header: header, seconds: seconds, path: path, headerLine: lines[0],
+                    recordLines: Array(lines.dropFirst().dropLast()))
     }
 
     /// Reads parts and checks that they are one run's complete set: the same kind and
@@ -121,7 +115,7 @@ public enum PartFile {
         let parts = try paths.map(read)
         let first = parts[0]
         for (p, path) in zip(parts, paths) {
-            guard p.kind == first.kind, p.of == first.of, NSDictionary(dictionary: p.header).isEqual(to: first.header) else {
+            guard p.kind == first.kind, p.of == first.of, p.header == first.header else {
                 throw InputError(path, "belongs to a different run than \(paths[0]) (kind, shard count or settings differ)")
             }
         }

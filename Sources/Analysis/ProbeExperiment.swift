@@ -31,11 +31,10 @@ public struct ProbeExperiment: Codable, Equatable, Sendable {
     }
 
     /// Pools the features of rows `indices`, from `cache` when it has them. A row whose audio
-    /// cannot be read is kept as skipped and passed to `skipped`; a cache that cannot be written
-    /// costs speed next time, not this run's rows, and is reported once to `cacheProblem`.
+    /// cannot be read is kept as skipped and told to `events`; a cache that cannot be written
+    /// costs speed next time, not this run's rows, and is told to `events` once.
     public static func extract(_ set: LabelledSet, indices: [Int], label: String, group: String?, model: WhisperModel,
-                               side: ProbeFeatures.Side, cache: FeatureCache, progress: (Int, Int) -> Void = { _, _ in },
-                               skipped: (InputError) -> Void = { _ in }, cacheProblem: (InputError) -> Void = { _ in }) throws -> [Row] {
+                               side: ProbeFeatures.Side, cache: FeatureCache, events: ExperimentEvents = .silent) throws -> [Row] {
         var rows: [Row] = []
         var cacheFailed = false
         for (n, i) in indices.enumerated() {
@@ -52,16 +51,16 @@ public struct ProbeExperiment: Codable, Equatable, Sendable {
                     if !cacheFailed {
                         do { try cache.store(features, key: key) } catch let error as InputError {
                             cacheFailed = true
-                            cacheProblem(error)
+                            events.cacheProblem(error)
                         }
                     }
                 }
                 rows.append(Row(row: i, label: row.labels[label]!, group: group.map { row.labels[$0]! }, features: features, extracted: extracted))
             } catch let error as InputError {
                 rows.append(Row(row: i, skipped: error.description))
-                skipped(error)
+                events.skipped(error)
             }
-            progress(n + 1, indices.count)
+            events.progress("probe: features (\(side.rawValue))", n + 1, indices.count)
         }
         return rows
     }

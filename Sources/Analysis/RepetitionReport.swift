@@ -14,9 +14,9 @@ extension RepetitionHunt {
     }
 
     /// Examines the rows `indices` of `set` under every condition. A row whose audio cannot be
-    /// read is kept as skipped and passed to `skipped`; `progress(done, total)` follows each row.
+    /// read is kept as skipped and told to `events`, which also hear of progress after each row.
     public static func run(_ set: LabelledSet, indices: [Int], model: WhisperModel, settings: Settings,
-                           progress: (Int, Int) -> Void = { _, _ in }, skipped: (InputError) -> Void = { _ in }) throws -> [Record] {
+                           events: ExperimentEvents = .silent) throws -> [Record] {
         var records: [Record] = []
         for (n, i) in indices.enumerated() {
             let path = set.rows[i].path
@@ -30,9 +30,9 @@ extension RepetitionHunt {
                 records.append(Record(row: i, path: path, cases: cases))
             } catch let error as InputError {
                 records.append(Record(row: i, path: path, skipped: error.description))
-                skipped(error)
+                events.skipped(error)
             }
-            progress(n + 1, indices.count)
+            events.progress("repetition", n + 1, indices.count)
         }
         return records
     }

@@ -50,7 +50,7 @@ public enum SyntheticSet {
         for (s, text) in sentences.enumerated() {
             for (v, voice) in voices.enumerated() {
                 let (rateName, wpm) = rates[(s + 2 * v) % rates.count]
-                clean.append(try speak(text, voice: voice.0, wpm: wpm, scratch: out))
+                clean.append(try speak(text, voice: voice.0, wpm: wpm))
                 plan.append((String(format: "sentences/s%02d-%@.wav", s, voice.0), voice.1, rateName))
             }
         }
@@ -82,7 +82,7 @@ public enum SyntheticSet {
             for word in list {
                 for (voice, gender) in [("m3", "male"), ("f3", "female")] {
                     let name = "words/\(word)-\(voice).wav"
-                    try AudioWriter.writeWAV(try speak(word, voice: voice, wpm: 150, scratch: out), to: out.appendingPathComponent(name).path)
+                    try AudioWriter.writeWAV(try speak(word, voice: voice, wpm: 150), to: out.appendingPathComponent(name).path)
                     words += "\(name)\t\(category)\t\(word)\t\(gender)\n"
                     done += 1
                     progress(done, total)
@@ -93,21 +93,20 @@ public enum SyntheticSet {
     }
 
     /// espeak-ng's rendering of `text` (US English, a voice variant), as 16 kHz samples.
-    static func speak(_ text: String, voice: String, wpm: Int, scratch: URL) throws -> [Float] {
-        let tmp = scratch.appendingPathComponent(".espeak-\(ProcessInfo.processInfo.processIdentifier).wav")
-        ScratchPaths.register(tmp.path)   // removed on Ctrl-C too
-        defer { ScratchPaths.remove(tmp.path) }
+    static func speak(_ text: String, voice: String, wpm: Int) throws -> [Float] {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        p.arguments = ["espeak-ng", "-v", "en-us+\(voice)", "-s", "\(wpm)", "-w", tmp.path, text]
-        p.standardOutput = FileHandle.nullDevice
+        p.arguments = ["espeak-ng", "-v", "en-us+\(voice)", "-s", "\(wpm)", "--stdout", text]
+        let out = Pipe()
+        p.standardOutput = out
         p.standardError = FileHandle.nullDevice
         do { try p.run() } catch { throw InputError("espeak-ng", "cannot be started (install the espeak-ng package)") }
+        let wav = out.fileHandleForReading.readDataToEndOfFile()
         p.waitUntilExit()
-        guard p.terminationStatus == 0 else {
+        guard p.terminationStatus == 0, !wav.isEmpty else {
             throw InputError("espeak-ng", "failed (status \(p.terminationStatus)) for voice en-us+\(voice); is the espeak-ng package installed?")
         }
-        return try AudioFile.load(tmp.path)
+        return try AudioFile.load(encoded: [UInt8](wav), name: "espeak-ng “\(text)”")
     }
 
     /// Four other utterances summed and looped to `length`: crowd-like speech noise.

@@ -1,7 +1,7 @@
 import Foundation
 
 /// A rectangular result that every table-shaped command can print as text, TSV or Markdown.
-public struct Table: Sendable {
+public struct Table: Codable, Sendable {
     public var headers: [String]
     public var rows: [[String]]
 

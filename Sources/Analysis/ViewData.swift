@@ -21,16 +21,16 @@ public enum ViewData {
         case .tsv: return "# run: \(run)\n" + table.tsv
         case .md: return "Run: \(run)\n\n" + table.markdown
         case .json:
-            var object = json as? [String: Any] ?? ["rows": json]
-            object["run"] = run
-            return try JSONText.encode(object) + "\n"
+            var record = json
+            record.run = run
+            return try JSONText.encode(record) + "\n"
         }
     }
 
     /// A view as a table and as a JSON-ready object. `snapshot`, when given, must be that of
     /// the run the settings select; it saves recomputing the run and its lens.
     public static func data(_ view: ExportView, engine: Engine, settings: ViewSettings, snapshot: RunSnapshot? = nil,
-                            encoderLens: EncoderLens? = nil) throws -> (Table, Any) {
+                            encoderLens: EncoderLens? = nil) throws -> (Table, any ViewRecord) {
         let set = settings.showsPatchedRun ? settings.patchSet : PatchSet()
         let run = try snapshot?.run ?? engine.run(set)
         let tok = engine.model.tokenizer
@@ -39,30 +39,29 @@ public enum ViewData {
             let table = Table(headers: ["index", "token", "text", "logprob"], rows: run.tokens.enumerated().map { i, t in
                 [String(i), String(t), tok.display(t), i < run.cleanTokenLogprobs.count ? String(format: "%.4f", run.cleanTokenLogprobs[i]) : ""]
             })
-            return (table, ["language": engine.language, "tokens": run.tokens, "text": run.text,
-                            "patches": set.patches.map(\.description)] as [String: Any])
+            return (table, TranscriptView(language: engine.language, tokens: run.tokens, text: run.text, patches: set.patches.map(\.description)))
         case .lens:
             let lens = snapshot?.lens ?? LogitLens(engine: engine, run: run)
-            return (LensReport.table(lens, tokenizer: tok), LensReport.json(lens, tokenizer: tok))
+            return (LensReport.table(lens, tokenizer: tok), LensView(lens, tokenizer: tok))
         case .encoderLens:
             let lens = encoderLens ?? EncoderLens(engine: engine, lnPost: settings.lnPost)
-            return (LensReport.table(lens), LensReport.json(lens))
+            return (LensReport.table(lens), EncoderLensView(lens))
         case .patch:
             let effect = try snapshot?.effect ?? PatchEffect(engine: engine, patched: engine.run(settings.patchSet))
-            return (LensReport.table(effect, tokenizer: tok), LensReport.json(effect))
+            return (LensReport.table(effect, tokenizer: tok), PatchEffectView(effect))
         case .heads:
             let ranking = HeadRanking(engine: engine, run: run)
-            return (AttentionReport.table(ranking), AttentionReport.json(ranking))
+            return (AttentionReport.table(ranking), HeadsView(ranking))
         case .words:
             let words = WordAlignment(engine: engine, run: run)
-            return (AttentionReport.table(words), AttentionReport.json(words))
+            return (AttentionReport.table(words), WordsView(words))
         case .attention:
             let m = AttentionMaps.select(settings.attentionKind, engine, run, layer: settings.layer, head: settings.head, frames: engine.audioFrames)
             let labels = settings.attentionKind == .encoder ? (0..<m.rows).map(String.init)
                 : (engine.cleanTokens + [engine.model.specials.eot]).map(tok.display)
             return (Heatmap.table(m, rowLabels: labels, columnLabel: String.init),
-                    ["kind": settings.attentionKind.rawValue, "layer": settings.layer, "head": settings.head,
-                     "rows": labels, "weights": (0..<m.rows).map { m.row($0).map(Double.init) }] as [String: Any])
+                    AttentionView(kind: settings.attentionKind.rawValue, layer: settings.layer, head: settings.head, rows: labels,
+                                  weights: (0..<m.rows).map { m.row($0).map { FiniteOrNull(Double($0)) } }))
         }
     }
 }

@@ -44,7 +44,7 @@ struct AttentionCommand: ParsableCommand {
             }
             print("ramp \"\(String(Heatmap.ramp))\" = 0 … row maximum; \(m.cols) frames of 20 ms binned to \(min(width, m.cols)) columns")
         } else {
-            try output.emit(table, json: json)
+            try output.emit(table, record: json)
         }
     }
 }
@@ -58,7 +58,7 @@ struct HeadsCommand: ParsableCommand {
 
     func run() throws {
         let (table, json) = try ViewData.data(.heads, engine: try clip.engine(), settings: ViewSettings())
-        try output.emit(table, json: json)
+        try output.emit(table, record: json)
     }
 }
 
@@ -71,7 +71,7 @@ struct WordsCommand: ParsableCommand {
 
     func run() throws {
         let (table, json) = try ViewData.data(.words, engine: try clip.engine(), settings: ViewSettings())
-        try output.emit(table, json: json)
+        try output.emit(table, record: json)
     }
 }
 

@@ -42,13 +42,8 @@ struct OutputOptions: ParsableArguments {
 
     var resolved: Table.Format { json ? .json : format }
 
-    /// Prints a table in the chosen form, or the JSON object.
-    func emit(_ table: Table, json object: @autoclosure () -> Any) throws {
-        if resolved == .json { print(try JSONText.encode(object())) } else { emit(table) }
-    }
-
-    /// The same with a Codable record for `--json`.
-    func emit<T: Encodable>(_ table: Table, record: @autoclosure () -> T) throws {
+    /// Prints a table in the chosen form, or the record as JSON.
+    func emit(_ table: Table, record: @autoclosure () -> any Encodable) throws {
         if resolved == .json { print(try JSONText.encode(record())) } else { emit(table) }
     }
 

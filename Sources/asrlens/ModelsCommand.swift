@@ -21,19 +21,8 @@ struct ModelsCommand: ParsableCommand {
 
         func run() throws {
             for entry in ModelCatalog.entries {
-                let state: String, present: Bool
-                switch ModelCatalog.state(entry.name) {
-                case .installed: (state, present) = ("installed", true)
-                case .available: (state, present) = ("available", false)
-                case .damaged(let why): (state, present) = ("damaged: \(why) (run: asrlens models install --force \(entry.name))", true)
-                }
-                let dir = present ? ModelCatalog.directory(for: entry.name).path : "-"
-                if json {
-                    print(try JSONText.encode(["name": entry.name, "state": state,
-                                               "directory": present ? dir : NSNull(), "summary": entry.summary] as [String: Any]))
-                } else {
-                    print([entry.name, state, dir].joined(separator: "\t"))
-                }
+                let listing = ModelListing(entry)
+                print(json ? try JSONText.encode(listing) : listing.line)
             }
         }
     }

@@ -47,6 +47,6 @@ struct PatchCommand: ParsableCommand {
             }
             print("")
         }
-        try output.emit(table, json: LensReport.json(effect))
+        try output.emit(table, record: PatchEffectView(effect))
     }
 }

@@ -58,8 +58,8 @@ struct ProbeCommand: ParsableCommand {
         let cache = self.cache.map { FeatureCache(model: model, side: side, root: URL(fileURLWithPath: $0)) }
             ?? FeatureCache(model: model, side: side)
         let started = Date()
-        let rows = try ProbeExperiment.extractShowingProgress(set, indices: set.rows.indices.filter { part?.owns($0) ?? true }, label: label, group: group,
-                                    model: model, side: side, cache: cache)
+        let rows = try ProbeExperiment.extract(set, indices: set.rows.indices.filter { part?.owns($0) ?? true }, label: label, group: group,
+                                               model: model, side: side, cache: cache, events: .onStandardError())
         let seconds = Date().timeIntervalSince(started)
         let experiment = ProbeExperiment(label: label, group: group, side: side, folds: folds, model: model.name, data: data, rows: set.rows.count)
         if let part {

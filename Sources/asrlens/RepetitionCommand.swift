@@ -46,7 +46,8 @@ struct RepetitionCommand: ParsableCommand {
         let model = try modelOptions.load()
         let settings = RepetitionHunt.Settings(snrDB: snr, keep: keep, reference: reference)
         let started = Date()
-        let records = try RepetitionHunt.runShowingProgress(set, indices: set.rows.indices.filter { part?.owns($0) ?? true }, model: model, settings: settings)
+        let records = try RepetitionHunt.run(set, indices: set.rows.indices.filter { part?.owns($0) ?? true }, model: model, settings: settings,
+                                             events: .onStandardError())
         let report = RepetitionReport(model: model, data: data, rows: set.rows.count, settings: settings, records: records,
                                       seconds: Date().timeIntervalSince(started))
         if let part {

@@ -48,6 +48,9 @@ struct ReportCommand: ParsableCommand {
     @Flag(name: .long, help: "Skip the contextual-bias experiment (it needs espeak-ng).")
     var noContext = false
 
+    @Flag(name: .long, help: "Print the report's results and findings as one JSON object instead of Markdown.")
+    var json = false
+
     @Argument(help: "Labelled TSV files (a 'path' column and label columns), e.g. from `asrlens dataset synth`.")
     var data: [String] = []
 
@@ -64,21 +67,19 @@ struct ReportCommand: ParsableCommand {
         if let out { try AtomicFile.checkWritable(out) }   // an unwritable path fails now, not after an hour
         let model = try modelOptions.load()
         let engine = try Engine(model: model, samples: samples)
-        var md = ReportWriter(model: model, clip: clipPath, data: data)
-        md.lenses(engine)
-        for (set, path) in zip(sets, data) { try md.probes(set, path: path, labels: label, group: group, folds: folds, cache: cache) }
-        try md.sweeps(engine)
-        if let first = sets.first, repetitionRows > 0 {
-            let n = first.rows.count, k = min(repetitionRows, n)
-            let rows = (0..<k).map { $0 * n / k }
-            let settings = RepetitionHunt.Settings(snrDB: snr, reference: reference)
-            let started = Date()
-            let records = try RepetitionHunt.runShowingProgress(first, indices: rows, model: model, settings: settings)
-            md.repetition(RepetitionReport(model: model, data: data[0], rows: n, settings: settings, records: records,
-                                           seconds: Date().timeIntervalSince(started)))
+        let events = ExperimentEvents.onStandardError()
+        let cache = self.cache.map { FeatureCache(model: model, side: .enc, root: URL(fileURLWithPath: $0)) } ?? FeatureCache(model: model, side: .enc)
+        var report = Report(model: model, clip: clipPath, data: data, command: "asrlens " + CommandLine.arguments.dropFirst().joined(separator: " "))
+        report.addLenses(engine)
+        for (set, path) in zip(sets, data) {
+            try report.addProbes(set, path: path, labels: label, group: group, folds: folds, model: model, cache: cache, events: events)
         }
-        if !noContext { try md.contextBias(model) }
-        md.findingsSummary()
-        if let out { try AtomicFile.write(md.text, to: out) } else { print(md.text, terminator: "") }
+        try report.addSweeps(engine, events: events)
+        if let first = sets.first, repetitionRows > 0 {
+            try report.addRepetition(first, path: data[0], rows: repetitionRows, settings: .init(snrDB: snr, reference: reference), model: model, events: events)
+        }
+        if !noContext { try report.addContextBias(model: model, events: events) }
+        let text = json ? try JSONText.encode(report) + "\n" : MarkdownReport.render(report)
+        if let out { try AtomicFile.write(text, to: out) } else { print(text, terminator: "") }
     }
 }

@@ -23,7 +23,7 @@ import Analysis
         let cache = FeatureCache(model: model, side: .enc, root: dir.appendingPathComponent("cache"))
         var skipped = 0
         let rows = try ProbeExperiment.extract(set, indices: Array(set.rows.indices), label: "label", group: nil, model: model, side: .enc,
-                                               cache: cache, skipped: { _ in skipped += 1 })
+                                               cache: cache, events: ExperimentEvents(skipped: { _ in skipped += 1 }))
         // The copy has the first clip's audio, so its features come from the cache (keyed by content).
         #expect(skipped == 1 && rows.filter { $0.extracted == true }.count == 3 && rows[3].extracted == false)
         let again = try ProbeExperiment.extract(set, indices: Array(set.rows.indices), label: "label", group: nil, model: model, side: .enc, cache: cache)

@@ -17,7 +17,7 @@ import Analysis
         let model = try AnalysisSupport.model("tiny.en")
         let settings = RepetitionHunt.Settings(snrDB: [0], keep: 0.6, reference: .silence)
         var skipped: [InputError] = []
-        let all = try RepetitionHunt.run(set, indices: Array(set.rows.indices), model: model, settings: settings, skipped: { skipped.append($0) })
+        let all = try RepetitionHunt.run(set, indices: Array(set.rows.indices), model: model, settings: settings, events: ExperimentEvents(skipped: { skipped.append($0) }))
         #expect(skipped == [InputError("\(dir.path)/missing.wav", "no such file")])
         #expect(all.map { $0.cases?.map(\.condition) ?? [] }.prefix(2).allSatisfy { $0 == ["plain", "noisy 0dB", "truncated"] })
         let whole = RepetitionReport(model: model, data: "set.tsv", rows: 3, settings: settings, records: all, seconds: 2)

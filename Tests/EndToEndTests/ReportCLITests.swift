@@ -28,6 +28,20 @@ import Testing
         #expect(md.contains("6 clips, classes female/male, majority baseline 0.500"))
     }
 
+    @Test func reportJSONHoldsTheFindingsWithTheirRules() throws {
+        let r = try CLIRunner.run(["report", "--model", "tiny.en", "--no-context", "--json"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
+        let findings = try #require(json["findings"] as? [[String: Any]])
+        #expect(findings.count == 5, "\(findings)")
+        for f in findings {
+            let verdict = try #require(f["verdict"] as? [String: Any])
+            #expect(["reproduced", "partly", "differs", "not testable"].contains(verdict["outcome"] as? String ?? ""))
+            #expect((verdict["rule"] as? String)?.hasPrefix("reproduced when") == true)
+        }
+        #expect((json["lenses"] as? [String: Any])?["encoder_lens"] is [Any] && json["sweep"] is [String: Any] && json["probes"] is [Any])
+    }
+
     @Test func anUnwritableReportPathFailsBeforeAnyWork() throws {
         let start = Date()
         let r = try CLIRunner.run(["report", "--model", "tiny.en", "--out", "/proc/asrlens-report.md"])

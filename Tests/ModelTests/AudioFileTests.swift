@@ -18,6 +18,28 @@ import Testing
         return out
     }
 
+    /// A pipe cannot be seeked, which libsndfile needs to recognise a format: `<(sox …)` and
+    /// `/dev/stdin` are read into memory and give the file's samples, as do the file's bytes.
+    @Test(arguments: ["wav", "flac"])
+    func audioThroughAPipeOrFromBytesGivesTheFilesSamples(ext: String) throws {
+        let path = try convert([], ext: ext)
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let fifo = FileManager.default.temporaryDirectory.appendingPathComponent("asrlens-fifo-\(UUID().uuidString)").path
+        #expect(mkfifo(fifo, 0o600) == 0)
+        defer { try? FileManager.default.removeItem(atPath: fifo) }
+        let writer = Process()
+        writer.executableURL = URL(fileURLWithPath: "/bin/sh")
+        writer.arguments = ["-c", "cat \"$0\" > \"$1\"", path, fifo]
+        try writer.run()
+        let fromPipe = try AudioFile.load(fifo)
+        writer.waitUntilExit()
+        let fromFile = try AudioFile.load(path)
+        #expect(fromPipe == fromFile && fromFile.count > 16_000)
+        let bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
+        #expect(try AudioFile.load(encoded: bytes, name: "bytes") == fromFile)
+        #expect(throws: InputError.self) { try AudioFile.load(encoded: Array(bytes.prefix(30)), name: "bytes") }
+    }
+
     /// Lossless re-encodings must give exactly the samples of the 16-bit original.
     @Test(arguments: [(["-b", "24"], "wav"), (["-b", "32"], "wav"), (["-e", "floating-point", "-b", "32"], "wav"),
                       ([], "flac"), (["-c", "2"], "wav"), (["-c", "6"], "wav")])

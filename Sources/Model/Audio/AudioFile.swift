@@ -9,15 +9,25 @@ public enum AudioFile {
 
     /// Samples at 16 kHz, mono, on the signed 16-bit grid (x = n / 32768).
     public static func load(_ path: String) throws -> [Float] {
-        let decoded = try decode(path)
+        try whisperSamples(decode(path), name: path)
+    }
+
+    /// The same from an encoded file's bytes in memory (a synthesiser's output); `name` names
+    /// it in messages.
+    public static func load(encoded bytes: [UInt8], name: String) throws -> [Float] {
+        try whisperSamples(decode(open(AudioBytes(bytes), name: name), name: name), name: name)
+    }
+
+    /// Decoded samples as faster-whisper sees them: mono, 16 kHz, clipped to the int16 grid.
+    static func whisperSamples(_ decoded: (samples: [Float], channels: Int, rate: Int), name: String) throws -> [Float] {
         var mono = mixdown(decoded.samples, channels: decoded.channels)
         if decoded.rate != sampleRate {
-            mono = try Resampler.resample(mono, from: decoded.rate, to: sampleRate, source: path)
+            mono = try Resampler.resample(mono, from: decoded.rate, to: sampleRate, source: name)
         }
-        guard !mono.isEmpty else { throw InputError(path, "contains no audio samples") }
+        guard !mono.isEmpty else { throw InputError(name, "contains no audio samples") }
         var level = Level()
         level.add(mono)
-        level.warn(path)
+        level.warn(name)
         return quantizeToInt16Grid(mono)
     }
 
@@ -97,23 +107,42 @@ public enum AudioFile {
                       promised, Double(promised) / rate, decoded, Double(decoded) / rate)
     }
 
+    /// An open libsndfile handle, and the bytes it reads when they are in memory (kept alive
+    /// until the handle is closed).
+    struct Opened {
+        let handle: OpaquePointer
+        let info: SF_INFO
+        let log: [Substring]
+        let memory: AudioBytes?
+    }
+
     /// Opens `path` with libsndfile after the checks every reader makes (the path, the format,
-    /// a damaged header); the caller closes the handle.
-    static func open(_ path: String) throws -> (handle: OpaquePointer, info: SF_INFO, log: [Substring]) {
+    /// a damaged header); a pipe is read into memory first. The caller closes the handle.
+    static func open(_ path: String) throws -> Opened {
         try FileProblem.checkReadable(path, as: .fileOrPipe("an audio file"))
+        return try open(FileProblem.isPipe(path) ? try AudioBytes(contentsOf: path) : nil, name: path)
+    }
+
+    static func open(_ memory: AudioBytes?, name: String) throws -> Opened {
         var info = SF_INFO()
-        guard let handle = sf_open(path, Int32(SFM_READ), &info) else {
+        let opened = memory.map { $0.open(&info) } ?? sf_open(name, Int32(SFM_READ), &info)
+        guard let handle = opened else {
             let reason = String(cString: sf_strerror(nil))
-            throw InputError(path, "not a readable audio file (\(reason.prefix(1).lowercased() + reason.dropFirst()))")
+            throw InputError(name, "not a readable audio file (\(reason.prefix(1).lowercased() + reason.dropFirst()))")
         }
         let log = headerLog(handle)
-        if let problem = damagedHeader(log) { sf_close(handle); throw InputError(path, problem) }
-        return (handle, info, log)
+        // A stream's writer (a pipe, a synthesiser) cannot know the length its header states.
+        if memory == nil, let problem = damagedHeader(log) { sf_close(handle); throw InputError(name, problem) }
+        return Opened(handle: handle, info: info, log: log, memory: memory)
     }
 
     public static func decode(_ path: String) throws -> (samples: [Float], channels: Int, rate: Int) {
-        let (handle, info, log) = try open(path)
-        defer { sf_close(handle) }
+        try decode(open(path), name: path)
+    }
+
+    static func decode(_ file: Opened, name path: String) throws -> (samples: [Float], channels: Int, rate: Int) {
+        let (handle, info, log) = (file.handle, file.info, file.log)
+        defer { sf_close(handle); withExtendedLifetime(file.memory) {} }
         let channels = Int(info.channels)
         guard channels > 0, info.samplerate > 0 else { throw InputError(path, "audio header has no channels or no sample rate") }
         guard (1_000...768_000).contains(Int(info.samplerate)) else {
@@ -132,7 +161,7 @@ public enum AudioFile {
             samples.append(contentsOf: buffer[0..<(Int(got) * channels)])
         }
         guard !samples.isEmpty else { throw InputError(path, "contains no audio samples") }
-        if let problem = incomplete(log, info: info, decoded: samples.count / channels) { throw InputError(path, problem) }
+        if file.memory == nil, let problem = incomplete(log, info: info, decoded: samples.count / channels) { throw InputError(path, problem) }
         guard samples.allSatisfy({ $0.isFinite }) else { throw InputError(path, "contains NaN or infinite samples") }
         return (samples, channels, Int(info.samplerate))
     }

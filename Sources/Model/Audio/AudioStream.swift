@@ -23,7 +23,9 @@ public final class AudioStream {
     /// Opens `path` for streaming, or nil when it must be loaded whole; the same input checks
     /// as `AudioFile.load` fail here with the same messages.
     public static func open(_ path: String) throws -> AudioStream? {
-        let (handle, info, log) = try AudioFile.open(path)
+        if FileProblem.isPipe(path) { return nil }   // read once, whole: streaming would drain it
+        let file = try AudioFile.open(path)
+        let (handle, info, log) = (file.handle, file.info, file.log)
         guard Int(info.samplerate) == AudioFile.sampleRate, info.channels > 0, info.seekable != 0,
               info.frames > 0, info.frames < Int64(Int32.max), !log.contains(where: { $0.hasPrefix("PCM end") && $0.hasSuffix("unknown") }) else {
             sf_close(handle)

@@ -52,6 +52,12 @@ public enum FileProblem {
         }
     }
 
+    /// Whether `path` is (or links to) a FIFO: it can be read once, and not seeked.
+    public static func isPipe(_ path: String) -> Bool {
+        var st = stat()
+        return stat(path, &st) == 0 && st.st_mode & S_IFMT == S_IFIFO
+    }
+
     public static func isDanglingLink(_ path: String) -> Bool {
         var l = stat()
         return lstat(path, &l) == 0 && l.st_mode & S_IFMT == S_IFLNK

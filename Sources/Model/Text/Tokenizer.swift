@@ -35,14 +35,30 @@ public final class Tokenizer: @unchecked Sendable {
         do { data = try Data(contentsOf: url) } catch {
             throw InputError(url.path, FileProblem.describe(error, reading: "tokenizer.json"))
         }
-        guard let root = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
-              let model = root["model"] as? [String: Any], let raw = model["merges"] as? [Any] else {
+        let file: TokenizerFile
+        do { file = try JSONDecoder().decode(TokenizerFile.self, from: data) } catch DecodingError.dataCorrupted(let context) where !context.codingPath.isEmpty {
+            throw InputError(url.path, "unreadable merge entry at \(context.codingPath.map(\.stringValue).joined(separator: "."))")
+        } catch {
             throw InputError(url.path, "not a tokenizer.json with model.merges")
         }
-        return try raw.map { item in
-            if let s = item as? String { return s }
-            if let pair = item as? [String], pair.count == 2 { return pair[0] + " " + pair[1] }
-            throw InputError(url.path, "unreadable merge entry \(item)")
+        return file.model.merges.map(\.text)
+    }
+
+    /// The part of `tokenizer.json` that holds the merges.
+    private struct TokenizerFile: Decodable {
+        struct Model: Decodable { let merges: [Merge] }
+        let model: Model
+    }
+
+    /// A merge, written as "A B" or as the pair ["A", "B"].
+    private struct Merge: Decodable {
+        let text: String
+        init(from decoder: Swift.Decoder) throws {
+            let c = try decoder.singleValueContainer()
+            if let s = try? c.decode(String.self) { text = s; return }
+            let pair = try c.decode([String].self)
+            guard pair.count == 2 else { throw DecodingError.dataCorruptedError(in: c, debugDescription: "a merge pair has \(pair.count) parts") }
+            text = pair[0] + " " + pair[1]
         }
     }
 

@@ -1,0 +1,88 @@
+import Foundation
+import Model
+
+/// The paper's experiments on one model (`asrlens report`): each section's results and the
+/// findings with their verdicts, as data. `MarkdownReport` renders it; `report --json` prints it.
+public struct Report: Encodable {
+    public struct Header: Codable, Sendable {
+        public let model: String
+        public let encoderLayers: Int, decoderLayers: Int, heads: Int, width: Int
+        /// Paths as given, relative to the working directory where they lie under it.
+        public let clip: String, data: [String]
+        public let command: String, date: String
+
+        enum CodingKeys: String, CodingKey {
+            case model, clip, data, command, date, heads, width
+            case encoderLayers = "encoder_layers", decoderLayers = "decoder_layers"
+        }
+    }
+
+    public struct Lenses: Encodable {
+        /// Top-1 token per decoder layer and transcript token, as the `lens` command prints it.
+        public let logitLens: Table
+        /// Per token, the first row (0 = embedding) from which top-1 is final; nil if never.
+        public let saturation: [Int?]
+        public let encoderLens: [EncoderLayer]
+
+        enum CodingKeys: String, CodingKey { case saturation, logitLens = "logit_lens", encoderLens = "encoder_lens" }
+    }
+
+    public struct EncoderLayer: Codable, Sendable {
+        public let layer: Int
+        public let wer: Double
+        public let repetition: Bool
+        public let text: String
+    }
+
+    public struct Heads: Encodable {
+        /// Every decoder head zeroed alone.
+        public let ablation: SweepReport
+        public let ranking: [HeadsView.Head]
+        public let alignmentHeads: Int
+
+        enum CodingKeys: String, CodingKey { case ablation, ranking, alignmentHeads = "alignment_heads" }
+    }
+
+    public let header: Header
+    public internal(set) var lenses: Lenses?
+    public internal(set) var probes: [ProbeExperiment.Result] = []
+    public internal(set) var sweep: SweepReport?
+    public internal(set) var heads: Heads?
+    public internal(set) var repetition: RepetitionReport?
+    public internal(set) var contextBias: ContextBias.Summary?
+    public internal(set) var findings: [Finding] = []
+
+    public init(model: WhisperModel, clip: String, data: [String], command: String, date: Date = Date()) {
+        let h = model.hyper
+        let day = ISO8601DateFormatter.string(from: date, timeZone: TimeZone(identifier: "UTC")!, formatOptions: [.withFullDate])
+        header = Header(model: model.name, encoderLayers: h.encoderLayers, decoderLayers: h.decoderLayers, heads: h.decoderHeads,
+                        width: h.dModel, clip: Self.short(clip), data: data.map(Self.short), command: command, date: day)
+    }
+
+    /// Paths relative to the working directory, so reports do not carry one machine's layout.
+    public static func short(_ path: String) -> String {
+        let cwd = FileManager.default.currentDirectoryPath + "/"
+        return path.hasPrefix(cwd) ? String(path.dropFirst(cwd.count)) : path
+    }
+
+    /// The report's sections, in order; each finding closes one.
+    public enum Section: String, Codable, Sendable, CaseIterable {
+        case logitLens = "logit lens", encoderLens = "encoder lens", probes = "linear probes", sweep = "patching sweep"
+        case heads = "attention heads", repetition = "repetition hunting", contextBias = "contextual bias"
+    }
+
+    mutating func find(_ section: Section, data: String? = nil, paper: String, observed: String, _ verdict: Verdict) {
+        findings.append(Finding(section: section, data: data, paper: paper, observed: observed, verdict: verdict))
+    }
+}
+
+/// One of the paper's findings set against what this model shows.
+public struct Finding: Codable, Equatable, Sendable {
+    /// The report section it closes.
+    public let section: Report.Section
+    /// The data file it rests on, for the sections that run on one.
+    public let data: String?
+    public let paper: String
+    public let observed: String
+    public let verdict: Verdict
+}

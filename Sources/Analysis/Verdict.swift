@@ -1,0 +1,96 @@
+import Foundation
+
+/// What one of the paper's findings comes to on this model, and the rule that decided it, which
+/// the report prints beside it. Every rule of `asrlens report` is in this file, so that they
+/// can be read, argued with and tested together.
+public struct Verdict: Codable, Equatable, Sendable {
+    public enum Outcome: String, Codable, Sendable {
+        case reproduced, partly, differs
+        case notTestable = "not testable"
+    }
+
+    public let outcome: Outcome
+    /// What qualifies the outcome ("decodable, but peaks early").
+    public let detail: String?
+    /// The rule, in words.
+    public let rule: String
+
+    init(_ outcome: Outcome, _ detail: String? = nil, rule: String) {
+        self.outcome = outcome; self.detail = detail; self.rule = rule
+    }
+
+    /// "outcome" or "outcome: detail".
+    public var text: String { detail.map { "\(outcome.rawValue): \($0)" } ?? outcome.rawValue }
+}
+
+extension Verdict {
+    /// Logit lens: predictions form gradually, so some tokens are final before the last layer.
+    public static func logitLens(finalEarly: Int, tokens: Int) -> Verdict {
+        let rule = "reproduced when at least one token is final before the last decoder layer"
+        guard tokens > 0 else { return Verdict(.notTestable, "the transcript has no tokens", rule: rule) }
+        return finalEarly > 0 ? Verdict(.reproduced, rule: rule) : Verdict(.differs, "every token forms only in the last layer", rule: rule)
+    }
+
+    /// Encoder lens: only the upper encoder layers give the transcript. `grounded` are the
+    /// layers whose lens transcript is within WER 0.5 of the final one.
+    public static func encoderLens(grounded: [Int], encoderLayers: Int) -> Verdict {
+        let rule = "reproduced when some layer's lens transcript is within WER 0.5 of the final one and every such layer is in the upper half"
+        guard !grounded.isEmpty else { return Verdict(.differs, "no layer's lens transcript is close to the final one", rule: rule) }
+        return grounded.allSatisfy { $0 >= encoderLayers / 2 }
+            ? Verdict(.reproduced, "compressed into \(encoderLayers) layers", rule: rule)
+            : Verdict(.differs, "a lower layer already transcribes", rule: rule)
+    }
+
+    /// Linear probe: the label is decodable from the encoder, peaking late.
+    public static func probe(best: Double, layer: Int, baseline: Double, encoderLayers: Int) -> Verdict {
+        let rule = "reproduced when the best layer is at least 20 points above the majority baseline and in the upper half of the encoder"
+        // 1e-9: 0.7 - 0.5 is 0.19999999999999996 in binary, and is 20 points.
+        guard best - baseline >= 0.2 - 1e-9 else { return Verdict(.differs, "within 20 points of the baseline", rule: rule) }
+        return layer >= encoderLayers / 2 ? Verdict(.reproduced, rule: rule) : Verdict(.partly, "decodable, but peaks early", rule: rule)
+    }
+
+    /// Patching the last encoder layer with silence on a span deletes the words spoken there.
+    public static func silencePatch(changed: Int, windows: Int) -> Verdict {
+        let rule = "reproduced when at least one window patched at the last encoder layer changes the transcript"
+        guard windows > 0 else { return Verdict(.notTestable, "the sweep has no windows", rule: rule) }
+        return changed > 0 ? Verdict(.reproduced, rule: rule) : Verdict(.differs, rule: rule)
+    }
+
+    /// Alignment heads: of the `top` heads by monotonicity × sharpness (as many as the model
+    /// lists), `hits` are listed alignment heads.
+    public static func alignmentHeads(hits: Int, top: Int) -> Verdict {
+        let rule = "reproduced when at least half of the top k heads by monotonicity × sharpness are alignment heads, k being how many the model lists"
+        guard top > 0 else { return Verdict(.notTestable, "the model lists no alignment heads", rule: rule) }
+        if hits * 2 >= top { return Verdict(.reproduced, rule: rule) }
+        return hits > 0 ? Verdict(.partly, rule: rule) : Verdict(.differs, rule: rule)
+    }
+
+    /// A few heads matter far more than the rest: the strongest head's mean |Δ log-prob|
+    /// against the median head's.
+    public static func headDominance(strongest: Double, median: Double) -> Verdict {
+        let rule = "reproduced when zeroing the strongest head moves the clean tokens' log-prob more than 5× as much as the median head"
+        return strongest > 5 * median ? Verdict(.reproduced, rule: rule) : Verdict(.differs, rule: rule)
+    }
+
+    /// Repetition: cross-attention at one decoder layer resolves most loops; the fractions are
+    /// each family's best layer.
+    public static func repetition(loops: Int, cross: Double, selfAttention: Double, mlp: Double) -> Verdict {
+        let rule = "reproduced when the best cross_out layer resolves at least 50% of loops and no self_out or mlp_out layer more than 25%; "
+            + "partly when cross_out still resolves the most"
+        guard loops > 0 else { return Verdict(.notTestable, "no looping transcript in these conditions", rule: rule) }
+        if cross >= 0.5 && max(selfAttention, mlp) <= 0.25 { return Verdict(.reproduced, rule: rule) }
+        return cross > max(selfAttention, mlp)
+            ? Verdict(.partly, "cross-attention resolves the most, but self-attention and MLP patches resolve many too", rule: rule)
+            : Verdict(.differs, rule: rule)
+    }
+
+    /// Contextual bias: shares of sentences whose transcript follows the context, clean, under
+    /// the strongest encoder patch, and with the context silenced.
+    public static func contextBias(sentences: Int, clean: Double, patched lowest: Double, alone: Double) -> Verdict {
+        let rule = "reproduced when some encoder patch lowers the share of transcripts that follow the context"
+        guard clean > 0 else { return Verdict(.notTestable, "no context-driven substitutions", rule: rule) }
+        guard lowest < clean else { return Verdict(.differs, "no encoder patch lowers it", rule: rule) }
+        return Verdict(.reproduced, String(format: "weakly: %d sentences, and the word alone (context silenced) is heard as the predicted word in %.0f%%",
+                                           sentences, 100 * alone), rule: rule)
+    }
+}

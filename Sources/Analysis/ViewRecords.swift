@@ -1,0 +1,185 @@
+import Foundation
+import Model
+
+/// The JSON form of a view (`--json`, `:export … json`), with the field names users' scripts
+/// rely on (issue 3, "JSON field names"). Numbers that a blown-up patched run makes non-finite
+/// are written as `null`.
+public protocol ViewRecord: Encodable {
+    /// The run the record holds, "clean" or "patched (…)"; exports set it.
+    var run: String? { get set }
+}
+
+/// View 1: the run's tokens and text.
+public struct TranscriptView: ViewRecord {
+    public let language: String
+    public let tokens: [Int]
+    public let text: String
+    public let patches: [String]
+    public var run: String?
+}
+
+/// View 2: the logit lens, per layer (0 = embedding) and transcript token.
+public struct LensView: ViewRecord {
+    public struct Layer: Encodable {
+        public let layer: Int
+        public let cells: [Cell]
+    }
+
+    public struct Cell: Encodable {
+        /// `[id, text, probability]` of each top token.
+        public let top: [Candidate]
+        public let finalProb: FiniteOrNull
+        public let finalRank: Int
+        enum CodingKeys: String, CodingKey { case top, finalProb = "final_prob", finalRank = "final_rank" }
+    }
+
+    public struct Candidate: Encodable {
+        public let id: Int, text: String, prob: FiniteOrNull
+        public func encode(to encoder: Swift.Encoder) throws {
+            var c = encoder.unkeyedContainer()
+            try c.encode(id); try c.encode(text); try c.encode(prob)
+        }
+    }
+
+    public let layers: [Layer]
+    /// `[id, text]` of each transcript token.
+    public let tokens: [Token]
+    public let saturation: [Int?]
+    public var run: String?
+
+    public init(_ lens: LogitLens, tokenizer: Tokenizer) {
+        layers = lens.cells.enumerated().map { k, row in
+            Layer(layer: k, cells: row.map { c in
+                Cell(top: c.top.map { Candidate(id: $0.id, text: tokenizer.display($0.id), prob: FiniteOrNull(Double($0.prob))) },
+                     finalProb: FiniteOrNull(Double(c.finalProb)), finalRank: c.finalRank)
+            })
+        }
+        tokens = lens.targets.map { Token(id: $0, text: tokenizer.display($0)) }
+        saturation = lens.saturation
+    }
+}
+
+/// A token as `[id, text]`.
+public struct Token: Encodable {
+    public let id: Int, text: String
+    public func encode(to encoder: Swift.Encoder) throws {
+        var c = encoder.unkeyedContainer()
+        try c.encode(id); try c.encode(text)
+    }
+}
+
+/// View 3: the encoder lens.
+public struct EncoderLensView: ViewRecord {
+    public struct Layer: Encodable {
+        public let layer: Int, tokens: [Int], text: String, repetition: Bool
+    }
+
+    public let lnPost: Bool
+    public let layers: [Layer]
+    public var run: String?
+    enum CodingKeys: String, CodingKey { case layers, run, lnPost = "ln_post" }
+
+    public init(_ lens: EncoderLens) {
+        lnPost = lens.lnPost
+        layers = lens.layers.map { Layer(layer: $0.layer, tokens: $0.tokens, text: $0.text, repetition: $0.repetition) }
+    }
+}
+
+/// View 5: a patch set's effect on the clean run.
+public struct PatchEffectView: ViewRecord {
+    public struct Transcript: Encodable { public let tokens: [Int], text: String }
+    public struct Work: Encodable {
+        public let encoderBlocks: [Int], encoderPartialRows: Int, crossKVRows: Int, decoderBlocks: Int, decoderSteps: Int
+        enum CodingKeys: String, CodingKey {
+            case encoderBlocks = "encoder_blocks", encoderPartialRows = "encoder_partial_rows", crossKVRows = "cross_kv_rows"
+            case decoderBlocks = "decoder_blocks", decoderSteps = "decoder_steps"
+        }
+    }
+
+    public let patches: [String]
+    public let clean: Transcript, patched: Transcript
+    public let deltaLogprob: [FiniteOrNull]
+    public let wer: FiniteOrNull
+    public let repetition: Bool
+    /// The first site whose activations became non-finite; written as `null` when none did.
+    public let nonFinite: String?
+    public let changedCells: [[Int]]
+    public let layersEvaluated: Int, layersFull: Int
+    public let work: Work
+    public var run: String?
+
+    enum CodingKeys: String, CodingKey {
+        case patches, clean, patched, wer, repetition, work, run
+        case deltaLogprob = "delta_logprob", nonFinite = "non_finite", changedCells = "changed_cells"
+        case layersEvaluated = "layers_evaluated", layersFull = "layers_full"
+    }
+
+    public init(_ effect: PatchEffect) {
+        let p = effect.patched
+        patches = p.patches.patches.map(\.description)
+        clean = Transcript(tokens: effect.clean.tokens, text: effect.clean.text)
+        patched = Transcript(tokens: p.tokens, text: p.text)
+        deltaLogprob = effect.deltaLogprob.map { FiniteOrNull(Double($0)) }
+        wer = FiniteOrNull(effect.wer)
+        repetition = effect.repetition
+        nonFinite = p.nonFinite
+        changedCells = effect.changedCells.map { [$0.layer, $0.token] }
+        layersEvaluated = p.work.layersEvaluated
+        layersFull = p.work.layersFull
+        work = Work(encoderBlocks: p.work.encoderBlocks, encoderPartialRows: p.work.encoderPartialRows, crossKVRows: p.work.crossKVRows,
+                    decoderBlocks: p.work.decoderBlocks, decoderSteps: p.work.decoderSteps)
+    }
+
+    public func encode(to encoder: Swift.Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(patches, forKey: .patches); try c.encode(clean, forKey: .clean); try c.encode(patched, forKey: .patched)
+        try c.encode(deltaLogprob, forKey: .deltaLogprob); try c.encode(wer, forKey: .wer); try c.encode(repetition, forKey: .repetition)
+        if let nonFinite { try c.encode(nonFinite, forKey: .nonFinite) } else { try c.encodeNil(forKey: .nonFinite) }
+        try c.encode(changedCells, forKey: .changedCells)
+        try c.encode(layersEvaluated, forKey: .layersEvaluated); try c.encode(layersFull, forKey: .layersFull)
+        try c.encode(work, forKey: .work); try c.encodeIfPresent(run, forKey: .run)
+    }
+}
+
+/// The head ranking.
+public struct HeadsView: ViewRecord {
+    public struct Head: Encodable {
+        public let layer: Int, head: Int
+        public let monotonicity: FiniteOrNull, sharpness: FiniteOrNull, score: FiniteOrNull
+        public let alignmentHead: Bool
+        enum CodingKeys: String, CodingKey { case layer, head, monotonicity, sharpness, score, alignmentHead = "alignment_head" }
+
+        public init(_ e: HeadRanking.Entry) {
+            layer = e.layer; head = e.head; alignmentHead = e.isAlignmentHead
+            monotonicity = FiniteOrNull(e.monotonicity); sharpness = FiniteOrNull(e.sharpness); score = FiniteOrNull(e.score)
+        }
+    }
+
+    public let heads: [Head]
+    public var run: String?
+    public init(_ ranking: HeadRanking) { heads = ranking.entries.map(Head.init) }
+}
+
+/// Word timings from the alignment heads.
+public struct WordsView: ViewRecord {
+    public struct Word: Encodable {
+        public let word: String, start: FiniteOrNull, end: FiniteOrNull, tokens: [Int], frames: [Int]
+    }
+
+    public let words: [Word]
+    public var run: String?
+    public init(_ w: WordAlignment) {
+        words = w.words.map {
+            Word(word: $0.text, start: FiniteOrNull($0.start), end: FiniteOrNull($0.end), tokens: $0.tokens, frames: [$0.frames.lowerBound, $0.frames.upperBound])
+        }
+    }
+}
+
+/// View 4: one attention map, rows by label.
+public struct AttentionView: ViewRecord {
+    public let kind: String
+    public let layer: Int, head: Int
+    public let rows: [String]
+    public let weights: [[FiniteOrNull]]
+    public var run: String?
+}

@@ -1,0 +1,48 @@
+import Foundation
+import Model
+import Testing
+import Analysis
+
+/// `Report` on tiny.en and a real clip: the findings as data, rendered to Markdown and JSON.
+@Suite struct ReportTests {
+    @Test func findingsAreDataThatMarkdownAndJSONBothCarry() throws {
+        let model = try AnalysisSupport.model("tiny.en")
+        let clip = AnalysisSupport.clips[0]
+        let engine = try Engine(model: model, samples: try AudioFile.load(clip))
+        var report = Report(model: model, clip: clip, data: [], command: "asrlens report")
+        report.addLenses(engine)
+        try report.addSweeps(engine)
+        #expect(report.findings.map(\.section) == [.logitLens, .encoderLens, .sweep, .heads, .heads])
+        let lenses = try #require(report.lenses)
+        #expect(lenses.encoderLens.count == model.hyper.encoderLayers)
+        #expect(lenses.encoderLens.last!.wer == 0, "the last layer through ln_post is the model's own transcript")
+        #expect(lenses.saturation.count == engine.clean.tokens.count + 1)
+        #expect(report.heads?.ranking.count == model.hyper.decoderLayers * model.hyper.decoderHeads)
+
+        let markdown = MarkdownReport.render(report)
+        for f in report.findings {
+            #expect(markdown.contains("(\(f.verdict.text))"), "finding not closing its section: \(f.observed)")
+            #expect(markdown.contains(f.verdict.rule.replacingOccurrences(of: "|", with: "\\|")), "rule missing from the summary")
+        }
+        #expect(!markdown.contains("## 3.") && !markdown.contains("## 6.") && !markdown.contains("## 7."), "sections that did not run")
+
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(JSONText.encode(report).utf8)) as? NSDictionary)
+        let findings = try #require(json["findings"] as? [NSDictionary])
+        #expect(findings.count == report.findings.count)
+        #expect(findings.allSatisfy { ($0["verdict"] as? NSDictionary)?["rule"] is String })
+        #expect((json["header"] as? NSDictionary)?["model"] as? String == "tiny.en")
+    }
+
+    @Test func probeLabelsAreColumnsWithTwoToTenClassesOfEnoughRows() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("asrlens-labels-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let tsv = dir.appendingPathComponent("set.tsv")
+        let rows = (0..<6).map { "a\($0).wav\t\($0 % 2 == 0 ? "m" : "f")\tid\($0)\t\($0 < 5 ? "x" : "y")\tspk\($0 / 2)" }
+        try (["path\tgender\tid\trare\tspeaker"] + rows).joined(separator: "\n").write(to: tsv, atomically: true, encoding: .utf8)
+        let set = try LabelledSet(tsv: tsv.path)
+        #expect(Report.probeLabels(set, wanted: [], group: nil, folds: 2) == ["gender", "speaker"])
+        #expect(Report.probeLabels(set, wanted: [], group: "speaker", folds: 2) == ["gender"], "the group column is not a label")
+        #expect(Report.probeLabels(set, wanted: ["rare", "missing"], group: nil, folds: 2) == ["rare"])
+    }
+}

@@ -1,0 +1,55 @@
+import Testing
+import Analysis
+
+/// The report's verdict rules, at and either side of each threshold.
+@Suite struct VerdictTests {
+    @Test func logitLensNeedsOneTokenFinalBeforeTheLastLayer() {
+        #expect(Verdict.logitLens(finalEarly: 1, tokens: 9).outcome == .reproduced)
+        #expect(Verdict.logitLens(finalEarly: 0, tokens: 9).outcome == .differs)
+        #expect(Verdict.logitLens(finalEarly: 0, tokens: 0).outcome == .notTestable)
+    }
+
+    @Test func encoderLensNeedsEveryTranscribingLayerInTheUpperHalf() {
+        #expect(Verdict.encoderLens(grounded: [2, 3], encoderLayers: 4).outcome == .reproduced)
+        #expect(Verdict.encoderLens(grounded: [1, 2, 3], encoderLayers: 4).outcome == .differs)
+        #expect(Verdict.encoderLens(grounded: [], encoderLayers: 4).outcome == .differs, "no layer transcribes: nothing reproduced")
+    }
+
+    @Test func probeNeedsTwentyPointsOverTheBaselineAndALatePeak() {
+        #expect(Verdict.probe(best: 0.7, layer: 3, baseline: 0.5, encoderLayers: 4).outcome == .reproduced)
+        #expect(Verdict.probe(best: 0.69, layer: 3, baseline: 0.5, encoderLayers: 4).outcome == .differs)
+        let early = Verdict.probe(best: 0.9, layer: 1, baseline: 0.5, encoderLayers: 4)
+        #expect(early.outcome == .partly && early.text == "partly: decodable, but peaks early")
+    }
+
+    @Test func patchingRulesCountChangedWindowsAlignmentHitsAndHeadDominance() {
+        #expect(Verdict.silencePatch(changed: 1, windows: 10).outcome == .reproduced)
+        #expect(Verdict.silencePatch(changed: 0, windows: 10).outcome == .differs)
+        #expect(Verdict.silencePatch(changed: 0, windows: 0).outcome == .notTestable)
+        #expect(Verdict.alignmentHeads(hits: 3, top: 6).outcome == .reproduced)
+        #expect(Verdict.alignmentHeads(hits: 2, top: 6).outcome == .partly)
+        #expect(Verdict.alignmentHeads(hits: 0, top: 6).outcome == .differs)
+        #expect(Verdict.alignmentHeads(hits: 0, top: 0).outcome == .notTestable)
+        #expect(Verdict.headDominance(strongest: 0.51, median: 0.1).outcome == .reproduced)
+        #expect(Verdict.headDominance(strongest: 0.5, median: 0.1).outcome == .differs)
+    }
+
+    @Test func repetitionAndContextBiasRules() {
+        #expect(Verdict.repetition(loops: 10, cross: 0.5, selfAttention: 0.25, mlp: 0.1).outcome == .reproduced)
+        #expect(Verdict.repetition(loops: 10, cross: 0.5, selfAttention: 0.3, mlp: 0.1).outcome == .partly)
+        #expect(Verdict.repetition(loops: 10, cross: 0.3, selfAttention: 0.3, mlp: 0.1).outcome == .differs)
+        #expect(Verdict.repetition(loops: 0, cross: 0, selfAttention: 0, mlp: 0).outcome == .notTestable)
+        #expect(Verdict.contextBias(sentences: 30, clean: 0.2, patched: 0.1, alone: 0.05).outcome == .reproduced)
+        #expect(Verdict.contextBias(sentences: 30, clean: 0.2, patched: 0.2, alone: 0.05).outcome == .differs)
+        #expect(Verdict.contextBias(sentences: 30, clean: 0, patched: 0, alone: 0).outcome == .notTestable)
+    }
+
+    @Test func everyVerdictCarriesItsRule() {
+        let all = [Verdict.logitLens(finalEarly: 1, tokens: 2), .encoderLens(grounded: [3], encoderLayers: 4),
+                   .probe(best: 1, layer: 3, baseline: 0.5, encoderLayers: 4), .silencePatch(changed: 1, windows: 1),
+                   .alignmentHeads(hits: 1, top: 1), .headDominance(strongest: 1, median: 0),
+                   .repetition(loops: 1, cross: 1, selfAttention: 0, mlp: 0), .contextBias(sentences: 1, clean: 1, patched: 0, alone: 0)]
+        #expect(all.allSatisfy { $0.rule.hasPrefix("reproduced when") })
+        #expect(Set(all.map(\.rule)).count == all.count)
+    }
+}
