@@ -30,4 +30,17 @@ public enum LensReport {
                           format(effect.patched.cleanTokenLogprobs[t]), format(effect.deltaLogprob[t])]
                      })
     }
+
+    /// The text form's lines above the table: both transcripts, the WER, and the work done.
+    public static func summary(_ effect: PatchEffect) -> [String] {
+        let p = effect.patched
+        var lines = ["clean:    \(effect.clean.text.trimmingCharacters(in: .whitespaces))",
+                     "patched:  \(p.text.trimmingCharacters(in: .whitespaces))",
+                     String(format: "wer %.3f  repetition %@  lens cells changed %d  layers evaluated %d of %d",
+                            effect.wer, effect.repetition ? "yes" : "no", effect.changedCells.count, p.work.layersEvaluated, p.work.layersFull)]
+        if let site = p.nonFinite {
+            lines.append("the patch blew the model up: activations are NaN or infinite from \(site) on, so the patched run has no transcript and no log-probs")
+        }
+        return lines + [""]
+    }
 }

@@ -37,7 +37,7 @@ public struct Report: Encodable {
     public struct Heads: Encodable {
         /// Every decoder head zeroed alone.
         public let ablation: SweepReport
-        public let ranking: [HeadsView.Head]
+        public let ranking: [HeadsJSON.Head]
         public let alignmentHeads: Int
 
         enum CodingKeys: String, CodingKey { case ablation, ranking, alignmentHeads = "alignment_heads" }

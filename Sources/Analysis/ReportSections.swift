@@ -92,7 +92,7 @@ extension Report {
         let ranking = HeadRanking(engine: engine)
         let alignment = model.config.alignmentHeads.count
         heads = Heads(ablation: SweepReport(sweep: ablation, model: model.name, clip: clip, seconds: Date().timeIntervalSince(started)),
-                      ranking: HeadsView(ranking).heads, alignmentHeads: alignment)
+                      ranking: HeadsJSON(ranking).heads, alignmentHeads: alignment)
         let top = ranking.entries.prefix(alignment)
         let hits = top.filter(\.isAlignmentHead).count
         find(.heads, paper: "some cross-attention heads run monotonically along the diagonal (the alignment heads).",

@@ -39,28 +39,28 @@ public enum ViewData {
             let table = Table(headers: ["index", "token", "text", "logprob"], rows: run.tokens.enumerated().map { i, t in
                 [String(i), String(t), tok.display(t), i < run.cleanTokenLogprobs.count ? String(format: "%.4f", run.cleanTokenLogprobs[i]) : ""]
             })
-            return (table, TranscriptView(language: engine.language, tokens: run.tokens, text: run.text, patches: set.patches.map(\.description)))
+            return (table, TranscriptJSON(language: engine.language, tokens: run.tokens, text: run.text, patches: set.patches.map(\.description)))
         case .lens:
             let lens = snapshot?.lens ?? LogitLens(engine: engine, run: run)
-            return (LensReport.table(lens, tokenizer: tok), LensView(lens, tokenizer: tok))
+            return (LensReport.table(lens, tokenizer: tok), LensJSON(lens, tokenizer: tok))
         case .encoderLens:
             let lens = encoderLens ?? EncoderLens(engine: engine, lnPost: settings.lnPost)
-            return (LensReport.table(lens), EncoderLensView(lens))
+            return (LensReport.table(lens), EncoderLensJSON(lens))
         case .patch:
             let effect = try snapshot?.effect ?? PatchEffect(engine: engine, patched: engine.run(settings.patchSet))
-            return (LensReport.table(effect, tokenizer: tok), PatchEffectView(effect))
+            return (LensReport.table(effect, tokenizer: tok), PatchEffectJSON(effect))
         case .heads:
             let ranking = HeadRanking(engine: engine, run: run)
-            return (AttentionReport.table(ranking), HeadsView(ranking))
+            return (AttentionReport.table(ranking), HeadsJSON(ranking))
         case .words:
             let words = WordAlignment(engine: engine, run: run)
-            return (AttentionReport.table(words), WordsView(words))
+            return (AttentionReport.table(words), WordsJSON(words))
         case .attention:
             let m = AttentionMaps.select(settings.attentionKind, engine, run, layer: settings.layer, head: settings.head, frames: engine.audioFrames)
             let labels = settings.attentionKind == .encoder ? (0..<m.rows).map(String.init)
                 : (engine.cleanTokens + [engine.model.specials.eot]).map(tok.display)
             return (Heatmap.table(m, rowLabels: labels, columnLabel: String.init),
-                    AttentionView(kind: settings.attentionKind.rawValue, layer: settings.layer, head: settings.head, rows: labels,
+                    AttentionJSON(kind: settings.attentionKind.rawValue, layer: settings.layer, head: settings.head, rows: labels,
                                   weights: (0..<m.rows).map { m.row($0).map { FiniteOrNull(Double($0)) } }))
         }
     }

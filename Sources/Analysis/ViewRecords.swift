@@ -10,7 +10,7 @@ public protocol ViewRecord: Encodable {
 }
 
 /// View 1: the run's tokens and text.
-public struct TranscriptView: ViewRecord {
+public struct TranscriptJSON: ViewRecord {
     public let language: String
     public let tokens: [Int]
     public let text: String
@@ -19,7 +19,7 @@ public struct TranscriptView: ViewRecord {
 }
 
 /// View 2: the logit lens, per layer (0 = embedding) and transcript token.
-public struct LensView: ViewRecord {
+public struct LensJSON: ViewRecord {
     public struct Layer: Encodable {
         public let layer: Int
         public let cells: [Cell]
@@ -69,7 +69,7 @@ public struct Token: Encodable {
 }
 
 /// View 3: the encoder lens.
-public struct EncoderLensView: ViewRecord {
+public struct EncoderLensJSON: ViewRecord {
     public struct Layer: Encodable {
         public let layer: Int, tokens: [Int], text: String, repetition: Bool
     }
@@ -86,7 +86,7 @@ public struct EncoderLensView: ViewRecord {
 }
 
 /// View 5: a patch set's effect on the clean run.
-public struct PatchEffectView: ViewRecord {
+public struct PatchEffectJSON: ViewRecord {
     public struct Transcript: Encodable { public let tokens: [Int], text: String }
     public struct Work: Encodable {
         public let encoderBlocks: [Int], encoderPartialRows: Int, crossKVRows: Int, decoderBlocks: Int, decoderSteps: Int
@@ -142,7 +142,7 @@ public struct PatchEffectView: ViewRecord {
 }
 
 /// The head ranking.
-public struct HeadsView: ViewRecord {
+public struct HeadsJSON: ViewRecord {
     public struct Head: Encodable {
         public let layer: Int, head: Int
         public let monotonicity: FiniteOrNull, sharpness: FiniteOrNull, score: FiniteOrNull
@@ -161,7 +161,7 @@ public struct HeadsView: ViewRecord {
 }
 
 /// Word timings from the alignment heads.
-public struct WordsView: ViewRecord {
+public struct WordsJSON: ViewRecord {
     public struct Word: Encodable {
         public let word: String, start: FiniteOrNull, end: FiniteOrNull, tokens: [Int], frames: [Int]
     }
@@ -176,7 +176,7 @@ public struct WordsView: ViewRecord {
 }
 
 /// View 4: one attention map, rows by label.
-public struct AttentionView: ViewRecord {
+public struct AttentionJSON: ViewRecord {
     public let kind: String
     public let layer: Int, head: Int
     public let rows: [String]

@@ -37,12 +37,7 @@ struct AttentionCommand: ParsableCommand {
         let (table, json) = try ViewData.data(.attention, engine: engine, settings: settings)
         if output.resolved == .text {
             let m = AttentionMaps.select(settings.attentionKind, engine, engine.clean, layer: settings.layer, head: settings.head, frames: engine.audioFrames)
-            let labels = table.rows.map { $0[0] }
-            let w = labels.map(\.count).max() ?? 0
-            for (label, line) in zip(labels, Heatmap.lines(m, width: width)) {
-                print(label.padding(toLength: w, withPad: " ", startingAt: 0) + " |" + line + "|")
-            }
-            print("ramp \"\(String(Heatmap.ramp))\" = 0 … row maximum; \(m.cols) frames of 20 ms binned to \(min(width, m.cols)) columns")
+            for line in Heatmap.labelledLines(m, labels: table.rows.map { $0[0] }, width: width) { print(line) }
         } else {
             try output.emit(table, record: json)
         }

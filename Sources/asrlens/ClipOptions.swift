@@ -3,6 +3,30 @@ import ArgumentParser
 import Foundation
 import Model
 
+// The options of every command that runs the model: which model, and which clip.
+
+/// `--model` and `--threads`, shared by every command that runs the model.
+struct ModelOptions: ParsableArguments {
+    @Option(name: .long, help: "A catalogue model name (see `asrlens models`) or a CTranslate2 Whisper directory.")
+    var model: String = ModelCatalog.defaultModel
+
+    @Option(name: .long, help: ArgumentHelp("Threads for BLAS and for our own kernels (default: one per core, \(ProcessInfo.processInfo.activeProcessorCount) here)."))
+    var threads: Int?
+
+    /// The thread count in force.
+    var threadCount: Int { threads ?? ProcessInfo.processInfo.activeProcessorCount }
+
+    func validate() throws {
+        guard (1...256).contains(threadCount) else { throw ValidationError("--threads must be between 1 and 256") }
+    }
+
+    /// Applies the thread count and loads the model.
+    func load() throws -> WhisperModel {
+        Parallel.configure(threads: threadCount)
+        return try WhisperModel(directory: try ModelCatalog.resolve(model))
+    }
+}
+
 /// A model, a clip and its window: what every analysis command starts from.
 struct ClipOptions: ParsableArguments {
     @OptionGroup var modelOptions: ModelOptions
@@ -31,40 +55,3 @@ struct ClipOptions: ParsableArguments {
         return try Engine(model: model, audio: audio, language: language, offset: offset)
     }
 }
-
-/// `--json` and `--format`, shared by every table-shaped command.
-struct OutputOptions: ParsableArguments {
-    @Flag(name: .long, help: "Machine-readable JSON (same as --format json).")
-    var json = false
-
-    @Option(name: .long, help: "Output format: text, tsv, json or md.")
-    var format: Table.Format = .text
-
-    var resolved: Table.Format { json ? .json : format }
-
-    /// Prints a table in the chosen form, or the record as JSON.
-    func emit(_ table: Table, record: @autoclosure () -> any Encodable) throws {
-        if resolved == .json { print(try JSONText.encode(record())) } else { emit(table) }
-    }
-
-    private func emit(_ table: Table) {
-        switch resolved {
-        case .text: print(table.text, terminator: "")
-        case .tsv: print(table.tsv, terminator: "")
-        case .md: print(table.markdown, terminator: "")
-        case .json: break
-        }
-    }
-
-    /// A repetition hunt's report: JSON, or the text tables.
-    func show(_ report: RepetitionReport) throws {
-        if resolved == .json { print(try JSONText.encode(report)) } else { for line in report.lines { print(line) } }
-    }
-
-    /// A sweep's report in the chosen form.
-    func show(_ report: SweepReport) throws {
-        if resolved == .text { for line in report.text { print(line) } } else { try emit(report.table, record: report) }
-    }
-}
-
-extension Table.Format: ExpressibleByArgument {}

@@ -29,19 +29,8 @@ struct ExploreCommand: ParsableCommand {
         guard offset >= 0, offset.isFinite else { throw ValidationError("--offset must be a non-negative number of seconds") }
     }
 
-    static func bundledSample() -> String {
-        let exe = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
-        var dir = exe.deletingLastPathComponent()
-        for _ in 0..<5 {
-            let candidate = dir.appendingPathComponent("assets/sense-and-sensibility-0870.wav")
-            if FileManager.default.fileExists(atPath: candidate.path) { return candidate.path }
-            dir = dir.deletingLastPathComponent()
-        }
-        return "assets/sense-and-sensibility-0870.wav"
-    }
-
     func run() throws {
-        let path = file ?? Self.bundledSample()
+        let path = file ?? BundledSample.path
         if let reason = CursesBackend.unusableTerminalReason() { throw InputError("explore", reason) }
         // Inputs are checked before the screen opens; the slow part (the first window's
         // engine) runs behind a screen that says what it is doing.
@@ -57,22 +46,8 @@ struct ExploreCommand: ParsableCommand {
         let controller = ExplorerController(loader: loader, theme: backend.theme, references: reference)
         for w in early { controller.post(.warned(w)) }
         Warnings.setHandler { subject, problem in controller.post(.warned("\(subject): \(problem)")) }
-        // ASRLENS_KEY_LATENCY_LOG=FILE appends, per key, the milliseconds from the key to its frame and
-        // those the patch set on that frame took to compute: the benchmark's hook.
-        var latencyLog: FileHandle?
-        if let path = ProcessInfo.processInfo.environment["ASRLENS_KEY_LATENCY_LOG"] {
-            FileManager.default.createFile(atPath: path, contents: nil)
-            latencyLog = FileHandle(forWritingAtPath: path)
-        }
-        // ASRLENS_KEY_LOG=FILE appends each key as the explorer decoded it (for terminal problems).
-        var keyLog: FileHandle?
-        if let path = ProcessInfo.processInfo.environment["ASRLENS_KEY_LOG"] {
-            FileManager.default.createFile(atPath: path, contents: nil)
-            keyLog = FileHandle(forWritingAtPath: path)
-        }
-        let fatal = Explorer.run(controller: controller, backend: backend,
-                                 keyLatency: latencyLog.map { log in { ms, run in _ = try? log.seekToEnd(); try? log.write(contentsOf: Data(String(format: "%.3f %.3f\n", ms, run * 1000).utf8)) } },
-                                 keyLog: keyLog.map { log in { key in try? log.write(contentsOf: Data("\(key)\n".utf8)) } })
+        let logs = ExplorerLogs.fromEnvironment()
+        let fatal = Explorer.run(controller: controller, backend: backend, keyLatency: logs.keyLatency, keyLog: logs.keyLog)
         if let fatal { throw InputError(path, fatal) }
     }
 }

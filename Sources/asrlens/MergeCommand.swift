@@ -24,7 +24,7 @@ struct MergeCommand: ParsableCommand {
         switch set[0].kind {
         case "probe":
             let (experiment, rows) = try ProbeExperiment.merge(set)
-            try ProbeCommand.show(experiment, rows, seconds: seconds, json: output.resolved == .json)
+            try experiment.trainAndShow(rows, seconds: seconds, json: output.resolved == .json)
         case "sweep":
             try output.show(SweepReport(parts: set))
         case "repetition":

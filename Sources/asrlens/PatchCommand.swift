@@ -35,18 +35,7 @@ struct PatchCommand: ParsableCommand {
         for case .clip(let path) in set.patches.map(\.source) { _ = try AudioFile.load(path) }
         let run = try engine.run(set)
         let effect = PatchEffect(engine: engine, patched: run)
-        let full = run.work.layersFull
-        let table = LensReport.table(effect, tokenizer: engine.model.tokenizer)
-        if output.resolved == .text {
-            print("clean:    \(effect.clean.text.trimmingCharacters(in: .whitespaces))")
-            print("patched:  \(effect.patched.text.trimmingCharacters(in: .whitespaces))")
-            print(String(format: "wer %.3f  repetition %@  lens cells changed %d  layers evaluated %d of %d",
-                         effect.wer, effect.repetition ? "yes" : "no", effect.changedCells.count, run.work.layersEvaluated, full))
-            if let site = run.nonFinite {
-                print("the patch blew the model up: activations are NaN or infinite from \(site) on, so the patched run has no transcript and no log-probs")
-            }
-            print("")
-        }
-        try output.emit(table, record: PatchEffectView(effect))
+        if output.resolved == .text { for line in LensReport.summary(effect) { print(line) } }
+        try output.emit(LensReport.table(effect, tokenizer: engine.model.tokenizer), record: PatchEffectJSON(effect))
     }
 }

@@ -66,14 +66,7 @@ struct ProbeCommand: ParsableCommand {
             try PartFile.write(kind: "probe", shard: part, header: experiment, records: rows, seconds: seconds, to: sharding.out)
             return
         }
-        try Self.show(experiment, rows, seconds: seconds, json: json)
-    }
-
-    /// Trains and prints the result, as JSON or text.
-    static func show(_ experiment: ProbeExperiment, _ rows: [ProbeExperiment.Row], seconds: Double, json: Bool) throws {
-        let training = Progress("probe: training (\(experiment.folds) folds)")
-        let result = try experiment.train(rows, featureSeconds: seconds) { training.update($0, of: $1) }
-        if json { print(try JSONText.encode(result)) } else { for line in result.lines { print(line) } }
+        try experiment.trainAndShow(rows, seconds: seconds, json: json)
     }
 }
 

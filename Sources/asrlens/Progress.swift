@@ -1,3 +1,4 @@
+import Analysis
 import Foundation
 
 /// A progress line with an ETA on stderr, redrawn in place; silent when stderr is not a
@@ -22,5 +23,26 @@ struct Progress {
     static func clock(_ seconds: Double) -> String {
         let s = Int(seconds.rounded())
         return s >= 3600 ? String(format: "%d:%02d:%02d", s / 3600, s / 60 % 60, s % 60) : String(format: "%d:%02d", s / 60, s % 60)
+    }
+}
+
+extension ExperimentEvents {
+    /// How the command line shows a long experiment: a progress line per label on a terminal,
+    /// one stderr line per skipped row and per cache problem.
+    static func onStandardError() -> ExperimentEvents {
+        let lines = ProgressLines()
+        return ExperimentEvents(progress: { lines.update($0, $1, of: $2) },
+                                skipped: { StandardError.write("asrlens: \($0.description) (row skipped)\n") },
+                                cacheProblem: { StandardError.write("asrlens: warning: \($0.description) (features are not cached; the probe goes on)\n") })
+    }
+}
+
+/// A `Progress` line that starts again when the label changes.
+final class ProgressLines {
+    private var current: Progress?
+
+    func update(_ label: String, _ done: Int, of total: Int) {
+        if current?.label != label { current = Progress(label) }
+        current?.update(done, of: total)
     }
 }

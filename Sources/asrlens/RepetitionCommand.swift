@@ -20,31 +20,18 @@ struct RepetitionCommand: ParsableCommand {
     @OptionGroup var modelOptions: ModelOptions
     @OptionGroup var output: OutputOptions
 
-    @Option(name: .long, help: "silence or noise: the run the patched activations come from.")
-    var reference: RepetitionHunt.Reference = .silence
-
-    @Option(name: .long, help: "SNR in dB of white noise for a noisy condition; repeat for several (negative as --snr=-5; default 0, -5, -10).")
-    var snr: [Double] = [0, -5, -10]
-
-    @Option(name: .long, help: "Fraction of each clip kept for the truncated condition.")
-    var keep: Double = 0.6
-
+    @OptionGroup var hunt: RepetitionOptions
     @OptionGroup var sharding: ShardOptions
 
     @Argument(help: "A TSV with a 'path' column (other columns are ignored).")
     var data: String
-
-    func validate() throws {
-        guard keep > 0 && keep < 1 else { throw ValidationError("--keep must be between 0 and 1 (exclusive)") }
-        try RepetitionHunt.Settings.checkSNR(snr)
-    }
 
     func run() throws {
         let set = try LabelledSet(tsv: data)
         guard !set.rows.isEmpty else { throw InputError(data, "has no rows") }
         let part = try sharding.part
         let model = try modelOptions.load()
-        let settings = RepetitionHunt.Settings(snrDB: snr, keep: keep, reference: reference)
+        let settings = hunt.settings
         let started = Date()
         let records = try RepetitionHunt.run(set, indices: set.rows.indices.filter { part?.owns($0) ?? true }, model: model, settings: settings,
                                              events: .onStandardError())
@@ -59,3 +46,22 @@ struct RepetitionCommand: ParsableCommand {
 }
 
 extension RepetitionHunt.Reference: ExpressibleByArgument {}
+
+/// The conditions and the reference of a repetition hunt (`repetition` and `report`).
+struct RepetitionOptions: ParsableArguments {
+    @Option(name: .long, help: "silence or noise: the run the patched activations come from.")
+    var reference: RepetitionHunt.Reference = .silence
+
+    @Option(name: .long, help: "SNR in dB of white noise for a noisy condition; repeat for several (negative as --snr=-5; default 0, -5, -10).")
+    var snr: [Double] = [0, -5, -10]
+
+    @Option(name: .long, help: "Fraction of each clip kept for the truncated condition.")
+    var keep: Double = 0.6
+
+    func validate() throws {
+        guard keep > 0 && keep < 1 else { throw ValidationError("--keep must be between 0 and 1 (exclusive)") }
+        try RepetitionHunt.Settings.checkSNR(snr)
+    }
+
+    var settings: RepetitionHunt.Settings { RepetitionHunt.Settings(snrDB: snr, keep: keep, reference: reference) }
+}

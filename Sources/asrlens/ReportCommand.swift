@@ -39,11 +39,7 @@ struct ReportCommand: ParsableCommand {
     @Option(name: .long, help: "Rows of the first DATA file for repetition hunting, evenly spaced (0 skips it).")
     var repetitionRows: Int = 24
 
-    @Option(name: .long, help: "silence or noise: the reference run for repetition patches.")
-    var reference: RepetitionHunt.Reference = .silence
-
-    @Option(name: .long, help: "SNR in dB of a noisy condition of repetition hunting; repeat for several (negative as --snr=-5; default 0, -5, -10).")
-    var snr: [Double] = [0, -5, -10]
+    @OptionGroup var hunt: RepetitionOptions
 
     @Flag(name: .long, help: "Skip the contextual-bias experiment (it needs espeak-ng).")
     var noContext = false
@@ -57,12 +53,11 @@ struct ReportCommand: ParsableCommand {
     func validate() throws {
         guard folds >= 2 else { throw ValidationError("--folds must be at least 2") }
         guard repetitionRows >= 0 else { throw ValidationError("--repetition-rows must be 0 or more") }
-        try RepetitionHunt.Settings.checkSNR(snr)
     }
 
     func run() throws {
         let sets = try data.map { try LabelledSet(tsv: $0) }
-        let clipPath = clip ?? ExploreCommand.bundledSample()
+        let clipPath = clip ?? BundledSample.path
         let samples = try AudioFile.load(clipPath)
         if let out { try AtomicFile.checkWritable(out) }   // an unwritable path fails now, not after an hour
         let model = try modelOptions.load()
@@ -76,7 +71,7 @@ struct ReportCommand: ParsableCommand {
         }
         try report.addSweeps(engine, events: events)
         if let first = sets.first, repetitionRows > 0 {
-            try report.addRepetition(first, path: data[0], rows: repetitionRows, settings: .init(snrDB: snr, reference: reference), model: model, events: events)
+            try report.addRepetition(first, path: data[0], rows: repetitionRows, settings: hunt.settings, model: model, events: events)
         }
         if !noContext { try report.addContextBias(model: model, events: events) }
         let text = json ? try JSONText.encode(report) + "\n" : MarkdownReport.render(report)

@@ -1,0 +1,69 @@
+import Dispatch
+import Foundation
+import Model
+
+/// The incremental engine's speed and memory on one clip (`asrlens bench-engine`): a patch on
+/// the last encoder layer against a full recompute, decoder-only toggles, toggling back to a
+/// memoised set, and resident memory once 20 sets are memoised. A benchmark, not a test.
+public struct EngineBenchmark: Codable, Sendable {
+    public let model: String, tokens: Int, repeats: Int, audioPositions: Int
+    /// Median milliseconds.
+    public let full: Double, incremental: Double, decoderToggle: Double, decoderWorst: Double, back: Double, backToClean: Double
+    public let work: WorkCounters
+    public let memoised: Int
+    public let residentMiB: Double
+
+    /// Runs every figure `repeats` times on `engine` and keeps the medians.
+    public init(engine: Engine, repeats: Int) throws {
+        let hyper = engine.model.hyper
+        func median(_ body: () throws -> Void) rethrows -> Double {
+            var times: [Double] = []
+            for _ in 0..<max(1, repeats) {
+                let t0 = DispatchTime.now()
+                try body()
+                times.append(Double(DispatchTime.now().uptimeNanoseconds - t0.uptimeNanoseconds) / 1e6)
+            }
+            return times.sorted()[times.count / 2]
+        }
+        func set(_ site: Site, _ positions: Range<Int>, _ source: PatchSource = .zero) -> PatchSet {
+            PatchSet([Patch(site: site, positions: .range(positions), source: source)])
+        }
+        let third = engine.audioFrames / 3
+        let encoderPatch = set(Site(.encoder, hyper.encoderLayers - 1, .residPost), third..<(third + 50))
+        full = try median { _ = try engine.run(encoderPatch, useMemo: false, incremental: false) }
+        incremental = try median { _ = try engine.run(encoderPatch, useMemo: false, incremental: true) }
+        work = try engine.run(encoderPatch, useMemo: false).work
+        let decoderPatch = set(Site(.decoder, hyper.decoderLayers - 1, .crossOut), max(0, engine.cleanTokens.count - 2)..<engine.tokenPositions)
+        decoderToggle = try median { _ = try engine.run(decoderPatch, useMemo: false) }
+        let early = set(Site(.decoder, 0, .selfOut), 0..<engine.tokenPositions)
+        decoderWorst = try median { _ = try engine.run(early, useMemo: false) }
+        _ = try engine.run(decoderPatch)
+        back = try median { _ = try engine.run(decoderPatch) }
+        backToClean = try median { _ = try engine.run(PatchSet()) }
+        for i in 0..<20 {
+            _ = try engine.run(set(Site(.encoder, i % hyper.encoderLayers, .residPost), (i * 10)..<(i * 10 + 40), .noise(scale: 1, seed: UInt64(i))))
+        }
+        residentMiB = ProcessStats.residentMB()
+        memoised = engine.memoCount
+        model = engine.model.name
+        tokens = engine.cleanTokens.count
+        self.repeats = repeats
+        audioPositions = hyper.audioPositions
+    }
+
+    /// The figures as the command prints them, with their targets.
+    public var lines: [String] {
+        let last = work.encoderBlocks.count - 1
+        return [
+            "model \(model), \(tokens) tokens, median of \(repeats)",
+            String(format: "full recompute (enc.%d patch, from scratch)   %8.1f ms", last, full),
+            String(format: "incremental  (enc.%d.resid_post, 50 frames)   %8.1f ms  = %.0f%% of full (target <= 35%%)", last, incremental, 100 * incremental / full),
+            "  work: encoder blocks \(work.encoderBlocks), partial rows \(work.encoderPartialRows), cross K/V rows \(work.crossKVRows) of \(audioPositions), "
+                + "decoder blocks \(work.decoderBlocks), steps \(work.decoderSteps)",
+            String(format: "decoder-only patch toggle (last layer, last 2)  %8.1f ms  (target <= 30 ms)", decoderToggle),
+            String(format: "decoder-only patch toggle (dec.0, every token)  %8.1f ms  (worst case: every block, every row)", decoderWorst),
+            String(format: "toggle back to a memoised set                   %8.3f ms  (target <= 1 ms); to clean %.3f ms", back, backToClean),
+            String(format: "resident memory with %d memoised patch sets      %8.0f MiB", memoised, residentMiB),
+        ]
+    }
+}

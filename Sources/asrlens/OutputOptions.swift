@@ -1,0 +1,68 @@
+import Analysis
+import ArgumentParser
+
+// Where results go and in what form: the output format, and sharded parts.
+
+/// `--json` and `--format`, shared by every table-shaped command.
+struct OutputOptions: ParsableArguments {
+    @Flag(name: .long, help: "Machine-readable JSON (same as --format json).") var json = false
+    @Option(name: .long, help: "Output format: text, tsv, json or md.") var format: Table.Format = .text
+
+    var resolved: Table.Format { json ? .json : format }
+
+    /// Prints a table in the chosen form, or the record as JSON.
+    func emit(_ table: Table, record: @autoclosure () -> any Encodable) throws {
+        if resolved == .json { print(try JSONText.encode(record())) } else { emit(table) }
+    }
+
+    private func emit(_ table: Table) {
+        switch resolved {
+        case .text: print(table.text, terminator: "")
+        case .tsv: print(table.tsv, terminator: "")
+        case .md: print(table.markdown, terminator: "")
+        case .json: break
+        }
+    }
+
+    /// A repetition hunt's report: JSON, or the text tables.
+    func show(_ report: RepetitionReport) throws {
+        if resolved == .json { print(try JSONText.encode(report)) } else { for line in report.lines { print(line) } }
+    }
+
+    /// A sweep's report in the chosen form.
+    func show(_ report: SweepReport) throws {
+        if resolved == .text { for line in report.text { print(line) } } else { try emit(report.table, record: report) }
+    }
+}
+
+extension Table.Format: ExpressibleByArgument {}
+
+/// `--shard i/n` and `--out PATH`, shared by the commands that can run as shards.
+struct ShardOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("Run only rows (or cells) i, i+n, i+2n, … and write them as a JSONL part for `asrlens merge`.", valueName: "i/n"))
+    var shard: String?
+
+    @Option(name: .long, help: ArgumentHelp("Where a --shard part goes (default: standard output).", valueName: "PATH")) var out: String?
+
+    func validate() throws { _ = try part }
+
+    /// This worker's share, or nil for an unsharded run.
+    var part: Shard? { get throws { try shard.map(Shard.init) } }
+}
+
+extension PartFile {
+    /// Writes a part to `path` (atomically), or to standard output.
+    static func write(kind: String, shard: Shard, header: some Encodable, records: [some Encodable], seconds: Double, to path: String?) throws {
+        let text = try text(kind: kind, shard: shard, header: header, records: records, seconds: seconds)
+        if let path { try AtomicFile.write(text, to: path) } else { print(text, terminator: "") }
+    }
+}
+
+extension ProbeExperiment {
+    /// Trains on the rows with a progress line, and prints the result as JSON or text.
+    func trainAndShow(_ rows: [Row], seconds: Double, json: Bool) throws {
+        let training = Progress("probe: training (\(folds) folds)")
+        let result = try train(rows, featureSeconds: seconds) { training.update($0, of: $1) }
+        if json { print(try JSONText.encode(result)) } else { for line in result.lines { print(line) } }
+    }
+}
