@@ -28,6 +28,12 @@ public final class ClipLoader: @unchecked Sendable {
     }
 
     /// Checks the offset at once (a bad one fails before any screen opens).
+    /// The audio file at `path`, streamed when it can be, named by its file name.
+    public convenience init(model: WhisperModel, path: String, language: String? = nil, offset: Double = 0) throws {
+        try self.init(model: model, audio: try ClipAudio.open(path, nMels: model.hyper.nMels), name: URL(fileURLWithPath: path).lastPathComponent,
+                      language: language, offset: offset)
+    }
+
     public init(model: WhisperModel, audio: ClipAudio, name: String, language: String? = nil, offset: Double = 0) throws {
         self.model = model
         self.audio = audio

@@ -37,8 +37,10 @@ public enum SyntheticSet {
     /// `progress(done, total)` is called after each clip.
     public static func generate(into out: URL, progress: (Int, Int) -> Void = { _, _ in }) throws {
         let fm = FileManager.default
-        for sub in ["sentences", "words"] {
-            try fm.createDirectory(at: out.appendingPathComponent(sub), withIntermediateDirectories: true)
+        do {
+            for sub in ["sentences", "words"] { try fm.createDirectory(at: out.appendingPathComponent(sub), withIntermediateDirectories: true) }
+        } catch {
+            throw InputError(out.path, "cannot create the folder (\(FileProblem.describe(error, reading: "folder")))")
         }
         let voices = male.map { ($0, "male") } + female.map { ($0, "female") }
         let total = sentences.count * voices.count + categories.reduce(0) { $0 + $1.1.count } * 2

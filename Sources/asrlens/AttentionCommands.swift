@@ -1,6 +1,5 @@
 import Analysis
 import ArgumentParser
-import Foundation
 import Model
 import TUI
 
@@ -13,7 +12,6 @@ struct AttentionCommand: ParsableCommand {
 
     @OptionGroup var clip: ClipOptions
     @OptionGroup var output: OutputOptions
-
     @Option(name: .long, help: "Layer.") var layer: Int?
     @Option(name: .long, help: "Head.") var head: Int?
     @Flag(name: .long, help: "The mean of the model's alignment heads (cross-attention).") var alignment = false
@@ -76,14 +74,9 @@ struct RunCommand: ParsableCommand {
         abstract: "Run a script of ':' commands on a clip (the explorer's command language).",
         discussion: "Commands: \(ScriptCommand.usages.joined(separator: "; ")). Views: \(ExportView.allCases.map(\.rawValue).joined(separator: ", ")). Formats: text, tsv, json, md. Blank lines and # comments are ignored; every export names the run it holds (clean or patched).")
     @OptionGroup var clip: ClipOptions
-
     @Argument(help: "The script file.") var script: String
 
     func run() throws {
-        let text: String
-        do { text = try String(contentsOfFile: script, encoding: .utf8) } catch {
-            throw InputError(script, FileProblem.describe(error, reading: "script"))
-        }
-        try ScriptRunner(engine: try clip.engine()).run(text, name: script)
+        try ScriptRunner(engine: try clip.engine()).run(file: script)
     }
 }

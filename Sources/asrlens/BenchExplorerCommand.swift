@@ -12,20 +12,13 @@ struct BenchExplorerCommand: ParsableCommand {
         abstract: "Benchmark the explorer: frame render time per view and keypress-to-frame time, headless.")
 
     @OptionGroup var clip: ClipOptions
-
-    @Option(name: .long, help: "Terminal width to render.")
-    var width: Int = 200
-
-    @Option(name: .long, help: "Terminal height to render.")
-    var height: Int = 60
-
-    @Option(name: .long, help: "Frames per figure.")
-    var frames: Int = 50
+    @Option(name: .long, help: "Terminal width to render.") var width: Int = 200
+    @Option(name: .long, help: "Terminal height to render.") var height: Int = 60
+    @Option(name: .long, help: "Frames per figure.") var frames: Int = 50
 
     func run() throws {
         let model = try clip.modelOptions.load()
-        let loader = try ClipLoader(model: model, audio: try ClipAudio.open(clip.file, nMels: model.hyper.nMels), name: URL(fileURLWithPath: clip.file).lastPathComponent,
-                                    language: clip.language, offset: clip.offset)
+        let loader = try ClipLoader(model: model, path: clip.file, language: clip.language, offset: clip.offset)
         let controller = ExplorerController(loader: loader, theme: Theme(color: true, unicode: true))
         controller.resize(width: width, height: height)
         controller.waitUntilIdle()

@@ -30,15 +30,9 @@ struct ModelOptions: ParsableArguments {
 /// A model, a clip and its window: what every analysis command starts from.
 struct ClipOptions: ParsableArguments {
     @OptionGroup var modelOptions: ModelOptions
-
-    @Option(name: .long, help: "Language code; detected on multilingual models when omitted.")
-    var language: String?
-
-    @Option(name: .long, help: "Start of the 30 s window to analyse, in seconds.")
-    var offset: Double = 0
-
-    @Argument(help: "The audio file.")
-    var file: String
+    @Option(name: .long, help: "Language code; detected on multilingual models when omitted.") var language: String?
+    @Option(name: .long, help: "Start of the 30 s window to analyse, in seconds.") var offset: Double = 0
+    @Argument(help: "The audio file.") var file: String
 
     func validate() throws {
         guard offset >= 0, offset.isFinite else { throw ValidationError("--offset must be a non-negative number of seconds") }

@@ -20,14 +20,10 @@ struct DatasetCommand: ParsableCommand {
                 x 2 voices; columns category, word, gender. The same command always writes the same files.
                 """)
 
-        @Argument(help: "The folder to write (created if missing).")
-        var out: String
+        @Argument(help: "The folder to write (created if missing).") var out: String
 
         func run() throws {
             let url = URL(fileURLWithPath: out)
-            do { try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true) } catch {
-                throw InputError(out, "cannot create the folder (\(FileProblem.describe(error, reading: "folder")))")
-            }
             let progress = Progress("dataset synth")
             try SyntheticSet.generate(into: url) { progress.update($0, of: $1) }
             print("wrote \(url.appendingPathComponent("sentences.tsv").path) and \(url.appendingPathComponent("words.tsv").path)")

@@ -12,18 +12,12 @@ struct ExploreCommand: ParsableCommand {
         discussion: "Keys: 1-6 views (6 is the sweep heatmap), Tab, hjkl/arrows, ( ) 30-second windows, ? help, / search, : commands, Ctrl-S export, q quit.")
 
     @OptionGroup var modelOptions: ModelOptions
-
-    @Option(name: .long, help: "Language code; detected on multilingual models when omitted.")
-    var language: String?
-
-    @Option(name: .long, help: "Start of the 30 s window to explore, in seconds.")
-    var offset: Double = 0
-
+    @Option(name: .long, help: "Language code; detected on multilingual models when omitted.") var language: String?
+    @Option(name: .long, help: "Start of the 30 s window to explore, in seconds.") var offset: Double = 0
     @Option(name: .long, help: ArgumentHelp("A clip whose activations a patch can take (the source `clip:PATH`; repeatable).", valueName: "CLIP"))
     var reference: [String] = []
 
-    @Argument(help: "The audio file (default: the bundled sample).")
-    var file: String?
+    @Argument(help: "The audio file (default: the bundled sample).") var file: String?
 
     func validate() throws {
         guard offset >= 0, offset.isFinite else { throw ValidationError("--offset must be a non-negative number of seconds") }
@@ -38,16 +32,12 @@ struct ExploreCommand: ParsableCommand {
         var early: [String] = []
         Warnings.setHandler { subject, problem in early.append("\(subject): \(problem)") }
         let model = try modelOptions.load()
-        let audio = try ClipAudio.open(path, nMels: model.hyper.nMels)
+        let loader = try ClipLoader(model: model, path: path, language: language, offset: offset)
         for r in reference { _ = try AudioFile.load(r) }   // a bad reference fails now, not mid-session
-        let loader = try ClipLoader(model: model, audio: audio, name: URL(fileURLWithPath: path).lastPathComponent,
-                                    language: language, offset: offset)
         let backend = try CursesBackend()
         let controller = ExplorerController(loader: loader, theme: backend.theme, references: reference)
         for w in early { controller.post(.warned(w)) }
         Warnings.setHandler { subject, problem in controller.post(.warned("\(subject): \(problem)")) }
-        let logs = ExplorerLogs.fromEnvironment()
-        let fatal = Explorer.run(controller: controller, backend: backend, keyLatency: logs.keyLatency, keyLog: logs.keyLog)
-        if let fatal { throw InputError(path, fatal) }
+        if let fatal = Explorer.run(controller: controller, backend: backend, logs: .fromEnvironment()) { throw InputError(path, fatal) }
     }
 }

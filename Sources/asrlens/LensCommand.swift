@@ -1,6 +1,5 @@
 import Analysis
 import ArgumentParser
-import Model
 
 /// `asrlens lens`: the decoder logit-lens grid.
 struct LensCommand: ParsableCommand {
@@ -33,9 +32,7 @@ struct EncoderLensCommand: ParsableCommand {
 
     @OptionGroup var clip: ClipOptions
     @OptionGroup var output: OutputOptions
-
-    @Flag(name: .long, help: "Skip the encoder's final LayerNorm (ln_post).")
-    var noLnPost = false
+    @Flag(name: .long, help: "Skip the encoder's final LayerNorm (ln_post).") var noLnPost = false
 
     func run() throws {
         let engine = try clip.engine()

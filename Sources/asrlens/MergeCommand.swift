@@ -1,6 +1,5 @@
 import Analysis
 import ArgumentParser
-import Foundation
 import Model
 
 /// `asrlens merge PART...`: joins the JSONL parts of a sharded run into its result.
@@ -10,9 +9,7 @@ struct MergeCommand: ParsableCommand {
         abstract: "Join the parts of a sharded run (probe, sweep or repetition with --shard i/n) into the same result as one unsharded run.")
 
     @OptionGroup var output: OutputOptions
-
-    @Argument(help: "The part files, one per shard, in any order.")
-    var parts: [String]
+    @Argument(help: "The part files, one per shard, in any order.") var parts: [String]
 
     func validate() throws {
         guard !parts.isEmpty else { throw ValidationError("give the part files to merge") }

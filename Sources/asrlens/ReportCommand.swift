@@ -17,38 +17,21 @@ struct ReportCommand: ParsableCommand {
             """)
 
     @OptionGroup var modelOptions: ModelOptions
-
-    @Option(name: .long, help: "The clip for the lenses, sweep and head ranking (default: the bundled sample).")
-    var clip: String?
-
-    @Option(name: .long, help: ArgumentHelp("Write the report here (atomically) instead of standard output.", valueName: "PATH"))
-    var out: String?
-
+    @Option(name: .long, help: "The clip for the lenses, sweep and head ranking (default: the bundled sample).") var clip: String?
+    @Option(name: .long, help: ArgumentHelp("Write the report here (atomically) instead of standard output.", valueName: "PATH")) var out: String?
     @Option(name: .long, help: ArgumentHelp("A label column to probe; repeat for several (default: every column with 2 to 10 classes).", valueName: "COL"))
     var label: [String] = []
 
     @Option(name: .long, help: ArgumentHelp("Also probe each label with this column's rows kept in one fold, where the column exists.", valueName: "COL"))
     var group: String?
 
-    @Option(name: .long, help: "Cross-validation folds for the probes.")
-    var folds: Int = 5
-
-    @Option(name: .long, help: ArgumentHelp("Feature cache folder (default: $ASRLENS_HOME/features).", valueName: "DIR"))
-    var cache: String?
-
-    @Option(name: .long, help: "Rows of the first DATA file for repetition hunting, evenly spaced (0 skips it).")
-    var repetitionRows: Int = 24
-
+    @Option(name: .long, help: "Cross-validation folds for the probes.") var folds: Int = 5
+    @Option(name: .long, help: ArgumentHelp("Feature cache folder (default: $ASRLENS_HOME/features).", valueName: "DIR")) var cache: String?
+    @Option(name: .long, help: "Rows of the first DATA file for repetition hunting, evenly spaced (0 skips it).") var repetitionRows: Int = 24
     @OptionGroup var hunt: RepetitionOptions
-
-    @Flag(name: .long, help: "Skip the contextual-bias experiment (it needs espeak-ng).")
-    var noContext = false
-
-    @Flag(name: .long, help: "Print the report's results and findings as one JSON object instead of Markdown.")
-    var json = false
-
-    @Argument(help: "Labelled TSV files (a 'path' column and label columns), e.g. from `asrlens dataset synth`.")
-    var data: [String] = []
+    @Flag(name: .long, help: "Skip the contextual-bias experiment (it needs espeak-ng).") var noContext = false
+    @Flag(name: .long, help: "Print the report's results and findings as one JSON object instead of Markdown.") var json = false
+    @Argument(help: "Labelled TSV files (a 'path' column and label columns), e.g. from `asrlens dataset synth`.") var data: [String] = []
 
     func validate() throws {
         guard folds >= 2 else { throw ValidationError("--folds must be at least 2") }

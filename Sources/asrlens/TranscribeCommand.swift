@@ -19,24 +19,12 @@ struct TranscribeCommand: ParsableCommand {
     )
 
     @OptionGroup var modelOptions: ModelOptions
-
-    @Option(name: .long, help: "Language code (e.g. en, de); detected on multilingual models when omitted.")
-    var language: String?
-
-    @Flag(name: .long, help: "Decode with timestamp tokens, as faster-whisper does by default.")
-    var timestamps = false
-
-    @Flag(name: .long, help: "Prompt each 30 s window with the text of the windows before it.")
-    var conditionOnPreviousText = false
-
-    @Flag(name: .long, help: "One JSON object per file per line.")
-    var json = false
-
-    @Flag(name: .long, help: "Print model load time and peak memory to stderr as one JSON line.")
-    var stats = false
-
-    @Argument(help: "Audio files (WAV, FLAC, OGG/Vorbis, MP3 where libsndfile supports it).")
-    var files: [String]
+    @Option(name: .long, help: "Language code (e.g. en, de); detected on multilingual models when omitted.") var language: String?
+    @Flag(name: .long, help: "Decode with timestamp tokens, as faster-whisper does by default.") var timestamps = false
+    @Flag(name: .long, help: "Prompt each 30 s window with the text of the windows before it.") var conditionOnPreviousText = false
+    @Flag(name: .long, help: "One JSON object per file per line.") var json = false
+    @Flag(name: .long, help: "Print model load time and peak memory to stderr as one JSON line.") var stats = false
+    @Argument(help: "Audio files (WAV, FLAC, OGG/Vorbis, MP3 where libsndfile supports it).") var files: [String]
 
     func validate() throws {
         guard !files.isEmpty else { throw ValidationError("give at least one audio file") }

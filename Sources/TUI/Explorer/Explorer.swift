@@ -8,8 +8,8 @@ public enum Explorer {
     /// set it asked for, and the seconds the snapshot then shown took to compute (0 when it was
     /// ready: a set computed before, or no patch) (for `scripts/bench-explorer.sh`).
     @discardableResult
-    public static func run(controller: ExplorerController, backend: CursesBackend, keyLatency: ((Double, Double) -> Void)? = nil,
-                           keyLog: ((Key) -> Void)? = nil) -> String? {
+    public static func run(controller: ExplorerController, backend: CursesBackend, logs: ExplorerLogs = ExplorerLogs()) -> String? {
+        let (keyLatency, keyLog) = (logs.keyLatency, logs.keyLog)
         defer {
             backend.shutdown()
             controller.stop()

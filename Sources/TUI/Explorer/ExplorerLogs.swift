@@ -8,6 +8,10 @@ public struct ExplorerLogs {
     public var keyLatency: ((Double, Double) -> Void)?
     public var keyLog: ((Key) -> Void)?
 
+    public init(keyLatency: ((Double, Double) -> Void)? = nil, keyLog: ((Key) -> Void)? = nil) {
+        self.keyLatency = keyLatency; self.keyLog = keyLog
+    }
+
     public static func fromEnvironment() -> ExplorerLogs {
         func open(_ variable: String) -> FileHandle? {
             guard let path = ProcessInfo.processInfo.environment[variable] else { return nil }

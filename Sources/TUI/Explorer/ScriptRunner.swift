@@ -32,6 +32,15 @@ public final class ScriptRunner {
         }
     }
 
+    /// Runs the script file at `path`.
+    public func run(file path: String) throws {
+        let text: String
+        do { text = try String(contentsOfFile: path, encoding: .utf8) } catch {
+            throw InputError(path, FileProblem.describe(error, reading: "script"))
+        }
+        try run(text, name: path)
+    }
+
     /// Runs a script; an error names the script line. Lines may end in LF, CRLF or CR.
     public func run(_ text: String, name: String) throws {
         for (i, line) in ScriptCommand.lines(text).enumerated() {
