@@ -3,9 +3,10 @@ import Model
 
 /// Table forms of the head ranking and of word timings (their JSON forms are in ViewRecords.swift).
 public enum AttentionReport {
-    public static func table(_ r: HeadRanking) -> Table {
+    /// The ranking, or its `top` first heads.
+    public static func table(_ r: HeadRanking, top: Int? = nil) -> Table {
         Table(headers: ["rank", "layer", "head", "monotonicity", "sharpness", "score", "alignment_head"],
-              rows: r.entries.enumerated().map { i, e in
+              rows: r.entries.prefix(top ?? r.entries.count).enumerated().map { i, e in
                   [String(i + 1), String(e.layer), String(e.head), String(format: "%.3f", e.monotonicity),
                    String(format: "%.3f", e.sharpness), String(format: "%.4f", e.score), e.isAlignmentHead ? "yes" : ""]
               })

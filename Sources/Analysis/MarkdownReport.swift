@@ -25,6 +25,7 @@ public enum MarkdownReport {
             section("1. Logit lens (decoder)", logitLens(lenses, h), closing: .logitLens)
             section("2. Encoder lens", encoderLens(lenses, h), closing: .encoderLens)
         }
+        if let survey = report.lensSurvey { section("Lenses over \(survey.data)", lensSurvey(survey, h), closing: .lensSurvey, data: survey.data) }
         for data in h.data {
             let probes = report.probes.filter { $0.experiment.data == data }
             if !probes.isEmpty { section("3. Linear probes (\(data))", probes.map { probe($0, h) }.joined(), closing: .probes, data: data) }
@@ -66,6 +67,19 @@ public enum MarkdownReport {
             `asrlens encoder-lens \(h.clip) --model \(h.model)`: the decoder reads each encoder layer's output through ln_post.
 
             \(code(Table(headers: ["layer", "WER vs final", "loop", "transcript"], rows: rows)))
+            """
+    }
+
+    static func lensSurvey(_ survey: Report.LensSurveySection, _ h: Report.Header) -> String {
+        let s = survey.summary
+        let rows = s.encoder.map { [String($0.layer), String(format: "%.2f", $0.meanWER), percent($0.grounded), percent($0.loops)] }
+        let names = (0...h.decoderLayers).map { $0 == 0 ? "emb" : "L\($0 - 1)" } + ["never"]
+        return """
+            Both lenses on \(s.clips) evenly spaced clips of `\(survey.data)`\(s.skipped > 0 ? " (\(s.skipped) unreadable, skipped)" : ""). \
+            Encoder lens per layer, against each clip's final transcript:
+
+            \(code(Table(headers: ["layer", "mean WER", "clips within WER 0.5", "clips looping"], rows: rows)))
+            Saturation layer of the \(s.tokens) tokens: \(zip(names, s.saturation).map { "\($0) \($1)" }.joined(separator: ", ")).
             """
     }
 

@@ -34,6 +34,11 @@ public struct Report: Encodable {
         public let text: String
     }
 
+    public struct LensSurveySection: Codable, Sendable {
+        public let data: String
+        public let summary: LensSurvey.Summary
+    }
+
     public struct Heads: Encodable {
         /// Every decoder head zeroed alone.
         public let ablation: SweepReport
@@ -45,6 +50,8 @@ public struct Report: Encodable {
 
     public let header: Header
     public internal(set) var lenses: Lenses?
+    /// The lenses over evenly spaced rows of the first data file.
+    public internal(set) var lensSurvey: LensSurveySection?
     public internal(set) var probes: [ProbeExperiment.Result] = []
     public internal(set) var sweep: SweepReport?
     public internal(set) var heads: Heads?
@@ -67,7 +74,7 @@ public struct Report: Encodable {
 
     /// The report's sections, in order; each finding closes one.
     public enum Section: String, Codable, Sendable, CaseIterable {
-        case logitLens = "logit lens", encoderLens = "encoder lens", probes = "linear probes", sweep = "patching sweep"
+        case logitLens = "logit lens", encoderLens = "encoder lens", lensSurvey = "lens survey", probes = "linear probes", sweep = "patching sweep"
         case heads = "attention heads", repetition = "repetition hunting", contextBias = "contextual bias"
     }
 

@@ -28,6 +28,25 @@ extension Report {
              .encoderLens(grounded: grounded, encoderLayers: engine.model.hyper.encoderLayers))
     }
 
+    /// Both lenses over `rows` evenly spaced rows of `set`: how often the single clip's pattern holds.
+    public mutating func addLensSurvey(_ set: LabelledSet, path: String, rows wanted: Int, model: WhisperModel, events: ExperimentEvents = .silent) throws {
+        let n = set.rows.count, k = min(wanted, n)
+        guard k > 0 else { return }
+        let records = try LensSurvey.run(set, indices: (0..<k).map { $0 * n / k }, model: model, events: events)
+        let summary = LensSurvey.Summary(records, decoderLayers: model.hyper.decoderLayers)
+        let data = Self.short(path)
+        lensSurvey = LensSurveySection(data: data, summary: summary)
+        guard summary.clips > 0 else { return }
+        find(.lensSurvey, data: data, paper: "predictions form gradually; tokens saturate in the upper decoder layers.",
+             observed: "over \(summary.clips) clips, \(summary.finalEarly) of \(summary.tokens) tokens are final before the last layer.",
+             .logitLens(finalEarly: summary.finalEarly, tokens: summary.tokens))
+        let grounded = summary.groundedLayers
+        find(.lensSurvey, data: data, paper: "only the top encoder layers give the transcript.",
+             observed: "over \(summary.clips) clips, layers whose lens transcript is within WER 0.5 of the final one on most clips: "
+                + "\(grounded.isEmpty ? "none" : grounded.map(String.init).joined(separator: ", ")).",
+             .encoderLens(grounded: grounded, encoderLayers: model.hyper.encoderLayers))
+    }
+
     /// The labels of `set` worth probing: those given that exist, or every column with 2 to 10
     /// classes, each with at least `folds` rows, and no empty label.
     public static func probeLabels(_ set: LabelledSet, wanted: [String], group: String?, folds: Int) -> [String] {

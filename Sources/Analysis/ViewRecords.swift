@@ -157,7 +157,8 @@ public struct HeadsJSON: ViewRecord {
 
     public let heads: [Head]
     public var run: String?
-    public init(_ ranking: HeadRanking) { heads = ranking.entries.map(Head.init) }
+    /// The ranking, or its `top` first heads.
+    public init(_ ranking: HeadRanking, top: Int? = nil) { heads = ranking.entries.prefix(top ?? ranking.entries.count).map(Head.init) }
 }
 
 /// Word timings from the alignment heads.

@@ -10,8 +10,7 @@ struct AsrLens: ParsableCommand {
         version: "0.1.0",
         subcommands: [ExploreCommand.self, TranscribeCommand.self, LensCommand.self, EncoderLensCommand.self, AttentionCommand.self,
                       HeadsCommand.self, WordsCommand.self, PatchCommand.self, RunCommand.self, ModelsCommand.self, BenchEngineCommand.self, BenchExplorerCommand.self, SoakCommand.self,
-                      DatasetCommand.self, ProbeCommand.self, SweepCommand.self, RepetitionCommand.self, ReportCommand.self, MergeCommand.self]
-    )
+                      DatasetCommand.self, ProbeCommand.self, SweepCommand.self, RepetitionCommand.self, ReportCommand.self, MergeCommand.self])
 }
 
 @main
@@ -19,6 +18,7 @@ enum Main {
     static func main() {
         setvbuf(stdout, nil, _IOLBF, 0)
         HeapPolicy.applyForLongSessions()
+        ScratchPaths.unblockInterrupts()
         Warnings.setHandler { subject, problem in StandardError.write("asrlens: warning: \(subject): \(problem)\n") }
         do {
             // A bare `asrlens [FILE]` opens the explorer.

@@ -48,10 +48,13 @@ struct HeadsCommand: ParsableCommand {
         abstract: "Rank every cross-attention head by monotonicity × sharpness; marks the model's alignment heads.")
     @OptionGroup var clip: ClipOptions
     @OptionGroup var output: OutputOptions
+    @Option(name: .long, help: "Only the N highest-ranked heads (default: every head).") var top: Int?
+
+    func validate() throws { if let top, top < 1 { throw ValidationError("--top must be at least 1") } }
 
     func run() throws {
-        let (table, json) = try ViewData.data(.heads, engine: try clip.engine(), settings: ViewSettings())
-        try output.emit(table, record: json)
+        let ranking = HeadRanking(engine: try clip.engine())
+        try output.emit(AttentionReport.table(ranking, top: top), record: HeadsJSON(ranking, top: top))
     }
 }
 

@@ -5,7 +5,8 @@ import ArgumentParser
 struct BenchEngineCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench-engine",
-        abstract: "Benchmark patching: last-encoder-layer patch vs full recompute, decoder toggle, toggle back, memory.")
+        abstract: "Benchmark patching: last-encoder-layer patch vs full recompute, decoder toggle, toggle back, memory.",
+        discussion: "Milliseconds are medians of --repeats runs on the clip's first window; each line states its target from DESIGN.md.")
 
     @OptionGroup var clip: ClipOptions
     @Option(name: .long, help: "Repetitions per figure (the median is reported).") var repeats: Int = 5

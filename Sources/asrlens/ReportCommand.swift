@@ -9,11 +9,12 @@ struct ReportCommand: ParsableCommand {
         commandName: "report",
         abstract: "Run the paper's experiments on a model and write a Markdown report with numbers and text plots.",
         discussion: """
-            Sections: logit lens and encoder lens on --clip; a linear probe per label column of each DATA file \
-            (encoder layers); a patching sweep of --clip (resid_post, 50-frame windows, silence) and a ranking of every \
-            decoder head by ablation; repetition hunting on --repetition-rows rows of the first DATA file; and the \
-            contextual-bias experiment on sentences spoken by espeak-ng. Each section ends with the paper's finding and \
-            whether this model reproduces it. Probe features are cached as `asrlens probe` caches them.
+            Sections: logit lens and encoder lens on --clip, then on --repetition-rows rows of the first DATA file; a \
+            linear probe per label column of each DATA file (encoder layers); a patching sweep of --clip (resid_post, \
+            50-frame windows, silence) and a ranking of every decoder head by ablation; repetition hunting on the same rows; \
+            and the contextual-bias experiment on sentences spoken by espeak-ng. Each section ends with the paper's finding \
+            and whether this model reproduces it, by the rule printed beside it; --json prints the results and findings as \
+            data. Probe features are cached as `asrlens probe` caches them.
             """)
 
     @OptionGroup var modelOptions: ModelOptions
@@ -27,7 +28,7 @@ struct ReportCommand: ParsableCommand {
 
     @Option(name: .long, help: "Cross-validation folds for the probes.") var folds: Int = 5
     @Option(name: .long, help: ArgumentHelp("Feature cache folder (default: $ASRLENS_HOME/features).", valueName: "DIR")) var cache: String?
-    @Option(name: .long, help: "Rows of the first DATA file for repetition hunting, evenly spaced (0 skips it).") var repetitionRows: Int = 24
+    @Option(name: .long, help: "Rows of the first DATA file for the lens survey and repetition hunting, evenly spaced (0 skips both).") var repetitionRows: Int = 24
     @OptionGroup var hunt: RepetitionOptions
     @Flag(name: .long, help: "Skip the contextual-bias experiment (it needs espeak-ng).") var noContext = false
     @Flag(name: .long, help: "Print the report's results and findings as one JSON object instead of Markdown.") var json = false
@@ -49,6 +50,7 @@ struct ReportCommand: ParsableCommand {
         let cache = self.cache.map { FeatureCache(model: model, side: .enc, root: URL(fileURLWithPath: $0)) } ?? FeatureCache(model: model, side: .enc)
         var report = Report(model: model, clip: clipPath, data: data, command: "asrlens " + CommandLine.arguments.dropFirst().joined(separator: " "))
         report.addLenses(engine)
+        if let first = sets.first { try report.addLensSurvey(first, path: data[0], rows: repetitionRows, model: model, events: events) }
         for (set, path) in zip(sets, data) {
             try report.addProbes(set, path: path, labels: label, group: group, folds: folds, model: model, cache: cache, events: events)
         }

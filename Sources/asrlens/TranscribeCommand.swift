@@ -34,23 +34,18 @@ struct TranscribeCommand: ParsableCommand {
         let loadStart = DispatchTime.now()
         let model = try modelOptions.load()
         let loadSeconds = Double(DispatchTime.now().uptimeNanoseconds - loadStart.uptimeNanoseconds) / 1e9
-        if let language, !model.specials.isMultilingual, language != "en" {
-            throw InputError(language, "model \(model.name) is English-only; use --language en or a multilingual model")
-        }
         let transcriber = Transcriber(model: model)
         var options = Transcriber.Options(language: language, timestamps: timestamps)
         options.conditionOnPreviousText = conditionOnPreviousText
+        try transcriber.check(options)
         var failures = 0
         for file in files {
             do {
                 let start = DispatchTime.now()
                 let transcript = try transcriber.transcribe(file: file, options: options)
                 let seconds = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
-                if json {
-                    print(try JSONText.encode(TranscriptRecord(file: file, transcript: transcript, seconds: seconds)))
-                } else {
-                    print(transcript.text.trimmingCharacters(in: .whitespaces))
-                }
+                print(json ? try JSONText.encode(TranscriptRecord(file: file, transcript: transcript, seconds: seconds))
+                           : transcript.text.trimmingCharacters(in: .whitespaces))
             } catch let error as InputError {
                 StandardError.write("asrlens: \(error)\n")
                 failures += 1

@@ -43,6 +43,18 @@ import Testing
         #expect(r.stdout.split(separator: "\n").count >= 25)
     }
 
+    /// `heads --top N` keeps the N highest-ranked heads, in the same order as the full ranking.
+    @Test func headsTopKeepsTheHighestRankedHeads() throws {
+        let all = try CLIRunner.run(["heads", "--format", "tsv", Self.clip])
+        let top = try CLIRunner.run(["heads", "--format", "tsv", "--top", "3", Self.clip])
+        #expect(all.status == 0 && top.status == 0, "\(top.stderr)")
+        #expect(top.stdout.split(separator: "\n") == Array(all.stdout.split(separator: "\n").prefix(4)))
+        let json = try CLIRunner.run(["heads", "--json", "--top", "2", Self.clip])
+        #expect((try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])?["heads"].map { ($0 as? [Any])?.count } == 2)
+        let bad = try CLIRunner.run(["heads", "--top", "0", Self.clip])
+        #expect(bad.status == 2 && bad.stderr.contains("--top must be at least 1"))
+    }
+
     @Test func wordsAndAttentionRun() throws {
         let w = try CLIRunner.run(["words", "--format", "tsv", Self.clip])
         #expect(w.status == 0 && w.stdout.contains("amiable"))

@@ -19,6 +19,14 @@ public struct Transcriber: Sendable {
         }
     }
 
+    /// Throws when `options` ask for what the model cannot do: a language other than English
+    /// on an English-only model.
+    public func check(_ options: Options) throws {
+        if let language = options.language, !model.specials.isMultilingual, language != "en" {
+            throw InputError(language, "model \(model.name) is English-only; use --language en or a multilingual model")
+        }
+    }
+
     /// One emitted segment.
     public struct Segment: Sendable {
         public var start: Double

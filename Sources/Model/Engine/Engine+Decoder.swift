@@ -82,7 +82,7 @@ extension Engine {
         var x = trace.residPre[firstLayer].rows(span)
         for l in firstLayer..<model.hyper.decoderLayers {
             hook?(Site(.decoder, l, .residPre), 0, &x)
-            let blockHook: DecoderBlock.Hook? = hook.map { h in { point, value in h(Site(.decoder, l, point), 0, &value) } }
+            let blockHook: BlockHook? = hook.map { h in { point, value in h(Site(.decoder, l, point), 0, &value) } }
             let out = model.decoder.blocks[l](x, cache: &cache.layers[l], kv: cleanKV[l],
                                               crossWeights: { collector.store(l, $0, $1) }, hook: blockHook)
             trace.residPre[l].replaceRows(span, with: x)

@@ -46,7 +46,7 @@ extension Engine {
                 x = try blockByRows(l, here, dirty: &dirty, applier: applier, counters: &counters)
             } else {
                 let block = model.encoder.blocks[l]
-                let hook: EncoderBlock.Hook? = here.isEmpty ? nil : { point, value in
+                let hook: BlockHook? = here.isEmpty ? nil : { point, value in
                     for p in here where p.site.point == point {
                         applier.apply(p, to: &value, firstRow: 0, donor: self.donor(p))
                     }

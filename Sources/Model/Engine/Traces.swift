@@ -9,15 +9,11 @@ public struct EncoderTrace: Sendable {
 
     /// The value at an encoder site (`head.H` is computed by the engine on demand).
     public func value(_ site: Site) -> Matrix? {
-        switch site.point {
-        case .residPre: return residPre[site.layer]
-        case .attnOut: return attnOut[site.layer]
-        case .mlpOut: return mlpOut[site.layer]
-        case .residPost: return residPost[site.layer]
-        case .out: return out
-        default: return nil
-        }
+        if site.point == .out { return out }
+        return Self.perLayer[site.point].map { self[keyPath: $0][site.layer] }
     }
+
+    private static let perLayer: [Site.Point: KeyPath<Self, [Matrix]>] = [.residPre: \.residPre, .attnOut: \.attnOut, .mlpOut: \.mlpOut, .residPost: \.residPost]
 
     /// Every activation held, for `Footprint`.
     public var matrices: [Matrix] { residPre + attnOut + mlpOut + residPost + [out] }
@@ -35,15 +31,11 @@ public struct DecoderTrace: Sendable {
     public var crossWeights: [[Matrix]]
 
     public func value(_ site: Site) -> Matrix? {
-        switch site.point {
-        case .residPre: return residPre[site.layer]
-        case .selfOut: return selfOut[site.layer]
-        case .crossOut: return crossOut[site.layer]
-        case .mlpOut: return mlpOut[site.layer]
-        case .residPost: return residPost[site.layer]
-        default: return nil
-        }
+        Self.perLayer[site.point].map { self[keyPath: $0][site.layer] }
     }
+
+    private static let perLayer: [Site.Point: KeyPath<Self, [Matrix]>] = [.residPre: \.residPre, .selfOut: \.selfOut, .crossOut: \.crossOut,
+                                                                          .mlpOut: \.mlpOut, .residPost: \.residPost]
 
     /// The residual stream a logit lens reads at "layer" k: 0 is the embedding, k ≥ 1 is block k − 1's output.
     public func lensInput(_ k: Int) -> Matrix { k == 0 ? residPre[0] : residPost[k - 1] }

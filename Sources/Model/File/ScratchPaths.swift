@@ -22,12 +22,7 @@ public enum ScratchPaths {
         guard pipe(&fds) == 0 else { return }
         signalPipe = fds[1]
         let reader = fds[0]
-        // A parent may have started us with these signals blocked (threads of a GCD pool block
-        // them, and the mask is inherited); unblocked here, the reader thread below inherits that.
-        var set = sigset_t()
-        sigemptyset(&set)
-        for sig in [SIGINT, SIGTERM, SIGHUP] { sigaddset(&set, sig) }
-        pthread_sigmask(SIG_UNBLOCK, &set, nil)
+        unblockInterrupts()   // the reader thread below inherits the mask
         let thread = Thread {
             var sig: Int32 = 0
             while read(reader, &sig, MemoryLayout<Int32>.size) != MemoryLayout<Int32>.size {}
@@ -46,6 +41,16 @@ public enum ScratchPaths {
             }
         }
     }()
+
+    /// Lets SIGINT, SIGTERM and SIGHUP through on this thread (and threads it starts later). A
+    /// parent may have started us with them blocked (threads of a GCD pool block them, and the
+    /// mask is inherited), and then Ctrl-C or kill would not stop the command.
+    public static func unblockInterrupts() {
+        var set = sigset_t()
+        sigemptyset(&set)
+        for sig in [SIGINT, SIGTERM, SIGHUP] { sigaddset(&set, sig) }
+        pthread_sigmask(SIG_UNBLOCK, &set, nil)
+    }
 
     /// Removes `path` (a file or a whole folder) if the process is interrupted.
     public static func register(_ path: String) {

@@ -36,7 +36,7 @@ public struct Decoder: Sendable {
         var x = embed(tokens, start: start)
         for (l, block) in blocks.enumerated() {
             hook?(Site(.decoder, l, .residPre), start, &x)
-            let blockHook: DecoderBlock.Hook? = hook.map { h in { point, value in h(Site(.decoder, l, point), start, &value) } }
+            let blockHook: BlockHook? = hook.map { h in { point, value in h(Site(.decoder, l, point), start, &value) } }
             let sink: ScaledDotProduct.WeightsSink? = crossWeights.map { s in { head, probs in s(l, head, probs) } }
             let out = block(x, cache: &cache.layers[l], kv: kv[l], crossWeights: sink, hook: blockHook)
             record?(l, x, out)

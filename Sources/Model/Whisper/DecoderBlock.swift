@@ -4,10 +4,6 @@ public struct DecoderBlock: Sendable {
     public let crossAttention: CrossAttention
     public let mlp: MLP
 
-    /// Rewrites one activation of a block in place (`.selfHead(h)` and `.crossHead(h)` see the
-    /// concatenated attention context `[n, D]` before its output projection, once per head).
-    public typealias Hook = (_ point: Site.Point, _ value: inout Matrix) -> Void
-
     /// The activations of one block, named as the sites of DESIGN.md.
     public struct Output: Sendable {
         public var selfOut: Matrix    // [n, D]
@@ -18,7 +14,7 @@ public struct DecoderBlock: Sendable {
 
     /// residPre: [n, D] new rows; cache: this layer's K/V; kv: this layer's cross K;V [frames, 2D].
     public func callAsFunction(_ residPre: Matrix, cache: inout KVCache.Layer, kv: Matrix,
-                               crossWeights: ScaledDotProduct.WeightsSink? = nil, hook: Hook? = nil) -> Output {
+                               crossWeights: ScaledDotProduct.WeightsSink? = nil, hook: BlockHook? = nil) -> Output {
         var selfContext = selfAttention.context(residPre, cache: &cache)
         if let hook { for h in 0..<selfAttention.heads { hook(.selfHead(h), &selfContext) } }
         var selfOut = selfAttention.out(selfContext)
@@ -28,11 +24,7 @@ public struct DecoderBlock: Sendable {
         if let hook { for h in 0..<crossAttention.heads { hook(.crossHead(h), &context) } }
         var crossOut = crossAttention.out(context)
         hook?(.crossOut, &crossOut)
-        let afterCross = afterSelf + crossOut
-        var mlpOut = mlp(afterCross)
-        hook?(.mlpOut, &mlpOut)
-        var residPost = afterCross + mlpOut
-        hook?(.residPost, &residPost)
+        let (mlpOut, residPost) = mlp.sublayer(afterSelf + crossOut, hook: hook)
         return Output(selfOut: selfOut, crossOut: crossOut, mlpOut: mlpOut, residPost: residPost)
     }
 }

@@ -11,3 +11,15 @@ public struct MLP: Sendable {
         return fc2(h)
     }
 }
+
+extension MLP {
+    /// A block's last sublayer on the residual stream `x`: `mlp_out = mlp(x)`, then
+    /// `resid_post = x + mlp_out`, each passed through the block's hook.
+    func sublayer(_ x: Matrix, hook: BlockHook?) -> (out: Matrix, residPost: Matrix) {
+        var out = self(x)
+        hook?(.mlpOut, &out)
+        var residPost = x + out
+        hook?(.residPost, &residPost)
+        return (out, residPost)
+    }
+}

@@ -118,3 +118,8 @@ public struct Site: Hashable, Sendable, CustomStringConvertible {
         return Site(stack, layer, point)
     }
 }
+
+/// Rewrites one activation of an encoder or decoder block in place. A head point (`.head(h)`,
+/// `.selfHead(h)`, `.crossHead(h)`) sees the concatenated per-head attention context before the
+/// output projection, once per head.
+public typealias BlockHook = (_ point: Site.Point, _ value: inout Matrix) -> Void

@@ -1,0 +1,79 @@
+import Foundation
+import Model
+import Testing
+import Analysis
+
+/// The experiment types of Analysis run directly (no command line): the sweep, the lens survey,
+/// the linear probe and the table forms.
+@Suite struct ExperimentTypeTests {
+    /// Each cell of a component sweep is what its patch does when run alone.
+    @Test func everySweepCellEqualsItsPatchRunAlone() throws {
+        let model = try AnalysisSupport.model("tiny.en")
+        let engine = try Engine(model: model, samples: try AudioFile.load(AnalysisSupport.clips[1]))
+        let sweep = try Sweep(engine: engine, kind: .component(.residPost, window: 100), source: .silence)
+        #expect(sweep.cells.count == sweep.plannedCells && sweep.cells.count >= model.hyper.encoderLayers)
+        #expect(sweep.cells.contains { $0.wer > 0 }, "silence on a second of speech must change some transcript")
+        for cell in sweep.cells where cell.layer == model.hyper.encoderLayers - 1 || cell.index == 0 {
+            let patch = Patch(site: Site(.encoder, cell.layer, .residPost), positions: .range(cell.positions), source: .silence)
+            #expect(patch.description == cell.patch)
+            let alone = try engine.run(PatchSet([patch]), useMemo: false, incremental: false)
+            #expect(cell.text == alone.text && cell.wer == WordErrorRate.of(reference: engine.clean.text, hypothesis: alone.text))
+        }
+    }
+
+    /// The lenses over six clips and a missing one: each clip's last encoder layer is its own
+    /// transcript, every token has a saturation row, and the missing clip is skipped.
+    @Test func theLensSurveyCoversEveryReadableClip() throws {
+        let model = try AnalysisSupport.model("tiny.en")
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("asrlens-survey-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let tsv = dir.appendingPathComponent("set.tsv")
+        try (["path"] + AnalysisSupport.clips + [dir.appendingPathComponent("missing.wav").path]).joined(separator: "\n")
+            .write(to: tsv, atomically: true, encoding: .utf8)
+        let set = try LabelledSet(tsv: tsv.path)
+        var skipped: [String] = []
+        let records = try LensSurvey.run(set, indices: Array(set.rows.indices), model: model,
+                                         events: ExperimentEvents(skipped: { skipped.append($0.description) }))
+        #expect(records.count == 7 && records[6].skipped != nil && skipped.count == 1 && skipped[0].contains("missing.wav"))
+        for r in records.prefix(6) {
+            let wer = try #require(r.encoderWER)
+            #expect(wer.count == model.hyper.encoderLayers && wer.last == 0, "the last layer through ln_post is the transcript")
+            #expect(r.encoderLoops?.count == model.hyper.encoderLayers && (r.saturation?.count ?? 0) >= 2)
+        }
+        let summary = LensSurvey.Summary(records, decoderLayers: model.hyper.decoderLayers)
+        #expect(summary.clips == 6 && summary.skipped == 1)
+        #expect(summary.saturation.reduce(0, +) == summary.tokens && summary.tokens == records.compactMap(\.saturation).joined().count)
+        #expect(summary.groundedLayers.contains(model.hyper.encoderLayers - 1) && summary.encoder.last?.grounded == 1)
+
+        var report = Report(model: model, clip: AnalysisSupport.clips[0], data: [tsv.path], command: "test")
+        try report.addLensSurvey(set, path: tsv.path, rows: 3, model: model)
+        #expect(report.lensSurvey?.summary.clips == 3 && report.findings.count == 2 && report.findings.allSatisfy { $0.section == .lensSurvey })
+        #expect(MarkdownReport.render(report).contains("Both lenses on 3 evenly spaced clips"))
+    }
+
+    /// A probe finds a label written into one layer's features and not in the others, and
+    /// grouped folds keep each group in one fold (a label that is the group cannot be learned).
+    @Test func theLinearProbeFindsTheLayerThatCarriesTheLabel() throws {
+        var rng = Gaussian(seed: 7)
+        let labels = (0..<40).map { $0 % 2 == 0 ? "a" : "b" }
+        let features: [[[Float]]] = labels.map { label in
+            let noise = { (0..<8).map { _ in Float(rng.next()) } }
+            var carrying = noise()
+            carrying[3] += label == "a" ? 4 : -4
+            return [noise(), carrying]
+        }
+        let result = try LinearProbe.run(features: features, labels: labels, folds: 4)
+        #expect(result.classes == ["a", "b"] && result.baseline == 0.5)
+        #expect(result.layers[1].accuracy >= 0.95, "the label is in layer 1: \(result.layers[1])")
+        #expect(result.layers[0].accuracy <= 0.8, "layer 0 is noise: \(result.layers[0])")
+        #expect(throws: InputError.self) { try LinearProbe.run(features: features, labels: labels, folds: 4, groups: labels.map { _ in "one" }) }
+    }
+
+    @Test func tablesAlignAsTextAndEscapeTheirSeparatorsInTSVAndMarkdown() {
+        let t = Table(headers: ["a", "b"], rows: [["x|y", "tab\there"], ["long cell", "line\nbreak"]])
+        #expect(t.text == "a          b\nx|y        tab\there\nlong cell  line\nbreak\n")
+        #expect(t.tsv == "a\tb\nx|y\ttab here\nlong cell\tline break\n")
+        #expect(t.markdown == "| a | b |\n|---|---|\n| x\\|y | tab\there |\n| long cell | line break |\n")
+    }
+}
