@@ -20,7 +20,7 @@ public struct Vocabulary: Sendable {
         let txt = directory.appendingPathComponent("vocabulary.txt")
         if FileManager.default.fileExists(atPath: json.path) {
             let data = try Self.read(json)
-            guard let list = try? JSONSerialization.jsonObject(with: data) as? [String] else {
+            guard let list = try? JSONDecoder().decode([String].self, from: data) else {
                 throw InputError(json.path, "not a JSON array of token strings")
             }
             self.init(tokens: list)
