@@ -178,10 +178,13 @@ extension Engine {
         return trace.residPost.firstIndex { !$0.isFinite }.map { Site(.decoder, $0, .residPost).description }
     }
 
-    /// Greedy steps after a divergence, from the teacher-forced cache of the shared prefix.
+    /// Greedy decoding after a divergence, from the teacher-forced cache of the shared prefix.
+    /// Each pass feeds the last token and a draft of the next ones (`DraftTokens`), and keeps the
+    /// longest prefix of the draft that greedy decoding chooses, plus greedy's own next token: the
+    /// tokens are those of one step at a time, in fewer passes when the draft is right (loops).
     private func continueDecoding(after generated: [Int], cache: KVCache, kv: [Matrix], hook: Decoder.Hook?,
                                   work: inout WorkCounters, isCancelled: () -> Bool, until: (([Int]) -> Bool)?) throws -> [Int] {
-        let layers = model.hyper.decoderLayers
+        let layers = model.hyper.decoderLayers, vocabulary = model.decoder.vocabularySize
         let limit = tokenLimit
         var cache = cache
         var input = generated.last!
@@ -189,18 +192,28 @@ extension Engine {
         var all = generated
         let filter = LogitFilter(specials: model.specials, suppress: model.config.suppressIDs,
                                  suppressAtBegin: model.config.suppressIDsBegin, timestamps: false, maxInitialTimestampIndex: 50)
-        while all.count < limit {
+        decoding: while all.count < limit {
             if isCancelled() { throw CancellationError() }
-            var logits = model.decoder.logits(model.decoder([input], cache: &cache, kv: kv, hook: hook)).data
+            let draft = DraftTokens.propose(after: all, clean: cleanTokens, count: min(draftLength, limit - all.count - 1))
+            let fed = cache.count
+            let logits = model.decoder.logits(model.decoder([input] + draft, cache: &cache, kv: kv, hook: hook))
             work.decoderBlocks += layers
             work.decoderSteps += 1
-            filter.apply(&logits, generated: all, sampleBegin: 0)
-            let next = GreedyDecoder.argmax(FastMath.logSoftmax(logits))
-            if next == model.specials.eot { break }
-            out.append(next)
-            all.append(next)
-            input = next
-            if let until, until(all) { break }
+            for j in 0...draft.count {
+                var row = Array(logits.data[(j * vocabulary)..<((j + 1) * vocabulary)])
+                filter.apply(&row, generated: all, sampleBegin: 0)
+                let next = GreedyDecoder.argmax(FastMath.logSoftmax(row))
+                if next == model.specials.eot { break decoding }
+                out.append(next)
+                all.append(next)
+                if let until, until(all) { break decoding }
+                if all.count >= limit { break decoding }
+                if j < draft.count && next == draft[j] { continue }
+                // Rows after the first wrong guess saw tokens greedy did not choose.
+                cache.truncate(to: fed + 1 + j)
+                input = next
+                break
+            }
         }
         return out
     }

@@ -25,6 +25,9 @@ public final class Engine: @unchecked Sendable {
     /// Memo budget for patched runs: bytes they hold beyond the clean run and the references,
     /// each shared buffer counted once (`Footprint`).
     public var memoBudget = 256 << 20
+    /// Tokens guessed ahead per pass when a patched run decodes freely (0: one step at a time);
+    /// the tokens are the same either way (`DraftTokens`).
+    public var draftLength = 8
 
     private var memo: [PatchSet: Run] = [:]
     private var memoOrder: [PatchSet] = []
