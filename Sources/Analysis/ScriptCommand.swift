@@ -51,22 +51,17 @@ public enum ScriptCommand: Equatable, Sendable {
             guard i < words.count else { throw InputError(text, "missing argument (usage: \(usage))") }
             return words[i]
         }
-        func number(_ s: String, _ range: Range<Int>, _ what: String) throws -> Int {
-            guard let n = Int(s), range.contains(n) else {
-                throw InputError(s, "\(what) out of range (\(range.lowerBound) to \(range.upperBound - 1))")
-            }
-            return n
-        }
-        let encoder = attention == .encoder
         switch words.first ?? "" {
         case "patch":
             return .patch(try Patch.parse(try argument(1, ":patch SITE@POSITIONS=SOURCE"), hyper: hyper, frames: frames, tokens: tokens))
         case "unpatch": return .unpatch
         case "clear": return .clear
         case "layer":
-            return .layer(try number(try argument(1, ":layer L"), 0..<(encoder ? hyper.encoderLayers : hyper.decoderLayers), "layer"))
+            let text = try argument(1, ":layer L")
+            return .layer(try ViewSettings.check(Int(text), of: attention, hyper: hyper, text: text))
         case "head":
-            return .head(try number(try argument(1, ":head H"), 0..<(encoder ? hyper.encoderHeads : hyper.decoderHeads), "head"))
+            let text = try argument(1, ":head H")
+            return .head(try ViewSettings.check(Int(text), head: true, of: attention, hyper: hyper, text: text))
         case "kind":
             let k = try argument(1, ":kind cross|self|encoder|alignment|mean")
             guard let kind = AttentionKind(rawValue: k) else {

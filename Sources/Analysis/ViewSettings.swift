@@ -28,3 +28,23 @@ public struct ViewSettings: Equatable, Sendable {
     /// Whether the run views show is the patched one.
     public var showsPatchedRun: Bool { showPatched && !patches.isEmpty }
 }
+
+extension ViewSettings {
+    /// `n` checked as a layer (or, with `head`, a head) of the attention `kind` shows: encoder
+    /// layers and heads for `.encoder`, decoder ones otherwise. `text` names it in the error.
+    public static func check(_ n: Int?, head: Bool = false, of kind: AttentionKind, hyper: Hyperparameters, text: String) throws -> Int {
+        let encoder = kind == .encoder
+        let count = head ? (encoder ? hyper.encoderHeads : hyper.decoderHeads) : (encoder ? hyper.encoderLayers : hyper.decoderLayers)
+        guard let n, (0..<count).contains(n) else { throw InputError(text, "\(head ? "head" : "layer") out of range (0 to \(count - 1))") }
+        return n
+    }
+
+    /// The settings that show one attention map: `kind`, and for a single head its layer and head.
+    public static func attention(_ kind: AttentionKind, layer: Int?, head: Int?, hyper: Hyperparameters) throws -> ViewSettings {
+        var settings = ViewSettings()
+        settings.attentionKind = kind
+        if let layer { settings.layer = try check(layer, of: kind, hyper: hyper, text: String(layer)) }
+        if let head { settings.head = try check(head, head: true, of: kind, hyper: hyper, text: String(head)) }
+        return settings
+    }
+}

@@ -15,7 +15,7 @@ struct AttentionCommand: ParsableCommand {
     @Option(name: .long, help: "Layer.") var layer: Int?
     @Option(name: .long, help: "Head.") var head: Int?
     @Flag(name: .long, help: "The mean of the model's alignment heads (cross-attention).") var alignment = false
-    @Option(name: .long, help: "cross, self (decoder) or encoder.") var kind: String = "cross"
+    @Option(name: .long, help: "cross, self (decoder) or encoder.") var kind: AttentionKind = .cross
     @Option(name: .long, help: "Columns of the text heatmap.") var width: Int = 100
 
     func validate() throws {
@@ -25,13 +25,8 @@ struct AttentionCommand: ParsableCommand {
 
     func run() throws {
         let engine = try clip.engine()
-        let script = ScriptRunner(engine: engine)
-        try script.execute(":kind \(alignment ? "alignment" : kind)")
-        if !alignment {
-            try script.execute(":layer \(layer!)")
-            try script.execute(":head \(head!)")
-        }
-        let settings = script.state.settings
+        let settings = try ViewSettings.attention(alignment ? .alignment : kind, layer: alignment ? nil : layer, head: alignment ? nil : head,
+                                                  hyper: engine.model.hyper)
         let (table, json) = try ViewData.data(.attention, engine: engine, settings: settings)
         if output.resolved == .text {
             let m = AttentionMaps.select(settings.attentionKind, engine, engine.clean, layer: settings.layer, head: settings.head, frames: engine.audioFrames)
@@ -83,3 +78,5 @@ struct RunCommand: ParsableCommand {
         try ScriptRunner(engine: try clip.engine()).run(file: script)
     }
 }
+
+extension AttentionKind: ExpressibleByArgument {}
