@@ -60,6 +60,13 @@ public struct Sweep: Sendable {
     /// Blocks the patch source's reference run evaluates (silence or another clip), else 0.
     public let referenceLayers: Int
 
+    /// What each cell measures. `transcript`: the patched run decoded freely, its WER against
+    /// the clean transcript and whether it loops, with mean |Δ log-prob|. `logprob`: mean
+    /// |Δ log-prob| of the clean tokens only, from the teacher-forced pass (no decoding).
+    public enum Metric: String, CaseIterable, Sendable { case transcript, logprob }
+
+    public let metric: Metric
+
     /// The components a sweep can patch: the encoder's, and the decoder's attention outputs.
     public static let components: [Site.Point] = [.residPost, .attnOut, .mlpOut, .residPre, .selfOut, .crossOut]
 
@@ -69,11 +76,12 @@ public struct Sweep: Sendable {
     /// Runs the cells of the sweep for which `owns(index)` holds (every cell by default),
     /// patching from `source`. `progress(done, total)` follows each cell; `isCancelled` is
     /// polled between and inside cells and ends the sweep with `CancellationError`.
-    public init(engine: Engine, kind: Kind, source: PatchSource, owns: (Int) -> Bool = { _ in true },
+    public init(engine: Engine, kind: Kind, source: PatchSource, metric: Metric = .transcript, owns: (Int) -> Bool = { _ in true },
                 isCancelled: () -> Bool = { false }, progress: (Int, Int) -> Void = { _, _ in }) throws {
         let plan = try Self.plan(kind, engine: engine, source: source)
         self.kind = kind
         self.source = source
+        self.metric = metric
         decoderSide = Self.isDecoderSide(kind)
         cleanLayers = engine.clean.work.layersEvaluated
         // The reference is built before any cell, so every shard reports the same overhead.
@@ -84,17 +92,19 @@ public struct Sweep: Sendable {
         for i in mine {
             let p = plan[i]
             if isCancelled() { throw CancellationError() }
-            let run = try engine.run(PatchSet([p.patch]), useMemo: false, isCancelled: isCancelled)
-            cells.append(Self.measure(engine: engine, run: run, index: i, planned: p))
+            let run = try engine.run(PatchSet([p.patch]), useMemo: false, isCancelled: isCancelled,
+                                     until: metric == .logprob ? { _ in true } : nil)
+            cells.append(Self.measure(engine: engine, run: run, index: i, planned: p, metric: metric))
             progress(cells.count, mine.count)
         }
         self.cells = cells
     }
 
     /// A sweep from cells computed elsewhere (the parts of a sharded run).
-    public init(kind: Kind, source: PatchSource, cells: [Cell], plannedCells: Int, cleanLayers: Int, referenceLayers: Int) {
+    public init(kind: Kind, source: PatchSource, metric: Metric = .transcript, cells: [Cell], plannedCells: Int, cleanLayers: Int, referenceLayers: Int) {
         self.kind = kind
         self.source = source
+        self.metric = metric
         decoderSide = Self.isDecoderSide(kind)
         self.cells = cells.sorted { $0.index < $1.index }
         self.plannedCells = plannedCells
@@ -141,15 +151,17 @@ public struct Sweep: Sendable {
         }
     }
 
-    /// A patched run against the clean one: WER, mean |Δ log-prob| and loop.
-    static func measure(engine: Engine, run: Run, index: Int, planned p: Planned) -> Cell {
+    /// A patched run against the clean one: mean |Δ log-prob|, and for the transcript metric
+    /// WER and loop (NaN WER, no loop and no text for the logprob metric, which does not decode).
+    static func measure(engine: Engine, run: Run, index: Int, planned p: Planned, metric: Metric) -> Cell {
         let clean = engine.clean!
         // A run that blew up has NaN log-probs, so its mean is NaN: `Cell.nonFinite`.
         let deltas = zip(run.cleanTokenLogprobs, clean.cleanTokenLogprobs).map { Double(abs($0 - $1)) }
+        let decoded = metric == .transcript
         return Cell(index: index, layer: p.layer, head: p.head, cross: p.cross, positions: p.positions, patch: p.patch.description,
-                    wer: WordErrorRate.of(reference: clean.text, hypothesis: run.text),
+                    wer: decoded ? WordErrorRate.of(reference: clean.text, hypothesis: run.text) : .nan,
                     meanAbsDelta: deltas.reduce(0, +) / Double(max(1, deltas.count)),
-                    repetition: Repetition.isLoop(run.text), text: run.text, layersEvaluated: run.work.layersEvaluated)
+                    repetition: decoded && Repetition.isLoop(run.text), text: decoded ? run.text : "", layersEvaluated: run.work.layersEvaluated)
     }
 
     /// Blocks the whole sweep evaluates, its clean run and reference included.
@@ -162,7 +174,7 @@ public struct Sweep: Sendable {
     /// Head-sweep cells, strongest effect first (mean |Δ log-prob|, then WER).
     public var ranked: [Cell] {
         // A cell that blew up ranks first: its effect is the largest there is.
-        cells.sorted { (strength($0), $0.wer, -$0.index) > (strength($1), $1.wer, -$1.index) }
+        cells.sorted { (strength($0), $0.wer.isNaN ? 0 : $0.wer, -$0.index) > (strength($1), $1.wer.isNaN ? 0 : $1.wer, -$1.index) }
     }
 
     private func strength(_ c: Cell) -> Double { c.nonFinite ? .infinity : c.meanAbsDelta }

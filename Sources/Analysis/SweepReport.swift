@@ -22,9 +22,11 @@ public struct SweepReport: Encodable {
         public let heads: Bool?
         public let component: String?
         public let window: Int?
+        /// `logprob` for a sweep that did not decode; absent for the transcript metric.
+        public let metric: String?
 
         enum CodingKeys: String, CodingKey {
-            case model, clip, source, side, heads, component, window
+            case model, clip, source, side, heads, component, window, metric
             case plannedCells = "planned_cells", cleanLayers = "clean_layers", referenceLayers = "reference_layers"
         }
     }
@@ -33,7 +35,8 @@ public struct SweepReport: Encodable {
     public struct Record: Codable, Equatable, Sendable {
         public let cell: Int, layer: Int, start: Int, end: Int
         public let patch: String
-        public let wer: Double
+        /// Null for the logprob metric, which does not decode.
+        public let wer: FiniteOrNull
         /// Null when the patched run blew up.
         public let meanAbsDelta: FiniteOrNull
         public let repetition: Bool
@@ -51,13 +54,13 @@ public struct SweepReport: Encodable {
 
         public init(_ c: Sweep.Cell) {
             cell = c.index; layer = c.layer; start = c.positions.lowerBound; end = c.positions.upperBound
-            patch = c.patch; wer = c.wer; meanAbsDelta = FiniteOrNull(c.meanAbsDelta); repetition = c.repetition
+            patch = c.patch; wer = FiniteOrNull(c.wer); meanAbsDelta = FiniteOrNull(c.meanAbsDelta); repetition = c.repetition
             text = c.text; layersEvaluated = c.layersEvaluated; nonFinite = c.nonFinite
             head = c.head; attention = c.head == nil ? nil : c.cross ? "cross" : "self"
         }
 
         var asCell: Sweep.Cell {
-            Sweep.Cell(index: cell, layer: layer, head: head, cross: attention == "cross", positions: start..<end, patch: patch, wer: wer,
+            Sweep.Cell(index: cell, layer: layer, head: head, cross: attention == "cross", positions: start..<end, patch: patch, wer: wer.value,
                        meanAbsDelta: meanAbsDelta.value, repetition: repetition, text: text, layersEvaluated: layersEvaluated)
         }
     }
@@ -70,7 +73,8 @@ public struct SweepReport: Encodable {
         }
         return Header(model: model, clip: clip, source: sweep.source.description, side: sweep.decoderSide ? "dec" : "enc",
                       plannedCells: sweep.plannedCells, cleanLayers: sweep.cleanLayers, referenceLayers: sweep.referenceLayers,
-                      heads: sweep.kind == .heads ? true : nil, component: component, window: window)
+                      heads: sweep.kind == .heads ? true : nil, component: component, window: window,
+                      metric: sweep.metric == .logprob ? sweep.metric.rawValue : nil)
     }
 
     /// The cells in the order the outputs list them: head sweeps strongest first.
@@ -101,7 +105,7 @@ public struct SweepReport: Encodable {
         Table(headers: ["layer", "head", "start", "end", "wer", "mean_abs_delta", "repetition", "layers_evaluated", "patch"],
               rows: listed.map { c in
                   ["\(c.layer)", c.head.map { "\(c.cross ? "cross" : "self").\($0)" } ?? "", "\(c.positions.lowerBound)",
-                   "\(c.positions.upperBound)", String(format: "%.3f", c.wer), String(format: "%.4f", c.meanAbsDelta),
+                   "\(c.positions.upperBound)", c.wer.isNaN ? "" : String(format: "%.3f", c.wer), String(format: "%.4f", c.meanAbsDelta),
                    c.repetition ? "loop" : "", "\(c.layersEvaluated)", c.patch]
               })
     }
@@ -137,7 +141,7 @@ public struct SweepReport: Encodable {
                     throw InputError(part.path, "record \(n + 1): cell \(r.cell) is outside the sweep's \(planned) cells")
                 }
                 let delta = r.meanAbsDelta.value
-                guard r.wer.isFinite, r.wer >= 0, delta.isNaN || delta >= 0, (0..<1000).contains(r.layer), (0...(1 << 40)).contains(r.layersEvaluated),
+                guard (r.wer.value.isNaN && h.metric == Sweep.Metric.logprob.rawValue) || (r.wer.value.isFinite && r.wer.value >= 0), delta.isNaN || delta >= 0, (0..<1000).contains(r.layer), (0...(1 << 40)).contains(r.layersEvaluated),
                       r.head.map({ (0..<1000).contains($0) }) ?? true else {
                     throw InputError(part.path, "record \(n + 1): cell \(r.cell) holds impossible values (WER and |Δ log-prob| are at least 0, layers and heads 0 to 999)")
                 }
@@ -147,7 +151,8 @@ public struct SweepReport: Encodable {
         guard cells.count == planned, Set(cells.map(\.index)) == Set(0..<planned) else {
             throw InputError(path, "the parts hold \(cells.count) cells of a sweep of \(planned)")
         }
-        let sweep = Sweep(kind: kind, source: try PatchSource.parse(h.source), cells: cells, plannedCells: planned,
+        guard let metric = Sweep.Metric(rawValue: h.metric ?? "transcript") else { throw InputError(path, "the sweep part's header names no metric '\(h.metric ?? "")'") }
+        let sweep = Sweep(kind: kind, source: try PatchSource.parse(h.source), metric: metric, cells: cells, plannedCells: planned,
                           cleanLayers: h.cleanLayers, referenceLayers: h.referenceLayers)
         self.init(sweep: sweep, model: h.model, clip: h.clip, seconds: parts.map(\.seconds).reduce(0, +))
     }

@@ -10,8 +10,9 @@ extension Sweep {
         case .component(let component, let window):
             let unit = decoderSide ? "tokens" : "frames"
             let starts = Array(Set(cells.map(\.positions.lowerBound))).sorted()
-            var out = ["sweep \(decoderSide ? "dec" : "enc").L.\(component.name), windows of \(window) \(unit), source \(source)"]
-            for (title, value) in Self.metrics {
+            var out = ["sweep \(decoderSide ? "dec" : "enc").L.\(component.name), windows of \(window) \(unit), source \(source)"
+                       + (metric == .logprob ? ", log-probs only (no decoding)" : "")]
+            for (title, value) in Self.metrics where metric == .transcript || title != Self.metrics[0].0 {
                 out += [""] + grid(title: "\(title) (columns: first \(unit == "frames" ? "frame" : "token") of the window)",
                                    columns: starts.map { String($0) }, value: value) { c, i in c.positions.lowerBound == starts[i] }
             }
@@ -39,7 +40,7 @@ extension Sweep {
         Table(headers: ["rank", "head", "mean |Δ log-prob|", "WER", "loop", "transcript"],
               rows: ranked.prefix(top).enumerated().map { r, c in
                   ["\(r + 1)", Site(.decoder, c.layer, c.cross ? .crossHead(c.head ?? 0) : .selfHead(c.head ?? 0)).description, String(format: "%.4f", c.meanAbsDelta),
-                   String(format: "%.2f", c.wer), c.repetition ? "yes" : "", Self.clippedText(c.text, 50)]
+                   c.wer.isNaN ? "-" : String(format: "%.2f", c.wer), c.repetition ? "yes" : "", Self.clippedText(c.text, 50)]
               })
     }
 

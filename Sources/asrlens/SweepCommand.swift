@@ -27,6 +27,7 @@ struct SweepCommand: ParsableCommand {
     @Option(name: .long, help: "Patch source: zero, mean, noise:SCALE:SEED, silence, clip:PATH, scale:K (default: silence; zero with --heads).")
     var source: String?
 
+    @Option(name: .long, help: "transcript (decode each patched run: WER, loops, text) or logprob (mean |Δ log-prob| only, no decoding).") var metric: Sweep.Metric = .transcript
     @OptionGroup var sharding: ShardOptions
 
     func validate() throws {
@@ -50,7 +51,7 @@ struct SweepCommand: ParsableCommand {
         let kind: Sweep.Kind = heads ? .heads : .component(try point(), window: window)
         let progress = Progress(heads ? "sweep heads" : "sweep \(component)")
         let started = Date()
-        let sweep = try Sweep(engine: engine, kind: kind, source: source, owns: { part?.owns($0) ?? true }) { progress.update($0, of: $1) }
+        let sweep = try Sweep(engine: engine, kind: kind, source: source, metric: metric, owns: { part?.owns($0) ?? true }) { progress.update($0, of: $1) }
         let report = SweepReport(sweep: sweep, model: engine.model.name, clip: clip.file, seconds: Date().timeIntervalSince(started))
         if let part {
             try PartFile.write(kind: "sweep", shard: part, header: report.header, records: sweep.cells.map(SweepReport.Record.init),
@@ -60,3 +61,5 @@ struct SweepCommand: ParsableCommand {
         try output.show(report)
     }
 }
+
+extension Sweep.Metric: ExpressibleByArgument {}

@@ -21,6 +21,28 @@ import Analysis
         }
     }
 
+    /// `--metric logprob` gives each cell the transcript sweep's mean |Δ log-prob| without
+    /// decoding: fewer blocks, no WER or text, and its parts merge back to the same result.
+    @Test func aLogprobSweepHasTheSameDeltasWithoutDecoding() throws {
+        let model = try AnalysisSupport.model("tiny.en"), samples = try AudioFile.load(AnalysisSupport.clips[0])
+        let kind = Sweep.Kind.component(.residPost, window: 150)
+        let full = try Sweep(engine: try Engine(model: model, samples: samples), kind: kind, source: .zero)
+        let quick = try Sweep(engine: try Engine(model: model, samples: samples), kind: kind, source: .zero, metric: .logprob)
+        #expect(quick.cells.map(\.meanAbsDelta) == full.cells.map(\.meanAbsDelta))
+        #expect(quick.cells.allSatisfy { $0.wer.isNaN && $0.text.isEmpty && !$0.repetition })
+        #expect(full.cells.contains { $0.wer > 0 } && quick.layersEvaluated < full.layersEvaluated, "\(quick.layersEvaluated) vs \(full.layersEvaluated)")
+        let whole = SweepReport(sweep: quick, model: "tiny.en", clip: "c.wav", seconds: 1)
+        let json = try JSONText.encode(whole)
+        #expect(json.contains("\"metric\":\"logprob\"") && json.contains("\"wer\":null"))
+        let parts = try (0..<2).map { i -> PartFile.Part in
+            let shard = try Shard("\(i)/2")
+            let records = quick.cells.filter { shard.owns($0.index) }.map(SweepReport.Record.init)
+            return try PartFile.parse(try PartFile.text(kind: "sweep", shard: shard, header: whole.header, records: records, seconds: 0.5), source: "p\(i)")
+        }
+        #expect(try JSONText.encode(SweepReport(parts: parts)) == json)
+        #expect(!whole.text.joined().contains("WER against clean"))
+    }
+
     /// The lenses over six clips and a missing one: each clip's last encoder layer is its own
     /// transcript, every token has a saturation row, and the missing clip is skipped.
     @Test func theLensSurveyCoversEveryReadableClip() throws {

@@ -162,6 +162,8 @@ extension Engine {
             tokens = Array(cleanTokens.prefix(d))
             if argmax[d] != eot {
                 tokens.append(argmax[d])
+                if let until, until(tokens) { return Run(patches: set, tokens: tokens, text: model.tokenizer.decode(tokens), decoder: trace,
+                                                         cleanTokenLogprobs: logprobs, teacherForcedArgmax: argmax, encoderOut: encoderOut, work: work) }
                 var resume = cache
                 resume.truncate(to: tokenRow0 + d + 1)
                 tokens += try continueDecoding(after: tokens, cache: resume, kv: kv, hook: hook, work: &work, isCancelled: isCancelled, until: until)
