@@ -22,10 +22,13 @@ public struct ModelFile: Sendable {
     public let variables: [String: Variable]
     public let aliases: [String: String]
     private let bytes: Data
+    /// Whether `bytes` is the file mapped read-only, whose pages can be given back once read.
+    private var mapped = false
 
     /// Reads and parses a file.
     public init(contentsOf url: URL) throws {
         try self.init(data: try Self.map(url.path), source: url.path)
+        mapped = true
     }
 
     /// The file mapped read-only. Mapped here rather than by Foundation so that a failure keeps
@@ -177,6 +180,10 @@ public struct ModelFile: Sendable {
         bytes.withUnsafeBytes { raw in
             let base = raw.baseAddress! + v.range.lowerBound
             let n = v.count
+            // The widened copy is what the model keeps: the file's pages go back to the kernel as
+            // soon as they are read (they are re-read from the file if asked for again), so
+            // loading peaks near the Float32 weights, not those plus the whole file.
+            defer { if mapped { Self.release(raw.baseAddress!, v.range) } }
             return [Float](unsafeUninitializedCapacity: n) { out, initialized in
                 switch v.dtype {
                 case .float32:
@@ -195,5 +202,14 @@ public struct ModelFile: Sendable {
                 initialized = n
             }
         }
+    }
+
+    /// Drops the pages of `range` of a read-only file mapping at `base` (whole pages; a page
+    /// shared with a neighbour is simply read again from the file when the neighbour is).
+    private static func release(_ base: UnsafeRawPointer, _ range: Range<Int>) {
+        let page = Int(sysconf(Int32(_SC_PAGESIZE)))
+        let start = range.lowerBound / page * page, end = (range.upperBound + page - 1) / page * page
+        guard end > start else { return }
+        madvise(UnsafeMutableRawPointer(mutating: base + start), end - start, MADV_DONTNEED)
     }
 }

@@ -4,8 +4,22 @@ public struct MLP: Sendable {
     public let fc1: Linear   // [F, D]
     public let fc2: Linear   // [D, F]
 
+    /// Rows per pass: the hidden layer held is [512, F] rather than [T, F] (9 MB for a tiny
+    /// encoder window). A multiple of `Linear.rowBlock`, so every row's result is unchanged.
+    static let rowChunk = 4 * Linear.rowBlock
+
     /// x: [T, D] → mlp_out [T, D] (the residual is added by the block).
     public func callAsFunction(_ x: Matrix) -> Matrix {
+        guard x.rows > Self.rowChunk else { return hiddenAndBack(x) }
+        var out = Matrix(zeros: x.rows, fc2.outFeatures)
+        for first in stride(from: 0, to: x.rows, by: Self.rowChunk) {
+            let part = hiddenAndBack(x.rows(first..<min(x.rows, first + Self.rowChunk)))
+            out.data.replaceSubrange((first * out.cols)..<(first * out.cols + part.data.count), with: part.data)
+        }
+        return out
+    }
+
+    private func hiddenAndBack(_ x: Matrix) -> Matrix {
         var h = fc1(norm(x))
         Activation.gelu(&h)
         return fc2(h)
