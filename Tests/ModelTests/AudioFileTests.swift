@@ -38,6 +38,9 @@ import Testing
         let bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
         #expect(try AudioFile.load(encoded: bytes, name: "bytes") == fromFile)
         #expect(throws: InputError.self) { try AudioFile.load(encoded: Array(bytes.prefix(30)), name: "bytes") }
+        if ext == "wav" {   // a WAV cut short in a pipe says so, as the same file on disk does
+            #expect(throws: InputError.self) { try AudioFile.load(encoded: Array(bytes.prefix(3000)), name: "bytes") }
+        }
     }
 
     /// Lossless re-encodings must give exactly the samples of the 16-bit original.

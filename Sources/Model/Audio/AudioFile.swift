@@ -70,15 +70,15 @@ public enum AudioFile {
     /// Why a file holds less audio than its header says, before decoding: a data chunk that
     /// claims more bytes than the file holds, or a WAV whose data chunk claims far fewer bytes
     /// than follow it (a damaged size field; libsndfile would read only what it claims). Sizes
-    /// of 0 and 0xFFFFFFFF mark streamed files whose writer could not know the length, and are fine.
+    /// of 0 and from 0x7FFF0000 up (0xFFFFFFFF, 0x7FFFFFFF, espeak-ng's 0x7FFFF000) mark streamed
+    /// files whose writer could not know the length, and are fine.
     static func damagedHeader(_ log: [Substring]) -> String? {
         let numbers = { (line: Substring) in line.split(whereSeparator: { !$0.isNumber }).compactMap { Int($0) } }
         var declared: Int?
         for line in log {
             if line.hasPrefix("data") {
                 let n = numbers(line)
-                if line.contains("should be"), n.count >= 2, n[n.count - 2] > n[n.count - 1],
-                   n[n.count - 2] != 0xFFFF_FFFF, n[n.count - 2] != 0x7FFF_FFFF {
+                if line.contains("should be"), n.count >= 2, n[n.count - 2] > n[n.count - 1], n[n.count - 2] < 0x7FFF_0000 {
                     return "is truncated: its header promises \(n[n.count - 2]) bytes of audio but the file holds \(n[n.count - 1])"
                 }
                 declared = n.last
@@ -131,8 +131,7 @@ public enum AudioFile {
             throw InputError(name, "not a readable audio file (\(reason.prefix(1).lowercased() + reason.dropFirst()))")
         }
         let log = headerLog(handle)
-        // A stream's writer (a pipe, a synthesiser) cannot know the length its header states.
-        if memory == nil, let problem = damagedHeader(log) { sf_close(handle); throw InputError(name, problem) }
+        if let problem = damagedHeader(log) { sf_close(handle); throw InputError(name, problem) }
         return Opened(handle: handle, info: info, log: log, memory: memory)
     }
 

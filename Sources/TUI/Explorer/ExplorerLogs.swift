@@ -15,7 +15,7 @@ public struct ExplorerLogs {
     public static func fromEnvironment() -> ExplorerLogs {
         func open(_ variable: String) -> FileHandle? {
             guard let path = ProcessInfo.processInfo.environment[variable] else { return nil }
-            FileManager.default.createFile(atPath: path, contents: nil)
+            _ = FileManager.default.createFile(atPath: path, contents: nil)
             return FileHandle(forWritingAtPath: path)
         }
         func append(_ log: FileHandle, _ line: String) {
