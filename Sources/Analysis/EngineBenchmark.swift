@@ -9,6 +9,8 @@ public struct EngineBenchmark: Codable, Sendable {
     public let model: String, tokens: Int, repeats: Int, audioPositions: Int
     /// Median milliseconds.
     public let full: Double, incremental: Double, decoderToggle: Double, decoderWorst: Double, back: Double, backToClean: Double
+    /// The encoder patch that `full` and `incremental` time, in the CLI's grammar.
+    public let patch: String
     public let work: WorkCounters
     public let memoised: Int
     public let residentMiB: Double
@@ -30,6 +32,7 @@ public struct EngineBenchmark: Codable, Sendable {
         }
         let third = engine.audioFrames / 3
         let encoderPatch = set(Site(.encoder, hyper.encoderLayers - 1, .residPost), third..<(third + 50))
+        patch = encoderPatch.patches.map(\.description).joined()
         full = try median { _ = try engine.run(encoderPatch, useMemo: false, incremental: false) }
         incremental = try median { _ = try engine.run(encoderPatch, useMemo: false, incremental: true) }
         work = try engine.run(encoderPatch, useMemo: false).work

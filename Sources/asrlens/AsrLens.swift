@@ -7,7 +7,7 @@ struct AsrLens: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "asrlens",
         abstract: "Look inside Whisper: transcribe, lens, attend and patch, from the terminal.",
-        version: "0.1.0",
+        version: "0.1.0 (OpenBLAS \(BLASCore.current) kernels)",
         subcommands: [ExploreCommand.self, TranscribeCommand.self, LensCommand.self, EncoderLensCommand.self, AttentionCommand.self,
                       HeadsCommand.self, WordsCommand.self, PatchCommand.self, RunCommand.self, ModelsCommand.self, BenchEngineCommand.self, BenchExplorerCommand.self, SoakCommand.self,
                       DatasetCommand.self, ProbeCommand.self, SweepCommand.self, RepetitionCommand.self, ReportCommand.self, MergeCommand.self])
@@ -16,6 +16,7 @@ struct AsrLens: ParsableCommand {
 @main
 enum Main {
     static func main() {
+        BLASCore.restartWithBetterKernels()
         setvbuf(stdout, nil, _IOLBF, 0)
         HeapPolicy.applyForLongSessions()
         ScratchPaths.unblockInterrupts()
@@ -59,9 +60,8 @@ enum Main {
     }
 
     static func fail(_ message: String) -> Never {
-        var text = "asrlens: \(message)\n"
-        if let problem = StandardOutput.finish(), problem != message { text += "asrlens: \(problem)\n" }
-        StandardError.write(text)
+        let problem = StandardOutput.finish().map { $0 == message ? "" : "asrlens: \($0)\n" } ?? ""
+        StandardError.write("asrlens: \(message)\n" + problem)
         // `_exit`, not `exit`: under a tight memory limit OpenBLAS's exit handler waits forever
         // for threads it could not start. Standard output was flushed by `finish` above.
         _exit(2)

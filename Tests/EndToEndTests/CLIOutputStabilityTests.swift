@@ -5,7 +5,7 @@ import Testing
 /// compared after: a refactoring must not change one byte of what users script against.
 ///
 /// The recordings live in `Fixtures/cli-outputs/`, with the machine they were made on. On that
-/// machine (same CPU model, so the same BLAS kernels) the comparison is byte for byte; on
+/// machine (same CPU model and OpenBLAS kernels) the comparison is byte for byte; on
 /// another, numbers may differ in their last digits, so numbers are compared to 1e-3 relative
 /// (1e-4 absolute) and all other text exactly. Wall times and paths are masked on both sides.
 /// To record: `ASRLENS_RECORD_CLI_OUTPUTS=1 swift test -c release --filter CLIOutputStability`.
@@ -38,11 +38,15 @@ import Testing
     static let fixtures = CLIRunner.root.appendingPathComponent("Tests/EndToEndTests/Fixtures/cli-outputs")
     static var recording: Bool { ProcessInfo.processInfo.environment["ASRLENS_RECORD_CLI_OUTPUTS"] == "1" }
 
-    /// The CPU the recordings were made on decides whether numbers must match exactly.
+    /// The CPU the recordings were made on, and the OpenBLAS kernels the CLI runs on it, decide
+    /// whether numbers must match exactly.
     static var machine: String {
         let info = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)) ?? ""
-        return info.split(separator: "\n").first { $0.hasPrefix("model name") }.map { String($0.split(separator: ":", maxSplits: 1).last ?? "") }?
+        let cpu = info.split(separator: "\n").first { $0.hasPrefix("model name") }.map { String($0.split(separator: ":", maxSplits: 1).last ?? "") }?
             .trimmingCharacters(in: .whitespaces) ?? "unknown"
+        let version = (try? CLIRunner.run(["--version"]).stdout) ?? ""
+        let kernels = version.range(of: "(OpenBLAS ").map { String(version[$0.upperBound...].prefix { $0 != " " }) } ?? "unknown"
+        return "\(cpu), \(kernels) kernels"
     }
 
     /// The inputs: data sets of the committed clips (plus a FLAC copy, so a probe has two rows a

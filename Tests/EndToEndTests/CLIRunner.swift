@@ -21,12 +21,14 @@ enum CLIRunner {
         var stderrLines: [Substring] { stderr.split(separator: "\n") }
     }
 
-    /// Runs the binary (or `executable`, e.g. a wrapper such as setpriv) with `arguments`.
-    static func run(_ arguments: [String], environment: [String: String] = [:], executable: String? = nil) throws -> Result {
+    /// Runs the binary (or `executable`, e.g. a wrapper such as setpriv) with `arguments`, this
+    /// process's environment plus `environment` and less the variables in `unset`.
+    static func run(_ arguments: [String], environment: [String: String] = [:], unset: [String] = [],
+                    executable: String? = nil) throws -> Result {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: executable ?? binary)
         p.arguments = arguments
-        p.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        p.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }.filter { !unset.contains($0.key) }
         let out = Pipe(), err = Pipe()
         p.standardOutput = out
         p.standardError = err
