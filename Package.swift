@@ -34,9 +34,10 @@ let package = Package(
         .systemLibrary(name: "CCrypto", pkgConfig: "libcrypto",
                        providers: [.apt(["libssl-dev"])]),
         .systemLibrary(name: "CMalloc"),
+        .target(name: "CHalf"),
         .target(
             name: "Model",
-            dependencies: ["COpenBLAS", "CSndfile", "CSoxr", "CZlib", "CCrypto", "CMalloc"],
+            dependencies: ["COpenBLAS", "CSndfile", "CSoxr", "CZlib", "CCrypto", "CMalloc", "CHalf"],
             swiftSettings: fastMath
         ),
         .target(name: "Analysis", dependencies: ["Model"]),

@@ -124,4 +124,15 @@ import Model
         }
         #expect(floatFromHalf(0x7E00).isNaN)
     }
+
+    @Test func bulkHalfWideningEqualsTheScalarConversionForEveryBitPattern() {
+        let all = (0...UInt16.max).map { UInt16($0).littleEndian }
+        var out = [Float](repeating: 0, count: all.count)
+        all.withUnsafeBufferPointer { src in out.withUnsafeMutableBufferPointer { FastMath.widen(halves: src.baseAddress!, count: all.count, into: $0.baseAddress!) } }
+        let wrong = (0...UInt16.max).filter { bits in
+            let expected = floatFromHalf(bits), got = out[Int(bits)]
+            return expected.isNaN ? !got.isNaN : expected.bitPattern != got.bitPattern
+        }
+        #expect(wrong.isEmpty, "\(wrong.count) bit patterns differ, first \(wrong.prefix(4).map { String($0, radix: 16) })")
+    }
 }

@@ -170,6 +170,21 @@ public struct ModelFile: Sendable {
         return (v.shape, values)
     }
 
+    /// A float16 variable's bit patterns as stored (little-endian), or nil when it is stored in
+    /// another type. Its file pages are released as `floats` releases them.
+    public func halves(_ name: String) throws -> (shape: [Int], bits: [UInt16])? {
+        guard let key = resolve(name), let v = variables[key] else { throw InputError(path, "missing variable \(name)") }
+        guard v.dtype == .float16 else { return nil }
+        let bits = bytes.withUnsafeBytes { raw in
+            defer { if mapped { Self.release(raw.baseAddress!, v.range) } }
+            return [UInt16](unsafeUninitializedCapacity: v.count) { out, initialized in
+                for i in 0..<v.count { out[i] = raw.loadUnaligned(fromByteOffset: v.range.lowerBound + 2 * i, as: UInt16.self) }
+                initialized = v.count
+            }
+        }
+        return (v.shape, bits)
+    }
+
     /// An integer scalar (flags and head counts are rank-0 int8/int16/int32 tensors).
     public func int(_ name: String) -> Int? {
         guard let key = resolve(name), let v = variables[key], v.count == 1 else { return nil }
@@ -188,6 +203,8 @@ public struct ModelFile: Sendable {
                 switch v.dtype {
                 case .float32:
                     for i in 0..<n { out[i] = Float(bitPattern: UInt32(littleEndian: base.loadUnaligned(fromByteOffset: 4 * i, as: UInt32.self))) }
+                case .float16 where Int(bitPattern: base) % 2 == 0:
+                    FastMath.widen(halves: base.assumingMemoryBound(to: UInt16.self), count: n, into: out.baseAddress!)
                 case .float16:
                     for i in 0..<n { out[i] = floatFromHalf(UInt16(littleEndian: base.loadUnaligned(fromByteOffset: 2 * i, as: UInt16.self))) }
                 case .bfloat16:

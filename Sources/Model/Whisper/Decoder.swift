@@ -1,6 +1,6 @@
 /// Whisper's text decoder with a tied unembedding (spec §4.2).
 public struct Decoder: Sendable {
-    public let embedding: Matrix   // [V, D], also the output projection (alias, spec §2.5)
+    public let embedding: TokenEmbedding   // [V, D], also the output projection
     public let positions: Matrix   // [448, D], learned
     public let blocks: [DecoderBlock]
     public let lnFinal: LayerNorm
@@ -18,7 +18,8 @@ public struct Decoder: Sendable {
         let d = width
         var x = Matrix(zeros: tokens.count, d)
         for (i, t) in tokens.enumerated() {
-            for c in 0..<d { x.data[i * d + c] = embedding.data[t * d + c] + positions.data[(start + i) * d + c] }
+            let e = embedding.row(t)
+            for c in 0..<d { x.data[i * d + c] = e[c] + positions.data[(start + i) * d + c] }
         }
         return x
     }
@@ -47,28 +48,6 @@ public struct Decoder: Sendable {
 
     /// Final LayerNorm then the tied unembedding: residual [n, D] → logits [n, V].
     public func logits(_ residual: Matrix) -> Matrix {
-        let normed = lnFinal(residual)
-        var out = Matrix(zeros: residual.rows, vocabularySize)
-        normed.data.withUnsafeBufferPointer { x in
-            embedding.data.withUnsafeBufferPointer { e in
-                out.data.withUnsafeMutableBufferPointer { o in
-                    if residual.rows == 1 {
-                        // Memory-bound: split the vocabulary across cores.
-                        Parallel.chunks(vocabularySize, minimumPerChunk: 4096) { r in
-                            BLAS.gemv(m: r.count, n: width, a: e.baseAddress! + r.lowerBound * width, lda: width,
-                                      x: x.baseAddress!, y: o.baseAddress! + r.lowerBound)
-                        }
-                    } else {
-                        let n = vocabularySize, k = width
-                        Parallel.chunks(n, minimumPerChunk: 4096) { r in
-                            BLAS.gemmNT(m: residual.rows, n: r.count, k: k, a: x.baseAddress!, lda: k,
-                                        b: e.baseAddress! + r.lowerBound * k, ldb: k,
-                                        c: o.baseAddress! + r.lowerBound, ldc: n)
-                        }
-                    }
-                }
-            }
-        }
-        return out
+        embedding.project(lnFinal(residual))
     }
 }

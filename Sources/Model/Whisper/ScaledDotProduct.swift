@@ -6,6 +6,9 @@ public enum ScaledDotProduct {
     /// Heads run concurrently, so a sink may be called from several threads at once.
     public typealias WeightsSink = @Sendable (_ head: Int, _ probs: UnsafeBufferPointer<Float>) -> Void
 
+    /// Queries per block when no sink is attached.
+    static let rowBlock = 128
+
     /// Computes `out_h = softmax(Q_h·K_hᵀ / √headDim) · V_h` for every head.
     /// - q: n rows (stride qStride); k, v: m rows (strides kStride, vStride).
     /// - causalStart: when set, query i sees keys 0 ... causalStart + i only.
@@ -18,32 +21,39 @@ public enum ScaledDotProduct {
                               out: UnsafeMutablePointer<Float>, outStride: Int,
                               weights: WeightsSink? = nil) {
         let scale = 1 / Float(headDim).squareRoot()
+        // Queries in blocks, so a worker holds [block, m] probabilities rather than [n, m] (9 MB
+        // for a 30 s encoder window). A sink sees each head's whole map, so it gets one block.
+        let block = weights == nil ? min(n, rowBlock) : n
         // Heads in parallel only when each is big enough to pay for a thread.
         let perHead = n * m * headDim
         Parallel.chunks(heads, minimumPerChunk: perHead >= 1 << 20 ? 1 : heads) { group in
-            let probs = UnsafeMutablePointer<Float>.allocate(capacity: n * m)
+            let probs = UnsafeMutablePointer<Float>.allocate(capacity: block * m)
             defer { probs.deallocate() }
             for h in group {
                 let off = h * headDim
-                if n == 1 {   // one query (a decoding step): matrix-vector products
-                    BLAS.gemv(m: m, n: headDim, a: k + off, lda: kStride, x: q + off, y: probs)
-                    for j in 0..<m { probs[j] *= scale }
-                } else {
-                    BLAS.gemmNT(m: n, n: m, k: headDim, alpha: scale, a: q + off, lda: qStride,
-                                b: k + off, ldb: kStride, c: probs, ldc: m)
-                }
-                for i in 0..<n {
-                    let row = probs + i * m
-                    let visible = causalStart.map { min(m, $0 + i + 1) } ?? m
-                    FastMath.softmax(row, count: visible)
-                    if visible < m { (row + visible).update(repeating: 0, count: m - visible) }
-                }
-                weights?(h, UnsafeBufferPointer(start: probs, count: n * m))
-                if n == 1 {
-                    BLAS.gemvT(m: m, n: headDim, a: v + off, lda: vStride, x: probs, y: out + off)
-                } else {
-                    BLAS.gemmNN(m: n, n: headDim, k: m, a: probs, lda: m, b: v + off, ldb: vStride,
-                                c: out + off, ldc: outStride)
+                for first in stride(from: 0, to: n, by: block) {
+                    let rows = min(block, n - first)
+                    let q = q + first * qStride, out = out + first * outStride
+                    if rows == 1 {   // one query (a decoding step): matrix-vector products
+                        BLAS.gemv(m: m, n: headDim, a: k + off, lda: kStride, x: q + off, y: probs)
+                        for j in 0..<m { probs[j] *= scale }
+                    } else {
+                        BLAS.gemmNT(m: rows, n: m, k: headDim, alpha: scale, a: q + off, lda: qStride,
+                                    b: k + off, ldb: kStride, c: probs, ldc: m)
+                    }
+                    for i in 0..<rows {
+                        let row = probs + i * m
+                        let visible = causalStart.map { min(m, $0 + first + i + 1) } ?? m
+                        FastMath.softmax(row, count: visible)
+                        if visible < m { (row + visible).update(repeating: 0, count: m - visible) }
+                    }
+                    weights?(h, UnsafeBufferPointer(start: probs, count: rows * m))
+                    if rows == 1 {
+                        BLAS.gemvT(m: m, n: headDim, a: v + off, lda: vStride, x: probs, y: out + off)
+                    } else {
+                        BLAS.gemmNN(m: rows, n: headDim, k: m, a: probs, lda: m, b: v + off, ldb: vStride,
+                                    c: out + off, ldc: outStride)
+                    }
                 }
             }
         }

@@ -21,6 +21,20 @@ struct WeightReader {
         return Matrix(rows: rows, cols: cols, data: values)
     }
 
+    /// The token embedding, kept in float16 when the file stores it so (see `TokenEmbedding`).
+    func embedding(_ name: String, rows: Int, cols: Int) throws -> TokenEmbedding {
+        guard let (shape, bits) = try file.halves(name) else {
+            return TokenEmbedding(rows: rows, cols: cols, values: try matrix(name, rows: rows, cols: cols).data)
+        }
+        guard shape.first == rows, bits.count == rows * cols else {
+            throw InputError(file.path, "shapes contradict: \(name) is \(shape), expected [\(rows), \(cols)]")
+        }
+        guard bits.allSatisfy({ UInt16(littleEndian: $0) & 0x7C00 != 0x7C00 }) else {
+            throw InputError(file.path, "\(name) holds NaN or infinite values (the file is damaged)")
+        }
+        return TokenEmbedding(rows: rows, cols: cols, halves: bits)
+    }
+
     /// A NaN or infinite weight would turn every activation into NaN without a word; a damaged
     /// file is named here instead (about 1 ms per million weights).
     func checkFinite(_ name: String, _ values: [Float]) throws {

@@ -42,7 +42,7 @@ public final class WhisperModel: @unchecked Sendable {
             },
             lnPost: try w.layerNorm("encoder/layer_norm", width: d))
         decoder = Decoder(
-            embedding: try w.matrix("decoder/embeddings/weight", rows: hyper.vocabularySize, cols: d),
+            embedding: try w.embedding("decoder/embeddings/weight", rows: hyper.vocabularySize, cols: d),
             positions: try w.matrix("decoder/position_encodings/encodings", rows: hyper.textPositions, cols: d),
             blocks: try (0..<hyper.decoderLayers).map { l in
                 DecoderBlock(selfAttention: try w.selfAttention("decoder/layer_\(l)/self_attention", width: d, heads: hyper.decoderHeads),

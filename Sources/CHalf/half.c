@@ -1,0 +1,47 @@
+#include "half.h"
+#include <string.h>
+
+// The portable conversion: normals by rebiasing the exponent, subnormals renormalised,
+// infinities and NaNs keep their payload.
+static float widen_one(uint16_t h) {
+    uint32_t sign = (uint32_t)(h & 0x8000) << 16, exponent = (h >> 10) & 0x1F, mantissa = h & 0x3FF, bits;
+    if (exponent == 0) {
+        if (mantissa == 0) {
+            bits = sign;
+        } else {
+            uint32_t e = 127 - 15 + 1;
+            while (!(mantissa & 0x400)) { mantissa <<= 1; e--; }
+            bits = sign | (e << 23) | ((mantissa & 0x3FF) << 13);
+        }
+    } else if (exponent == 0x1F) {
+        bits = sign | 0x7F800000u | (mantissa << 13);
+    } else {
+        bits = sign | ((exponent + 112) << 23) | (mantissa << 13);
+    }
+    float f;
+    memcpy(&f, &bits, sizeof f);
+    return f;
+}
+
+#if defined(__x86_64__)
+#include <immintrin.h>
+
+__attribute__((target("avx,f16c")))
+static void widen_f16c(const uint16_t *src, size_t n, float *dst) {
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        __m128i h = _mm_loadu_si128((const __m128i *)(src + i));
+        _mm256_storeu_ps(dst + i, _mm256_cvtph_ps(h));
+    }
+    for (; i < n; i++) dst[i] = widen_one(src[i]);
+}
+#endif
+
+void asrlens_widen_halves(const uint16_t *src, size_t count, float *dst) {
+#if defined(__x86_64__)
+    // Every AVX2 CPU has F16C; the instruction converts exactly (it only quiets signalling NaNs,
+    // which a weight never is: the loader rejects non-finite weights).
+    if (__builtin_cpu_supports("avx2")) { widen_f16c(src, count, dst); return; }
+#endif
+    for (size_t i = 0; i < count; i++) dst[i] = widen_one(src[i]);
+}

@@ -1,0 +1,47 @@
+import Model
+import Testing
+
+/// The token embedding kept in float16 gives exactly the rows and logits of a float32 copy.
+struct TokenEmbeddingTests {
+    /// A table of half bit patterns spread over the float16 range (normals, subnormals, both signs).
+    static func table(rows: Int, cols: Int) -> [UInt16] {
+        (0..<(rows * cols)).map { i in
+            var bits = UInt16(truncatingIfNeeded: (i &* 2_654_435_761) >> 9)
+            if bits & 0x7C00 == 0x7C00 { bits &= 0xBFFF }   // no infinities or NaNs: weights are finite
+            return bits.littleEndian
+        }
+    }
+
+    @Test func halfStorageProjectsBitForBitAsFloat32Storage() {
+        // More rows than one block and not a multiple of it, so blocks split across cores.
+        let rows = 1_300, cols = 48
+        let bits = Self.table(rows: rows, cols: cols)
+        let half = TokenEmbedding(rows: rows, cols: cols, halves: bits)
+        let float = TokenEmbedding(rows: rows, cols: cols, values: bits.map { floatFromHalf(UInt16(littleEndian: $0)) })
+        for n in [1, 3, 17] {
+            let x = Matrix(rows: n, cols: cols, data: (0..<(n * cols)).map { Float(($0 * 37) % 101) / 50 - 1 })
+            let a = half.project(x), b = float.project(x)
+            #expect(a.rows == n && a.cols == rows)
+            #expect(a.data.map(\.bitPattern) == b.data.map(\.bitPattern), "n = \(n)")
+        }
+        for t in [0, 511, 512, 1_299] {
+            #expect(half.row(t) == float.row(t))
+            #expect(half.row(t) == (0..<cols).map { floatFromHalf(UInt16(littleEndian: bits[t * cols + $0])) })
+        }
+    }
+
+    @Test func theProjectionIsTheMatrixProductWithEveryRow() {
+        let rows = 700, cols = 8
+        let bits = Self.table(rows: rows, cols: cols)
+        let e = TokenEmbedding(rows: rows, cols: cols, halves: bits)
+        let x = Matrix(rows: 2, cols: cols, data: (0..<16).map { Float($0) / 8 - 1 })
+        let logits = e.project(x)
+        for r in 0..<2 {
+            for v in stride(from: 0, to: rows, by: 97) {
+                let row = e.row(v)
+                let expected = (0..<cols).reduce(Float(0)) { $0 + x[r, $1] * row[$1] }
+                #expect(abs(logits[r, v] - expected) <= 1e-3 * max(1, abs(expected)), "row \(r), token \(v)")
+            }
+        }
+    }
+}
