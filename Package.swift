@@ -34,10 +34,10 @@ let package = Package(
         .systemLibrary(name: "CCrypto", pkgConfig: "libcrypto",
                        providers: [.apt(["libssl-dev"])]),
         .systemLibrary(name: "CMalloc"),
-        .target(name: "CHalf"),
+        .target(name: "CKernels"),
         .target(
             name: "Model",
-            dependencies: ["COpenBLAS", "CSndfile", "CSoxr", "CZlib", "CCrypto", "CMalloc", "CHalf"],
+            dependencies: ["COpenBLAS", "CSndfile", "CSoxr", "CZlib", "CCrypto", "CMalloc", "CKernels"],
             swiftSettings: fastMath
         ),
         .target(name: "Analysis", dependencies: ["Model"]),

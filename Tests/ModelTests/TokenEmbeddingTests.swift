@@ -1,7 +1,9 @@
 import Model
 import Testing
 
-/// The token embedding kept in float16 gives exactly the rows and logits of a float32 copy.
+/// The token embedding kept in float16 gives the rows and logits of a float32 copy: exactly for
+/// a batch of rows, and to float rounding for one row (a decoding step multiplies the stored
+/// halves directly, in its own order of additions).
 struct TokenEmbeddingTests {
     /// A table of half bit patterns spread over the float16 range (normals, subnormals, both signs).
     static func table(rows: Int, cols: Int) -> [UInt16] {
@@ -22,7 +24,16 @@ struct TokenEmbeddingTests {
             let x = Matrix(rows: n, cols: cols, data: (0..<(n * cols)).map { Float(($0 * 37) % 101) / 50 - 1 })
             let a = half.project(x), b = float.project(x)
             #expect(a.rows == n && a.cols == rows)
-            #expect(a.data.map(\.bitPattern) == b.data.map(\.bitPattern), "n = \(n)")
+            if n > 1 {
+                #expect(a.data.map(\.bitPattern) == b.data.map(\.bitPattern), "n = \(n)")
+            } else {
+                // Relative to the sum of the terms' magnitudes: the sums cancel, the rounding does not.
+                let worst = (0..<rows).map { v -> Float in
+                    let size = float.row(v).enumerated().reduce(Float(0)) { $0 + abs($1.element * x.data[$1.offset]) }
+                    return abs(a.data[v] - b.data[v]) / max(1, size)
+                }.max() ?? 0
+                #expect(worst <= 1e-6, "n = 1: difference \(worst) of the terms' size")
+            }
         }
         for t in [0, 511, 512, 1_299] {
             #expect(half.row(t) == float.row(t))
@@ -35,12 +46,13 @@ struct TokenEmbeddingTests {
         let bits = Self.table(rows: rows, cols: cols)
         let e = TokenEmbedding(rows: rows, cols: cols, halves: bits)
         let x = Matrix(rows: 2, cols: cols, data: (0..<16).map { Float($0) / 8 - 1 })
-        let logits = e.project(x)
+        let logits = e.project(x), first = e.project(x.rows(0..<1))
         for r in 0..<2 {
             for v in stride(from: 0, to: rows, by: 97) {
                 let row = e.row(v)
                 let expected = (0..<cols).reduce(Float(0)) { $0 + x[r, $1] * row[$1] }
                 #expect(abs(logits[r, v] - expected) <= 1e-3 * max(1, abs(expected)), "row \(r), token \(v)")
+                if r == 0 { #expect(abs(first[0, v] - expected) <= 1e-3 * max(1, abs(expected)), "one row, token \(v)") }
             }
         }
     }

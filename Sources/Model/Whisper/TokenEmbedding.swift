@@ -52,7 +52,8 @@ public struct TokenEmbedding: Sendable {
 
     /// The product with every token's row: x [n, D] → x · Eᵀ [n, V]. The vocabulary is split
     /// across cores in whole blocks; each block is one matrix product (or matrix-vector product
-    /// when n = 1), so a logit never depends on how the vocabulary was split.
+    /// when n = 1), so a logit never depends on how the vocabulary was split. A decoding step
+    /// (n = 1) on float16 rows reads them as they are stored, converting as it multiplies.
     public func project(_ x: Matrix) -> Matrix {
         precondition(x.cols == cols, "projection input has \(x.cols) columns, expected \(cols)")
         let n = x.rows, v = rows, k = cols
@@ -66,6 +67,12 @@ public struct TokenEmbedding: Sendable {
                     defer { scratch.deallocate() }
                     for b in chunk {
                         let range = (b * Self.block)..<min(v, (b + 1) * Self.block)
+                        if n == 1, case .half(let bits) = storage {   // a decoding step: no widened copy
+                            bits.withUnsafeBufferPointer { e in
+                                FastMath.halfGemv(e.baseAddress! + range.lowerBound * k, rows: range.count, cols: k, x: x, y: o + range.lowerBound)
+                            }
+                            continue
+                        }
                         withRows(range, scratch: scratch) { e in
                             if n == 1 {
                                 BLAS.gemv(m: range.count, n: k, a: e, lda: k, x: x, y: o + range.lowerBound)
