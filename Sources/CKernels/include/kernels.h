@@ -3,10 +3,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-// Element-wise and memory-bound kernels, compiled for the CPU that runs them (AVX-512, AVX2 or
-// baseline x86-64, chosen when the program loads), which Swift code compiled for baseline
-// x86-64 cannot be. Floating-point expressions are never contracted into FMAs, so every
-// variant gives the same bits.
+// Element-wise and memory-bound kernels, compiled for the CPU that runs them (AVX-512 or AVX2,
+// chosen when the program loads; the Swift targets are compiled for AVX2 only). Floating-point
+// expressions are never contracted into FMAs, so every variant gives the same bits.
 
 /// IEEE binary16 bit patterns (host order) to float, exactly.
 void asrlens_widen_halves(const uint16_t *src, size_t count, float *dst);

@@ -2,8 +2,9 @@ import CKernels
 
 /// The element-wise kernels: exp (Cephes expf) and erf (Abramowitz–Stegun 7.1.26), accurate to
 /// about 1e-7 relative as CTranslate2's CPU kernels are, inside softmax, GELU and log-softmax;
-/// and float16 widening. They live in the C target CKernels, compiled for the vector width of
-/// the CPU that runs them (Swift here is compiled for baseline x86-64: a quarter of it).
+/// and float16 widening. They live in the C target CKernels, whose functions are compiled both
+/// for AVX-512 and for AVX2 and pick one as the program loads: the Swift targets are compiled
+/// for AVX2 (Package.swift), half the width of AVX-512 where the CPU has it.
 public enum FastMath {
     /// GELU with the erf form, in place: x · ½(1 + erf(x/√2)).
     public static func gelu(_ buf: UnsafeMutableBufferPointer<Float>) {
