@@ -83,22 +83,30 @@ public enum LinearProbe {
         return unitOf.map { unitFold[$0] }
     }
 
-    /// Held-out accuracy per fold of a probe on features `x`.
-    static func crossValidate(_ x: [[Float]], _ y: [Int], classes: Int, folds k: Int, groups: [String]? = nil) -> [Double] {
+    /// Held-out (correct, tested) per fold of a probe on features `x`; folds left empty by
+    /// the grouping are dropped.
+    static func crossValidate(_ x: [[Float]], _ y: [Int], classes: Int, folds k: Int, groups: [String]? = nil) -> [(correct: Int, tested: Int)] {
         let fold = folds(y, k: k, groups: groups)
-        return (0..<k).map { f in
+        return (0..<k).compactMap { f in
             let train = x.indices.filter { fold[$0] != f }, test = x.indices.filter { fold[$0] == f }
-            guard !test.isEmpty, !train.isEmpty else { return .nan }
+            guard !test.isEmpty, !train.isEmpty else { return nil }
             let fit = fit(train.map { x[$0] }, train.map { y[$0] }, classes: classes)
-            return Double(test.filter { fit.predict(x[$0]) == y[$0] }.count) / Double(test.count)
-        }.filter { !$0.isNaN }
+            return (test.filter { fit.predict(x[$0]) == y[$0] }.count, test.count)
+        }
     }
 
-    /// One layer's result: mean held-out accuracy and its standard deviation over folds.
+    /// One layer's result: mean held-out accuracy and its standard deviation over folds, and a
+    /// 95% Wilson interval on the held-out predictions pooled over folds (each row is held out
+    /// once, so `interval.trials` is the number of rows).
     public struct Layer: Sendable, Equatable {
         public let layer: Int
         public let accuracy: Double
         public let std: Double
+        public let interval: WilsonInterval
+
+        public init(layer: Int, accuracy: Double, std: Double, interval: WilsonInterval) {
+            self.layer = layer; self.accuracy = accuracy; self.std = std; self.interval = interval
+        }
     }
 
     /// Every layer's probe: the classes, the majority-class baseline and per-layer accuracy.
@@ -128,10 +136,12 @@ public enum LinearProbe {
         let layerCount = features.first?.count ?? 0
         var layers: [Layer] = []
         for l in 0..<layerCount {
-            let acc = crossValidate(features.map { $0[l] }, y, classes: classes.count, folds: k, groups: groups)
+            let counts = crossValidate(features.map { $0[l] }, y, classes: classes.count, folds: k, groups: groups)
+            let acc = counts.map { Double($0.correct) / Double($0.tested) }
             let mean = acc.reduce(0, +) / Double(max(1, acc.count))
             let std = (acc.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(max(1, acc.count))).squareRoot()
-            layers.append(Layer(layer: l, accuracy: mean, std: std))
+            let interval = WilsonInterval(successes: counts.reduce(0) { $0 + $1.correct }, trials: counts.reduce(0) { $0 + $1.tested })
+            layers.append(Layer(layer: l, accuracy: mean, std: std, interval: interval))
             progress(l + 1, layerCount)
         }
         return (classes, baseline, layers)

@@ -86,15 +86,23 @@ public enum MarkdownReport {
     static func probe(_ r: ProbeExperiment.Result, _ h: Report.Header) -> String {
         let e = r.experiment, p = r.probe
         let curve = p.layers.map { l in
-            String(format: "enc %2d  %.3f ± %.3f  ", l.layer, l.accuracy, l.std) + String(repeating: "█", count: Int((l.accuracy * 40).rounded()))
+            String(format: "enc %2d    %.3f [%.3f, %.3f]  ", l.layer, l.accuracy, l.interval.low, l.interval.high)
+                + String(repeating: "█", count: Int((l.accuracy * 40).rounded()))
         }
-        let base = String(format: "base    %.3f     ", p.baseline) + String(repeating: "·", count: Int((p.baseline * 40).rounded()))
+        let inputs = r.inputBaselines.map { b in
+            b.name.padding(toLength: 9, withPad: " ", startingAt: 0)
+                + String(format: " %.3f [%.3f, %.3f]  ", b.result.accuracy, b.result.interval.low, b.result.interval.high)
+                + String(repeating: "·", count: Int((b.result.accuracy * 40).rounded()))
+        }
+        let base = [String(format: "majority  %.3f                   ", p.baseline) + String(repeating: "·", count: Int((p.baseline * 40).rounded()))] + inputs
         return """
             ### \(e.label)\(e.group.map { " (folds grouped by \($0))" } ?? "") — `asrlens probe \(e.data) --label \(e.label)\(e.group.map { " --group \($0)" } ?? "") --model \(h.model)`
 
-            \(r.kept.count) clips, classes \(p.classes.joined(separator: "/")), majority baseline \(String(format: "%.3f", p.baseline)), \(e.folds)-fold accuracy per encoder layer:
+            \(r.kept.count) clips, classes \(p.classes.joined(separator: "/")), \(e.folds)-fold accuracy per encoder layer with a 95% Wilson \
+            interval, then the controls: the majority class, and the same probe on the clip's pooled log-mel and on its duration \
+            (no Whisper):
 
-            \(code(curve + [base]))
+            \(code(curve + base))
 
             """
     }

@@ -22,10 +22,15 @@ public struct ProbeExperiment: Codable, Equatable, Sendable {
         public var extracted: Bool?
         /// `[layers][D]`.
         public var features: [[Float]]?
+        /// The controls' inputs, read from the audio without Whisper: the clip's log-mel
+        /// features averaged over its frames `[mels]`, and its duration in seconds.
+        public var input: [Float]?
+        public var seconds: Double?
         public var skipped: String?
 
-        public init(row: Int, label: String, group: String?, features: [[Float]], extracted: Bool) {
+        public init(row: Int, label: String, group: String?, features: [[Float]], extracted: Bool, input: [Float]? = nil, seconds: Double? = nil) {
             self.row = row; self.label = label; self.group = group; self.features = features; self.extracted = extracted
+            self.input = input; self.seconds = seconds
         }
         public init(row: Int, skipped: String) { self.row = row; self.skipped = skipped }
     }
@@ -55,7 +60,9 @@ public struct ProbeExperiment: Codable, Equatable, Sendable {
                         }
                     }
                 }
-                rows.append(Row(row: i, label: row.labels[label]!, group: group.map { row.labels[$0]! }, features: features, extracted: extracted))
+                rows.append(Row(row: i, label: row.labels[label]!, group: group.map { row.labels[$0]! }, features: features, extracted: extracted,
+                                input: try ProbeFeatures.pooledLogMel(samples, nMels: model.hyper.nMels),
+                                seconds: Double(samples.count) / Double(AudioFile.sampleRate)))
             } catch let error as InputError {
                 rows.append(Row(row: i, skipped: error.description))
                 events.skipped(error)
@@ -77,20 +84,43 @@ public struct ProbeExperiment: Codable, Equatable, Sendable {
         }
     }
 
-    /// A probe's outcome: the per-layer accuracies and the rows they rest on.
+    /// A control: the same probe on what the audio gives without Whisper.
+    public struct InputBaseline: Sendable {
+        public let name: String
+        public let result: LinearProbe.Layer
+
+        public init(name: String, result: LinearProbe.Layer) { self.name = name; self.result = result }
+    }
+
+    /// A probe's outcome: the per-layer accuracies, the controls, and the rows they rest on.
     public struct Result: Encodable {
         public let experiment: ProbeExperiment
         public let probe: LinearProbe.Result
+        /// The pooled log-mel and duration controls; empty when the rows do not carry their
+        /// inputs (parts written before the controls existed).
+        public let inputBaselines: [InputBaseline]
         /// Readable rows trained on, in row order.
         public let kept: [Row]
         public let skipped: Int
         public let featureSeconds: Double
         public var extracted: Int { kept.filter { $0.extracted == true }.count }
 
+        /// The strongest control, if any.
+        public var bestInput: InputBaseline? { inputBaselines.max { $0.result.accuracy < $1.result.accuracy } }
+
         enum Keys: String, CodingKey {
             case label, side, baseline, classes, rows, skipped, extracted, cached, folds, model, group, layers, featureSeconds = "feature_seconds"
+            case inputBaselines = "input_baselines"
         }
-        struct LayerLine: Encodable { let layer: Int, accuracy: Double, std: Double }
+        /// `low`, `high`: the 95% Wilson interval of the held-out accuracy pooled over folds.
+        struct LayerLine: Encodable {
+            let layer: Int, accuracy: Double, std: Double, low: Double, high: Double
+            init(_ l: LinearProbe.Layer) { layer = l.layer; accuracy = l.accuracy; std = l.std; low = l.interval.low; high = l.interval.high }
+        }
+        struct InputLine: Encodable {
+            let name: String, accuracy: Double, std: Double, low: Double, high: Double
+            init(_ b: InputBaseline) { name = b.name; accuracy = b.result.accuracy; std = b.result.std; low = b.result.interval.low; high = b.result.interval.high }
+        }
 
         /// `--json`: `group` is null when the folds were not grouped.
         public func encode(to encoder: Swift.Encoder) throws {
@@ -102,7 +132,8 @@ public struct ProbeExperiment: Codable, Equatable, Sendable {
             try c.encode(extracted, forKey: .extracted); try c.encode(kept.count - extracted, forKey: .cached)
             try c.encode(e.folds, forKey: .folds); try c.encode(e.model, forKey: .model); try c.encode(featureSeconds, forKey: .featureSeconds)
             if let g = e.group { try c.encode(g, forKey: .group) } else { try c.encodeNil(forKey: .group) }
-            try c.encode(probe.layers.map { LayerLine(layer: $0.layer, accuracy: $0.accuracy, std: $0.std) }, forKey: .layers)
+            try c.encode(probe.layers.map(LayerLine.init), forKey: .layers)
+            try c.encode(inputBaselines.map(InputLine.init), forKey: .inputBaselines)
         }
 
         /// The text form: the set-up, the baseline, and a bar per layer.
@@ -111,10 +142,16 @@ public struct ProbeExperiment: Codable, Equatable, Sendable {
             var out = ["probe '\(e.label)' on \(e.model) \(e.side == .enc ? "encoder" : "decoder") layers: \(kept.count) clips, "
                        + "\(probe.classes.count) classes, \(e.folds)-fold cross-validation (\(extracted) extracted, \(kept.count - extracted) from cache, \(skipped) skipped)",
                        String(format: "majority baseline %.3f", probe.baseline)]
+            if !inputBaselines.isEmpty {
+                out.append("input baselines, the same probe without Whisper: " + inputBaselines.map {
+                    String(format: "%@ %.3f [%.3f, %.3f]", $0.name, $0.result.accuracy, $0.result.interval.low, $0.result.interval.high)
+                }.joined(separator: ", "))
+            }
             for l in probe.layers {
-                out.append("\(e.side.rawValue) " + String(format: "%2d  %.3f ± %.3f  ", l.layer, l.accuracy, l.std)
+                out.append("\(e.side.rawValue) " + String(format: "%2d  %.3f ± %.3f [%.3f, %.3f]  ", l.layer, l.accuracy, l.std, l.interval.low, l.interval.high)
                            + String(repeating: "█", count: Int((l.accuracy * 40).rounded())))
             }
+            out.append("± is the standard deviation over folds; [ ] a 95% Wilson interval on the \(kept.count) held-out predictions")
             return out
         }
     }
@@ -127,7 +164,16 @@ public struct ProbeExperiment: Codable, Equatable, Sendable {
         try Self.checkClasses(labels, label: label, folds: folds, source: data, readable: kept.count < rows.count ? "readable " : "")
         let groups = group == nil ? nil : kept.map { $0.group ?? "" }
         let probe = try LinearProbe.run(features: kept.map { $0.features ?? [] }, labels: labels, folds: folds, groups: groups, source: data, progress: progress)
-        return Result(experiment: self, probe: probe, kept: kept, skipped: rows.count - kept.count, featureSeconds: featureSeconds)
+        // The controls: the same folds and classifier on the pooled log-mel, and on duration alone.
+        var inputs: [InputBaseline] = []
+        if kept.allSatisfy({ $0.input != nil && $0.seconds != nil }) {
+            let controls: [(String, [[Float]])] = [("log-mel", kept.map { $0.input! }),
+                                                   ("duration", kept.map { [Float(Foundation.log(max($0.seconds!, 1e-3)))] })]
+            inputs = try controls.map { name, x in
+                InputBaseline(name: name, result: try LinearProbe.run(features: x.map { [$0] }, labels: labels, folds: folds, groups: groups, source: data).layers[0])
+            }
+        }
+        return Result(experiment: self, probe: probe, inputBaselines: inputs, kept: kept, skipped: rows.count - kept.count, featureSeconds: featureSeconds)
     }
 
     /// The experiment and rows of a sharded probe from its parts (a set `PartFile.readSet`

@@ -27,6 +27,18 @@ public enum ProbeFeatures {
         }
     }
 
+    /// The control's input: the clip's log-mel features (first 30 s window) averaged over the
+    /// frames that carry audio, `[mels]`; no Whisper layer is involved.
+    public static func pooledLogMel(_ samples: [Float], nMels: Int) throws -> [Float] {
+        let (window, frames) = try ClipAudio(samples: samples, nMels: nMels).window(at: 0)
+        let used = max(1, min(frames, window.cols))
+        return (0..<window.rows).map { m in
+            var sum: Float = 0
+            for t in 0..<used { sum += window[m, t] }
+            return sum / Float(used)
+        }
+    }
+
     static func meanRows(_ m: Matrix, _ rows: Range<Int>) -> [Float] {
         var out = [Float](repeating: 0, count: m.cols)
         for r in rows { for c in 0..<m.cols { out[c] += m[r, c] } }

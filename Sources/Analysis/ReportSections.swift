@@ -81,11 +81,15 @@ extension Report {
                 }
                 let result = try run.train(rows)
                 probes.append(result)
-                guard g == nil, let best = result.probe.layers.max(by: { $0.accuracy < $1.accuracy }) else { continue }
+                // The verdict rests on the grouped probe where there is one: the control for
+                // memorising a speaker or a word instead of the label.
+                guard g == groupColumn, let best = result.probe.layers.max(by: { $0.accuracy < $1.accuracy }) else { continue }
+                let input = result.bestInput.map { String(format: "; the input alone (%@) %.3f", $0.name, $0.result.accuracy) } ?? "; no input baseline"
                 find(.probes, data: run.data, paper: "\(label) is linearly decodable from the encoder, peaking late (large-v3: gender 95% at layer 25 of 32, noise 90% at 27).",
-                     observed: String(format: "best %.3f at encoder layer %d of %d against a %.3f baseline (+%.0f points).",
-                                      best.accuracy, best.layer, e, result.probe.baseline, 100 * (best.accuracy - result.probe.baseline)),
-                     .probe(best: best.accuracy, layer: best.layer, baseline: result.probe.baseline, encoderLayers: e))
+                     observed: String(format: "best %.3f [%.3f, %.3f] at encoder layer %d of %d%@, majority baseline %.3f%@ (%d clips).",
+                                      best.accuracy, best.interval.low, best.interval.high, best.layer, e, g.map { ", folds grouped by \($0)" } ?? "",
+                                      result.probe.baseline, input, result.kept.count),
+                     .probe(best: best, baseline: result.probe.baseline, input: result.bestInput, encoderLayers: e))
             }
         }
     }

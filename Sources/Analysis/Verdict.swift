@@ -41,12 +41,21 @@ extension Verdict {
             : Verdict(.differs, "a lower layer already transcribes", rule: rule)
     }
 
-    /// Linear probe: the label is decodable from the encoder, peaking late.
-    public static func probe(best: Double, layer: Int, baseline: Double, encoderLayers: Int) -> Verdict {
-        let rule = "reproduced when the best layer is at least 20 points above the majority baseline and in the upper half of the encoder"
+    /// Linear probe: the label is decodable from the encoder beyond what the input gives,
+    /// peaking late. `best` is the best layer; `input` the best input-feature control (nil when
+    /// the rows carry no inputs to run it on).
+    public static func probe(best: LinearProbe.Layer, baseline: Double, input: ProbeExperiment.InputBaseline?,
+                             encoderLayers: Int) -> Verdict {
+        let rule = "reproduced when the best layer is at least 20 points above the majority baseline, above the best input baseline "
+            + "(the same probe on the pooled log-mel or on duration, no Whisper) by more than the half-width of its 95% interval, "
+            + "and in the upper half of the encoder; partly when it clears both but peaks early"
         // 1e-9: 0.7 - 0.5 is 0.19999999999999996 in binary, and is 20 points.
-        guard best - baseline >= 0.2 - 1e-9 else { return Verdict(.differs, "within 20 points of the baseline", rule: rule) }
-        return layer >= encoderLayers / 2 ? Verdict(.reproduced, rule: rule) : Verdict(.partly, "decodable, but peaks early", rule: rule)
+        guard best.accuracy - baseline >= 0.2 - 1e-9 else { return Verdict(.differs, "within 20 points of the majority baseline", rule: rule) }
+        guard let input else { return Verdict(.partly, "decodable, but no input baseline was run to compare with", rule: rule) }
+        guard best.accuracy - input.result.accuracy > best.interval.halfWidth else {
+            return Verdict(.differs, String(format: "the input alone (%@) gives %.3f", input.name, input.result.accuracy), rule: rule)
+        }
+        return best.layer >= encoderLayers / 2 ? Verdict(.reproduced, rule: rule) : Verdict(.partly, "decodable, but peaks early", rule: rule)
     }
 
     /// Patching the last encoder layer with silence on a span deletes the words spoken there.

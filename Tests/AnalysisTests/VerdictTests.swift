@@ -15,11 +15,35 @@ import Analysis
         #expect(Verdict.encoderLens(grounded: [], encoderLayers: 4).outcome == .differs, "no layer transcribes: nothing reproduced")
     }
 
-    @Test func probeNeedsTwentyPointsOverTheBaselineAndALatePeak() {
-        #expect(Verdict.probe(best: 0.7, layer: 3, baseline: 0.5, encoderLayers: 4).outcome == .reproduced)
-        #expect(Verdict.probe(best: 0.69, layer: 3, baseline: 0.5, encoderLayers: 4).outcome == .differs)
-        let early = Verdict.probe(best: 0.9, layer: 1, baseline: 0.5, encoderLayers: 4)
+    /// A layer (or control) with `correct` of 100 held-out rows right.
+    static func layer(_ l: Int, _ correct: Int) -> LinearProbe.Layer {
+        LinearProbe.Layer(layer: l, accuracy: Double(correct) / 100, std: 0, interval: WilsonInterval(successes: correct, trials: 100))
+    }
+    static func input(_ correct: Int) -> ProbeExperiment.InputBaseline { .init(name: "log-mel", result: layer(0, correct)) }
+
+    @Test func probeNeedsTwentyPointsOverTheMajorityAndToClearTheInputBaselineByItsInterval() {
+        #expect(Verdict.probe(best: Self.layer(3, 70), baseline: 0.5, input: Self.input(50), encoderLayers: 4).outcome == .reproduced)
+        #expect(Verdict.probe(best: Self.layer(3, 69), baseline: 0.5, input: Self.input(50), encoderLayers: 4).outcome == .differs)
+        let early = Verdict.probe(best: Self.layer(1, 90), baseline: 0.5, input: Self.input(50), encoderLayers: 4)
         #expect(early.outcome == .partly && early.text == "partly: decodable, but peaks early")
+    }
+
+    @Test func aProbeAtTheInputBaselineIsNotReproduced() {
+        // 97/100 has a 95% interval of about ±3.5 points: the input's 95 is within it.
+        let atInput = Verdict.probe(best: Self.layer(3, 97), baseline: 0.5, input: Self.input(95), encoderLayers: 4)
+        #expect(atInput.outcome == .differs && atInput.text.contains("the input alone (log-mel) gives 0.950"), "\(atInput.text)")
+        #expect(Verdict.probe(best: Self.layer(3, 97), baseline: 0.5, input: Self.input(80), encoderLayers: 4).outcome == .reproduced)
+        let unknown = Verdict.probe(best: Self.layer(3, 97), baseline: 0.5, input: nil, encoderLayers: 4)
+        #expect(unknown.outcome == .partly, "without a control a probe is never reproduced")
+    }
+
+    @Test func wilsonIntervalsMatchTheirFormula() {
+        // Reference values from the closed form (Wilson 1927), z = 1.96.
+        let a = WilsonInterval(successes: 97, trials: 100)
+        #expect(abs(a.low - 0.9155) < 5e-4 && abs(a.high - 0.9897) < 5e-4, "\(a)")
+        let all = WilsonInterval(successes: 10, trials: 10)
+        #expect(all.high > 1 - 1e-9 && abs(all.low - 0.7225) < 5e-4, "\(all)")
+        #expect(WilsonInterval(successes: 0, trials: 0).low == 0 && WilsonInterval(successes: 0, trials: 0).high == 1)
     }
 
     @Test func patchingRulesCountChangedWindowsAlignmentHitsAndHeadDominance() {
@@ -46,7 +70,7 @@ import Analysis
 
     @Test func everyVerdictCarriesItsRule() {
         let all = [Verdict.logitLens(finalEarly: 1, tokens: 2), .encoderLens(grounded: [3], encoderLayers: 4),
-                   .probe(best: 1, layer: 3, baseline: 0.5, encoderLayers: 4), .silencePatch(changed: 1, windows: 1),
+                   .probe(best: Self.layer(3, 100), baseline: 0.5, input: Self.input(50), encoderLayers: 4), .silencePatch(changed: 1, windows: 1),
                    .alignmentHeads(hits: 1, top: 1), .headDominance(strongest: 1, median: 0),
                    .repetition(loops: 1, cross: 1, selfAttention: 0, mlp: 0), .contextBias(sentences: 1, clean: 1, patched: 0, alone: 0)]
         #expect(all.allSatisfy { $0.rule.hasPrefix("reproduced when") })

@@ -25,7 +25,9 @@ import Testing
         #expect(findings.count >= 6, "\(summary)")
         let verdicts = ["reproduced", "partly", "differs", "decodable, but peaks early", "not testable"]
         #expect(findings.allSatisfy { row in verdicts.contains { row.contains($0) } }, "\(summary)")
-        #expect(md.contains("6 clips, classes female/male, majority baseline 0.500"))
+        #expect(md.contains("6 clips, classes female/male"))
+        #expect(md.contains("majority  0.500"), "the majority control")
+        #expect(md.contains("\nlog-mel   ") && md.contains("\nduration  "), "the input controls beside every probe")
     }
 
     @Test func reportJSONHoldsTheFindingsWithTheirRules() throws {
