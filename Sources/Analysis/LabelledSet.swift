@@ -62,6 +62,25 @@ public struct LabelledSet: Sendable {
         self.rows = rows
     }
 
+    /// Columns that describe a clip rather than label it (who speaks, with what, saying what):
+    /// never probed unless asked for by name.
+    public static let descriptiveColumns: Set<String> = ["speaker", "voice", "synthesizer", "synth_version", "text"]
+
+    /// The column that names who speaks: `speaker`, else `voice`; nil when there is neither.
+    public var speakerColumn: String? { ["speaker", "voice"].first(where: columns.contains) }
+
+    /// The fold grouping for a probe of `label`: the column asked for (`none` for none), else the
+    /// speaker column, so that no voice is in training and test at once.
+    public func probeGroup(_ requested: String?, label: String) throws -> String? {
+        if requested == "none" { return nil }
+        guard let group = requested ?? speakerColumn.flatMap({ $0 == label ? nil : $0 }) else { return nil }
+        try require(group)
+        guard group != label else {
+            throw InputError("--group \(group)", "is the label column itself; grouping by the label puts each class in its own folds, so no fold could test it")
+        }
+        return group
+    }
+
     /// Checks that `label` is a column, naming the ones there are when it is not.
     public func require(_ label: String) throws {
         guard columns.contains(label), label != "path" else {

@@ -140,7 +140,8 @@ public struct ProbeExperiment: Codable, Equatable, Sendable {
         public var lines: [String] {
             let e = experiment
             var out = ["probe '\(e.label)' on \(e.model) \(e.side == .enc ? "encoder" : "decoder") layers: \(kept.count) clips, "
-                       + "\(probe.classes.count) classes, \(e.folds)-fold cross-validation (\(extracted) extracted, \(kept.count - extracted) from cache, \(skipped) skipped)",
+                       + "\(probe.classes.count) classes, \(e.folds)-fold cross-validation\(e.group.map { ", folds grouped by \($0)" } ?? "") "
+                       + "(\(extracted) extracted, \(kept.count - extracted) from cache, \(skipped) skipped)",
                        String(format: "majority baseline %.3f", probe.baseline)]
             if !inputBaselines.isEmpty {
                 out.append("input baselines, the same probe without Whisper: " + inputBaselines.map {

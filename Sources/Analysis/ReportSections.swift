@@ -52,7 +52,7 @@ extension Report {
     public static func probeLabels(_ set: LabelledSet, wanted: [String], group: String?, folds: Int) -> [String] {
         let candidates = set.columns.filter { $0 != "path" && $0 != group }
         guard wanted.isEmpty else { return wanted.filter(candidates.contains) }
-        return candidates.filter { c in
+        return candidates.filter { !LabelledSet.descriptiveColumns.contains($0) }.filter { c in
             let counts = Dictionary(grouping: set.rows.map { $0.labels[c] ?? "" }, by: { $0 }).mapValues(\.count)
             return (2...10).contains(counts.count) && counts.values.allSatisfy { $0 >= folds } && !counts.keys.contains("")
         }
@@ -64,7 +64,7 @@ extension Report {
                                    model: WhisperModel, cache: FeatureCache, events: ExperimentEvents = .silent) throws {
         let labels = Self.probeLabels(set, wanted: wanted, group: group, folds: folds)
         guard let first = labels.first else { return }
-        let groupColumn = group.flatMap { set.columns.contains($0) ? $0 : nil }
+        let groupColumn = group.flatMap { set.columns.contains($0) ? $0 : nil } ?? set.speakerColumn
         let pooled = try ProbeExperiment.extract(set, indices: Array(set.rows.indices), label: first, group: groupColumn, model: model, side: .enc,
                                                  cache: cache, events: events)
         let e = model.hyper.encoderLayers

@@ -48,16 +48,18 @@ public enum SyntheticSet {
         // Sentences: every sentence in every voice; rate and noise alternate so each label is
         // balanced across the others.
         var clean: [[Float]] = []
-        var plan: [(name: String, gender: String, rate: String)] = []
+        var plan: [(name: String, gender: String, rate: String, voice: String, text: String)] = []
         for (s, text) in sentences.enumerated() {
             for (v, voice) in voices.enumerated() {
                 let (rateName, wpm) = rates[(s + 2 * v) % rates.count]
                 clean.append(try speak(text, voice: voice.0, wpm: wpm))
-                plan.append((String(format: "sentences/s%02d-%@.wav", s, voice.0), voice.1, rateName))
+                plan.append((String(format: "sentences/s%02d-%@.wav", s, voice.0), voice.1, rateName, "en-us+\(voice.0)", text))
             }
         }
         var rng = Gaussian(seed: 20_251_127)
-        var tsv = "path\tgender\trate\tnoise\tnoise_type\tsnr_db\n"
+        // Who spoke each clip and what it says, for grouped folds and for scoring against the text.
+        let synth = "espeak-ng\t\(try espeakVersion())"
+        var tsv = "path\tgender\trate\tnoise\tnoise_type\tsnr_db\tvoice\tsynthesizer\tsynth_version\ttext\n"
         for (i, item) in plan.enumerated() {
             let noisy = (i + i / voices.count) % 2 == 1
             var samples = clean[i]
@@ -73,25 +75,40 @@ public enum SyntheticSet {
                 samples = mix(samples, noise: noise, snrDB: db)
             }
             try AudioWriter.writeWAV(samples, to: out.appendingPathComponent(item.name).path)
-            tsv += "\(item.name)\t\(item.gender)\t\(item.rate)\t\(noisy ? "noisy" : "clean")\t\(type)\t\(snr)\n"
+            tsv += "\(item.name)\t\(item.gender)\t\(item.rate)\t\(noisy ? "noisy" : "clean")\t\(type)\t\(snr)\t\(item.voice)\t\(synth)\t\(item.text)\n"
             done += 1
             progress(done, total)
         }
         try AtomicFile.write(tsv, to: out.appendingPathComponent("sentences.tsv").path)
         // Words: every word in one male and one female voice.
-        var words = "path\tcategory\tword\tgender\n"
+        var words = "path\tcategory\tword\tgender\tvoice\tsynthesizer\tsynth_version\ttext\n"
         for (category, list) in categories {
             for word in list {
                 for (voice, gender) in [("m3", "male"), ("f3", "female")] {
                     let name = "words/\(word)-\(voice).wav"
                     try AudioWriter.writeWAV(try speak(word, voice: voice, wpm: 150), to: out.appendingPathComponent(name).path)
-                    words += "\(name)\t\(category)\t\(word)\t\(gender)\n"
+                    words += "\(name)\t\(category)\t\(word)\t\(gender)\ten-us+\(voice)\t\(synth)\t\(word)\n"
                     done += 1
                     progress(done, total)
                 }
             }
         }
         try AtomicFile.write(words, to: out.appendingPathComponent("words.tsv").path)
+    }
+
+    /// espeak-ng's version, as `espeak-ng --version` prints it ("1.51").
+    static func espeakVersion() throws -> String {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        p.arguments = ["espeak-ng", "--version"]
+        let out = Pipe()
+        p.standardOutput = out
+        p.standardError = FileHandle.nullDevice
+        do { try p.run() } catch { throw InputError("espeak-ng", "cannot be started (install the espeak-ng package)") }
+        let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        p.waitUntilExit()
+        // "eSpeak NG text-to-speech: 1.51  Data at: …"
+        return text.split(separator: ":").dropFirst().first?.split(separator: " ").first.map(String.init) ?? "unknown"
     }
 
     /// espeak-ng's rendering of `text` (US English, a voice variant), as 16 kHz samples.

@@ -18,7 +18,7 @@ struct ProbeCommand: ParsableCommand {
     @Option(name: .long, help: "The label column to predict.") var label: String
     @Option(name: .long, help: "enc (encoder layers) or dec (decoder layers).") var side: ProbeFeatures.Side = .enc
     @Option(name: .long, help: "Cross-validation folds.") var folds: Int = 5
-    @Option(name: .long, help: ArgumentHelp("A column whose rows stay together in one fold (e.g. word, speaker).", valueName: "COL"))
+    @Option(name: .long, help: ArgumentHelp("A column whose rows stay together in one fold (e.g. word); default: the speaker or voice column, if any; 'none' for none.", valueName: "COL"))
     var group: String?
 
     @Option(name: .long, help: ArgumentHelp("Feature cache folder (default: $ASRLENS_HOME/features).", valueName: "DIR")) var cache: String?
@@ -33,12 +33,7 @@ struct ProbeCommand: ParsableCommand {
     func run() throws {
         let set = try LabelledSet(tsv: data)
         try set.require(label)
-        if let group {
-            try set.require(group)
-            guard group != label else {
-                throw InputError("--group \(group)", "is the label column itself; grouping by the label puts each class in its own folds, so no fold could test it")
-            }
-        }
+        let group = try set.probeGroup(group, label: label)
         try ProbeExperiment.checkClasses(set.rows.map { $0.labels[label]! }, label: label, folds: folds, source: data)
         let part = try sharding.part
         let model = try modelOptions.load()

@@ -23,7 +23,7 @@ struct ReportCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("A label column to probe; repeat for several (default: every column with 2 to 10 classes).", valueName: "COL"))
     var label: [String] = []
 
-    @Option(name: .long, help: ArgumentHelp("Also probe each label with this column's rows kept in one fold, where the column exists.", valueName: "COL"))
+    @Option(name: .long, help: ArgumentHelp("Also probe each label with this column's rows kept in one fold, where the column exists (default: the speaker or voice column); the verdict rests on that probe.", valueName: "COL"))
     var group: String?
 
     @Option(name: .long, help: "Cross-validation folds for the probes.") var folds: Int = 5

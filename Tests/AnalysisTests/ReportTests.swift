@@ -41,8 +41,13 @@ import Analysis
         let rows = (0..<6).map { "a\($0).wav\t\($0 % 2 == 0 ? "m" : "f")\tid\($0)\t\($0 < 5 ? "x" : "y")\tspk\($0 / 2)" }
         try (["path\tgender\tid\trare\tspeaker"] + rows).joined(separator: "\n").write(to: tsv, atomically: true, encoding: .utf8)
         let set = try LabelledSet(tsv: tsv.path)
-        #expect(Report.probeLabels(set, wanted: [], group: nil, folds: 2) == ["gender", "speaker"])
-        #expect(Report.probeLabels(set, wanted: [], group: "speaker", folds: 2) == ["gender"], "the group column is not a label")
+        #expect(Report.probeLabels(set, wanted: [], group: nil, folds: 2) == ["gender"], "who speaks describes a clip; it is not a label")
+        #expect(Report.probeLabels(set, wanted: ["speaker"], group: nil, folds: 2) == ["speaker"], "unless asked for")
         #expect(Report.probeLabels(set, wanted: ["rare", "missing"], group: nil, folds: 2) == ["rare"])
+        #expect(set.speakerColumn == "speaker")
+        #expect(try set.probeGroup(nil, label: "gender") == "speaker", "folds keep a speaker together by default")
+        #expect(try set.probeGroup("none", label: "gender") == nil)
+        #expect(try set.probeGroup(nil, label: "speaker") == nil, "a speaker probe cannot group by speaker")
+        #expect(throws: InputError.self) { try set.probeGroup("gender", label: "gender") }
     }
 }

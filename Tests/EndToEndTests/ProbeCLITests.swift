@@ -12,9 +12,12 @@ import Testing
     }
 
     struct Probe: Decodable {
-        struct Layer: Decodable { let layer: Int; let accuracy: Double; let std: Double }
+        struct Layer: Decodable { let layer: Int; let accuracy: Double; let std: Double; let low: Double; let high: Double }
+        struct Control: Decodable { let name: String; let accuracy: Double; let low: Double; let high: Double }
         let label: String, side: String, baseline: Double, layers: [Layer]
         let rows: Int, skipped: Int, extracted: Int, cached: Int
+        let group: String?
+        let input_baselines: [Control]
     }
 
     func probe(_ args: [String]) throws -> (CLIRunner.Result, Probe?) {
@@ -34,6 +37,9 @@ import Testing
         #expect(rows.count == 120)
         #expect(rows.filter { $0.contains("\tfemale\t") }.count == 60)
         #expect(rows.filter { $0.contains("\tnoisy\t") }.count == 60)
+        let fields = rows.map { $0.split(separator: "\t", omittingEmptySubsequences: false) }
+        #expect(fields.allSatisfy { $0.count == 10 && $0[7] == "espeak-ng" && !$0[8].isEmpty && !$0[9].isEmpty })
+        #expect(Set(fields.map { $0[6] }).count == 10, "ten voices, named in the voice column")
         let words = try String(contentsOf: dir.appendingPathComponent("words.tsv"), encoding: .utf8).split(separator: "\n").dropFirst()
         for category in ["fruit", "clothing", "animal"] { #expect(words.filter { $0.contains("\t\(category)\t") }.count == 40) }
     }
@@ -47,6 +53,9 @@ import Testing
         let g = try #require(gender, "\(r1.stdout)")
         #expect(g.rows == 120 && g.skipped == 0 && g.layers.count == 4 && g.baseline == 0.5)
         #expect(g.layers.map(\.accuracy).max()! >= g.baseline + 0.2, "\(g.layers)")
+        #expect(g.group == "voice", "folds keep each voice together unless told otherwise")
+        #expect(g.input_baselines.map(\.name) == ["log-mel", "duration"], "the controls beside the probe")
+        #expect(g.layers.allSatisfy { $0.low <= $0.accuracy + 0.05 && $0.accuracy - 0.05 <= $0.high && $0.low < $0.high })
         let (r2, noise) = try probe([tsv, "--label", "noise"])
         let n = try #require(noise, "\(r2.stdout) \(r2.stderr)")
         #expect(n.extracted == 0 && n.cached == 120, "features come from the cache")
@@ -64,7 +73,7 @@ import Testing
         let tsv = dir + "/sentences.tsv"
         let missing = try CLIRunner.run(["probe", tsv, "--label", "accent"])
         #expect(missing.status == 2 && missing.stderrLines.count == 1)
-        #expect(missing.stderr.contains("\(tsv): has no label column 'accent' (columns: gender, rate, noise, noise_type, snr_db)"), "\(missing.stderr)")
+        #expect(missing.stderr.contains("\(tsv): has no label column 'accent' (columns: gender, rate, noise, noise_type, snr_db, voice, synthesizer, synth_version, text)"), "\(missing.stderr)")
 
         let single = try writeTSV(["path\tgender"] + (0..<6).map { "\(dir)/sentences/s0\($0)-m1.wav\tmale" })
         let one = try CLIRunner.run(["probe", single, "--label", "gender"])
@@ -146,7 +155,7 @@ import Testing
         let rows = try String(contentsOf: dir.appendingPathComponent("words.tsv"), encoding: .utf8).split(separator: "\n")
         let half = [String(rows[0])] + rows.dropFirst().enumerated().filter { ($0.offset / 2) % 2 == 0 }.map { dir.path + "/" + $0.element }
         let tsv = try writeTSV(half)
-        let (r1, byClip) = try probe([tsv, "--label", "category", "--folds", "5"])
+        let (r1, byClip) = try probe([tsv, "--label", "category", "--folds", "5", "--group", "none"])
         let (r2, byWord) = try probe([tsv, "--label", "category", "--folds", "5", "--group", "word"])
         let a = try #require(byClip, "\(r1.stderr)"), b = try #require(byWord, "\(r2.stderr)")
         #expect(a.rows == 60 && b.rows == 60)
