@@ -89,6 +89,12 @@ public enum LensSurvey {
             }
         }
 
+        /// Every token's saturation row (nil: never final), rebuilt from the counts.
+        public var tokenRows: [Int?] {
+            saturation.dropLast().enumerated().flatMap { row, n in [Int?](repeating: row, count: n) }
+                + [Int?](repeating: nil, count: saturation.last ?? 0)
+        }
+
         /// Layers whose lens transcript is within WER 0.5 of the final one on most clips.
         public var groundedLayers: [Int] { encoder.filter { $0.grounded > 0.5 }.map(\.layer) }
     }

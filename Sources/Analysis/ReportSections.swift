@@ -18,14 +18,14 @@ extension Report {
         let median = saturated.isEmpty ? "no layer" : saturated[saturated.count / 2] == 0 ? "the embedding" : "layer \(saturated[saturated.count / 2] - 1)"
         find(.logitLens, paper: "predictions form gradually; tokens saturate in the upper decoder layers.",
              observed: "\(early) of \(saturated.count) tokens are final before the last layer; the median token saturates at \(median).",
-             .logitLens(finalEarly: early, tokens: saturated.count))
+             .logitLens(saturation: lens.saturation, decoderLayers: layers))
 
         let grounded = encoder.filter { $0.wer < 0.5 }.map(\.layer)
         let looping = encoder.filter(\.repetition).map { String($0.layer) }
         find(.encoderLens, paper: "lower encoder layers give nothing usable, near-top layers loop or hallucinate, only the top layers give the transcript.",
              observed: "layers with WER < 0.5 against the final transcript: \(grounded.map(String.init).joined(separator: ", ")); "
                 + "looping layers: \(looping.isEmpty ? "none" : looping.joined(separator: ", ")).",
-             .encoderLens(grounded: grounded, encoderLayers: engine.model.hyper.encoderLayers))
+             .encoderLens(grounded: grounded, loops: encoder.map { $0.repetition ? 1 : 0 }, encoderLayers: engine.model.hyper.encoderLayers))
     }
 
     /// Both lenses over `rows` evenly spaced rows of `set`: how often the single clip's pattern holds.
@@ -38,13 +38,15 @@ extension Report {
         lensSurvey = LensSurveySection(data: data, summary: summary)
         guard summary.clips > 0 else { return }
         find(.lensSurvey, data: data, paper: "predictions form gradually; tokens saturate in the upper decoder layers.",
-             observed: "over \(summary.clips) clips, \(summary.finalEarly) of \(summary.tokens) tokens are final before the last layer.",
-             .logitLens(finalEarly: summary.finalEarly, tokens: summary.tokens))
+             observed: "over \(summary.clips) clips, \(summary.finalEarly) of \(summary.tokens) tokens are final before the last layer; "
+                + "tokens per saturation row (embedding, layer 0, …, never): \(summary.saturation.map(String.init).joined(separator: " "))).",
+             .logitLens(saturation: summary.tokenRows, decoderLayers: model.hyper.decoderLayers))
         let grounded = summary.groundedLayers
         find(.lensSurvey, data: data, paper: "only the top encoder layers give the transcript.",
              observed: "over \(summary.clips) clips, layers whose lens transcript is within WER 0.5 of the final one on most clips: "
-                + "\(grounded.isEmpty ? "none" : grounded.map(String.init).joined(separator: ", ")).",
-             .encoderLens(grounded: grounded, encoderLayers: model.hyper.encoderLayers))
+                + "\(grounded.isEmpty ? "none" : grounded.map(String.init).joined(separator: ", ")); share of clips looping per layer: "
+                + summary.encoder.map { String(format: "%.2f", $0.loops) }.joined(separator: " ") + ".",
+             .encoderLens(grounded: grounded, loops: summary.encoder.map(\.loops), encoderLayers: model.hyper.encoderLayers))
     }
 
     /// The labels of `set` worth probing: those given that exist, or every column with 2 to 10

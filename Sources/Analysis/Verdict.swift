@@ -24,21 +24,38 @@ public struct Verdict: Codable, Equatable, Sendable {
 }
 
 extension Verdict {
-    /// Logit lens: predictions form gradually, so some tokens are final before the last layer.
-    public static func logitLens(finalEarly: Int, tokens: Int) -> Verdict {
-        let rule = "reproduced when at least one token is final before the last decoder layer"
-        guard tokens > 0 else { return Verdict(.notTestable, "the transcript has no tokens", rule: rule) }
-        return finalEarly > 0 ? Verdict(.reproduced, rule: rule) : Verdict(.differs, "every token forms only in the last layer", rule: rule)
+    /// Logit lens: predictions form gradually and settle in the upper decoder layers.
+    /// `saturation` holds each token's first lens row from which its top-1 is final (0 = the
+    /// embedding, `decoderLayers` = the last layer's output; nil = never), over a clip or a set.
+    public static func logitLens(saturation: [Int?], decoderLayers: Int) -> Verdict {
+        let rule = "reproduced when more than half of the tokens are final before the last decoder layer and the median token "
+            + "saturates in the upper half of the decoder; partly when some tokens are final early but not most, or most settle in the lower half"
+        guard !saturation.isEmpty else { return Verdict(.notTestable, "the transcript has no tokens", rule: rule) }
+        let rows = saturation.map { $0 ?? decoderLayers + 1 }.sorted()   // never final sorts last
+        let early = rows.filter { $0 < decoderLayers }.count
+        guard early > 0 else { return Verdict(.differs, "every token forms only in the last layer", rule: rule) }
+        let median = rows[rows.count / 2]
+        let where_ = median == 0 ? "the embedding" : "layer \(median - 1)"
+        guard early * 2 > rows.count else {
+            return Verdict(.partly, "\(early) of \(rows.count) tokens are final before the last layer; most form only at the top", rule: rule)
+        }
+        // Lens row r is layer r − 1's output: the upper half is rows from decoderLayers / 2 + 1 on.
+        guard median >= decoderLayers / 2 + 1 else { return Verdict(.partly, "most tokens settle early, the median at \(where_)", rule: rule) }
+        return Verdict(.reproduced, rule: rule)
     }
 
-    /// Encoder lens: only the upper encoder layers give the transcript. `grounded` are the
-    /// layers whose lens transcript is within WER 0.5 of the final one.
-    public static func encoderLens(grounded: [Int], encoderLayers: Int) -> Verdict {
-        let rule = "reproduced when some layer's lens transcript is within WER 0.5 of the final one and every such layer is in the upper half"
+    /// Encoder lens: only the top layers give the transcript, and layers just below loop.
+    /// `grounded`: layers whose lens transcript is within WER 0.5 of the final one (on most clips);
+    /// `loops[l]`: the share of clips (1 or 0 for one clip) whose layer-l lens transcript loops.
+    public static func encoderLens(grounded: [Int], loops: [Double], encoderLayers: Int) -> Verdict {
+        let rule = "reproduced when every layer whose lens transcript is within WER 0.5 of the final one is in the upper half "
+            + "and some layer below the last loops on at least a quarter of the clips; partly when only the loops are missing "
+            + "(hallucination without loops, the paper's other near-top failure, is not measured)"
         guard !grounded.isEmpty else { return Verdict(.differs, "no layer's lens transcript is close to the final one", rule: rule) }
-        return grounded.allSatisfy { $0 >= encoderLayers / 2 }
-            ? Verdict(.reproduced, "compressed into \(encoderLayers) layers", rule: rule)
-            : Verdict(.differs, "a lower layer already transcribes", rule: rule)
+        guard grounded.allSatisfy({ $0 >= encoderLayers / 2 }) else { return Verdict(.differs, "a lower layer already transcribes", rule: rule) }
+        let looping = loops.dropLast().enumerated().filter { $0.element >= 0.25 }.map { String($0.offset) }
+        guard !looping.isEmpty else { return Verdict(.partly, "only the top layers transcribe, but no layer below the last loops", rule: rule) }
+        return Verdict(.reproduced, "layer\(looping.count > 1 ? "s" : "") \(looping.joined(separator: ", ")) loop", rule: rule)
     }
 
     /// Linear probe: the label is decodable from the encoder beyond what the input gives,

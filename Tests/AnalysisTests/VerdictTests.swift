@@ -3,16 +3,24 @@ import Analysis
 
 /// The report's verdict rules, at and either side of each threshold.
 @Suite struct VerdictTests {
-    @Test func logitLensNeedsOneTokenFinalBeforeTheLastLayer() {
-        #expect(Verdict.logitLens(finalEarly: 1, tokens: 9).outcome == .reproduced)
-        #expect(Verdict.logitLens(finalEarly: 0, tokens: 9).outcome == .differs)
-        #expect(Verdict.logitLens(finalEarly: 0, tokens: 0).outcome == .notTestable)
+    @Test func logitLensNeedsMostTokensFinalEarlyAndTheMedianInTheUpperHalf() {
+        // Four decoder layers: lens rows 0 (embedding) … 4 (the last layer); upper half = rows 3, 4.
+        #expect(Verdict.logitLens(saturation: [3, 3, 3, 4, 2], decoderLayers: 4).outcome == .reproduced)
+        let fewEarly = Verdict.logitLens(saturation: [3, 4, 4, 4, nil], decoderLayers: 4)
+        #expect(fewEarly.outcome == .partly && fewEarly.text.contains("1 of 5 tokens"), "one early token is not gradual formation: \(fewEarly.text)")
+        let settledLow = Verdict.logitLens(saturation: [1, 1, 2, 0, 4], decoderLayers: 4)
+        #expect(settledLow.outcome == .partly && settledLow.text.contains("median at layer 0"), "\(settledLow.text)")
+        #expect(Verdict.logitLens(saturation: [4, 4, nil], decoderLayers: 4).outcome == .differs)
+        #expect(Verdict.logitLens(saturation: [], decoderLayers: 4).outcome == .notTestable)
     }
 
-    @Test func encoderLensNeedsEveryTranscribingLayerInTheUpperHalf() {
-        #expect(Verdict.encoderLens(grounded: [2, 3], encoderLayers: 4).outcome == .reproduced)
-        #expect(Verdict.encoderLens(grounded: [1, 2, 3], encoderLayers: 4).outcome == .differs)
-        #expect(Verdict.encoderLens(grounded: [], encoderLayers: 4).outcome == .differs, "no layer transcribes: nothing reproduced")
+    @Test func encoderLensNeedsOnlyTheUpperHalfToTranscribeAndLoopsBelowTheTop() {
+        #expect(Verdict.encoderLens(grounded: [2, 3], loops: [0, 0.5, 0, 0], encoderLayers: 4).outcome == .reproduced)
+        let noLoops = Verdict.encoderLens(grounded: [3], loops: [0, 0.1, 0.2, 0], encoderLayers: 4)
+        #expect(noLoops.outcome == .partly, "looping layers: none is not the paper's pattern: \(noLoops.text)")
+        #expect(Verdict.encoderLens(grounded: [3], loops: [0, 0, 0, 1], encoderLayers: 4).outcome == .partly, "the last layer's own loops do not count")
+        #expect(Verdict.encoderLens(grounded: [1, 2, 3], loops: [0, 1, 0, 0], encoderLayers: 4).outcome == .differs)
+        #expect(Verdict.encoderLens(grounded: [], loops: [1, 1, 1, 1], encoderLayers: 4).outcome == .differs, "no layer transcribes: nothing reproduced")
     }
 
     /// A layer (or control) with `correct` of 100 held-out rows right.
@@ -69,7 +77,7 @@ import Analysis
     }
 
     @Test func everyVerdictCarriesItsRule() {
-        let all = [Verdict.logitLens(finalEarly: 1, tokens: 2), .encoderLens(grounded: [3], encoderLayers: 4),
+        let all = [Verdict.logitLens(saturation: [3, 3], decoderLayers: 4), .encoderLens(grounded: [3], loops: [0, 1, 0, 0], encoderLayers: 4),
                    .probe(best: Self.layer(3, 100), baseline: 0.5, input: Self.input(50), encoderLayers: 4), .silencePatch(changed: 1, windows: 1),
                    .alignmentHeads(hits: 1, top: 1), .headDominance(strongest: 1, median: 0),
                    .repetition(loops: 1, cross: 1, selfAttention: 0, mlp: 0), .contextBias(sentences: 1, clean: 1, patched: 0, alone: 0)]
