@@ -104,6 +104,13 @@ extension ContextBias {
             /// The encoder layer patched; nil for the clean run and the word alone.
             public let layer: Int?
             public let context: Double, sound: Double, other: Double
+            /// For a patch: paired against the clean run on "the transcript follows the context"
+            /// (b: followed clean, not patched; c: the reverse).
+            public var test: McNemar? = nil
+
+            public init(condition: String, layer: Int?, context: Double, sound: Double, other: Double, test: McNemar? = nil) {
+                self.condition = condition; self.layer = layer; self.context = context; self.sound = sound; self.other = other; self.test = test
+            }
         }
 
         public struct Example: Codable, Sendable {
@@ -126,7 +133,12 @@ extension ContextBias {
             clean = shares("clean", nil, results.map(\.clean))
             alone = shares("the word alone (context silent)", nil, results.map(\.alone))
             patched = (results.first?.patched.indices).map { ks in
-                ks.map { k in shares("patch \(results[0].patched[k].family)", results[0].patched[k].layer, results.map { $0.patched[k].outcome }) }
+                ks.map { k in
+                    var condition = shares("patch \(results[0].patched[k].family)", results[0].patched[k].layer, results.map { $0.patched[k].outcome })
+                    condition.test = McNemar(b: results.filter { $0.clean == .context && $0.patched[k].outcome != .context }.count,
+                                             c: results.filter { $0.clean != .context && $0.patched[k].outcome == .context }.count)
+                    return condition
+                }
             } ?? []
             examples = results.filter { $0.clean == .context }.prefix(6).map {
                 Example(context: $0.item.context, spoken: $0.item.spoken, expected: $0.item.expected, text: $0.text)

@@ -170,6 +170,7 @@ extension Report {
         find(.contextBias, paper: "context-driven word substitutions live in the encoder: patching encoder components can make transcripts more faithful to the sound.",
              observed: String(format: "the transcript follows the context in %.0f%% of sentences; the strongest patch (%@, layer %d) brings that to %.0f%%.",
                               100 * summary.clean.context, summary.strongest.condition, summary.strongest.layer ?? 0, 100 * summary.strongest.context),
-             .contextBias(sentences: summary.sentences, clean: summary.clean.context, patched: summary.strongest.context, alone: summary.alone.context))
+             .contextBias(sentences: summary.sentences, clean: summary.clean.context, strongest: summary.strongest,
+                          tried: summary.patched.count, alone: summary.alone.context))
     }
 }

@@ -110,13 +110,19 @@ extension Verdict {
             : Verdict(.differs, rule: rule)
     }
 
-    /// Contextual bias: shares of sentences whose transcript follows the context, clean, under
-    /// the strongest encoder patch, and with the context silenced.
-    public static func contextBias(sentences: Int, clean: Double, patched lowest: Double, alone: Double) -> Verdict {
-        let rule = "reproduced when some encoder patch lowers the share of transcripts that follow the context"
+    /// Contextual bias: shares of sentences whose transcript follows the context, clean and
+    /// under the strongest of `tried` encoder patches (with its paired test against clean), and
+    /// with the context silenced.
+    public static func contextBias(sentences: Int, clean: Double, strongest: ContextBias.Summary.Condition, tried: Int, alone: Double) -> Verdict {
+        let rule = "reproduced when the strongest encoder patch lowers the share of transcripts that follow the context, by an exact "
+            + "McNemar test against the clean run significant at 0.05 after a Bonferroni correction for every patch tried, on at least "
+            + "200 sentences; partly when significant on fewer"
         guard clean > 0 else { return Verdict(.notTestable, "no context-driven substitutions", rule: rule) }
-        guard lowest < clean else { return Verdict(.differs, "no encoder patch lowers it", rule: rule) }
-        return Verdict(.reproduced, String(format: "weakly: %d sentences, and the word alone (context silenced) is heard as the predicted word in %.0f%%",
-                                           sentences, 100 * alone), rule: rule)
+        guard strongest.context < clean, let test = strongest.test else { return Verdict(.differs, "no encoder patch lowers it", rule: rule) }
+        let p = test.corrected(for: tried)
+        let words = String(format: "%.0f%% → %.0f%% over %d sentences, corrected p = %.3g over %d patches; the word alone is heard as the predicted word in %.0f%%",
+                           100 * clean, 100 * strongest.context, sentences, p, tried, 100 * alone)
+        guard p < 0.05 else { return Verdict(.differs, "not significant: " + words, rule: rule) }
+        return sentences >= 200 ? Verdict(.reproduced, words, rule: rule) : Verdict(.partly, "too few sentences: " + words, rule: rule)
     }
 }

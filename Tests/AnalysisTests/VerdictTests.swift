@@ -71,16 +71,36 @@ import Analysis
         #expect(Verdict.repetition(loops: 10, cross: 0.5, selfAttention: 0.3, mlp: 0.1).outcome == .partly)
         #expect(Verdict.repetition(loops: 10, cross: 0.3, selfAttention: 0.3, mlp: 0.1).outcome == .differs)
         #expect(Verdict.repetition(loops: 0, cross: 0, selfAttention: 0, mlp: 0).outcome == .notTestable)
-        #expect(Verdict.contextBias(sentences: 30, clean: 0.2, patched: 0.1, alone: 0.05).outcome == .reproduced)
-        #expect(Verdict.contextBias(sentences: 30, clean: 0.2, patched: 0.2, alone: 0.05).outcome == .differs)
-        #expect(Verdict.contextBias(sentences: 30, clean: 0, patched: 0, alone: 0).outcome == .notTestable)
+    }
+
+    static func patch(_ context: Double, b: Int, c: Int) -> ContextBias.Summary.Condition {
+        .init(condition: "patch", layer: 3, context: context, sound: 0, other: 1 - context, test: McNemar(b: b, c: c))
+    }
+
+    @Test func contextBiasNeedsASignificantPairedDropAfterCorrectionOnEnoughSentences() {
+        // 30 sentences, 5 → 2 following the context: 3 discordant pairs cannot be significant.
+        let small = Verdict.contextBias(sentences: 30, clean: 5.0 / 30, strongest: Self.patch(2.0 / 30, b: 3, c: 0), tried: 8, alone: 4.0 / 30)
+        #expect(small.outcome == .differs && small.text.contains("not significant"), "\(small.text)")
+        // 240 sentences, 60 → 20 (40 flips one way, none back): significant even over 8 patches.
+        let large = Verdict.contextBias(sentences: 240, clean: 0.25, strongest: Self.patch(20.0 / 240, b: 40, c: 0), tried: 8, alone: 0.05)
+        #expect(large.outcome == .reproduced, "\(large.text)")
+        #expect(Verdict.contextBias(sentences: 100, clean: 0.25, strongest: Self.patch(0.05, b: 20, c: 0), tried: 8, alone: 0.05).outcome == .partly)
+        #expect(Verdict.contextBias(sentences: 30, clean: 0.2, strongest: Self.patch(0.2, b: 1, c: 1), tried: 8, alone: 0.05).outcome == .differs)
+        #expect(Verdict.contextBias(sentences: 30, clean: 0, strongest: Self.patch(0, b: 0, c: 0), tried: 8, alone: 0).outcome == .notTestable)
+    }
+
+    @Test func mcNemarIsTheExactBinomialTail() {
+        #expect(abs(McNemar(b: 3, c: 0).p - 0.25) < 1e-12, "2 · (½)³")
+        #expect(abs(McNemar(b: 10, c: 2).p - 0.03857421875) < 1e-12, "2 · Σ_{i≤2} C(12, i) / 2¹²")
+        #expect(McNemar(b: 0, c: 0).p == 1 && McNemar(b: 5, c: 5).p == 1, "a tail past the middle is capped at 1")
+        #expect(McNemar(b: 10, c: 2).corrected(for: 8) == min(1, 8 * McNemar(b: 10, c: 2).p))
     }
 
     @Test func everyVerdictCarriesItsRule() {
         let all = [Verdict.logitLens(saturation: [3, 3], decoderLayers: 4), .encoderLens(grounded: [3], loops: [0, 1, 0, 0], encoderLayers: 4),
                    .probe(best: Self.layer(3, 100), baseline: 0.5, input: Self.input(50), encoderLayers: 4), .silencePatch(changed: 1, windows: 1),
                    .alignmentHeads(hits: 1, top: 1), .headDominance(strongest: 1, median: 0),
-                   .repetition(loops: 1, cross: 1, selfAttention: 0, mlp: 0), .contextBias(sentences: 1, clean: 1, patched: 0, alone: 0)]
+                   .repetition(loops: 1, cross: 1, selfAttention: 0, mlp: 0), .contextBias(sentences: 1, clean: 1, strongest: Self.patch(0, b: 1, c: 0), tried: 1, alone: 0)]
         #expect(all.allSatisfy { $0.rule.hasPrefix("reproduced when") })
         #expect(Set(all.map(\.rule)).count == all.count)
     }
