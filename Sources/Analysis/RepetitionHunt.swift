@@ -42,10 +42,17 @@ public enum RepetitionHunt {
         public let component: String
         public let layer: Int
         public let head: Int?
+        /// The patched transcript no longer loops.
         public let resolved: Bool
+        /// Resolved, and its WER against the reference text is below the looping transcript's
+        /// (nil when the data set gives no reference text).
+        public var improved: Bool? = nil
+        /// The patched transcript, when it resolved the loop.
+        public var text: String? = nil
 
-        public init(component: String, layer: Int, head: Int?, resolved: Bool) {
+        public init(component: String, layer: Int, head: Int?, resolved: Bool, improved: Bool? = nil, text: String? = nil) {
             self.component = component; self.layer = layer; self.head = head; self.resolved = resolved
+            self.improved = improved; self.text = text
         }
     }
 
@@ -58,11 +65,13 @@ public enum RepetitionHunt {
         public let lensLoops: [Int]
         /// The patches tried when the transcript loops (empty otherwise).
         public let trials: [Trial]
+        /// WER of the transcript against the data set's reference text, when it gives one.
+        public var wer: Double? = nil
 
-        enum CodingKeys: String, CodingKey { case condition, text, loop, trials, lensLoops = "lens_loops" }
+        enum CodingKeys: String, CodingKey { case condition, text, loop, trials, wer, lensLoops = "lens_loops" }
 
-        public init(condition: String, text: String, loop: Bool, lensLoops: [Int], trials: [Trial]) {
-            self.condition = condition; self.text = text; self.loop = loop; self.lensLoops = lensLoops; self.trials = trials
+        public init(condition: String, text: String, loop: Bool, lensLoops: [Int], trials: [Trial], wer: Double? = nil) {
+            self.condition = condition; self.text = text; self.loop = loop; self.lensLoops = lensLoops; self.trials = trials; self.wer = wer
         }
     }
 
@@ -81,13 +90,17 @@ public enum RepetitionHunt {
 
     /// Transcribes one condition, looks for loops in the transcript and the encoder lens, and
     /// when the transcript loops tries every patch.
-    public static func examine(model: WhisperModel, condition: String, samples: [Float], settings: Settings, seed: UInt64) throws -> Case {
+    /// `reference`, the words actually spoken, lets a patch count as improving the transcript and
+    /// not only as stopping its loop.
+    public static func examine(model: WhisperModel, condition: String, samples: [Float], settings: Settings, seed: UInt64,
+                               reference: String? = nil) throws -> Case {
         let engine = try Engine(model: model, samples: samples)
         let lens = EncoderLens(engine: engine, stopAtLoop: true)
         let text = engine.clean.text
         let loop = Repetition.isLoop(text)
+        let wer = reference.map { WordErrorRate.of(reference: $0, hypothesis: text) }
         guard loop else {
-            return Case(condition: condition, text: text, loop: false, lensLoops: lens.layers.filter(\.repetition).map(\.layer), trials: [])
+            return Case(condition: condition, text: text, loop: false, lensLoops: lens.layers.filter(\.repetition).map(\.layer), trials: [], wer: wer)
         }
         let source: PatchSource
         switch settings.reference {
@@ -109,46 +122,76 @@ public enum RepetitionHunt {
                 let patch = Patch(site: site, positions: .all, source: source)
                 // Decoding stops once the loop is certain; the flag is that of the full transcript.
                 let run = try engine.run(PatchSet([patch]), useMemo: false, until: { Repetition.loopsAlready(model.tokenizer.decode($0)) })
-                trials.append(Trial(component: component, layer: l, head: head, resolved: !Repetition.isLoop(run.text)))
+                let resolved = !Repetition.isLoop(run.text)
+                var improved: Bool?
+                if let reference, let wer { improved = resolved && WordErrorRate.of(reference: reference, hypothesis: run.text) < wer }
+                trials.append(Trial(component: component, layer: l, head: head, resolved: resolved, improved: improved, text: resolved ? run.text : nil))
             }
         }
-        return Case(condition: condition, text: text, loop: true, lensLoops: lens.layers.filter(\.repetition).map(\.layer), trials: trials)
+        return Case(condition: condition, text: text, loop: true, lensLoops: lens.layers.filter(\.repetition).map(\.layer), trials: trials, wer: wer)
     }
 
     /// The fraction of loops each patch resolves: per component and layer (for cross-attention
     /// heads, whether any head of the layer does, and each head alone).
     public struct Summary: Sendable {
+        /// One patch (or family of heads at a layer) over every loop: how many it resolved, and
+        /// how many it resolved while bringing the transcript closer to the reference text.
         public struct Entry: Sendable, Equatable, Encodable {
             public let component: String
             public let layer: Int
             public let head: Int?
             public let resolved: Int
             public let fraction: Double
+            /// nil without reference texts.
+            public let improved: Int?
+            /// 95% Wilson intervals of `resolved` and `improved` out of the loops.
+            public let resolvedInterval: WilsonInterval
+            public let improvedInterval: WilsonInterval?
+
+            enum CodingKeys: String, CodingKey {
+                case component, layer, head, resolved, fraction, improved
+                case resolvedInterval = "resolved_interval", improvedInterval = "improved_interval"
+            }
         }
 
         public let loops: Int
         public let entries: [Entry]
+        /// Per entry (same order), which loops it resolved (strictly: also improved, when the data
+        /// give reference texts): the paired outcomes that compare two patches.
+        public let outcomes: [[Bool]]
 
         public init(_ cases: [Case], layers: Int, heads: Int) {
             let looping = cases.filter(\.loop)
-            loops = looping.count
-            let n = Double(max(1, loops))
-            var entries: [Entry] = []
-            func add(_ component: String, _ layer: Int, _ head: Int?, _ count: Int) {
-                entries.append(Entry(component: component, layer: layer, head: head, resolved: count, fraction: Double(count) / n))
+            let total = looping.count
+            loops = total
+            let n = Double(max(1, total))
+            let judged = looping.allSatisfy { $0.wer != nil } && !looping.isEmpty
+            var found: [Entry] = [], paired: [[Bool]] = []
+            func add(_ component: String, _ layer: Int, _ head: Int?, _ matches: (Trial) -> Bool) {
+                let resolved = looping.map { $0.trials.contains { matches($0) && $0.resolved } }
+                let improved = looping.map { $0.trials.contains { matches($0) && $0.improved == true } }
+                let r = resolved.filter { $0 }.count, i = improved.filter { $0 }.count
+                found.append(Entry(component: component, layer: layer, head: head, resolved: r, fraction: Double(r) / n,
+                                     improved: judged ? i : nil, resolvedInterval: WilsonInterval(successes: r, trials: total),
+                                     improvedInterval: judged ? WilsonInterval(successes: i, trials: total) : nil))
+                paired.append(judged ? improved : resolved)
             }
             for c in RepetitionHunt.components.map(\.name) + ["cross_head"] {
                 for l in 0..<layers {
-                    let count = looping.filter { $0.trials.contains { $0.component == c && $0.layer == l && $0.resolved } }.count
-                    add(c == "cross_head" ? "any cross head" : c, l, nil, count)
+                    add(c == "cross_head" ? "any cross head" : c, l, nil) { $0.component == c && $0.layer == l }
                 }
             }
             for l in 0..<layers {
-                for h in 0..<heads {
-                    add("cross_head", l, h, looping.filter { $0.trials.contains { $0.component == "cross_head" && $0.layer == l && $0.head == h && $0.resolved } }.count)
-                }
+                for h in 0..<heads { add("cross_head", l, h) { $0.component == "cross_head" && $0.layer == l && $0.head == h } }
             }
-            self.entries = entries
+            entries = found
+            outcomes = paired
+        }
+
+        /// The best layer of a component by loops resolved (strictly, when judged), with its outcomes.
+        public func best(_ component: String) -> (entry: Entry, outcomes: [Bool])? {
+            zip(entries, outcomes).filter { $0.0.component == component && $0.0.head == nil }
+                .max { ($0.0.improved ?? $0.0.resolved) < ($1.0.improved ?? $1.0.resolved) }
         }
 
         /// Single heads, most loops resolved first.

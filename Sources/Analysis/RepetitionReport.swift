@@ -20,12 +20,13 @@ extension RepetitionHunt {
         var records: [Record] = []
         for (n, i) in indices.enumerated() {
             let path = set.rows[i].path
+            let reference = set.rows[i].labels["text"].flatMap { $0.isEmpty ? nil : $0 }
             do {
                 let samples = try AudioFile.load(path)
                 // Noise seeded by the file's content: a clip gets the same noise wherever it is listed.
                 let seed = UInt64(try SHA256.hex(ofFile: URL(fileURLWithPath: path)).prefix(16), radix: 16) ?? 0
                 let cases = try conditions(samples, settings: settings, seed: seed).map { name, audio in
-                    try examine(model: model, condition: name, samples: audio, settings: settings, seed: seed)
+                    try examine(model: model, condition: name, samples: audio, settings: settings, seed: seed, reference: reference)
                 }
                 records.append(Record(row: i, path: path, cases: cases))
             } catch let error as InputError {
@@ -87,6 +88,8 @@ public struct RepetitionReport: Encodable {
     public var cases: [RepetitionHunt.Case] { records.flatMap { $0.cases ?? [] } }
     public var summary: RepetitionHunt.Summary { .init(cases, layers: header.decoderLayers, heads: header.decoderHeads) }
     public var examined: Int { records.filter { $0.skipped == nil }.count }
+    /// Distinct clips with at least one looping transcript (a clip loops under several conditions).
+    public var loopingClips: Int { records.filter { ($0.cases ?? []).contains(where: \.loop) }.count }
 
     /// Loops per condition, and clips whose encoder lens loops at each inner layer.
     public var counts: (transcript: [String: Int], lens: [Int: Int]) {
@@ -111,8 +114,13 @@ public struct RepetitionReport: Encodable {
                    + (0..<max(0, header.encoderLayers - 1)).map { "L\($0) \(lens[$0] ?? 0)" }.joined(separator: ", "))
         guard s.loops > 0 else { out.append("no transcript loops, so no patches were tried"); return out }
         out.append("")
-        out.append("fraction of the \(s.loops) looping transcripts each patch resolves (decoder layer in columns):")
+        out.append("fraction of the \(s.loops) looping transcripts (\(loopingClips) distinct clips) each patch resolves (decoder layer in columns):")
         out += resolvedTable.text.split(separator: "\n").map(String.init)
+        if s.entries.first?.improved != nil {
+            out.append("")
+            out.append("of those, resolved with a lower WER against the reference text than the loop had:")
+            out += improvedTable.text.split(separator: "\n").map(String.init)
+        }
         out.append("")
         out.append("single cross-attention heads, most loops resolved first:")
         out += headTable(top: 5).text.split(separator: "\n").map(String.init)
@@ -120,12 +128,19 @@ public struct RepetitionReport: Encodable {
     }
 
     /// Per component (rows) and decoder layer (columns): the fraction of loops resolved.
-    public var resolvedTable: Table {
+    public var resolvedTable: Table { table { String(format: "%.2f", $0.fraction) } }
+
+    /// The same for loops resolved with a better WER, with the 95% interval.
+    public var improvedTable: Table {
+        table { e in e.improvedInterval.map { String(format: "%d [%.2f, %.2f]", e.improved ?? 0, $0.low, $0.high) } ?? "–" }
+    }
+
+    private func table(_ cell: (RepetitionHunt.Summary.Entry) -> String) -> Table {
         let s = summary
         return Table(headers: ["component"] + (0..<header.decoderLayers).map { "L\($0)" },
                      rows: (RepetitionHunt.components.map(\.name) + ["any cross head"]).map { c in
                          [c] + (0..<header.decoderLayers).map { l in
-                             String(format: "%.2f", s.entries.first { $0.component == c && $0.layer == l && $0.head == nil }?.fraction ?? 0)
+                             s.entries.first { $0.component == c && $0.layer == l && $0.head == nil }.map(cell) ?? "–"
                          }
                      })
     }

@@ -154,8 +154,11 @@ extension Report {
         let observed = s.loops == 0 ? "no looping transcript in these conditions, so nothing to resolve."
             : String(format: "cross_out at layer %d resolves %.0f%% of %d loops; the best self_out layer %.0f%%, the best mlp_out layer %.0f%%.",
                      cross.layer, 100 * cross.fraction, s.loops, 100 * selfOut.fraction, 100 * mlp.fraction)
-        find(.repetition, data: report.header.data, paper: paper, observed: observed,
-             .repetition(loops: s.loops, cross: cross.fraction, selfAttention: selfOut.fraction, mlp: mlp.fraction))
+        let other = [s.best("self_out"), s.best("mlp_out")].compactMap { $0 }.max { $0.outcomes.filter { $0 }.count < $1.outcomes.filter { $0 }.count }
+        find(.repetition, data: report.header.data, paper: paper,
+             observed: observed + (s.loops > 0 ? " \(report.loopingClips) distinct clips loop." : ""),
+             .repetition(loops: s.loops, judged: s.entries.first?.improved != nil, cross: s.best("cross_out")?.outcomes ?? [],
+                         other: other?.outcomes ?? []))
     }
 
     /// The contextual-bias experiment on every item of `ContextBias.items`.

@@ -98,16 +98,24 @@ extension Verdict {
         return strongest > 5 * median ? Verdict(.reproduced, rule: rule) : Verdict(.differs, rule: rule)
     }
 
-    /// Repetition: cross-attention at one decoder layer resolves most loops; the fractions are
-    /// each family's best layer.
-    public static func repetition(loops: Int, cross: Double, selfAttention: Double, mlp: Double) -> Verdict {
-        let rule = "reproduced when the best cross_out layer resolves at least 50% of loops and no self_out or mlp_out layer more than 25%; "
-            + "partly when cross_out still resolves the most"
-        guard loops > 0 else { return Verdict(.notTestable, "no looping transcript in these conditions", rule: rule) }
-        if cross >= 0.5 && max(selfAttention, mlp) <= 0.25 { return Verdict(.reproduced, rule: rule) }
-        return cross > max(selfAttention, mlp)
-            ? Verdict(.partly, "cross-attention resolves the most, but self-attention and MLP patches resolve many too", rule: rule)
-            : Verdict(.differs, rule: rule)
+    /// Repetition: cross-attention at one decoder layer resolves most loops, and more than
+    /// self-attention or the MLP. `cross` and `other` are the best cross_out layer and the best
+    /// self_out or mlp_out layer: per loop, whether each resolved it (and, when `judged`, also
+    /// lowered the WER against the reference text).
+    public static func repetition(loops: Int, judged: Bool, cross: [Bool], other: [Bool]) -> Verdict {
+        let rule = "reproduced when the best cross_out layer resolves at least half of the loops, a loop counting only when the patched "
+            + "transcript stops looping and its WER against the reference text falls, and more loops than the best self_out or mlp_out "
+            + "layer by an exact McNemar test at 0.05; partly when cross_out resolves the most without that, or there are no reference texts"
+        guard loops > 0, cross.count == loops, other.count == loops else {
+            return Verdict(.notTestable, "no looping transcript in these conditions", rule: rule)
+        }
+        let c = cross.filter { $0 }.count, o = other.filter { $0 }.count
+        guard c > o else { return Verdict(.differs, "cross_out resolves \(c) of \(loops) loops, self_out or mlp_out \(o)", rule: rule) }
+        let test = McNemar(b: zip(cross, other).filter { $0 && !$1 }.count, c: zip(cross, other).filter { !$0 && $1 }.count)
+        let words = String(format: "cross_out %d of %d loops, self_out or mlp_out %d (McNemar p = %.3g)", c, loops, o, test.p)
+        guard judged else { return Verdict(.partly, "no reference texts, so stopping a loop is all that is counted: " + words, rule: rule) }
+        guard c * 2 >= loops, test.p < 0.05 else { return Verdict(.partly, words, rule: rule) }
+        return Verdict(.reproduced, words, rule: rule)
     }
 
     /// Contextual bias: shares of sentences whose transcript follows the context, clean and

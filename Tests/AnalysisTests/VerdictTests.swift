@@ -67,10 +67,6 @@ import Analysis
     }
 
     @Test func repetitionAndContextBiasRules() {
-        #expect(Verdict.repetition(loops: 10, cross: 0.5, selfAttention: 0.25, mlp: 0.1).outcome == .reproduced)
-        #expect(Verdict.repetition(loops: 10, cross: 0.5, selfAttention: 0.3, mlp: 0.1).outcome == .partly)
-        #expect(Verdict.repetition(loops: 10, cross: 0.3, selfAttention: 0.3, mlp: 0.1).outcome == .differs)
-        #expect(Verdict.repetition(loops: 0, cross: 0, selfAttention: 0, mlp: 0).outcome == .notTestable)
     }
 
     static func patch(_ context: Double, b: Int, c: Int) -> ContextBias.Summary.Condition {
@@ -89,6 +85,20 @@ import Analysis
         #expect(Verdict.contextBias(sentences: 30, clean: 0, strongest: Self.patch(0, b: 0, c: 0), tried: 8, alone: 0).outcome == .notTestable)
     }
 
+    @Test func repetitionCountsLoopsResolvedTowardTheReferenceAndNeedsASignificantLead() {
+        let cross = [Bool](repeating: true, count: 9) + [Bool](repeating: false, count: 3)   // 9 of 12
+        let other = [Bool](repeating: false, count: 12)
+        #expect(Verdict.repetition(loops: 12, judged: true, cross: cross, other: other).outcome == .reproduced, "9 vs 0 of 12: p = 0.004")
+        let unjudged = Verdict.repetition(loops: 12, judged: false, cross: cross, other: other)
+        #expect(unjudged.outcome == .partly && unjudged.text.contains("no reference texts"), "\(unjudged.text)")
+        // 13 of 14 against 9 of 14, the same loops: 4 discordant pairs, p = 0.125, not a difference.
+        let close = Verdict.repetition(loops: 14, judged: true, cross: [Bool](repeating: true, count: 13) + [false],
+                                       other: [Bool](repeating: true, count: 9) + [Bool](repeating: false, count: 5))
+        #expect(close.outcome == .partly && close.text.contains("p = 0.125"), "\(close.text)")
+        #expect(Verdict.repetition(loops: 12, judged: true, cross: other, other: cross).outcome == .differs)
+        #expect(Verdict.repetition(loops: 0, judged: true, cross: [], other: []).outcome == .notTestable)
+    }
+
     @Test func mcNemarIsTheExactBinomialTail() {
         #expect(abs(McNemar(b: 3, c: 0).p - 0.25) < 1e-12, "2 · (½)³")
         #expect(abs(McNemar(b: 10, c: 2).p - 0.03857421875) < 1e-12, "2 · Σ_{i≤2} C(12, i) / 2¹²")
@@ -100,7 +110,7 @@ import Analysis
         let all = [Verdict.logitLens(saturation: [3, 3], decoderLayers: 4), .encoderLens(grounded: [3], loops: [0, 1, 0, 0], encoderLayers: 4),
                    .probe(best: Self.layer(3, 100), baseline: 0.5, input: Self.input(50), encoderLayers: 4), .silencePatch(changed: 1, windows: 1),
                    .alignmentHeads(hits: 1, top: 1), .headDominance(strongest: 1, median: 0),
-                   .repetition(loops: 1, cross: 1, selfAttention: 0, mlp: 0), .contextBias(sentences: 1, clean: 1, strongest: Self.patch(0, b: 1, c: 0), tried: 1, alone: 0)]
+                   .repetition(loops: 1, judged: true, cross: [true], other: [false]), .contextBias(sentences: 1, clean: 1, strongest: Self.patch(0, b: 1, c: 0), tried: 1, alone: 0)]
         #expect(all.allSatisfy { $0.rule.hasPrefix("reproduced when") })
         #expect(Set(all.map(\.rule)).count == all.count)
     }
