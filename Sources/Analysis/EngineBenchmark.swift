@@ -14,6 +14,9 @@ public struct EngineBenchmark: Codable, Sendable {
     public let work: WorkCounters
     public let memoised: Int
     public let residentMiB: Double
+    /// A full encoder pass over the 30 s window (median ms), its arithmetic rate, and the rate
+    /// of the encoder's largest matrix product (fc1 on 1,500 rows) alone: the floor it could reach.
+    public let encoder: Double, encoderGFLOPs: Double, linearGFLOPs: Double
 
     /// Runs every figure `repeats` times on `engine` and keeps the medians.
     public init(engine: Engine, repeats: Int) throws {
@@ -33,6 +36,13 @@ public struct EngineBenchmark: Codable, Sendable {
         let third = engine.audioFrames / 3
         let encoderPatch = set(Site(.encoder, hyper.encoderLayers - 1, .residPost), third..<(third + 50))
         patch = encoderPatch.patches.map(\.description).joined()
+        let whisper = engine.model
+        encoder = median { _ = whisper.encoder(engine.window) }
+        encoderGFLOPs = Self.encoderFLOPs(hyper, frames: engine.window.cols) / encoder / 1e6
+        let fc1 = whisper.encoder.blocks[0].mlp.fc1
+        let rows = Matrix(rows: hyper.audioPositions, cols: fc1.inFeatures, data: (0..<(hyper.audioPositions * fc1.inFeatures)).map { Float($0 % 7) / 7 })
+        let linear = median { _ = fc1(rows) }
+        linearGFLOPs = 2 * Double(rows.rows * fc1.inFeatures * fc1.outFeatures) / linear / 1e6
         full = try median { _ = try engine.run(encoderPatch, useMemo: false, incremental: false) }
         incremental = try median { _ = try engine.run(encoderPatch, useMemo: false, incremental: true) }
         work = try engine.run(encoderPatch, useMemo: false).work
@@ -54,6 +64,15 @@ public struct EngineBenchmark: Codable, Sendable {
         audioPositions = hyper.audioPositions
     }
 
+    /// Multiply-adds × 2 of one encoder pass over `frames` mel frames: the two convolutions,
+    /// then per block the QKV, attention (QKᵀ and AV), output and MLP products.
+    static func encoderFLOPs(_ h: Hyperparameters, frames: Int) -> Double {
+        let t = Double(frames / 2), d = Double(h.dModel), f = Double(h.ffnWidth)
+        let convs = 2 * Double(frames) * Double(h.nMels * 3) * d + 2 * t * 3 * d * d
+        let block = 2 * t * d * 3 * d + 2 * 2 * t * t * d + 2 * t * d * d + 2 * 2 * t * d * f
+        return convs + Double(h.encoderLayers) * block
+    }
+
     /// The figures as the command prints them, with their targets.
     public var lines: [String] {
         let last = work.encoderBlocks.count - 1
@@ -67,6 +86,8 @@ public struct EngineBenchmark: Codable, Sendable {
             String(format: "decoder-only patch toggle (dec.0, every token)  %8.1f ms  (worst case: every block, every row)", decoderWorst),
             String(format: "toggle back to a memoised set                   %8.3f ms  (target <= 1 ms); to clean %.3f ms", back, backToClean),
             String(format: "resident memory with %d memoised patch sets      %8.0f MiB", memoised, residentMiB),
+            String(format: "full encoder pass (30 s window)                 %8.1f ms  = %.0f GFLOP/s; its fc1 product alone %.0f GFLOP/s",
+                   encoder, encoderGFLOPs, linearGFLOPs),
         ]
     }
 }
