@@ -56,6 +56,20 @@ import Model
         #expect(error?.problem.contains("shapes contradict: encoder/layer_1/ffn/linear_1/weight") == true)
     }
 
+    /// The float16 embedding is kept as stored, so it gets its own check for damage.
+    @Test func aNonFiniteFloat16EmbeddingIsRefusedByName() throws {
+        for bits: UInt16 in [0x7C00, 0xFE00] {   // +infinity, a NaN
+            let dir = try SyntheticWhisper().write { w in
+                let i = w.variables.firstIndex { $0.name == "decoder/embeddings/weight" }!
+                #expect(w.variables[i].dtype == .float16)
+                w.variables[i].payload.replaceSubrange(10..<12, with: le(bits))
+            }
+            defer { try? FileManager.default.removeItem(at: dir) }
+            let error = #expect(throws: InputError.self) { try WhisperModel(directory: dir) }
+            #expect(error?.problem == "decoder/embeddings/weight holds NaN or infinite values (the file is damaged)", "\(String(describing: error))")
+        }
+    }
+
     @Test func wrongSpecNameIsRejected() throws {
         let dir = try SyntheticWhisper().write { $0.specName = "TransformerSpec" }
         defer { try? FileManager.default.removeItem(at: dir) }
