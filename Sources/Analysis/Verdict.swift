@@ -35,12 +35,12 @@ extension Verdict {
         let early = rows.filter { $0 < decoderLayers }.count
         guard early > 0 else { return Verdict(.differs, "every token forms only in the last layer", rule: rule) }
         let median = rows[rows.count / 2]
-        let where_ = median == 0 ? "the embedding" : "layer \(median - 1)"
+        let place = median == 0 ? "the embedding" : "layer \(median - 1)"
         guard early * 2 > rows.count else {
             return Verdict(.partly, "\(early) of \(rows.count) tokens are final before the last layer; most form only at the top", rule: rule)
         }
         // Lens row r is layer r − 1's output: the upper half is rows from decoderLayers / 2 + 1 on.
-        guard median >= decoderLayers / 2 + 1 else { return Verdict(.partly, "most tokens settle early, the median at \(where_)", rule: rule) }
+        guard median >= decoderLayers / 2 + 1 else { return Verdict(.partly, "most tokens settle early, the median at \(place)", rule: rule) }
         return Verdict(.reproduced, rule: rule)
     }
 
