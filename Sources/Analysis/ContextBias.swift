@@ -44,8 +44,8 @@ public enum ContextBias {
     }
 
     public static func synthesize(_ item: Item, voice: String = "m3") throws -> Clip {
-        let context = try SyntheticSet.speak(item.context, voice: voice, wpm: 160)
-        let word = try SyntheticSet.speak(item.spoken, voice: voice, wpm: 160)
+        let context = try SyntheticSet.speak(item.context, variant: voice, wpm: 160)
+        let word = try SyntheticSet.speak(item.spoken, variant: voice, wpm: 160)
         let gap = [Float](repeating: 0, count: AudioFile.sampleRate * 15 / 100)
         let start = context.count + gap.count
         let perFrame = AudioFile.sampleRate / 50

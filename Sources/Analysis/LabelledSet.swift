@@ -81,6 +81,13 @@ public struct LabelledSet: Sendable {
         return group
     }
 
+    /// For each class of `label`, how many distinct values of `column` its rows `indices` have:
+    /// how many speakers a result about each class rests on.
+    public func distinct(_ column: String, per label: String, rows indices: [Int]) -> [(label: String, count: Int)] {
+        let byClass = Dictionary(grouping: indices.map { rows[$0] }, by: { $0.labels[label] ?? "" })
+        return byClass.keys.sorted().map { ($0, Set(byClass[$0]!.map { $0.labels[column] ?? "" }).count) }
+    }
+
     /// Checks that `label` is a column, naming the ones there are when it is not.
     public func require(_ label: String) throws {
         guard columns.contains(label), label != "path" else {

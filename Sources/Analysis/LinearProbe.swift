@@ -98,7 +98,7 @@ public enum LinearProbe {
     /// One layer's result: mean held-out accuracy and its standard deviation over folds, and a
     /// 95% Wilson interval on the held-out predictions pooled over folds (each row is held out
     /// once, so `interval.trials` is the number of rows).
-    public struct Layer: Sendable, Equatable {
+    public struct Layer: Sendable, Equatable, Encodable {
         public let layer: Int
         public let accuracy: Double
         public let std: Double
@@ -106,6 +106,29 @@ public enum LinearProbe {
 
         public init(layer: Int, accuracy: Double, std: Double, interval: WilsonInterval) {
             self.layer = layer; self.accuracy = accuracy; self.std = std; self.interval = interval
+        }
+
+        enum Keys: String, CodingKey { case layer, accuracy, std, low, high }
+        /// `low`, `high`: the 95% Wilson interval.
+        public func encode(to encoder: Swift.Encoder) throws {
+            var c = encoder.container(keyedBy: Keys.self)
+            try c.encode(layer, forKey: .layer); try c.encode(accuracy, forKey: .accuracy); try c.encode(std, forKey: .std)
+            try c.encode(interval.low, forKey: .low); try c.encode(interval.high, forKey: .high)
+        }
+    }
+
+    /// Every layer's probe trained on the rows where `heldOut` is false and tested on the rest
+    /// (one split, no folds: `std` is 0). `features[clip][layer]` as for `run`; the classes are
+    /// those of all rows, so a class missing from training simply cannot be predicted.
+    public static func heldOut(features: [[[Float]]], labels: [String], heldOut: [Bool]) -> [Layer] {
+        let classes = Array(Set(labels)).sorted()
+        let y = labels.map { classes.firstIndex(of: $0)! }
+        let train = labels.indices.filter { !heldOut[$0] }, test = labels.indices.filter { heldOut[$0] }
+        guard !train.isEmpty, !test.isEmpty, let layers = features.first?.count else { return [] }
+        return (0..<layers).map { l in
+            let fit = fit(train.map { features[$0][l] }, train.map { y[$0] }, classes: classes.count)
+            let correct = test.filter { fit.predict(features[$0][l]) == y[$0] }.count
+            return Layer(layer: l, accuracy: Double(correct) / Double(test.count), std: 0, interval: WilsonInterval(successes: correct, trials: test.count))
         }
     }
 

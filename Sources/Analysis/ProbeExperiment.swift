@@ -112,11 +112,6 @@ public struct ProbeExperiment: Codable, Equatable, Sendable {
             case label, side, baseline, classes, rows, skipped, extracted, cached, folds, model, group, layers, featureSeconds = "feature_seconds"
             case inputBaselines = "input_baselines"
         }
-        /// `low`, `high`: the 95% Wilson interval of the held-out accuracy pooled over folds.
-        struct LayerLine: Encodable {
-            let layer: Int, accuracy: Double, std: Double, low: Double, high: Double
-            init(_ l: LinearProbe.Layer) { layer = l.layer; accuracy = l.accuracy; std = l.std; low = l.interval.low; high = l.interval.high }
-        }
         struct InputLine: Encodable {
             let name: String, accuracy: Double, std: Double, low: Double, high: Double
             init(_ b: InputBaseline) { name = b.name; accuracy = b.result.accuracy; std = b.result.std; low = b.result.interval.low; high = b.result.interval.high }
@@ -132,7 +127,7 @@ public struct ProbeExperiment: Codable, Equatable, Sendable {
             try c.encode(extracted, forKey: .extracted); try c.encode(kept.count - extracted, forKey: .cached)
             try c.encode(e.folds, forKey: .folds); try c.encode(e.model, forKey: .model); try c.encode(featureSeconds, forKey: .featureSeconds)
             if let g = e.group { try c.encode(g, forKey: .group) } else { try c.encodeNil(forKey: .group) }
-            try c.encode(probe.layers.map(LayerLine.init), forKey: .layers)
+            try c.encode(probe.layers, forKey: .layers)
             try c.encode(inputBaselines.map(InputLine.init), forKey: .inputBaselines)
         }
 

@@ -10,10 +10,29 @@ public struct Report: Encodable {
         /// Paths as given, relative to the working directory where they lie under it.
         public let clip: String, data: [String]
         public let command: String, date: String
+        /// The asrlens commit that ran the report (`SourceRevision`).
+        public let commit: String
+        /// Per data file, how it was made: in `data`'s order.
+        public let sources: [DataSource]
 
         enum CodingKeys: String, CodingKey {
-            case model, clip, data, command, date, heads, width
+            case model, clip, data, command, date, heads, width, commit, sources
             case encoderLayers = "encoder_layers", decoderLayers = "decoder_layers"
+        }
+    }
+
+    /// How a data file was made: the `dataset synth` command and commit from its folder's
+    /// `dataset.json`, and the synthesizers its rows name ("espeak-ng 1.51").
+    public struct DataSource: Codable, Sendable {
+        public let data: String
+        public let made: DatasetManifest?
+        public let synthesizers: [String]
+
+        init(path: String, set: LabelledSet) {
+            data = Report.short(path)
+            made = DatasetManifest.near(path)
+            let pairs = set.rows.compactMap { row in row.labels["synthesizer"].map { [$0, row.labels["synth_version"] ?? ""].joined(separator: " ") } }
+            synthesizers = Set(pairs).sorted()
         }
     }
 
@@ -53,17 +72,22 @@ public struct Report: Encodable {
     /// The lenses over evenly spaced rows of the first data file.
     public internal(set) var lensSurvey: LensSurveySection?
     public internal(set) var probes: [ProbeExperiment.Result] = []
+    /// Each probed label trained on all synthesizers but one and tested on that one.
+    public internal(set) var transfers: [ProbeTransfer] = []
     public internal(set) var sweep: SweepReport?
     public internal(set) var heads: Heads?
     public internal(set) var repetition: RepetitionReport?
     public internal(set) var contextBias: ContextBias.Summary?
     public internal(set) var findings: [Finding] = []
 
-    public init(model: WhisperModel, clip: String, data: [String], command: String, date: Date = Date()) {
+    /// `sets` are the data files `data` names, read, for their synthesizers.
+    public init(model: WhisperModel, clip: String, data: [String], command: String, sets: [LabelledSet] = [], date: Date = Date(),
+                commit: String = SourceRevision.current) {
         let h = model.hyper
         let day = ISO8601DateFormatter.string(from: date, timeZone: TimeZone(identifier: "UTC")!, formatOptions: [.withFullDate])
         header = Header(model: model.name, encoderLayers: h.encoderLayers, decoderLayers: h.decoderLayers, heads: h.decoderHeads,
-                        width: h.dModel, clip: Self.short(clip), data: data.map(Self.short), command: command, date: day)
+                        width: h.dModel, clip: Self.short(clip), data: data.map(Self.short), command: command, date: day,
+                        commit: commit, sources: zip(data, sets).map { DataSource(path: $0, set: $1) })
     }
 
     /// Paths relative to the working directory, so reports do not carry one machine's layout.
@@ -76,10 +100,30 @@ public struct Report: Encodable {
     public enum Section: String, Codable, Sendable, CaseIterable {
         case logitLens = "logit lens", encoderLens = "encoder lens", lensSurvey = "lens survey", probes = "linear probes", sweep = "patching sweep"
         case heads = "attention heads", repetition = "repetition hunting", contextBias = "contextual bias"
+
+        /// Why a section is missing from a report: what it needs.
+        var missing: String {
+            switch self {
+            case .logitLens, .encoderLens, .sweep, .heads: "the single-clip sections did not run"
+            case .lensSurvey, .repetition: "it needs a data file and --repetition-rows above 0"
+            case .probes: "it needs a data file with a label of 2 to 10 classes"
+            case .contextBias: "it was skipped (--no-context)"
+            }
+        }
     }
 
-    mutating func find(_ section: Section, data: String? = nil, paper: String, observed: String, _ verdict: Verdict) {
-        findings.append(Finding(section: section, data: data, paper: paper, observed: observed, verdict: verdict))
+    mutating func find(_ section: Section, _ claim: PaperClaim, data: String? = nil, observed: String, _ verdict: Verdict) {
+        findings.append(Finding(section: section, data: data, paper: claim.rawValue, observed: observed, verdict: verdict))
+    }
+
+    /// A "not tested" finding for every claim of a section that did not run, so the summary
+    /// names what this report does not test. Call once, after the last section.
+    public mutating func closeUntested() {
+        for section in Section.allCases where !findings.contains(where: { $0.section == section }) {
+            for claim in PaperClaim.tested(in: section) {
+                find(section, claim, observed: "not run in this report.", .notRun(section.missing))
+            }
+        }
     }
 }
 

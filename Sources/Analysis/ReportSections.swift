@@ -16,13 +16,13 @@ extension Report {
         }
         lenses = Lenses(logitLens: LensReport.table(lens, tokenizer: engine.model.tokenizer), saturation: lens.saturation, encoderLens: encoder)
         let median = saturated.isEmpty ? "no layer" : saturated[saturated.count / 2] == 0 ? "the embedding" : "layer \(saturated[saturated.count / 2] - 1)"
-        find(.logitLens, paper: "predictions form gradually; tokens saturate in the upper decoder layers.",
+        find(.logitLens, .logitLens,
              observed: "\(early) of \(saturated.count) tokens are final before the last layer; the median token saturates at \(median).",
              .logitLens(saturation: lens.saturation, decoderLayers: layers))
 
         let grounded = encoder.filter { $0.wer < 0.5 }.map(\.layer)
         let looping = encoder.filter(\.repetition).map { String($0.layer) }
-        find(.encoderLens, paper: "lower encoder layers give nothing usable, near-top layers loop or hallucinate, only the top layers give the transcript.",
+        find(.encoderLens, .encoderLens,
              observed: "layers with WER < 0.5 against the final transcript: \(grounded.map(String.init).joined(separator: ", ")); "
                 + "looping layers: \(looping.isEmpty ? "none" : looping.joined(separator: ", ")).",
              .encoderLens(grounded: grounded, loops: encoder.map { $0.repetition ? 1 : 0 }, encoderLayers: engine.model.hyper.encoderLayers))
@@ -37,12 +37,12 @@ extension Report {
         let data = Self.short(path)
         lensSurvey = LensSurveySection(data: data, summary: summary)
         guard summary.clips > 0 else { return }
-        find(.lensSurvey, data: data, paper: "predictions form gradually; tokens saturate in the upper decoder layers.",
+        find(.lensSurvey, .logitLens, data: data,
              observed: "over \(summary.clips) clips, \(summary.finalEarly) of \(summary.tokens) tokens are final before the last layer; "
                 + "tokens per saturation row (embedding, layer 0, …, never): \(summary.saturation.map(String.init).joined(separator: " "))).",
              .logitLens(saturation: summary.tokenRows, decoderLayers: model.hyper.decoderLayers))
         let grounded = summary.groundedLayers
-        find(.lensSurvey, data: data, paper: "only the top encoder layers give the transcript.",
+        find(.lensSurvey, .encoderLensSurvey, data: data,
              observed: "over \(summary.clips) clips, layers whose lens transcript is within WER 0.5 of the final one on most clips: "
                 + "\(grounded.isEmpty ? "none" : grounded.map(String.init).joined(separator: ", ")); share of clips looping per layer: "
                 + summary.encoder.map { String(format: "%.2f", $0.loops) }.joined(separator: " ") + ".",
@@ -87,10 +87,19 @@ extension Report {
                 // memorising a speaker or a word instead of the label.
                 guard g == groupColumn, let best = result.probe.layers.max(by: { $0.accuracy < $1.accuracy }) else { continue }
                 let input = result.bestInput.map { String(format: "; the input alone (%@) %.3f", $0.name, $0.result.accuracy) } ?? "; no input baseline"
-                find(.probes, data: run.data, paper: "\(label) is linearly decodable from the encoder, peaking late (large-v3: gender 95% at layer 25 of 32, noise 90% at 27).",
-                     observed: String(format: "best %.3f [%.3f, %.3f] at encoder layer %d of %d%@, majority baseline %.3f%@ (%d clips).",
+                var rests = "\(result.kept.count) clips"
+                if let speakers = g {
+                    rests += ", " + set.distinct(speakers, per: label, rows: result.kept.map(\.row)).map { "\($0.label) from \($0.count) \(speakers)s" }.joined(separator: ", ")
+                }
+                var transfer = ""
+                if let t = ProbeTransfer(result, set: set, column: "synthesizer") {
+                    transfers.append(t)
+                    transfer = " Trained on the other synthesizers, layer \(t.layer) gives on each held-out one: \(t.summary)."
+                }
+                find(.probes, .probe, data: run.data,
+                     observed: "\(label): " + String(format: "best %.3f [%.3f, %.3f] at encoder layer %d of %d%@, majority baseline %.3f%@ (%@).",
                                       best.accuracy, best.interval.low, best.interval.high, best.layer, e, g.map { ", folds grouped by \($0)" } ?? "",
-                                      result.probe.baseline, input, result.kept.count),
+                                      result.probe.baseline, input, rests) + transfer,
                      .probe(best: best, baseline: result.probe.baseline, input: result.bestInput, encoderLayers: e))
             }
         }
@@ -107,7 +116,7 @@ extension Report {
         let last = model.hyper.encoderLayers - 1
         let lastRow = sweep.cells.filter { $0.layer == last }
         let changed = lastRow.filter { $0.wer > 0 }.count
-        find(.sweep, paper: "replacing the encoder output on a span with silence's deletes the words spoken there (whisper-tiny write-ups).",
+        find(.sweep, .silencePatch,
              observed: String(format: "at encoder layer %d, %d of %d windows change the transcript (mean WER %.2f).", last, changed, lastRow.count,
                               lastRow.map(\.wer).reduce(0, +) / Double(max(1, lastRow.count))),
              .silencePatch(changed: changed, windows: lastRow.count))
@@ -120,18 +129,9 @@ extension Report {
                       ranking: HeadsJSON(ranking).heads, alignmentHeads: alignment)
         let top = ranking.entries.prefix(alignment)
         let hits = top.filter(\.isAlignmentHead).count
-        find(.heads, paper: "some cross-attention heads run monotonically along the diagonal (the alignment heads).",
+        find(.heads, .alignmentHeads,
              observed: "\(hits) of the top \(top.count) heads by monotonicity × sharpness are `config.json` alignment heads.",
              .alignmentHeads(hits: hits, top: top.count))
-        let ranked = ablation.ranked
-        guard let strongest = ranked.first else { return }
-        let median = ranked[ranked.count / 2].meanAbsDelta
-        let head = strongest.head ?? 0
-        let site = Site(.decoder, strongest.layer, strongest.cross ? .crossHead(head) : .selfHead(head))
-        find(.heads, paper: "a few heads matter far more than the rest (large-v3: one head alone suppresses 78% of loops).",
-             observed: String(format: "zeroing %@ moves the clean tokens' log-prob by %.2f on average, against a median head's %.3f.",
-                              site.description, strongest.meanAbsDelta, median),
-             .headDominance(strongest: strongest.meanAbsDelta, median: median))
     }
 
     /// Repetition hunting on `rows` evenly spaced rows of `set`.
@@ -150,15 +150,22 @@ extension Report {
             return (e?.layer ?? 0, e?.fraction ?? 0)
         }
         let cross = best("cross_out"), selfOut = best("self_out"), mlp = best("mlp_out")
-        let paper = "cross-attention at one decoder layer resolves most loops (large-v3: 76% at layer 23); self-attention and MLP barely matter."
         let observed = s.loops == 0 ? "no looping transcript in these conditions, so nothing to resolve."
             : String(format: "cross_out at layer %d resolves %.0f%% of %d loops; the best self_out layer %.0f%%, the best mlp_out layer %.0f%%.",
                      cross.layer, 100 * cross.fraction, s.loops, 100 * selfOut.fraction, 100 * mlp.fraction)
         let other = [s.best("self_out"), s.best("mlp_out")].compactMap { $0 }.max { $0.outcomes.filter { $0 }.count < $1.outcomes.filter { $0 }.count }
-        find(.repetition, data: report.header.data, paper: paper,
+        let judged = s.entries.first?.improved != nil
+        find(.repetition, .repetition, data: report.header.data,
              observed: observed + (s.loops > 0 ? " \(report.loopingClips) distinct clips loop." : ""),
-             .repetition(loops: s.loops, judged: s.entries.first?.improved != nil, cross: s.best("cross_out")?.outcomes ?? [],
-                         other: other?.outcomes ?? []))
+             .repetition(loops: s.loops, judged: judged, cross: s.best("cross_out")?.outcomes ?? [], other: other?.outcomes ?? []))
+        // The single-head claim from the same loops: each cross-attention head patched alone.
+        let head = s.entries.filter { $0.head != nil }.max { ($0.improved ?? $0.resolved, -$0.layer) < ($1.improved ?? $1.resolved, -$1.layer) }
+        let resolvedByHead = head.map { $0.improved ?? $0.resolved } ?? 0
+        find(.repetition, .singleHead, data: report.header.data,
+             observed: head.flatMap { s.loops == 0 ? nil : String(format: "%@ alone resolves %d of %d loops%@.", Site(.decoder, $0.layer, .crossHead($0.head!)).description,
+                                         resolvedByHead, s.loops, judged ? " (stops the loop and lowers the WER)" : "") }
+                 ?? "no looping transcript in these conditions, so nothing to resolve.",
+             .singleHead(loops: s.loops, judged: judged, best: resolvedByHead))
     }
 
     /// The contextual-bias experiment on every item of `ContextBias.items`.
@@ -170,7 +177,7 @@ extension Report {
         }
         let summary = ContextBias.Summary(results)
         contextBias = summary
-        find(.contextBias, paper: "context-driven word substitutions live in the encoder: patching encoder components can make transcripts more faithful to the sound.",
+        find(.contextBias, .contextBias,
              observed: String(format: "the transcript follows the context in %.0f%% of sentences; the strongest patch (%@, layer %d) brings that to %.0f%%.",
                               100 * summary.clean.context, summary.strongest.condition, summary.strongest.layer ?? 0, 100 * summary.strongest.context),
              .contextBias(sentences: summary.sentences, clean: summary.clean.context, strongest: summary.strongest,

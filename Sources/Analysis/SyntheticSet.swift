@@ -1,10 +1,11 @@
 import Foundation
 import Model
 
-/// A reproducible labelled data set spoken by espeak-ng (paper-methods §3's probe labels):
-/// `sentences.tsv` varies speaker gender (espeak-ng's male and female voice variants), speaking
-/// rate, and clean against noisy (white or babble noise at set SNRs); `words.tsv` holds single
-/// words of three semantic categories. Same inputs, same files: noise comes from a seeded generator.
+/// A reproducible labelled data set spoken by several synthesizers (paper-methods §3's probe
+/// labels): `sentences.tsv` varies speaker gender, speaking rate, and clean against noisy (white
+/// or babble noise at set SNRs); `words.tsv` holds single words of three semantic categories.
+/// Every row names its speaker, voice, synthesizer and the synthesizer's version, and the text
+/// spoken. Same inputs, same files: noise comes from a seeded generator.
 public enum SyntheticSet {
     static let sentences = [
         "The lamp on the desk was still warm when she came back.",
@@ -20,8 +21,7 @@ public enum SyntheticSet {
         "She found the letter folded inside an empty book.",
         "Turn left at the bakery and walk up the hill.",
     ]
-    static let male = ["m1", "m2", "m3", "m4", "m5"]
-    static let female = ["f1", "f2", "f3", "f4", "f5"]
+    /// Speaking rates as espeak-ng's words per minute; other synthesizers stretch durations by 175 / wpm.
     static let rates = [("slow", 130), ("normal", 175), ("fast", 220)]
     static let snrs = [0.0, 5.0, 10.0]
     public static let categories: [(String, [String])] = [
@@ -33,33 +33,49 @@ public enum SyntheticSet {
                     "lion", "sheep", "goat", "mouse", "elephant", "giraffe", "kangaroo", "squirrel", "turtle", "dolphin"]),
     ]
 
-    /// Writes `OUT/sentences.tsv`, `OUT/words.tsv` and their WAV files (16 kHz, 16-bit).
-    /// `progress(done, total)` is called after each clip.
-    public static func generate(into out: URL, progress: (Int, Int) -> Void = { _, _ in }) throws {
+    /// The voices words are spoken in: one male and one female voice of each synthesizer.
+    static func wordVoices(_ synth: Synthesizer) -> [Voice] {
+        let names: [String] = switch synth {
+        case .espeak: ["en-us+m3", "en-us+f3"]
+        case .flite: ["rms", "slt"]
+        case .festival: ["kal_diphone", "cmu_us_slt_arctic_hts"]
+        }
+        return synth.voices.filter { names.contains($0.name) }
+    }
+
+    /// Writes `OUT/sentences.tsv`, `OUT/words.tsv` and their WAV files (16 kHz, 16-bit), spoken
+    /// by `synthesizers`, and `OUT/dataset.json` naming `command`, the asrlens commit and the
+    /// synthesizers' versions. `progress(done, total)` is called after each clip.
+    public static func generate(into out: URL, synthesizers: [Synthesizer] = Synthesizer.allCases, command: String = "asrlens dataset synth",
+                                progress: (Int, Int) -> Void = { _, _ in }) throws {
+        // Every program and voice is checked before the first clip, so a missing one fails at once.
+        var versions: [Synthesizer: String] = [:]
+        for s in synthesizers { versions[s] = try s.version() }
         let fm = FileManager.default
         do {
             for sub in ["sentences", "words"] { try fm.createDirectory(at: out.appendingPathComponent(sub), withIntermediateDirectories: true) }
         } catch {
             throw InputError(out.path, "cannot create the folder (\(FileProblem.describe(error, reading: "folder")))")
         }
-        let voices = male.map { ($0, "male") } + female.map { ($0, "female") }
-        let total = sentences.count * voices.count + categories.reduce(0) { $0 + $1.1.count } * 2
+        let voices = synthesizers.flatMap(\.voices), wordVoices = synthesizers.flatMap(wordVoices)
+        let total = sentences.count * voices.count + categories.reduce(0) { $0 + $1.1.count } * wordVoices.count
         var done = 0
+        func describe(_ v: Voice) -> String { "\(v.speaker)\t\(v.name)\t\(v.synthesizer.rawValue)\t\(versions[v.synthesizer]!)" }
         // Sentences: every sentence in every voice; rate and noise alternate so each label is
         // balanced across the others.
         var clean: [[Float]] = []
-        var plan: [(name: String, gender: String, rate: String, voice: String, text: String)] = []
+        var plan: [(name: String, voice: Voice, rate: String, text: String)] = []
         for (s, text) in sentences.enumerated() {
             for (v, voice) in voices.enumerated() {
                 let (rateName, wpm) = rates[(s + 2 * v) % rates.count]
-                clean.append(try speak(text, voice: voice.0, wpm: wpm))
-                plan.append((String(format: "sentences/s%02d-%@.wav", s, voice.0), voice.1, rateName, "en-us+\(voice.0)", text))
+                clean.append(try voice.synthesizer.speak(text, voice: voice, stretch: 175 / Double(wpm)))
+                plan.append((String(format: "sentences/s%02d-%@.wav", s, voice.tag), voice, rateName, text))
+                done += 1
+                progress(done, total)
             }
         }
         var rng = Gaussian(seed: 20_251_127)
-        // Who spoke each clip and what it says, for grouped folds and for scoring against the text.
-        let synth = "espeak-ng\t\(try espeakVersion())"
-        var tsv = "path\tgender\trate\tnoise\tnoise_type\tsnr_db\tvoice\tsynthesizer\tsynth_version\ttext\n"
+        var tsv = "path\tgender\trate\tnoise\tnoise_type\tsnr_db\tspeaker\tvoice\tsynthesizer\tsynth_version\ttext\n"
         for (i, item) in plan.enumerated() {
             let noisy = (i + i / voices.count) % 2 == 1
             var samples = clean[i]
@@ -75,57 +91,31 @@ public enum SyntheticSet {
                 samples = mix(samples, noise: noise, snrDB: db)
             }
             try AudioWriter.writeWAV(samples, to: out.appendingPathComponent(item.name).path)
-            tsv += "\(item.name)\t\(item.gender)\t\(item.rate)\t\(noisy ? "noisy" : "clean")\t\(type)\t\(snr)\t\(item.voice)\t\(synth)\t\(item.text)\n"
-            done += 1
-            progress(done, total)
+            tsv += "\(item.name)\t\(item.voice.gender)\t\(item.rate)\t\(noisy ? "noisy" : "clean")\t\(type)\t\(snr)\t\(describe(item.voice))\t\(item.text)\n"
         }
         try AtomicFile.write(tsv, to: out.appendingPathComponent("sentences.tsv").path)
-        // Words: every word in one male and one female voice.
-        var words = "path\tcategory\tword\tgender\tvoice\tsynthesizer\tsynth_version\ttext\n"
+        // Words: every word in one male and one female voice of each synthesizer.
+        var words = "path\tcategory\tword\tgender\tspeaker\tvoice\tsynthesizer\tsynth_version\ttext\n"
         for (category, list) in categories {
             for word in list {
-                for (voice, gender) in [("m3", "male"), ("f3", "female")] {
-                    let name = "words/\(word)-\(voice).wav"
-                    try AudioWriter.writeWAV(try speak(word, voice: voice, wpm: 150), to: out.appendingPathComponent(name).path)
-                    words += "\(name)\t\(category)\t\(word)\t\(gender)\ten-us+\(voice)\t\(synth)\t\(word)\n"
+                for voice in wordVoices {
+                    let name = "words/\(word)-\(voice.tag).wav"
+                    try AudioWriter.writeWAV(try voice.synthesizer.speak(word, voice: voice, stretch: 175 / 150), to: out.appendingPathComponent(name).path)
+                    words += "\(name)\t\(category)\t\(word)\t\(voice.gender)\t\(describe(voice))\t\(word)\n"
                     done += 1
                     progress(done, total)
                 }
             }
         }
         try AtomicFile.write(words, to: out.appendingPathComponent("words.tsv").path)
+        let manifest = DatasetManifest(command: command, synthesizers: Dictionary(uniqueKeysWithValues: versions.map { ($0.key.rawValue, $0.value) }))
+        try AtomicFile.write(try JSONText.encode(manifest) + "\n", to: out.appendingPathComponent(DatasetManifest.fileName).path)
     }
 
-    /// espeak-ng's version, as `espeak-ng --version` prints it ("1.51").
-    static func espeakVersion() throws -> String {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        p.arguments = ["espeak-ng", "--version"]
-        let out = Pipe()
-        p.standardOutput = out
-        p.standardError = FileHandle.nullDevice
-        do { try p.run() } catch { throw InputError("espeak-ng", "cannot be started (install the espeak-ng package)") }
-        let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        p.waitUntilExit()
-        // "eSpeak NG text-to-speech: 1.51  Data at: …"
-        return text.split(separator: ":").dropFirst().first?.split(separator: " ").first.map(String.init) ?? "unknown"
-    }
-
-    /// espeak-ng's rendering of `text` (US English, a voice variant), as 16 kHz samples.
-    static func speak(_ text: String, voice: String, wpm: Int) throws -> [Float] {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        p.arguments = ["espeak-ng", "-v", "en-us+\(voice)", "-s", "\(wpm)", "--stdout", text]
-        let out = Pipe()
-        p.standardOutput = out
-        p.standardError = FileHandle.nullDevice
-        do { try p.run() } catch { throw InputError("espeak-ng", "cannot be started (install the espeak-ng package)") }
-        let wav = out.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        guard p.terminationStatus == 0, !wav.isEmpty else {
-            throw InputError("espeak-ng", "failed (status \(p.terminationStatus)) for voice en-us+\(voice); is the espeak-ng package installed?")
-        }
-        return try AudioFile.load(encoded: [UInt8](wav), name: "espeak-ng “\(text)”")
+    /// espeak-ng's rendering of `text` in voice variant `variant` (US English) at `wpm` words per minute.
+    static func speak(_ text: String, variant: String, wpm: Int) throws -> [Float] {
+        let voice = Synthesizer.espeak.voices.first { $0.name == "en-us+\(variant)" }!
+        return try Synthesizer.espeak.speak(text, voice: voice, stretch: 175 / Double(wpm))
     }
 
     /// Four other utterances summed and looped to `length`: crowd-like speech noise.

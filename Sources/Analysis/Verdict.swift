@@ -5,8 +5,10 @@ import Foundation
 /// can be read, argued with and tested together.
 public struct Verdict: Codable, Equatable, Sendable {
     public enum Outcome: String, Codable, Sendable {
-        case reproduced, partly, differs
-        case notTestable = "not testable"
+        case reproduced, partly
+        case notReproduced = "not reproduced"
+        /// The experiment was not run, or its data cannot test the claim.
+        case notTested = "not tested"
     }
 
     public let outcome: Outcome
@@ -30,10 +32,10 @@ extension Verdict {
     public static func logitLens(saturation: [Int?], decoderLayers: Int) -> Verdict {
         let rule = "reproduced when more than half of the tokens are final before the last decoder layer and the median token "
             + "saturates in the upper half of the decoder; partly when some tokens are final early but not most, or most settle in the lower half"
-        guard !saturation.isEmpty else { return Verdict(.notTestable, "the transcript has no tokens", rule: rule) }
+        guard !saturation.isEmpty else { return Verdict(.notTested, "the transcript has no tokens", rule: rule) }
         let rows = saturation.map { $0 ?? decoderLayers + 1 }.sorted()   // never final sorts last
         let early = rows.filter { $0 < decoderLayers }.count
-        guard early > 0 else { return Verdict(.differs, "every token forms only in the last layer", rule: rule) }
+        guard early > 0 else { return Verdict(.notReproduced, "every token forms only in the last layer", rule: rule) }
         let median = rows[rows.count / 2]
         let place = median == 0 ? "the embedding" : "layer \(median - 1)"
         guard early * 2 > rows.count else {
@@ -51,8 +53,8 @@ extension Verdict {
         let rule = "reproduced when every layer whose lens transcript is within WER 0.5 of the final one is in the upper half "
             + "and some layer below the last loops on at least a quarter of the clips; partly when only the loops are missing "
             + "(hallucination without loops, the paper's other near-top failure, is not measured)"
-        guard !grounded.isEmpty else { return Verdict(.differs, "no layer's lens transcript is close to the final one", rule: rule) }
-        guard grounded.allSatisfy({ $0 >= encoderLayers / 2 }) else { return Verdict(.differs, "a lower layer already transcribes", rule: rule) }
+        guard !grounded.isEmpty else { return Verdict(.notReproduced, "no layer's lens transcript is close to the final one", rule: rule) }
+        guard grounded.allSatisfy({ $0 >= encoderLayers / 2 }) else { return Verdict(.notReproduced, "a lower layer already transcribes", rule: rule) }
         let looping = loops.dropLast().enumerated().filter { $0.element >= 0.25 }.map { String($0.offset) }
         guard !looping.isEmpty else { return Verdict(.partly, "only the top layers transcribe, but no layer below the last loops", rule: rule) }
         return Verdict(.reproduced, "layer\(looping.count > 1 ? "s" : "") \(looping.joined(separator: ", ")) loop", rule: rule)
@@ -67,10 +69,10 @@ extension Verdict {
             + "(the same probe on the pooled log-mel or on duration, no Whisper) by more than the half-width of its 95% interval, "
             + "and in the upper half of the encoder; partly when it clears both but peaks early"
         // 1e-9: 0.7 - 0.5 is 0.19999999999999996 in binary, and is 20 points.
-        guard best.accuracy - baseline >= 0.2 - 1e-9 else { return Verdict(.differs, "within 20 points of the majority baseline", rule: rule) }
+        guard best.accuracy - baseline >= 0.2 - 1e-9 else { return Verdict(.notReproduced, "within 20 points of the majority baseline", rule: rule) }
         guard let input else { return Verdict(.partly, "decodable, but no input baseline was run to compare with", rule: rule) }
         guard best.accuracy - input.result.accuracy > best.interval.halfWidth else {
-            return Verdict(.differs, String(format: "the input alone (%@) gives %.3f", input.name, input.result.accuracy), rule: rule)
+            return Verdict(.notReproduced, String(format: "the input alone (%@) gives %.3f", input.name, input.result.accuracy), rule: rule)
         }
         return best.layer >= encoderLayers / 2 ? Verdict(.reproduced, rule: rule) : Verdict(.partly, "decodable, but peaks early", rule: rule)
     }
@@ -78,24 +80,36 @@ extension Verdict {
     /// Patching the last encoder layer with silence on a span deletes the words spoken there.
     public static func silencePatch(changed: Int, windows: Int) -> Verdict {
         let rule = "reproduced when at least one window patched at the last encoder layer changes the transcript"
-        guard windows > 0 else { return Verdict(.notTestable, "the sweep has no windows", rule: rule) }
-        return changed > 0 ? Verdict(.reproduced, rule: rule) : Verdict(.differs, rule: rule)
+        guard windows > 0 else { return Verdict(.notTested, "the sweep has no windows", rule: rule) }
+        return changed > 0 ? Verdict(.reproduced, rule: rule) : Verdict(.notReproduced, rule: rule)
     }
 
     /// Alignment heads: of the `top` heads by monotonicity × sharpness (as many as the model
     /// lists), `hits` are listed alignment heads.
     public static func alignmentHeads(hits: Int, top: Int) -> Verdict {
         let rule = "reproduced when at least half of the top k heads by monotonicity × sharpness are alignment heads, k being how many the model lists"
-        guard top > 0 else { return Verdict(.notTestable, "the model lists no alignment heads", rule: rule) }
+        guard top > 0 else { return Verdict(.notTested, "the model lists no alignment heads", rule: rule) }
         if hits * 2 >= top { return Verdict(.reproduced, rule: rule) }
-        return hits > 0 ? Verdict(.partly, rule: rule) : Verdict(.differs, rule: rule)
+        return hits > 0 ? Verdict(.partly, rule: rule) : Verdict(.notReproduced, rule: rule)
     }
 
-    /// A few heads matter far more than the rest: the strongest head's mean |Δ log-prob|
-    /// against the median head's.
-    public static func headDominance(strongest: Double, median: Double) -> Verdict {
-        let rule = "reproduced when zeroing the strongest head moves the clean tokens' log-prob more than 5× as much as the median head"
-        return strongest > 5 * median ? Verdict(.reproduced, rule: rule) : Verdict(.differs, rule: rule)
+    /// One cross-attention head alone resolves most loops: `best` is the loops the best single
+    /// head resolved (strictly, when `judged`: also lowered the WER against the reference text).
+    public static func singleHead(loops: Int, judged: Bool, best: Int) -> Verdict {
+        let rule = "reproduced when one cross-attention head, patched alone, resolves at least half of the loops, a loop counting only when "
+            + "the patched transcript stops looping and its WER against the reference text falls; partly when it resolves at least a quarter, "
+            + "or there are no reference texts"
+        guard loops > 0 else { return Verdict(.notTested, "no looping transcript in these conditions", rule: rule) }
+        let interval = WilsonInterval(successes: best, trials: loops)
+        let words = String(format: "the best head resolves %d of %d loops, 95%% interval [%.2f, %.2f]", best, loops, interval.low, interval.high)
+        guard judged else { return Verdict(.partly, "no reference texts, so stopping a loop is all that is counted: " + words, rule: rule) }
+        if best * 2 >= loops { return Verdict(.reproduced, words, rule: rule) }
+        return Verdict(best * 4 >= loops ? .partly : .notReproduced, words, rule: rule)
+    }
+
+    /// A section of the report that did not run.
+    public static func notRun(_ why: String) -> Verdict {
+        Verdict(.notTested, why, rule: "not tested when the report did not run the experiment")
     }
 
     /// Repetition: cross-attention at one decoder layer resolves most loops, and more than
@@ -107,10 +121,10 @@ extension Verdict {
             + "transcript stops looping and its WER against the reference text falls, and more loops than the best self_out or mlp_out "
             + "layer by an exact McNemar test at 0.05; partly when cross_out resolves the most without that, or there are no reference texts"
         guard loops > 0, cross.count == loops, other.count == loops else {
-            return Verdict(.notTestable, "no looping transcript in these conditions", rule: rule)
+            return Verdict(.notTested, "no looping transcript in these conditions", rule: rule)
         }
         let c = cross.filter { $0 }.count, o = other.filter { $0 }.count
-        guard c > o else { return Verdict(.differs, "cross_out resolves \(c) of \(loops) loops, self_out or mlp_out \(o)", rule: rule) }
+        guard c > o else { return Verdict(.notReproduced, "cross_out resolves \(c) of \(loops) loops, self_out or mlp_out \(o)", rule: rule) }
         let test = McNemar(b: zip(cross, other).filter { $0 && !$1 }.count, c: zip(cross, other).filter { !$0 && $1 }.count)
         let words = String(format: "cross_out %d of %d loops, self_out or mlp_out %d (McNemar p = %.3g)", c, loops, o, test.p)
         guard judged else { return Verdict(.partly, "no reference texts, so stopping a loop is all that is counted: " + words, rule: rule) }
@@ -125,12 +139,12 @@ extension Verdict {
         let rule = "reproduced when the strongest encoder patch lowers the share of transcripts that follow the context, by an exact "
             + "McNemar test against the clean run significant at 0.05 after a Bonferroni correction for every patch tried, on at least "
             + "200 sentences; partly when significant on fewer"
-        guard clean > 0 else { return Verdict(.notTestable, "no context-driven substitutions", rule: rule) }
-        guard strongest.context < clean, let test = strongest.test else { return Verdict(.differs, "no encoder patch lowers it", rule: rule) }
+        guard clean > 0 else { return Verdict(.notTested, "no context-driven substitutions", rule: rule) }
+        guard strongest.context < clean, let test = strongest.test else { return Verdict(.notReproduced, "no encoder patch lowers it", rule: rule) }
         let p = test.corrected(for: tried)
         let words = String(format: "%.0f%% → %.0f%% over %d sentences, corrected p = %.3g over %d patches; the word alone is heard as the predicted word in %.0f%%",
                            100 * clean, 100 * strongest.context, sentences, p, tried, 100 * alone)
-        guard p < 0.05 else { return Verdict(.differs, "not significant: " + words, rule: rule) }
+        guard p < 0.05 else { return Verdict(.notReproduced, "not significant: " + words, rule: rule) }
         return sentences >= 200 ? Verdict(.reproduced, words, rule: rule) : Verdict(.partly, "too few sentences: " + words, rule: rule)
     }
 }

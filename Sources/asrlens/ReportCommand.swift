@@ -48,7 +48,7 @@ struct ReportCommand: ParsableCommand {
         let engine = try Engine(model: model, samples: samples)
         let events = ExperimentEvents.onStandardError()
         let cache = self.cache.map { FeatureCache(model: model, side: .enc, root: URL(fileURLWithPath: $0)) } ?? FeatureCache(model: model, side: .enc)
-        var report = Report(model: model, clip: clipPath, data: data, command: "asrlens " + CommandLine.arguments.dropFirst().joined(separator: " "))
+        var report = Report(model: model, clip: clipPath, data: data, command: Invocation.current, sets: sets)
         report.addLenses(engine)
         if let first = sets.first { try report.addLensSurvey(first, path: data[0], rows: repetitionRows, model: model, events: events) }
         for (set, path) in zip(sets, data) {
@@ -59,6 +59,7 @@ struct ReportCommand: ParsableCommand {
             try report.addRepetition(first, path: data[0], rows: repetitionRows, settings: hunt.settings, model: model, events: events)
         }
         if !noContext { try report.addContextBias(model: model, events: events) }
+        report.closeUntested()
         let text = json ? try JSONText.encode(report) + "\n" : MarkdownReport.render(report)
         if let out { try AtomicFile.write(text, to: out) } else { print(text, terminator: "") }
     }

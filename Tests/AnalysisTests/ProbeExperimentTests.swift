@@ -43,4 +43,42 @@ import Analysis
         #expect(merged == experiment)
         #expect(try JSONText.encode(merged.train(mergedRows)) == JSONText.encode(whole))
     }
+
+    /// Layer 0 codes the label the same way for every synthesizer; layer 1 codes it with the
+    /// sign flipped for synthesizer b. Cross-validation over all rows finds both layers useful,
+    /// but only layer 0 transfers: trained without b, layer 1 gets b's clips wrong. A synthesizer
+    /// whose only class is missing from the others' rows cannot be a split.
+    @Test func theTransferTestTellsALabelFromOneSynthesizersRenderingOfIt() throws {
+        let synths = ["a", "b", "c"], labels = ["x", "y"]
+        var tsv = "path\tlabel\tsynthesizer\n", rows: [ProbeExperiment.Row] = []
+        var rng = SystemRandomNumberGenerator()
+        for (s, synth) in synths.enumerated() {
+            for i in 0..<20 {
+                let label = labels[i % 2], sign: Float = label == "x" ? 1 : -1
+                let noise = { Float.random(in: -0.3...0.3, using: &rng) }
+                let flipped = synth == "b" ? -sign : sign
+                tsv += "\(synth)-\(i).wav\t\(label)\t\(synth)\n"
+                rows.append(ProbeExperiment.Row(row: s * 20 + i, label: label, group: nil,
+                                                features: [[sign + noise(), noise()], [flipped + noise(), Float(s) + noise()]],
+                                                extracted: false, input: [noise()], seconds: 1))
+            }
+        }
+        for i in 0..<2 {   // a class no other synthesizer has
+            tsv += "d-\(i).wav\tz\td\n"
+            rows.append(ProbeExperiment.Row(row: 60 + i, label: "z", group: nil, features: [[0, 5], [0, 5]], extracted: false, input: [0], seconds: 1))
+        }
+        let set = try LabelledSet(text: tsv, source: "constructed", base: URL(fileURLWithPath: "/"))
+        let experiment = ProbeExperiment(label: "label", group: nil, side: .enc, folds: 2, model: "none", data: "constructed", rows: 62)
+        let result = try experiment.train(rows)
+        let transfer = try #require(ProbeTransfer(result, set: set, column: "synthesizer"))
+        #expect(transfer.splits.map(\.heldOut) == ["a", "b", "c"], "d has no split: its class is in no other rows")
+        for split in transfer.splits {
+            #expect(split.tested == 20 && split.trained == 42)
+            #expect(split.layers[0].accuracy == 1, "layer 0 codes the label the same way everywhere")
+            #expect(split.input != nil && split.majority == 0.5)
+        }
+        #expect(transfer.splits[1].layers[1].accuracy < 0.2, "layer 1 learned a and c's sign, which b reverses: \(transfer.splits[1].layers[1])")
+        #expect(transfer.splits[1].layers[1].interval.high < 0.5)
+        #expect(ProbeTransfer(result, set: set, column: "voice") == nil, "no such column, no transfer test")
+    }
 }

@@ -71,22 +71,22 @@ import Testing
         return p
     }
 
+    /// Flite and Festival write into a scratch folder under TMPDIR; Ctrl-C while one is
+    /// speaking removes it.
     @Test func anInterruptedDatasetSynthLeavesNoScratchFile() throws {
         let dir = try CLIRunner.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
-        let out = dir.appendingPathComponent("set")
-        let p = try Self.start(["dataset", "synth", out.path])
-        // Wait until espeak-ng has written at least one clip, then interrupt as Ctrl-C would.
+        let tmp = dir.appendingPathComponent("tmp")
+        try FileManager.default.createDirectory(at: tmp, withIntermediateDirectories: true)
+        let p = try Self.start(["dataset", "synth", dir.appendingPathComponent("set").path, "--synth", "festival"], environment: ["TMPDIR": tmp.path])
         let deadline = Date().addingTimeInterval(60)
-        let sentences = out.appendingPathComponent("sentences").path
-        while Date() < deadline, ((try? FileManager.default.contentsOfDirectory(atPath: sentences)) ?? []).filter({ $0.hasSuffix(".wav") }).count < 3 {
-            usleep(20_000)
-        }
+        func scratch() -> [String] { ((try? FileManager.default.contentsOfDirectory(atPath: tmp.path)) ?? []).filter { $0.hasPrefix("asrlens-synth-") } }
+        while Date() < deadline, scratch().isEmpty { usleep(5_000) }
+        #expect(!scratch().isEmpty, "Festival speaks through a scratch folder")
         kill(p.processIdentifier, SIGINT)
         p.waitUntilExit()
         #expect(p.terminationReason == .uncaughtSignal && p.terminationStatus == SIGINT, "dies of SIGINT as a shell expects: \(p.terminationReason == .exit ? "exit" : "signal") \(p.terminationStatus)")
-        let left = (try? FileManager.default.contentsOfDirectory(atPath: out.path)) ?? []
-        #expect(!left.contains { $0.hasPrefix(".espeak-") }, "scratch files left: \(left.filter { $0.hasPrefix(".") })")
+        #expect(scratch().isEmpty, "scratch folders left: \(scratch())")
     }
 
     /// `install-interrupted` in docs/errors.md: SIGINT to asrlens alone (as `kill -INT` sends it;

@@ -3,7 +3,7 @@ import Testing
 
 /// `asrlens dataset synth` and `asrlens probe` through the real binary, on the real tiny.en.
 @Suite(.serialized) struct ProbeCLITests {
-    /// One synthetic set for the suite (espeak-ng, ~15 s).
+    /// One synthetic set for the suite (espeak-ng, Flite and Festival, ~90 s).
     static let synth: Result<URL, Error> = Result {
         let dir = try CLIRunner.temporaryDirectory().appendingPathComponent("synth")
         let r = try CLIRunner.run(["dataset", "synth", dir.path])
@@ -29,19 +29,22 @@ import Testing
         let dir = try Self.synth.get()
         let again = try CLIRunner.temporaryDirectory()
         #expect(try CLIRunner.run(["dataset", "synth", again.path]).status == 0)
-        for file in ["sentences.tsv", "words.tsv", "sentences/s03-f2.wav", "words/mango-m3.wav"] {
+        for file in ["sentences.tsv", "words.tsv", "sentences/s03-f2.wav", "words/mango-m3.wav", "sentences/s05-flite-awb.wav",
+                     "sentences/s07-festival-cmu_us_slt_arctic_hts.wav", "words/mango-festival-kal_diphone.wav"] {
             #expect(FileManager.default.contents(atPath: dir.appendingPathComponent(file).path)
                     == FileManager.default.contents(atPath: again.appendingPathComponent(file).path), "\(file) differs between runs")
         }
         let rows = try String(contentsOf: dir.appendingPathComponent("sentences.tsv"), encoding: .utf8).split(separator: "\n").dropFirst()
-        #expect(rows.count == 120)
-        #expect(rows.filter { $0.contains("\tfemale\t") }.count == 60)
-        #expect(rows.filter { $0.contains("\tnoisy\t") }.count == 60)
+        #expect(rows.count == 216, "12 sentences in 18 voices")
+        #expect(rows.filter { $0.contains("\tfemale\t") }.count == 84, "7 female voices")
+        #expect(rows.filter { $0.contains("\tnoisy\t") }.count == 108)
         let fields = rows.map { $0.split(separator: "\t", omittingEmptySubsequences: false) }
-        #expect(fields.allSatisfy { $0.count == 10 && $0[7] == "espeak-ng" && !$0[8].isEmpty && !$0[9].isEmpty })
-        #expect(Set(fields.map { $0[6] }).count == 10, "ten voices, named in the voice column")
+        #expect(fields.allSatisfy { $0.count == 11 && !$0[9].isEmpty && $0[9] != "unknown" && !$0[10].isEmpty })
+        #expect(Dictionary(grouping: fields, by: { String($0[8]) }).mapValues(\.count) == ["espeak-ng": 120, "flite": 60, "festival": 36])
+        #expect(Set(fields.map { $0[7] }).count == 18, "eighteen voices, named in the voice column")
+        #expect(Set(fields.map { $0[6] }).count == 15, "Flite and Festival share the recorded speakers kal and slt")
         let words = try String(contentsOf: dir.appendingPathComponent("words.tsv"), encoding: .utf8).split(separator: "\n").dropFirst()
-        for category in ["fruit", "clothing", "animal"] { #expect(words.filter { $0.contains("\t\(category)\t") }.count == 40) }
+        for category in ["fruit", "clothing", "animal"] { #expect(words.filter { $0.contains("\t\(category)\t") }.count == 120) }
     }
 
     /// The acceptance bar: gender and noise probes beat the majority baseline by 20 points at
@@ -51,14 +54,14 @@ import Testing
         let (r1, gender) = try probe([tsv, "--label", "gender"])
         #expect(r1.status == 0, "\(r1.stderr)")
         let g = try #require(gender, "\(r1.stdout)")
-        #expect(g.rows == 120 && g.skipped == 0 && g.layers.count == 4 && g.baseline == 0.5)
+        #expect(g.rows == 216 && g.skipped == 0 && g.layers.count == 4 && abs(g.baseline - 132.0 / 216) < 1e-9)
         #expect(g.layers.map(\.accuracy).max()! >= g.baseline + 0.2, "\(g.layers)")
-        #expect(g.group == "voice", "folds keep each voice together unless told otherwise")
+        #expect(g.group == "speaker", "folds keep each speaker together unless told otherwise")
         #expect(g.input_baselines.map(\.name) == ["log-mel", "duration"], "the controls beside the probe")
         #expect(g.layers.allSatisfy { $0.low <= $0.accuracy + 0.05 && $0.accuracy - 0.05 <= $0.high && $0.low < $0.high })
         let (r2, noise) = try probe([tsv, "--label", "noise"])
         let n = try #require(noise, "\(r2.stdout) \(r2.stderr)")
-        #expect(n.extracted == 0 && n.cached == 120, "features come from the cache")
+        #expect(n.extracted == 0 && n.cached == 216, "features come from the cache")
         #expect(n.layers.map(\.accuracy).max()! >= n.baseline + 0.2, "\(n.layers)")
     }
 
@@ -73,7 +76,7 @@ import Testing
         let tsv = dir + "/sentences.tsv"
         let missing = try CLIRunner.run(["probe", tsv, "--label", "accent"])
         #expect(missing.status == 2 && missing.stderrLines.count == 1)
-        #expect(missing.stderr.contains("\(tsv): has no label column 'accent' (columns: gender, rate, noise, noise_type, snr_db, voice, synthesizer, synth_version, text)"), "\(missing.stderr)")
+        #expect(missing.stderr.contains("\(tsv): has no label column 'accent' (columns: gender, rate, noise, noise_type, snr_db, speaker, voice, synthesizer, synth_version, text)"), "\(missing.stderr)")
 
         let single = try writeTSV(["path\tgender"] + (0..<6).map { "\(dir)/sentences/s0\($0)-m1.wav\tmale" })
         let one = try CLIRunner.run(["probe", single, "--label", "gender"])
@@ -148,19 +151,21 @@ import Testing
         #expect(badShard.status == 2 && badShard.stderr.contains("a shard is i/n with 0 <= i < n"), "\(badShard.stderr)")
     }
 
-    /// Each word is spoken twice; split by clip, a word's other voice sits in the training
-    /// folds. With --group word both stay in one fold, so the probe must generalise to new words.
+    /// Every other word in its two espeak-ng voices (the first two of six). Split by clip, a
+    /// word's other voice sits in the training folds. With --group word both stay in one fold,
+    /// so the probe must generalise to new words.
     @Test func groupedFoldsKeepAWordsClipsTogether() throws {
         let dir = try Self.synth.get()
         let rows = try String(contentsOf: dir.appendingPathComponent("words.tsv"), encoding: .utf8).split(separator: "\n")
-        let half = [String(rows[0])] + rows.dropFirst().enumerated().filter { ($0.offset / 2) % 2 == 0 }.map { dir.path + "/" + $0.element }
+        let half = [String(rows[0])] + rows.dropFirst().enumerated().filter { $0.offset % 6 < 2 && ($0.offset / 6) % 2 == 0 }.map { dir.path + "/" + $0.element }
+        #expect(half.dropFirst().allSatisfy { $0.contains("\tespeak-ng\t") })
         let tsv = try writeTSV(half)
         let (r1, byClip) = try probe([tsv, "--label", "category", "--folds", "5", "--group", "none"])
         let (r2, byWord) = try probe([tsv, "--label", "category", "--folds", "5", "--group", "word"])
         let a = try #require(byClip, "\(r1.stderr)"), b = try #require(byWord, "\(r2.stderr)")
         #expect(a.rows == 60 && b.rows == 60)
         #expect(b.layers.map(\.accuracy).max()! < a.layers.map(\.accuracy).max()!, "by clip \(a.layers), by word \(b.layers)")
-        let missing = try CLIRunner.run(["probe", tsv, "--label", "category", "--group", "speaker"])
-        #expect(missing.status == 2 && missing.stderr.contains("has no label column 'speaker'"), "\(missing.stderr)")
+        let missing = try CLIRunner.run(["probe", tsv, "--label", "category", "--group", "accent"])
+        #expect(missing.status == 2 && missing.stderr.contains("has no label column 'accent'"), "\(missing.stderr)")
     }
 }

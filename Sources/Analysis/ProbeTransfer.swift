@@ -1,0 +1,60 @@
+import Foundation
+import Model
+
+/// A probe's transfer test: trained on the clips of every synthesizer but one and tested on that
+/// one's. A probe that learned how one synthesizer renders a label, rather than the label, fails
+/// here even when its cross-validated accuracy is high.
+public struct ProbeTransfer: Encodable, Sendable {
+    public struct Split: Encodable, Sendable {
+        /// The column's value whose rows are tested on; all other rows train.
+        public let heldOut: String
+        public let trained: Int, tested: Int
+        /// Held-out accuracy per layer, each with its Wilson interval.
+        public let layers: [LinearProbe.Layer]
+        /// The same split on the pooled log-mel (no Whisper); nil when rows lack their inputs.
+        public let input: LinearProbe.Layer?
+        /// Held-out accuracy of always answering the training rows' majority class.
+        public let majority: Double
+
+        enum CodingKeys: String, CodingKey { case trained, tested, layers, majority, heldOut = "held_out", input = "log_mel" }
+    }
+
+    public let label: String, data: String, column: String
+    /// The best layer of the cross-validated probe: chosen without the held-out rows.
+    public let layer: Int
+    public let splits: [Split]
+
+    /// One split per value of `column` (among `result`'s kept rows of `set`) whose classes all
+    /// occur in the other rows; nil when fewer than two values give a split.
+    public init?(_ result: ProbeExperiment.Result, set: LabelledSet, column: String) {
+        let rows = result.kept
+        guard set.columns.contains(column), let best = result.probe.layers.max(by: { $0.accuracy < $1.accuracy }) else { return nil }
+        let values = rows.map { set.rows[$0.row].labels[column] ?? "" }, labels = rows.map { $0.label ?? "" }
+        let features = rows.map { $0.features ?? [] }
+        let inputs = rows.allSatisfy { $0.input != nil } ? rows.map { [$0.input!] } : nil
+        var splits: [Split] = []
+        for value in Set(values).sorted() {
+            let heldOut = values.map { $0 == value }
+            let train = labels.indices.filter { !heldOut[$0] }.map { labels[$0] }, test = labels.indices.filter { heldOut[$0] }.map { labels[$0] }
+            guard Set(train).count >= 2, Set(test).isSubset(of: Set(train)) else { continue }
+            let counts = Dictionary(grouping: train, by: { $0 }).mapValues(\.count)
+            let majority = counts.max { ($0.value, $1.key) < ($1.value, $0.key) }!.key
+            splits.append(Split(heldOut: value, trained: train.count, tested: test.count,
+                                layers: LinearProbe.heldOut(features: features, labels: labels, heldOut: heldOut),
+                                input: inputs.map { LinearProbe.heldOut(features: $0, labels: labels, heldOut: heldOut)[0] },
+                                majority: Double(test.filter { $0 == majority }.count) / Double(test.count)))
+        }
+        guard splits.count >= 2 else { return nil }
+        label = result.experiment.label; data = result.experiment.data
+        self.column = column; layer = best.layer; self.splits = splits
+    }
+
+    /// "espeak-ng 0.950 [0.89, 0.98] (log-mel 0.700)", one per split, at `layer`.
+    public var summary: String {
+        splits.map { s in
+            let l = s.layers[layer]
+            return String(format: "%@ %.3f [%.3f, %.3f]", s.heldOut, l.accuracy, l.interval.low, l.interval.high)
+                + (s.input.map { String(format: " (log-mel %.3f)", $0.accuracy) } ?? "")
+        }.joined(separator: ", ")
+    }
+}
