@@ -10,7 +10,7 @@ if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
 packages=(
     pkg-config libsndfile1-dev libopenblas-dev libsoxr-dev zlib1g-dev libncurses-dev libssl-dev
     ncurses-term pocketsphinx-testdata espeak-ng sox tmux
-    flite festival festvox-kallpc16k festvox-kdlpc16k festvox-us-slt-hts
+    flite festival festvox-kallpc16k festvox-kdlpc16k festvox-us-slt-hts wamerican
 )
 echo "==> system packages: ${packages[*]}"
 $SUDO apt-get update -qq

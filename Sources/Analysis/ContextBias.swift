@@ -1,10 +1,10 @@
 import Foundation
 import Model
 
-/// The paper's contextual-bias finding, measured on synthetic sentences: espeak-ng speaks a
-/// context that predicts one word, then a different, similar-sounding word. Does the transcript
-/// follow the context or the sound, and how does patching encoder components from a reference
-/// run in which the context is silent change that?
+/// The paper's contextual-bias finding, measured on synthetic sentences: a voice speaks a context
+/// that predicts one word, then a different, similar-sounding word. Does the transcript follow
+/// the context or the sound, and how does patching encoder (and, for comparison, decoder)
+/// components from a reference run in which the context is silent change that?
 public enum ContextBias {
     public struct Item: Sendable {
         public let context: String
@@ -30,6 +30,19 @@ public enum ContextBias {
         ("He kicked the", "ball", "bowl"), ("The roses grew in the", "garden", "pardon"),
         ("She wore a warm coat because it was", "cold", "gold"), ("Every morning I drink a cup of", "coffee", "toffee"),
         ("The farmer milked the", "goat", "coat"), ("At the beach we built a sand", "castle", "tassel"),
+        ("She put the cold milk back in the", "fridge", "bridge"), ("Twinkle twinkle little", "star", "car"),
+        ("The baker pulled fresh loaves of", "bread", "thread"), ("The cowboy jumped onto his", "horse", "course"),
+        ("In the corner a spider spun a", "web", "wed"), ("For breakfast the hen laid an", "egg", "leg"),
+        ("The farmer planted corn in the", "field", "shield"), ("She poured hot tea into a", "cup", "pup"),
+        ("The baby was asleep in her", "crib", "rib"), ("He swept the kitchen floor with a", "broom", "groom"),
+        ("The queen sat on her golden", "throne", "phone"), ("We cooked the soup on the", "stove", "cove"),
+        ("The hungry dog chewed on a", "bone", "cone"), ("The children heard the school", "bell", "shell"),
+        ("The angry lion let out a loud", "roar", "door"), ("She tied a ribbon in her", "hair", "chair"),
+        ("The ship sailed across the", "sea", "tea"), ("Rain fell from the dark", "clouds", "crowds"),
+        ("The carpenter hammered in a", "nail", "mail"), ("She drank a glass of orange", "juice", "goose"),
+        ("Wipe your feet on the door", "mat", "bat"), ("He put on his socks and", "shoes", "news"),
+        ("The owl hooted all through the", "night", "kite"), ("To ask a question the student raised her", "hand", "sand"),
+        ("The snake slowly shed its", "skin", "tin"),
     ].map { Item(context: $0.0, expected: $0.1, spoken: $0.2) }
 
     /// A spoken item: the context, 150 ms of silence, then the word. `reference` is the same
@@ -43,9 +56,14 @@ public enum ContextBias {
         public let wordFrames: Range<Int>
     }
 
-    public static func synthesize(_ item: Item, voice: String = "m3") throws -> Clip {
-        let context = try SyntheticSet.speak(item.context, variant: voice, wpm: 160)
-        let word = try SyntheticSet.speak(item.spoken, variant: voice, wpm: 160)
+    /// The voices every item is spoken in: two synthesizers' worth of male and female voices.
+    public static let voices: [Voice] = [("en-us+m3", Synthesizer.espeak), ("en-us+f3", .espeak), ("slt", .flite), ("kal_diphone", .festival)]
+        .map { name, synth in synth.voices.first { $0.name == name }! }
+
+    /// `item` in `voice` at 160 words a minute (espeak-ng's scale; others stretch to match).
+    public static func synthesize(_ item: Item, voice: Voice = voices[0]) throws -> Clip {
+        let context = try voice.synthesizer.speak(item.context, voice: voice, stretch: 175 / 160)
+        let word = try voice.synthesizer.speak(item.spoken, voice: voice, stretch: 175 / 160)
         let gap = [Float](repeating: 0, count: AudioFile.sampleRate * 15 / 100)
         let start = context.count + gap.count
         let perFrame = AudioFile.sampleRate / 50
@@ -64,34 +82,37 @@ public enum ContextBias {
         return .other
     }
 
-    /// The patches tried per item: for each encoder layer, the word's frames of `attn_out` (what
-    /// self-attention brings in from the context), and the context's frames of `resid_post`,
-    /// both from the reference in which the context is silent.
-    public static func patches(_ clip: Clip, layers: Int) -> [(family: String, layer: Int, patch: Patch)] {
+    /// The patches tried per item, all from the reference in which the context is silent: for
+    /// each encoder layer, the word's frames of `attn_out` (what self-attention brings in from the
+    /// context) and the context's frames of `resid_post`; for each decoder layer, `cross_out` over
+    /// every token (what the decoder reads from the audio), the decoder-side comparison.
+    public static func patches(_ clip: Clip, encoderLayers: Int, decoderLayers: Int) -> [(family: String, layer: Int, patch: Patch)] {
         let reference = PatchSource.samples(.init("\(clip.item.spoken) without its context", clip.reference))
-        return (0..<layers).flatMap { l in
-            [("attn_out on the word", l, Patch(site: Site(.encoder, l, .attnOut), positions: .range(clip.wordFrames), source: reference)),
-             ("resid_post on the context", l, Patch(site: Site(.encoder, l, .residPost), positions: .range(clip.contextFrames), source: reference))]
+        let encoder = (0..<encoderLayers).flatMap { l in
+            [("enc attn_out on the word", l, Patch(site: Site(.encoder, l, .attnOut), positions: .range(clip.wordFrames), source: reference)),
+             ("enc resid_post on the context", l, Patch(site: Site(.encoder, l, .residPost), positions: .range(clip.contextFrames), source: reference))]
         }
+        return encoder + (0..<decoderLayers).map { l in ("dec cross_out on every token", l, Patch(site: Site(.decoder, l, .crossOut), positions: .all, source: reference)) }
     }
 
     /// One item's results: the clean outcome, the word alone, and each patch's.
     public struct Result: Sendable {
         public let item: Item
+        public let voice: Voice
         public let text: String
         public let clean: Outcome
         public let alone: Outcome
         public let patched: [(family: String, layer: Int, outcome: Outcome, text: String)]
     }
 
-    public static func measure(model: WhisperModel, clip: Clip) throws -> Result {
+    public static func measure(model: WhisperModel, clip: Clip, voice: Voice = voices[0]) throws -> Result {
         let engine = try Engine(model: model, samples: clip.samples)
         let alone = try Engine(model: model, samples: clip.reference).clean.text
-        let patched = try patches(clip, layers: model.hyper.encoderLayers).map { family, layer, patch in
+        let patched = try patches(clip, encoderLayers: model.hyper.encoderLayers, decoderLayers: model.hyper.decoderLayers).map { family, layer, patch in
             let run = try engine.run(PatchSet([patch]), useMemo: false)
             return (family, layer, outcome(run.text, clip.item), run.text)
         }
-        return Result(item: clip.item, text: engine.clean.text, clean: outcome(engine.clean.text, clip.item),
+        return Result(item: clip.item, voice: voice, text: engine.clean.text, clean: outcome(engine.clean.text, clip.item),
                       alone: outcome(alone, clip.item), patched: patched)
     }
 }
@@ -101,7 +122,7 @@ extension ContextBias {
     public struct Summary: Codable, Sendable {
         public struct Condition: Codable, Sendable {
             public let condition: String
-            /// The encoder layer patched; nil for the clean run and the word alone.
+            /// The layer patched (encoder or decoder, as `condition` says); nil for the clean run and the word alone.
             public let layer: Int?
             public let context: Double, sound: Double, other: Double
             /// For a patch: paired against the clean run on "the transcript follows the context"
@@ -114,10 +135,12 @@ extension ContextBias {
         }
 
         public struct Example: Codable, Sendable {
-            public let context: String, spoken: String, expected: String, text: String
+            public let context: String, spoken: String, expected: String, text: String, voice: String
         }
 
         public let sentences: Int
+        /// The items, and the voices each was spoken in ("espeak-ng en-us+m3").
+        public let items: Int, voices: [String]
         public let clean: Condition, alone: Condition
         public let patched: [Condition]
         /// Transcripts that followed the context (the first six).
@@ -125,6 +148,11 @@ extension ContextBias {
 
         public init(_ results: [Result]) {
             sentences = results.count
+            items = Set(results.map(\.item.context)).count
+            voices = results.reduce(into: [String]()) { seen, r in
+                let name = "\(r.voice.synthesizer.rawValue) \(r.voice.name)"
+                if !seen.contains(name) { seen.append(name) }
+            }
             func shares(_ name: String, _ layer: Int?, _ outcomes: [Outcome]) -> Condition {
                 let n = Double(max(1, outcomes.count))
                 func share(_ o: Outcome) -> Double { Double(outcomes.filter { $0 == o }.count) / n }
@@ -141,11 +169,15 @@ extension ContextBias {
                 }
             } ?? []
             examples = results.filter { $0.clean == .context }.prefix(6).map {
-                Example(context: $0.item.context, spoken: $0.item.spoken, expected: $0.item.expected, text: $0.text)
+                Example(context: $0.item.context, spoken: $0.item.spoken, expected: $0.item.expected, text: $0.text,
+                        voice: "\($0.voice.synthesizer.rawValue) \($0.voice.name)")
             }
         }
 
-        /// The patch after which the fewest transcripts follow the context (the first such).
-        public var strongest: Condition { patched.min { $0.context < $1.context } ?? clean }
+        /// The patch of one side (`"enc"` or `"dec"`) after which the fewest transcripts follow
+        /// the context (the first such); the clean run when that side has none.
+        public func strongest(_ side: String) -> Condition {
+            patched.filter { $0.condition.hasPrefix("patch \(side) ") }.min { $0.context < $1.context } ?? clean
+        }
     }
 }

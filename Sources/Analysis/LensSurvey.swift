@@ -14,11 +14,13 @@ public enum LensSurvey {
         /// Per encoder layer: WER of its lens transcript against the final transcript, and whether it loops.
         public var encoderWER: [Double]?
         public var encoderLoops: [Bool]?
+        /// Per encoder layer: its lens transcript.
+        public var encoderText: [String]?
         public var skipped: String?
 
         enum CodingKeys: String, CodingKey {
             case row, path, saturation, skipped
-            case encoderWER = "encoder_wer", encoderLoops = "encoder_loops"
+            case encoderWER = "encoder_wer", encoderLoops = "encoder_loops", encoderText = "encoder_text"
         }
     }
 
@@ -36,6 +38,7 @@ public enum LensSurvey {
                 record.saturation = LogitLens(engine: engine, run: engine.clean).saturation
                 record.encoderWER = layers.map { WordErrorRate.of(reference: final, hypothesis: $0.text) }
                 record.encoderLoops = layers.map(\.repetition)
+                record.encoderText = layers.map(\.text)
             } catch let error as InputError {
                 record.skipped = error.description
                 events.skipped(error)
@@ -55,7 +58,13 @@ public enum LensSurvey {
             public let grounded: Double
             /// Share of clips whose lens transcript at this layer loops.
             public let loops: Double
-            enum CodingKeys: String, CodingKey { case layer, grounded, loops, meanWER = "mean_wer" }
+            /// Mean share of the lens transcript's words that are real English words (`Fluency`),
+            /// over clips whose transcript has words; nil without the word list.
+            public let fluency: Double?
+            /// Share of clips whose lens transcript is fluent but more than WER 0.5 from the
+            /// final one: text not grounded in the audio; nil without the word list.
+            public let ungrounded: Double?
+            enum CodingKeys: String, CodingKey { case layer, grounded, loops, fluency, ungrounded, meanWER = "mean_wer" }
         }
 
         public let clips: Int, skipped: Int
@@ -81,11 +90,17 @@ public enum LensSurvey {
             saturation = (0...decoderLayers).map { k in rows.filter { $0 == k }.count } + [rows.filter { $0 == nil }.count]
             let wers = kept.compactMap(\.encoderWER), loops = kept.compactMap(\.encoderLoops)
             let n = Double(max(1, wers.count))
+            // Fluency needs every clip's lens texts (parts written before they were kept have none).
+            let texts = kept.allSatisfy({ $0.encoderText != nil }) && Fluency.available ? kept.map { zip($0.encoderText!, $0.encoderWER ?? []) } : nil
             encoder = (0..<(wers.first?.count ?? 0)).map { (l: Int) -> Layer in
                 let mean: Double = wers.map { $0[l] }.reduce(0, +) / n
                 let grounded = Double(wers.filter { $0[l] < 0.5 }.count) / n
                 let looping = Double(loops.filter { $0[l] }.count) / n
-                return Layer(layer: l, meanWER: mean, grounded: grounded, loops: looping)
+                let layer = texts?.map { Array($0)[l] }
+                let shares = layer?.compactMap { Fluency.of($0.0) }
+                return Layer(layer: l, meanWER: mean, grounded: grounded, loops: looping,
+                             fluency: shares.map { $0.reduce(0, +) / Double(max(1, $0.count)) },
+                             ungrounded: layer.map { Double($0.filter { Fluency.isFluent($0.0) && $0.1 >= 0.5 }.count) / n })
             }
         }
 

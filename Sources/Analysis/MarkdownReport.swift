@@ -37,7 +37,7 @@ public enum MarkdownReport {
         }
         if let sweep = report.sweep { section("4. Patching sweep", self.sweep(sweep, h), closing: .sweep) }
         if let heads = report.heads { section("5. Attention heads", self.heads(heads, h), closing: .heads) }
-        if let repetition = report.repetition { section("6. Repetition hunting", self.repetition(repetition, h), closing: .repetition) }
+        if let repetition = report.repetition { section("6. Repetition hunting", self.repetition(repetition, h, parts: report.repetitionParts), closing: .repetition) }
         if let bias = report.contextBias { section("7. Contextual bias", contextBias(bias), closing: .contextBias) }
         let summary = Table(headers: ["paper", h.model, "verdict", "rule"],
                             rows: report.findings.map { [$0.paper, $0.observed, $0.verdict.text, $0.verdict.rule] })
@@ -83,13 +83,20 @@ public enum MarkdownReport {
 
     static func lensSurvey(_ survey: Report.LensSurveySection, _ h: Report.Header) -> String {
         let s = survey.summary
-        let rows = s.encoder.map { [String($0.layer), String(format: "%.2f", $0.meanWER), percent($0.grounded), percent($0.loops)] }
+        let rows = s.encoder.map {
+            [String($0.layer), String(format: "%.2f", $0.meanWER), percent($0.grounded), percent($0.loops),
+             $0.fluency.map { String(format: "%.2f", $0) } ?? "n/a", $0.ungrounded.map(percent) ?? "n/a"]
+        }
         let names = (0...h.decoderLayers).map { $0 == 0 ? "emb" : "L\($0 - 1)" } + ["never"]
         return """
             Both lenses on \(s.clips) evenly spaced clips of `\(survey.data)`\(s.skipped > 0 ? " (\(s.skipped) unreadable, skipped)" : ""). \
             Encoder lens per layer, against each clip's final transcript:
 
-            \(code(Table(headers: ["layer", "mean WER", "clips within WER 0.5", "clips looping"], rows: rows)))
+            \(code(Table(headers: ["layer", "mean WER", "clips within WER 0.5", "clips looping", "fluency", "fluent, ungrounded"], rows: rows)))
+            Fluency is the mean share of a lens transcript's words found in Debian's English word list (`wamerican`); a transcript \
+            is *fluent, ungrounded* when it has at least 3 words, 90% of them real, and is more than WER 0.5 from the clip's final \
+            transcript: the text the paper sees from near-top layers that does not follow the audio.
+
             Saturation layer of the \(s.tokens) tokens: \(zip(names, s.saturation).map { "\($0) \($1)" }.joined(separator: ", ")).
             """
     }
@@ -162,31 +169,49 @@ public enum MarkdownReport {
             """
     }
 
-    static func repetition(_ r: RepetitionReport, _ h: Report.Header) -> String {
+    static func repetition(_ r: RepetitionReport, _ h: Report.Header, parts: [String]) -> String {
         let snr = r.settings.snrDB.map { String(format: "--snr=%g", $0) }.joined(separator: " ")
         var body = "`asrlens repetition \(r.header.data) \(snr) --reference \(r.settings.reference.rawValue) --model \(h.model)` "
-            + "on \(r.records.count) evenly spaced rows:\n\n" + code(r.lines)
-        let looping = r.cases.filter(\.loop).prefix(5).map { "- \($0.condition): “\(Sweep.clippedText($0.text, 100))”" }
-        if !looping.isEmpty { body += "\nLooping transcripts (first \(looping.count)):\n\n" + looping.joined(separator: "\n") + "\n" }
+            + (parts.isEmpty ? "on \(r.records.count) evenly spaced rows:\n\n"
+               : "on \(r.records.count) rows, run in \(parts.count) shards (`--shard i/\(parts.count)`) whose parts are merged here: "
+                 + parts.map { "`\($0)`" }.joined(separator: ", ") + ".\n\n") + code(r.lines)
+        // Each loop with what the best patches made of it: the claim rests on these texts.
+        let looping = r.cases.filter(\.loop)
+        let shown = looping.prefix(12).map { c -> String in
+            let fixes = c.trials.filter { ($0.improved ?? $0.resolved) && $0.head == nil }.prefix(2).map {
+                "  - \(Site(.decoder, $0.layer, Site.Point(name: $0.component, in: .decoder) ?? .crossOut).description): “\(Sweep.clippedText($0.text ?? "", 90))”"
+            }
+            return "- \(c.condition)\(c.wer.map { String(format: " (WER %.2f)", $0) } ?? ""): “\(Sweep.clippedText(c.text, 90))”"
+                + (fixes.isEmpty ? " — no layer's patch improves it" : "\n" + fixes.joined(separator: "\n"))
+        }
+        if !shown.isEmpty {
+            body += "\nLooping transcripts (\(shown.count) of \(looping.count)), each with up to two layer patches that "
+                + (r.cases.contains { $0.wer != nil } ? "stop the loop and lower the WER" : "stop the loop") + ":\n\n" + shown.joined(separator: "\n") + "\n"
+        }
         return body
     }
 
     static func contextBias(_ s: ContextBias.Summary) -> String {
         let rows = ([s.clean, s.alone] + s.patched).map {
-            [$0.condition, $0.layer.map(String.init) ?? "", percent($0.context), percent($0.sound), percent($0.other)]
+            [$0.condition, $0.layer.map(String.init) ?? "", percent($0.context), percent($0.sound), percent($0.other),
+             $0.test.map { String(format: "%d / %d", $0.b, $0.c) } ?? "", $0.test.map { String(format: "%.3g", $0.corrected(for: s.patched.count)) } ?? ""]
         }
         let examples = s.examples.map {
-            "- context “\($0.context) …”, spoken “\($0.spoken)”, context predicts “\($0.expected)”: transcribed “\(Sweep.clippedText($0.text, 80))”"
+            "- \($0.voice): context “\($0.context) …”, spoken “\($0.spoken)”, context predicts “\($0.expected)”: transcribed “\(Sweep.clippedText($0.text, 80))”"
         }
         return """
-            \(s.sentences) sentences spoken by espeak-ng (voice en-us+m3): a context that predicts one word, 150 ms of silence, then a \
-            similar-sounding word that the context does not predict (e.g. “He hit the nail with a *hamper*”). An outcome is *context* when \
-            the transcript has the predicted word and not the spoken one, *sound* when it has the spoken word. Patches copy encoder \
-            activations from a reference run of the same clip with the context silenced: `attn_out` on the word's frames (what \
-            self-attention brings into the word from its context) and `resid_post` on the context's frames.
+            \(s.sentences) sentences: \(s.items) items, each spoken by \(s.voices.joined(separator: ", ")). An item is a context \
+            that predicts one word, 150 ms of silence, then a similar-sounding word that the context does not predict (e.g. \
+            “He hit the nail with a *hamper*”). An outcome is *context* when the transcript has the predicted word and not the \
+            spoken one, *sound* when it has the spoken word. Patches copy activations from a reference run of the same clip with \
+            the context silenced: in the encoder, `attn_out` on the word's frames (what self-attention brings into the word from \
+            its context) and `resid_post` on the context's frames; in the decoder, `cross_out` on every token (what the decoder \
+            reads from the audio). Each patch is paired with the clean run on "follows the context" (b: followed clean but not \
+            patched; c: the reverse) and tested by an exact McNemar test, its p-value Bonferroni-corrected for the \
+            \(s.patched.count) patches tried.
 
-            \(code(Table(headers: ["condition", "encoder layer", "follows context", "follows sound", "other"], rows: rows)))
-            \(examples.isEmpty ? "No transcript followed the context." : "Transcripts that followed the context:\n\n" + examples.joined(separator: "\n"))
+            \(code(Table(headers: ["condition", "layer", "follows context", "follows sound", "other", "b / c", "corrected p"], rows: rows)))
+            \(examples.isEmpty ? "No transcript followed the context." : "Transcripts that followed the context (the first \(examples.count)):\n\n" + examples.joined(separator: "\n"))
             """
     }
 }

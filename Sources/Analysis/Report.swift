@@ -77,6 +77,8 @@ public struct Report: Encodable {
     public internal(set) var sweep: SweepReport?
     public internal(set) var heads: Heads?
     public internal(set) var repetition: RepetitionReport?
+    /// The part files the repetition section was merged from; empty when the report hunted itself.
+    public internal(set) var repetitionParts: [String] = []
     public internal(set) var contextBias: ContextBias.Summary?
     public internal(set) var findings: [Finding] = []
 

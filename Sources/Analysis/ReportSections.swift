@@ -25,7 +25,9 @@ extension Report {
         find(.encoderLens, .encoderLens,
              observed: "layers with WER < 0.5 against the final transcript: \(grounded.map(String.init).joined(separator: ", ")); "
                 + "looping layers: \(looping.isEmpty ? "none" : looping.joined(separator: ", ")).",
-             .encoderLens(grounded: grounded, loops: encoder.map { $0.repetition ? 1 : 0 }, encoderLayers: engine.model.hyper.encoderLayers))
+             .encoderLens(grounded: grounded, loops: encoder.map { $0.repetition ? 1 : 0 },
+                          ungrounded: Fluency.available ? encoder.map { Fluency.isFluent($0.text) && $0.wer >= 0.5 ? 1 : 0 } : nil,
+                          encoderLayers: engine.model.hyper.encoderLayers))
     }
 
     /// Both lenses over `rows` evenly spaced rows of `set`: how often the single clip's pattern holds.
@@ -45,8 +47,11 @@ extension Report {
         find(.lensSurvey, .encoderLensSurvey, data: data,
              observed: "over \(summary.clips) clips, layers whose lens transcript is within WER 0.5 of the final one on most clips: "
                 + "\(grounded.isEmpty ? "none" : grounded.map(String.init).joined(separator: ", ")); share of clips looping per layer: "
-                + summary.encoder.map { String(format: "%.2f", $0.loops) }.joined(separator: " ") + ".",
-             .encoderLens(grounded: grounded, loops: summary.encoder.map(\.loops), encoderLayers: model.hyper.encoderLayers))
+                + summary.encoder.map { String(format: "%.2f", $0.loops) }.joined(separator: " ")
+                + (summary.encoder.first?.ungrounded == nil ? "" : "; fluent but ungrounded: "
+                   + summary.encoder.map { String(format: "%.2f", $0.ungrounded ?? 0) }.joined(separator: " ")) + ".",
+             .encoderLens(grounded: grounded, loops: summary.encoder.map(\.loops), ungrounded: summary.encoder.first?.ungrounded == nil ? nil : summary.encoder.map { $0.ungrounded ?? 0 },
+                          encoderLayers: model.hyper.encoderLayers))
     }
 
     /// The labels of `set` worth probing: those given that exist, or every column with 2 to 10
@@ -141,9 +146,15 @@ extension Report {
         guard k > 0 else { return }
         let started = Date()
         let records = try RepetitionHunt.run(set, indices: (0..<k).map { $0 * n / k }, model: model, settings: settings, events: events)
-        let report = RepetitionReport(model: model, data: Self.short(path), rows: n, settings: settings, records: records,
-                                      seconds: Date().timeIntervalSince(started))
+        addRepetition(RepetitionReport(model: model, data: Self.short(path), rows: n, settings: settings, records: records,
+                                       seconds: Date().timeIntervalSince(started)))
+    }
+
+    /// The repetition section from a hunt already run: this run's, or the merged parts of a
+    /// sharded `asrlens repetition` (`parts` names them in the section).
+    public mutating func addRepetition(_ report: RepetitionReport, parts: [String] = []) {
         repetition = report
+        repetitionParts = parts.map(Self.short)
         let s = report.summary
         func best(_ component: String) -> (layer: Int, fraction: Double) {
             let e = s.entries.filter { $0.component == component && $0.head == nil }.max { $0.fraction < $1.fraction }
@@ -168,19 +179,27 @@ extension Report {
              .singleHead(loops: s.loops, judged: judged, best: resolvedByHead))
     }
 
-    /// The contextual-bias experiment on every item of `ContextBias.items`.
+    /// The contextual-bias experiment on every item of `ContextBias.items` in every one of `ContextBias.voices`.
     public mutating func addContextBias(model: WhisperModel, events: ExperimentEvents = .silent) throws {
         var results: [ContextBias.Result] = []
-        for (i, item) in ContextBias.items.enumerated() {
-            results.append(try ContextBias.measure(model: model, clip: ContextBias.synthesize(item)))
-            events.progress("report: contextual bias", i + 1, ContextBias.items.count)
+        let total = ContextBias.items.count * ContextBias.voices.count
+        for voice in ContextBias.voices {
+            for item in ContextBias.items {
+                results.append(try ContextBias.measure(model: model, clip: ContextBias.synthesize(item, voice: voice), voice: voice))
+                events.progress("report: contextual bias", results.count, total)
+            }
         }
         let summary = ContextBias.Summary(results)
         contextBias = summary
+        // The claim is about the encoder; the decoder's strongest patch is the comparison.
+        let encoder = summary.strongest("enc"), decoder = summary.strongest("dec")
         find(.contextBias, .contextBias,
-             observed: String(format: "the transcript follows the context in %.0f%% of sentences; the strongest patch (%@, layer %d) brings that to %.0f%%.",
-                              100 * summary.clean.context, summary.strongest.condition, summary.strongest.layer ?? 0, 100 * summary.strongest.context),
-             .contextBias(sentences: summary.sentences, clean: summary.clean.context, strongest: summary.strongest,
-                          tried: summary.patched.count, alone: summary.alone.context))
+             observed: String(format: "over %d sentences (%d items in %d voices), the transcript follows the context in %.0f%%; the strongest encoder patch (%@, layer %d) brings that to %.0f%%, the strongest decoder patch (%@, layer %d) to %.0f%% (%d patches tried).",
+                              summary.sentences, summary.items, summary.voices.count, 100 * summary.clean.context,
+                              encoder.condition, encoder.layer ?? 0, 100 * encoder.context, decoder.condition, decoder.layer ?? 0, 100 * decoder.context,
+                              summary.patched.count),
+             .contextBias(sentences: summary.sentences, clean: summary.clean.context, strongest: encoder,
+                          tried: summary.patched.count, alone: summary.alone.context, voices: summary.voices.count,
+                          synthesizers: Set(summary.voices.map { $0.split(separator: " ")[0] }).count))
     }
 }

@@ -46,18 +46,28 @@ extension Verdict {
         return Verdict(.reproduced, rule: rule)
     }
 
-    /// Encoder lens: only the top layers give the transcript, and layers just below loop.
-    /// `grounded`: layers whose lens transcript is within WER 0.5 of the final one (on most clips);
-    /// `loops[l]`: the share of clips (1 or 0 for one clip) whose layer-l lens transcript loops.
-    public static func encoderLens(grounded: [Int], loops: [Double], encoderLayers: Int) -> Verdict {
+    /// Encoder lens: only the top layers give the transcript, and layers just below loop or
+    /// hallucinate. `grounded`: layers whose lens transcript is within WER 0.5 of the final one
+    /// (on most clips); `loops[l]` and `ungrounded[l]`: the share of clips (1 or 0 for one clip)
+    /// whose layer-l lens transcript loops, or is fluent (`Fluency`) but not within WER 0.5 of the
+    /// final one; `ungrounded` is nil when fluency could not be measured.
+    public static func encoderLens(grounded: [Int], loops: [Double], ungrounded: [Double]?, encoderLayers: Int) -> Verdict {
         let rule = "reproduced when every layer whose lens transcript is within WER 0.5 of the final one is in the upper half "
-            + "and some layer below the last loops on at least a quarter of the clips; partly when only the loops are missing "
-            + "(hallucination without loops, the paper's other near-top failure, is not measured)"
+            + "and some layer below the last loops, or gives fluent text (at least 3 words, 90% of them dictionary words) more than "
+            + "WER 0.5 from the final one, on at least a quarter of the clips; partly when only those near-top failures are missing"
         guard !grounded.isEmpty else { return Verdict(.notReproduced, "no layer's lens transcript is close to the final one", rule: rule) }
         guard grounded.allSatisfy({ $0 >= encoderLayers / 2 }) else { return Verdict(.notReproduced, "a lower layer already transcribes", rule: rule) }
         let looping = loops.dropLast().enumerated().filter { $0.element >= 0.25 }.map { String($0.offset) }
-        guard !looping.isEmpty else { return Verdict(.partly, "only the top layers transcribe, but no layer below the last loops", rule: rule) }
-        return Verdict(.reproduced, "layer\(looping.count > 1 ? "s" : "") \(looping.joined(separator: ", ")) loop", rule: rule)
+        let hallucinating = (ungrounded ?? []).dropLast().enumerated().filter { $0.element >= 0.25 }.map { String($0.offset) }
+        var found: [String] = []
+        if !looping.isEmpty { found.append("layer\(looping.count > 1 ? "s" : "") \(looping.joined(separator: ", ")) loop") }
+        if !hallucinating.isEmpty { found.append("layer\(hallucinating.count > 1 ? "s" : "") \(hallucinating.joined(separator: ", ")) give fluent ungrounded text") }
+        guard !found.isEmpty else {
+            let what = ungrounded == nil ? "no layer below the last loops, and fluency was not measured (no word list)"
+                : "no layer below the last loops or gives fluent ungrounded text"
+            return Verdict(.partly, "only the top layers transcribe, but " + what, rule: rule)
+        }
+        return Verdict(.reproduced, found.joined(separator: "; "), rule: rule)
     }
 
     /// Linear probe: the label is decodable from the encoder beyond what the input gives,
@@ -134,17 +144,21 @@ extension Verdict {
 
     /// Contextual bias: shares of sentences whose transcript follows the context, clean and
     /// under the strongest of `tried` encoder patches (with its paired test against clean), and
-    /// with the context silenced.
-    public static func contextBias(sentences: Int, clean: Double, strongest: ContextBias.Summary.Condition, tried: Int, alone: Double) -> Verdict {
+    /// with the context silenced; the sentences were spoken in `voices` voices of `synthesizers` synthesizers.
+    public static func contextBias(sentences: Int, clean: Double, strongest: ContextBias.Summary.Condition, tried: Int, alone: Double,
+                                   voices: Int, synthesizers: Int) -> Verdict {
         let rule = "reproduced when the strongest encoder patch lowers the share of transcripts that follow the context, by an exact "
             + "McNemar test against the clean run significant at 0.05 after a Bonferroni correction for every patch tried, on at least "
-            + "200 sentences; partly when significant on fewer"
+            + "200 sentences in at least 4 voices of 2 synthesizers; partly when significant on fewer"
         guard clean > 0 else { return Verdict(.notTested, "no context-driven substitutions", rule: rule) }
         guard strongest.context < clean, let test = strongest.test else { return Verdict(.notReproduced, "no encoder patch lowers it", rule: rule) }
         let p = test.corrected(for: tried)
         let words = String(format: "%.0f%% → %.0f%% over %d sentences, corrected p = %.3g over %d patches; the word alone is heard as the predicted word in %.0f%%",
                            100 * clean, 100 * strongest.context, sentences, p, tried, 100 * alone)
         guard p < 0.05 else { return Verdict(.notReproduced, "not significant: " + words, rule: rule) }
-        return sentences >= 200 ? Verdict(.reproduced, words, rule: rule) : Verdict(.partly, "too few sentences: " + words, rule: rule)
+        guard sentences >= 200, voices >= 4, synthesizers >= 2 else {
+            return Verdict(.partly, "too few sentences or voices (\(voices) voices of \(synthesizers) synthesizers): " + words, rule: rule)
+        }
+        return Verdict(.reproduced, words, rule: rule)
     }
 }

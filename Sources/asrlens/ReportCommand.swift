@@ -12,7 +12,7 @@ struct ReportCommand: ParsableCommand {
             Sections: logit lens and encoder lens on --clip, then on --repetition-rows rows of the first DATA file; a \
             linear probe per label column of each DATA file (encoder layers); a patching sweep of --clip (resid_post, \
             50-frame windows, silence) and a ranking of every decoder head by ablation; repetition hunting on the same rows; \
-            and the contextual-bias experiment on sentences spoken by espeak-ng. Each section ends with the paper's finding \
+            and the contextual-bias experiment on 220 sentences in 4 voices of 3 synthesizers. Each section ends with the paper's finding \
             and whether this model reproduces it, by the rule printed beside it; --json prints the results and findings as \
             data. Probe features are cached as `asrlens probe` caches them.
             """)
@@ -20,17 +20,15 @@ struct ReportCommand: ParsableCommand {
     @OptionGroup var modelOptions: ModelOptions
     @Option(name: .long, help: "The clip for the lenses, sweep and head ranking (default: the bundled sample).") var clip: String?
     @Option(name: .long, help: ArgumentHelp("Write the report here (atomically) instead of standard output.", valueName: "PATH")) var out: String?
-    @Option(name: .long, help: ArgumentHelp("A label column to probe; repeat for several (default: every column with 2 to 10 classes).", valueName: "COL"))
-    var label: [String] = []
-
-    @Option(name: .long, help: ArgumentHelp("Also probe each label with this column's rows kept in one fold, where the column exists (default: the speaker or voice column); the verdict rests on that probe.", valueName: "COL"))
-    var group: String?
+    @Option(name: .long, help: ArgumentHelp("A label column to probe; repeat for several (default: every column with 2 to 10 classes).", valueName: "COL")) var label: [String] = []
+    @Option(name: .long, help: ArgumentHelp("Also probe each label with this column's rows kept in one fold, where the column exists (default: the speaker or voice column); the verdict rests on that probe.", valueName: "COL")) var group: String?
 
     @Option(name: .long, help: "Cross-validation folds for the probes.") var folds: Int = 5
     @Option(name: .long, help: ArgumentHelp("Feature cache folder (default: $ASRLENS_HOME/features).", valueName: "DIR")) var cache: String?
     @Option(name: .long, help: "Rows of the first DATA file for the lens survey and repetition hunting, evenly spaced (0 skips both).") var repetitionRows: Int = 24
     @OptionGroup var hunt: RepetitionOptions
-    @Flag(name: .long, help: "Skip the contextual-bias experiment (it needs espeak-ng).") var noContext = false
+    @Option(name: .customLong("repetition-part"), help: ArgumentHelp("Take the repetition section from this part of a sharded `asrlens repetition` run instead of hunting; repeat for every part.", valueName: "PART")) var repetitionParts: [String] = []
+    @Flag(name: .long, help: "Skip the contextual-bias experiment (it needs espeak-ng, Flite and Festival).") var noContext = false
     @Flag(name: .long, help: "Print the report's results and findings as one JSON object instead of Markdown.") var json = false
     @Argument(help: "Labelled TSV files (a 'path' column and label columns), e.g. from `asrlens dataset synth`.") var data: [String] = []
 
@@ -55,7 +53,11 @@ struct ReportCommand: ParsableCommand {
             try report.addProbes(set, path: path, labels: label, group: group, folds: folds, model: model, cache: cache, events: events)
         }
         try report.addSweeps(engine, events: events)
-        if let first = sets.first, repetitionRows > 0 {
+        if !repetitionParts.isEmpty {
+            let merged = try RepetitionReport(parts: PartFile.readSet(repetitionParts))
+            guard merged.header.model == model.name else { throw InputError(repetitionParts[0], "is a repetition part of \(merged.header.model), not \(model.name)") }
+            report.addRepetition(merged, parts: repetitionParts)
+        } else if let first = sets.first, repetitionRows > 0 {
             try report.addRepetition(first, path: data[0], rows: repetitionRows, settings: hunt.settings, model: model, events: events)
         }
         if !noContext { try report.addContextBias(model: model, events: events) }

@@ -62,7 +62,8 @@ import Testing
 
         let model = try AnalysisSupport.model("tiny.en")
         let result = try ContextBias.measure(model: model, clip: clip)
-        #expect(result.patched.count == 2 * model.hyper.encoderLayers)
+        #expect(result.patched.count == 2 * model.hyper.encoderLayers + model.hyper.decoderLayers, "encoder patches and the decoder-side cross_out")
+        #expect(result.patched.filter { $0.family.hasPrefix("dec ") }.count == model.hyper.decoderLayers)
         #expect(result.clean == ContextBias.outcome(result.text, item))
         #expect(result.text.lowercased().contains("pint of cold"), "\(result.text)")
     }

@@ -14,13 +14,28 @@ import Analysis
         #expect(Verdict.logitLens(saturation: [], decoderLayers: 4).outcome == .notTested)
     }
 
-    @Test func encoderLensNeedsOnlyTheUpperHalfToTranscribeAndLoopsBelowTheTop() {
-        #expect(Verdict.encoderLens(grounded: [2, 3], loops: [0, 0.5, 0, 0], encoderLayers: 4).outcome == .reproduced)
-        let noLoops = Verdict.encoderLens(grounded: [3], loops: [0, 0.1, 0.2, 0], encoderLayers: 4)
+    @Test func encoderLensNeedsOnlyTheUpperHalfToTranscribeAndLoopsOrFluentUngroundedTextBelowTheTop() {
+        let none = [0.0, 0, 0, 0]
+        #expect(Verdict.encoderLens(grounded: [2, 3], loops: [0, 0.5, 0, 0], ungrounded: none, encoderLayers: 4).outcome == .reproduced)
+        let noLoops = Verdict.encoderLens(grounded: [3], loops: [0, 0.1, 0.2, 0], ungrounded: none, encoderLayers: 4)
         #expect(noLoops.outcome == .partly, "looping layers: none is not the paper's pattern: \(noLoops.text)")
-        #expect(Verdict.encoderLens(grounded: [3], loops: [0, 0, 0, 1], encoderLayers: 4).outcome == .partly, "the last layer's own loops do not count")
-        #expect(Verdict.encoderLens(grounded: [1, 2, 3], loops: [0, 1, 0, 0], encoderLayers: 4).outcome == .notReproduced)
-        #expect(Verdict.encoderLens(grounded: [], loops: [1, 1, 1, 1], encoderLayers: 4).outcome == .notReproduced, "no layer transcribes: nothing reproduced")
+        let fluent = Verdict.encoderLens(grounded: [3], loops: none, ungrounded: [0, 0, 0.3, 0], encoderLayers: 4)
+        #expect(fluent.outcome == .reproduced && fluent.text.contains("layer 2 give fluent ungrounded text"), "\(fluent.text)")
+        let unmeasured = Verdict.encoderLens(grounded: [3], loops: none, ungrounded: nil, encoderLayers: 4)
+        #expect(unmeasured.outcome == .partly && unmeasured.text.contains("fluency was not measured"), "\(unmeasured.text)")
+        #expect(Verdict.encoderLens(grounded: [3], loops: [0, 0, 0, 1], ungrounded: [0, 0, 0, 1], encoderLayers: 4).outcome == .partly,
+                "the last layer's own loops and text do not count")
+        #expect(Verdict.encoderLens(grounded: [1, 2, 3], loops: [0, 1, 0, 0], ungrounded: none, encoderLayers: 4).outcome == .notReproduced)
+        #expect(Verdict.encoderLens(grounded: [], loops: [1, 1, 1, 1], ungrounded: none, encoderLayers: 4).outcome == .notReproduced, "no layer transcribes: nothing reproduced")
+    }
+
+    /// Fluency counts dictionary words: the paper's fluent hallucination against lens noise.
+    @Test func fluencyIsTheShareOfRealWords() throws {
+        try #require(Fluency.available, "the wamerican word list is installed by scripts/setup.sh")
+        #expect(Fluency.of("The lamp on the desk was still warm.") == 1)
+        #expect(Fluency.of("Mine go zzkq.")! < 0.7)
+        #expect(Fluency.of("...") == nil && Fluency.of("") == nil)
+        #expect(Fluency.isFluent("I'm going to try to do this.") && !Fluency.isFluent("And") && !Fluency.isFluent("blorf snarg quib"))
     }
 
     /// A layer (or control) with `correct` of 100 held-out rows right.
@@ -85,14 +100,16 @@ import Analysis
 
     @Test func contextBiasNeedsASignificantPairedDropAfterCorrectionOnEnoughSentences() {
         // 30 sentences, 5 → 2 following the context: 3 discordant pairs cannot be significant.
-        let small = Verdict.contextBias(sentences: 30, clean: 5.0 / 30, strongest: Self.patch(2.0 / 30, b: 3, c: 0), tried: 8, alone: 4.0 / 30)
+        let small = Verdict.contextBias(sentences: 30, clean: 5.0 / 30, strongest: Self.patch(2.0 / 30, b: 3, c: 0), tried: 8, alone: 4.0 / 30, voices: 1, synthesizers: 1)
         #expect(small.outcome == .notReproduced && small.text.contains("not significant"), "\(small.text)")
         // 240 sentences, 60 → 20 (40 flips one way, none back): significant even over 8 patches.
-        let large = Verdict.contextBias(sentences: 240, clean: 0.25, strongest: Self.patch(20.0 / 240, b: 40, c: 0), tried: 8, alone: 0.05)
+        let large = Verdict.contextBias(sentences: 240, clean: 0.25, strongest: Self.patch(20.0 / 240, b: 40, c: 0), tried: 8, alone: 0.05, voices: 4, synthesizers: 2)
         #expect(large.outcome == .reproduced, "\(large.text)")
-        #expect(Verdict.contextBias(sentences: 100, clean: 0.25, strongest: Self.patch(0.05, b: 20, c: 0), tried: 8, alone: 0.05).outcome == .partly)
-        #expect(Verdict.contextBias(sentences: 30, clean: 0.2, strongest: Self.patch(0.2, b: 1, c: 1), tried: 8, alone: 0.05).outcome == .notReproduced)
-        #expect(Verdict.contextBias(sentences: 30, clean: 0, strongest: Self.patch(0, b: 0, c: 0), tried: 8, alone: 0).outcome == .notTested)
+        let oneVoice = Verdict.contextBias(sentences: 240, clean: 0.25, strongest: Self.patch(20.0 / 240, b: 40, c: 0), tried: 8, alone: 0.05, voices: 1, synthesizers: 1)
+        #expect(oneVoice.outcome == .partly && oneVoice.text.contains("1 voices of 1 synthesizers"), "one voice cannot speak for speech: \(oneVoice.text)")
+        #expect(Verdict.contextBias(sentences: 100, clean: 0.25, strongest: Self.patch(0.05, b: 20, c: 0), tried: 8, alone: 0.05, voices: 4, synthesizers: 2).outcome == .partly)
+        #expect(Verdict.contextBias(sentences: 30, clean: 0.2, strongest: Self.patch(0.2, b: 1, c: 1), tried: 8, alone: 0.05, voices: 4, synthesizers: 2).outcome == .notReproduced)
+        #expect(Verdict.contextBias(sentences: 30, clean: 0, strongest: Self.patch(0, b: 0, c: 0), tried: 8, alone: 0, voices: 4, synthesizers: 2).outcome == .notTested)
     }
 
     @Test func repetitionCountsLoopsResolvedTowardTheReferenceAndNeedsASignificantLead() {
@@ -117,10 +134,10 @@ import Analysis
     }
 
     @Test func everyVerdictCarriesItsRule() {
-        let all = [Verdict.logitLens(saturation: [3, 3], decoderLayers: 4), .encoderLens(grounded: [3], loops: [0, 1, 0, 0], encoderLayers: 4),
+        let all = [Verdict.logitLens(saturation: [3, 3], decoderLayers: 4), .encoderLens(grounded: [3], loops: [0, 1, 0, 0], ungrounded: nil, encoderLayers: 4),
                    .probe(best: Self.layer(3, 100), baseline: 0.5, input: Self.input(50), encoderLayers: 4), .silencePatch(changed: 1, windows: 1),
                    .alignmentHeads(hits: 1, top: 1), .singleHead(loops: 2, judged: true, best: 1),
-                   .repetition(loops: 1, judged: true, cross: [true], other: [false]), .contextBias(sentences: 1, clean: 1, strongest: Self.patch(0, b: 1, c: 0), tried: 1, alone: 0)]
+                   .repetition(loops: 1, judged: true, cross: [true], other: [false]), .contextBias(sentences: 1, clean: 1, strongest: Self.patch(0, b: 1, c: 0), tried: 1, alone: 0, voices: 4, synthesizers: 2)]
         #expect(all.allSatisfy { $0.rule.hasPrefix("reproduced when") })
         #expect(Set(all.map(\.rule)).count == all.count)
     }
