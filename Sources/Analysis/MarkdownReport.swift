@@ -38,7 +38,8 @@ public enum MarkdownReport {
         if let sweep = report.sweep { section("4. Patching sweep", self.sweep(sweep, h), closing: .sweep) }
         if let heads = report.heads { section("5. Attention heads", self.heads(heads, h), closing: .heads) }
         if let repetition = report.repetition { section("6. Repetition hunting", self.repetition(repetition, h, parts: report.repetitionParts), closing: .repetition) }
-        if let bias = report.contextBias { section("7. Contextual bias", contextBias(bias), closing: .contextBias) }
+        if let windows = report.attentionWindows { section("7. Localised encoder attention", attentionWindows(windows, h), closing: .attentionWindows) }
+        if let bias = report.contextBias { section("8. Contextual bias", contextBias(bias), closing: .contextBias) }
         let summary = Table(headers: ["paper", h.model, "verdict", "rule"],
                             rows: report.findings.map { [$0.paper, $0.observed, $0.verdict.text, $0.verdict.rule] })
         text += "\n## Summary: the paper's findings on \(h.model)\n\n\(summary.markdown)\n"
@@ -189,6 +190,19 @@ public enum MarkdownReport {
                 + (r.cases.contains { $0.wer != nil } ? "stop the loop and lower the WER" : "stop the loop") + ":\n\n" + shown.joined(separator: "\n") + "\n"
         }
         return body
+    }
+
+    static func attentionWindows(_ w: Report.AttentionWindowsSection, _ h: Report.Header) -> String {
+        let s = w.summary
+        let rows = s.windows.map { [$0.radius.map { "±\($0) frames (±\(String(format: "%.1f", Double($0) / 50)) s)" } ?? "full attention",
+                                    String(format: "%.2f", $0.meanWER), percent($0.lost)] }
+        return """
+            `asrlens patch CLIP --attention-window K --model \(h.model)` on \(s.clips) evenly spaced clips of `\(w.data)`\
+            \(s.skipped > 0 ? " (\(s.skipped) unreadable, skipped)" : ""): every encoder layer's self-attention sees only the \
+            frames within ±K of each frame, and the transcript is scored against \(s.against).
+
+            \(code(Table(headers: ["encoder attention", "mean WER", "clips with WER > 0.5"], rows: rows)))
+            """
     }
 
     static func contextBias(_ s: ContextBias.Summary) -> String {

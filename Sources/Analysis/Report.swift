@@ -58,6 +58,11 @@ public struct Report: Encodable {
         public let summary: LensSurvey.Summary
     }
 
+    public struct AttentionWindowsSection: Codable, Sendable {
+        public let data: String
+        public let summary: AttentionWindows.Summary
+    }
+
     public struct Heads: Encodable {
         /// Every decoder head zeroed alone.
         public let ablation: SweepReport
@@ -77,6 +82,7 @@ public struct Report: Encodable {
     public internal(set) var sweep: SweepReport?
     public internal(set) var heads: Heads?
     public internal(set) var repetition: RepetitionReport?
+    public internal(set) var attentionWindows: AttentionWindowsSection?
     /// The part files the repetition section was merged from; empty when the report hunted itself.
     public internal(set) var repetitionParts: [String] = []
     public internal(set) var contextBias: ContextBias.Summary?
@@ -101,13 +107,13 @@ public struct Report: Encodable {
     /// The report's sections, in order; each finding closes one.
     public enum Section: String, Codable, Sendable, CaseIterable {
         case logitLens = "logit lens", encoderLens = "encoder lens", lensSurvey = "lens survey", probes = "linear probes", sweep = "patching sweep"
-        case heads = "attention heads", repetition = "repetition hunting", contextBias = "contextual bias"
+        case heads = "attention heads", repetition = "repetition hunting", attentionWindows = "attention windows", contextBias = "contextual bias"
 
         /// Why a section is missing from a report: what it needs.
         var missing: String {
             switch self {
             case .logitLens, .encoderLens, .sweep, .heads: "the single-clip sections did not run"
-            case .lensSurvey, .repetition: "it needs a data file and --repetition-rows above 0"
+            case .lensSurvey, .repetition, .attentionWindows: "it needs a data file and --repetition-rows above 0"
             case .probes: "it needs a data file with a label of 2 to 10 classes"
             case .contextBias: "it was skipped (--no-context)"
             }

@@ -150,6 +150,13 @@ extension Report {
                                        seconds: Date().timeIntervalSince(started)))
     }
 
+    /// The repetition section from the parts of a sharded `asrlens repetition` run on `model`.
+    public mutating func addRepetition(parts: [String], model: WhisperModel) throws {
+        let merged = try RepetitionReport(parts: PartFile.readSet(parts))
+        guard merged.header.model == model.name else { throw InputError(parts[0], "is a repetition part of \(merged.header.model), not \(model.name)") }
+        addRepetition(merged, parts: parts)
+    }
+
     /// The repetition section from a hunt already run: this run's, or the merged parts of a
     /// sharded `asrlens repetition` (`parts` names them in the section).
     public mutating func addRepetition(_ report: RepetitionReport, parts: [String] = []) {
@@ -178,6 +185,27 @@ extension Report {
                  ?? "no looping transcript in these conditions, so nothing to resolve.",
              .singleHead(loops: s.loops, judged: judged, best: resolvedByHead))
     }
+
+    /// Localised encoder attention on up to `maximumWindowRows` of `rows` evenly spaced rows of `set`.
+    public mutating func addAttentionWindows(_ set: LabelledSet, path: String, rows wanted: Int, model: WhisperModel,
+                                             events: ExperimentEvents = .silent) throws {
+        let n = set.rows.count, k = min(wanted, n, Self.maximumWindowRows)
+        guard k > 0 else { return }
+        let records = try AttentionWindows.run(set, indices: (0..<k).map { $0 * n / k }, model: model, events: events)
+        let summary = AttentionWindows.Summary(records)
+        let data = Self.short(path)
+        attentionWindows = AttentionWindowsSection(data: data, summary: summary)
+        let full = summary.windows.first?.meanWER ?? 0
+        let windows = summary.windows.dropFirst().compactMap { w in w.radius.map { (radius: $0, wer: w.meanWER) } }
+        find(.attentionWindows, .attentionWindows, data: data,
+             observed: "WER against \(summary.against): " + summary.windows.map { w in
+                 String(format: "%@ %.2f", w.radius.map { "±\($0)" } ?? "full", w.meanWER) }.joined(separator: ", ") + " (\(summary.clips) clips).",
+             .attentionWindows(full: full, windows: windows, clips: summary.clips))
+    }
+
+    /// Rows the attention-window experiment runs on at most: each costs a full encoder pass and
+    /// a transcript per window.
+    public static let maximumWindowRows = 48
 
     /// The contextual-bias experiment on every item of `ContextBias.items` in every one of `ContextBias.voices`.
     public mutating func addContextBias(model: WhisperModel, events: ExperimentEvents = .silent) throws {

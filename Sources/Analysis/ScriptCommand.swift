@@ -10,6 +10,8 @@ public enum ScriptCommand: Equatable, Sendable {
     case layer(Int), head(Int)
     case kind(AttentionKind)
     case lnPost(Bool)
+    /// `:attention-window K|off`: encoder self-attention restricted to ±K frames, or full again.
+    case attentionWindow(Int?)
     case export(ExportView, ExportFormat, String)
     /// `:window N`: the explorer's 30-second window N (from 1).
     case window(Int)
@@ -25,11 +27,11 @@ public enum ScriptCommand: Equatable, Sendable {
 
     public static let usages = [
         ":patch SITE@POSITIONS=SOURCE", ":unpatch", ":clear", ":layer L", ":head H",
-        ":kind cross|self|encoder|alignment|mean", ":lnpost on|off", ":export VIEW FORMAT PATH", ":window N", ":q",
+        ":kind cross|self|encoder|alignment|mean", ":lnpost on|off", ":attention-window K|off", ":export VIEW FORMAT PATH", ":window N", ":q",
     ]
 
     /// The command names, for completion on the `:` line.
-    public static let names = ["patch", "unpatch", "clear", "layer", "head", "kind", "lnpost", "export", "window", "quit"]
+    public static let names = ["patch", "unpatch", "clear", "layer", "head", "kind", "lnpost", "attention-window", "export", "window", "quit"]
 
     /// Parses `line`. Layer and head ranges follow `attention` (encoder or decoder sizes);
     /// `frames` and `tokens` bound patch positions.
@@ -72,6 +74,13 @@ public enum ScriptCommand: Equatable, Sendable {
             let v = try argument(1, ":lnpost on|off")
             guard v == "on" || v == "off" else { throw InputError(v, "expected on or off") }
             return .lnPost(v == "on")
+        case "attention-window":
+            let v = try argument(1, ":attention-window K|off")
+            if v == "off" { return .attentionWindow(nil) }
+            guard let k = Int(v), PatchSet.attentionWindowRange.contains(k) else {
+                throw InputError(v, "not a window (frames either side, 0 to \(PatchSet.attentionWindowRange.upperBound), or off)")
+            }
+            return .attentionWindow(k)
         case "export":
             let usage = ":export VIEW FORMAT PATH"
             let viewName = try argument(1, usage), formatName = try argument(2, usage)

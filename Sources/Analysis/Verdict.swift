@@ -117,6 +117,20 @@ extension Verdict {
         return Verdict(best * 4 >= loops ? .partly : .notReproduced, words, rule: rule)
     }
 
+    /// Localised encoder attention: transcription holds at ±75 frames, degrades at ±50 and is
+    /// lost at ±20. `full` is the mean WER with full attention, `windows` the mean WER per radius.
+    public static func attentionWindows(full: Double, windows: [(radius: Int, wer: Double)], clips: Int) -> Verdict {
+        let rule = "reproduced when the mean WER at ±75 frames is within 0.10 of full attention's, higher at ±50 than at ±75, "
+            + "and at least 0.5 at ±20; partly when the WER only rises as the window narrows"
+        let wer = Dictionary(windows.map { ($0.radius, $0.wer) }, uniquingKeysWith: { a, _ in a })
+        guard clips > 0, let w75 = wer[75], let w50 = wer[50], let w20 = wer[20] else {
+            return Verdict(.notTested, "no clips, or the ±75, ±50 and ±20 windows were not all run", rule: rule)
+        }
+        let words = String(format: "mean WER %.2f with full attention, %.2f at ±75, %.2f at ±50, %.2f at ±20 over %d clips", full, w75, w50, w20, clips)
+        if w75 - full <= 0.10 + 1e-9, w50 > w75, w20 >= 0.5 { return Verdict(.reproduced, words, rule: rule) }
+        return Verdict(full <= w75 && w75 <= w50 && w50 <= w20 && w20 > full ? .partly : .notReproduced, words, rule: rule)
+    }
+
     /// A section of the report that did not run.
     public static func notRun(_ why: String) -> Verdict {
         Verdict(.notTested, why, rule: "not tested when the report did not run the experiment")

@@ -14,6 +14,8 @@ public enum ExportView: String, CaseIterable, Sendable {
 /// show. One value, kept in the explorer's state; nothing keeps a second copy.
 public struct ViewSettings: Equatable, Sendable {
     public var patches: [Patch] = []
+    /// Localised encoder attention (±frames) under the patches; nil for full attention.
+    public var attentionWindow: Int?
     public var lnPost = true
     public var attentionKind = AttentionKind.cross
     public var layer = 0
@@ -23,10 +25,10 @@ public struct ViewSettings: Equatable, Sendable {
 
     public init() {}
 
-    public var patchSet: PatchSet { PatchSet(patches) }
+    public var patchSet: PatchSet { PatchSet(patches, attentionWindow: attentionWindow) }
 
     /// Whether the run views show is the patched one.
-    public var showsPatchedRun: Bool { showPatched && !patches.isEmpty }
+    public var showsPatchedRun: Bool { showPatched && !patchSet.isEmpty }
 }
 
 extension ViewSettings {

@@ -11,16 +11,19 @@ struct PatchCommand: ParsableCommand {
         --patch SITE@POSITIONS=SOURCE, repeatable. SITE: enc.L.{resid_pre,attn_out,mlp_out,resid_post,head.H},
         enc.out, dec.L.{resid_pre,self_out,cross_out,mlp_out,resid_post,cross_head.H}. POSITIONS: all, A:B
         (half-open) or A; encoder frames are 20 ms, decoder positions are transcript token indices.
-        SOURCE: zero, mean, noise:SCALE:SEED, silence, clip:PATH, scale:K.
+        SOURCE: zero, mean, noise:SCALE:SEED, silence, clip:PATH, scale:K. --attention-window K alone or with patches:
+        every encoder layer's self-attention sees only the frames within ±K (20 ms each) of each frame.
         """
     )
 
     @OptionGroup var clip: ClipOptions
     @OptionGroup var output: OutputOptions
     @Option(name: .customLong("patch"), help: "A patch, SITE@POSITIONS=SOURCE (repeatable).") var patches: [String] = []
+    @Option(name: .long, help: ArgumentHelp("Restrict encoder self-attention to ±K frames of each frame.", valueName: "K")) var attentionWindow: Int?
 
     func validate() throws {
-        guard !patches.isEmpty else { throw ValidationError("give at least one --patch SITE@POSITIONS=SOURCE") }
+        guard !patches.isEmpty || attentionWindow != nil else { throw ValidationError("give at least one --patch SITE@POSITIONS=SOURCE or an --attention-window") }
+        guard attentionWindow.map(PatchSet.attentionWindowRange.contains) ?? true else { throw ValidationError("--attention-window must be 0 to 1500 frames") }
     }
 
     func run() throws {
@@ -28,7 +31,7 @@ struct PatchCommand: ParsableCommand {
         let hyper = engine.model.hyper
         let set = PatchSet(try patches.map {
             try Patch.parse($0, hyper: hyper, frames: hyper.audioPositions, tokens: engine.tokenPositions)
-        })
+        }, attentionWindow: attentionWindow)
         for case .clip(let path) in set.patches.map(\.source) { _ = try AudioFile.load(path) }
         let run = try engine.run(set)
         let effect = PatchEffect(engine: engine, patched: run)

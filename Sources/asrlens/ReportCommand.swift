@@ -49,17 +49,12 @@ struct ReportCommand: ParsableCommand {
         var report = Report(model: model, clip: clipPath, data: data, command: Invocation.current, sets: sets)
         report.addLenses(engine)
         if let first = sets.first { try report.addLensSurvey(first, path: data[0], rows: repetitionRows, model: model, events: events) }
-        for (set, path) in zip(sets, data) {
-            try report.addProbes(set, path: path, labels: label, group: group, folds: folds, model: model, cache: cache, events: events)
-        }
+        for (set, path) in zip(sets, data) { try report.addProbes(set, path: path, labels: label, group: group, folds: folds, model: model, cache: cache, events: events) }
         try report.addSweeps(engine, events: events)
-        if !repetitionParts.isEmpty {
-            let merged = try RepetitionReport(parts: PartFile.readSet(repetitionParts))
-            guard merged.header.model == model.name else { throw InputError(repetitionParts[0], "is a repetition part of \(merged.header.model), not \(model.name)") }
-            report.addRepetition(merged, parts: repetitionParts)
-        } else if let first = sets.first, repetitionRows > 0 {
+        if !repetitionParts.isEmpty { try report.addRepetition(parts: repetitionParts, model: model) } else if let first = sets.first, repetitionRows > 0 {
             try report.addRepetition(first, path: data[0], rows: repetitionRows, settings: hunt.settings, model: model, events: events)
         }
+        if let first = sets.first { try report.addAttentionWindows(first, path: data[0], rows: repetitionRows, model: model, events: events) }
         if !noContext { try report.addContextBias(model: model, events: events) }
         report.closeUntested()
         let text = json ? try JSONText.encode(report) + "\n" : MarkdownReport.render(report)

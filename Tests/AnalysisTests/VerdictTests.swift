@@ -91,6 +91,20 @@ import Analysis
         #expect(unjudged.outcome == .partly && unjudged.text.contains("20 of 20 loops, 95% interval [0.84, 1.00]"), "\(unjudged.text)")
     }
 
+    /// ±75 holds, ±50 degrades, ±20 is lost: all three thresholds, or "partly" for a WER that
+    /// only rises as the window narrows; a window not run is "not tested".
+    @Test func attentionWindowsNeedTheWriteUpsThreeThresholds() {
+        func verdict(_ full: Double, _ w: [Double]) -> Verdict.Outcome {
+            Verdict.attentionWindows(full: full, windows: zip([75, 50, 20], w).map { (radius: $0, wer: $1) }, clips: 40).outcome
+        }
+        #expect(verdict(0.05, [0.10, 0.30, 0.90]) == .reproduced)
+        #expect(verdict(0.05, [0.30, 0.50, 0.90]) == .partly, "±75 already degrades")
+        #expect(verdict(0.05, [0.10, 0.20, 0.40]) == .partly, "±20 still transcribes more than half")
+        #expect(verdict(0.05, [0.05, 0.05, 0.05]) == .notReproduced, "windows change nothing")
+        #expect(Verdict.attentionWindows(full: 0.05, windows: [(radius: 75, wer: 0.1)], clips: 40).outcome == .notTested)
+        #expect(Verdict.attentionWindows(full: 0, windows: zip([75, 50, 20], [0.1, 0.3, 0.9]).map { (radius: $0, wer: $1) }, clips: 0).outcome == .notTested)
+    }
+
     @Test func repetitionAndContextBiasRules() {
     }
 
@@ -137,6 +151,7 @@ import Analysis
         let all = [Verdict.logitLens(saturation: [3, 3], decoderLayers: 4), .encoderLens(grounded: [3], loops: [0, 1, 0, 0], ungrounded: nil, encoderLayers: 4),
                    .probe(best: Self.layer(3, 100), baseline: 0.5, input: Self.input(50), encoderLayers: 4), .silencePatch(changed: 1, windows: 1),
                    .alignmentHeads(hits: 1, top: 1), .singleHead(loops: 2, judged: true, best: 1),
+                   .attentionWindows(full: 0, windows: [(radius: 75, wer: 0), (radius: 50, wer: 0.1), (radius: 20, wer: 1)], clips: 1),
                    .repetition(loops: 1, judged: true, cross: [true], other: [false]), .contextBias(sentences: 1, clean: 1, strongest: Self.patch(0, b: 1, c: 0), tried: 1, alone: 0, voices: 4, synthesizers: 2)]
         #expect(all.allSatisfy { $0.rule.hasPrefix("reproduced when") })
         #expect(Set(all.map(\.rule)).count == all.count)

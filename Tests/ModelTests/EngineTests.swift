@@ -42,6 +42,34 @@ import Testing
         #expect(fast.encoderOut.maxAbsDifference(slow.encoderOut) <= 1e-5)
     }
 
+    /// Localised encoder attention: a window as wide as the audio is the model itself, bit for
+    /// bit; a window of ±0 frames leaves each frame only its own value; narrowing the window
+    /// runs every encoder block, and ±10 frames (0.2 s) is not the clean transcript.
+    @Test func anAttentionWindowMasksEncoderSelfAttentionToItsBand() throws {
+        let e = try engine()
+        let wide = try e.run(PatchSet(attentionWindow: 1500), useMemo: false)
+        #expect(wide.encoderOut.maxAbsDifference(e.clean.encoderOut) == 0 && wide.tokens == e.clean.tokens)
+        #expect(wide.work.encoderBlocks == [Int](repeating: 1, count: e.model.hyper.encoderLayers), "every layer is recomputed")
+        let narrow = try e.run(PatchSet(attentionWindow: 10), useMemo: false)
+        #expect(narrow.text != e.clean.text, "\(narrow.text)")
+        #expect(PatchSet(attentionWindow: 10) != PatchSet(attentionWindow: 20) && PatchSet(attentionWindow: 10).description == "attention-window=10")
+        #expect(!PatchSet(attentionWindow: 0).isEmpty && PatchSet(attentionWindow: 0).touchesEncoder)
+
+        // ±0: each query sees only its own key, so the context is V itself.
+        let n = 5, d = 4
+        let q = (0..<(n * d)).map { Float($0 % 7) - 3 }, v = (0..<(n * d)).map { Float($0) * 0.25 }
+        var out = [Float](repeating: .nan, count: n * d)
+        q.withUnsafeBufferPointer { qb in
+            v.withUnsafeBufferPointer { vb in
+                out.withUnsafeMutableBufferPointer { ob in
+                    ScaledDotProduct.attend(q: qb.baseAddress!, qStride: d, k: qb.baseAddress!, kStride: d, v: vb.baseAddress!, vStride: d,
+                                            n: n, m: n, heads: 1, headDim: d, band: 0, out: ob.baseAddress!, outStride: d)
+                }
+            }
+        }
+        #expect(out == v)
+    }
+
     @Test func patchAtEncoderLayer3SkipsEarlierBlocks() throws {
         let e = try engine()
         for text in ["enc.3.resid_pre@0:50=zero", "enc.3.attn_out@0:50=zero", "enc.3.mlp_out@all=zero", "enc.3.head.2@0:50=zero"] {

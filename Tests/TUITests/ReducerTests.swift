@@ -53,6 +53,20 @@ import TUI
         #expect(c.state.settings.attentionKind == .self && c.state.settings.lnPost == false)
     }
 
+    /// `:attention-window K` runs the clip with localised encoder attention, named in the header
+    /// and the run label; `off` returns to the clean run; a window out of range is one error line.
+    @Test func theAttentionWindowCommandRunsLocalisedEncoderAttention() throws {
+        let c = try TUISupport.explorer()
+        let windowed = c.command("attention-window 10")
+        #expect(c.state.settings.patchSet == PatchSet(attentionWindow: 10) && c.state.shown?.patches.attentionWindow == 10)
+        #expect(windowed.contains("attention ±10 PATCHED") && windowed.contains("PATCHED run (0 patches, attention ±10)"), "\(windowed)")
+        #expect(c.state.shown?.run.text != c.state.window?.engine.clean.text, "±10 frames changes the transcript")
+        let off = c.command("attention-window off")
+        #expect(c.state.settings.patchSet.isEmpty && off.contains("clean run"), "\(off)")
+        let bad = c.command("attention-window 2000")
+        #expect(bad.contains("2000: not a window (frames either side, 0 to 1500, or off)") && c.state.settings.attentionWindow == nil, "\(bad)")
+    }
+
     @Test func escapeAndAltNeverQuitAndQAsksWhenPatchesWouldBeLost() throws {
         var (s, effects) = Self.reduce(try Self.loaded(), .escape)
         #expect(!s.quit && effects.allSatisfy { $0 != .quit })

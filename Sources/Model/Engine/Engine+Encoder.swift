@@ -26,10 +26,12 @@ extension Engine {
     func encode(_ set: PatchSet, incremental: Bool, counters: inout WorkCounters,
                 isCancelled: () -> Bool) throws -> (Matrix, [Matrix]) {
         let patches = set.patches.filter { $0.site.stack == .encoder }
-        guard !patches.isEmpty || !incremental else { return (cleanEncoder.out, cleanKV) }
+        let band = set.attentionWindow
+        guard !patches.isEmpty || band != nil || !incremental else { return (cleanEncoder.out, cleanKV) }
         let n = model.hyper.encoderLayers
         let frames = cleanEncoder.out.rows
-        let first = incremental ? (patches.map(\.site.layer).min() ?? n) : 0
+        // Localised attention changes every layer, so it starts from the embedding.
+        let first = incremental && band == nil ? (patches.map(\.site.layer).min() ?? n) : 0
         var x = first < n ? cleanEncoder.residPre[first] : cleanEncoder.out
         if !incremental { x = model.encoder.embed(window) }
         var dirty = incremental ? RowSet.none(frames) : RowSet.all(frames)
@@ -42,7 +44,7 @@ extension Engine {
                 dirty.insert(applier.apply(p, to: &x, firstRow: 0, donor: donor(p)))
             }
             let perRow = here.allSatisfy { [.attnOut, .mlpOut, .residPost].contains($0.site.point) }
-            if incremental && dirty.isEmpty && perRow && !here.isEmpty {
+            if incremental && band == nil && dirty.isEmpty && perRow && !here.isEmpty {
                 x = try blockByRows(l, here, dirty: &dirty, applier: applier, counters: &counters)
             } else {
                 let block = model.encoder.blocks[l]
@@ -51,7 +53,7 @@ extension Engine {
                         applier.apply(p, to: &value, firstRow: 0, donor: self.donor(p))
                     }
                 }
-                x = block(x, hook: hook).residPost
+                x = block(x, hook: hook, band: band).residPost
                 counters.encoderBlocks[l] += 1
                 dirty = .all(frames)
             }

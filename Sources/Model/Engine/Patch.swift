@@ -145,15 +145,25 @@ public struct Patch: Hashable, Sendable, CustomStringConvertible {
     }
 }
 
-/// An ordered list of patches; equal sets hash equally.
+/// An ordered list of patches, and optionally localised encoder attention; equal sets hash equally.
 public struct PatchSet: Hashable, Sendable, CustomStringConvertible {
     public var patches: [Patch]
+    /// When set, every encoder layer's self-attention sees only the frames within ±this many
+    /// frames of each frame (20 ms each); nil for the model's full attention.
+    public var attentionWindow: Int?
 
-    public init(_ patches: [Patch] = []) { self.patches = patches }
+    public init(_ patches: [Patch] = [], attentionWindow: Int? = nil) { self.patches = patches; self.attentionWindow = attentionWindow }
 
-    public var isEmpty: Bool { patches.isEmpty }
-    public var description: String { patches.isEmpty ? "clean" : patches.map(\.description).joined(separator: " ") }
+    /// No patch and full attention: the clean run.
+    public var isEmpty: Bool { patches.isEmpty && attentionWindow == nil }
+    public var description: String {
+        let window = attentionWindow.map { ["attention-window=\($0)"] } ?? []
+        return isEmpty ? "clean" : (window + patches.map(\.description)).joined(separator: " ")
+    }
 
-    /// Whether any patch touches the encoder (else the clean encoder output is reused whole).
-    public var touchesEncoder: Bool { patches.contains { $0.site.stack == .encoder } }
+    /// Whether the set changes the encoder (else the clean encoder output is reused whole).
+    public var touchesEncoder: Bool { attentionWindow != nil || patches.contains { $0.site.stack == .encoder } }
+
+    /// The largest window, in frames either side, that `attentionWindow` may be: a 30 s window's 1,500 frames.
+    public static let attentionWindowRange = 0...1500
 }

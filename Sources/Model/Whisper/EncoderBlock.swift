@@ -8,8 +8,9 @@ public struct EncoderBlock: Sendable {
         public var attnOut, mlpOut, residPost: Matrix  // [T, D] each
     }
 
-    public func callAsFunction(_ residPre: Matrix, hook: BlockHook? = nil) -> Output {
-        var context = attention.context(residPre)
+    /// `band`: self-attention sees only frames within ±band of each frame.
+    public func callAsFunction(_ residPre: Matrix, hook: BlockHook? = nil, band: Int? = nil) -> Output {
+        var context = attention.context(residPre, band: band)
         if let hook { for h in 0..<attention.heads { hook(.head(h), &context) } }
         var attnOut = attention.out(context)
         hook?(.attnOut, &attnOut)

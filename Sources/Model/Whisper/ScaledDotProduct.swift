@@ -12,12 +12,13 @@ public enum ScaledDotProduct {
     /// Computes `out_h = softmax(Q_h·K_hᵀ / √headDim) · V_h` for every head.
     /// - q: n rows (stride qStride); k, v: m rows (strides kStride, vStride).
     /// - causalStart: when set, query i sees keys 0 ... causalStart + i only.
+    /// - band: when set, query i sees keys i − band ... i + band only (localised attention).
     /// - out: n rows (stride outStride), heads·headDim columns written.
     public static func attend(q: UnsafePointer<Float>, qStride: Int,
                               k: UnsafePointer<Float>, kStride: Int,
                               v: UnsafePointer<Float>, vStride: Int,
                               n: Int, m: Int, heads: Int, headDim: Int,
-                              causalStart: Int? = nil,
+                              causalStart: Int? = nil, band: Int? = nil,
                               out: UnsafeMutablePointer<Float>, outStride: Int,
                               weights: WeightsSink? = nil) {
         let scale = 1 / Float(headDim).squareRoot()
@@ -43,9 +44,13 @@ public enum ScaledDotProduct {
                     }
                     for i in 0..<rows {
                         let row = probs + i * m
-                        let visible = causalStart.map { min(m, $0 + first + i + 1) } ?? m
-                        FastMath.softmax(row, count: visible)
-                        if visible < m { (row + visible).update(repeating: 0, count: m - visible) }
+                        // Keys lo ..< hi are visible; the rest get probability 0.
+                        let query = first + i
+                        var lo = 0, hi = causalStart.map { min(m, $0 + query + 1) } ?? m
+                        if let band { lo = max(0, query - band); hi = min(hi, query + band + 1) }
+                        FastMath.softmax(row + lo, count: hi - lo)
+                        if lo > 0 { row.update(repeating: 0, count: lo) }
+                        if hi < m { (row + hi).update(repeating: 0, count: m - hi) }
                     }
                     weights?(h, UnsafeBufferPointer(start: probs, count: rows * m))
                     if rows == 1 {

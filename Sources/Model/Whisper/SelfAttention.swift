@@ -8,7 +8,8 @@ public struct SelfAttention: Sendable {
     var width: Int { out.outFeatures }
 
     /// Bidirectional (encoder) attention. x: [T, D] → per-head context, heads concatenated [T, D].
-    public func context(_ x: Matrix, weights: ScaledDotProduct.WeightsSink? = nil) -> Matrix {
+    /// `band`: each frame attends only to frames within ±band of it.
+    public func context(_ x: Matrix, weights: ScaledDotProduct.WeightsSink? = nil, band: Int? = nil) -> Matrix {
         let d = width
         let fused = qkv(norm(x))   // [T, 3D]
         var ctx = Matrix(zeros: x.rows, d)
@@ -16,7 +17,7 @@ public struct SelfAttention: Sendable {
             ctx.data.withUnsafeMutableBufferPointer { c in
                 let p = f.baseAddress!
                 ScaledDotProduct.attend(q: p, qStride: 3 * d, k: p + d, kStride: 3 * d, v: p + 2 * d, vStride: 3 * d,
-                                        n: x.rows, m: x.rows, heads: heads, headDim: d / heads,
+                                        n: x.rows, m: x.rows, heads: heads, headDim: d / heads, band: band,
                                         out: c.baseAddress!, outStride: d, weights: weights)
             }
         }

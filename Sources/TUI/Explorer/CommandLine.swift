@@ -138,6 +138,7 @@ enum CommandLine {
                 s.settings.head = min(s.settings.head, heads - 1)
             }
         case .lnPost(let on): s.settings.lnPost = on
+        case .attentionWindow(let k): s.settings.attentionWindow = k
         case .export(let view, let format, let path):
             if let table = format.table {
                 effects.append(.export(.data(view, table), path))

@@ -94,8 +94,8 @@ public enum ExplorerRenderer {
         var head: String {
             var h = " asrlens \(spin) \(s.modelName)  \(clipName)"
             if s.windowCount > 1 { h += "  window \(s.windowIndex + 1)/\(s.windowCount)" }
-            h += "  patches \(s.settings.patches.count)"
-            if !s.settings.patches.isEmpty { h += s.settings.showPatched ? " PATCHED" : " clean" }
+            h += "  patches \(s.settings.patches.count)" + (s.settings.attentionWindow.map { "  attention ±\($0)" } ?? "")
+            if !s.settings.patchSet.isEmpty { h += s.settings.showPatched ? " PATCHED" : " clean" }
             return h + "   "
         }
         func layout(titled: Bool) -> (String, [(view: ExplorerState.View, columns: Range<Int>)]) {
@@ -124,10 +124,10 @@ public enum ExplorerRenderer {
     /// "clean run" or "PATCHED run (N patches)": the words every view uses for the run it shows.
     static func runLabel(_ s: ExplorerState) -> String {
         guard let shown = s.shown, shown.isPatched else {
-            return s.settings.patches.isEmpty ? "clean run" : "clean run (x shows the patched one)"
+            return s.settings.patchSet.isEmpty ? "clean run" : "clean run (x shows the patched one)"
         }
         let n = shown.patches.patches.count
-        return "PATCHED run (\(n) patch\(n == 1 ? "" : "es"))"
+        return "PATCHED run (\(n) patch\(n == 1 ? "" : "es")\(shown.patches.attentionWindow.map { ", attention ±\($0)" } ?? ""))"
     }
 }
 

@@ -1,0 +1,73 @@
+import Foundation
+import Model
+
+/// Localised encoder attention over a data set (paper-methods §5, from the whisper-tiny
+/// write-ups): every clip transcribed again with each encoder layer's self-attention restricted
+/// to ±k frames of each frame, for several k, and scored by WER against the reference text (or,
+/// without one, against the clip's own transcript).
+public enum AttentionWindows {
+    /// Frames either side (20 ms each): the write-ups' ±75 (holds), ±50 (degrades), ±20 (lost).
+    public static let radii = [75, 50, 20]
+
+    /// One row: its transcript with full attention and with each window, or why it was skipped.
+    public struct Record: Codable, Sendable {
+        public let row: Int
+        public var reference: String?
+        public var clean: String?
+        /// Per radius, in `radii` order.
+        public var windowed: [String]?
+        public var skipped: String?
+    }
+
+    /// Transcribes rows `indices` of `set` with full attention and with each radius.
+    public static func run(_ set: LabelledSet, indices: [Int], radii: [Int] = radii, model: WhisperModel,
+                           events: ExperimentEvents = .silent) throws -> [Record] {
+        var records: [Record] = []
+        for (n, i) in indices.enumerated() {
+            var record = Record(row: i, reference: set.rows[i].labels["text"].flatMap { $0.isEmpty ? nil : $0 })
+            do {
+                let engine = try Engine(model: model, samples: try AudioFile.load(set.rows[i].path))
+                record.clean = engine.clean.text
+                record.windowed = try radii.map { try engine.run(PatchSet(attentionWindow: $0), useMemo: false).text }
+            } catch let error as InputError {
+                record.skipped = error.description
+                events.skipped(error)
+            }
+            records.append(record)
+            events.progress("attention windows", n + 1, indices.count)
+        }
+        return records
+    }
+
+    /// WER per window over the records.
+    public struct Summary: Codable, Sendable {
+        public struct Window: Codable, Sendable {
+            /// Frames either side; nil for the model's full attention.
+            public let radius: Int?
+            public let meanWER: Double
+            /// Share of clips whose transcript is more than WER 0.5 from the reference.
+            public let lost: Double
+            enum CodingKeys: String, CodingKey { case radius, lost, meanWER = "mean_wer" }
+        }
+
+        public let clips: Int, skipped: Int
+        /// "the reference text" when every clip has one, else "each clip's full-attention transcript".
+        public let against: String
+        /// Full attention first, then each radius.
+        public let windows: [Window]
+
+        public init(_ records: [Record], radii: [Int] = AttentionWindows.radii) {
+            let kept = records.filter { $0.skipped == nil && $0.clean != nil && $0.windowed != nil }
+            clips = kept.count
+            skipped = records.count - kept.count
+            let judged = !kept.isEmpty && kept.allSatisfy { $0.reference != nil }
+            against = judged ? "the reference text" : "each clip's full-attention transcript"
+            func window(_ radius: Int?, _ text: (Record) -> String) -> Window {
+                let wers = kept.map { WordErrorRate.of(reference: judged ? $0.reference! : $0.clean!, hypothesis: text($0)) }
+                let n = Double(max(1, wers.count))
+                return Window(radius: radius, meanWER: wers.reduce(0, +) / n, lost: Double(wers.filter { $0 > 0.5 }.count) / n)
+            }
+            windows = [window(nil) { $0.clean! }] + radii.indices.map { k in window(radii[k]) { $0.windowed![k] } }
+        }
+    }
+}
