@@ -22,21 +22,12 @@ public enum AttentionWindows {
     /// Transcribes rows `indices` of `set` with full attention and with each radius.
     public static func run(_ set: LabelledSet, indices: [Int], radii: [Int] = radii, model: WhisperModel,
                            events: ExperimentEvents = .silent) throws -> [Record] {
-        var records: [Record] = []
-        for (n, i) in indices.enumerated() {
-            var record = Record(row: i, reference: set.rows[i].labels["text"].flatMap { $0.isEmpty ? nil : $0 })
-            do {
-                let engine = try Engine(model: model, samples: try AudioFile.load(set.rows[i].path))
-                record.clean = engine.clean.text
-                record.windowed = try radii.map { try engine.run(PatchSet(attentionWindow: $0), useMemo: false).text }
-            } catch let error as InputError {
-                record.skipped = error.description
-                events.skipped(error)
-            }
-            records.append(record)
-            events.progress("attention windows", n + 1, indices.count)
-        }
-        return records
+        func reference(_ i: Int) -> String? { set.rows[i].labels["text"].flatMap { $0.isEmpty ? nil : $0 } }
+        return try events.eachRow(indices, "attention windows", { i in
+            let engine = try Engine(model: model, samples: try AudioFile.load(set.rows[i].path))
+            return Record(row: i, reference: reference(i), clean: engine.clean.text,
+                          windowed: try radii.map { try engine.run(PatchSet(attentionWindow: $0), useMemo: false).text })
+        }, skipped: { i, error in Record(row: i, reference: reference(i), skipped: error.description) })
     }
 
     /// WER per window over the records.

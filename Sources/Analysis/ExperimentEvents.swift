@@ -14,4 +14,20 @@ public struct ExperimentEvents {
 
     /// Ignores everything.
     public static let silent = ExperimentEvents()
+
+    /// `body(row)` for each row of `indices` in order, with progress under `label`. A row whose
+    /// input fails (an `InputError`: unreadable audio, say) becomes `skipped(row, error)` and is
+    /// told to `skipped`; the other rows go on.
+    public func eachRow<Record>(_ indices: [Int], _ label: String, _ body: (Int) throws -> Record,
+                                skipped make: (Int, InputError) -> Record) rethrows -> [Record] {
+        var records: [Record] = []
+        for (n, i) in indices.enumerated() {
+            do { records.append(try body(i)) } catch let error as InputError {
+                records.append(make(i, error))
+                skipped(error)
+            }
+            progress(label, n + 1, indices.count)
+        }
+        return records
+    }
 }

@@ -27,26 +27,21 @@ public enum LensSurvey {
     /// Both lenses on the first window of each of the rows `indices`; a row whose audio cannot be
     /// read is kept as skipped and told to `events`.
     public static func run(_ set: LabelledSet, indices: [Int], model: WhisperModel, events: ExperimentEvents = .silent) throws -> [Record] {
-        var records: [Record] = []
-        for (n, i) in indices.enumerated() {
-            let path = set.rows[i].path
-            var record = Record(row: i, path: path)
-            do {
-                let engine = try Engine(model: model, samples: try AudioFile.load(path))
-                let final = engine.clean.text
-                let layers = EncoderLens(engine: engine).layers
-                record.saturation = LogitLens(engine: engine, run: engine.clean).saturation
-                record.encoderWER = layers.map { WordErrorRate.of(reference: final, hypothesis: $0.text) }
-                record.encoderLoops = layers.map(\.repetition)
-                record.encoderText = layers.map(\.text)
-            } catch let error as InputError {
-                record.skipped = error.description
-                events.skipped(error)
-            }
-            records.append(record)
-            events.progress("lens survey", n + 1, indices.count)
-        }
-        return records
+        try events.eachRow(indices, "lens survey", { i in
+            let engine = try Engine(model: model, samples: try AudioFile.load(set.rows[i].path))
+            let final = engine.clean.text
+            let layers = EncoderLens(engine: engine).layers
+            var record = Record(row: i, path: set.rows[i].path)
+            record.saturation = LogitLens(engine: engine, run: engine.clean).saturation
+            record.encoderWER = layers.map { WordErrorRate.of(reference: final, hypothesis: $0.text) }
+            record.encoderLoops = layers.map(\.repetition)
+            record.encoderText = layers.map(\.text)
+            return record
+        }, skipped: { i, error in
+            var record = Record(row: i, path: set.rows[i].path)
+            record.skipped = error.description
+            return record
+        })
     }
 
     /// What the records say together.

@@ -17,28 +17,19 @@ extension RepetitionHunt {
     /// read is kept as skipped and told to `events`, which also hear of progress after each row.
     public static func run(_ set: LabelledSet, indices: [Int], model: WhisperModel, settings: Settings,
                            events: ExperimentEvents = .silent) throws -> [Record] {
-        var records: [Record] = []
-        for (n, i) in indices.enumerated() {
+        try events.eachRow(indices, "repetition", { i in
             let path = set.rows[i].path
             let reference = set.rows[i].labels["text"].flatMap { $0.isEmpty ? nil : $0 }
-            do {
-                let samples = try AudioFile.load(path)
-                // Noise seeded by the file's content: a clip gets the same noise wherever it is listed.
-                let seed = UInt64(try SHA256.hex(ofFile: URL(fileURLWithPath: path)).prefix(16), radix: 16) ?? 0
-                let cases = try conditions(samples, settings: settings, seed: seed).map { name, audio in
-                    try examine(model: model, condition: name, samples: audio, settings: settings, seed: seed, reference: reference)
-                }
-                records.append(Record(row: i, path: path, cases: cases))
-            } catch let error as InputError {
-                records.append(Record(row: i, path: path, skipped: error.description))
-                events.skipped(error)
+            let samples = try AudioFile.load(path)
+            // Noise seeded by the file's content: a clip gets the same noise wherever it is listed.
+            let seed = UInt64(try SHA256.hex(ofFile: URL(fileURLWithPath: path)).prefix(16), radix: 16) ?? 0
+            let cases = try conditions(samples, settings: settings, seed: seed).map { name, audio in
+                try examine(model: model, condition: name, samples: audio, settings: settings, seed: seed, reference: reference)
             }
-            events.progress("repetition", n + 1, indices.count)
-        }
-        return records
+            return Record(row: i, path: path, cases: cases)
+        }, skipped: { i, error in Record(row: i, path: set.rows[i].path, skipped: error.description) })
     }
 }
-
 
 /// A repetition hunt's result in every output form: shared by `repetition`, `merge` and `report`.
 public struct RepetitionReport: Encodable {
