@@ -11,9 +11,7 @@ struct MergeCommand: ParsableCommand {
     @OptionGroup var output: OutputOptions
     @Argument(help: "The part files, one per shard, in any order.") var parts: [String]
 
-    func validate() throws {
-        guard !parts.isEmpty else { throw ValidationError("give the part files to merge") }
-    }
+    func validate() throws { guard !parts.isEmpty else { throw ValidationError("give the part files to merge") } }
 
     func run() throws {
         let set = try PartFile.readSet(parts)

@@ -15,12 +15,11 @@ struct ProbeCommand: ParsableCommand {
             """)
 
     @OptionGroup var modelOptions: ModelOptions
-    @Option(name: .long, help: "The label column to predict.") var label: String
+    @Option(name: .long, help: "The label column to predict.") var label: String = ""
+    @Flag(name: .long, help: "Decoder side, one row per transcript token labelled correct or incorrect against the 'text' column; folds grouped by speaker or clip.") var perToken = false
     @Option(name: .long, help: "enc (encoder layers) or dec (decoder layers).") var side: ProbeFeatures.Side = .enc
     @Option(name: .long, help: "Cross-validation folds.") var folds: Int = 5
-    @Option(name: .long, help: ArgumentHelp("A column whose rows stay together in one fold (e.g. word); default: the speaker or voice column, if any; 'none' for none.", valueName: "COL"))
-    var group: String?
-
+    @Option(name: .long, help: ArgumentHelp("A column whose rows stay together in one fold (e.g. word); default: the speaker or voice column, if any; 'none' for none.", valueName: "COL")) var group: String?
     @Option(name: .long, help: ArgumentHelp("Feature cache folder (default: $ASRLENS_HOME/features).", valueName: "DIR")) var cache: String?
     @Flag(name: .long, help: "Print {label, side, baseline, layers: [{layer, accuracy, std}], ...} as JSON.") var json = false
     @OptionGroup var sharding: ShardOptions
@@ -28,27 +27,33 @@ struct ProbeCommand: ParsableCommand {
 
     func validate() throws {
         guard folds >= 2 else { throw ValidationError("--folds must be at least 2") }
+        guard perToken != !label.isEmpty else { throw ValidationError("give either --label COL or --per-token") }
     }
 
     func run() throws {
         let set = try LabelledSet(tsv: data)
+        if perToken { return try perTokenProbe(set) }
         try set.require(label)
         let group = try set.probeGroup(group, label: label)
         try ProbeExperiment.checkClasses(set.rows.map { $0.labels[label]! }, label: label, folds: folds, source: data)
         let part = try sharding.part
         let model = try modelOptions.load()
-        let cache = self.cache.map { FeatureCache(model: model, side: side, root: URL(fileURLWithPath: $0)) }
-            ?? FeatureCache(model: model, side: side)
+        let cache = self.cache.map { FeatureCache(model: model, side: side, root: URL(fileURLWithPath: $0)) } ?? FeatureCache(model: model, side: side)
         let started = Date()
         let rows = try ProbeExperiment.extract(set, indices: set.rows.indices.filter { part?.owns($0) ?? true }, label: label, group: group,
                                                model: model, side: side, cache: cache, events: .onStandardError())
         let seconds = Date().timeIntervalSince(started)
         let experiment = ProbeExperiment(label: label, group: group, side: side, folds: folds, model: model.name, data: data, rows: set.rows.count)
-        if let part {
-            try PartFile.write(kind: "probe", shard: part, header: experiment, records: rows, seconds: seconds, to: sharding.out)
-            return
-        }
+        if let part { return try PartFile.write(kind: "probe", shard: part, header: experiment, records: rows, seconds: seconds, to: sharding.out) }
         try experiment.trainAndShow(rows, seconds: seconds, json: json)
+    }
+
+    func perTokenProbe(_ set: LabelledSet) throws {
+        try set.require("text")
+        guard try sharding.part == nil else { throw ValidationError("--per-token does not run in shards") }
+        let result = try TokenProbe.train(TokenProbe.extract(set, indices: Array(set.rows.indices), model: modelOptions.load(), events: .onStandardError()),
+                                          folds: folds, source: data)
+        if json { print(try JSONText.encode(result)) } else { result.lines.forEach { print($0) } }
     }
 }
 

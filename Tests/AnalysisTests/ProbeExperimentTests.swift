@@ -81,4 +81,13 @@ import Analysis
         #expect(transfer.splits[1].layers[1].interval.high < 0.5)
         #expect(ProbeTransfer(result, set: set, column: "voice") == nil, "no such column, no transfer test")
     }
+
+    /// A hypothesis word is correct only where the alignment keeps it; substituted and inserted
+    /// words are not; case and punctuation do not count.
+    @Test func tokensAreLabelledByAligningTheirWordsToTheReference() {
+        #expect(TokenProbe.correctWords(reference: "The lamp on the desk was still warm.", hypothesis: " The lamp on the desktop or when.")
+                == [true, true, true, true, false, false, false])
+        #expect(TokenProbe.correctWords(reference: "Turn left at the bakery.", hypothesis: " turn LEFT at at the bakery") == [true, true, true, false, true, true])
+        #expect(TokenProbe.correctWords(reference: "a b c", hypothesis: "") == [])
+    }
 }

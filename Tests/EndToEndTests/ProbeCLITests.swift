@@ -168,4 +168,27 @@ import Testing
         let missing = try CLIRunner.run(["probe", tsv, "--label", "category", "--group", "accent"])
         #expect(missing.status == 2 && missing.stderr.contains("has no label column 'accent'"), "\(missing.stderr)")
     }
+
+    /// `--per-token`: every decoded token of the noisy rows labelled against the text column,
+    /// probed per decoder layer beside the token's own log-probability; the flag and --label
+    /// exclude each other, and data without a text column are refused by name.
+    @Test func perTokenDecoderProbesLabelTokensAgainstTheReference() throws {
+        let dir = try Self.synth.get()
+        let rows = try String(contentsOf: dir.appendingPathComponent("sentences.tsv"), encoding: .utf8).split(separator: "\n")
+        let noisy = [String(rows[0])] + rows.dropFirst().filter { $0.contains("\tnoisy\t") }.prefix(24).map { dir.path + "/" + $0 }
+        let tsv = try writeTSV(noisy)
+        let r = try CLIRunner.run(["probe", "--model", "tiny.en", "--per-token", "--json", tsv])
+        #expect(r.status == 0, "\(r.stderr)")
+        struct Layer: Decodable { let layer: Int; let accuracy: Double; let low: Double; let high: Double }
+        struct Result: Decodable { let tokens: Int; let incorrect: Int; let clips: Int; let majority: Double; let layers: [Layer]; let logprob: Layer }
+        let result = try #require(try? JSONDecoder().decode(Result.self, from: Data(r.stdout.utf8)), "\(r.stdout)")
+        #expect(result.clips == 24 && result.tokens > 100 && result.incorrect > 0 && result.incorrect < result.tokens)
+        #expect(result.layers.count == 4 && result.layers.allSatisfy { $0.low <= $0.high })
+        #expect(result.majority >= 0.5 && (0...1).contains(result.logprob.accuracy))
+        let both = try CLIRunner.run(["probe", "--per-token", "--label", "gender", tsv])
+        #expect(both.status != 0 && both.stderr.contains("give either --label COL or --per-token"), "\(both.stderr)")
+        let plain = try writeTSV(["path\tgender"] + noisy.dropFirst().prefix(4).map { String($0.split(separator: "\t")[0]) + "\tmale" })
+        let noText = try CLIRunner.run(["probe", "--per-token", plain])
+        #expect(noText.status == 2 && noText.stderr.contains("has no label column 'text'"), "\(noText.stderr)")
+    }
 }
