@@ -35,6 +35,9 @@ public enum MarkdownReport {
             let probes = report.probes.filter { $0.experiment.data == data }
             if !probes.isEmpty { section("3. Linear probes (\(data))", probes.map { probe($0, h) + transfer($0, report.transfers) }.joined(), closing: .probes, data: data) }
         }
+        if let tokens = report.tokenProbe, let data = report.tokenProbeData {
+            section("Decoder probes per token (\(data))", tokenProbe(tokens, data, h), closing: .tokenProbe)
+        }
         if let sweep = report.sweep { section("4. Patching sweep", self.sweep(sweep, h), closing: .sweep) }
         if let heads = report.heads { section("5. Attention heads", self.heads(heads, h), closing: .heads) }
         if let repetition = report.repetition { section("6. Repetition hunting", self.repetition(repetition, h, parts: report.repetitionParts), closing: .repetition) }
@@ -142,6 +145,16 @@ public enum MarkdownReport {
 
             \(code(Table(headers: ["tested on", "trained", "tested"] + layers + ["interval", "log-mel", "majority"], rows: rows)))
             """
+    }
+
+    static func tokenProbe(_ r: TokenProbe.Result, _ data: String, _ h: Report.Header) -> String {
+        """
+        `asrlens probe \(data) --per-token --model \(h.model)`: every token of each clip's transcript is labelled correct or \
+        incorrect by aligning its words to the clip's `text`; a probe per decoder layer reads the residual stream at the step \
+        that chose the token, folds grouped by speaker. The control is the same probe on the token's log-probability alone.
+
+        \(code(r.lines))
+        """
     }
 
     static func sweep(_ r: SweepReport, _ h: Report.Header) -> String {

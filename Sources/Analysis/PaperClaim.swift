@@ -6,6 +6,7 @@ public enum PaperClaim: String, CaseIterable, Sendable {
     case encoderLens = "lower encoder layers give nothing usable, near-top layers loop or hallucinate, only the top layers give the transcript."
     case encoderLensSurvey = "only the top encoder layers give the transcript."
     case probe = "labels such as gender and noise are linearly decodable from the encoder, peaking late (large-v3: gender 95% at layer 25 of 32, noise 90% at 27)."
+    case tokenProbe = "whether the transcript is a hallucination is linearly decodable from the decoder (large-v3: 93% at decoder layer 22, clip-level); here per token."
     case silencePatch = "replacing the encoder output on a span with silence's deletes the words spoken there (whisper-tiny write-ups)."
     case alignmentHeads = "some cross-attention heads run monotonically along the diagonal (the alignment heads)."
     case repetition = "cross-attention at one decoder layer resolves most loops (large-v3: 76% at layer 23); self-attention and MLP barely matter."
@@ -20,6 +21,7 @@ public enum PaperClaim: String, CaseIterable, Sendable {
         case .encoderLens: [.encoderLens]
         case .lensSurvey: [.logitLens, .encoderLensSurvey]
         case .probes: [.probe]
+        case .tokenProbe: [.tokenProbe]
         case .sweep: [.silencePatch]
         case .heads: [.alignmentHeads]
         case .repetition: [.repetition, .singleHead]

@@ -83,6 +83,9 @@ public struct Report: Encodable {
     public internal(set) var heads: Heads?
     public internal(set) var repetition: RepetitionReport?
     public internal(set) var attentionWindows: AttentionWindowsSection?
+    /// The per-token decoder probe on the first data file, and that file.
+    public internal(set) var tokenProbe: TokenProbe.Result?
+    public internal(set) var tokenProbeData: String?
     /// The part files the repetition section was merged from; empty when the report hunted itself.
     public internal(set) var repetitionParts: [String] = []
     public internal(set) var contextBias: ContextBias.Summary?
@@ -106,7 +109,7 @@ public struct Report: Encodable {
 
     /// The report's sections, in order; each finding closes one.
     public enum Section: String, Codable, Sendable, CaseIterable {
-        case logitLens = "logit lens", encoderLens = "encoder lens", lensSurvey = "lens survey", probes = "linear probes", sweep = "patching sweep"
+        case logitLens = "logit lens", encoderLens = "encoder lens", lensSurvey = "lens survey", probes = "linear probes", tokenProbe = "decoder probes", sweep = "patching sweep"
         case heads = "attention heads", repetition = "repetition hunting", attentionWindows = "attention windows", contextBias = "contextual bias"
 
         /// Why a section is missing from a report: what it needs.
@@ -115,6 +118,7 @@ public struct Report: Encodable {
             case .logitLens, .encoderLens, .sweep, .heads: "the single-clip sections did not run"
             case .lensSurvey, .repetition, .attentionWindows: "it needs a data file and --repetition-rows above 0"
             case .probes: "it needs a data file with a label of 2 to 10 classes"
+            case .tokenProbe: "it needs a data file with a text column"
             case .contextBias: "it was skipped (--no-context)"
             }
         }

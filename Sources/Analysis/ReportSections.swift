@@ -110,6 +110,22 @@ extension Report {
         }
     }
 
+    /// The per-token decoder probe on every row of `set` that has a reference text.
+    public mutating func addTokenProbe(_ set: LabelledSet, path: String, folds: Int, model: WhisperModel, events: ExperimentEvents = .silent) throws {
+        guard set.columns.contains("text") else { return }
+        let tokens = try TokenProbe.extract(set, indices: Array(set.rows.indices), model: model, events: events)
+        guard Set(tokens.map(\.correct)).count == 2 else { return }
+        let result = try TokenProbe.train(tokens, folds: folds, source: path)
+        tokenProbe = result
+        tokenProbeData = Self.short(path)
+        guard let best = result.layers.max(by: { $0.accuracy < $1.accuracy }) else { return }
+        find(.tokenProbe, .tokenProbe, data: tokenProbeData,
+             observed: String(format: "token correct or not: best %.3f [%.3f, %.3f] at decoder layer %d of %d; the token's log-probability alone %.3f, majority %.3f (%d tokens, %d incorrect, %d clips).",
+                              best.accuracy, best.interval.low, best.interval.high, best.layer, model.hyper.decoderLayers, result.logprob.accuracy,
+                              result.majority, result.tokens, result.incorrect, result.clips),
+             .tokenProbe(best: best, majority: result.majority, logprob: result.logprob, decoderLayers: model.hyper.decoderLayers))
+    }
+
     /// A silence sweep of the last encoder layers' residual stream, every decoder head ablated,
     /// and the cross-attention heads ranked.
     public mutating func addSweeps(_ engine: Engine, events: ExperimentEvents = .silent) throws {

@@ -87,6 +87,19 @@ extension Verdict {
         return best.layer >= encoderLayers / 2 ? Verdict(.reproduced, rule: rule) : Verdict(.partly, "decodable, but peaks early", rule: rule)
     }
 
+    /// Per-token decoder probe: token correctness is decodable from the decoder beyond what the
+    /// token's own log-probability gives, peaking late.
+    public static func tokenProbe(best: LinearProbe.Layer, majority: Double, logprob: LinearProbe.Layer, decoderLayers: Int) -> Verdict {
+        let rule = "reproduced when the best decoder layer is at least 10 points above the majority baseline, above the token's "
+            + "log-probability alone by more than the half-width of its 95% interval, and in the upper half of the decoder; partly when "
+            + "it clears both but peaks early"
+        guard best.accuracy - majority >= 0.1 - 1e-9 else { return Verdict(.notReproduced, "within 10 points of the majority baseline", rule: rule) }
+        guard best.accuracy - logprob.accuracy > best.interval.halfWidth else {
+            return Verdict(.notReproduced, String(format: "the token's log-probability alone gives %.3f", logprob.accuracy), rule: rule)
+        }
+        return best.layer >= decoderLayers / 2 ? Verdict(.reproduced, rule: rule) : Verdict(.partly, "decodable, but peaks early", rule: rule)
+    }
+
     /// Patching the last encoder layer with silence on a span deletes the words spoken there.
     public static func silencePatch(changed: Int, windows: Int) -> Verdict {
         let rule = "reproduced when at least one window patched at the last encoder layer changes the transcript"

@@ -16,9 +16,7 @@ struct ModelOptions: ParsableArguments {
     /// The thread count in force.
     var threadCount: Int { threads ?? ProcessInfo.processInfo.activeProcessorCount }
 
-    func validate() throws {
-        guard (1...256).contains(threadCount) else { throw ValidationError("--threads must be between 1 and 256") }
-    }
+    func validate() throws { guard (1...256).contains(threadCount) else { throw ValidationError("--threads must be between 1 and 256") } }
 
     /// Applies the thread count and loads the model.
     func load() throws -> WhisperModel {

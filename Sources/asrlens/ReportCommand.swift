@@ -50,6 +50,7 @@ struct ReportCommand: ParsableCommand {
         report.addLenses(engine)
         if let first = sets.first { try report.addLensSurvey(first, path: data[0], rows: repetitionRows, model: model, events: events) }
         for (set, path) in zip(sets, data) { try report.addProbes(set, path: path, labels: label, group: group, folds: folds, model: model, cache: cache, events: events) }
+        if let first = sets.first { try report.addTokenProbe(first, path: data[0], folds: folds, model: model, events: events) }
         try report.addSweeps(engine, events: events)
         if !repetitionParts.isEmpty { try report.addRepetition(parts: repetitionParts, model: model) } else if let first = sets.first, repetitionRows > 0 {
             try report.addRepetition(first, path: data[0], rows: repetitionRows, settings: hunt.settings, model: model, events: events)

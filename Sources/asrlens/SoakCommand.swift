@@ -22,9 +22,7 @@ struct SoakCommand: ParsableCommand {
     @Option(name: .long, help: "Print a memory sample every N toggles.") var sample: Int = 100
     @Option(name: .long, help: "Random seed.") var seed: UInt64 = 1
 
-    func validate() throws {
-        guard toggles >= 1, checkEvery >= 1, sample >= 1 else { throw ValidationError("--toggles, --check-every and --sample must be at least 1") }
-    }
+    func validate() throws { guard toggles >= 1, checkEvery >= 1, sample >= 1 else { throw ValidationError("--toggles, --check-every and --sample must be at least 1") } }
 
     func run() throws {
         var soak = Soak(engine: try clip.engine(), seed: seed)

@@ -17,7 +17,7 @@ import Analysis
         // left out of the summary and never given a verdict from other numbers.
         report.closeUntested()
         let untested = report.findings.filter { $0.verdict.outcome == .notTested }
-        #expect(untested.map(\.section) == [.lensSurvey, .lensSurvey, .probes, .repetition, .repetition, .attentionWindows, .contextBias])
+        #expect(untested.map(\.section) == [.lensSurvey, .lensSurvey, .probes, .tokenProbe, .repetition, .repetition, .attentionWindows, .contextBias])
         #expect(untested.map(\.paper).contains(PaperClaim.singleHead.rawValue))
         #expect(report.findings.filter { $0.verdict.outcome != .notTested }.count == 4)
         let lenses = try #require(report.lenses)

@@ -105,6 +105,15 @@ import Analysis
         #expect(Verdict.attentionWindows(full: 0, windows: zip([75, 50, 20], [0.1, 0.3, 0.9]).map { (radius: $0, wer: $1) }, clips: 0).outcome == .notTested)
     }
 
+    /// A per-token probe must beat the token's own log-probability by more than its interval.
+    @Test func aTokenProbeAtTheLogProbabilityControlIsNotReproduced() {
+        let control = Self.layer(0, 80)
+        #expect(Verdict.tokenProbe(best: Self.layer(3, 81), majority: 0.55, logprob: control, decoderLayers: 4).outcome == .notReproduced)
+        #expect(Verdict.tokenProbe(best: Self.layer(3, 95), majority: 0.55, logprob: control, decoderLayers: 4).outcome == .reproduced)
+        #expect(Verdict.tokenProbe(best: Self.layer(1, 95), majority: 0.55, logprob: control, decoderLayers: 4).outcome == .partly)
+        #expect(Verdict.tokenProbe(best: Self.layer(3, 60), majority: 0.55, logprob: Self.layer(0, 50), decoderLayers: 4).outcome == .notReproduced)
+    }
+
     @Test func repetitionAndContextBiasRules() {
     }
 
@@ -150,7 +159,7 @@ import Analysis
     @Test func everyVerdictCarriesItsRule() {
         let all = [Verdict.logitLens(saturation: [3, 3], decoderLayers: 4), .encoderLens(grounded: [3], loops: [0, 1, 0, 0], ungrounded: nil, encoderLayers: 4),
                    .probe(best: Self.layer(3, 100), baseline: 0.5, input: Self.input(50), encoderLayers: 4), .silencePatch(changed: 1, windows: 1),
-                   .alignmentHeads(hits: 1, top: 1), .singleHead(loops: 2, judged: true, best: 1),
+                   .alignmentHeads(hits: 1, top: 1), .singleHead(loops: 2, judged: true, best: 1), .tokenProbe(best: Self.layer(3, 95), majority: 0.5, logprob: Self.layer(0, 60), decoderLayers: 4),
                    .attentionWindows(full: 0, windows: [(radius: 75, wer: 0), (radius: 50, wer: 0.1), (radius: 20, wer: 1)], clips: 1),
                    .repetition(loops: 1, judged: true, cross: [true], other: [false]), .contextBias(sentences: 1, clean: 1, strongest: Self.patch(0, b: 1, c: 0), tried: 1, alone: 0, voices: 4, synthesizers: 2)]
         #expect(all.allSatisfy { $0.rule.hasPrefix("reproduced when") })

@@ -37,15 +37,16 @@ import Testing
         let json = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
         let findings = try #require(json["findings"] as? [[String: Any]])
         // Lenses 2, sweep 1, alignment heads 1; then "not tested" for the survey (2), probes (1),
-        // repetition (2), attention windows (1) and contextual bias (1), which need data or were skipped.
-        #expect(findings.count == 11, "\(findings)")
+        // decoder probes (1), repetition (2), attention windows (1) and contextual bias (1), which
+        // need data or were skipped.
+        #expect(findings.count == 12, "\(findings)")
         for f in findings {
             let verdict = try #require(f["verdict"] as? [String: Any])
             #expect(["reproduced", "partly", "not reproduced", "not tested"].contains(verdict["outcome"] as? String ?? ""))
             #expect((verdict["rule"] as? String)?.hasPrefix(verdict["outcome"] as? String == "not tested" ? "not tested when" : "reproduced when") == true)
         }
         let untested = findings.filter { ($0["verdict"] as? [String: Any])?["outcome"] as? String == "not tested" }
-        #expect(Set(untested.compactMap { $0["section"] as? String }) == ["lens survey", "linear probes", "repetition hunting", "attention windows", "contextual bias"])
+        #expect(Set(untested.compactMap { $0["section"] as? String }) == ["lens survey", "linear probes", "decoder probes", "repetition hunting", "attention windows", "contextual bias"])
         let header = try #require(json["header"] as? [String: Any])
         #expect((header["commit"] as? String)?.isEmpty == false && header["commit"] as? String != "unknown", "built from this checkout: \(header)")
         #expect((json["lenses"] as? [String: Any])?["encoder_lens"] is [Any] && json["sweep"] is [String: Any] && json["probes"] is [Any])
