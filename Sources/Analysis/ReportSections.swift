@@ -166,9 +166,9 @@ extension Report {
                                        seconds: Date().timeIntervalSince(started)))
     }
 
-    /// The repetition section from the parts of a sharded `asrlens repetition` run on `model`.
-    public mutating func addRepetition(parts: [String], model: WhisperModel) throws {
-        let merged = try RepetitionReport(parts: PartFile.readSet(parts))
+    /// The repetition section from the merged `parts` of a sharded `asrlens repetition` run,
+    /// which must have run on `model`.
+    public mutating func addRepetition(_ merged: RepetitionReport, parts: [String], model: WhisperModel) throws {
         guard merged.header.model == model.name else { throw InputError(parts[0], "is a repetition part of \(merged.header.model), not \(model.name)") }
         addRepetition(merged, parts: parts)
     }
