@@ -93,7 +93,7 @@ extension Report {
                 guard g == groupColumn, let best = result.probe.layers.max(by: { $0.accuracy < $1.accuracy }) else { continue }
                 let input = result.bestInput.map { String(format: "; the input alone (%@) %.3f", $0.name, $0.result.accuracy) } ?? "; no input baseline"
                 var rests = "\(result.kept.count) clips"
-                if let speakers = g {
+                if let speakers = set.speakerColumn {
                     rests += ", " + set.distinct(speakers, per: label, rows: result.kept.map(\.row)).map { "\($0.label) from \($0.count) \(speakers)s" }.joined(separator: ", ")
                 }
                 var transfer = ""
@@ -179,27 +179,28 @@ extension Report {
         repetition = report
         repetitionParts = parts.map(Self.short)
         let s = report.summary
-        func best(_ component: String) -> (layer: Int, fraction: Double) {
-            let e = s.entries.filter { $0.component == component && $0.head == nil }.max { $0.fraction < $1.fraction }
-            return (e?.layer ?? 0, e?.fraction ?? 0)
-        }
-        let cross = best("cross_out"), selfOut = best("self_out"), mlp = best("mlp_out")
-        let observed = s.loops == 0 ? "no looping transcript in these conditions, so nothing to resolve."
-            : String(format: "cross_out at layer %d resolves %.0f%% of %d loops; the best self_out layer %.0f%%, the best mlp_out layer %.0f%%.",
-                     cross.layer, 100 * cross.fraction, s.loops, 100 * selfOut.fraction, 100 * mlp.fraction)
-        let other = [s.best("self_out"), s.best("mlp_out")].compactMap { $0 }.max { $0.outcomes.filter { $0 }.count < $1.outcomes.filter { $0 }.count }
         let judged = s.entries.first?.improved != nil
-        find(.repetition, .repetition, data: report.header.data,
-             observed: observed + (s.loops > 0 ? " \(report.loopingClips) distinct clips loop." : ""),
+        // Counted as the verdicts count: improved (stopped with a lower WER) when the data give texts.
+        func describe(_ name: String) -> String {
+            guard let e = s.best(name)?.entry else { return "\(name) none" }
+            return judged ? "the best \(name) layer (\(e.layer)) improves \(e.improved!) and stops \(e.resolved)" : "the best \(name) layer (\(e.layer)) stops \(e.resolved)"
+        }
+        let observed = s.loops == 0 ? "no looping transcript in these conditions, so nothing to resolve."
+            : "of \(s.loops) loops (\(report.loopingClips) distinct clips), " + ["cross_out", "self_out", "mlp_out"].map(describe).joined(separator: "; ") + "."
+        let other = [s.best("self_out"), s.best("mlp_out")].compactMap { $0 }.max { $0.outcomes.filter { $0 }.count < $1.outcomes.filter { $0 }.count }
+        find(.repetition, .repetition, data: report.header.data, observed: observed,
              .repetition(loops: s.loops, judged: judged, cross: s.best("cross_out")?.outcomes ?? [], other: other?.outcomes ?? []))
-        // The single-head claim from the same loops: each cross-attention head patched alone.
-        let head = s.entries.filter { $0.head != nil }.max { ($0.improved ?? $0.resolved, -$0.layer) < ($1.improved ?? $1.resolved, -$1.layer) }
-        let resolvedByHead = head.map { $0.improved ?? $0.resolved } ?? 0
+        // The single-head claim from the same loops: each cross-attention head patched alone,
+        // against the median head as the control (loops may be fragile to any patch).
+        let heads = zip(s.entries, s.outcomes).filter { $0.0.head != nil }
+            .sorted { ($0.1.filter { $0 }.count, -$0.0.layer, -($0.0.head ?? 0)) > ($1.1.filter { $0 }.count, -$1.0.layer, -($1.0.head ?? 0)) }
+        let best = heads.first, median = heads.isEmpty ? nil : heads[heads.count / 2]
         find(.repetition, .singleHead, data: report.header.data,
-             observed: head.flatMap { s.loops == 0 ? nil : String(format: "%@ alone resolves %d of %d loops%@.", Site(.decoder, $0.layer, .crossHead($0.head!)).description,
-                                         resolvedByHead, s.loops, judged ? " (stops the loop and lowers the WER)" : "") }
+             observed: best.flatMap { b in median.flatMap { m in s.loops == 0 ? nil
+                 : "\(Site(.decoder, b.0.layer, .crossHead(b.0.head!))) alone \(judged ? "improves" : "stops") \(b.1.filter { $0 }.count) of \(s.loops) loops; "
+                   + "the median head (\(Site(.decoder, m.0.layer, .crossHead(m.0.head!)))) \(m.1.filter { $0 }.count)." } }
                  ?? "no looping transcript in these conditions, so nothing to resolve.",
-             .singleHead(loops: s.loops, judged: judged, best: resolvedByHead))
+             .singleHead(loops: s.loops, judged: judged, best: best?.1 ?? [], median: median?.1 ?? []))
     }
 
     /// Localised encoder attention on up to `maximumWindowRows` of `rows` evenly spaced rows of `set`.

@@ -116,18 +116,23 @@ extension Verdict {
         return hits > 0 ? Verdict(.partly, rule: rule) : Verdict(.notReproduced, rule: rule)
     }
 
-    /// One cross-attention head alone resolves most loops: `best` is the loops the best single
-    /// head resolved (strictly, when `judged`: also lowered the WER against the reference text).
-    public static func singleHead(loops: Int, judged: Bool, best: Int) -> Verdict {
+    /// One cross-attention head alone resolves most loops: per loop, whether the best single
+    /// head and the median head resolved it (strictly, when `judged`: also lowered the WER
+    /// against the reference text). The median head is the control: loops that any patch breaks
+    /// say nothing about one head.
+    public static func singleHead(loops: Int, judged: Bool, best: [Bool], median: [Bool]) -> Verdict {
         let rule = "reproduced when one cross-attention head, patched alone, resolves at least half of the loops, a loop counting only when "
-            + "the patched transcript stops looping and its WER against the reference text falls; partly when it resolves at least a quarter, "
-            + "or there are no reference texts"
-        guard loops > 0 else { return Verdict(.notTested, "no looping transcript in these conditions", rule: rule) }
-        let interval = WilsonInterval(successes: best, trials: loops)
-        let words = String(format: "the best head resolves %d of %d loops, 95%% interval [%.2f, %.2f]", best, loops, interval.low, interval.high)
+            + "the patched transcript stops looping and its WER against the reference text falls, and more loops than the median head by "
+            + "an exact McNemar test at 0.05; partly when it resolves at least a quarter without that, or there are no reference texts"
+        guard loops > 0, best.count == loops, median.count == loops else { return Verdict(.notTested, "no looping transcript in these conditions", rule: rule) }
+        let b = best.filter { $0 }.count, m = median.filter { $0 }.count
+        let interval = WilsonInterval(successes: b, trials: loops)
+        let test = McNemar(b: zip(best, median).filter { $0 && !$1 }.count, c: zip(best, median).filter { !$0 && $1 }.count)
+        let words = String(format: "the best head resolves %d of %d loops, 95%% interval [%.2f, %.2f]; the median head %d (McNemar p = %.3g)",
+                           b, loops, interval.low, interval.high, m, test.p)
         guard judged else { return Verdict(.partly, "no reference texts, so stopping a loop is all that is counted: " + words, rule: rule) }
-        if best * 2 >= loops { return Verdict(.reproduced, words, rule: rule) }
-        return Verdict(best * 4 >= loops ? .partly : .notReproduced, words, rule: rule)
+        if b * 2 >= loops && test.p < 0.05 { return Verdict(.reproduced, words, rule: rule) }
+        return Verdict(b * 4 >= loops ? .partly : .notReproduced, words, rule: rule)
     }
 
     /// Localised encoder attention: transcription holds at ±75 frames, degrades at ±50 and is
