@@ -44,8 +44,8 @@ public enum RepetitionHunt {
         public let head: Int?
         /// The patched transcript no longer loops.
         public let resolved: Bool
-        /// Resolved, and its WER against the reference text is below the looping transcript's
-        /// (nil when the data set gives no reference text).
+        /// Resolved, and its WER against the reference text is below both the looping transcript's
+        /// and the empty transcript's (see `improves`; nil when the data set gives no reference text).
         public var improved: Bool? = nil
         /// The patched transcript, when it resolved the loop.
         public var text: String? = nil
@@ -124,11 +124,20 @@ public enum RepetitionHunt {
                 let run = try engine.run(PatchSet([patch]), useMemo: false, until: { Repetition.loopsAlready(model.tokenizer.decode($0)) })
                 let resolved = !Repetition.isLoop(run.text)
                 var improved: Bool?
-                if let reference, let wer { improved = resolved && WordErrorRate.of(reference: reference, hypothesis: run.text) < wer }
+                if let reference, let wer { improved = resolved && improves(run.text, on: wer, reference: reference) }
                 trials.append(Trial(component: component, layer: l, head: head, resolved: resolved, improved: improved, text: resolved ? run.text : nil))
             }
         }
         return Case(condition: condition, text: text, loop: true, lensLoops: lens.layers.filter(\.repetition).map(\.layer), trials: trials, wer: wer)
+    }
+
+    /// Whether a patched transcript that no longer loops brings the output closer to the words
+    /// spoken: its WER is below the looping transcript's `loopWER` and below 1, the WER of saying
+    /// nothing. A loop's WER is often above 1 (every repeat is an insertion), so without the second
+    /// bound any short unrelated sentence would count.
+    public static func improves(_ patched: String, on loopWER: Double, reference: String) -> Bool {
+        let w = WordErrorRate.of(reference: reference, hypothesis: patched)
+        return w < loopWER && w < 1
     }
 
     /// The fraction of loops each patch resolves: per component and layer (for cross-attention

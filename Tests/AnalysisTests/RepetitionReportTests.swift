@@ -33,3 +33,27 @@ import Analysis
         #expect(merged.lines == whole.lines)
     }
 }
+
+/// What counts as a patch improving a loop, on the issue's own examples.
+@Suite struct LoopImprovementTests {
+    static let spoken = "The lamp on the desk was still warm when she came back."
+    static let loop = "The lamp on the desk was still warm when the the the the the the the the the the the the"
+
+    /// An unrelated sentence stops the loop but says nothing spoken, though its WER is below the
+    /// loop's (above 1, from the inserted repeats): not an improvement.
+    @Test func anUnrelatedSentenceDoesNotImproveALoop() {
+        let loopWER = WordErrorRate.of(reference: Self.spoken, hypothesis: "you " + String(repeating: "thank you so much for watching ", count: 4))
+        #expect(loopWER > 1)
+        #expect(WordErrorRate.of(reference: Self.spoken, hypothesis: "I'm going to try to do this.") < loopWER)
+        #expect(!RepetitionHunt.improves("I'm going to try to do this.", on: loopWER, reference: Self.spoken))
+        #expect(!RepetitionHunt.improves("you", on: loopWER, reference: Self.spoken))
+    }
+
+    /// The spoken sentence, or most of it, improves a loop; something worse than the loop does not.
+    @Test func aTranscriptCloserToTheWordsImprovesALoop() {
+        let loopWER = WordErrorRate.of(reference: Self.spoken, hypothesis: Self.loop)
+        #expect(RepetitionHunt.improves(Self.spoken, on: loopWER, reference: Self.spoken))
+        #expect(RepetitionHunt.improves("The lamp on the desk was warm when she came.", on: loopWER, reference: Self.spoken))
+        #expect(!RepetitionHunt.improves("The lamp", on: 0.5, reference: Self.spoken))
+    }
+}
