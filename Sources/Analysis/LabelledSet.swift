@@ -81,6 +81,13 @@ public struct LabelledSet: Sendable {
         return group
     }
 
+    /// The indices of `count` rows spread evenly over the set (all rows when it has fewer):
+    /// the rows the report's data-set sections and `repetition --rows` examine.
+    public func evenlySpaced(_ count: Int) -> [Int] {
+        let n = rows.count, k = max(0, min(count, n))
+        return (0..<k).map { $0 * n / k }
+    }
+
     /// For each class of `label`, how many distinct values of `column` its rows `indices` have:
     /// how many speakers a result about each class rests on.
     public func distinct(_ column: String, per label: String, rows indices: [Int]) -> [(label: String, count: Int)] {

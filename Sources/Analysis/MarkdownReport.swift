@@ -185,9 +185,11 @@ public enum MarkdownReport {
 
     static func repetition(_ r: RepetitionReport, _ h: Report.Header, parts: [String]) -> String {
         let snr = r.settings.snrDB.map { String(format: "--snr=%g", $0) }.joined(separator: " ")
-        var body = "`asrlens repetition \(r.header.data) \(snr) --reference \(r.settings.reference.rawValue) --model \(h.model)` "
-            + (parts.isEmpty ? "on \(r.records.count) evenly spaced rows:\n\n"
-               : "on \(r.records.count) rows, run in \(parts.count) shards (`--shard i/\(parts.count)`) whose parts are merged here: "
+        let spaced = r.header.examined.map { " --rows \($0)" } ?? ""
+        let rows = "\(r.records.count) \(r.header.examined == nil ? "" : "evenly spaced ")rows of \(r.header.rows)"
+        var body = "`asrlens repetition \(r.header.data)\(spaced) \(snr) --reference \(r.settings.reference.rawValue) --model \(h.model)` "
+            + (parts.isEmpty ? "on \(rows):\n\n"
+               : "on \(rows), run in \(parts.count) shards (`--shard i/\(parts.count)`) whose parts are merged here: "
                  + parts.map { "`\($0)`" }.joined(separator: ", ") + ".\n\n") + code(r.lines)
         // Each loop with what the best patches made of it: the claim rests on these texts.
         let looping = r.cases.filter(\.loop)

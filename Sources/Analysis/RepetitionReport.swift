@@ -36,11 +36,13 @@ public struct RepetitionReport: Encodable {
     /// The run's settings, the same in every shard's part.
     public struct Header: Codable, Equatable, Sendable {
         public let model: String, data: String, rows: Int
+        /// How many evenly spaced rows were examined, when not all (`repetition --rows`).
+        public var examined: Int? = nil
         public let snrDB: [Double], keep: Double, reference: String
         public let decoderLayers: Int, decoderHeads: Int, encoderLayers: Int
 
         enum CodingKeys: String, CodingKey {
-            case model, data, rows, keep, reference
+            case model, data, rows, examined, keep, reference
             case snrDB = "snr_db", decoderLayers = "decoder_layers", decoderHeads = "decoder_heads", encoderLayers = "encoder_layers"
         }
     }
@@ -50,9 +52,10 @@ public struct RepetitionReport: Encodable {
     public let records: [RepetitionHunt.Record]
     public let seconds: Double
 
-    public init(model: WhisperModel, data: String, rows: Int, settings: RepetitionHunt.Settings, records: [RepetitionHunt.Record], seconds: Double) {
+    public init(model: WhisperModel, data: String, rows: Int, examined: Int? = nil, settings: RepetitionHunt.Settings, records: [RepetitionHunt.Record],
+                seconds: Double) {
         let h = model.hyper
-        self.init(header: Header(model: model.name, data: data, rows: rows, snrDB: settings.snrDB, keep: settings.keep, reference: settings.reference.rawValue,
+        self.init(header: Header(model: model.name, data: data, rows: rows, examined: examined.flatMap { $0 < rows ? $0 : nil }, snrDB: settings.snrDB, keep: settings.keep, reference: settings.reference.rawValue,
                                  decoderLayers: h.decoderLayers, decoderHeads: h.decoderHeads, encoderLayers: h.encoderLayers),
                   settings: settings, records: records, seconds: seconds)
     }
@@ -66,7 +69,7 @@ public struct RepetitionReport: Encodable {
         let source = parts[0].path
         let h = try parts[0].header(as: Header.self)
         guard let reference = RepetitionHunt.Reference(rawValue: h.reference) else { throw InputError(source, "the repetition part's header is incomplete") }
-        guard h.rows >= 0, h.rows <= 10_000_000, (1...1000).contains(h.decoderLayers), (1...1000).contains(h.decoderHeads), (1...1000).contains(h.encoderLayers),
+        guard h.rows >= 0, h.rows <= 10_000_000, (h.examined ?? 0) >= 0, (h.examined ?? 0) <= h.rows, (1...1000).contains(h.decoderLayers), (1...1000).contains(h.decoderHeads), (1...1000).contains(h.encoderLayers),
               h.snrDB.allSatisfy(RepetitionHunt.Settings.snrRange.contains), h.keep > 0, h.keep <= 1 else {
             throw InputError(source, "the repetition part's header holds impossible values (layers and heads 1 to 1000, SNR within "
                              + "\(Int(RepetitionHunt.Settings.snrRange.lowerBound)) to \(Int(RepetitionHunt.Settings.snrRange.upperBound)) dB, keep in (0, 1])")

@@ -34,7 +34,7 @@ extension Report {
     public mutating func addLensSurvey(_ set: LabelledSet, path: String, rows wanted: Int, model: WhisperModel, events: ExperimentEvents = .silent) throws {
         let n = set.rows.count, k = min(wanted, n)
         guard k > 0 else { return }
-        let records = try LensSurvey.run(set, indices: (0..<k).map { $0 * n / k }, model: model, events: events)
+        let records = try LensSurvey.run(set, indices: set.evenlySpaced(k), model: model, events: events)
         let summary = LensSurvey.Summary(records, decoderLayers: model.hyper.decoderLayers)
         let data = Self.short(path)
         lensSurvey = LensSurveySection(data: data, summary: summary)
@@ -161,8 +161,8 @@ extension Report {
         let n = set.rows.count, k = min(wanted, n)
         guard k > 0 else { return }
         let started = Date()
-        let records = try RepetitionHunt.run(set, indices: (0..<k).map { $0 * n / k }, model: model, settings: settings, events: events)
-        addRepetition(RepetitionReport(model: model, data: Self.short(path), rows: n, settings: settings, records: records,
+        let records = try RepetitionHunt.run(set, indices: set.evenlySpaced(k), model: model, settings: settings, events: events)
+        addRepetition(RepetitionReport(model: model, data: Self.short(path), rows: n, examined: k, settings: settings, records: records,
                                        seconds: Date().timeIntervalSince(started)))
     }
 
@@ -208,7 +208,7 @@ extension Report {
                                              events: ExperimentEvents = .silent) throws {
         let n = set.rows.count, k = min(wanted, n, Self.maximumWindowRows)
         guard k > 0 else { return }
-        let records = try AttentionWindows.run(set, indices: (0..<k).map { $0 * n / k }, model: model, events: events)
+        let records = try AttentionWindows.run(set, indices: set.evenlySpaced(k), model: model, events: events)
         let summary = AttentionWindows.Summary(records)
         let data = Self.short(path)
         attentionWindows = AttentionWindowsSection(data: data, summary: summary)

@@ -14,7 +14,8 @@ struct RepetitionCommand: ParsableCommand {
             (self_out, cross_out, mlp_out) and each cross-attention head is patched over all tokens with its value from a \
             reference run (--reference silence or noise), and the loop counts as resolved when the patched transcript no \
             longer loops. The table gives the fraction of loops each patch resolves. Rows whose audio cannot be read are \
-            skipped and counted. With --shard i/n it examines rows i, i+n, … and writes a JSONL part for `asrlens merge`.
+            skipped and counted. With --shard i/n it examines rows i, i+n, … (of those --rows picks) and writes a JSONL \
+            part for `asrlens merge` or `report --repetition-part`.
             """)
 
     @OptionGroup var modelOptions: ModelOptions
@@ -22,17 +23,18 @@ struct RepetitionCommand: ParsableCommand {
     @OptionGroup var hunt: RepetitionOptions
     @OptionGroup var sharding: ShardOptions
     @Argument(help: "A TSV with a 'path' column (other columns are ignored).") var data: String
+    @Option(help: "Examine only this many evenly spaced rows, those of `report --repetition-rows N` (default: every row).") var rows: Int?
 
     func run() throws {
+        if let rows, rows < 1 { throw InputError("--rows \(rows)", "must be 1 or more") }
         let set = try LabelledSet(tsv: data)
         guard !set.rows.isEmpty else { throw InputError(data, "has no rows") }
-        let part = try sharding.part
-        let model = try modelOptions.load()
-        let settings = hunt.settings
+        let part = try sharding.part, examined = set.evenlySpaced(rows ?? set.rows.count)
+        let model = try modelOptions.load(), settings = hunt.settings
         let started = Date()
-        let records = try RepetitionHunt.run(set, indices: set.rows.indices.filter { part?.owns($0) ?? true }, model: model, settings: settings,
+        let records = try RepetitionHunt.run(set, indices: examined.filter { part?.owns($0) ?? true }, model: model, settings: settings,
                                              events: .onStandardError())
-        let report = RepetitionReport(model: model, data: data, rows: set.rows.count, settings: settings, records: records,
+        let report = RepetitionReport(model: model, data: data, rows: set.rows.count, examined: rows, settings: settings, records: records,
                                       seconds: Date().timeIntervalSince(started))
         if let part {
             try PartFile.write(kind: "repetition", shard: part, header: report.header, records: records, seconds: report.seconds, to: sharding.out)

@@ -28,4 +28,13 @@ import Testing
     @Test func aClipListedTwiceIsRefused() {
         #expect(problem("path\tlabel\na.wav\tx\n./a.wav\ty\n") == "set.tsv:3: names the same file as line 2 (./a.wav); a clip listed twice would be in training and test at once")
     }
+
+    /// `report --repetition-rows K` and `repetition --rows K` examine the same rows: spread over
+    /// the whole set, first row included, no row twice; every row when K is the set's size or more.
+    @Test func evenlySpacedRowsCoverTheSetWithoutRepeats() throws {
+        let set = try LabelledSet(text: "path\n" + (0..<10).map { "c\($0).wav" }.joined(separator: "\n") + "\n", source: "s.tsv", base: Self.base)
+        #expect(set.evenlySpaced(4) == [0, 2, 5, 7])
+        #expect(set.evenlySpaced(10) == Array(0..<10) && set.evenlySpaced(50) == Array(0..<10))
+        #expect(set.evenlySpaced(0).isEmpty && set.evenlySpaced(1) == [0])
+    }
 }
