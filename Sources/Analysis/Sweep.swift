@@ -66,6 +66,10 @@ public struct Sweep: Sendable {
     public enum Metric: String, CaseIterable, Sendable { case transcript, logprob }
 
     public let metric: Metric
+    /// Encoder self-attention restricted to ±K frames in every cell (`PatchSet.attentionWindow`),
+    /// and what that restriction alone makes of the transcript: the baseline each cell adds to.
+    public let attentionWindow: Int?
+    public let windowAlone: (wer: Double, text: String)?
 
     /// The components a sweep can patch: the encoder's, and the decoder's attention outputs.
     public static let components: [Site.Point] = [.residPost, .attnOut, .mlpOut, .residPre, .selfOut, .crossOut]
@@ -76,12 +80,18 @@ public struct Sweep: Sendable {
     /// Runs the cells of the sweep for which `owns(index)` holds (every cell by default),
     /// patching from `source`. `progress(done, total)` follows each cell; `isCancelled` is
     /// polled between and inside cells and ends the sweep with `CancellationError`.
-    public init(engine: Engine, kind: Kind, source: PatchSource, metric: Metric = .transcript, owns: (Int) -> Bool = { _ in true },
-                isCancelled: () -> Bool = { false }, progress: (Int, Int) -> Void = { _, _ in }) throws {
+    /// With `attentionWindow`, every cell also restricts encoder self-attention to ±K frames.
+    public init(engine: Engine, kind: Kind, source: PatchSource, metric: Metric = .transcript, attentionWindow: Int? = nil,
+                owns: (Int) -> Bool = { _ in true }, isCancelled: () -> Bool = { false }, progress: (Int, Int) -> Void = { _, _ in }) throws {
         let plan = try Self.plan(kind, engine: engine, source: source)
         self.kind = kind
         self.source = source
         self.metric = metric
+        self.attentionWindow = attentionWindow
+        windowAlone = try attentionWindow.map { k in
+            let run = try engine.run(PatchSet(attentionWindow: k), useMemo: false, isCancelled: isCancelled)
+            return (WordErrorRate.of(reference: engine.clean.text, hypothesis: run.text), run.text)
+        }
         decoderSide = Self.isDecoderSide(kind)
         cleanLayers = engine.clean.work.layersEvaluated
         // The reference is built before any cell, so every shard reports the same overhead.
@@ -92,7 +102,7 @@ public struct Sweep: Sendable {
         for i in mine {
             let p = plan[i]
             if isCancelled() { throw CancellationError() }
-            let run = try engine.run(PatchSet([p.patch]), useMemo: false, isCancelled: isCancelled,
+            let run = try engine.run(PatchSet([p.patch], attentionWindow: attentionWindow), useMemo: false, isCancelled: isCancelled,
                                      until: metric == .logprob ? { _ in true } : nil)
             cells.append(Self.measure(engine: engine, run: run, index: i, planned: p, metric: metric))
             progress(cells.count, mine.count)
@@ -101,10 +111,13 @@ public struct Sweep: Sendable {
     }
 
     /// A sweep from cells computed elsewhere (the parts of a sharded run).
-    public init(kind: Kind, source: PatchSource, metric: Metric = .transcript, cells: [Cell], plannedCells: Int, cleanLayers: Int, referenceLayers: Int) {
+    public init(kind: Kind, source: PatchSource, metric: Metric = .transcript, attentionWindow: Int? = nil, windowAlone: (wer: Double, text: String)? = nil,
+                cells: [Cell], plannedCells: Int, cleanLayers: Int, referenceLayers: Int) {
         self.kind = kind
         self.source = source
         self.metric = metric
+        self.attentionWindow = attentionWindow
+        self.windowAlone = windowAlone
         decoderSide = Self.isDecoderSide(kind)
         self.cells = cells.sorted { $0.index < $1.index }
         self.plannedCells = plannedCells

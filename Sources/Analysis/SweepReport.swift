@@ -24,9 +24,14 @@ public struct SweepReport: Encodable {
         public let window: Int?
         /// `logprob` for a sweep that did not decode; absent for the transcript metric.
         public let metric: String?
+        /// `--attention-window K` in every cell, and the transcript and WER of that window alone.
+        public var attentionWindow: Int? = nil
+        public var windowAloneWER: Double? = nil
+        public var windowAloneText: String? = nil
 
         enum CodingKeys: String, CodingKey {
             case model, clip, source, side, heads, component, window, metric
+            case attentionWindow = "attention_window", windowAloneWER = "window_alone_wer", windowAloneText = "window_alone_text"
             case plannedCells = "planned_cells", cleanLayers = "clean_layers", referenceLayers = "reference_layers"
         }
     }
@@ -74,7 +79,8 @@ public struct SweepReport: Encodable {
         return Header(model: model, clip: clip, source: sweep.source.description, side: sweep.decoderSide ? "dec" : "enc",
                       plannedCells: sweep.plannedCells, cleanLayers: sweep.cleanLayers, referenceLayers: sweep.referenceLayers,
                       heads: sweep.kind == .heads ? true : nil, component: component, window: window,
-                      metric: sweep.metric == .logprob ? sweep.metric.rawValue : nil)
+                      metric: sweep.metric == .logprob ? sweep.metric.rawValue : nil, attentionWindow: sweep.attentionWindow,
+                      windowAloneWER: sweep.windowAlone?.wer, windowAloneText: sweep.windowAlone?.text)
     }
 
     /// The cells in the order the outputs list them: head sweeps strongest first.
@@ -152,7 +158,13 @@ public struct SweepReport: Encodable {
             throw InputError(path, "the parts hold \(cells.count) cells of a sweep of \(planned)")
         }
         guard let metric = Sweep.Metric(rawValue: h.metric ?? "transcript") else { throw InputError(path, "the sweep part's header names no metric '\(h.metric ?? "")'") }
-        let sweep = Sweep(kind: kind, source: try PatchSource.parse(h.source), metric: metric, cells: cells, plannedCells: planned,
+        guard h.attentionWindow.map(PatchSet.attentionWindowRange.contains) ?? true, (h.attentionWindow == nil) == (h.windowAloneWER == nil || h.windowAloneText == nil),
+              h.windowAloneWER.map({ $0 >= 0 }) ?? true else {
+            throw InputError(path, "the sweep part's attention window is impossible (0 to \(PatchSet.attentionWindowRange.upperBound) frames, with its WER and text)")
+        }
+        let alone = h.windowAloneWER.flatMap { w in h.windowAloneText.map { (wer: w, text: $0) } }
+        let sweep = Sweep(kind: kind, source: try PatchSource.parse(h.source), metric: metric, attentionWindow: h.attentionWindow, windowAlone: alone,
+                          cells: cells, plannedCells: planned,
                           cleanLayers: h.cleanLayers, referenceLayers: h.referenceLayers)
         self.init(sweep: sweep, model: h.model, clip: h.clip, seconds: parts.map(\.seconds).reduce(0, +))
     }

@@ -11,7 +11,7 @@ extension Sweep {
             let unit = decoderSide ? "tokens" : "frames"
             let starts = Array(Set(cells.map(\.positions.lowerBound))).sorted()
             var out = ["sweep \(decoderSide ? "dec" : "enc").L.\(component.name), windows of \(window) \(unit), source \(source)"
-                       + (metric == .logprob ? ", log-probs only (no decoding)" : "")]
+                       + (metric == .logprob ? ", log-probs only (no decoding)" : "")] + windowLine
             for (title, value) in Self.metrics where metric == .transcript || title != Self.metrics[0].0 {
                 out += [""] + grid(title: "\(title) (columns: first \(unit == "frames" ? "frame" : "token") of the window)",
                                    columns: starts.map { String($0) }, value: value) { c, i in c.positions.lowerBound == starts[i] }
@@ -23,7 +23,7 @@ extension Sweep {
             return out
         case .heads:
             let heads = (cells.compactMap(\.head).max() ?? -1) + 1
-            var out = ["head sweep: every decoder head ablated alone over all tokens, source \(source)"]
+            var out = ["head sweep: every decoder head ablated alone over all tokens, source \(source)"] + windowLine
             for cross in [true, false] {
                 out += [""] + grid(title: "\(cross ? "cross" : "self")-attention heads, mean |Δ log-prob| (columns: head)",
                                    columns: (0..<heads).map { String($0) }, value: { $0.meanAbsDelta },
@@ -33,6 +33,12 @@ extension Sweep {
             out += headRanking(top: top).text.split(separator: "\n").map(String.init)
             return out
         }
+    }
+
+    /// The attention window every cell adds, and its effect alone (WER against the clean transcript).
+    var windowLine: [String] {
+        guard let k = attentionWindow, let alone = windowAlone else { return [] }
+        return ["every cell also restricts encoder self-attention to ±\(k) frames; that alone gives WER \(String(format: "%.3f", alone.wer)): “\(Self.clippedText(alone.text, 90))”"]
     }
 
     /// The `top` strongest heads of a head sweep as a table.

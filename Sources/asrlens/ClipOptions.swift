@@ -7,11 +7,8 @@ import Model
 
 /// `--model` and `--threads`, shared by every command that runs the model.
 struct ModelOptions: ParsableArguments {
-    @Option(name: .long, help: "A catalogue model name (see `asrlens models`) or a CTranslate2 Whisper directory.")
-    var model: String = ModelCatalog.defaultModel
-
-    @Option(name: .long, help: ArgumentHelp("Threads for BLAS and for our own kernels (default: one per core, \(ProcessInfo.processInfo.activeProcessorCount) here)."))
-    var threads: Int?
+    @Option(name: .long, help: "A catalogue model name (see `asrlens models`) or a CTranslate2 Whisper directory.") var model: String = ModelCatalog.defaultModel
+    @Option(name: .long, help: ArgumentHelp("Threads for BLAS and for our own kernels (default: one per core, \(ProcessInfo.processInfo.activeProcessorCount) here).")) var threads: Int?
 
     /// The thread count in force.
     var threadCount: Int { threads ?? ProcessInfo.processInfo.activeProcessorCount }
@@ -32,9 +29,7 @@ struct ClipOptions: ParsableArguments {
     @Option(name: .long, help: "Start of the 30 s window to analyse, in seconds.") var offset: Double = 0
     @Argument(help: "The audio file.") var file: String
 
-    func validate() throws {
-        guard offset >= 0, offset.isFinite else { throw ValidationError("--offset must be a non-negative number of seconds") }
-    }
+    func validate() throws { guard offset >= 0, offset.isFinite else { throw ValidationError("--offset must be a non-negative number of seconds") } }
 
     /// Loads the model and the clip and builds the clean run.
     func engine() throws -> Engine {

@@ -19,23 +19,28 @@ struct PatchCommand: ParsableCommand {
     @OptionGroup var clip: ClipOptions
     @OptionGroup var output: OutputOptions
     @Option(name: .customLong("patch"), help: "A patch, SITE@POSITIONS=SOURCE (repeatable).") var patches: [String] = []
-    @Option(name: .long, help: ArgumentHelp("Restrict encoder self-attention to ±K frames of each frame.", valueName: "K")) var attentionWindow: Int?
+    @OptionGroup var window: AttentionWindowOption
 
-    func validate() throws {
-        guard !patches.isEmpty || attentionWindow != nil else { throw ValidationError("give at least one --patch SITE@POSITIONS=SOURCE or an --attention-window") }
-        guard attentionWindow.map(PatchSet.attentionWindowRange.contains) ?? true else { throw ValidationError("--attention-window must be 0 to 1500 frames") }
-    }
+    func validate() throws { guard !patches.isEmpty || window.attentionWindow != nil else { throw ValidationError("give at least one --patch SITE@POSITIONS=SOURCE or an --attention-window") } }
 
     func run() throws {
         let engine = try clip.engine()
         let hyper = engine.model.hyper
         let set = PatchSet(try patches.map {
             try Patch.parse($0, hyper: hyper, frames: hyper.audioPositions, tokens: engine.tokenPositions)
-        }, attentionWindow: attentionWindow)
+        }, attentionWindow: window.attentionWindow)
         for case .clip(let path) in set.patches.map(\.source) { _ = try AudioFile.load(path) }
         let run = try engine.run(set)
         let effect = PatchEffect(engine: engine, patched: run)
         if output.resolved == .text { for line in LensReport.summary(effect) { print(line) } }
         try output.emit(LensReport.table(effect, tokenizer: engine.model.tokenizer), record: PatchEffectJSON(effect))
+    }
+}
+
+/// `--attention-window K` (`patch`, `sweep`): encoder self-attention restricted to ±K frames.
+struct AttentionWindowOption: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("Restrict encoder self-attention to ±K frames of each frame.", valueName: "K")) var attentionWindow: Int?
+    func validate() throws {
+        guard attentionWindow.map(PatchSet.attentionWindowRange.contains) ?? true else { throw ValidationError("--attention-window must be 0 to 1500 frames") }
     }
 }

@@ -14,21 +14,22 @@ struct SweepCommand: ParsableCommand {
             decoder cross-attention and self-attention head alone over all tokens (source zero by default) and ranks them. \
             Every cell equals `asrlens patch --patch` with the cell's patch; the sweep computes the clean run and the \
             reference once and starts each patched run at its layer, and reports the blocks it evaluated against running \
-            each cell separately. With --shard i/n it runs cells i, i+n, … and writes a JSONL part for `asrlens merge`.
+            each cell separately. With --shard i/n it runs cells i, i+n, … and writes a JSONL part for `asrlens merge`. \
+            --attention-window K adds to every cell encoder self-attention restricted to ±K frames, and states what \
+            that alone does to the transcript.
             """)
 
     @OptionGroup var clip: ClipOptions
     @OptionGroup var output: OutputOptions
-    @Option(name: .long, help: "resid_post, attn_out, mlp_out, resid_pre (encoder) or self_out, cross_out (decoder).")
-    var component: String = "resid_post"
+    @Option(name: .long, help: "resid_post, attn_out, mlp_out, resid_pre (encoder) or self_out, cross_out (decoder).") var component: String = "resid_post"
 
     @Option(name: .long, help: "Window width: encoder frames, or tokens for decoder components.") var window: Int = 50
     @Flag(name: .long, help: "Ablate every decoder cross- and self-attention head, one at a time, and rank them.") var heads = false
-    @Option(name: .long, help: "Patch source: zero, mean, noise:SCALE:SEED, silence, clip:PATH, scale:K (default: silence; zero with --heads).")
-    var source: String?
+    @Option(name: .long, help: "Patch source: zero, mean, noise:SCALE:SEED, silence, clip:PATH, scale:K (default: silence; zero with --heads).") var source: String?
 
     @Option(name: .long, help: "transcript (decode each patched run: WER, loops, text) or logprob (mean |Δ log-prob| only, no decoding).") var metric: Sweep.Metric = .transcript
     @OptionGroup var sharding: ShardOptions
+    @OptionGroup var attention: AttentionWindowOption
 
     func validate() throws {
         guard window >= 1 else { throw ValidationError("--window must be at least 1") }
@@ -51,7 +52,7 @@ struct SweepCommand: ParsableCommand {
         let kind: Sweep.Kind = heads ? .heads : .component(try point(), window: window)
         let progress = Progress(heads ? "sweep heads" : "sweep \(component)")
         let started = Date()
-        let sweep = try Sweep(engine: engine, kind: kind, source: source, metric: metric, owns: { part?.owns($0) ?? true }) { progress.update($0, of: $1) }
+        let sweep = try Sweep(engine: engine, kind: kind, source: source, metric: metric, attentionWindow: attention.attentionWindow, owns: { part?.owns($0) ?? true }) { progress.update($0, of: $1) }
         let report = SweepReport(sweep: sweep, model: engine.model.name, clip: clip.file, seconds: Date().timeIntervalSince(started))
         if let part {
             try PartFile.write(kind: "sweep", shard: part, header: report.header, records: sweep.cells.map(SweepReport.Record.init),

@@ -27,6 +27,33 @@ import Analysis
         #expect(merged.text.dropLast() == whole.text.dropLast(), "the plots; the last line has the wall time")
     }
 
+    /// `--attention-window K` in a sweep: each cell is exactly its patch run with the window, the
+    /// window alone is measured once, and shards carrying it merge to the unsharded sweep.
+    @Test func aSweepWithAnAttentionWindowRunsEachCellWithTheWindowAndMergesFromShards() throws {
+        let model = try AnalysisSupport.model("tiny.en"), samples = try AudioFile.load(AnalysisSupport.clips[2])
+        func engine() throws -> Engine { try Engine(model: model, samples: samples) }
+        let kind = Sweep.Kind.component(.crossOut, window: 6), k = 20
+        let e = try engine()
+        let whole = try Sweep(engine: e, kind: kind, source: .zero, attentionWindow: k)
+        let alone = try e.run(PatchSet(attentionWindow: k), useMemo: false)
+        #expect(whole.windowAlone?.text == alone.text && whole.windowAlone?.wer == WordErrorRate.of(reference: e.clean.text, hypothesis: alone.text))
+        for cell in [whole.cells[0], whole.cells[whole.cells.count - 1]] {
+            let patch = try Patch.parse(cell.patch, hyper: model.hyper, frames: model.hyper.audioPositions, tokens: e.tokenPositions)
+            let run = try e.run(PatchSet([patch], attentionWindow: k), useMemo: false)
+            #expect(cell.text == run.text && cell.wer == WordErrorRate.of(reference: e.clean.text, hypothesis: run.text))
+        }
+        let report = SweepReport(sweep: whole, model: "tiny.en", clip: "c.wav", seconds: 2)
+        #expect(report.text.contains { $0.hasPrefix("every cell also restricts encoder self-attention to ±20 frames; that alone gives WER") })
+        let parts = try (0..<2).map { i -> PartFile.Part in
+            let shard = try Shard("\(i)/2")
+            let sweep = try Sweep(engine: engine(), kind: kind, source: .zero, attentionWindow: k, owns: shard.owns)
+            let r = SweepReport(sweep: sweep, model: "tiny.en", clip: "c.wav", seconds: 1)
+            return try PartFile.parse(PartFile.text(kind: "sweep", shard: shard, header: r.header, records: sweep.cells.map(SweepReport.Record.init), seconds: 1),
+                                      source: "part-\(i)")
+        }
+        #expect(try JSONText.encode(SweepReport(parts: parts)) == JSONText.encode(report))
+    }
+
     /// A record that is not one names its part and its number.
     @Test func anIncompleteRecordNamesItsPart() throws {
         let text = """
