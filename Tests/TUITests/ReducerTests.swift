@@ -79,6 +79,11 @@ import TUI
         #expect(!stay.quit && stay.mode == .normal)
         let gone = Self.reduce(s, .requestQuit)
         #expect(gone.0.quit && gone.1.contains(.quit))
+        // An attention window alone is work to lose too.
+        var windowed = try Self.loaded()
+        windowed.settings.attentionWindow = 50
+        let asked = Self.reduce(windowed, .requestQuit).0
+        #expect(!asked.quit && asked.mode == .confirmQuit("Quit and lose the ±50 attention window? q or y quits, any other key stays"))
         // With nothing to lose, q quits at once; so does :q.
         #expect(Self.reduce(try Self.loaded(), .requestQuit).0.quit)
         #expect(Self.reduce(try Self.loaded(), .commandLine(":q")).0.quit)

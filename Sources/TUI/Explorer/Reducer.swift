@@ -94,13 +94,14 @@ public enum Reducer {
         return (s, effects)
     }
 
-    /// q quits at once unless patches or a finished sweep would be lost; then it asks, and a
-    /// second q (or y) quits.
+    /// q quits at once unless patches, an attention window or a finished sweep would be lost;
+    /// then it asks, and a second q (or y) quits.
     static func requestQuit(_ s: inout ExplorerState, _ effects: inout [Effect]) {
         if case .confirmQuit = s.mode { s.quit = true; effects.append(.quit); return }
         var lost: [String] = []
         let patches = s.settings.patches.count + s.parkedPatches.values.reduce(0) { $0 + $1.count }
         if patches > 0 { lost.append(patches == 1 ? "1 patch" : "\(patches) patches") }
+        if let k = s.settings.attentionWindow { lost.append("the ±\(k) attention window") }
         if case .done = s.sweep { lost.append("the sweep result") }
         if lost.isEmpty { s.quit = true; effects.append(.quit); return }
         s.mode = .confirmQuit("Quit and lose \(lost.joined(separator: " and "))? q or y quits, any other key stays")
