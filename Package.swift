@@ -33,11 +33,13 @@ let package = Package(
                        providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(name: "CCrypto", pkgConfig: "libcrypto",
                        providers: [.apt(["libssl-dev"])]),
+        .systemLibrary(name: "CZip", pkgConfig: "libzip",
+                       providers: [.apt(["libzip-dev"])]),
         .systemLibrary(name: "CMalloc"),
         .target(name: "CKernels"),
         .target(
             name: "Model",
-            dependencies: ["COpenBLAS", "CSndfile", "CSoxr", "CZlib", "CCrypto", "CMalloc", "CKernels"],
+            dependencies: ["COpenBLAS", "CSndfile", "CSoxr", "CZlib", "CCrypto", "CZip", "CMalloc", "CKernels"],
             swiftSettings: fastMath
         ),
         .target(name: "Analysis", dependencies: ["Model"]),

@@ -13,6 +13,9 @@ public enum ScriptCommand: Equatable, Sendable {
     /// `:attention-window K|off`: encoder self-attention restricted to ±K frames, or full again.
     case attentionWindow(Int?)
     case export(ExportView, ExportFormat, String)
+    /// `:save-activations SITES FILE`: the shown run's activations at SITES (comma-separated
+    /// sites or patterns) as `.safetensors` or `.npz` (`ActivationExport`).
+    case saveActivations([String], String)
     /// `:window N`: the explorer's 30-second window N (from 1).
     case window(Int)
     /// `:q`, `:quit`.
@@ -27,11 +30,12 @@ public enum ScriptCommand: Equatable, Sendable {
 
     public static let usages = [
         ":patch SITE@POSITIONS=SOURCE", ":unpatch", ":clear", ":layer L", ":head H",
-        ":kind cross|self|encoder|alignment|mean", ":lnpost on|off", ":attention-window K|off", ":export VIEW FORMAT PATH", ":window N", ":q",
+        ":kind cross|self|encoder|alignment|mean", ":lnpost on|off", ":attention-window K|off", ":export VIEW FORMAT PATH",
+        ":save-activations SITES FILE", ":window N", ":q",
     ]
 
     /// The command names, for completion on the `:` line.
-    public static let names = ["patch", "unpatch", "clear", "layer", "head", "kind", "lnpost", "attention-window", "export", "window", "quit"]
+    public static let names = ["patch", "unpatch", "clear", "layer", "head", "kind", "lnpost", "attention-window", "export", "save-activations", "window", "quit"]
 
     /// Parses `line`. Layer and head ranges follow `attention` (encoder or decoder sizes);
     /// `frames` and `tokens` bound patch positions.
@@ -91,11 +95,13 @@ public enum ScriptCommand: Equatable, Sendable {
             guard let format = ExportFormat(rawValue: formatName) else {
                 throw InputError(formatName, "unknown format (allowed: \(ExportFormat.allCases.map(\.rawValue).joined(separator: ", ")))")
             }
-            // A control character in a path is a pasted CR, a tab or worse, never a file name meant.
-            if path.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) {
-                throw InputError(path.debugDescription, "the path holds a control character")
-            }
-            return .export(view, format, path)
+            return .export(view, format, try checkedPath(path))
+        case "save-activations":
+            let usage = ":save-activations SITES FILE"
+            let sites = try argument(1, usage).split(separator: ",").map(String.init)
+            let path = words.count > 2 ? words[2...].joined(separator: " ") : try argument(2, usage)
+            for site in sites { _ = try Site.matching(site, hyper: hyper) }
+            return .saveActivations(sites, try checkedPath(path))
         case "window":
             let w = try argument(1, ":window N")
             guard let n = Int(w), n >= 1 else { throw InputError(w, "not a window number (windows count from 1)") }
@@ -104,5 +110,13 @@ public enum ScriptCommand: Equatable, Sendable {
         default:
             throw InputError(text, "unknown command (allowed: \(usages.joined(separator: ", ")))")
         }
+    }
+
+    /// A path to write; a control character in it is a pasted CR, a tab or worse, never a file name meant.
+    static func checkedPath(_ path: String) throws -> String {
+        if path.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) {
+            throw InputError(path.debugDescription, "the path holds a control character")
+        }
+        return path
     }
 }

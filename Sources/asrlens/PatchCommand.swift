@@ -25,11 +25,7 @@ struct PatchCommand: ParsableCommand {
 
     func run() throws {
         let engine = try clip.engine()
-        let hyper = engine.model.hyper
-        let set = PatchSet(try patches.map {
-            try Patch.parse($0, hyper: hyper, frames: hyper.audioPositions, tokens: engine.tokenPositions)
-        }, attentionWindow: window.attentionWindow)
-        for case .clip(let path) in set.patches.map(\.source) { _ = try AudioFile.load(path) }
+        let set = try engine.patchSet(patches, attentionWindow: window.attentionWindow)
         let run = try engine.run(set)
         let effect = PatchEffect(engine: engine, patched: run)
         if output.resolved == .text { for line in LensReport.summary(effect) { print(line) } }
@@ -42,5 +38,16 @@ struct AttentionWindowOption: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("Restrict encoder self-attention to ±K frames of each frame.", valueName: "K")) var attentionWindow: Int?
     func validate() throws {
         guard attentionWindow.map(PatchSet.attentionWindowRange.contains) ?? true else { throw ValidationError("--attention-window must be 0 to 1500 frames") }
+    }
+}
+
+extension Engine {
+    /// The patch set that `--patch` specs and `--attention-window` name on this clip; `clip:`
+    /// sources are read now, so a bad one fails before any work.
+    func patchSet(_ specs: [String], attentionWindow: Int?) throws -> PatchSet {
+        let hyper = model.hyper
+        let set = PatchSet(try specs.map { try Patch.parse($0, hyper: hyper, frames: hyper.audioPositions, tokens: tokenPositions) }, attentionWindow: attentionWindow)
+        for case .clip(let path) in set.patches.map(\.source) { _ = try AudioFile.load(path) }
+        return set
     }
 }

@@ -37,7 +37,8 @@ import TUI
 
     @Test(arguments: [(":frobnicate", "unknown command"), (":patch enc.9.resid_post@all=zero", "layer 9 out of range"),
                       (":export nowhere text /tmp/x", "unknown view"), (":patch enc.out@0:60=clip:/nonexistent.wav", "no such file"),
-                      ("patch", "not a command"), (":layer 99", "layer out of range"), (":export lens screen /tmp/x", "need the explorer")])
+                      ("patch", "not a command"), (":layer 99", "layer out of range"), (":export lens screen /tmp/x", "need the explorer"),
+                      (":save-activations enc.*.cross_out /tmp/x.npz", "matches no site"), (":save-activations enc.out", "missing argument")])
     func badLinesNameTheScriptLine(line: String, problem: String) throws {
         let error = #expect(throws: InputError.self) { try Self.runner().run("# ok\n\(line)\n", name: "s.txt") }
         #expect(error?.subject == "s.txt:2")
@@ -47,5 +48,22 @@ import TUI
     @Test func exportToAnUnwritablePathFailsWithTheReason() throws {
         let error = #expect(throws: InputError.self) { try Self.runner().execute(":export lens text /nonexistent-dir/lens.txt") }
         #expect(error?.problem.contains("cannot write: ") == true)
+    }
+
+    /// `:save-activations` writes the patched run's activations, equal to the engine's own.
+    @Test func saveActivationsWritesThePatchedRunsValues() throws {
+        let runner = try Self.runner()
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("asrlens-acts-\(UUID().uuidString).safetensors").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try runner.run(":patch enc.2.resid_post@0:40=zero\n:save-activations enc.3.resid_post,dec.*.resid_post \(path)\n", name: "s.txt")
+        let engine = runner.window.engine, hyper = engine.model.hyper
+        let expected = try engine.activations(runner.state.settings.patchSet, at: [Site(.encoder, 3, .residPost), Site(.decoder, 1, .residPost)])
+        try SafeTensors.withFile(path) { header, bytes in
+            #expect(header.tensors.count == 2 + hyper.decoderLayers + 1, "two sites' patterns, tokens and prompt")
+            for site in [Site(.encoder, 3, .residPost), Site(.decoder, 1, .residPost)] {
+                #expect(SafeTensors.floats(header.tensors[site.description]!, in: bytes) == expected[site]!.data, "\(site)")
+            }
+            #expect(header.metadata["patches"] == "enc.2.resid_post@0:40=zero")
+        }
     }
 }

@@ -35,6 +35,14 @@ public struct Matrix: Equatable, Sendable {
         Matrix(rows: range.count, cols: cols, data: Array(data[(range.lowerBound * cols)..<(range.upperBound * cols)]))
     }
 
+    /// Columns `range` of every row as a new matrix `[rows, range.count]`.
+    public func columns(_ range: Range<Int>) -> Matrix {
+        var out = [Float]()
+        out.reserveCapacity(rows * range.count)
+        for r in 0..<rows { out += data[(r * cols + range.lowerBound)..<(r * cols + range.upperBound)] }
+        return Matrix(rows: rows, cols: range.count, data: out)
+    }
+
     /// The transpose, `[cols, rows]`.
     public func transposed() -> Matrix {
         var out = Matrix(zeros: cols, rows)

@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#else
+import Darwin
+#endif
+
 /// A named activation in the model, following TransformerLens hook points (DESIGN.md "Sites").
 ///
 /// CLI form: `enc.3.resid_post`, `enc.2.head.5`, `enc.out`, `dec.1.cross_out`, `dec.0.cross_head.2`,
@@ -91,6 +97,15 @@ public struct Site: Hashable, Sendable, CustomStringConvertible {
         [.encoderOut(layers: hyper.encoderLayers)]
             + (0..<hyper.encoderLayers).flatMap { l in Point.all(.encoder, heads: hyper.encoderHeads).map { Site(.encoder, l, $0) } }
             + (0..<hyper.decoderLayers).flatMap { l in Point.all(.decoder, heads: hyper.decoderHeads).map { Site(.decoder, l, $0) } }
+    }
+
+    /// The sites a pattern names: one site in the CLI form, or a glob in which `*` stands for any
+    /// text (`enc.*.resid_post`, `dec.1.cross_head.*`, `dec.*`), in `all`'s order.
+    public static func matching(_ pattern: String, hyper: Hyperparameters) throws -> [Site] {
+        guard pattern.contains("*") || pattern.contains("?") || pattern.contains("[") else { return [try parse(pattern, hyper: hyper)] }
+        let sites = all(hyper).filter { fnmatch(pattern, $0.description, 0) == 0 }
+        guard !sites.isEmpty else { throw InputError(pattern, "matches no site of this model (sites look like enc.3.resid_post, enc.out, dec.1.cross_head.2)") }
+        return sites
     }
 
     /// Parses the CLI form and checks layer and head against the model's sizes.

@@ -74,4 +74,6 @@ public enum Effect: Sendable, Equatable {
 public enum ExportWhat: Equatable, Sendable {
     case data(ExportView, Table.Format)
     case screen(ExplorerState.View)
+    /// The shown run's activations at these sites or patterns (`:save-activations`).
+    case activations([String])
 }

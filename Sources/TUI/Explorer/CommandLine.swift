@@ -148,6 +148,9 @@ enum CommandLine {
                 throw InputError(view.rawValue, "is not a screen of the explorer; export it as text, tsv, json or md")
             }
             return
+        case .saveActivations(let sites, let path):
+            effects.append(.export(.activations(sites), path))
+            return
         case .window(let n):
             guard n <= s.windowCount else {
                 throw InputError(String(n), "no such window (the clip has \(s.windowCount) of 30 s)")

@@ -24,11 +24,15 @@ public final class ScriptRunner {
         state = next
         for effect in effects {
             guard case .export(let what, let path) = effect else { continue }
-            guard case .data(let view, let format) = what else {
+            switch what {
+            case .screen:
                 throw InputError(path, "screen exports need the explorer; export as text, tsv, json or md")
+            case .activations(let sites):
+                try ActivationExport(engine: window.engine, set: state.settings.patchSet, patterns: sites).write(to: path)
+            case .data(let view, let format):
+                let lens = view == .encoderLens ? window.encoderLens(lnPost: state.settings.lnPost) : nil
+                try AtomicFile.write(try ViewData.render(view, format, engine: window.engine, settings: state.settings, encoderLens: lens), to: path)
             }
-            let lens = view == .encoderLens ? window.encoderLens(lnPost: state.settings.lnPost) : nil
-            try AtomicFile.write(try ViewData.render(view, format, engine: window.engine, settings: state.settings, encoderLens: lens), to: path)
         }
     }
 
