@@ -11,7 +11,7 @@ struct PatchCommand: ParsableCommand {
         --patch SITE@POSITIONS=SOURCE, repeatable. SITE: enc.L.{resid_pre,attn_out,mlp_out,resid_post,head.H},
         enc.out, dec.L.{resid_pre,self_out,cross_out,mlp_out,resid_post,cross_head.H}. POSITIONS: all, A:B
         (half-open) or A; encoder frames are 20 ms, decoder positions are transcript token indices.
-        SOURCE: zero, mean, noise:SCALE:SEED, silence, clip:PATH, scale:K. --attention-window K alone or with patches:
+        SOURCE: zero, mean, noise:SCALE:SEED, silence, clip:PATH, scale:K, file:PATH:NAME (a tensor of an .npz or .safetensors file). --attention-window K alone or with patches:
         every encoder layer's self-attention sees only the frames within ±K (20 ms each) of each frame.
         """
     )
@@ -42,12 +42,12 @@ struct AttentionWindowOption: ParsableArguments {
 }
 
 extension Engine {
-    /// The patch set that `--patch` specs and `--attention-window` name on this clip; `clip:`
-    /// sources are read now, so a bad one fails before any work.
+    /// The patch set that `--patch` specs and `--attention-window` name on this clip; `clip:` and
+    /// `file:` sources are read and checked now, so a bad one fails before any other work.
     func patchSet(_ specs: [String], attentionWindow: Int?) throws -> PatchSet {
         let hyper = model.hyper
         let set = PatchSet(try specs.map { try Patch.parse($0, hyper: hyper, frames: hyper.audioPositions, tokens: tokenPositions) }, attentionWindow: attentionWindow)
-        for case .clip(let path) in set.patches.map(\.source) { _ = try AudioFile.load(path) }
+        for p in set.patches { try prepare(p) }
         return set
     }
 }

@@ -25,7 +25,7 @@ struct SweepCommand: ParsableCommand {
 
     @Option(name: .long, help: "Window width: encoder frames, or tokens for decoder components.") var window: Int = 50
     @Flag(name: .long, help: "Ablate every decoder cross- and self-attention head, one at a time, and rank them.") var heads = false
-    @Option(name: .long, help: "Patch source: zero, mean, noise:SCALE:SEED, silence, clip:PATH, scale:K (default: silence; zero with --heads).") var source: String?
+    @Option(name: .long, help: "Patch source: zero, mean, noise:SCALE:SEED, silence, clip:PATH, scale:K, file:PATH:NAME (default: silence; zero with --heads).") var source: String?
 
     @Option(name: .long, help: "transcript (decode each patched run: WER, loops, text) or logprob (mean |Δ log-prob| only, no decoding).") var metric: Sweep.Metric = .transcript
     @OptionGroup var sharding: ShardOptions

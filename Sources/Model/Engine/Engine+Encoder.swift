@@ -135,7 +135,7 @@ extension Engine {
             audio = try ClipAudio.open(path, nMels: model.hyper.nMels)
         case .samples(let s):
             audio = ClipAudio(samples: s.samples, nMels: model.hyper.nMels, name: s.name)
-        case .zero, .mean, .noise, .scale:
+        case .zero, .mean, .noise, .scale, .file:
             return
         }
         let encoder = Self.encodeFully(model, try audio.window(at: 0).features, counters: &counters)
@@ -147,8 +147,9 @@ extension Engine {
         lock.unlock()
     }
 
-    /// The row source of a patch: the reference's value at the same site, or the clean mean.
+    /// The row source of a patch: the reference's value at the same site, the clean mean, or a file's tensor.
     func donor(_ p: Patch) -> ((Int) -> ArraySlice<Float>?)? {
+        if case .file = p.source { return fileDonor(p) }
         guard let key = ReferenceRun(p.source), let value = referenceValue(key, p.site) else { return nil }
         if case .mean = p.source {
             let rows = p.site.stack == .encoder ? 0..<min(audioFrames, value.rows) : tokenRow0..<value.rows

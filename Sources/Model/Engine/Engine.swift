@@ -32,6 +32,8 @@ public final class Engine: @unchecked Sendable {
     private var memo: [PatchSet: Run] = [:]
     private var memoOrder: [PatchSet] = []
     var references: [ReferenceRun: Reference] = [:]
+    /// The tensors of `file:` sources, read once: [rows, width].
+    var fileTensors: [PatchSource: Matrix] = [:]
 
     /// The run a patch source copies from, keyed by value.
     enum ReferenceRun: Hashable {
@@ -44,7 +46,7 @@ public final class Engine: @unchecked Sendable {
             switch source {
             case .mean: self = .clean
             case .silence, .clip, .samples: self = .of(source)
-            case .zero, .noise, .scale: return nil
+            case .zero, .noise, .scale, .file: return nil
             }
         }
     }
@@ -129,7 +131,7 @@ public final class Engine: @unchecked Sendable {
         var work = WorkCounters(encoderLayers: model.hyper.encoderLayers)
         // References (silence, other clips) are built once per engine and counted in `total` only.
         var referenceWork = WorkCounters(encoderLayers: model.hyper.encoderLayers)
-        for p in patches.patches { try prepareReference(p.source, counters: &referenceWork) }
+        for p in patches.patches { try prepareReference(p.source, counters: &referenceWork); try checkFileSource(p) }
         lock.lock(); total = total + referenceWork; lock.unlock()
         let (out, kv) = try encode(patches, incremental: incremental, counters: &work, isCancelled: isCancelled)
         let hook = decoderHook(patches)

@@ -53,6 +53,9 @@ public enum PatchSource: Hashable, Sendable, CustomStringConvertible {
     case scale(Float)
     /// Samples in memory (a synthesized reference); no string form, so not on the command line.
     case samples(NamedSamples)
+    /// Tensor `name` of a `.safetensors` or `.npz` file (`asrlens activations` writes them): the
+    /// site's rows, or one row for every position (`FileSource`).
+    case file(path: String, name: String)
 
     /// 16 kHz samples and a name to show for them. Hashed by name and length, so that a patch
     /// set holding them hashes fast; equal only when the samples are equal.
@@ -72,6 +75,7 @@ public enum PatchSource: Hashable, Sendable, CustomStringConvertible {
         case .clip(let p): return "clip:\(p)"
         case .scale(let k): return "scale:\(Self.number(k))"
         case .samples(let s): return "samples:\(s.name)"
+        case .file(let path, let name): return "file:\(path):\(name)"
         }
     }
 
@@ -86,7 +90,7 @@ public enum PatchSource: Hashable, Sendable, CustomStringConvertible {
     public static let maxFactor: Float = 1000
 
     public static func parse(_ text: String) throws -> PatchSource {
-        let allowed = "zero, mean, noise:SCALE:SEED, silence, clip:PATH, scale:K"
+        let allowed = "zero, mean, noise:SCALE:SEED, silence, clip:PATH, scale:K, file:PATH:NAME"
         switch text {
         case "zero": return .zero
         case "mean": return .mean
@@ -97,6 +101,14 @@ public enum PatchSource: Hashable, Sendable, CustomStringConvertible {
             let path = String(text.dropFirst(5))
             guard !path.isEmpty else { throw InputError(text, "clip source needs a path (clip:PATH)") }
             return .clip(path)
+        }
+        if text.hasPrefix("file:") {
+            // The name follows the last colon, so a path may hold colons.
+            let rest = text.dropFirst(5)
+            guard let colon = rest.lastIndex(of: ":"), colon != rest.startIndex, rest.index(after: colon) != rest.endIndex else {
+                throw InputError(text, "a file source needs a path and a tensor name (file:PATH:NAME)")
+            }
+            return .file(path: String(rest[..<colon]), name: String(rest[rest.index(after: colon)...]))
         }
         if text.hasPrefix("scale:") {
             guard let k = Float(text.dropFirst(6)), k.isFinite else { throw InputError(text, "scale needs a number (scale:K)") }

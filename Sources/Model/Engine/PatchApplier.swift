@@ -37,7 +37,7 @@ struct PatchApplier {
             case .noise(let scale, let seed):
                 var rng = Gaussian(seed: seed &+ UInt64(firstRow + r) &* 0x9E37_79B9_7F4A_7C15)
                 for c in cols { value.data[base + c] = rng.next() * scale }
-            case .mean, .silence, .clip, .samples:
+            case .mean, .silence, .clip, .samples, .file:
                 guard let src = donor?(firstRow + r) else { continue }
                 for c in cols { value.data[base + c] = src[src.startIndex + c] }
             }

@@ -66,3 +66,82 @@ public enum NumpyArchive {
         return out
     }
 }
+
+extension NumpyArchive {
+    /// Array `name` of an `.npz` archive's `bytes` as float32 values and its shape. float32,
+    /// float16 and float64 arrays in C order are read; `source` names the file in errors.
+    public static func floats(named name: String, in bytes: UnsafeRawBufferPointer, source: String) throws -> (shape: [Int], values: [Float]) {
+        var error = zip_error_t()
+        zip_error_init(&error)
+        defer { zip_error_fini(&error) }
+        guard let memory = zip_source_buffer_create(bytes.baseAddress, zip_uint64_t(bytes.count), 0, &error) else { throw InputError(source, "cannot be read as an npz archive") }
+        guard let archive = zip_open_from_source(memory, ZIP_RDONLY, &error) else {
+            zip_source_free(memory)
+            throw InputError(source, "is not an npz archive (a ZIP file of .npy arrays)")
+        }
+        defer { zip_discard(archive) }
+        let index = zip_name_locate(archive, name + ".npy", 0)
+        guard index >= 0 else {
+            let names = (0..<max(0, zip_get_num_entries(archive, 0))).compactMap { zip_get_name(archive, zip_uint64_t($0), 0).map { String(cString: $0) } }
+                .filter { $0.hasSuffix(".npy") }.map { String($0.dropLast(4)) }
+            throw InputError(source, "has no array '\(name)' (it holds \(names.prefix(8).joined(separator: ", "))\(names.count > 8 ? ", …" : ""))")
+        }
+        var stat = zip_stat_t()
+        zip_stat_init(&stat)
+        guard zip_stat_index(archive, zip_uint64_t(index), 0, &stat) == 0, stat.size < 1 << 34, let file = zip_fopen_index(archive, zip_uint64_t(index), 0) else {
+            throw InputError(source, "array '\(name)' cannot be read")
+        }
+        defer { zip_fclose(file) }
+        var npy = [UInt8](repeating: 0, count: Int(stat.size))
+        let read = npy.withUnsafeMutableBytes { zip_fread(file, $0.baseAddress, zip_uint64_t($0.count)) }
+        guard read == Int64(npy.count) else { throw InputError(source, "array '\(name)' is truncated") }
+        return try parseNpy(npy, source: "\(source): array '\(name)'")
+    }
+
+    /// The shape and float32 values of one `.npy` file, checked against its header.
+    static func parseNpy(_ npy: [UInt8], source: String) throws -> (shape: [Int], values: [Float]) {
+        guard npy.count >= 10, npy[0] == 0x93, Array(npy[1..<6]) == Array("NUMPY".utf8), npy[6] == 1 || npy[6] == 2 else {
+            throw InputError(source, "is not a .npy array")
+        }
+        let wide = npy[6] == 2   // version 2 has a 4-byte header length
+        let length = wide ? (npy.count >= 12 ? Int(npy[8]) | Int(npy[9]) << 8 | Int(npy[10]) << 16 | Int(npy[11]) << 24 : -1) : Int(npy[8]) | Int(npy[9]) << 8
+        let start = (wide ? 12 : 10) + length
+        guard length >= 0, start <= npy.count else { throw InputError(source, "has a .npy header larger than the array") }
+        let header = String(decoding: npy[(wide ? 12 : 10)..<start], as: UTF8.self)
+        func field(_ key: String, until end: Character) -> Substring? {
+            guard let r = header.range(of: "'\(key)':") else { return nil }
+            let rest = header[r.upperBound...].drop { $0 == " " }
+            guard let stop = rest.firstIndex(of: end) else { return nil }
+            return rest[..<stop]
+        }
+        guard let descr = field("descr", until: ",").map({ $0.trimmingCharacters(in: CharacterSet(charactersIn: "' ")) }),
+              let order = field("fortran_order", until: ","), let shapeText = field("shape", until: ")") else {
+            throw InputError(source, "has a .npy header without descr, fortran_order and shape")
+        }
+        guard order.trimmingCharacters(in: .whitespaces) == "False" else { throw InputError(source, "is in Fortran order; save it in C order") }
+        let dims = shapeText.dropFirst().split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        let shape = try dims.map { d -> Int in
+            guard let n = Int(d), n >= 0, n < 1 << 40 else { throw InputError(source, "has a .npy shape that is not a list of sizes") }
+            return n
+        }
+        let count = shape.reduce(1) { $0.multipliedReportingOverflow(by: $1).overflow ? Int.max : $0 * $1 }
+        let widths = ["<f4": 4, "<f2": 2, "<f8": 8]
+        guard let width = widths[descr] else { throw InputError(source, "has dtype \(descr) (asrlens reads <f4, <f2 and <f8)") }
+        guard count < 1 << 36, npy.count - start == count * width else {
+            throw InputError(source, "has shape \(shape) of \(descr), which does not fill its \(npy.count - start) bytes")
+        }
+        let values: [Float] = npy.withUnsafeBytes { raw in
+            let data = UnsafeRawBufferPointer(rebasing: raw[start...])
+            switch width {
+            case 4: return (0..<count).map { Float(bitPattern: data.loadUnaligned(fromByteOffset: $0 * 4, as: UInt32.self).littleEndian) }
+            case 8: return (0..<count).map { Float(Double(bitPattern: data.loadUnaligned(fromByteOffset: $0 * 8, as: UInt64.self).littleEndian)) }
+            default:
+                let halves = (0..<count).map { data.loadUnaligned(fromByteOffset: $0 * 2, as: UInt16.self).littleEndian }
+                var out = [Float](repeating: 0, count: count)
+                if count > 0 { halves.withUnsafeBufferPointer { h in out.withUnsafeMutableBufferPointer { FastMath.widen(halves: h.baseAddress!, count: count, into: $0.baseAddress!) } } }
+                return out
+            }
+        }
+        return (shape, values)
+    }
+}

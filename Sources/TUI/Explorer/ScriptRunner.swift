@@ -20,7 +20,7 @@ public final class ScriptRunner {
     public func execute(_ line: String) throws {
         let (next, effects) = try Reducer.apply(state, line: line)
         // A reference clip that cannot be read fails on its own line, not at the next export.
-        for p in next.settings.patches where !state.settings.patches.contains(p) { _ = try window.engine.prepare(p.source) }
+        for p in next.settings.patches where !state.settings.patches.contains(p) { try window.engine.prepare(p) }
         state = next
         for effect in effects {
             guard case .export(let what, let path) = effect else { continue }

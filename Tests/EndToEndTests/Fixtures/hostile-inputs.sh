@@ -35,3 +35,14 @@ probe '[[0.5,0.6],[0.7]]' > probe-ragged.part
 probe '[[0.5,0.6]]' > probe-short.part
 printf 'path\tlabel\na.wav\tx\nb.wav\ty\n' > labels.tsv
 printf 'path\tlabel\tlabel\na.wav\tx\ty\n' > dupcol.tsv
+# Tensor files for file: patch sources: safetensors whose header is truncated, larger than the
+# file, points outside the data, has an unknown dtype or a shape that does not fill its bytes;
+# a NaN row, and a tensor of the wrong width.
+st() { printf "$(printf '\\%03o' $(( ${#1} )) 0 0 0 0 0 0 0)%s" "$1"; head -c "$2" /dev/zero; }
+st '{"v":{"dtype":"F32","sha' 0 > trunc.safetensors
+printf '\377\377\000\000\000\000\000\000{}' > huge-header.safetensors
+st '{"v":{"dtype":"F32","shape":[384],"data_offsets":[0,1536]}}' 100 > outside.safetensors
+st '{"v":{"dtype":"Q4","shape":[384],"data_offsets":[0,1536]}}' 1536 > dtype.safetensors
+st '{"v":{"dtype":"F32","shape":[383],"data_offsets":[0,1536]}}' 1536 > shape.safetensors
+st '{"v":{"dtype":"F32","shape":[384],"data_offsets":[0,1536]}}' 0 > nan.safetensors; for i in $(seq 384); do printf '\000\000\300\177'; done >> nan.safetensors
+st '{"v":{"dtype":"F32","shape":[64],"data_offsets":[0,256]}}' 256 > narrow.safetensors
