@@ -15,6 +15,8 @@ struct TranscribeCommand: ParsableCommand {
         model loading excluded. Clips longer than 30 s are transcribed window by window.
         A file that fails gets its error on stderr and still one line on stdout (an empty line, or
         {"file", "error"} with --json) when there are several files, so lines match files.
+        --output-format txt|vtt|srt|tsv|json writes each transcript as openai-whisper does, one timed segment
+        at a time (it turns on --timestamps), to stdout, or with --output-dir DIR to DIR/NAME.FORMAT for each audio file NAME.EXT.
         """
     )
 
@@ -24,10 +26,14 @@ struct TranscribeCommand: ParsableCommand {
     @Flag(name: .long, help: "Prompt each 30 s window with the text of the windows before it.") var conditionOnPreviousText = false
     @Flag(name: .long, help: "One JSON object per file per line.") var json = false
     @Flag(name: .long, help: "Print model load time and peak memory to stderr as one JSON line.") var stats = false
+    @Option(help: "txt, vtt, srt, tsv or json, as openai-whisper writes them.") var outputFormat: TranscriptFormat?
+    @Option(help: ArgumentHelp("Write each --output-format file here, named after its audio file.", valueName: "DIR")) var outputDir: String?
     @Argument(help: "Audio files (WAV, FLAC, OGG/Vorbis, MP3 where libsndfile supports it).") var files: [String]
 
     func validate() throws {
         guard !files.isEmpty else { throw ValidationError("give at least one audio file") }
+        guard outputDir == nil || outputFormat != nil else { throw ValidationError("--output-dir needs an --output-format") }
+        guard outputFormat == nil || !json else { throw ValidationError("--json and --output-format are two output forms; give one") }
     }
 
     func run() throws {
@@ -35,7 +41,9 @@ struct TranscribeCommand: ParsableCommand {
         let model = try modelOptions.load()
         let loadSeconds = Double(DispatchTime.now().uptimeNanoseconds - loadStart.uptimeNanoseconds) / 1e9
         let transcriber = Transcriber(model: model)
-        var options = Transcriber.Options(language: language, timestamps: timestamps)
+        if let outputDir { try FileProblem.checkReadable(outputDir, as: .directory("an output folder")) }
+        // The files are made of timed segments, as openai-whisper's are: only timestamp decoding gives them.
+        var options = Transcriber.Options(language: language, timestamps: timestamps || outputFormat != nil)
         options.conditionOnPreviousText = conditionOnPreviousText
         try transcriber.check(options)
         var failures = 0
@@ -44,6 +52,13 @@ struct TranscribeCommand: ParsableCommand {
                 let start = DispatchTime.now()
                 let transcript = try transcriber.transcribe(file: file, options: options)
                 let seconds = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
+                if let outputFormat, let outputDir {
+                    let name = URL(fileURLWithPath: file).deletingPathExtension().lastPathComponent + "." + outputFormat.rawValue
+                    try AtomicFile.write(try outputFormat.render(transcript), to: URL(fileURLWithPath: outputDir).appendingPathComponent(name).path)
+                } else if let outputFormat {
+                    print(try outputFormat.render(transcript), terminator: "")
+                    continue
+                }
                 print(json ? try JSONText.encode(TranscriptRecord(file: file, transcript: transcript, seconds: seconds))
                            : transcript.text.trimmingCharacters(in: .whitespaces))
             } catch let error as InputError {
@@ -59,3 +74,5 @@ struct TranscribeCommand: ParsableCommand {
         if failures > 0 { throw ExitCode(2) }
     }
 }
+
+extension TranscriptFormat: ExpressibleByArgument {}

@@ -99,3 +99,25 @@ import Analysis
         #expect(t.markdown == "| a | b |\n|---|---|\n| x\\|y | tab\there |\n| long cell | line break |\n")
     }
 }
+
+/// `transcribe --output-format`: openai-whisper's file formats, exactly.
+@Suite struct TranscriptFormatTests {
+    static let transcript = Transcriber.Transcript(language: "en", languageProbability: 1, segments: [
+        .init(start: 0.0125, end: 2.0005, tokens: [50363, 679, 50463], text: " He said --> go.", noSpeechProb: 0.01, avgLogprob: -0.25),
+        .init(start: 3661.5, end: 3662.25, tokens: [50364, 13, 50400], text: " Tab\there.", noSpeechProb: 0.5, avgLogprob: -1),
+    ])
+
+    /// Times round as Python's `round(seconds * 1000.0)` does: 0.0125 s is 12 ms (a tie, to
+    /// even), 2.0005 s is 2001 ms (2000.5000000000002 in floating point).
+    @Test func subtitlesAndTablesAreWrittenAsOpenAIWhisperWritesThem() throws {
+        #expect(try TranscriptFormat.txt.render(Self.transcript) == "He said --> go.\nTab\there.\n")
+        #expect(try TranscriptFormat.vtt.render(Self.transcript) == "WEBVTT\n\n00:00.012 --> 00:02.001\nHe said -> go.\n\n01:01:01.500 --> 01:01:02.250\nTab\there.\n\n")
+        #expect(try TranscriptFormat.srt.render(Self.transcript) == "1\n00:00:00,012 --> 00:00:02,001\nHe said -> go.\n\n2\n01:01:01,500 --> 01:01:02,250\nTab\there.\n\n")
+        #expect(try TranscriptFormat.tsv.render(Self.transcript) == "start\tend\ttext\n12\t2001\tHe said --> go.\n3661500\t3662250\tTab here.\n")
+        let json = try JSONSerialization.jsonObject(with: Data(TranscriptFormat.json.render(Self.transcript).utf8)) as? [String: Any]
+        #expect(json?["text"] as? String == " He said --> go. Tab\there." && json?["language"] as? String == "en")
+        let segments = json?["segments"] as? [[String: Any]]
+        #expect(segments?.count == 2 && segments?[1]["id"] as? Int == 1 && segments?[1]["start"] as? Double == 3661.5)
+        #expect(Set(segments?[0].keys.map { $0 } ?? []) == ["id", "start", "end", "text", "tokens", "temperature", "avg_logprob", "compression_ratio", "no_speech_prob"])
+    }
+}

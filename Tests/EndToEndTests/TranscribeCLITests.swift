@@ -45,3 +45,54 @@ import Testing
         #expect(Date().timeIntervalSince(start) < 10)
     }
 }
+
+/// `transcribe --output-format`: segments as faster-whisper times them, in openai-whisper's files.
+@Suite struct TranscriptFilesCLITests {
+    /// The five LibriVox clips joined (24.7 s, seven segments), as the golden was made.
+    static func joined(in dir: URL) throws -> String {
+        let out = dir.appendingPathComponent("librivox-joined.wav").path
+        let clips = try FileManager.default.contentsOfDirectory(atPath: "/usr/share/pocketsphinx/test/data/librivox").filter { $0.hasSuffix(".wav") }.sorted()
+        let sox = Process()
+        sox.executableURL = URL(fileURLWithPath: "/usr/bin/sox")
+        sox.arguments = clips.map { "/usr/share/pocketsphinx/test/data/librivox/\($0)" } + [out]
+        try sox.run()
+        sox.waitUntilExit()
+        return out
+    }
+
+    @Test(arguments: ["tiny.en", "base"])
+    func segmentsEqualFasterWhispersAndEveryFormatIsWritten(model: String) throws {
+        let dir = try CLIRunner.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let clip = try Self.joined(in: dir)
+        let golden = try JSONSerialization.jsonObject(with: Data(contentsOf: CLIRunner.root.appendingPathComponent("Tests/Fixtures/golden/segments-\(model).jsonl"))) as! [String: Any]
+        let r = try CLIRunner.run(["transcribe", "--model", model, "--output-format", "json", clip])
+        #expect(r.status == 0, "\(r.stderr)")
+        let ours = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as! [String: Any]
+        let want = golden["segments"] as! [[String: Any]], got = ours["segments"] as! [[String: Any]]
+        #expect(got.count == want.count)
+        for (g, w) in zip(got, want) {
+            #expect(g["tokens"] as? [Int] == w["tokens"] as? [Int] && g["text"] as? String == w["text"] as? String)
+            #expect(abs((g["start"] as! Double) - (w["start"] as! Double)) < 1e-9 && abs((g["end"] as! Double) - (w["end"] as! Double)) < 1e-9)
+        }
+        // Every format into a folder, named after the clip; the SRT numbers and times its segments.
+        for format in ["txt", "vtt", "srt", "tsv"] {
+            let w = try CLIRunner.run(["transcribe", "--model", model, "--output-format", format, "--output-dir", dir.path, clip])
+            #expect(w.status == 0, "\(w.stderr)")
+        }
+        let srt = try String(contentsOf: dir.appendingPathComponent("librivox-joined.srt"), encoding: .utf8)
+        #expect(srt.components(separatedBy: "\n\n").filter { !$0.isEmpty }.count == want.count)
+        let first = want[0], second = want[1]
+        #expect(srt.hasPrefix("1\n00:00:00,000 --> \(Self.srtTime(first["end"] as! Double))\n\((first["text"] as! String).trimmingCharacters(in: .whitespaces))\n\n2\n\(Self.srtTime(second["start"] as! Double))"))
+        let txt = try String(contentsOf: dir.appendingPathComponent("librivox-joined.txt"), encoding: .utf8)
+        #expect(txt.split(separator: "\n").count == want.count)
+        let tsv = try String(contentsOf: dir.appendingPathComponent("librivox-joined.tsv"), encoding: .utf8)
+        #expect(tsv.hasPrefix("start\tend\ttext\n0\t\(Int(((first["end"] as! Double) * 1000).rounded()))\t"))
+        #expect(try String(contentsOf: dir.appendingPathComponent("librivox-joined.vtt"), encoding: .utf8).hasPrefix("WEBVTT\n\n00:00.000 --> "))
+    }
+
+    static func srtTime(_ s: Double) -> String {
+        let ms = Int((s * 1000).rounded())
+        return String(format: "%02d:%02d:%02d,%03d", ms / 3_600_000, ms / 60_000 % 60, ms / 1000 % 60, ms % 1000)
+    }
+}

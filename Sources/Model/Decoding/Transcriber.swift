@@ -35,6 +35,10 @@ public struct Transcriber: Sendable {
         public var text: String
         public var noSpeechProb: Float
         public var avgLogprob: Float
+
+        public init(start: Double, end: Double, tokens: [Int], text: String, noSpeechProb: Float, avgLogprob: Float) {
+            self.start = start; self.end = end; self.tokens = tokens; self.text = text; self.noSpeechProb = noSpeechProb; self.avgLogprob = avgLogprob
+        }
     }
 
     public struct Transcript: Sendable {
@@ -42,6 +46,10 @@ public struct Transcriber: Sendable {
         public var languageProbability: Float
         public var segments: [Segment]
         public var tokens: [Int] { segments.flatMap(\.tokens) }
+
+        public init(language: String, languageProbability: Float, segments: [Segment]) {
+            self.language = language; self.languageProbability = languageProbability; self.segments = segments
+        }
         public var text: String { segments.map(\.text).joined() }
         /// The first segment's no-speech probability (nil when nothing was emitted).
         public var noSpeechProb: Float? { segments.first?.noSpeechProb }
