@@ -1,5 +1,6 @@
 import Analysis
 import ArgumentParser
+import Foundation
 import Model
 
 /// `asrlens models`: list, install and verify the catalogue models.
@@ -13,12 +14,18 @@ struct ModelsCommand: ParsableCommand {
 
     struct List: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "One line per model: name, state (installed, available, or damaged: why), directory once installed.")
+            abstract: "One line per model: name, state (installed, available, or damaged: why), directory once installed.",
+            discussion: "Given directories, one line each instead: the directory and its kind (ctranslate2 or transformers).")
 
         @Flag(name: .long, help: "One JSON object per model per line.") var json = false
+        @Argument(help: "Model directories to describe (default: the catalogue).") var directories: [String] = []
 
         func run() throws {
-            for entry in ModelCatalog.entries {
+            for dir in directories {
+                let kind = try ModelFormat.of(URL(fileURLWithPath: dir)).rawValue
+                print(json ? try JSONText.encode(["directory": dir, "kind": kind]) : "\(dir)\t\(kind)")
+            }
+            for entry in ModelCatalog.entries where directories.isEmpty {
                 let listing = ModelListing(entry)
                 print(json ? try JSONText.encode(listing) : listing.line)
             }

@@ -12,7 +12,8 @@ public struct SpecialTokens: Equatable, Sendable {
     public let timestampEnd: Int
     /// Language codes in token order ("en", "zh", …) and their ids.
     public let languages: [(code: String, id: Int)]
-    /// Multilingual vocabularies contain the empty token (spec §6.1).
+    /// Multilingual vocabularies contain the empty token (spec §6.1); a transformers tokenizer
+    /// may lack it, so 51,865 tokens or more (openai-whisper's rule; large-v3 has 51,866) count too.
     public let isMultilingual: Bool
 
     public static func == (a: SpecialTokens, b: SpecialTokens) -> Bool {
@@ -44,7 +45,7 @@ public struct SpecialTokens: Equatable, Sendable {
             }
         }
         languages = langs
-        isMultilingual = v.ids[""] != nil
+        isMultilingual = v.ids[""] != nil || v.count >= 51_865
     }
 
     /// The token id of a language code, e.g. "en".

@@ -13,6 +13,13 @@ public struct Hyperparameters: Equatable, Sendable {
 
     public var headDim: Int { dModel / encoderHeads }
 
+    init(dModel: Int, encoderHeads: Int, decoderHeads: Int, encoderLayers: Int, decoderLayers: Int, ffnWidth: Int,
+         nMels: Int, audioPositions: Int, textPositions: Int, vocabularySize: Int) {
+        self.dModel = dModel; self.encoderHeads = encoderHeads; self.decoderHeads = decoderHeads
+        self.encoderLayers = encoderLayers; self.decoderLayers = decoderLayers; self.ffnWidth = ffnWidth
+        self.nMels = nMels; self.audioPositions = audioPositions; self.textPositions = textPositions; self.vocabularySize = vocabularySize
+    }
+
     /// Derives the sizes from tensor shapes and scalar attributes.
     public init(file: ModelFile) throws {
         func shape(_ name: String) throws -> [Int] {

@@ -1,6 +1,7 @@
-/// Builds typed layers from a `ModelFile`, checking every shape against the hyperparameters.
+/// Builds typed layers from a weight source (a `model.bin` or a transformers checkpoint),
+/// checking every shape against the hyperparameters.
 struct WeightReader {
-    let file: ModelFile
+    let file: any WeightSource
 
     func vector(_ name: String, count: Int) throws -> [Float] {
         let (shape, values) = try file.floats(name)

@@ -13,6 +13,10 @@ public struct WhisperConfig: Sendable, Decodable {
         case langIDs = "lang_ids", alignmentHeads = "alignment_heads"
     }
 
+    init(suppressIDs: [Int], suppressIDsBegin: [Int], langIDs: [Int], alignmentHeads: [[Int]]) {
+        self.suppressIDs = suppressIDs; self.suppressIDsBegin = suppressIDsBegin; self.langIDs = langIDs; self.alignmentHeads = alignmentHeads
+    }
+
     public init(from decoder: Swift.Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         // Every CTranslate2 conversion writes both lists; without them decoding would differ

@@ -12,27 +12,61 @@ public final class WhisperModel: @unchecked Sendable {
     /// A short name for display: the directory's last component.
     public var name: String { directory.lastPathComponent }
 
-    /// Loads `model.bin`, `config.json`, the vocabulary and (if present) `tokenizer.json`.
+    /// Loads a CTranslate2 directory (`model.bin`, `config.json`, the vocabulary and, if present,
+    /// `tokenizer.json`) or a Hugging Face transformers one (`HFCheckpoint`).
     public init(directory: URL) throws {
         self.directory = directory
         try FileProblem.checkReadable(directory.path, as: .directory("a model directory"))
-        let binURL = directory.appendingPathComponent("model.bin")
-        guard FileManager.default.fileExists(atPath: binURL.path) || FileProblem.isDanglingLink(binURL.path) else {
-            throw InputError(directory.path, "missing model.bin (not a CTranslate2 model directory)")
+        let vocabulary: Vocabulary, merges: [String], configSource: String
+        if HFCheckpoint.isCheckpoint(directory) {
+            let checkpoint = try HFCheckpoint(directory: directory)
+            let hyper = try checkpoint.hyperparameters()
+            self.hyper = hyper
+            BLAS.singleThreaded
+            (encoder, decoder) = try Self.layers(WeightReader(file: checkpoint), hyper)
+            config = try checkpoint.whisperConfig()
+            vocabulary = try checkpoint.vocabulary(size: hyper.vocabularySize)
+            merges = try checkpoint.merges()
+            configSource = directory.appendingPathComponent("generation_config.json").path
+        } else {
+            let binURL = directory.appendingPathComponent("model.bin")
+            guard FileManager.default.fileExists(atPath: binURL.path) || FileProblem.isDanglingLink(binURL.path) else {
+                throw InputError(directory.path, "missing model.bin (not a CTranslate2 model directory, nor a transformers one with model.safetensors)")
+            }
+            try FileProblem.checkReadable(binURL.path, as: .file("a model file"))
+            let file = try ModelFile(contentsOf: binURL)
+            try MemoryLimit.check(weightBytes: 4 * file.variables.values.reduce(0) { $0 + $1.count }, threads: Parallel.workers,
+                                  model: directory.lastPathComponent)
+            BLAS.singleThreaded
+            guard file.specName.isEmpty || file.specName == "WhisperSpec" else {
+                throw InputError(binURL.path, "spec \(file.specName) is not a Whisper model (expected WhisperSpec)")
+            }
+            let hyper = try Hyperparameters(file: file)
+            self.hyper = hyper
+            (encoder, decoder) = try Self.layers(WeightReader(file: file), hyper)
+            let configURL = directory.appendingPathComponent("config.json")
+            guard FileManager.default.fileExists(atPath: configURL.path) else {
+                throw InputError(directory.path, "missing config.json (Whisper decoding needs suppress_ids)")
+            }
+            try FileProblem.checkReadable(configURL.path, as: .file("config.json"))
+            config = try WhisperConfig.load(configURL)
+            configSource = configURL.path
+            vocabulary = try Vocabulary(directory: directory)
+            guard vocabulary.count == hyper.vocabularySize else {
+                throw InputError(directory.path, "shapes contradict: vocabulary has \(vocabulary.count) tokens, embeddings have \(hyper.vocabularySize) rows")
+            }
+            let tokJSON = directory.appendingPathComponent("tokenizer.json")
+            merges = FileManager.default.fileExists(atPath: tokJSON.path) ? try Tokenizer.merges(fromTokenizerJSON: tokJSON) : []
         }
-        try FileProblem.checkReadable(binURL.path, as: .file("a model file"))
-        let file = try ModelFile(contentsOf: binURL)
-        try MemoryLimit.check(weightBytes: 4 * file.variables.values.reduce(0) { $0 + $1.count }, threads: Parallel.workers,
-                              model: directory.lastPathComponent)
-        BLAS.singleThreaded
-        guard file.specName.isEmpty || file.specName == "WhisperSpec" else {
-            throw InputError(binURL.path, "spec \(file.specName) is not a Whisper model (expected WhisperSpec)")
-        }
-        let hyper = try Hyperparameters(file: file)
-        self.hyper = hyper
-        let w = WeightReader(file: file)
+        try config.validate(vocabularySize: hyper.vocabularySize, decoderLayers: hyper.decoderLayers, heads: hyper.decoderHeads, source: configSource)
+        let specials = try SpecialTokens(vocabulary: vocabulary, source: directory.path)
+        tokenizer = Tokenizer(vocabulary: vocabulary, specials: specials, merges: merges)
+    }
+
+    /// The encoder and decoder, every weight read by its CTranslate2 name and checked against `hyper`.
+    private static func layers(_ w: WeightReader, _ hyper: Hyperparameters) throws -> (Encoder, Decoder) {
         let d = hyper.dModel, f = hyper.ffnWidth
-        encoder = Encoder(
+        let encoder = Encoder(
             conv1: try w.linear("encoder/conv1", out: d, in: hyper.nMels * 3),
             conv2: try w.linear("encoder/conv2", out: d, in: d * 3),
             positions: try w.matrix("encoder/position_encodings/encodings", rows: hyper.audioPositions, cols: d),
@@ -41,7 +75,7 @@ public final class WhisperModel: @unchecked Sendable {
                              mlp: try w.mlp("encoder/layer_\(l)/ffn", width: d, hidden: f))
             },
             lnPost: try w.layerNorm("encoder/layer_norm", width: d))
-        decoder = Decoder(
+        let decoder = Decoder(
             embedding: try w.embedding("decoder/embeddings/weight", rows: hyper.vocabularySize, cols: d),
             positions: try w.matrix("decoder/position_encodings/encodings", rows: hyper.textPositions, cols: d),
             blocks: try (0..<hyper.decoderLayers).map { l in
@@ -50,21 +84,6 @@ public final class WhisperModel: @unchecked Sendable {
                              mlp: try w.mlp("decoder/layer_\(l)/ffn", width: d, hidden: f))
             },
             lnFinal: try w.layerNorm("decoder/layer_norm", width: d))
-
-        let configURL = directory.appendingPathComponent("config.json")
-        guard FileManager.default.fileExists(atPath: configURL.path) else {
-            throw InputError(directory.path, "missing config.json (Whisper decoding needs suppress_ids)")
-        }
-        try FileProblem.checkReadable(configURL.path, as: .file("config.json"))
-        config = try WhisperConfig.load(configURL)
-        let vocabulary = try Vocabulary(directory: directory)
-        guard vocabulary.count == hyper.vocabularySize else {
-            throw InputError(directory.path, "shapes contradict: vocabulary has \(vocabulary.count) tokens, embeddings have \(hyper.vocabularySize) rows")
-        }
-        try config.validate(vocabularySize: hyper.vocabularySize, decoderLayers: hyper.decoderLayers, heads: hyper.decoderHeads, source: configURL.path)
-        let specials = try SpecialTokens(vocabulary: vocabulary, source: directory.path)
-        let tokJSON = directory.appendingPathComponent("tokenizer.json")
-        let merges = FileManager.default.fileExists(atPath: tokJSON.path) ? try Tokenizer.merges(fromTokenizerJSON: tokJSON) : []
-        tokenizer = Tokenizer(vocabulary: vocabulary, specials: specials, merges: merges)
+        return (encoder, decoder)
     }
 }
