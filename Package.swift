@@ -60,7 +60,7 @@ let package = Package(
 
 // libFuzzer targets, built only by scripts/fuzz.sh (ASRLENS_FUZZ=1 swift build --sanitize=fuzzer,address).
 if ProcessInfo.processInfo.environment["ASRLENS_FUZZ"] != nil {
-    for (name, deps) in [("ModelFile", ["Model"]), ("Audio", ["Model"]), ("Tokenizer", ["Model"]), ("Command", ["Model", "Analysis"]), ("PartFile", ["Model", "Analysis"]), ("TSV", ["Model", "Analysis"])] {
+    for (name, deps) in [("ModelFile", ["Model"]), ("Audio", ["Model"]), ("Tokenizer", ["Model"]), ("Command", ["Model", "Analysis"]), ("PartFile", ["Model", "Analysis"]), ("TSV", ["Model", "Analysis"]), ("SafeTensors", ["Model"])] {
         package.targets.append(.executableTarget(name: "Fuzz\(name)", dependencies: deps.map { .target(name: $0) },
                                                  path: "Fuzz/\(name)", swiftSettings: [.unsafeFlags(["-parse-as-library"])]))
     }

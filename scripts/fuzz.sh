@@ -2,12 +2,12 @@
 # Builds the libFuzzer targets (Fuzz/*) with AddressSanitizer and runs each for RUNS executions
 # (default 1,000,000) from the committed seed corpus. A crash, leak or sanitizer report stops
 # with a non-zero status and leaves the input in .build-fuzz/artifacts/.
-#   scripts/fuzz.sh [TARGET...]      targets: ModelFile Audio Tokenizer Command PartFile TSV (default: all)
+#   scripts/fuzz.sh [TARGET...]      targets: ModelFile Audio Tokenizer Command PartFile TSV SafeTensors (default: all)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 RUNS=${RUNS:-1000000}
 targets=("$@")
-[ ${#targets[@]} -eq 0 ] && targets=(ModelFile Audio Tokenizer Command PartFile TSV)
+[ ${#targets[@]} -eq 0 ] && targets=(ModelFile Audio Tokenizer Command PartFile TSV SafeTensors)
 for t in "${targets[@]}"; do
   # Swift's -sanitize=fuzzer instruments with trace-pc-guard, which current libFuzzer ignores
   # ("no interesting inputs ... Is the code instrumented?"): ask for the counters it reads.
