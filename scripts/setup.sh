@@ -11,6 +11,7 @@ packages=(
     pkg-config libsndfile1-dev libopenblas-dev libsoxr-dev zlib1g-dev libncurses-dev libssl-dev libzip-dev
     ncurses-term pocketsphinx-testdata espeak-ng sox tmux
     flite festival festvox-kallpc16k festvox-kdlpc16k festvox-us-slt-hts wamerican
+    slurm-wlm munge
 )
 echo "==> system packages: ${packages[*]}"
 $SUDO apt-get update -qq
