@@ -70,6 +70,8 @@ import Testing
         #expect(problem("enc.0.resid_post@all=file:\(path):tokens") == "\(path):tokens: is I32, not a floating-point tensor")
         #expect(problem("enc.0.resid_post@all=file:\(path):cube") == "\(path):cube: has shape [1, 1, 384]; a patch takes one row [width] or rows [positions, width]")
         #expect(problem("enc.0.head.1@all=file:\(path):short") == "\(path):short: is 10 × 384 but enc.0.head.1 has rows of 64 values")
-        #expect(throws: InputError.self) { try a.run(PatchSet([try patch("enc.0.resid_post@all=file:\(path):short", a)])) }
+        let short = try patch("enc.0.resid_post@all=file:\(path):short", a)
+        #expect(throws: InputError.self) { try a.run(PatchSet([short])) }
+        #expect(throws: InputError.self) { try a.activations(PatchSet([short]), at: [short.site]) }
     }
 }

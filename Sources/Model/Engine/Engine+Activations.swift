@@ -8,7 +8,7 @@ extension Engine {
     /// applied where it sits, which the engine's incremental runs equal (EngineTests).
     public func activations(_ set: PatchSet, at sites: [Site]) throws -> [Site: Matrix] {
         let wanted = Set(sites)
-        for p in set.patches { _ = try prepare(p.source) }
+        for p in set.patches { try prepare(p) }
         let applier = PatchApplier(headDim: model.hyper.headDim, tokenRow0: tokenRow0)
         let headDim = model.hyper.headDim
         var found: [Site: Matrix] = [:]
