@@ -46,6 +46,44 @@ import Testing
         #expect(Array(tokens.dropFirst(4)) == golden["greedy"] as! [Int])
     }
 
+    /// large-v3's shape: 128 mels and 51,866 tokens with its 100 languages, read from the model;
+    /// the tokenizer stops at `<|notimestamps|>` and the timestamps follow it. Logits against
+    /// transformers' (each row's top 5 and every 997th), raw greedy tokens, and a transcription
+    /// through the whole pipeline (128-mel features, language detection, decoding rules).
+    @Test func aLargeV3ShapedCheckpointReadsItsSizesFromTheModel() throws {
+        let dir = TestSupport.fixture("hf/large-v3-shape")
+        let model = try WhisperModel(directory: dir)
+        let golden = try JSONSerialization.jsonObject(with: Data(contentsOf: dir.appendingPathComponent("golden.json"))) as! [String: Any]
+        #expect(model.hyper.nMels == 128 && model.hyper.vocabularySize == 51_866)
+        #expect(model.specials.isMultilingual && model.specials.languages.count == 100 && model.specials.noTimestamps == 50_364)
+        #expect(model.tokenizer.vocabulary.tokens[50_365] == "<|0.00|>" && model.tokenizer.vocabulary.tokens[51_865] == "<|30.00|>")
+        let kv = model.decoder.crossKeysValues(model.encoder(Self.features(128)))
+        let forced = golden["forced"] as! [Int]
+        var cache = KVCache(layers: model.hyper.decoderLayers)
+        let logits = model.decoder.logits(model.decoder(forced, cache: &cache, kv: kv))
+        var worst: Float = 0
+        for (r, top) in (golden["top5"] as! [[[Double]]]).enumerated() {
+            for pair in top { worst = max(worst, abs(logits[r, Int(pair[0])] - Float(pair[1]))) }
+            let row = logits.row(r)
+            #expect(row.indices.max { row[$0] < row[$1] } == Int(top[0][0]), "row \(r)'s top token")
+        }
+        for (r, sample) in (golden["every997"] as! [[Double]]).enumerated() {
+            for (k, x) in sample.enumerated() { worst = max(worst, abs(logits[r, k * 997] - Float(x))) }
+        }
+        #expect(worst <= 1e-4, "logits differ from transformers' by up to \(worst)")
+        var tokens = Array(forced.prefix(4)), step = KVCache(layers: model.hyper.decoderLayers)
+        var next = model.decoder.logits(model.decoder(tokens, cache: &step, kv: kv))
+        for _ in 0..<8 {
+            let last = next.row(next.rows - 1)
+            tokens.append(last.indices.max { last[$0] < last[$1] }!)
+            next = model.decoder.logits(model.decoder([tokens.last!], cache: &step, kv: kv))
+        }
+        #expect(Array(tokens.dropFirst(4)) == golden["greedy"] as! [Int])
+        let transcript = try Transcriber(model: model).transcribe(samples: AudioFile.load(TestSupport.root.appendingPathComponent("assets/sense-and-sensibility-0930.wav").path),
+                                                                   options: .init(timestamps: true))
+        #expect(model.specials.languages.contains { $0.code == transcript.language } && transcript.tokens.allSatisfy { $0 < 51_866 })
+    }
+
     /// The tokenizer, the decoding rules and the alignment heads come from the checkpoint's own files.
     @Test func tokensRulesAndHeadsComeFromTheCheckpointsFiles() throws {
         let model = try WhisperModel(directory: Self.directory(80))
