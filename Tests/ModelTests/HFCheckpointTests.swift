@@ -15,6 +15,18 @@ import Testing
         return m
     }
 
+    /// Raw greedy decoding (argmax, no decoding rules) of `steps` tokens after `prompt`, one step at a time.
+    static func rawGreedy(_ model: WhisperModel, kv: [Matrix], prompt: [Int], steps: Int = 8) -> [Int] {
+        var tokens = prompt, cache = KVCache(layers: model.hyper.decoderLayers)
+        var next = model.decoder.logits(model.decoder(tokens, cache: &cache, kv: kv))
+        for _ in 0..<steps {
+            let last = next.row(next.rows - 1)
+            tokens.append(last.indices.max { last[$0] < last[$1] }!)
+            next = model.decoder.logits(model.decoder([tokens.last!], cache: &cache, kv: kv))
+        }
+        return Array(tokens.dropFirst(prompt.count))
+    }
+
     @Test(arguments: [80, 128])
     func encoderLogitsAndGreedyTokensMatchTransformers(mels: Int) throws {
         let model = try WhisperModel(directory: Self.directory(mels))
@@ -35,15 +47,7 @@ import Testing
         for (r, row) in want.enumerated() { for (c, x) in row.enumerated() { worst = max(worst, abs(logits[r, c] - Float(x))) } }
         #expect(worst <= 1e-4, "logits differ from transformers' by up to \(worst)")
 
-        // Raw greedy decoding (argmax, no rules) after the prompt, one step at a time.
-        var tokens = Array(forced.prefix(4)), step = KVCache(layers: model.hyper.decoderLayers)
-        var next = model.decoder.logits(model.decoder(tokens, cache: &step, kv: kv))
-        for _ in 0..<8 {
-            let last = next.row(next.rows - 1)
-            tokens.append(last.indices.max { last[$0] < last[$1] }!)
-            next = model.decoder.logits(model.decoder([tokens.last!], cache: &step, kv: kv))
-        }
-        #expect(Array(tokens.dropFirst(4)) == golden["greedy"] as! [Int])
+        #expect(Self.rawGreedy(model, kv: kv, prompt: Array(forced.prefix(4))) == golden["greedy"] as! [Int])
     }
 
     /// large-v3's shape: 128 mels and 51,866 tokens with its 100 languages, read from the model;
@@ -71,14 +75,7 @@ import Testing
             for (k, x) in sample.enumerated() { worst = max(worst, abs(logits[r, k * 997] - Float(x))) }
         }
         #expect(worst <= 1e-4, "logits differ from transformers' by up to \(worst)")
-        var tokens = Array(forced.prefix(4)), step = KVCache(layers: model.hyper.decoderLayers)
-        var next = model.decoder.logits(model.decoder(tokens, cache: &step, kv: kv))
-        for _ in 0..<8 {
-            let last = next.row(next.rows - 1)
-            tokens.append(last.indices.max { last[$0] < last[$1] }!)
-            next = model.decoder.logits(model.decoder([tokens.last!], cache: &step, kv: kv))
-        }
-        #expect(Array(tokens.dropFirst(4)) == golden["greedy"] as! [Int])
+        #expect(Self.rawGreedy(model, kv: kv, prompt: Array(forced.prefix(4))) == golden["greedy"] as! [Int])
         let transcript = try Transcriber(model: model).transcribe(samples: AudioFile.load(TestSupport.root.appendingPathComponent("assets/sense-and-sensibility-0930.wav").path),
                                                                    options: .init(timestamps: true))
         #expect(model.specials.languages.contains { $0.code == transcript.language } && transcript.tokens.allSatisfy { $0 < 51_866 })
