@@ -101,6 +101,8 @@ import Testing
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("asrlens-hf-\(UUID().uuidString)")
         try FileManager.default.copyItem(at: Self.directory(80), to: dir)
         defer { try? FileManager.default.removeItem(at: dir) }
+        try Data(#"{"model": {"vocab": {}}}"#.utf8).write(to: dir.appendingPathComponent("tokenizer.json"))
+        #expect(throws: InputError(dir.path, "the tokenizer holds no tokens")) { try WhisperModel(directory: dir) }
         try FileManager.default.removeItem(at: dir.appendingPathComponent("generation_config.json"))
         #expect(throws: InputError(dir.appendingPathComponent("generation_config.json").path, "no such file")) { try WhisperModel(directory: dir) }
         try Data(#"{"model_type": "bert"}"#.utf8).write(to: dir.appendingPathComponent("config.json"))

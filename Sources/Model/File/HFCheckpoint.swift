@@ -202,7 +202,8 @@ struct HFCheckpoint: WeightSource {
                 ids.merge(added) { $1 }
             }
         }
-        guard let top = ids.values.max(), ids.values.allSatisfy({ $0 >= 0 }) else { throw InputError(path, "the tokenizer's ids are not 0 or more") }
+        guard let top = ids.values.max() else { throw InputError(path, "the tokenizer holds no tokens") }
+        guard ids.values.allSatisfy({ $0 >= 0 }) else { throw InputError(path, "the tokenizer's ids are not 0 or more") }
         guard top < size else { throw InputError(path, "shapes contradict: the tokenizer has ids up to \(top), vocab_size is \(size)") }
         var tokens = [String](repeating: "", count: size)
         for (token, id) in ids { tokens[id] = token }
