@@ -94,9 +94,15 @@ struct HFCheckpoint: WeightSource {
         return hyper
     }
 
+    /// The name a tensor is stored under: as given, or without the `model.` prefix (a bare
+    /// `WhisperModel` saves its tensors so).
+    private func stored(_ name: String) -> String {
+        location[name] != nil || !name.hasPrefix("model.") ? name : String(name.dropFirst(6))
+    }
+
     /// A tensor by its transformers name, with or without the `model.` prefix.
     private func raw(_ name: String) throws -> (shape: [Int], values: [Float]) {
-        let key = location[name] != nil ? name : name.hasPrefix("model.") ? String(name.dropFirst(6)) : name
+        let key = stored(name)
         guard let i = location[key], let entry = files[i].header.tensors[key] else { throw InputError(path, "missing tensor \(name)") }
         guard let values = files[i].data.withUnsafeBytes({ SafeTensors.floats(entry, in: $0) }) else {
             throw InputError(files[i].path, "tensor \(key) is \(entry.dtype), not a floating-point tensor")
@@ -168,7 +174,7 @@ struct HFCheckpoint: WeightSource {
 
     func halves(_ name: String) throws -> (shape: [Int], bits: [UInt16])? {
         guard case .tensor(let t)? = Self.recipe(name) else { return nil }
-        let key = location[t] != nil ? t : t.hasPrefix("model.") ? String(t.dropFirst(6)) : t
+        let key = stored(t)
         guard let i = location[key], let entry = files[i].header.tensors[key], entry.dtype == "F16" else { return nil }
         let bits = files[i].data.withUnsafeBytes { raw in
             (0..<(entry.range.count / 2)).map { raw.loadUnaligned(fromByteOffset: entry.range.lowerBound + $0 * 2, as: UInt16.self).littleEndian }
