@@ -1,9 +1,9 @@
 import Model
 import Testing
 
-/// The token embedding kept in float16 gives the rows and logits of a float32 copy: exactly for
-/// a batch of rows, and to float rounding for one row (a decoding step multiplies the stored
-/// halves directly, in its own order of additions).
+/// The token embedding kept in float16 gives the rows and logits of a float32 copy exactly, and a
+/// residual's logits alone equal its row of a batch: the unembedding adds no rounding difference
+/// between a decoding step and a batched verification of drafted tokens.
 struct TokenEmbeddingTests {
     /// A table of half bit patterns spread over the float16 range (normals, subnormals, both signs).
     static func table(rows: Int, cols: Int) -> [UInt16] {
@@ -14,30 +14,44 @@ struct TokenEmbeddingTests {
         }
     }
 
+    static func inputs(_ n: Int, _ cols: Int) -> Matrix {
+        Matrix(rows: n, cols: cols, data: (0..<(n * cols)).map { Float(($0 * 37) % 101) / 50 - 1 })
+    }
+
     @Test func halfStorageProjectsBitForBitAsFloat32Storage() {
-        // More rows than one block and not a multiple of it, so blocks split across cores.
-        let rows = 1_300, cols = 48
-        let bits = Self.table(rows: rows, cols: cols)
-        let half = TokenEmbedding(rows: rows, cols: cols, halves: bits)
-        let float = TokenEmbedding(rows: rows, cols: cols, values: bits.map { floatFromHalf(UInt16(littleEndian: $0)) })
-        for n in [1, 3, 17] {
-            let x = Matrix(rows: n, cols: cols, data: (0..<(n * cols)).map { Float(($0 * 37) % 101) / 50 - 1 })
-            let a = half.project(x), b = float.project(x)
-            #expect(a.rows == n && a.cols == rows)
-            if n > 1 {
-                #expect(a.data.map(\.bitPattern) == b.data.map(\.bitPattern), "n = \(n)")
-            } else {
-                // Relative to the sum of the terms' magnitudes: the sums cancel, the rounding does not.
-                let worst = (0..<rows).map { v -> Float in
-                    let size = float.row(v).enumerated().reduce(Float(0)) { $0 + abs($1.element * x.data[$1.offset]) }
-                    return abs(a.data[v] - b.data[v]) / max(1, size)
-                }.max() ?? 0
-                #expect(worst <= 1e-6, "n = 1: difference \(worst) of the terms' size")
+        // More rows than one block and not a multiple of it, so blocks split across cores; an odd
+        // row count, and widths with and without a tail past the last 16 columns.
+        for (rows, cols) in [(1_301, 48), (701, 40)] {
+            let bits = Self.table(rows: rows, cols: cols)
+            let half = TokenEmbedding(rows: rows, cols: cols, halves: bits)
+            let float = TokenEmbedding(rows: rows, cols: cols, values: bits.map { floatFromHalf(UInt16(littleEndian: $0)) })
+            for n in [1, 3, 17] {
+                let x = Self.inputs(n, cols)
+                let a = half.project(x), b = float.project(x)
+                #expect(a.rows == n && a.cols == rows)
+                let same = a.data.map(\.bitPattern) == b.data.map(\.bitPattern)
+                #expect(same, "\(rows)×\(cols), n = \(n)")
+            }
+            for t in [0, 511, 512, rows - 1] {
+                #expect(half.row(t) == float.row(t))
+                #expect(half.row(t) == (0..<cols).map { floatFromHalf(UInt16(littleEndian: bits[t * cols + $0])) })
             }
         }
-        for t in [0, 511, 512, 1_299] {
-            #expect(half.row(t) == float.row(t))
-            #expect(half.row(t) == (0..<cols).map { floatFromHalf(UInt16(littleEndian: bits[t * cols + $0])) })
+    }
+
+    @Test func aRowAloneGivesItsLogitsInABatchBitForBit() {
+        for (rows, cols) in [(1_301, 48), (701, 40)] {
+            let bits = Self.table(rows: rows, cols: cols)
+            let tables = [TokenEmbedding(rows: rows, cols: cols, halves: bits),
+                          TokenEmbedding(rows: rows, cols: cols, values: bits.map { floatFromHalf(UInt16(littleEndian: $0)) })]
+            for e in tables {
+                let x = Self.inputs(5, cols), batch = e.project(x)
+                for i in 0..<x.rows {
+                    let alone = e.project(x.rows(i..<(i + 1)))
+                    let same = alone.data.map(\.bitPattern) == Array(batch.data[(i * rows)..<((i + 1) * rows)]).map(\.bitPattern)
+                    #expect(same, "\(rows)×\(cols), row \(i)")
+                }
+            }
         }
     }
 

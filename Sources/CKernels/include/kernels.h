@@ -5,13 +5,18 @@
 
 // Element-wise and memory-bound kernels, compiled for the CPU that runs them (AVX-512 or AVX2,
 // chosen when the program loads; the Swift targets are compiled for AVX2 only). Floating-point
-// expressions are never contracted into FMAs, so every variant gives the same bits.
+// expressions are never contracted into FMAs behind our back, and where a kernel fuses it does
+// so on every variant, so every variant gives the same bits.
 
 /// IEEE binary16 bit patterns (host order) to float, exactly.
 void asrlens_widen_halves(const uint16_t *src, size_t count, float *dst);
 
-/// y[r] = sum over c of e[r, c] · x[c], for binary16 rows e [rows, cols] (row-major).
-void asrlens_half_gemv(const uint16_t *e, size_t rows, size_t cols, const float *x, float *y);
+/// y[i·ldy + r] = Σ_c e[r, c] · x[i, c] for rows e [rows, cols] (binary16 bit patterns when
+/// `half`, else float) and inputs x [n, cols], both row-major. Every element is summed in one
+/// order whatever n, rows or the CPU, so a row's product alone equals its product in a batch.
+/// Each is sixteen lanes of fused multiply-adds, the lanes summed in order, then the tail.
+void asrlens_rows_dot(const void *e, int half, size_t rows, size_t cols,
+                      const float *x, size_t n, float *y, size_t ldy);
 
 /// Softmax of one row in place: subtract the max, exponentiate (Cephes expf), scale by 1/sum.
 void asrlens_softmax(float *row, size_t count);

@@ -22,10 +22,13 @@ public enum FastMath {
         #endif
     }
 
-    /// `y[r] = e[r, ·] · x` for float16 rows e [rows, cols] (little-endian bit patterns): a
-    /// matrix-vector product that reads half the bytes of a float32 one.
-    public static func halfGemv(_ e: UnsafePointer<UInt16>, rows: Int, cols: Int, x: UnsafePointer<Float>, y: UnsafeMutablePointer<Float>) {
-        asrlens_half_gemv(e, rows, cols, x, y)
+    /// `y[i, r] = e[r, ·] · x[i, ·]` for vocabulary rows e [rows, cols], stored as float16 bit
+    /// patterns (little-endian) or as floats, against inputs x [n, cols]; y has row stride `ldy`.
+    /// Each element is summed in one fixed order, so one input row alone gives exactly what it
+    /// gives in a batch of any size, on every CPU variant.
+    public static func rowsDot(_ e: UnsafeRawPointer, half: Bool, rows: Int, cols: Int,
+                               x: UnsafePointer<Float>, n: Int, y: UnsafeMutablePointer<Float>, ldy: Int) {
+        asrlens_rows_dot(e, half ? 1 : 0, rows, cols, x, n, y, ldy)
     }
 
     /// Softmax of one row in place: subtract the max, exponentiate, scale by 1/sum.

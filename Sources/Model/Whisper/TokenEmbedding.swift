@@ -1,7 +1,7 @@
 /// The token embedding `[V, D]`, which is also the output projection (tied, spec §2.5).
 ///
 /// It is half of tiny.en's weights. Where the file stores it as float16 it is kept that way (38
-/// MiB instead of 76 for tiny.en) and widened a block of rows at a time where it is used: the
+/// MiB instead of 76 for tiny.en) and widened a few rows at a time where it is used: the
 /// widened values are exactly those a float32 copy would hold, so every product is unchanged,
 /// and the logits, which read the whole table for each decoding step, read half the bytes.
 public struct TokenEmbedding: Sendable {
@@ -13,7 +13,7 @@ public struct TokenEmbedding: Sendable {
     let storage: Storage
     public let rows: Int, cols: Int
 
-    /// Vocabulary rows per block: a widened block, [512, D] floats, stays in a core's L2 cache.
+    /// Vocabulary rows per block, the unit the projection splits across cores.
     static let block = 512
 
     public init(rows: Int, cols: Int, values: [Float]) {
@@ -51,9 +51,10 @@ public struct TokenEmbedding: Sendable {
     }
 
     /// The product with every token's row: x [n, D] → x · Eᵀ [n, V]. The vocabulary is split
-    /// across cores in whole blocks; each block is one matrix product (or matrix-vector product
-    /// when n = 1), so a logit never depends on how the vocabulary was split. A decoding step
-    /// (n = 1) on float16 rows reads them as they are stored, converting as it multiplies.
+    /// across cores in whole blocks. Every logit is summed in one order whatever n and the split
+    /// (`FastMath.rowsDot`): a residual projected alone gives that row of a batched projection
+    /// bit for bit; float16 rows are widened in registers as they are multiplied, and a
+    /// step reads half the bytes a float32 table would need.
     public func project(_ x: Matrix) -> Matrix {
         precondition(x.cols == cols, "projection input has \(x.cols) columns, expected \(cols)")
         let n = x.rows, v = rows, k = cols
@@ -63,23 +64,26 @@ public struct TokenEmbedding: Sendable {
             out.data.withUnsafeMutableBufferPointer { ob in
                 let x = xb.baseAddress!, o = ob.baseAddress!
                 Parallel.chunks(blocks, minimumPerChunk: 8) { chunk in
-                    let scratch = UnsafeMutablePointer<Float>.allocate(capacity: Self.block * k)
-                    defer { scratch.deallocate() }
                     for b in chunk {
                         let range = (b * Self.block)..<min(v, (b + 1) * Self.block)
-                        if n == 1, case .half(let bits) = storage {   // a decoding step: no widened copy
+                        let y = o + range.lowerBound
+                        switch storage {
+                        case .float(let values):
+                            values.withUnsafeBufferPointer { e in
+                                FastMath.rowsDot(e.baseAddress! + range.lowerBound * k, half: false, rows: range.count, cols: k, x: x, n: n, y: y, ldy: v)
+                            }
+                        case .half(let bits):
+                            #if _endian(little)
                             bits.withUnsafeBufferPointer { e in
-                                FastMath.halfGemv(e.baseAddress! + range.lowerBound * k, rows: range.count, cols: k, x: x, y: o + range.lowerBound)
+                                FastMath.rowsDot(e.baseAddress! + range.lowerBound * k, half: true, rows: range.count, cols: k, x: x, n: n, y: y, ldy: v)
                             }
-                            continue
-                        }
-                        withRows(range, scratch: scratch) { e in
-                            if n == 1 {
-                                BLAS.gemv(m: range.count, n: k, a: e, lda: k, x: x, y: o + range.lowerBound)
-                            } else {
-                                BLAS.gemmNT(m: n, n: range.count, k: k, a: x, lda: k, b: e, ldb: k,
-                                            c: o + range.lowerBound, ldc: v)
+                            #else
+                            let widened = UnsafeMutablePointer<Float>.allocate(capacity: range.count * k)
+                            defer { widened.deallocate() }
+                            withRows(range, scratch: widened) { e in
+                                FastMath.rowsDot(e, half: false, rows: range.count, cols: k, x: x, n: n, y: y, ldy: v)
                             }
+                            #endif
                         }
                     }
                 }
