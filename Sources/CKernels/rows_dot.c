@@ -28,25 +28,66 @@ static inline float element(const void *rows, int half, size_t at) {
     return half ? half_at(rows, at) : ((const float *)rows)[at];
 }
 
+// Sixteen accumulators' lane sums at once: transposed (v[l][p] = lane l of accumulator p, by
+// swapping ever smaller off-diagonal blocks), then added lane by lane: each sum is 0 + lane 0 +
+// lane 1 + … + lane 15, in that order, exactly as one accumulator summed alone.
+static inline __attribute__((always_inline)) v16 lane_sums16(v16 v[16]) {
+    for (int i = 0; i < 16; i++)
+        if (!(i & 8)) {
+            v16 a = v[i], b = v[i + 8];
+            v[i] = __builtin_shufflevector(a, b, 0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23);
+            v[i + 8] = __builtin_shufflevector(a, b, 8, 9, 10, 11, 12, 13, 14, 15, 24, 25, 26, 27, 28, 29, 30, 31);
+        }
+    for (int i = 0; i < 16; i++)
+        if (!(i & 4)) {
+            v16 a = v[i], b = v[i + 4];
+            v[i] = __builtin_shufflevector(a, b, 0, 1, 2, 3, 16, 17, 18, 19, 8, 9, 10, 11, 24, 25, 26, 27);
+            v[i + 4] = __builtin_shufflevector(a, b, 4, 5, 6, 7, 20, 21, 22, 23, 12, 13, 14, 15, 28, 29, 30, 31);
+        }
+    for (int i = 0; i < 16; i++)
+        if (!(i & 2)) {
+            v16 a = v[i], b = v[i + 2];
+            v[i] = __builtin_shufflevector(a, b, 0, 1, 16, 17, 4, 5, 20, 21, 8, 9, 24, 25, 12, 13, 28, 29);
+            v[i + 2] = __builtin_shufflevector(a, b, 2, 3, 18, 19, 6, 7, 22, 23, 10, 11, 26, 27, 14, 15, 30, 31);
+        }
+    for (int i = 0; i < 16; i++)
+        if (!(i & 1)) {
+            v16 a = v[i], b = v[i + 1];
+            v[i] = __builtin_shufflevector(a, b, 0, 16, 2, 18, 4, 20, 6, 22, 8, 24, 10, 26, 12, 28, 14, 30);
+            v[i + 1] = __builtin_shufflevector(a, b, 1, 17, 3, 19, 5, 21, 7, 23, 9, 25, 11, 27, 13, 29, 15, 31);
+        }
+    v16 sums = (v16){0};
+    for (int l = 0; l < 16; l++) sums = sums + v[l];
+    return sums;
+}
+
 // R vocabulary rows (`cols` apart) against N input rows (`cols` apart): R·N dot products sharing
 // their loads, each ending with its lanes summed 0…15 and then the columns past the last 16.
 static inline __attribute__((always_inline))
 void tile(load16_fn load, int half, int R, int N, const void *e, size_t r0, size_t cols,
           const float *x, float *y, size_t ldy) {
-    v16 acc[4][4];
-    for (int r = 0; r < R; r++)
-        for (int i = 0; i < N; i++) acc[r][i] = (v16){0};
+    v16 acc[16];   // accumulator of vocabulary row r and input i at r·N + i
+    for (int p = 0; p < R * N; p++) acc[p] = (v16){0};
     size_t c = 0;
     for (; c + 16 <= cols; c += 16)
         for (int r = 0; r < R; r++) {
             v16 ev = load(e, (r0 + r) * cols + c);
             for (int i = 0; i < N; i++)
-                acc[r][i] = __builtin_elementwise_fma(ev, load_floats(x, i * cols + c), acc[r][i]);
+                acc[r * N + i] = __builtin_elementwise_fma(ev, load_floats(x, i * cols + c), acc[r * N + i]);
         }
+    float sums[16];
+    if (R * N == 16) {
+        v16 all = lane_sums16(acc);
+        memcpy(sums, &all, sizeof sums);
+    } else {
+        for (int p = 0; p < R * N; p++) {
+            sums[p] = 0;
+            for (int l = 0; l < 16; l++) sums[p] += acc[p][l];
+        }
+    }
     for (int r = 0; r < R; r++)
         for (int i = 0; i < N; i++) {
-            float sum = 0;
-            for (int l = 0; l < 16; l++) sum += acc[r][i][l];
+            float sum = sums[r * N + i];
             for (size_t k = c; k < cols; k++) sum = fmaf(element(e, half, (r0 + r) * cols + k), x[i * cols + k], sum);
             y[i * ldy + r0 + r] = sum;
         }
