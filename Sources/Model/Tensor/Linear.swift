@@ -1,13 +1,31 @@
 /// A dense layer y = x · Wᵀ + b, with W stored `[out, in]` as CTranslate2 does.
 public struct Linear: Sendable {
+    /// How the matrix product is computed. Both give every row's result independently of the
+    /// other rows computed with it, which the engine's partial recomputes rely on.
+    public enum Product: Sendable {
+        /// OpenBLAS in fixed blocks of `rowBlock` rows aligned to row 0, blocks across cores:
+        /// the fastest for many rows (encoder frames).
+        case rowBlocks
+        /// `FastMath.rowsDot`, output features split across cores: each output is one dot
+        /// product summed in a fixed order whatever the number of rows, so a decoding step's
+        /// row equals its row of a batched pass bit for bit; and a few rows cost no packing of
+        /// the weights, which dominates BLAS's cost there (decoder tokens).
+        case rowByRow
+    }
+
     public let weight: Matrix   // [out, in]
     public let bias: [Float]?   // [out]
+    public let product: Product
 
-    public init(weight: Matrix, bias: [Float]?) {
+    public init(weight: Matrix, bias: [Float]?, product: Product = .rowBlocks) {
         if let bias { precondition(bias.count == weight.rows, "bias does not match weight rows") }
         self.weight = weight
         self.bias = bias
+        self.product = product
     }
+
+    /// Output features per unit of work split across cores in `rowByRow`.
+    static let featureBlock = 16
 
     /// Rows per matrix product; multi-row inputs are computed in blocks of this many rows.
     public static let rowBlock = 128
@@ -26,6 +44,7 @@ public struct Linear: Sendable {
     /// Raw form: `rows` rows of input (contiguous, `in` wide) into `out` (contiguous, `out` wide).
     public func apply(_ x: UnsafePointer<Float>, rows: Int, into y: UnsafeMutablePointer<Float>) {
         guard rows > 0 else { return }
+        if product == .rowByRow { return applyRowByRow(x, rows: rows, into: y) }
         let n = outFeatures
         var beta: Float = 0
         if let bias {
@@ -51,6 +70,26 @@ public struct Linear: Sendable {
                     BLAS.gemmNT(m: m, n: n, k: k, a: x + lo * k, lda: k,
                                 b: w.baseAddress!, ldb: k, beta: beta, c: y + lo * n, ldc: n)
                 }
+            }
+        }
+    }
+
+    private func applyRowByRow(_ x: UnsafePointer<Float>, rows: Int, into y: UnsafeMutablePointer<Float>) {
+        let n = outFeatures, k = inFeatures
+        let blocks = (n + Self.featureBlock - 1) / Self.featureBlock
+        // Across cores only where a core's share is worth a thread (a decoding step's is not).
+        let perBlock = rows * k * Self.featureBlock
+        weight.data.withUnsafeBufferPointer { w in
+            Parallel.chunks(blocks, minimumPerChunk: max(1, (1 << 16) / perBlock)) { chunk in
+                let lo = chunk.lowerBound * Self.featureBlock, hi = min(n, chunk.upperBound * Self.featureBlock)
+                FastMath.rowsDot(w.baseAddress! + lo * k, half: false, rows: hi - lo, cols: k, x: x, n: rows, y: y + lo, ldy: n)
+            }
+        }
+        guard let bias else { return }
+        bias.withUnsafeBufferPointer { b in
+            for r in 0..<rows {
+                let out = y + r * n
+                for j in 0..<n { out[j] += b[j] }
             }
         }
     }

@@ -44,9 +44,10 @@ struct WeightReader {
         }
     }
 
-    func linear(_ scope: String, out: Int, in inFeatures: Int, bias: Bool = true) throws -> Linear {
+    func linear(_ scope: String, out: Int, in inFeatures: Int, bias: Bool = true,
+                product: Linear.Product = .rowBlocks) throws -> Linear {
         Linear(weight: try matrix(scope + "/weight", rows: out, cols: inFeatures),
-               bias: bias ? try vector(scope + "/bias", count: out) : nil)
+               bias: bias ? try vector(scope + "/bias", count: out) : nil, product: product)
     }
 
     func layerNorm(_ scope: String, width: Int) throws -> LayerNorm {
@@ -54,24 +55,26 @@ struct WeightReader {
                   beta: try vector(scope + "/beta", count: width))
     }
 
-    func mlp(_ scope: String, width: Int, hidden: Int) throws -> MLP {
+    /// `product`: how the block's token-side layers multiply (`rowByRow` in the decoder).
+    func mlp(_ scope: String, width: Int, hidden: Int, product: Linear.Product = .rowBlocks) throws -> MLP {
         MLP(norm: try layerNorm(scope + "/layer_norm", width: width),
-            fc1: try linear(scope + "/linear_0", out: hidden, in: width),
-            fc2: try linear(scope + "/linear_1", out: width, in: hidden))
+            fc1: try linear(scope + "/linear_0", out: hidden, in: width, product: product),
+            fc2: try linear(scope + "/linear_1", out: width, in: hidden, product: product))
     }
 
-    func selfAttention(_ scope: String, width: Int, heads: Int) throws -> SelfAttention {
+    func selfAttention(_ scope: String, width: Int, heads: Int, product: Linear.Product = .rowBlocks) throws -> SelfAttention {
         SelfAttention(norm: try layerNorm(scope + "/layer_norm", width: width),
-                      qkv: try linear(scope + "/linear_0", out: 3 * width, in: width),
-                      out: try linear(scope + "/linear_1", out: width, in: width),
+                      qkv: try linear(scope + "/linear_0", out: 3 * width, in: width, product: product),
+                      out: try linear(scope + "/linear_1", out: width, in: width, product: product),
                       heads: heads)
     }
 
-    func crossAttention(_ scope: String, width: Int, heads: Int) throws -> CrossAttention {
+    /// K;V read the encoder's frames, so they keep BLAS's row blocks whatever `product` says.
+    func crossAttention(_ scope: String, width: Int, heads: Int, product: Linear.Product = .rowBlocks) throws -> CrossAttention {
         CrossAttention(norm: try layerNorm(scope + "/layer_norm", width: width),
-                       query: try linear(scope + "/linear_0", out: width, in: width),
+                       query: try linear(scope + "/linear_0", out: width, in: width, product: product),
                        keyValue: try linear(scope + "/linear_1", out: 2 * width, in: width),
-                       out: try linear(scope + "/linear_2", out: width, in: width),
+                       out: try linear(scope + "/linear_2", out: width, in: width, product: product),
                        heads: heads)
     }
 }

@@ -79,9 +79,9 @@ public final class WhisperModel: @unchecked Sendable {
             embedding: try w.embedding("decoder/embeddings/weight", rows: hyper.vocabularySize, cols: d),
             positions: try w.matrix("decoder/position_encodings/encodings", rows: hyper.textPositions, cols: d),
             blocks: try (0..<hyper.decoderLayers).map { l in
-                DecoderBlock(selfAttention: try w.selfAttention("decoder/layer_\(l)/self_attention", width: d, heads: hyper.decoderHeads),
-                             crossAttention: try w.crossAttention("decoder/layer_\(l)/attention", width: d, heads: hyper.decoderHeads),
-                             mlp: try w.mlp("decoder/layer_\(l)/ffn", width: d, hidden: f))
+                DecoderBlock(selfAttention: try w.selfAttention("decoder/layer_\(l)/self_attention", width: d, heads: hyper.decoderHeads, product: .rowByRow),
+                             crossAttention: try w.crossAttention("decoder/layer_\(l)/attention", width: d, heads: hyper.decoderHeads, product: .rowByRow),
+                             mlp: try w.mlp("decoder/layer_\(l)/ffn", width: d, hidden: f, product: .rowByRow))
             },
             lnFinal: try w.layerNorm("decoder/layer_norm", width: d))
         return (encoder, decoder)
