@@ -24,39 +24,87 @@ public enum LinearProbe {
     /// Fits on rows `x` with class ids `y`: features standardised on these rows, loss
     /// mean cross-entropy + ‖W‖² / (2·C·n) (scikit-learn's C), full-batch gradient descent.
     static func fit(_ x: [[Float]], _ y: [Int], classes: Int, c: Double = 1, iterations: Int = 300) -> Fit {
-        let n = x.count, d = x[0].count
+        let n = x.count, d = x[0].count, width = d + 1
         var mean = [Double](repeating: 0, count: d), scale = [Double](repeating: 0, count: d)
         for row in x { for j in 0..<d { mean[j] += Double(row[j]) } }
         for j in 0..<d { mean[j] /= Double(n) }
         for row in x { for j in 0..<d { let t = Double(row[j]) - mean[j]; scale[j] += t * t } }
         for j in 0..<d { scale[j] = max((scale[j] / Double(n)).squareRoot(), 1e-8) }
-        let z = x.map { row in (0..<d).map { (Double(row[$0]) - mean[$0]) / scale[$0] } }
-        var w = [[Double]](repeating: [Double](repeating: 0, count: d + 1), count: classes)
-        let lambda = 1 / (c * Double(n)), rate = 0.5
-        var p = [Double](repeating: 0, count: classes)
-        for _ in 0..<iterations {
-            var grad = [[Double]](repeating: [Double](repeating: 0, count: d + 1), count: classes)
-            for i in 0..<n {
-                for k in 0..<classes {
-                    var s = w[k][d]
-                    for j in 0..<d { s += w[k][j] * z[i][j] }
-                    p[k] = s
-                }
-                let top = p.max()!
-                var sum = 0.0
-                for k in 0..<classes { p[k] = exp(p[k] - top); sum += p[k] }
-                for k in 0..<classes {
-                    let g = (p[k] / sum - (y[i] == k ? 1 : 0)) / Double(n)
-                    for j in 0..<d { grad[k][j] += g * z[i][j] }
-                    grad[k][d] += g
-                }
-            }
-            for k in 0..<classes {
-                for j in 0..<d { w[k][j] -= rate * (grad[k][j] + lambda * w[k][j]) }
-                w[k][d] -= rate * grad[k][d]
+        // Standardised features twice: by row [n, d] for the gradient, by feature [d, n] so the
+        // scores of 8 rows are one vector. Every sum is still taken in the order of the plain
+        // loops (bias, then features 0…d−1; rows 0…n−1), only several at once.
+        var z = [Double](repeating: 0, count: n * d), zT = [Double](repeating: 0, count: d * n)
+        for i in 0..<n {
+            for j in 0..<d {
+                let v = (Double(x[i][j]) - mean[j]) / scale[j]
+                z[i * d + j] = v
+                zT[j * n + i] = v
             }
         }
-        return Fit(mean: mean, scale: scale, weights: w)
+        var w = [Double](repeating: 0, count: classes * width)   // [classes, D + 1], bias last
+        var grad = w, scores = [Double](repeating: 0, count: n * classes)
+        let lambda = 1 / (c * Double(n)), rate = 0.5
+        z.withUnsafeBufferPointer { z in
+            zT.withUnsafeBufferPointer { zT in
+                w.withUnsafeMutableBufferPointer { w in
+                    grad.withUnsafeMutableBufferPointer { grad in
+                        scores.withUnsafeMutableBufferPointer { p in
+                            for _ in 0..<iterations {
+                                Self.scores(w, zT, rows: n, features: d, classes: classes, into: p)
+                                grad.update(repeating: 0)
+                                for i in 0..<n {
+                                    let row = p.baseAddress! + i * classes
+                                    var top = row[0]
+                                    for k in 1..<classes where row[k] > top { top = row[k] }
+                                    var sum = 0.0
+                                    for k in 0..<classes { row[k] = exp(row[k] - top); sum += row[k] }
+                                    for k in 0..<classes {
+                                        let g = (row[k] / sum - (y[i] == k ? 1 : 0)) / Double(n)
+                                        let gk = grad.baseAddress! + k * width, zi = z.baseAddress! + i * d
+                                        for j in 0..<d { gk[j] += g * zi[j] }
+                                        gk[d] += g
+                                    }
+                                }
+                                for k in 0..<classes {
+                                    let wk = w.baseAddress! + k * width, gk = grad.baseAddress! + k * width
+                                    for j in 0..<d { wk[j] -= rate * (gk[j] + lambda * wk[j]) }
+                                    wk[d] -= rate * gk[d]
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return Fit(mean: mean, scale: scale, weights: (0..<classes).map { Array(w[($0 * width)..<(($0 + 1) * width)]) })
+    }
+
+    /// scores[i, k] = w[k, d] + Σ_j w[k, j] · zT[j, i], summed bias first then j = 0…d−1, for
+    /// eight rows at a time.
+    private static func scores(_ w: UnsafeMutableBufferPointer<Double>, _ zT: UnsafeBufferPointer<Double>,
+                               rows n: Int, features d: Int, classes: Int, into p: UnsafeMutableBufferPointer<Double>) {
+        let width = d + 1, wb = w.baseAddress!, zb = zT.baseAddress!
+        var i = 0
+        while i + 8 <= n {
+            for k in 0..<classes {
+                let wk = wb + k * width
+                var s = SIMD8<Double>(repeating: wk[d])
+                for j in 0..<d {
+                    let column = UnsafeRawPointer(zb + j * n + i).loadUnaligned(as: SIMD8<Double>.self)
+                    s += wk[j] * column
+                }
+                for l in 0..<8 { p[(i + l) * classes + k] = s[l] }
+            }
+            i += 8
+        }
+        for r in i..<n {
+            for k in 0..<classes {
+                let wk = wb + k * width
+                var s = wk[d]
+                for j in 0..<d { s += wk[j] * zb[j * n + r] }
+                p[r * classes + k] = s
+            }
+        }
     }
 
     /// Fold of each row: within each class, units are shuffled (seeded) and dealt round-robin,

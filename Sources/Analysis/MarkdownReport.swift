@@ -202,7 +202,7 @@ public enum MarkdownReport {
         }
         if !shown.isEmpty {
             body += "\nLooping transcripts (\(shown.count) of \(looping.count)), each with up to two layer patches that "
-                + (r.cases.contains { $0.wer != nil } ? "stop the loop and lower the WER" : "stop the loop") + ":\n\n" + shown.joined(separator: "\n") + "\n"
+                + (r.cases.contains { $0.wer != nil } ? "improve it (no loop, WER below the loop's and below 1)" : "stop the loop") + ":\n\n" + shown.joined(separator: "\n") + "\n"
         }
         return body
     }
