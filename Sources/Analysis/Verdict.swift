@@ -161,7 +161,7 @@ extension Verdict {
     public static func repetition(loops: Int, judged: Bool, cross: [Bool], other: [Bool]) -> Verdict {
         let rule = "reproduced when the best cross_out layer resolves at least half of the loops, a loop counting only when the patched "
             + "transcript stops looping and its WER against the reference text falls, and more loops than the best self_out or mlp_out "
-            + "layer by an exact McNemar test at 0.05; partly when cross_out resolves the most without that, or there are no reference texts"
+            + "layer by an exact McNemar test at 0.05; partly when only one of the two holds, or there are no reference texts"
         guard loops > 0, cross.count == loops, other.count == loops else {
             return Verdict(.notTested, "no looping transcript in these conditions", rule: rule)
         }
@@ -170,8 +170,10 @@ extension Verdict {
         let test = McNemar(b: zip(cross, other).filter { $0 && !$1 }.count, c: zip(cross, other).filter { !$0 && $1 }.count)
         let words = String(format: "cross_out %d of %d loops, self_out or mlp_out %d (McNemar p = %.3g)", c, loops, o, test.p)
         guard judged else { return Verdict(.partly, "no reference texts, so stopping a loop is all that is counted: " + words, rule: rule) }
-        guard c * 2 >= loops, test.p < 0.05 else { return Verdict(.partly, words, rule: rule) }
-        return Verdict(.reproduced, words, rule: rule)
+        let most = c * 2 >= loops, lead = test.p < 0.05
+        if most && lead { return Verdict(.reproduced, words, rule: rule) }
+        if most || lead { return Verdict(.partly, words, rule: rule) }
+        return Verdict(.notReproduced, words + "; fewer than half, and no significant lead", rule: rule)
     }
 
     /// Contextual bias: shares of sentences whose transcript follows the context, clean and

@@ -125,6 +125,14 @@ import Analysis
         let close = Verdict.repetition(loops: 14, judged: true, cross: [Bool](repeating: true, count: 13) + [false],
                                        other: [Bool](repeating: true, count: 9) + [Bool](repeating: false, count: 5))
         #expect(close.outcome == .partly && close.text.contains("p = 0.125"), "\(close.text)")
+        // 11 of 23 against 3 of 23 (tiny.en): a significant lead, but not half: partly.
+        let lead = Verdict.repetition(loops: 23, judged: true, cross: [Bool](repeating: true, count: 11) + [Bool](repeating: false, count: 12),
+                                      other: [Bool](repeating: true, count: 3) + [Bool](repeating: false, count: 20))
+        #expect(lead.outcome == .partly, "\(lead.text)")
+        // 3 of 12 against 2 of 12 (base): neither half nor a significant lead: not reproduced.
+        let weak = Verdict.repetition(loops: 12, judged: true, cross: [true, true, true] + [Bool](repeating: false, count: 9),
+                                      other: [true, true] + [Bool](repeating: false, count: 10))
+        #expect(weak.outcome == .notReproduced && weak.text.contains("p = 1"), "\(weak.text)")
         #expect(Verdict.repetition(loops: 12, judged: true, cross: other, other: cross).outcome == .notReproduced)
         #expect(Verdict.repetition(loops: 0, judged: true, cross: [], other: []).outcome == .notTested)
     }
