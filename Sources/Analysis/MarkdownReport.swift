@@ -16,8 +16,9 @@ public enum MarkdownReport {
             Model: \(h.model), \(h.encoderLayers) encoder and \(h.decoderLayers) decoder layers, \(h.heads) heads, width \(h.width).
             Clip for the single-clip sections: `\(h.clip)`. Data: \(h.data.isEmpty ? "none." : "")
             \(h.sources.map(source).joined())
-            Every number below comes from that one run. The methods, the controls and the verdict rules are described in \
-            `docs/methods.md`; each section names the asrlens command that computes its part alone.
+            Every number below comes from that one run\(report.repetitionParts.isEmpty ? "" : ", except those of the repetition section, which merges the parts of a sharded run named there"). \
+            The methods, the controls and the verdict rules are described in `docs/methods.md`; each section names the asrlens \
+            command that computes its part alone.
 
             """
         func section(_ title: String, _ body: String, closing: Report.Section, data: String? = nil) {
@@ -183,14 +184,26 @@ public enum MarkdownReport {
             """
     }
 
-    static func repetition(_ r: RepetitionReport, _ h: Report.Header, parts: [String]) -> String {
+    /// Which asrlens commits wrote the merged parts: shards may come from other sessions than the report.
+    static func partCommits(_ parts: [Report.MergedPart]) -> String {
+        let commits = parts.compactMap(\.commit).reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
+        let unrecorded = parts.filter { $0.commit == nil }
+        let silent = unrecorded.count == parts.count ? (parts.count > 1 ? "The parts do" : "The part does")
+            : unrecorded.map { "`\($0.path)`" }.joined(separator: ", ") + (unrecorded.count > 1 ? " do" : " does")
+        let unknown = unrecorded.isEmpty ? "" : "\(silent) not record the asrlens commit that wrote \(unrecorded.count > 1 ? "them" : "it")."
+        guard !commits.isEmpty else { return unknown }
+        return "The parts were written by asrlens at commit\(commits.count > 1 ? "s" : "") "
+            + commits.map { "`\($0)`" }.joined(separator: ", ") + "." + (unknown.isEmpty ? "" : " " + unknown)
+    }
+
+    static func repetition(_ r: RepetitionReport, _ h: Report.Header, parts: [Report.MergedPart]) -> String {
         let snr = r.settings.snrDB.map { String(format: "--snr=%g", $0) }.joined(separator: " ")
         let spaced = r.header.examined.map { " --rows \($0)" } ?? ""
         let rows = "\(r.records.count) \(r.header.examined == nil ? "" : "evenly spaced ")rows of \(r.header.rows)"
         var body = "`asrlens repetition \(r.header.data)\(spaced) \(snr) --reference \(r.settings.reference.rawValue) --model \(h.model)` "
             + (parts.isEmpty ? "on \(rows):\n\n"
                : "on \(rows), run in \(parts.count) shards (`--shard i/\(parts.count)`) whose parts are merged here: "
-                 + parts.map { "`\($0)`" }.joined(separator: ", ") + ".\n\n") + code(r.lines)
+                 + parts.map { "`\($0.path)`" }.joined(separator: ", ") + ". " + partCommits(parts) + "\n\n") + code(r.lines)
         // Each loop with what the best patches made of it: the claim rests on these texts.
         let looping = r.cases.filter(\.loop)
         let shown = looping.prefix(12).map { c -> String in

@@ -18,13 +18,15 @@ public struct Shard: Sendable {
 }
 
 /// A JSONL part written by a sharded run and read by `asrlens merge`: a header line
-/// (`asrlens_part`, shard, of, the run's settings), one line per record, and a last line with
-/// the part's timing, which also marks the part as complete.
+/// (`asrlens_part`, shard, of, `asrlens_commit`, the run's settings), one line per record, and a
+/// last line with the part's timing, which also marks the part as complete.
 public enum PartFile {
     /// The part's text from Codable values: a header line (the header's keys with
-    /// `asrlens_part`, `shard` and `of`), one line per record, and the end line.
-    public static func text(kind: String, shard: Shard, header: some Encodable, records: [some Encodable], seconds: Double) throws -> String {
-        var lines = [try JSONText.encode(Head(kind: kind, shard: shard, header: header))]
+    /// `asrlens_part`, `shard`, `of` and `asrlens_commit`), one line per record, and the end line.
+    /// Shards may be run over several sessions, so the commit is the part's own, not a setting.
+    public static func text(kind: String, shard: Shard, header: some Encodable, records: [some Encodable], seconds: Double,
+                            commit: String = SourceRevision.current) throws -> String {
+        var lines = [try JSONText.encode(Head(kind: kind, shard: shard, commit: commit, header: header))]
         for r in records { lines.append(try JSONText.encode(r)) }
         lines.append(try JSONText.encode(End(end: true, seconds: seconds)))
         return lines.joined(separator: "\n") + "\n"
@@ -33,21 +35,24 @@ public enum PartFile {
     /// The last line: the part is complete, and how long it took.
     private struct End: Encodable { let end: Bool, seconds: Double }
 
-    /// A header line: the run's settings with `asrlens_part`, `shard` and `of` among them.
+    /// A header line: the run's settings with the part's own fields among them.
     private struct Head<H: Encodable>: Encodable {
-        let kind: String, shard: Shard, header: H
-        enum Keys: String, CodingKey { case kind = "asrlens_part", shard, of }
+        let kind: String, shard: Shard, commit: String, header: H
+        enum Keys: String, CodingKey { case kind = "asrlens_part", shard, of, commit = "asrlens_commit" }
         func encode(to encoder: Swift.Encoder) throws {
             try header.encode(to: encoder)
             var c = encoder.container(keyedBy: Keys.self)
             try c.encode(kind, forKey: .kind)
             try c.encode(shard.index, forKey: .shard)
             try c.encode(shard.count, forKey: .of)
+            try c.encode(commit, forKey: .commit)
         }
     }
 
     public struct Part {
         public let kind: String, shard: Int, of: Int
+        /// The asrlens commit that wrote the part; nil for parts from before parts recorded it.
+        public let commit: String?
         /// The run's settings: the first line without the part's own fields.
         public let header: [String: JSONValue]
         public let seconds: Double
@@ -102,10 +107,12 @@ public enum PartFile {
             throw InputError(path, "is incomplete (no end line); was its run interrupted?")
         }
         var header = head
-        for key in ["asrlens_part", "shard", "of"] { header[key] = nil }
+        var commit: String?
+        if case .string(let c)? = head["asrlens_commit"] { commit = c }
+        for key in ["asrlens_part", "shard", "of", "asrlens_commit"] { header[key] = nil }
         var seconds = 0.0
         if case .number(let s)? = objects.last?["seconds"] { seconds = s }
-        return Part(kind: kind, shard: shard, of: of, header: header, seconds: seconds, path: path, headerLine: lines[0],
+        return Part(kind: kind, shard: shard, of: of, commit: commit, header: header, seconds: seconds, path: path, headerLine: lines[0],
                     recordLines: Array(lines.dropFirst().dropLast()))
     }
 

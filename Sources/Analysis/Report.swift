@@ -87,7 +87,7 @@ public struct Report: Encodable {
     public internal(set) var tokenProbe: TokenProbe.Result?
     public internal(set) var tokenProbeData: String?
     /// The part files the repetition section was merged from; empty when the report hunted itself.
-    public internal(set) var repetitionParts: [String] = []
+    public internal(set) var repetitionParts: [MergedPart] = []
     public internal(set) var contextBias: ContextBias.Summary?
     public internal(set) var findings: [Finding] = []
 
@@ -99,6 +99,12 @@ public struct Report: Encodable {
         header = Header(model: model.name, encoderLayers: h.encoderLayers, decoderLayers: h.decoderLayers, heads: h.decoderHeads,
                         width: h.dModel, clip: Self.short(clip), data: data.map(Self.short), command: command, date: day,
                         commit: commit, sources: zip(data, sets).map { DataSource(path: $0, set: $1) })
+    }
+
+    /// A part file a section was merged from, and the asrlens commit that wrote it (nil when the
+    /// part predates parts recording it).
+    public struct MergedPart: Encodable, Sendable {
+        public let path: String, commit: String?
     }
 
     /// Paths relative to the working directory, so reports do not carry one machine's layout.

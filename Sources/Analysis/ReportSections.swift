@@ -168,16 +168,16 @@ extension Report {
 
     /// The repetition section from the merged `parts` of a sharded `asrlens repetition` run,
     /// which must have run on `model`.
-    public mutating func addRepetition(_ merged: RepetitionReport, parts: [String], model: WhisperModel) throws {
-        guard merged.header.model == model.name else { throw InputError(parts[0], "is a repetition part of \(merged.header.model), not \(model.name)") }
-        addRepetition(merged, parts: parts)
+    public mutating func addRepetition(_ merged: RepetitionReport, parts: [PartFile.Part], model: WhisperModel) throws {
+        guard merged.header.model == model.name else { throw InputError(parts[0].path, "is a repetition part of \(merged.header.model), not \(model.name)") }
+        addRepetition(merged, parts: parts.map { MergedPart(path: Self.short($0.path), commit: $0.commit) })
     }
 
     /// The repetition section from a hunt already run: this run's, or the merged parts of a
     /// sharded `asrlens repetition` (`parts` names them in the section).
-    public mutating func addRepetition(_ report: RepetitionReport, parts: [String] = []) {
+    public mutating func addRepetition(_ report: RepetitionReport, parts: [MergedPart] = []) {
         repetition = report
-        repetitionParts = parts.map(Self.short)
+        repetitionParts = parts
         let s = report.summary
         let judged = s.entries.first?.improved != nil
         // Counted as the verdicts count: improved (stopped with a lower WER) when the data give texts.

@@ -42,7 +42,8 @@ struct ReportCommand: ParsableCommand {
         let clipPath = clip ?? BundledSample.path
         let samples = try AudioFile.load(clipPath)
         if let out { try AtomicFile.checkWritable(out) }   // an unwritable path fails now, not after an hour
-        let merged = try repetitionParts.isEmpty ? nil : RepetitionReport(parts: PartFile.readSet(repetitionParts))   // and so do bad parts
+        let parts = try repetitionParts.isEmpty ? [] : PartFile.readSet(repetitionParts)   // and so do bad parts
+        let merged = try parts.isEmpty ? nil : RepetitionReport(parts: parts)
         let model = try modelOptions.load()
         let engine = try Engine(model: model, samples: samples)
         let events = ExperimentEvents.onStandardError()
@@ -53,7 +54,7 @@ struct ReportCommand: ParsableCommand {
         for (set, path) in zip(sets, data) { try report.addProbes(set, path: path, labels: label, group: group, folds: folds, model: model, cache: cache, events: events) }
         if let first = sets.first { try report.addTokenProbe(first, path: data[0], folds: folds, model: model, events: events) }
         try report.addSweeps(engine, events: events)
-        if let merged { try report.addRepetition(merged, parts: repetitionParts, model: model) } else if let first = sets.first, repetitionRows > 0 {
+        if let merged { try report.addRepetition(merged, parts: parts, model: model) } else if let first = sets.first, repetitionRows > 0 {
             try report.addRepetition(first, path: data[0], rows: repetitionRows, settings: hunt.settings, model: model, events: events)
         }
         if let first = sets.first { try report.addAttentionWindows(first, path: data[0], rows: repetitionRows, model: model, events: events) }

@@ -34,6 +34,44 @@ import Analysis
     }
 }
 
+/// Shards may be run over several sessions: each part records the asrlens commit that wrote it,
+/// the merge accepts parts of one run from different commits, and the report names them.
+@Suite struct RepetitionPartCommitTests {
+    @Test func aReportNamesTheCommitsThatWroteItsMergedParts() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("asrlens-parts-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let model = try AnalysisSupport.model("tiny.en")
+        let settings = RepetitionHunt.Settings(snrDB: [0], keep: 0.6, reference: .silence)
+        let header = RepetitionReport(model: model, data: "set.tsv", rows: 3, settings: settings, records: [], seconds: 1).header
+        func part(_ i: Int, of n: Int, commit: String) throws -> String {
+            let path = dir.appendingPathComponent("p\(i)").path
+            try PartFile.text(kind: "repetition", shard: Shard("\(i)/\(n)"), header: header, records: [RepetitionHunt.Record](), seconds: 1, commit: commit)
+                .write(toFile: path, atomically: true, encoding: .utf8)
+            return path
+        }
+        let paths = try [part(0, of: 3, commit: "aaaa"), part(1, of: 3, commit: "bbbb"), part(2, of: 3, commit: "aaaa")]
+        let parts = try PartFile.readSet(paths)
+        #expect(parts.map(\.commit) == ["aaaa", "bbbb", "aaaa"])
+        var report = Report(model: model, clip: "c.wav", data: [], command: "asrlens report")
+        try report.addRepetition(RepetitionReport(parts: parts), parts: parts, model: model)
+        let text = MarkdownReport.render(report)
+        #expect(text.contains("The parts were written by asrlens at commits `aaaa`, `bbbb`."))
+        #expect(text.contains("except those of the repetition section, which merges the parts of a sharded run named there"))
+
+        // A part written before parts recorded their commit is named as such.
+        let old = try String(contentsOfFile: paths[1], encoding: .utf8)
+            .replacingOccurrences(of: #""asrlens_commit":"bbbb","#, with: "").replacingOccurrences(of: #","asrlens_commit":"bbbb""#, with: "")
+        #expect(!old.contains("asrlens_commit"))
+        try old.write(toFile: paths[1], atomically: true, encoding: .utf8)
+        let mixed = try PartFile.readSet(paths)
+        #expect(mixed.map(\.commit) == ["aaaa", nil, "aaaa"])
+        var second = Report(model: model, clip: "c.wav", data: [], command: "asrlens report")
+        try second.addRepetition(RepetitionReport(parts: mixed), parts: mixed, model: model)
+        #expect(MarkdownReport.render(second).contains("The parts were written by asrlens at commit `aaaa`. `\(paths[1])` does not record the asrlens commit that wrote it."))
+    }
+}
+
 /// What counts as a patch improving a loop, on the issue's own examples.
 @Suite struct LoopImprovementTests {
     static let spoken = "The lamp on the desk was still warm when she came back."
