@@ -67,8 +67,9 @@ static inline __attribute__((always_inline)) v16 lane_sums16(v16 v[16]) {
     return sums;
 }
 
-// R vocabulary rows (`cols` apart) against N input rows (`cols` apart): R·N dot products sharing
-// their loads, each ending with its lanes summed 0…15 and then the columns past the last 16.
+// R vocabulary rows (`cols` apart, from row r0) against N input rows (`cols` apart): R·N dot
+// products sharing their loads, each ending with its lanes summed 0…15 and then the columns past
+// the last 16. Output i of row r0 + r goes to y[i·ldy + r].
 static inline __attribute__((always_inline))
 void tile(load16_fn load, int half, int R, int N, const void *e, size_t r0, size_t cols,
           const float *x, float *y, size_t ldy) {
@@ -95,24 +96,47 @@ void tile(load16_fn load, int half, int R, int N, const void *e, size_t r0, size
         for (int i = 0; i < N; i++) {
             float sum = sums[r * N + i];
             for (size_t k = c; k < cols; k++) sum = fmaf(element(e, half, (r0 + r) * cols + k), x[i * cols + k], sum);
-            y[i * ldy + r0 + r] = sum;
+            y[i * ldy + r] = sum;
         }
 }
 
-// Tiles of RT vocabulary rows × NT inputs (RT, NT ≤ 4), then the edges. AVX-512 takes 4 × 4:
-// 16 accumulators within its 32 registers; AVX2, with 16 registers of half the width, 2 × 2.
+// RT rows from r0 against every input: tiles of NT inputs, then the last inputs as one more full
+// tile, filled up with copies of the last input (`padded`, or one input at a time without it),
+// whose extra outputs are dropped. Every accumulator sums alone, so padding changes no result.
+static inline __attribute__((always_inline))
+void row_block(load16_fn load, int half, int RT, int NT, const void *e, size_t r0, size_t cols,
+               const float *x, size_t n, const float *padded, float *y, size_t ldy) {
+    size_t i = 0;
+    for (; i + NT <= n; i += NT) tile(load, half, RT, NT, e, r0, cols, x + i * cols, y + i * ldy, ldy);
+    if (i == n) return;
+    if (padded) {
+        float out[16];
+        tile(load, half, RT, NT, e, r0, cols, padded, out, RT);
+        for (size_t j = 0; i + j < n; j++)
+            for (int r = 0; r < RT; r++) y[(i + j) * ldy + r] = out[j * RT + r];
+    } else {
+        for (; i < n; i++) tile(load, half, RT, 1, e, r0, cols, x + i * cols, y + i * ldy, ldy);
+    }
+}
+
+// Tiles of RT vocabulary rows × NT inputs (RT·NT ≤ 16), then the rows past the last tile.
 // Float16 rows met by several input tiles are widened once into a block of floats that stays in
 // L1, instead of once per tile: the widening is exact, so the sums are the same.
 static inline __attribute__((always_inline))
 void rows_dot_with(load16_fn load, int half, int RT, int NT, const void *e, size_t rows, size_t cols,
                    const float *x, size_t n, float *y, size_t ldy) {
-    enum { widened_capacity = 4 * 2048 };   // 32 KiB: four rows of up to 2,048 columns
-    float widened[widened_capacity];
-    const int rewiden = half && n > (size_t)NT && RT * cols <= widened_capacity;
+    enum { capacity = 4 * 2048 };   // 32 KiB each: four rows of up to 2,048 columns
+    float widened[capacity], padding[capacity];
+    const int rewiden = half && n > (size_t)NT && RT * cols <= capacity;
+    const size_t rest = n % NT;
+    const float *padded = NULL;
+    if (rest && NT * cols <= capacity) {
+        memcpy(padding, x + (n - rest) * cols, rest * cols * sizeof(float));
+        for (size_t j = rest; j < (size_t)NT; j++) memcpy(padding + j * cols, x + (n - 1) * cols, cols * sizeof(float));
+        padded = padding;
+    }
     size_t r = 0;
     for (; r + RT <= rows; r += RT) {
-        float *yr = y + r;
-        size_t i = 0;
         if (rewiden) {
             const uint16_t *block = (const uint16_t *)e + r * cols;
             size_t k = 0;
@@ -122,16 +146,23 @@ void rows_dot_with(load16_fn load, int half, int RT, int NT, const void *e, size
             }
             for (; k < RT * cols; k++) widened[k] = half_at(block, k);
             // The loads stay direct calls of known functions, so they inline (no ABI crossing).
-            for (; i + NT <= n; i += NT) tile(load_floats, 0, RT, NT, widened, 0, cols, x + i * cols, yr + i * ldy, ldy);
-            for (; i < n; i++) tile(load_floats, 0, RT, 1, widened, 0, cols, x + i * cols, yr + i * ldy, ldy);
+            row_block(load_floats, 0, RT, NT, widened, 0, cols, x, n, padded, y + r, ldy);
         } else {
-            for (; i + NT <= n; i += NT) tile(load, half, RT, NT, e, r, cols, x + i * cols, y + i * ldy, ldy);
-            for (; i < n; i++) tile(load, half, RT, 1, e, r, cols, x + i * cols, y + i * ldy, ldy);
+            row_block(load, half, RT, NT, e, r, cols, x, n, padded, y + r, ldy);
         }
     }
     for (; r < rows; r++)
-        for (size_t i = 0; i < n; i++) tile(load, half, 1, 1, e, r, cols, x + i * cols, y + i * ldy, ldy);
+        for (size_t i = 0; i < n; i++) tile(load, half, 1, 1, e, r, cols, x + i * cols, y + i * ldy + r, ldy);
 }
+
+// The tile shape for n inputs on AVX-512, always sixteen accumulators: 16 rows × 1 input for a
+// decoding step, 8 × 2, else 4 × 4.
+#define ROWS_DOT_16(load, half)                                                             \
+    do {                                                                                    \
+        if (n == 1) rows_dot_with(load, half, 16, 1, e, rows, cols, x, n, y, ldy);          \
+        else if (n == 2) rows_dot_with(load, half, 8, 2, e, rows, cols, x, n, y, ldy);      \
+        else rows_dot_with(load, half, 4, 4, e, rows, cols, x, n, y, ldy);                  \
+    } while (0)
 
 static v16 load_halves_portable(const void *rows, size_t at) {
     float f[16];
@@ -155,8 +186,8 @@ static inline v16 load_halves_avx512(const void *rows, size_t at) {
 
 __attribute__((target("avx512f")))
 static void rows_dot_avx512(const void *e, int half, size_t rows, size_t cols, const float *x, size_t n, float *y, size_t ldy) {
-    if (half) rows_dot_with(load_halves_avx512, 1, 4, 4, e, rows, cols, x, n, y, ldy);
-    else rows_dot_with(load_floats, 0, 4, 4, e, rows, cols, x, n, y, ldy);
+    if (half) ROWS_DOT_16(load_halves_avx512, 1);
+    else ROWS_DOT_16(load_floats, 0);
 }
 
 __attribute__((target("avx2,fma,f16c")))
@@ -184,4 +215,22 @@ void asrlens_rows_dot(const void *e, int half, size_t rows, size_t cols,
     if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) { rows_dot_avx2(e, half, rows, cols, x, n, y, ldy); return; }
 #endif
     rows_dot_portable(e, half, rows, cols, x, n, y, ldy);
+}
+
+int asrlens_rows_dot_variant(int variant, const void *e, int half, size_t rows, size_t cols,
+                             const float *x, size_t n, float *y, size_t ldy) {
+    switch (variant) {
+    case 0: rows_dot_portable(e, half, rows, cols, x, n, y, ldy); return 0;
+#if defined(__x86_64__)
+    case 1:
+        if (!(__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma"))) return -1;
+        rows_dot_avx2(e, half, rows, cols, x, n, y, ldy);
+        return 0;
+    case 2:
+        if (!__builtin_cpu_supports("avx512f")) return -1;
+        rows_dot_avx512(e, half, rows, cols, x, n, y, ldy);
+        return 0;
+#endif
+    default: return -1;
+    }
 }

@@ -18,6 +18,11 @@ void asrlens_widen_halves(const uint16_t *src, size_t count, float *dst);
 void asrlens_rows_dot(const void *e, int half, size_t rows, size_t cols,
                       const float *x, size_t n, float *y, size_t ldy);
 
+/// `asrlens_rows_dot` on one variant: 0 portable, 1 AVX2, 2 AVX-512. Returns 0, or -1 without
+/// computing when this CPU lacks the variant. For tests that hold the variants to the same bits.
+int asrlens_rows_dot_variant(int variant, const void *e, int half, size_t rows, size_t cols,
+                             const float *x, size_t n, float *y, size_t ldy);
+
 /// Softmax of one row in place: subtract the max, exponentiate (Cephes expf), scale by 1/sum.
 void asrlens_softmax(float *row, size_t count);
 

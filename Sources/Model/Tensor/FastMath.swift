@@ -31,6 +31,15 @@ public enum FastMath {
         asrlens_rows_dot(e, half ? 1 : 0, rows, cols, x, n, y, ldy)
     }
 
+    /// The CPU variants of `rowsDot`, which must all give the same bits.
+    public enum RowsDotVariant: Int32, CaseIterable, Sendable { case portable = 0, avx2 = 1, avx512 = 2 }
+
+    /// `rowsDot` on one variant, for tests that compare them; false when this CPU lacks it.
+    public static func rowsDot(_ variant: RowsDotVariant, _ e: UnsafeRawPointer, half: Bool, rows: Int, cols: Int,
+                               x: UnsafePointer<Float>, n: Int, y: UnsafeMutablePointer<Float>, ldy: Int) -> Bool {
+        asrlens_rows_dot_variant(variant.rawValue, e, half ? 1 : 0, rows, cols, x, n, y, ldy) == 0
+    }
+
     /// Softmax of one row in place: subtract the max, exponentiate, scale by 1/sum.
     public static func softmax(_ row: UnsafeMutablePointer<Float>, count n: Int) {
         asrlens_softmax(row, n)
