@@ -1,4 +1,5 @@
 #include "kernels.h"
+#include "lanes.h"
 #include <math.h>
 #include <string.h>
 
@@ -6,17 +7,9 @@
 // The 16-lane helpers below are static and inlined into each variant: no call crosses an ABI.
 #pragma clang diagnostic ignored "-Wpsabi"
 
-// Sixteen lanes: one vector on AVX-512, two on AVX2, scalar code elsewhere. Column c always falls
-// in lane c mod 16 and every step is a fused multiply-add, so the order of operations, and the
-// result, is the same on every variant and for any number of rows.
-typedef float v16 __attribute__((vector_size(64)));
+// Column c always falls in lane c mod 16 and every step is a fused multiply-add, so the order of
+// operations, and the result, is the same on every variant and for any number of rows.
 typedef v16 (*load16_fn)(const void *rows, size_t at);
-
-static inline v16 load_floats(const void *rows, size_t at) {
-    v16 v;
-    memcpy(&v, (const float *)rows + at, sizeof v);
-    return v;
-}
 
 static inline float half_at(const void *rows, size_t at) {
     float f;
@@ -67,20 +60,20 @@ static inline __attribute__((always_inline)) v16 lane_sums16(v16 v[16]) {
     return sums;
 }
 
-// R vocabulary rows (`cols` apart, from row r0) against N input rows (`cols` apart): R·N dot
-// products sharing their loads, each ending with its lanes summed 0…15 and then the columns past
-// the last 16. Output i of row r0 + r goes to y[i·ldy + r].
+// R rows of e (`lde` apart, from row r0) against N input rows (`ldx` apart): R·N dot products
+// of `cols` columns sharing their loads, each ending with its lanes summed 0…15 and then the
+// columns past the last 16. Output i of row r0 + r goes to y[i·ldy + r].
 static inline __attribute__((always_inline))
-void tile(load16_fn load, int half, int R, int N, const void *e, size_t r0, size_t cols,
-          const float *x, float *y, size_t ldy) {
+void tile(load16_fn load, int half, int R, int N, const void *e, size_t r0, size_t cols, size_t lde,
+          const float *x, size_t ldx, float *y, size_t ldy) {
     v16 acc[16];   // accumulator of vocabulary row r and input i at r·N + i
     for (int p = 0; p < R * N; p++) acc[p] = (v16){0};
     size_t c = 0;
     for (; c + 16 <= cols; c += 16)
         for (int r = 0; r < R; r++) {
-            v16 ev = load(e, (r0 + r) * cols + c);
+            v16 ev = load(e, (r0 + r) * lde + c);
             for (int i = 0; i < N; i++)
-                acc[r * N + i] = __builtin_elementwise_fma(ev, load_floats(x, i * cols + c), acc[r * N + i]);
+                acc[r * N + i] = __builtin_elementwise_fma(ev, load_floats(x, i * ldx + c), acc[r * N + i]);
         }
     float sums[16];
     if (R * N == 16) {
@@ -95,7 +88,7 @@ void tile(load16_fn load, int half, int R, int N, const void *e, size_t r0, size
     for (int r = 0; r < R; r++)
         for (int i = 0; i < N; i++) {
             float sum = sums[r * N + i];
-            for (size_t k = c; k < cols; k++) sum = fmaf(element(e, half, (r0 + r) * cols + k), x[i * cols + k], sum);
+            for (size_t k = c; k < cols; k++) sum = fmaf(element(e, half, (r0 + r) * lde + k), x[i * ldx + k], sum);
             y[i * ldy + r] = sum;
         }
 }
@@ -104,18 +97,18 @@ void tile(load16_fn load, int half, int R, int N, const void *e, size_t r0, size
 // tile, filled up with copies of the last input (`padded`, or one input at a time without it),
 // whose extra outputs are dropped. Every accumulator sums alone, so padding changes no result.
 static inline __attribute__((always_inline))
-void row_block(load16_fn load, int half, int RT, int NT, const void *e, size_t r0, size_t cols,
-               const float *x, size_t n, const float *padded, float *y, size_t ldy) {
+void row_block(load16_fn load, int half, int RT, int NT, const void *e, size_t r0, size_t cols, size_t lde,
+               const float *x, size_t ldx, size_t n, const float *padded, float *y, size_t ldy) {
     size_t i = 0;
-    for (; i + NT <= n; i += NT) tile(load, half, RT, NT, e, r0, cols, x + i * cols, y + i * ldy, ldy);
+    for (; i + NT <= n; i += NT) tile(load, half, RT, NT, e, r0, cols, lde, x + i * ldx, ldx, y + i * ldy, ldy);
     if (i == n) return;
     if (padded) {
         float out[16];
-        tile(load, half, RT, NT, e, r0, cols, padded, out, RT);
+        tile(load, half, RT, NT, e, r0, cols, lde, padded, cols, out, RT);
         for (size_t j = 0; i + j < n; j++)
             for (int r = 0; r < RT; r++) y[(i + j) * ldy + r] = out[j * RT + r];
     } else {
-        for (; i < n; i++) tile(load, half, RT, 1, e, r0, cols, x + i * cols, y + i * ldy, ldy);
+        for (; i < n; i++) tile(load, half, RT, 1, e, r0, cols, lde, x + i * ldx, ldx, y + i * ldy, ldy);
     }
 }
 
@@ -123,45 +116,48 @@ void row_block(load16_fn load, int half, int RT, int NT, const void *e, size_t r
 // Float16 rows met by several input tiles are widened once into a block of floats that stays in
 // L1, instead of once per tile: the widening is exact, so the sums are the same.
 static inline __attribute__((always_inline))
-void rows_dot_with(load16_fn load, int half, int RT, int NT, const void *e, size_t rows, size_t cols,
-                   const float *x, size_t n, float *y, size_t ldy) {
+void rows_dot_with(load16_fn load, int half, int RT, int NT, const void *e, size_t rows, size_t cols, size_t lde,
+                   const float *x, size_t ldx, size_t n, float *y, size_t ldy) {
     enum { capacity = 4 * 2048 };   // 32 KiB each: four rows of up to 2,048 columns
     float widened[capacity], padding[capacity];
     const int rewiden = half && n > (size_t)NT && RT * cols <= capacity;
     const size_t rest = n % NT;
     const float *padded = NULL;
     if (rest && NT * cols <= capacity) {
-        memcpy(padding, x + (n - rest) * cols, rest * cols * sizeof(float));
-        for (size_t j = rest; j < (size_t)NT; j++) memcpy(padding + j * cols, x + (n - 1) * cols, cols * sizeof(float));
+        for (size_t j = 0; j < (size_t)NT; j++)
+            memcpy(padding + j * cols, x + (j < rest ? n - rest + j : n - 1) * ldx, cols * sizeof(float));
         padded = padding;
     }
     size_t r = 0;
     for (; r + RT <= rows; r += RT) {
         if (rewiden) {
-            const uint16_t *block = (const uint16_t *)e + r * cols;
-            size_t k = 0;
-            for (; k + 16 <= RT * cols; k += 16) {
-                v16 v = load(block, k);
-                memcpy(widened + k, &v, sizeof v);
+            for (int b = 0; b < RT; b++) {
+                const uint16_t *row = (const uint16_t *)e + (r + b) * lde;
+                float *to = widened + b * cols;
+                size_t k = 0;
+                for (; k + 16 <= cols; k += 16) {
+                    v16 v = load(row, k);
+                    memcpy(to + k, &v, sizeof v);
+                }
+                for (; k < cols; k++) to[k] = half_at(row, k);
             }
-            for (; k < RT * cols; k++) widened[k] = half_at(block, k);
             // The loads stay direct calls of known functions, so they inline (no ABI crossing).
-            row_block(load_floats, 0, RT, NT, widened, 0, cols, x, n, padded, y + r, ldy);
+            row_block(load_floats, 0, RT, NT, widened, 0, cols, cols, x, ldx, n, padded, y + r, ldy);
         } else {
-            row_block(load, half, RT, NT, e, r, cols, x, n, padded, y + r, ldy);
+            row_block(load, half, RT, NT, e, r, cols, lde, x, ldx, n, padded, y + r, ldy);
         }
     }
     for (; r < rows; r++)
-        for (size_t i = 0; i < n; i++) tile(load, half, 1, 1, e, r, cols, x + i * cols, y + i * ldy + r, ldy);
+        for (size_t i = 0; i < n; i++) tile(load, half, 1, 1, e, r, cols, lde, x + i * ldx, ldx, y + i * ldy + r, ldy);
 }
 
 // The tile shape for n inputs on AVX-512, always sixteen accumulators: 16 rows × 1 input for a
 // decoding step, 8 × 2, else 4 × 4.
 #define ROWS_DOT_16(load, half)                                                             \
     do {                                                                                    \
-        if (n == 1) rows_dot_with(load, half, 16, 1, e, rows, cols, x, n, y, ldy);          \
-        else if (n == 2) rows_dot_with(load, half, 8, 2, e, rows, cols, x, n, y, ldy);      \
-        else rows_dot_with(load, half, 4, 4, e, rows, cols, x, n, y, ldy);                  \
+        if (n == 1) rows_dot_with(load, half, 16, 1, e, rows, cols, lde, x, ldx, n, y, ldy);     \
+        else if (n == 2) rows_dot_with(load, half, 8, 2, e, rows, cols, lde, x, ldx, n, y, ldy); \
+        else rows_dot_with(load, half, 4, 4, e, rows, cols, lde, x, ldx, n, y, ldy);             \
     } while (0)
 
 static v16 load_halves_portable(const void *rows, size_t at) {
@@ -170,9 +166,9 @@ static v16 load_halves_portable(const void *rows, size_t at) {
     return load_floats(f, 0);
 }
 
-static void rows_dot_portable(const void *e, int half, size_t rows, size_t cols, const float *x, size_t n, float *y, size_t ldy) {
-    if (half) rows_dot_with(load_halves_portable, 1, 2, 2, e, rows, cols, x, n, y, ldy);
-    else rows_dot_with(load_floats, 0, 2, 2, e, rows, cols, x, n, y, ldy);
+static void rows_dot_portable(const void *e, int half, size_t rows, size_t cols, size_t lde, const float *x, size_t ldx, size_t n, float *y, size_t ldy) {
+    if (half) rows_dot_with(load_halves_portable, 1, 2, 2, e, rows, cols, lde, x, ldx, n, y, ldy);
+    else rows_dot_with(load_floats, 0, 2, 2, e, rows, cols, lde, x, ldx, n, y, ldy);
 }
 
 #if defined(__x86_64__)
@@ -185,7 +181,7 @@ static inline v16 load_halves_avx512(const void *rows, size_t at) {
 }
 
 __attribute__((target("avx512f")))
-static void rows_dot_avx512(const void *e, int half, size_t rows, size_t cols, const float *x, size_t n, float *y, size_t ldy) {
+static void rows_dot_avx512(const void *e, int half, size_t rows, size_t cols, size_t lde, const float *x, size_t ldx, size_t n, float *y, size_t ldy) {
     if (half) ROWS_DOT_16(load_halves_avx512, 1);
     else ROWS_DOT_16(load_floats, 0);
 }
@@ -202,33 +198,38 @@ static inline v16 load_halves_avx2(const void *rows, size_t at) {
 }
 
 __attribute__((target("avx2,fma,f16c")))
-static void rows_dot_avx2(const void *e, int half, size_t rows, size_t cols, const float *x, size_t n, float *y, size_t ldy) {
-    if (half) rows_dot_with(load_halves_avx2, 1, 2, 2, e, rows, cols, x, n, y, ldy);
-    else rows_dot_with(load_floats, 0, 2, 2, e, rows, cols, x, n, y, ldy);
+static void rows_dot_avx2(const void *e, int half, size_t rows, size_t cols, size_t lde, const float *x, size_t ldx, size_t n, float *y, size_t ldy) {
+    if (half) rows_dot_with(load_halves_avx2, 1, 2, 2, e, rows, cols, lde, x, ldx, n, y, ldy);
+    else rows_dot_with(load_floats, 0, 2, 2, e, rows, cols, lde, x, ldx, n, y, ldy);
 }
 #endif
 
 void asrlens_rows_dot(const void *e, int half, size_t rows, size_t cols,
                       const float *x, size_t n, float *y, size_t ldy) {
-#if defined(__x86_64__)
-    if (__builtin_cpu_supports("avx512f")) { rows_dot_avx512(e, half, rows, cols, x, n, y, ldy); return; }
-    if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) { rows_dot_avx2(e, half, rows, cols, x, n, y, ldy); return; }
-#endif
-    rows_dot_portable(e, half, rows, cols, x, n, y, ldy);
+    asrlens_rows_dot_strided(e, half, rows, cols, cols, x, cols, n, y, ldy);
 }
 
-int asrlens_rows_dot_variant(int variant, const void *e, int half, size_t rows, size_t cols,
-                             const float *x, size_t n, float *y, size_t ldy) {
+void asrlens_rows_dot_strided(const void *e, int half, size_t rows, size_t cols, size_t lde,
+                              const float *x, size_t ldx, size_t n, float *y, size_t ldy) {
+#if defined(__x86_64__)
+    if (__builtin_cpu_supports("avx512f")) { rows_dot_avx512(e, half, rows, cols, lde, x, ldx, n, y, ldy); return; }
+    if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) { rows_dot_avx2(e, half, rows, cols, lde, x, ldx, n, y, ldy); return; }
+#endif
+    rows_dot_portable(e, half, rows, cols, lde, x, ldx, n, y, ldy);
+}
+
+int asrlens_rows_dot_variant(int variant, const void *e, int half, size_t rows, size_t cols, size_t lde,
+                             const float *x, size_t ldx, size_t n, float *y, size_t ldy) {
     switch (variant) {
-    case 0: rows_dot_portable(e, half, rows, cols, x, n, y, ldy); return 0;
+    case 0: rows_dot_portable(e, half, rows, cols, lde, x, ldx, n, y, ldy); return 0;
 #if defined(__x86_64__)
     case 1:
         if (!(__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma"))) return -1;
-        rows_dot_avx2(e, half, rows, cols, x, n, y, ldy);
+        rows_dot_avx2(e, half, rows, cols, lde, x, ldx, n, y, ldy);
         return 0;
     case 2:
         if (!__builtin_cpu_supports("avx512f")) return -1;
-        rows_dot_avx512(e, half, rows, cols, x, n, y, ldy);
+        rows_dot_avx512(e, half, rows, cols, lde, x, ldx, n, y, ldy);
         return 0;
 #endif
     default: return -1;

@@ -38,6 +38,46 @@ import Model
         #expect(diverged >= 20 && passesSaved > 0, "\(diverged) runs decoded freely; \(passesSaved) passes saved")
     }
 
+    /// Every layer's activations and the logits of a token fed alone (a decoding step) are the
+    /// bits of its row when the same tokens go through as one batch, on real audio, for tiny.en
+    /// and base: verifying drafts in a batch cannot choose another token than a step would.
+    @Test(arguments: ["tiny.en", "base"])
+    func aDecodingStepGivesTheBitsOfItsRowInABatch(name: String) throws {
+        let model = try TestSupport.model(name)
+        let samples = try AudioFile.load(TestSupport.root.appendingPathComponent("assets/sense-and-sensibility-0870.wav").path)
+        let engine = try Engine(model: model, samples: samples)
+        let kv = engine.cleanKV
+        let tokens = engine.prompt + engine.cleanTokens
+        typealias Rows = [[UInt32]]
+        func run(_ feeds: [[Int]]) -> (layers: [Rows], logits: Rows) {
+            var cache = KVCache(layers: model.hyper.decoderLayers)
+            var layers = [Rows](repeating: [], count: model.hyper.decoderLayers), logits: Rows = []
+            for feed in feeds {
+                let out = model.decoder(feed, cache: &cache, kv: kv, record: { l, _, o in
+                    layers[l] += (0..<o.residPost.rows).map { o.residPost.rows($0..<($0 + 1)).data.map(\.bitPattern) }
+                })
+                let l = model.decoder.logits(out)
+                logits += (0..<l.rows).map { l.rows($0..<($0 + 1)).data.map(\.bitPattern) }
+            }
+            return (layers, logits)
+        }
+        let batch = run([tokens]), steps = run(tokens.map { [$0] })
+        let split = tokens.count / 3   // a prefix step by step, then the rest as one draft batch
+        let mixed = run(tokens.prefix(split).map { [$0] } + [Array(tokens[split...])])
+        // Compared as booleans: a failure names the first differing row, not every bit pattern.
+        func firstDifference(_ a: Rows, _ b: Rows) -> Int? {
+            (0..<max(a.count, b.count)).first { $0 >= a.count || $0 >= b.count || a[$0] != b[$0] }
+        }
+        for l in 0..<model.hyper.decoderLayers {
+            let step = firstDifference(steps.layers[l], batch.layers[l]), draft = firstDifference(mixed.layers[l], batch.layers[l])
+            #expect(step == nil, "decoder layer \(l): the step for token \(step ?? 0) differs from its batch row")
+            #expect(draft == nil, "decoder layer \(l): row \(draft ?? 0) of a batch after steps differs")
+        }
+        let stepLogits = firstDifference(steps.logits, batch.logits), draftLogits = firstDifference(mixed.logits, batch.logits)
+        #expect(stepLogits == nil && draftLogits == nil, "logits differ from row \(stepLogits ?? draftLogits ?? 0)")
+        #expect(batch.logits.count == tokens.count && tokens.count > 20)
+    }
+
     @Test func draftsFollowACycleOrRejoinTheCleanTranscript() {
         let clean = [10, 11, 12, 13, 14, 15]
         // A loop: the last tokens were seen one cycle ago, and the cycle continues.

@@ -51,8 +51,8 @@ struct RowsDotTests {
                         var y = [Float](repeating: .nan, count: n * rows)
                         let done = y.withUnsafeMutableBufferPointer { out in
                             x.withUnsafeBufferPointer { xs in
-                                half ? bits.withUnsafeBytes { FastMath.rowsDot(variant, $0.baseAddress!, half: true, rows: rows, cols: cols, x: xs.baseAddress!, n: n, y: out.baseAddress!, ldy: rows) }
-                                     : e.withUnsafeBytes { FastMath.rowsDot(variant, $0.baseAddress!, half: false, rows: rows, cols: cols, x: xs.baseAddress!, n: n, y: out.baseAddress!, ldy: rows) }
+                                half ? bits.withUnsafeBytes { FastMath.rowsDot(variant, $0.baseAddress!, half: true, rows: rows, cols: cols, lde: cols, x: xs.baseAddress!, ldx: cols, n: n, y: out.baseAddress!, ldy: rows) }
+                                     : e.withUnsafeBytes { FastMath.rowsDot(variant, $0.baseAddress!, half: false, rows: rows, cols: cols, lde: cols, x: xs.baseAddress!, ldx: cols, n: n, y: out.baseAddress!, ldy: rows) }
                             }
                         }
                         guard done else { continue }
@@ -64,5 +64,64 @@ struct RowsDotTests {
             }
         }
         #expect(ran.contains(.portable))
+    }
+
+    /// Rows and inputs taken from wider matrices (one attention head's columns of K and Q) give
+    /// the sums of the same rows copied out, on every variant.
+    @Test func stridedRowsGiveTheSumsOfTheRowsCopiedOut() {
+        let rows = 37, cols = 64, lde = 3 * 384, ldx = 384, offset = 128
+        let k = (0..<(rows * lde)).map { Float(($0 * 7_919) % 2_003) / 1_000 - 1 }
+        let q = (0..<(27 * ldx)).map { Float(($0 * 37) % 101) / 50 - 1 }
+        for n in [1, 2, 3, 27] {
+            let kHead = (0..<rows).flatMap { r in k[(r * lde + offset)..<(r * lde + offset + cols)] }
+            let qHead = (0..<n).flatMap { i in q[(i * ldx + offset)..<(i * ldx + offset + cols)] }
+            let expected = Self.reference(kHead, rows: rows, cols: cols, qHead, n: n).map(\.bitPattern)
+            for variant in FastMath.RowsDotVariant.allCases {
+                var y = [Float](repeating: .nan, count: n * rows)
+                let done = k.withUnsafeBufferPointer { kb in
+                    q.withUnsafeBufferPointer { qb in
+                        y.withUnsafeMutableBufferPointer {
+                            FastMath.rowsDot(variant, kb.baseAddress! + offset, half: false, rows: rows, cols: cols, lde: lde,
+                                             x: qb.baseAddress! + offset, ldx: ldx, n: n, y: $0.baseAddress!, ldy: rows)
+                        }
+                    }
+                }
+                guard done else { continue }
+                #expect(y.map(\.bitPattern) == expected, "\(variant), \(n) inputs")
+            }
+        }
+    }
+
+    /// Attention's weighted sum of values: each output column is one chain of fused
+    /// multiply-adds in row order, for head widths with and without a tail past 16 and 64, and
+    /// the same for a query alone as among 1 to 6 others.
+    @Test func aWeightedSumIsOneFusedChainPerColumnInRowOrderForAnyNumberOfQueries() {
+        for (m, cols, ldv) in [(1, 64, 64), (5, 64, 768), (1_500, 64, 768), (7, 80, 100), (3, 9, 9)] {
+            let n = 6
+            let p = (0..<(n * m)).map { Float(($0 * 13) % 17) / 17 }
+            let v = (0..<(m * ldv)).map { Float(($0 * 7_919) % 2_003) / 1_000 - 1 }
+            var expected = [UInt32]()
+            for i in 0..<n {
+                for c in 0..<cols {
+                    var sum: Float = 0
+                    for j in 0..<m { sum = sum.addingProduct(p[i * m + j], v[j * ldv + c]) }
+                    expected.append(sum.bitPattern)
+                }
+            }
+            for queries in [1, 4, 5, 6] {
+                var out = [Float](repeating: .nan, count: n * cols)
+                p.withUnsafeBufferPointer { pb in
+                    v.withUnsafeBufferPointer { vb in
+                        out.withUnsafeMutableBufferPointer { o in
+                            for first in stride(from: 0, to: n, by: queries) {
+                                FastMath.weightedSums(pb.baseAddress! + first * m, ldp: m, n: min(queries, n - first), count: m, values: vb.baseAddress!,
+                                                      stride: ldv, cols: cols, into: o.baseAddress! + first * cols, ldo: cols)
+                            }
+                        }
+                    }
+                }
+                #expect(out.map(\.bitPattern) == expected, "\(m) rows × \(cols) columns, \(queries) queries at a time")
+            }
+        }
     }
 }

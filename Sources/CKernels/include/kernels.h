@@ -18,10 +18,22 @@ void asrlens_widen_halves(const uint16_t *src, size_t count, float *dst);
 void asrlens_rows_dot(const void *e, int half, size_t rows, size_t cols,
                       const float *x, size_t n, float *y, size_t ldy);
 
-/// `asrlens_rows_dot` on one variant: 0 portable, 1 AVX2, 2 AVX-512. Returns 0, or -1 without
-/// computing when this CPU lacks the variant. For tests that hold the variants to the same bits.
-int asrlens_rows_dot_variant(int variant, const void *e, int half, size_t rows, size_t cols,
-                             const float *x, size_t n, float *y, size_t ldy);
+/// `asrlens_rows_dot` on rows of e `lde` elements apart and inputs `ldx` apart (head slices of
+/// attention's Q and K), with the same order of summation.
+void asrlens_rows_dot_strided(const void *e, int half, size_t rows, size_t cols, size_t lde,
+                              const float *x, size_t ldx, size_t n, float *y, size_t ldy);
+
+/// `asrlens_rows_dot_strided` on one variant: 0 portable, 1 AVX2, 2 AVX-512. Returns 0, or -1
+/// without computing when this CPU lacks the variant. For tests that hold the variants to the
+/// same bits.
+int asrlens_rows_dot_variant(int variant, const void *e, int half, size_t rows, size_t cols, size_t lde,
+                             const float *x, size_t ldx, size_t n, float *y, size_t ldy);
+
+/// out[i·ldo + c] = Σ_{j<m} p[i·ldp + j]·v[j·ldv + c] for n queries i and c < cols: each output
+/// one chain of fused multiply-adds in j order onto zero, so it does not depend on the CPU, the
+/// vector width, or the other queries. Attention's probability-weighted sum of values.
+void asrlens_weighted_sums(const float *p, size_t ldp, size_t n, size_t m, const float *v, size_t ldv, size_t cols,
+                           float *out, size_t ldo);
 
 /// Softmax of one row in place: subtract the max, exponentiate (Cephes expf), scale by 1/sum.
 void asrlens_softmax(float *row, size_t count);

@@ -31,13 +31,29 @@ public enum FastMath {
         asrlens_rows_dot(e, half ? 1 : 0, rows, cols, x, n, y, ldy)
     }
 
+    /// `rowsDot` on rows of e `lde` elements apart and inputs `ldx` apart (one head's slice of
+    /// attention's K and Q), in the same order of summation.
+    public static func rowsDot(_ e: UnsafePointer<Float>, rows: Int, cols: Int, lde: Int,
+                               x: UnsafePointer<Float>, ldx: Int, n: Int, y: UnsafeMutablePointer<Float>, ldy: Int) {
+        asrlens_rows_dot_strided(e, 0, rows, cols, lde, x, ldx, n, y, ldy)
+    }
+
     /// The CPU variants of `rowsDot`, which must all give the same bits.
     public enum RowsDotVariant: Int32, CaseIterable, Sendable { case portable = 0, avx2 = 1, avx512 = 2 }
 
     /// `rowsDot` on one variant, for tests that compare them; false when this CPU lacks it.
-    public static func rowsDot(_ variant: RowsDotVariant, _ e: UnsafeRawPointer, half: Bool, rows: Int, cols: Int,
-                               x: UnsafePointer<Float>, n: Int, y: UnsafeMutablePointer<Float>, ldy: Int) -> Bool {
-        asrlens_rows_dot_variant(variant.rawValue, e, half ? 1 : 0, rows, cols, x, n, y, ldy) == 0
+    public static func rowsDot(_ variant: RowsDotVariant, _ e: UnsafeRawPointer, half: Bool, rows: Int, cols: Int, lde: Int,
+                               x: UnsafePointer<Float>, ldx: Int, n: Int, y: UnsafeMutablePointer<Float>, ldy: Int) -> Bool {
+        asrlens_rows_dot_variant(variant.rawValue, e, half ? 1 : 0, rows, cols, lde, x, ldx, n, y, ldy) == 0
+    }
+
+    /// `out[i, c] = Σ_j p[i, j] · v[j, c]` for `n` queries (probabilities `ldp` apart, outputs
+    /// `ldo` apart) over `count` rows of v (`stride` apart) and `cols` columns, each output one
+    /// chain of fused multiply-adds in row order: attention's weighted sum of values, the same
+    /// bits for a query whatever else is computed beside it.
+    public static func weightedSums(_ p: UnsafePointer<Float>, ldp: Int, n: Int, count: Int, values v: UnsafePointer<Float>,
+                                    stride: Int, cols: Int, into out: UnsafeMutablePointer<Float>, ldo: Int) {
+        asrlens_weighted_sums(p, ldp, n, count, v, stride, cols, out, ldo)
     }
 
     /// Softmax of one row in place: subtract the max, exponentiate, scale by 1/sum.

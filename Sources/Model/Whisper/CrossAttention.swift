@@ -24,7 +24,7 @@ public struct CrossAttention: Sendable {
                 ctx.data.withUnsafeMutableBufferPointer { c in
                     ScaledDotProduct.attend(q: qb.baseAddress!, qStride: d, k: kvb.baseAddress!, kStride: 2 * d,
                                             v: kvb.baseAddress! + d, vStride: 2 * d, n: x.rows, m: kv.rows,
-                                            heads: heads, headDim: d / heads,
+                                            heads: heads, headDim: d / heads, perQuery: true,
                                             out: c.baseAddress!, outStride: d, weights: weights)
                 }
             }

@@ -38,7 +38,7 @@ public struct SelfAttention: Sendable {
                     ctx.data.withUnsafeMutableBufferPointer { c in
                         ScaledDotProduct.attend(q: f.baseAddress!, qStride: 3 * d, k: k.baseAddress!, kStride: d,
                                                 v: v.baseAddress!, vStride: d, n: x.rows, m: cache.count,
-                                                heads: heads, headDim: d / heads, causalStart: start,
+                                                heads: heads, headDim: d / heads, causalStart: start, perQuery: true,
                                                 out: c.baseAddress!, outStride: d, weights: weights)
                     }
                 }
