@@ -139,19 +139,15 @@ extension Engine {
         var logprobs = Array(previous?.cleanTokenLogprobs.prefix(firstStep) ?? [])
         var argmax = Array(previous?.teacherForcedArgmax.prefix(firstStep) ?? [])
         if firstStep <= t {
-            // Logits in fixed blocks of steps aligned to step 0: a block's values do not depend on
-            // which other blocks were computed, so skipping unchanged blocks stays bit-exact.
-            let block = 16
+            // Only the steps from the first changed one: a row's logits are the same bits whichever
+            // other rows are computed with it (`rows_dot`), so skipping unchanged rows stays exact.
             let residual = trace.residPost[trace.residPost.count - 1]
-            for start in stride(from: (firstStep / block) * block, through: t, by: block) {
-                let steps = start..<min(start + block, t + 1)
-                let logits = model.decoder.logits(residual.rows((tokenRow0 + steps.lowerBound)..<(tokenRow0 + steps.upperBound)))
-                for s in steps where s >= firstStep {
-                    let i = s - start
-                    let lp = filteredLogprobs(Array(logits.data[(i * logits.cols)..<((i + 1) * logits.cols)]), step: s)
-                    logprobs.append(lp[s < t ? cleanTokens[s] : eot])
-                    argmax.append(GreedyDecoder.argmax(lp))
-                }
+            let logits = model.decoder.logits(residual.rows((tokenRow0 + firstStep)..<(tokenRow0 + t + 1)))
+            for s in firstStep...t {
+                let i = s - firstStep
+                let lp = filteredLogprobs(Array(logits.data[(i * logits.cols)..<((i + 1) * logits.cols)]), step: s)
+                logprobs.append(lp[s < t ? cleanTokens[s] : eot])
+                argmax.append(GreedyDecoder.argmax(lp))
             }
         }
         var tokens = cleanTokens
