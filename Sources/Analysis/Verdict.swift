@@ -122,7 +122,7 @@ extension Verdict {
     /// say nothing about one head.
     public static func singleHead(loops: Int, judged: Bool, best: [Bool], median: [Bool]) -> Verdict {
         let rule = "reproduced when one cross-attention head, patched alone, resolves at least half of the loops, a loop counting only when "
-            + "the patched transcript stops looping and its WER against the reference text falls, and more loops than the median head by "
+            + "the patched transcript stops looping and its WER against the reference text falls below both the loop's and 1, and more loops than the median head by "
             + "an exact McNemar test at 0.05; partly when it resolves at least a quarter without that, or there are no reference texts"
         guard loops > 0, best.count == loops, median.count == loops else { return Verdict(.notTested, "no looping transcript in these conditions", rule: rule) }
         let b = best.filter { $0 }.count, m = median.filter { $0 }.count
@@ -160,7 +160,7 @@ extension Verdict {
     /// lowered the WER against the reference text).
     public static func repetition(loops: Int, judged: Bool, cross: [Bool], other: [Bool]) -> Verdict {
         let rule = "reproduced when the best cross_out layer resolves at least half of the loops, a loop counting only when the patched "
-            + "transcript stops looping and its WER against the reference text falls, and more loops than the best self_out or mlp_out "
+            + "transcript stops looping and its WER against the reference text falls below both the loop's and 1, and more loops than the best self_out or mlp_out "
             + "layer by an exact McNemar test at 0.05; partly when only one of the two holds, or there are no reference texts"
         guard loops > 0, cross.count == loops, other.count == loops else {
             return Verdict(.notTested, "no looping transcript in these conditions", rule: rule)
