@@ -19,7 +19,7 @@ enum Main {
     static func main() {
         BLASCore.restartWithBetterKernels()
         setvbuf(stdout, nil, _IOLBF, 0)
-        HeapPolicy.applyForLongSessions()
+        HeapPolicy.apply()
         ScratchPaths.unblockInterrupts()
         Warnings.setHandler { subject, problem in StandardError.write("asrlens: warning: \(subject): \(problem)\n") }
         do {

@@ -147,8 +147,10 @@ public final class Engine: @unchecked Sendable {
                                 previous: firstRow > 0 ? clean : nil, hook: hook, work: work, isCancelled: isCancelled, until: until)
         lock.lock()
         total = total + result.work
-        if useMemo && until == nil { remember(result) }
+        let memoised = useMemo && until == nil
+        if memoised { remember(result) }
         lock.unlock()
+        if memoised { HeapPolicy.releaseFreeMemory() }
         return result
     }
 
