@@ -80,12 +80,14 @@ import Testing
 
     @Test func latePatchRecomputesOnlyItsRowsOfCrossKV() throws {
         let e = try engine()
-        let run = try e.run(PatchSet([try patch("enc.3.resid_post@100:150=zero", e)]), useMemo: false)
+        // 50 rows across the boundary of the first two aligned row blocks: both blocks are redone.
+        let b = Linear.rowBlock
+        let run = try e.run(PatchSet([try patch("enc.3.resid_post@\(b - 25):\(b + 25)=zero", e)]), useMemo: false)
         #expect(run.work.encoderBlocks == [0, 0, 0, 0])
-        // Rows 100:150 lie in the aligned 128-row blocks 0:128 and 128:256: 256 of 1500 rows are redone.
-        #expect(run.work.crossKVRows == 2 * Linear.rowBlock)
-        let out = try e.run(PatchSet([try patch("enc.out@130:180=zero", e)]), useMemo: false)
-        #expect(out.work.encoderBlocks == [0, 0, 0, 0] && out.work.crossKVRows == Linear.rowBlock)
+        #expect(run.work.crossKVRows == 2 * b)
+        // 50 rows inside the second block: that block alone.
+        let out = try e.run(PatchSet([try patch("enc.out@\(b + 10):\(b + 60)=zero", e)]), useMemo: false)
+        #expect(out.work.encoderBlocks == [0, 0, 0, 0] && out.work.crossKVRows == b)
     }
 
     @Test func decoderPatchEvaluatesNoEncoderBlock() throws {

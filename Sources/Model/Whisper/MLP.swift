@@ -5,8 +5,9 @@ public struct MLP: Sendable {
     public let fc2: Linear   // [D, F]
 
     /// Rows per pass: the hidden layer held is [512, F] rather than [T, F] (9 MB for a tiny
-    /// encoder window). A multiple of `Linear.rowBlock`, so every row's result is unchanged.
-    static let rowChunk = 4 * Linear.rowBlock
+    /// encoder window), one row block for each of two cores. A multiple of `Linear.rowBlock`,
+    /// so every row's result is unchanged.
+    static let rowChunk = 2 * Linear.rowBlock
 
     /// x: [T, D] → mlp_out [T, D] (the residual is added by the block).
     public func callAsFunction(_ x: Matrix) -> Matrix {
