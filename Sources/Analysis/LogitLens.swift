@@ -61,7 +61,10 @@ public struct LogitLens: Sendable {
     /// encoder patch reaches; a decoder patch in block L changes rows from L + 1 on (from L
     /// for `resid_pre`, the block's input).
     public static func firstChangedRow(_ set: PatchSet) -> Int {
-        set.patches.map { p in
+        // Anything in the encoder, a localised attention window included, reaches every
+        // decoder layer's cross-attention: row 1 on.
+        if set.attentionWindow != nil { return 1 }
+        return set.patches.map { p in
             guard p.site.stack == .decoder else { return 1 }
             return p.site.point == .residPre ? p.site.layer : p.site.layer + 1
         }.min() ?? Int.max

@@ -37,7 +37,7 @@ public enum ViewData {
         switch view {
         case .transcript:
             let table = Table(headers: ["index", "token", "text", "logprob"], rows: run.tokens.enumerated().map { i, t in
-                [String(i), String(t), tok.display(t), i < run.cleanTokenLogprobs.count ? String(format: "%.4f", run.cleanTokenLogprobs[i]) : ""]
+                [String(i), String(t), tok.display(t), i < run.tokenLogprobs.count ? String(format: "%.4f", run.tokenLogprobs[i]) : ""]
             })
             return (table, TranscriptJSON(language: engine.language, tokens: run.tokens, text: run.text, patches: set.patches.map(\.description)))
         case .lens:

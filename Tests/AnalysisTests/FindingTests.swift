@@ -54,7 +54,27 @@ import Testing
     func aPartialPatchedLensEqualsAFullOne(spec: String) throws {
         let engine = try AnalysisSupport.engine("tiny.en", AnalysisSupport.clips[2])
         let hyper = engine.model.hyper
-        let set = PatchSet([try Patch.parse(spec, hyper: hyper, frames: hyper.audioPositions, tokens: engine.tokenPositions)])
+        try expectPartialLensEqualsFull(PatchSet([try Patch.parse(spec, hyper: hyper, frames: hyper.audioPositions, tokens: engine.tokenPositions)]), engine)
+    }
+
+    /// A localised encoder attention window changes the encoder output, so the lens from row 1
+    /// on, alone or beside a decoder patch, and the effect counts the cells it changed.
+    @Test(arguments: [nil, "dec.3.cross_out@2:4=zero"])
+    func anAttentionWindowChangesTheLensFromRowOne(spec: String?) throws {
+        let engine = try AnalysisSupport.engine("tiny.en", AnalysisSupport.clips[2])
+        let hyper = engine.model.hyper
+        let patches = try spec.map { [try Patch.parse($0, hyper: hyper, frames: hyper.audioPositions, tokens: engine.tokenPositions)] } ?? []
+        let set = PatchSet(patches, attentionWindow: 0)
+        #expect(LogitLens.firstChangedRow(set) == 1)
+        try expectPartialLensEqualsFull(set, engine)
+        let snap = try RunSnapshot(engine: engine, patches: set, cleanLens: LogitLens(engine: engine, run: engine.clean))
+        let changedBelowTheDecoderPatch = snap.effect?.changedCells.filter { $0.layer < 4 }.count ?? 0
+        #expect(changedBelowTheDecoderPatch > 0, "a window of ±0 frames must change lens cells below layer 4")
+    }
+
+    private func expectPartialLensEqualsFull(_ set: PatchSet, _ engine: Engine) throws {
+        let hyper = engine.model.hyper
+        let spec = set.description
         let clean = LogitLens(engine: engine, run: engine.clean)
         let run = try engine.run(set)
         let full = LogitLens(engine: engine, run: run)

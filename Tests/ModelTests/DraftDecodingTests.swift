@@ -38,6 +38,30 @@ import Model
         #expect(diverged >= 20 && passesSaved > 0, "\(diverged) runs decoded freely; \(passesSaved) passes saved")
     }
 
+    /// A patched run's transcript carries each token's own log-prob where greedy chose it (not
+    /// the clean token's at that index): for encoder patches that leave the clean transcript,
+    /// loops included, the tokens and log-probs of step-by-step greedy decoding on the patched
+    /// encoder output, bit for bit; for the clean run, the clean tokens' teacher-forced log-probs.
+    @Test func aRunsTokenLogprobsAreThoseOfItsOwnTokens() throws {
+        let model = try TestSupport.model("tiny.en")
+        let samples = try AudioFile.load(TestSupport.root.appendingPathComponent("assets/sense-and-sensibility-0870.wav").path)
+        let engine = try Engine(model: model, samples: samples)
+        let greedy = GreedyDecoder(decoder: model.decoder, specials: model.specials, config: model.config)
+        #expect(engine.clean.tokenLogprobs == Array(engine.clean.cleanTokenLogprobs.prefix(engine.cleanTokens.count)))
+        var diverged = 0
+        for (l, source) in [(3, PatchSource.zero), (1, .scale(3)), (0, .noise(scale: 2, seed: 1)), (2, .scale(-1))] {
+            let frames = l == 3 ? 100..<150 : 0..<engine.audioFrames
+            let run = try engine.run(PatchSet([Patch(site: Site(.encoder, l, .residPost), positions: .range(frames), source: source)]), useMemo: false)
+            let kv = model.decoder.blocks.map { $0.crossAttention.keysValues(run.encoderOut) }
+            let reference = greedy.decode(prompt: engine.prompt, kv: kv, timestamps: false)
+            #expect(run.tokens == reference.tokens, "enc.\(l) \(source): \(run.text)")
+            let same = run.tokenLogprobs.map(\.bitPattern) == reference.logprobs.map(\.bitPattern)
+            #expect(same, "enc.\(l) \(source): log-probs \(run.tokenLogprobs.prefix(8)) against \(reference.logprobs.prefix(8))")
+            if run.tokens != engine.cleanTokens { diverged += 1 }
+        }
+        #expect(diverged >= 3, "the patches must change the transcript")
+    }
+
     /// Every layer's activations and the logits of a token fed alone (a decoding step) are the
     /// bits of its row when the same tokens go through as one batch, on real audio, for tiny.en
     /// and base: verifying drafts in a batch cannot choose another token than a step would.

@@ -16,6 +16,8 @@ public struct GreedyDecoder: Sendable {
     public struct Result: Sendable, Equatable {
         /// Generated ids: forced prefix included, EOT excluded.
         public var tokens: [Int]
+        /// Log-prob of each generated token, as `tokens` (EOT excluded).
+        public var logprobs: [Float]
         /// Σ log-prob of every chosen token, EOT included.
         public var sumLogprob: Float
         /// P(no-speech) from the unfiltered logits at the sot position.
@@ -55,7 +57,7 @@ public struct GreedyDecoder: Sendable {
             if sotIndex < startStep { noSpeech = noSpeechProbability(decoder.logits(hidden.rows(sotIndex..<(sotIndex + 1))).data) }
         }
         var input = prompt[startStep]
-        var generated: [Int] = []
+        var generated: [Int] = [], logprobsOfGenerated: [Float] = []
         var sum: Float = 0
         for step in 0..<limit {
             if isCancelled() { break }
@@ -68,10 +70,11 @@ public struct GreedyDecoder: Sendable {
             sum += logprobs[token]
             if token == specials.eot { break }
             generated.append(token)
+            logprobsOfGenerated.append(logprobs[token])
             input = token
             if let until, until(generated) { break }
         }
-        return Result(tokens: generated, sumLogprob: sum, noSpeechProb: noSpeech)
+        return Result(tokens: generated, logprobs: logprobsOfGenerated, sumLogprob: sum, noSpeechProb: noSpeech)
     }
 
     /// Softmax of the full, unsuppressed logits at the no-speech id.

@@ -131,13 +131,14 @@ extension Engine {
         let t = cleanTokens.count
         let eot = model.specials.eot
         if let site = Self.firstNonFinite(encoderOut: encoderOut, trace: trace) {
-            return Run(patches: set, tokens: [], text: "", decoder: trace,
+            return Run(patches: set, tokens: [], tokenLogprobs: [], text: "", decoder: trace,
                        cleanTokenLogprobs: [Float](repeating: .nan, count: t + 1), teacherForcedArgmax: [Int](repeating: eot, count: t + 1),
                        encoderOut: encoderOut, work: work, nonFinite: site)
         }
         let firstStep = previous == nil ? 0 : min(t + 1, max(0, firstRow - tokenRow0))
         var logprobs = Array(previous?.cleanTokenLogprobs.prefix(firstStep) ?? [])
         var argmax = Array(previous?.teacherForcedArgmax.prefix(firstStep) ?? [])
+        var argmaxLogprob: [Int: Float] = [:]   // greedy's choice at each recomputed step
         if firstStep <= t {
             // Only the steps from the first changed one: a row's logits are the same bits whichever
             // other rows are computed with it (`rows_dot`), so skipping unchanged rows stays exact.
@@ -148,24 +149,33 @@ extension Engine {
                 let lp = filteredLogprobs(Array(logits.data[(i * logits.cols)..<((i + 1) * logits.cols)]), step: s)
                 logprobs.append(lp[s < t ? cleanTokens[s] : eot])
                 argmax.append(GreedyDecoder.argmax(lp))
+                argmaxLogprob[s] = lp[argmax[s]]
             }
         }
-        var tokens = cleanTokens
+        var tokens = cleanTokens, tokenLogprobs = Array(logprobs.prefix(t))
         // A clean transcript that stopped at the length cap never predicted EOT: the step after
         // its last token is not a choice greedy decoding made, so it is not compared.
         let compared = t < tokenLimit ? t : t - 1
         if compared >= 0, let d = (0...compared).first(where: { argmax[$0] != (($0 < t) ? cleanTokens[$0] : eot) }) {
+            // A divergence is always at a recomputed step: the steps before `firstStep` are the
+            // clean run's, where greedy chose the clean tokens.
             tokens = Array(cleanTokens.prefix(d))
+            tokenLogprobs = Array(logprobs.prefix(d))
             if argmax[d] != eot {
                 tokens.append(argmax[d])
-                if let until, until(tokens) { return Run(patches: set, tokens: tokens, text: model.tokenizer.decode(tokens), decoder: trace,
-                                                         cleanTokenLogprobs: logprobs, teacherForcedArgmax: argmax, encoderOut: encoderOut, work: work) }
+                tokenLogprobs.append(argmaxLogprob[d] ?? .nan)
+                if let until, until(tokens) {
+                    return Run(patches: set, tokens: tokens, tokenLogprobs: tokenLogprobs, text: model.tokenizer.decode(tokens), decoder: trace,
+                               cleanTokenLogprobs: logprobs, teacherForcedArgmax: argmax, encoderOut: encoderOut, work: work)
+                }
                 var resume = cache
                 resume.truncate(to: tokenRow0 + d + 1)
-                tokens += try continueDecoding(after: tokens, cache: resume, kv: kv, hook: hook, work: &work, isCancelled: isCancelled, until: until)
+                let more = try continueDecoding(after: tokens, cache: resume, kv: kv, hook: hook, work: &work, isCancelled: isCancelled, until: until)
+                tokens += more.tokens
+                tokenLogprobs += more.logprobs
             }
         }
-        return Run(patches: set, tokens: tokens, text: model.tokenizer.decode(tokens), decoder: trace,
+        return Run(patches: set, tokens: tokens, tokenLogprobs: tokenLogprobs, text: model.tokenizer.decode(tokens), decoder: trace,
                    cleanTokenLogprobs: logprobs, teacherForcedArgmax: argmax, encoderOut: encoderOut, work: work)
     }
 
@@ -181,12 +191,12 @@ extension Engine {
     /// longest prefix of the draft that greedy decoding chooses, plus greedy's own next token: the
     /// tokens are those of one step at a time, in fewer passes when the draft is right (loops).
     private func continueDecoding(after generated: [Int], cache: KVCache, kv: [Matrix], hook: Decoder.Hook?,
-                                  work: inout WorkCounters, isCancelled: () -> Bool, until: (([Int]) -> Bool)?) throws -> [Int] {
+                                  work: inout WorkCounters, isCancelled: () -> Bool, until: (([Int]) -> Bool)?) throws -> (tokens: [Int], logprobs: [Float]) {
         let layers = model.hyper.decoderLayers, vocabulary = model.decoder.vocabularySize
         let limit = tokenLimit
         var cache = cache
         var input = generated.last!
-        var out: [Int] = []
+        var out: [Int] = [], outLogprobs: [Float] = []
         var all = generated
         let filter = LogitFilter(specials: model.specials, suppress: model.config.suppressIDs,
                                  suppressAtBegin: model.config.suppressIDsBegin, timestamps: false, maxInitialTimestampIndex: 50)
@@ -200,9 +210,11 @@ extension Engine {
             for j in 0...draft.count {
                 var row = Array(logits.data[(j * vocabulary)..<((j + 1) * vocabulary)])
                 filter.apply(&row, generated: all, sampleBegin: 0)
-                let next = GreedyDecoder.argmax(FastMath.logSoftmax(row))
+                let lp = FastMath.logSoftmax(row)
+                let next = GreedyDecoder.argmax(lp)
                 if next == model.specials.eot { break decoding }
                 out.append(next)
+                outLogprobs.append(lp[next])
                 all.append(next)
                 if let until, until(all) { break decoding }
                 if all.count >= limit { break decoding }
@@ -213,6 +225,6 @@ extension Engine {
                 break
             }
         }
-        return out
+        return (out, outLogprobs)
     }
 }

@@ -198,7 +198,8 @@ public final class Engine: @unchecked Sendable {
 
 extension Run {
     func with(work: WorkCounters) -> Run {
-        Run(patches: patches, tokens: tokens, text: text, decoder: decoder, cleanTokenLogprobs: cleanTokenLogprobs,
-            teacherForcedArgmax: teacherForcedArgmax, encoderOut: encoderOut, work: work, nonFinite: nonFinite)
+        var run = self
+        run.work = work
+        return run
     }
 }

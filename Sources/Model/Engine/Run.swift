@@ -3,6 +3,9 @@ public struct Run: Sendable {
     public let patches: PatchSet
     /// Free-running greedy transcript (no prompt, no EOT).
     public let tokens: [Int]
+    /// Log-probability (after the decoding rules) of each transcript token where greedy decoding
+    /// chose it in this run: the clean token's up to the first divergence, greedy's own after.
+    public let tokenLogprobs: [Float]
     public let text: String
     /// Teacher-forced pass over prompt + the clean transcript, with the patches applied.
     public let decoder: DecoderTrace
@@ -13,7 +16,7 @@ public struct Run: Sendable {
     /// Encoder output that the decoder attended to.
     public let encoderOut: Matrix
     /// What computing this run evaluated (zero when it came from the memo).
-    public let work: WorkCounters
+    public internal(set) var work: WorkCounters
     /// Where the run's activations stopped being finite numbers ("the encoder output",
     /// "dec.2.resid_post"), or nil. A patch can legitimately blow the model up; such a run's
     /// log-probs are NaN and it has no transcript (decoding NaN logits would be noise).
