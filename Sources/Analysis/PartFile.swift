@@ -116,6 +116,15 @@ public enum PartFile {
                     recordLines: Array(lines.dropFirst().dropLast()))
     }
 
+    /// What tells two parts' runs apart, named for the message: the kind, the shard count, or
+    /// the first setting (by name) that differs.
+    static func difference(_ a: Part, _ b: Part) -> String {
+        if a.kind != b.kind { return "a \(a.kind) part, not a \(b.kind) one" }
+        if a.of != b.of { return "\(a.of) shards, not \(b.of)" }
+        let key = Set(a.header.keys).union(b.header.keys).sorted().first { a.header[$0] != b.header[$0] }
+        return key.map { "its \($0) differs" } ?? "its settings differ"
+    }
+
     /// Reads parts and checks that they are one run's complete set: the same kind and
     /// settings, and every shard 0..<n exactly once.
     public static func readSet(_ paths: [String]) throws -> [Part] {
@@ -123,7 +132,7 @@ public enum PartFile {
         let first = parts[0]
         for (p, path) in zip(parts, paths) {
             guard p.kind == first.kind, p.of == first.of, p.header == first.header else {
-                throw InputError(path, "belongs to a different run than \(paths[0]) (kind, shard count or settings differ)")
+                throw InputError(path, "belongs to a different run than \(paths[0]) (\(difference(p, first)))")
             }
         }
         let shards = parts.map(\.shard).sorted()

@@ -133,7 +133,7 @@ extension Report {
         var started = Date()
         let sweep = try Sweep(engine: engine, kind: .component(.residPost, window: 50), source: .silence,
                               progress: { events.progress("report: sweep", $0, $1) })
-        self.sweep = SweepReport(sweep: sweep, model: model.name, clip: clip, seconds: Date().timeIntervalSince(started))
+        self.sweep = SweepReport(sweep: sweep, model: model.name, clip: clip, windowSHA256: nil, seconds: Date().timeIntervalSince(started))
         let last = model.hyper.encoderLayers - 1
         let lastRow = sweep.cells.filter { $0.layer == last }
         let changed = lastRow.filter { $0.wer > 0 }.count
@@ -146,7 +146,7 @@ extension Report {
         let ablation = try Sweep(engine: engine, kind: .heads, source: .zero, progress: { events.progress("report: heads", $0, $1) })
         let ranking = HeadRanking(engine: engine)
         let alignment = model.config.alignmentHeads.count
-        heads = Heads(ablation: SweepReport(sweep: ablation, model: model.name, clip: clip, seconds: Date().timeIntervalSince(started)),
+        heads = Heads(ablation: SweepReport(sweep: ablation, model: model.name, clip: clip, windowSHA256: nil, seconds: Date().timeIntervalSince(started)),
                       ranking: HeadsJSON(ranking).heads, alignmentHeads: alignment)
         let top = ranking.entries.prefix(alignment)
         let hits = top.filter(\.isAlignmentHead).count

@@ -6,10 +6,18 @@ import Model
 public struct SweepReport: Encodable {
     public let sweep: Sweep
     public let model: String, clip: String
+    /// SHA-256 of the analysed window's log-mel features: parts of runs on different audio (or
+    /// another `--offset`) do not merge. Nil for parts from before parts recorded it.
+    public let windowSHA256: String?
     public let seconds: Double
 
-    public init(sweep: Sweep, model: String, clip: String, seconds: Double) {
-        self.sweep = sweep; self.model = model; self.clip = clip; self.seconds = seconds
+    public init(sweep: Sweep, model: String, clip: String, windowSHA256: String?, seconds: Double) {
+        self.sweep = sweep; self.model = model; self.clip = clip; self.windowSHA256 = windowSHA256; self.seconds = seconds
+    }
+
+    /// The digest `windowSHA256` holds for an engine's window.
+    public static func digest(of engine: Engine) -> String {
+        engine.window.data.withUnsafeBytes { SHA256.hex(of: $0) }
     }
 
     /// The run's settings, the same in every shard's part.
@@ -28,10 +36,12 @@ public struct SweepReport: Encodable {
         public var attentionWindow: Int? = nil
         public var windowAloneWER: Double? = nil
         public var windowAloneText: String? = nil
+        public var windowSHA256: String? = nil
 
         enum CodingKeys: String, CodingKey {
             case model, clip, source, side, heads, component, window, metric
             case attentionWindow = "attention_window", windowAloneWER = "window_alone_wer", windowAloneText = "window_alone_text"
+            case windowSHA256 = "window_sha256"
             case plannedCells = "planned_cells", cleanLayers = "clean_layers", referenceLayers = "reference_layers"
         }
     }
@@ -80,7 +90,7 @@ public struct SweepReport: Encodable {
                       plannedCells: sweep.plannedCells, cleanLayers: sweep.cleanLayers, referenceLayers: sweep.referenceLayers,
                       heads: sweep.kind == .heads ? true : nil, component: component, window: window,
                       metric: sweep.metric == .logprob ? sweep.metric.rawValue : nil, attentionWindow: sweep.attentionWindow,
-                      windowAloneWER: sweep.windowAlone?.wer, windowAloneText: sweep.windowAlone?.text)
+                      windowAloneWER: sweep.windowAlone?.wer, windowAloneText: sweep.windowAlone?.text, windowSHA256: windowSHA256)
     }
 
     /// The cells in the order the outputs list them: head sweeps strongest first.
@@ -166,6 +176,6 @@ public struct SweepReport: Encodable {
         let sweep = Sweep(kind: kind, source: try PatchSource.parse(h.source), metric: metric, attentionWindow: h.attentionWindow, windowAlone: alone,
                           cells: cells, plannedCells: planned,
                           cleanLayers: h.cleanLayers, referenceLayers: h.referenceLayers)
-        self.init(sweep: sweep, model: h.model, clip: h.clip, seconds: parts.map(\.seconds).reduce(0, +))
+        self.init(sweep: sweep, model: h.model, clip: h.clip, windowSHA256: h.windowSHA256, seconds: parts.map(\.seconds).reduce(0, +))
     }
 }

@@ -21,12 +21,13 @@ enum Main {
         setvbuf(stdout, nil, _IOLBF, 0)
         HeapPolicy.apply()
         ScratchPaths.unblockInterrupts()
-        Warnings.setHandler { subject, problem in StandardError.write("asrlens: warning: \(subject): \(problem)\n") }
+        Warnings.setHandler { subject, problem in StandardError.line("warning: \(subject): \(problem)") }
         do {
             // A bare `asrlens [FILE]` opens the explorer.
             var arguments = Array(CommandLine.arguments.dropFirst())
             let names = AsrLens.configuration.subcommands.compactMap { $0.configuration.commandName }
             if arguments.first.map({ !names.contains($0) && !["-h", "--help", "--version", "help"].contains($0) }) ?? true {
+                if let word = arguments.first { try checkNotAMistypedCommand(word, commands: names) }
                 arguments.insert("explore", at: 0)
             }
             try checkDashFiles(arguments)
@@ -49,6 +50,14 @@ enum Main {
         }
     }
 
+    /// `asrlens trasncribe x.wav` would open the explorer on a file named `trasncribe`: a first
+    /// word that is no file, has no '.' or '/' and so names no audio file either, is refused as
+    /// an unknown command.
+    static func checkNotAMistypedCommand(_ word: String, commands: [String]) throws {
+        guard !word.hasPrefix("-"), !word.contains("."), !word.contains("/"), !FileManager.default.fileExists(atPath: word) else { return }
+        throw InputError(word, "unknown command (commands: \(commands.joined(separator: ", ")); a bare FILE opens the explorer)")
+    }
+
     /// A file whose name starts with '-' (`-take2.wav`) would be read as options: `-h` inside it
     /// even printed the help and exited 0. Such a name, when the file exists and comes before any
     /// `--`, gets one line that says how to pass it.
@@ -61,8 +70,9 @@ enum Main {
     }
 
     static func fail(_ message: String) -> Never {
-        let problem = StandardOutput.finish().map { $0 == message ? "" : "asrlens: \($0)\n" } ?? ""
-        StandardError.write("asrlens: \(message)\n" + problem)
+        let problem = StandardOutput.finish()
+        StandardError.line(message)
+        if let problem, problem != message { StandardError.line(problem) }
         // `_exit`, not `exit`: under a tight memory limit OpenBLAS's exit handler waits forever
         // for threads it could not start. Standard output was flushed by `finish` above.
         _exit(2)

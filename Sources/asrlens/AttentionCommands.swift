@@ -14,19 +14,30 @@ struct AttentionCommand: ParsableCommand {
     @OptionGroup var output: OutputOptions
     @Option(name: .long, help: "Layer.") var layer: Int?
     @Option(name: .long, help: "Head.") var head: Int?
-    @Flag(name: .long, help: "The mean of the model's alignment heads (cross-attention).") var alignment = false
-    @Option(name: .long, help: "cross, self (decoder) or encoder.") var kind: AttentionKind = .cross
+    @Flag(name: .long, help: "The mean of the model's alignment heads (cross-attention); the same as --kind alignment.") var alignment = false
+    @Option(name: .long, help: "One head of cross, self (decoder) or encoder attention (with --layer and --head); or a mean of cross-attention heads: alignment (the model's alignment heads) or mean (every head).")
+    var kind: AttentionKind = .cross
     @Option(name: .long, help: "Columns of the text heatmap.") var width: Int = 100
 
+    /// The map asked for: `--alignment` is `--kind alignment`.
+    private var chosen: AttentionKind { alignment ? .alignment : kind }
+    private var isMean: Bool { chosen == .alignment || chosen == .mean }
+
     func validate() throws {
-        guard alignment || (layer != nil && head != nil) else { throw ValidationError("give --layer L --head H, or --alignment") }
+        guard !alignment || kind == .cross || kind == .alignment else {
+            throw ValidationError("--alignment is the alignment heads' cross-attention; it cannot be --kind \(kind.rawValue)")
+        }
+        if isMean {
+            guard layer == nil && head == nil else { throw ValidationError("--kind \(chosen.rawValue) averages heads; drop --layer and --head") }
+        } else {
+            guard layer != nil && head != nil else { throw ValidationError("give --layer L --head H for one \(kind.rawValue) head, or --kind alignment or mean") }
+        }
         guard width >= 1 else { throw ValidationError("--width must be at least 1") }
     }
 
     func run() throws {
         let engine = try clip.engine()
-        let settings = try ViewSettings.attention(alignment ? .alignment : kind, layer: alignment ? nil : layer, head: alignment ? nil : head,
-                                                  hyper: engine.model.hyper)
+        let settings = try ViewSettings.attention(chosen, layer: layer, head: head, hyper: engine.model.hyper)
         let (table, json) = try ViewData.data(.attention, engine: engine, settings: settings)
         if output.resolved == .text {
             let m = AttentionMaps.select(settings.attentionKind, engine, engine.clean, layer: settings.layer, head: settings.head, frames: engine.audioFrames)

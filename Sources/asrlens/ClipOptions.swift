@@ -37,7 +37,7 @@ struct ClipOptions: ParsableArguments {
         // Streamed when it can be: only the window's features are kept, however long the file.
         let audio = try ClipAudio.open(file, nMels: model.hyper.nMels)
         if audio.seconds > offset + 30 {
-            StandardError.write("asrlens: \(file): longer than 30 s; analysing the window from \(offset) s (choose another with --offset)\n")
+            StandardError.line("\(file): longer than 30 s; analysing the window from \(offset) s (choose another with --offset)")
         }
         return try Engine(model: model, audio: audio, language: language, offset: offset)
     }

@@ -21,10 +21,19 @@ struct ModelsCommand: ParsableCommand {
         @Argument(help: "Model directories to describe (default: the catalogue).") var directories: [String] = []
 
         func run() throws {
+            // A bad directory gets its error line and the rest are still listed, as `transcribe`
+            // goes on after a bad file; the status says one failed.
+            var failures = 0
             for dir in directories {
-                let kind = try ModelFormat.of(URL(fileURLWithPath: dir)).rawValue
-                print(json ? try JSONText.encode(["directory": dir, "kind": kind]) : "\(dir)\t\(kind)")
+                do {
+                    let kind = try ModelFormat.of(URL(fileURLWithPath: dir)).rawValue
+                    print(json ? try JSONText.encode(["directory": dir, "kind": kind]) : "\(dir)\t\(kind)")
+                } catch let error as InputError {
+                    StandardError.line(error.description)
+                    failures += 1
+                }
             }
+            if failures > 0 { throw ExitCode(2) }
             for entry in ModelCatalog.entries where directories.isEmpty {
                 let listing = ModelListing(entry)
                 print(json ? try JSONText.encode(listing) : listing.line)
@@ -59,7 +68,7 @@ struct ModelsCommand: ParsableCommand {
                 do {
                     print("\(name)\tok\tsha256 \(try ModelInstaller.verify(name))")
                 } catch let error as InputError {
-                    StandardError.write("asrlens: \(error)\n")
+                    StandardError.line("\(error)")
                     failures += 1
                 }
             }

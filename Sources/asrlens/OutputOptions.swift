@@ -44,7 +44,11 @@ struct ShardOptions: ParsableArguments {
 
     @Option(name: .long, help: ArgumentHelp("Where a --shard part goes (default: standard output).", valueName: "PATH")) var out: String?
 
-    func validate() throws { _ = try part }
+    func validate() throws {
+        _ = try part
+        // An unsharded run prints its result; an --out it would ignore is refused, not dropped.
+        guard shard != nil || out == nil else { throw ValidationError("--out names where a --shard part goes; give --shard i/n, or redirect standard output") }
+    }
 
     /// This worker's share, or nil for an unsharded run.
     var part: Shard? { get throws { try shard.map(Shard.init) } }

@@ -9,7 +9,7 @@ struct PatchCommand: ParsableCommand {
         abstract: "Patch activations and show how the transcript and the clean tokens' log-probs change.",
         discussion: """
         --patch SITE@POSITIONS=SOURCE, repeatable. SITE: enc.L.{resid_pre,attn_out,mlp_out,resid_post,head.H},
-        enc.out, dec.L.{resid_pre,self_out,cross_out,mlp_out,resid_post,cross_head.H}. POSITIONS: all, A:B
+        enc.out, dec.L.{resid_pre,self_out,cross_out,mlp_out,resid_post,self_head.H,cross_head.H}. POSITIONS: all, A:B
         (half-open) or A; encoder frames are 20 ms, decoder positions are transcript token indices.
         SOURCE: zero, mean, noise:SCALE:SEED, silence, clip:PATH, scale:K, file:PATH:NAME (a tensor of an .npz or .safetensors file). --attention-window K alone or with patches:
         every encoder layer's self-attention sees only the frames within ±K (20 ms each) of each frame.
@@ -28,7 +28,14 @@ struct PatchCommand: ParsableCommand {
         let set = try engine.patchSet(patches, attentionWindow: window.attentionWindow)
         let run = try engine.run(set)
         let effect = PatchEffect(engine: engine, patched: run)
-        if output.resolved == .text { for line in LensReport.summary(effect) { print(line) } }
+        // Every form names the run and carries the summary, so a saved table says what it holds.
+        let summary = LensReport.summary(effect).filter { !$0.isEmpty }
+        switch output.resolved {
+        case .text: for line in summary + [""] { print(line) }
+        case .tsv: for line in ["run: patched (\(set))"] + summary { print("# " + line) }
+        case .md: for line in ["Run: patched (\(set))"] + summary { print(line + "\n") }
+        case .json: break
+        }
         try output.emit(LensReport.table(effect, tokenizer: engine.model.tokenizer), record: PatchEffectJSON(effect))
     }
 }

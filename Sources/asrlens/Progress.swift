@@ -32,8 +32,8 @@ extension ExperimentEvents {
     static func onStandardError() -> ExperimentEvents {
         let lines = ProgressLines()
         return ExperimentEvents(progress: { lines.update($0, $1, of: $2) },
-                                skipped: { StandardError.write("asrlens: \($0.description) (row skipped)\n") },
-                                cacheProblem: { StandardError.write("asrlens: warning: \($0.description) (features are not cached; the probe goes on)\n") })
+                                skipped: { StandardError.line("\($0.description) (row skipped)") },
+                                cacheProblem: { StandardError.line("warning: \($0.description) (features are not cached; the probe goes on)") })
     }
 }
 

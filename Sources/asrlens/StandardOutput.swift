@@ -33,4 +33,26 @@ enum StandardError {
     static func write(_ text: String) {
         try? FileHandle.standardError.write(contentsOf: Data(text.utf8))
     }
+
+    /// `asrlens: MESSAGE` as one line. Control characters, which a file name may hold (a newline,
+    /// an escape sequence), are written as `\n`, `\t`, `\r` or `\xHH`: the message stays one
+    /// line and never drives the terminal.
+    static func line(_ message: String) {
+        write("asrlens: " + visible(message) + "\n")
+    }
+
+    static func visible(_ text: String) -> String {
+        var out = ""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\n": out += "\\n"
+            case "\t": out += "\\t"
+            case "\r": out += "\\r"
+            case _ where scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value):
+                out += String(format: "\\x%02x", scalar.value)
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out
+    }
 }

@@ -53,7 +53,8 @@ struct SweepCommand: ParsableCommand {
         let progress = Progress(heads ? "sweep heads" : "sweep \(component)")
         let started = Date()
         let sweep = try Sweep(engine: engine, kind: kind, source: source, metric: metric, attentionWindow: attention.attentionWindow, owns: { part?.owns($0) ?? true }) { progress.update($0, of: $1) }
-        let report = SweepReport(sweep: sweep, model: engine.model.name, clip: clip.file, seconds: Date().timeIntervalSince(started))
+        let report = SweepReport(sweep: sweep, model: engine.model.name, clip: clip.file, windowSHA256: SweepReport.digest(of: engine),
+                                 seconds: Date().timeIntervalSince(started))
         if let part {
             try PartFile.write(kind: "sweep", shard: part, header: report.header, records: sweep.cells.map(SweepReport.Record.init),
                                seconds: report.seconds, to: sharding.out)

@@ -9,10 +9,15 @@ struct TranscribeCommand: ParsableCommand {
         commandName: "transcribe",
         abstract: "Transcribe audio files exactly as faster-whisper does (greedy, temperature 0).",
         discussion: """
+        Tokens equal faster-whisper's on 16 kHz audio. Other rates are resampled to 16 kHz with
+        libsoxr, and faster-whisper uses FFmpeg's resampler: the samples differ slightly, and a
+        token that was a near tie can differ with them.
         Plain output is one transcript line per file. --json prints one object per file per line:
-        {"file", "language", "tokens", "text", "no_speech_prob", "seconds"}, where tokens exclude
-        the prompt and EOT, and seconds is the wall time for the file, audio decoding included and
-        model loading excluded. Clips longer than 30 s are transcribed window by window.
+        {"file", "language", "tokens", "text", "no_speech_prob", "dropped_windows", "seconds"}, where
+        tokens exclude the prompt and EOT; no_speech_prob is the first segment's, else the first
+        dropped window's; dropped_windows lists the 30 s windows dropped as silence ({"start",
+        "no_speech_prob", "avg_logprob"}); and seconds is the wall time for the file, audio decoding
+        included and model loading excluded. Clips longer than 30 s are transcribed window by window.
         A file that fails gets its error on stderr and still one line on stdout (an empty line, or
         {"file", "error"} with --json) when there are several files, so lines match files.
         --output-format txt|vtt|srt|tsv|json writes each transcript as openai-whisper does, one timed segment
@@ -41,7 +46,10 @@ struct TranscribeCommand: ParsableCommand {
         let model = try modelOptions.load()
         let loadSeconds = Double(DispatchTime.now().uptimeNanoseconds - loadStart.uptimeNanoseconds) / 1e9
         let transcriber = Transcriber(model: model)
-        if let outputDir { try FileProblem.checkReadable(outputDir, as: .directory("an output folder")) }
+        if let outputDir {
+            try FileProblem.checkReadable(outputDir, as: .directory("an output folder"))
+            try checkDistinctOutputs(in: outputDir)
+        }
         // The files are made of timed segments, as openai-whisper's are: only timestamp decoding gives them.
         var options = Transcriber.Options(language: language, timestamps: timestamps || outputFormat != nil)
         options.conditionOnPreviousText = conditionOnPreviousText
@@ -53,8 +61,7 @@ struct TranscribeCommand: ParsableCommand {
                 let transcript = try transcriber.transcribe(file: file, options: options)
                 let seconds = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
                 if let outputFormat, let outputDir {
-                    let name = URL(fileURLWithPath: file).deletingPathExtension().lastPathComponent + "." + outputFormat.rawValue
-                    try AtomicFile.write(try outputFormat.render(transcript), to: URL(fileURLWithPath: outputDir).appendingPathComponent(name).path)
+                    try AtomicFile.write(try outputFormat.render(transcript), to: outputPath(for: file, in: outputDir, format: outputFormat))
                 } else if let outputFormat {
                     print(try outputFormat.render(transcript), terminator: "")
                     continue
@@ -62,7 +69,7 @@ struct TranscribeCommand: ParsableCommand {
                 print(json ? try JSONText.encode(TranscriptRecord(file: file, transcript: transcript, seconds: seconds))
                            : transcript.text.trimmingCharacters(in: .whitespaces))
             } catch let error as InputError {
-                StandardError.write("asrlens: \(error)\n")
+                StandardError.line(error.description)
                 failures += 1
                 if files.count > 1 { print(json ? try JSONText.encode(["file": file, "error": error.description]) : "") }
             }
@@ -72,6 +79,26 @@ struct TranscribeCommand: ParsableCommand {
             StandardError.write(line)
         }
         if failures > 0 { throw ExitCode(2) }
+    }
+
+    /// DIR/NAME.FORMAT for the audio file NAME.EXT.
+    private func outputPath(for file: String, in dir: String, format: TranscriptFormat) -> String {
+        let name = URL(fileURLWithPath: file).deletingPathExtension().lastPathComponent + "." + format.rawValue
+        return URL(fileURLWithPath: dir).appendingPathComponent(name).path
+    }
+
+    /// Two audio files that differ only in folder or extension (`a.flac`, `a.ogg`) would write the
+    /// same output file, the second over the first: refused before any work.
+    private func checkDistinctOutputs(in dir: String) throws {
+        guard let outputFormat else { return }
+        var writer: [String: String] = [:]
+        for file in files {
+            let path = outputPath(for: file, in: dir, format: outputFormat)
+            if let first = writer[path], first != file {
+                throw InputError(file, "would write \(path), as \(first) does; transcribe them to separate --output-dir folders")
+            }
+            writer[path] = file
+        }
     }
 }
 

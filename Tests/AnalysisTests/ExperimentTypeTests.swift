@@ -31,7 +31,7 @@ import Analysis
         #expect(quick.cells.map(\.meanAbsDelta) == full.cells.map(\.meanAbsDelta))
         #expect(quick.cells.allSatisfy { $0.wer.isNaN && $0.text.isEmpty && !$0.repetition })
         #expect(full.cells.contains { $0.wer > 0 } && quick.layersEvaluated < full.layersEvaluated, "\(quick.layersEvaluated) vs \(full.layersEvaluated)")
-        let whole = SweepReport(sweep: quick, model: "tiny.en", clip: "c.wav", seconds: 1)
+        let whole = SweepReport(sweep: quick, model: "tiny.en", clip: "c.wav", windowSHA256: nil, seconds: 1)
         let json = try JSONText.encode(whole)
         #expect(json.contains("\"metric\":\"logprob\"") && json.contains("\"wer\":null"))
         let parts = try (0..<2).map { i -> PartFile.Part in

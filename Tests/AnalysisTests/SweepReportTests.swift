@@ -13,11 +13,11 @@ import Analysis
         let model = try AnalysisSupport.model("tiny.en"), samples = try AudioFile.load(AnalysisSupport.clips[2])
         func engine() throws -> Engine { try Engine(model: model, samples: samples) }
         let source: PatchSource = kind == .heads ? .zero : .silence
-        let whole = SweepReport(sweep: try Sweep(engine: engine(), kind: kind, source: source), model: "tiny.en", clip: "c.wav", seconds: 2)
+        let whole = SweepReport(sweep: try Sweep(engine: engine(), kind: kind, source: source), model: "tiny.en", clip: "c.wav", windowSHA256: nil, seconds: 2)
         let parts = try (0..<2).map { i -> PartFile.Part in
             let shard = try Shard("\(i)/2")
             let sweep = try Sweep(engine: engine(), kind: kind, source: source, owns: shard.owns)
-            let report = SweepReport(sweep: sweep, model: "tiny.en", clip: "c.wav", seconds: 1)
+            let report = SweepReport(sweep: sweep, model: "tiny.en", clip: "c.wav", windowSHA256: nil, seconds: 1)
             let text = try PartFile.text(kind: "sweep", shard: shard, header: report.header, records: sweep.cells.map(SweepReport.Record.init), seconds: 1)
             return try PartFile.parse(text, source: "part-\(i)")
         }
@@ -42,12 +42,12 @@ import Analysis
             let run = try e.run(PatchSet([patch], attentionWindow: k), useMemo: false)
             #expect(cell.text == run.text && cell.wer == WordErrorRate.of(reference: e.clean.text, hypothesis: run.text))
         }
-        let report = SweepReport(sweep: whole, model: "tiny.en", clip: "c.wav", seconds: 2)
+        let report = SweepReport(sweep: whole, model: "tiny.en", clip: "c.wav", windowSHA256: nil, seconds: 2)
         #expect(report.text.contains { $0.hasPrefix("every cell also restricts encoder self-attention to ±20 frames; that alone gives WER") })
         let parts = try (0..<2).map { i -> PartFile.Part in
             let shard = try Shard("\(i)/2")
             let sweep = try Sweep(engine: engine(), kind: kind, source: .zero, attentionWindow: k, owns: shard.owns)
-            let r = SweepReport(sweep: sweep, model: "tiny.en", clip: "c.wav", seconds: 1)
+            let r = SweepReport(sweep: sweep, model: "tiny.en", clip: "c.wav", windowSHA256: nil, seconds: 1)
             return try PartFile.parse(PartFile.text(kind: "sweep", shard: shard, header: r.header, records: sweep.cells.map(SweepReport.Record.init), seconds: 1),
                                       source: "part-\(i)")
         }

@@ -36,6 +36,20 @@ import Testing
         #expect((obj["layers_evaluated"] as! Int) < (obj["layers_full"] as! Int))
     }
 
+    /// A patch saved as TSV or Markdown says which run it holds and what the patch did, not
+    /// only the per-token table.
+    @Test(arguments: ["tsv", "md", "text"])
+    func patchTablesCarryTheRunAndItsSummary(format: String) throws {
+        let r = try CLIRunner.run(["patch", "--format", format, Self.clip, "--patch", "enc.3.resid_post@0:60=zero"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let lines = r.stdout.split(separator: "\n").map(String.init)
+        let prefix = format == "tsv" ? "# " : ""
+        if format != "text" { #expect(lines.first == "\(prefix)\(format == "tsv" ? "run" : "Run"): patched (enc.3.resid_post@0:60=zero)") }
+        #expect(lines.contains("\(prefix)clean:    He might even have been made amiable himself."), "\(r.stdout)")
+        #expect(lines.contains { $0.hasPrefix("\(prefix)patched:  ") } && lines.contains { $0.hasPrefix("\(prefix)wer ") }, "\(r.stdout)")
+        #expect(lines.contains { $0.hasPrefix("token") || $0.hasPrefix("| token") }, "the per-token table follows: \(r.stdout)")
+    }
+
     @Test(arguments: ["tsv", "md", "text"])
     func tablesComeInEveryFormat(format: String) throws {
         let r = try CLIRunner.run(["heads", "--format", format, Self.clip])

@@ -88,6 +88,34 @@ import Testing
         #expect(refused.status == 2 && refused.stderr.contains("belongs to a different run"), "\(refused.stderr)")
     }
 
+    /// Shards run on one path whose audio changed between them do not merge: the parts record a
+    /// digest of the analysed window, not only the path.
+    @Test func partsOfOnePathWithOtherAudioDoNotMerge() throws {
+        let work = try CLIRunner.temporaryDirectory()
+        let clip = work.appendingPathComponent("clip.wav")
+        // The same recording 1 dB quieter: same length, same transcript, other features.
+        let other = work.appendingPathComponent("quieter.wav")
+        let sox = Process()
+        sox.executableURL = URL(fileURLWithPath: "/usr/bin/sox")
+        sox.arguments = [Self.clip, other.path, "gain", "-1"]
+        try sox.run(); sox.waitUntilExit()
+        func shard(_ i: Int) throws -> String {
+            let part = work.appendingPathComponent("part\(i).jsonl").path
+            let r = try CLIRunner.run(["sweep", "--model", "tiny.en", "--component", "resid_post", "--window", "100", "--source", "zero",
+                                       "--metric", "logprob", "--shard", "\(i)/2", "--out", part, clip.path])
+            #expect(r.status == 0, "\(r.stderr)")
+            return part
+        }
+        try FileManager.default.copyItem(atPath: Self.clip, toPath: clip.path)
+        let first = try shard(0)
+        try FileManager.default.removeItem(at: clip)
+        try FileManager.default.copyItem(at: other, to: clip)
+        let second = try shard(1)
+        let refused = try CLIRunner.run(["merge", first, second])
+        #expect(refused.status == 2 && refused.stderrLines.count == 1, "\(refused.stderr)")
+        #expect(refused.stderr.contains("belongs to a different run") && refused.stderr.contains("its window_sha256 differs"), "\(refused.stderr)")
+    }
+
     @Test func unknownComponentIsOneLine() throws {
         let r = try CLIRunner.run(["sweep", "--component", "ffn", Self.clip])
         #expect(r.status == 2 && r.stderrLines.count == 1 && r.stderr.contains("unknown --component 'ffn'"), "\(r.stderr)")

@@ -7,9 +7,30 @@ import Testing
         let r = try CLIRunner.run(["transcribe", "--json", "/usr/share/pocketsphinx/test/data/cards/003.wav"])
         #expect(r.status == 0, "stderr: \(r.stderr)")
         let obj = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as! [String: Any]
-        #expect(Set(obj.keys) == ["file", "language", "tokens", "text", "no_speech_prob", "seconds"])
+        #expect(Set(obj.keys) == ["file", "language", "tokens", "text", "no_speech_prob", "dropped_windows", "seconds"])
         #expect(obj["text"] as? String == " 7 of clubs.")
         #expect((obj["seconds"] as? Double ?? 0) > 0)
+        #expect((obj["dropped_windows"] as? [Any])?.isEmpty == true)
+    }
+
+    /// A window dropped as silence prints no text, and still its no-speech probability: in
+    /// `no_speech_prob` and in `dropped_windows`, beside its average log-prob.
+    @Test func aWindowDroppedAsSilenceKeepsItsNoSpeechProbability() throws {
+        let dir = try CLIRunner.temporaryDirectory()
+        let silence = dir.appendingPathComponent("silence.wav").path
+        let sox = Process()
+        sox.executableURL = URL(fileURLWithPath: "/usr/bin/sox")
+        sox.arguments = ["-n", "-r", "16000", "-b", "16", silence, "trim", "0", "5"]
+        try sox.run(); sox.waitUntilExit()
+        let r = try CLIRunner.run(["transcribe", "--json", silence])
+        #expect(r.status == 0, "stderr: \(r.stderr)")
+        let obj = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
+        #expect(obj["text"] as? String == "")
+        let p = try #require(obj["no_speech_prob"] as? Double, "no_speech_prob must not be null: \(r.stdout)")
+        #expect(p > 0.6, "a dropped window is above the 0.6 threshold: \(p)")
+        let dropped = try #require(obj["dropped_windows"] as? [[String: Any]])
+        #expect(dropped.count == 1 && dropped[0]["start"] as? Double == 0 && dropped[0]["no_speech_prob"] as? Double == p)
+        #expect((dropped[0]["avg_logprob"] as? Double ?? 0) < -1, "dropped only below the -1 log-prob threshold: \(dropped)")
     }
 
     @Test func plainOutputIsOneLinePerFile() throws {
@@ -27,6 +48,15 @@ import Testing
         #expect(tokens.first == 50363)            // <|0.00|>
         #expect(tokens.last! >= 50363)            // closes with a timestamp
         #expect(obj["text"] as? String == " 10 of clubs.")
+    }
+
+    /// A bad directory among several gets its error line; the others are still described.
+    @Test func modelsListGoesOnPastABadDirectory() throws {
+        let tiny = ErrorCatalogueTests.installedModels + "/tiny.en"
+        let r = try CLIRunner.run(["models", "list", "/nonexistent-model-dir", tiny])
+        #expect(r.status == 2)
+        #expect(r.stderrLines.count == 1 && r.stderr.hasPrefix("asrlens: /nonexistent-model-dir: "), "\(r.stderr)")
+        #expect(r.stdout == "\(tiny)\tctranslate2\n", "\(r.stdout)")
     }
 
     @Test func modelsListsBothCatalogueModels() throws {

@@ -117,4 +117,19 @@ import Testing
         let lines = all.filter { $0.hasPrefix(quiet) || $0.hasPrefix(loud) }
         #expect(lines == ["\(loud): 0.1% of its samples lie beyond full scale (peak 3.00× full scale) and were clipped, as faster-whisper clips them; is its level right?"])
     }
+
+    /// -1.0 is the int16 grid's own -32768: a file saturated at both full-scale ends (a loud
+    /// 16-bit recording) holds nothing beyond full scale, and nothing is said about clipping.
+    @Test func fullScaleNegativeSamplesAreNotReportedAsClipped() throws {
+        final class Seen: @unchecked Sendable { let lock = NSLock(); var lines: [String] = [] }
+        let seen = Seen()
+        Warnings.setHandler { subject, problem in seen.lock.lock(); seen.lines.append("\(subject): \(problem)"); seen.lock.unlock() }
+        defer { Warnings.setHandler { _, _ in } }
+        let saturated = try Self.floatWAV((0..<16_000).map { $0 % 2 == 0 ? -1 : 32767 / 32768 })
+        defer { try? FileManager.default.removeItem(atPath: saturated) }
+        let loaded = try AudioFile.load(saturated)
+        #expect(loaded[0] == -1 && loaded[1] == 32767 / 32768, "full scale stays full scale")
+        seen.lock.lock(); let lines = seen.lines.filter { $0.hasPrefix(saturated) }; seen.lock.unlock()
+        #expect(lines.isEmpty, "\(lines)")
+    }
 }

@@ -45,9 +45,11 @@ public enum AudioFile {
         mutating func add(_ block: [Float]) {
             samples += block.count
             for v in block {
-                let a = abs(v)
-                peak = max(peak, a)
-                if a * 32768 > 32767.5 { clipped += 1 }
+                peak = max(peak, abs(v))
+                // The int16 grid runs from -32768 to 32767: a 16-bit file's full-scale negative
+                // samples (-1.0) fit it, and are not clipped.
+                let q = v * 32768
+                if q > 32767.5 || q < -32768.5 { clipped += 1 }
             }
         }
 

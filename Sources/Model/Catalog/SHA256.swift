@@ -18,6 +18,19 @@ public enum SHA256 {
             if chunk.isEmpty { break }
             _ = chunk.withUnsafeBytes { EVP_DigestUpdate(ctx, $0.baseAddress, chunk.count) }
         }
+        return finish(ctx)
+    }
+
+    /// SHA-256 of bytes in memory (a window's features, to tell two runs' inputs apart).
+    public static func hex(of bytes: UnsafeRawBufferPointer) -> String {
+        guard let ctx = EVP_MD_CTX_new() else { preconditionFailure("OpenSSL could not allocate a digest") }
+        defer { EVP_MD_CTX_free(ctx) }
+        EVP_DigestInit_ex(ctx, EVP_sha256(), nil)
+        EVP_DigestUpdate(ctx, bytes.baseAddress, bytes.count)
+        return finish(ctx)
+    }
+
+    private static func finish(_ ctx: OpaquePointer) -> String {
         var digest = [UInt8](repeating: 0, count: 32)
         var length: UInt32 = 0
         EVP_DigestFinal_ex(ctx, &digest, &length)

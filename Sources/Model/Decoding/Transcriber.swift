@@ -41,18 +41,29 @@ public struct Transcriber: Sendable {
         }
     }
 
+    /// A 30-second window whose output faster-whisper drops as silence: its no-speech
+    /// probability is above the threshold and its average log-prob below its own.
+    public struct DroppedWindow: Sendable, Equatable {
+        public var start: Double
+        public var noSpeechProb: Float
+        public var avgLogprob: Float
+    }
+
     public struct Transcript: Sendable {
         public var language: String
         public var languageProbability: Float
         public var segments: [Segment]
+        /// The windows dropped as silence, in order; their tokens are not in `segments`.
+        public var dropped: [DroppedWindow] = []
         public var tokens: [Int] { segments.flatMap(\.tokens) }
 
-        public init(language: String, languageProbability: Float, segments: [Segment]) {
-            self.language = language; self.languageProbability = languageProbability; self.segments = segments
+        public init(language: String, languageProbability: Float, segments: [Segment], dropped: [DroppedWindow] = []) {
+            self.language = language; self.languageProbability = languageProbability; self.segments = segments; self.dropped = dropped
         }
         public var text: String { segments.map(\.text).joined() }
-        /// The first segment's no-speech probability (nil when nothing was emitted).
-        public var noSpeechProb: Float? { segments.first?.noSpeechProb }
+        /// The first segment's no-speech probability, else the first dropped window's (nil when
+        /// the audio held no window at all).
+        public var noSpeechProb: Float? { segments.first?.noSpeechProb ?? dropped.first?.noSpeechProb }
     }
 
     public static let framesPerWindow = 3000
@@ -78,7 +89,7 @@ public struct Transcriber: Sendable {
         var languageProbability: Float = 1
         let language = try self.language(features: features, requested: options.language) { languageProbability = $0 }
         let decoder = GreedyDecoder(decoder: model.decoder, specials: specials, config: model.config)
-        var segments: [Segment] = []
+        var segments: [Segment] = [], dropped: [DroppedWindow] = []
         var seek = 0
         var history: [Int] = []
         while seek < contentFrames {
@@ -89,6 +100,7 @@ public struct Transcriber: Sendable {
                                      timestamps: options.timestamps)
             let result = decoder.decode(prompt: prompt, kv: kv, timestamps: options.timestamps)
             if result.noSpeechProb > options.noSpeechThreshold && !(result.avgLogprob > options.logProbThreshold) {
+                dropped.append(DroppedWindow(start: timeOffset, noSpeechProb: result.noSpeechProb, avgLogprob: result.avgLogprob))
                 seek += size
                 continue
             }
@@ -102,7 +114,7 @@ public struct Transcriber: Sendable {
                                         noSpeechProb: result.noSpeechProb, avgLogprob: result.avgLogprob))
             }
         }
-        return Transcript(language: language, languageProbability: languageProbability, segments: segments)
+        return Transcript(language: language, languageProbability: languageProbability, segments: segments, dropped: dropped)
     }
 
     /// The language to decode in: the requested code (checked), "en" on English-only models, or

@@ -31,7 +31,11 @@ public final class ScriptRunner {
                 try ActivationExport(engine: window.engine, set: state.settings.patchSet, patterns: sites).write(to: path)
             case .data(let view, let format):
                 let lens = view == .encoderLens ? window.encoderLens(lnPost: state.settings.lnPost) : nil
-                try AtomicFile.write(try ViewData.render(view, format, engine: window.engine, settings: state.settings, encoderLens: lens), to: path)
+                // The snapshot the explorer would show (computed once per patch set, then kept):
+                // every export of it reads one run, with the work that run took.
+                let shown = try window.snapshot(state.settings.showsPatchedRun ? state.settings.patchSet : PatchSet())
+                try AtomicFile.write(try ViewData.render(view, format, engine: window.engine, settings: state.settings, snapshot: shown,
+                                                         encoderLens: lens), to: path)
             }
         }
     }
