@@ -68,7 +68,7 @@ import Testing
             sox -R '\(clip)' -b 8 -e unsigned-integer 8bit.wav; sox -R '\(clip)' -b 24 24bit.wav; sox -R '\(clip)' -e floating-point -b 32 float.wav
             sox -R '\(clip)' 6ch.wav remix 1 1 1 1 1 1; sox -R '\(clip)' -r 44100 44k.wav; sox -R '\(clip)' -r 48000 48k.wav; sox -R '\(clip)' -r 8000 8k.wav
             sox -n -r 16000 -b 16 silence.wav trim 0 5; sox -n -r 16000 -b 16 -c 1 empty.wav trim 0 0; sox \(Array(repeating: "'\(clip)'", count: 10).joined(separator: " ")) long.wav
-            echo 'hello' > notes.txt
+            echo 'hello' > notes.txt; : > zero.wav
             printf ':layer 2\\n:patch enc.1.resid_post@0:10=zero\\n:frobnicate now\\n' > bad.script
             printf ':export lens tsv %s/no/such/lens.tsv\\n' "$PWD" > export.script
             printf ':export lens tsv %s/full/lens.tsv\\n' "$PWD" > full.script

@@ -129,6 +129,10 @@ public enum AudioFile {
         var info = SF_INFO()
         let opened = memory.map { $0.open(&info) } ?? sf_open(name, Int32(SFM_READ), &info)
         guard let handle = opened else {
+            // Nothing to recognise: say so rather than libsndfile's "format not recognised".
+            let onDisk = (try? FileManager.default.attributesOfItem(atPath: name))?[.size] as? NSNumber
+            let size = memory?.bytes.count ?? onDisk?.intValue
+            if size == 0 { throw InputError(name, "is empty (0 bytes), not an audio file") }
             let reason = String(cString: sf_strerror(nil))
             throw InputError(name, "not a readable audio file (\(reason.prefix(1).lowercased() + reason.dropFirst()))")
         }
