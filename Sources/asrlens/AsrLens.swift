@@ -54,7 +54,7 @@ enum Main {
     /// word that is no file, has no '.' or '/' and so names no audio file either, is refused as
     /// an unknown command.
     static func checkNotAMistypedCommand(_ word: String, commands: [String]) throws {
-        guard !word.hasPrefix("-"), !word.contains("."), !word.contains("/"), !FileManager.default.fileExists(atPath: word) else { return }
+        guard !word.isEmpty, !word.hasPrefix("-"), !word.contains("."), !word.contains("/"), !FileManager.default.fileExists(atPath: word) else { return }
         throw InputError(word, "unknown command (commands: \(commands.joined(separator: ", ")); a bare FILE opens the explorer)")
     }
 
