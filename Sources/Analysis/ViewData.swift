@@ -42,19 +42,19 @@ public enum ViewData {
             return (table, TranscriptJSON(language: engine.language, tokens: run.tokens, text: run.text, patches: set.patches.map(\.description)))
         case .lens:
             let lens = snapshot?.lens ?? LogitLens(engine: engine, run: run)
-            return (LensReport.table(lens, tokenizer: tok), LensJSON(lens, tokenizer: tok))
+            return (LensReport.table(lens, tokenizer: tok), LensJSON(lens, tokenizer: tok, language: engine.language))
         case .encoderLens:
             let lens = encoderLens ?? EncoderLens(engine: engine, lnPost: settings.lnPost)
-            return (LensReport.table(lens), EncoderLensJSON(lens))
+            return (LensReport.table(lens), EncoderLensJSON(lens, language: engine.language))
         case .patch:
             let effect = try snapshot?.effect ?? PatchEffect(engine: engine, patched: engine.run(settings.patchSet))
-            return (LensReport.table(effect, tokenizer: tok), PatchEffectJSON(effect))
+            return (LensReport.table(effect, tokenizer: tok), PatchEffectJSON(effect, language: engine.language))
         case .heads:
             let ranking = HeadRanking(engine: engine, run: run)
             return (AttentionReport.table(ranking), HeadsJSON(ranking))
         case .words:
             let words = WordAlignment(engine: engine, run: run)
-            return (AttentionReport.table(words), WordsJSON(words))
+            return (AttentionReport.table(words), WordsJSON(words, language: engine.language))
         case .attention:
             let m = AttentionMaps.select(settings.attentionKind, engine, run, layer: settings.layer, head: settings.head, frames: engine.audioFrames)
             let labels = settings.attentionKind == .encoder ? (0..<m.rows).map(String.init)

@@ -41,13 +41,16 @@ public struct LensJSON: ViewRecord {
         }
     }
 
+    /// The language the decoder was prompted with (detected or given).
+    public let language: String
     public let layers: [Layer]
     /// `[id, text]` of each transcript token.
     public let tokens: [Token]
     public let saturation: [Int?]
     public var run: String?
 
-    public init(_ lens: LogitLens, tokenizer: Tokenizer) {
+    public init(_ lens: LogitLens, tokenizer: Tokenizer, language: String) {
+        self.language = language
         layers = lens.cells.enumerated().map { k, row in
             Layer(layer: k, cells: row.map { c in
                 Cell(top: c.top.map { Candidate(id: $0.id, text: tokenizer.display($0.id), prob: FiniteOrNull(Double($0.prob))) },
@@ -74,12 +77,14 @@ public struct EncoderLensJSON: ViewRecord {
         public let layer: Int, tokens: [Int], text: String, repetition: Bool
     }
 
+    public let language: String
     public let lnPost: Bool
     public let layers: [Layer]
     public var run: String?
-    enum CodingKeys: String, CodingKey { case layers, run, lnPost = "ln_post" }
+    enum CodingKeys: String, CodingKey { case language, layers, run, lnPost = "ln_post" }
 
-    public init(_ lens: EncoderLens) {
+    public init(_ lens: EncoderLens, language: String) {
+        self.language = language
         lnPost = lens.lnPost
         layers = lens.layers.map { Layer(layer: $0.layer, tokens: $0.tokens, text: $0.text, repetition: $0.repetition) }
     }
@@ -96,6 +101,7 @@ public struct PatchEffectJSON: ViewRecord {
         }
     }
 
+    public let language: String
     public let patches: [String]
     public let clean: Transcript, patched: Transcript
     public let deltaLogprob: [FiniteOrNull]
@@ -109,12 +115,13 @@ public struct PatchEffectJSON: ViewRecord {
     public var run: String?
 
     enum CodingKeys: String, CodingKey {
-        case patches, clean, patched, wer, repetition, work, run
+        case language, patches, clean, patched, wer, repetition, work, run
         case deltaLogprob = "delta_logprob", nonFinite = "non_finite", changedCells = "changed_cells"
         case layersEvaluated = "layers_evaluated", layersFull = "layers_full"
     }
 
-    public init(_ effect: PatchEffect) {
+    public init(_ effect: PatchEffect, language: String) {
+        self.language = language
         let p = effect.patched
         patches = p.patches.patches.map(\.description)
         clean = Transcript(tokens: effect.clean.tokens, text: effect.clean.text)
@@ -132,6 +139,7 @@ public struct PatchEffectJSON: ViewRecord {
 
     public func encode(to encoder: Swift.Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(language, forKey: .language)
         try c.encode(patches, forKey: .patches); try c.encode(clean, forKey: .clean); try c.encode(patched, forKey: .patched)
         try c.encode(deltaLogprob, forKey: .deltaLogprob); try c.encode(wer, forKey: .wer); try c.encode(repetition, forKey: .repetition)
         if let nonFinite { try c.encode(nonFinite, forKey: .nonFinite) } else { try c.encodeNil(forKey: .nonFinite) }
@@ -167,9 +175,11 @@ public struct WordsJSON: ViewRecord {
         public let word: String, start: FiniteOrNull, end: FiniteOrNull, tokens: [Int], frames: [Int]
     }
 
+    public let language: String
     public let words: [Word]
     public var run: String?
-    public init(_ w: WordAlignment) {
+    public init(_ w: WordAlignment, language: String) {
+        self.language = language
         words = w.words.map {
             Word(word: $0.text, start: FiniteOrNull($0.start), end: FiniteOrNull($0.end), tokens: $0.tokens, frames: [$0.frames.lowerBound, $0.frames.upperBound])
         }

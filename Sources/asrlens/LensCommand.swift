@@ -20,7 +20,7 @@ struct LensCommand: ParsableCommand {
         let engine = try clip.engine()
         let lens = LogitLens(engine: engine, run: engine.clean)
         let tok = engine.model.tokenizer
-        try output.emit(LensReport.table(lens, tokenizer: tok), record: LensJSON(lens, tokenizer: tok))
+        try output.emit(LensReport.table(lens, tokenizer: tok), record: LensJSON(lens, tokenizer: tok, language: engine.language))
     }
 }
 
@@ -37,6 +37,6 @@ struct EncoderLensCommand: ParsableCommand {
     func run() throws {
         let engine = try clip.engine()
         let lens = EncoderLens(engine: engine, lnPost: !noLnPost)
-        try output.emit(LensReport.table(lens), record: EncoderLensJSON(lens))
+        try output.emit(LensReport.table(lens), record: EncoderLensJSON(lens, language: engine.language))
     }
 }

@@ -15,6 +15,24 @@ import Testing
         #expect(Set(cell.keys) == ["top", "final_prob", "final_rank"])
         #expect((obj["tokens"] as! [Any]).count == (layers[0]["cells"] as! [Any]).count)
         #expect((obj["saturation"] as! [Any]).count == (obj["tokens"] as! [Any]).count)
+        #expect(obj["language"] as? String == "en")
+    }
+
+    /// On a multilingual model every analysis record names the language the decoder was
+    /// prompted with, here detected from German speech.
+    @Test func multilingualRecordsNameTheirLanguage() throws {
+        let dir = try CLIRunner.temporaryDirectory()
+        let german = dir.appendingPathComponent("de.wav").path
+        let espeak = Process()
+        espeak.executableURL = URL(fileURLWithPath: "/usr/bin/espeak-ng")
+        espeak.arguments = ["-v", "de", "-w", german, "Guten Morgen, wie geht es dir heute? Das Wetter ist sehr schön."]
+        try espeak.run(); espeak.waitUntilExit()
+        for args in [["lens"], ["encoder-lens"], ["words"], ["patch", "--patch", "enc.5.resid_post@0:20=zero"]] {
+            let r = try CLIRunner.run(args + ["--json", "--model", "base", german])
+            #expect(r.status == 0, "\(args[0]): \(r.stderr)")
+            let obj = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
+            #expect(obj["language"] as? String == "de", "\(args[0]): \(obj["language"] ?? "none")")
+        }
     }
 
     @Test func encoderLensJSONEndsWithTheTranscript() throws {
