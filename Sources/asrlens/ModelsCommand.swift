@@ -21,19 +21,10 @@ struct ModelsCommand: ParsableCommand {
         @Argument(help: "Model directories to describe (default: the catalogue).") var directories: [String] = []
 
         func run() throws {
-            // A bad directory gets its error line and the rest are still listed, as `transcribe`
-            // goes on after a bad file; the status says one failed.
-            var failures = 0
-            for dir in directories {
-                do {
-                    let kind = try ModelFormat.of(URL(fileURLWithPath: dir)).rawValue
-                    print(json ? try JSONText.encode(["directory": dir, "kind": kind]) : "\(dir)\t\(kind)")
-                } catch let error as InputError {
-                    StandardError.line(error.description)
-                    failures += 1
-                }
+            try ModelsCommand.eachReportingFailures(directories) { dir in
+                let kind = try ModelFormat.of(URL(fileURLWithPath: dir)).rawValue
+                print(json ? try JSONText.encode(["directory": dir, "kind": kind]) : "\(dir)\t\(kind)")
             }
-            if failures > 0 { throw ExitCode(2) }
             for entry in ModelCatalog.entries where directories.isEmpty {
                 let listing = ModelListing(entry)
                 print(json ? try JSONText.encode(listing) : listing.line)
@@ -63,16 +54,22 @@ struct ModelsCommand: ParsableCommand {
 
         func run() throws {
             let chosen = names.isEmpty ? ModelCatalog.entries.map(\.name).filter { ModelCatalog.state($0) != .available } : names
-            var failures = 0
-            for name in chosen {
-                do {
-                    print("\(name)\tok\tsha256 \(try ModelInstaller.verify(name))")
-                } catch let error as InputError {
-                    StandardError.line("\(error)")
-                    failures += 1
-                }
+            try ModelsCommand.eachReportingFailures(chosen) { name in
+                print("\(name)\tok\tsha256 \(try ModelInstaller.verify(name))")
             }
-            if failures > 0 { throw ExitCode(2) }
         }
+    }
+
+    /// Runs `body` on every item; one that fails gets its line on stderr and the rest still run,
+    /// as `transcribe` goes on after a bad file. Status 2 at the end if any failed.
+    static func eachReportingFailures(_ items: [String], _ body: (String) throws -> Void) throws {
+        var failures = 0
+        for item in items {
+            do { try body(item) } catch let error as InputError {
+                StandardError.line(error.description)
+                failures += 1
+            }
+        }
+        if failures > 0 { throw ExitCode(2) }
     }
 }

@@ -32,8 +32,9 @@ public final class ScriptRunner {
             case .data(let view, let format):
                 let lens = view == .encoderLens ? window.encoderLens(lnPost: state.settings.lnPost) : nil
                 // The snapshot the explorer would show (computed once per patch set, then kept):
-                // every export of it reads one run, with the work that run took.
-                let shown = try window.snapshot(state.settings.showsPatchedRun ? state.settings.patchSet : PatchSet())
+                // every export of it reads one run, with the work that run took. The encoder lens
+                // reads no run.
+                let shown = view == .encoderLens ? nil : try window.snapshot(state.settings.showsPatchedRun ? state.settings.patchSet : PatchSet())
                 try AtomicFile.write(try ViewData.render(view, format, engine: window.engine, settings: state.settings, snapshot: shown,
                                                          encoderLens: lens), to: path)
             }
