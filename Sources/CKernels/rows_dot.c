@@ -67,11 +67,16 @@ static inline __attribute__((always_inline))
 void tile(load16_fn load, int half, int R, int N, const void *e, size_t r0, size_t cols, size_t lde,
           const float *x, size_t ldx, float *y, size_t ldy) {
     v16 acc[16];   // accumulator of vocabulary row r and input i at r·N + i
+    // Fully unrolled, so the accumulators live in registers: left to its own heuristics clang
+    // kept the float16 16 × 1 tile's on the stack, a load and a store around every FMA.
+    _Pragma("clang loop unroll(full)")
     for (int p = 0; p < R * N; p++) acc[p] = (v16){0};
     size_t c = 0;
     for (; c + 16 <= cols; c += 16)
+        _Pragma("clang loop unroll(full)")
         for (int r = 0; r < R; r++) {
             v16 ev = load(e, (r0 + r) * lde + c);
+            _Pragma("clang loop unroll(full)")
             for (int i = 0; i < N; i++)
                 acc[r * N + i] = __builtin_elementwise_fma(ev, load_floats(x, i * ldx + c), acc[r * N + i]);
         }
