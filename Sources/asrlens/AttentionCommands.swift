@@ -12,12 +12,12 @@ struct AttentionCommand: ParsableCommand {
 
     @OptionGroup var clip: ClipOptions
     @OptionGroup var output: OutputOptions
-    @Option(name: .long, help: "Layer.") var layer: Int?
-    @Option(name: .long, help: "Head.") var head: Int?
+    @Option(name: .long, parsing: .unconditional, help: "Layer.") var layer: Int?
+    @Option(name: .long, parsing: .unconditional, help: "Head.") var head: Int?
     @Flag(name: .long, help: "The mean of the model's alignment heads (cross-attention); the same as --kind alignment.") var alignment = false
     @Option(name: .long, help: "One head of cross, self (decoder) or encoder attention (with --layer and --head); or a mean of cross-attention heads: alignment (the model's alignment heads) or mean (every head).")
     var kind: AttentionKind = .cross
-    @Option(name: .long, help: "Columns of the text heatmap.") var width: Int = 100
+    @Option(name: .long, parsing: .unconditional, help: "Columns of the text heatmap.") var width: Int = 100
 
     /// The map asked for: `--alignment` is `--kind alignment`.
     private var chosen: AttentionKind { alignment ? .alignment : kind }
@@ -32,7 +32,7 @@ struct AttentionCommand: ParsableCommand {
         } else {
             guard layer != nil && head != nil else { throw ValidationError("give --layer L --head H for one \(kind.rawValue) head, or --kind alignment or mean") }
         }
-        guard width >= 1 else { throw ValidationError("--width must be at least 1") }
+        try require("--width", width, atLeast: 1)
     }
 
     func run() throws {
@@ -54,9 +54,9 @@ struct HeadsCommand: ParsableCommand {
         abstract: "Rank every cross-attention head by monotonicity × sharpness; marks the model's alignment heads.")
     @OptionGroup var clip: ClipOptions
     @OptionGroup var output: OutputOptions
-    @Option(name: .long, help: "Only the N highest-ranked heads (default: every head).") var top: Int?
+    @Option(name: .long, parsing: .unconditional, help: "Only the N highest-ranked heads (default: every head).") var top: Int?
 
-    func validate() throws { if let top, top < 1 { throw ValidationError("--top must be at least 1") } }
+    func validate() throws { if let top { try require("--top", top, atLeast: 1) } }
 
     func run() throws {
         let ranking = HeadRanking(engine: try clip.engine())

@@ -9,8 +9,10 @@ struct BenchEngineCommand: ParsableCommand {
         discussion: "Milliseconds are medians of --repeats runs on the clip's first window; each line states its target from DESIGN.md.")
 
     @OptionGroup var clip: ClipOptions
-    @Option(name: .long, help: "Repetitions per figure (the median is reported).") var repeats: Int = 5
+    @Option(name: .long, parsing: .unconditional, help: "Repetitions per figure (the median is reported).") var repeats: Int = 5
     @Flag(name: .long, help: "The figures as one JSON object.") var json = false
+
+    func validate() throws { try require("--repeats", repeats, atLeast: 1) }
 
     func run() throws {
         let figures = try EngineBenchmark(engine: try clip.engine(), repeats: repeats)

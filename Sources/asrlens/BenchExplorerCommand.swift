@@ -12,9 +12,13 @@ struct BenchExplorerCommand: ParsableCommand {
         abstract: "Benchmark the explorer: frame render time per view and keypress-to-frame time, headless.")
 
     @OptionGroup var clip: ClipOptions
-    @Option(name: .long, help: "Terminal width to render.") var width: Int = 200
-    @Option(name: .long, help: "Terminal height to render.") var height: Int = 60
-    @Option(name: .long, help: "Frames per figure.") var frames: Int = 50
+    @Option(name: .long, parsing: .unconditional, help: "Terminal width to render.") var width: Int = 200
+    @Option(name: .long, parsing: .unconditional, help: "Terminal height to render.") var height: Int = 60
+    @Option(name: .long, parsing: .unconditional, help: "Frames per figure.") var frames: Int = 50
+
+    func validate() throws {
+        for (option, value) in [("--width", width), ("--height", height), ("--frames", frames)] { try require(option, value, atLeast: 1) }
+    }
 
     func run() throws {
         let model = try clip.modelOptions.load()

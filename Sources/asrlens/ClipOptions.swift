@@ -8,12 +8,12 @@ import Model
 /// `--model` and `--threads`, shared by every command that runs the model.
 struct ModelOptions: ParsableArguments {
     @Option(name: .long, help: "A catalogue model name (see `asrlens models`) or a CTranslate2 Whisper directory.") var model: String = ModelCatalog.defaultModel
-    @Option(name: .long, help: ArgumentHelp("Threads for BLAS and for our own kernels (default: one per core, \(ProcessInfo.processInfo.activeProcessorCount) here).")) var threads: Int?
+    @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("Threads for BLAS and for our own kernels (default: one per core, \(ProcessInfo.processInfo.activeProcessorCount) here).")) var threads: Int?
 
     /// The thread count in force.
     var threadCount: Int { threads ?? ProcessInfo.processInfo.activeProcessorCount }
 
-    func validate() throws { guard (1...256).contains(threadCount) else { throw ValidationError("--threads must be between 1 and 256") } }
+    func validate() throws { guard (1...256).contains(threadCount) else { throw InputError("--threads \(threadCount)", "must be between 1 and 256") } }
 
     /// Applies the thread count and loads the model.
     func load() throws -> WhisperModel {
@@ -26,10 +26,10 @@ struct ModelOptions: ParsableArguments {
 struct ClipOptions: ParsableArguments {
     @OptionGroup var modelOptions: ModelOptions
     @Option(name: .long, help: "Language code; detected on multilingual models when omitted.") var language: String?
-    @Option(name: .long, help: "Start of the 30 s window to analyse, in seconds.") var offset: Double = 0
+    @Option(name: .long, parsing: .unconditional, help: "Start of the 30 s window to analyse, in seconds.") var offset: Double = 0
     @Argument(help: "The audio file.") var file: String
 
-    func validate() throws { guard offset >= 0, offset.isFinite else { throw ValidationError("--offset must be a non-negative number of seconds") } }
+    func validate() throws { guard offset >= 0, offset.isFinite else { throw InputError(String(format: "--offset %g", offset), "must be a non-negative number of seconds") } }
 
     /// Loads the model and the clip and builds the clean run.
     func engine() throws -> Engine {

@@ -13,14 +13,14 @@ struct ExploreCommand: ParsableCommand {
 
     @OptionGroup var modelOptions: ModelOptions
     @Option(name: .long, help: "Language code; detected on multilingual models when omitted.") var language: String?
-    @Option(name: .long, help: "Start of the 30 s window to explore, in seconds.") var offset: Double = 0
+    @Option(name: .long, parsing: .unconditional, help: "Start of the 30 s window to explore, in seconds.") var offset: Double = 0
     @Option(name: .long, help: ArgumentHelp("A clip whose activations a patch can take (the source `clip:PATH`; repeatable).", valueName: "CLIP"))
     var reference: [String] = []
 
     @Argument(help: "The audio file (default: the bundled sample).") var file: String?
 
     func validate() throws {
-        guard offset >= 0, offset.isFinite else { throw ValidationError("--offset must be a non-negative number of seconds") }
+        guard offset >= 0, offset.isFinite else { throw InputError(String(format: "--offset %g", offset), "must be a non-negative number of seconds") }
     }
 
     func run() throws {

@@ -42,9 +42,9 @@ struct PatchCommand: ParsableCommand {
 
 /// `--attention-window K` (`patch`, `sweep`): encoder self-attention restricted to ±K frames.
 struct AttentionWindowOption: ParsableArguments {
-    @Option(name: .long, help: ArgumentHelp("Restrict encoder self-attention to ±K frames of each frame.", valueName: "K")) var attentionWindow: Int?
+    @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("Restrict encoder self-attention to ±K frames of each frame.", valueName: "K")) var attentionWindow: Int?
     func validate() throws {
-        guard attentionWindow.map(PatchSet.attentionWindowRange.contains) ?? true else { throw ValidationError("--attention-window must be 0 to 1500 frames") }
+        guard attentionWindow.map(PatchSet.attentionWindowRange.contains) ?? true else { throw InputError("--attention-window \(attentionWindow!)", "must be 0 to 1500 frames") }
     }
 }
 

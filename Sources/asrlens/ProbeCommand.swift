@@ -18,7 +18,7 @@ struct ProbeCommand: ParsableCommand {
     @Option(name: .long, help: "The label column to predict.") var label: String = ""
     @Flag(name: .long, help: "Decoder side, one row per transcript token labelled correct or incorrect against the 'text' column; folds grouped by speaker or clip.") var perToken = false
     @Option(name: .long, help: "enc (encoder layers) or dec (decoder layers).") var side: ProbeFeatures.Side = .enc
-    @Option(name: .long, help: "Cross-validation folds.") var folds: Int = 5
+    @Option(name: .long, parsing: .unconditional, help: "Cross-validation folds.") var folds: Int = 5
     @Option(name: .long, help: ArgumentHelp("A column whose rows stay together in one fold (e.g. word); default: the speaker or voice column, if any; 'none' for none.", valueName: "COL")) var group: String?
     @Option(name: .long, help: ArgumentHelp("Feature cache folder (default: $ASRLENS_HOME/features).", valueName: "DIR")) var cache: String?
     @Flag(name: .long, help: "Print {label, side, baseline, layers: [{layer, accuracy, std}], ...} as JSON.") var json = false
@@ -26,7 +26,7 @@ struct ProbeCommand: ParsableCommand {
     @Argument(help: "A TSV with a 'path' column and label columns.") var data: String
 
     func validate() throws {
-        guard folds >= 2 else { throw ValidationError("--folds must be at least 2") }
+        try require("--folds", folds, atLeast: 2)
         guard perToken != !label.isEmpty else { throw ValidationError("give either --label COL or --per-token") }
     }
 

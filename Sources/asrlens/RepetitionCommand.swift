@@ -23,10 +23,10 @@ struct RepetitionCommand: ParsableCommand {
     @OptionGroup var hunt: RepetitionOptions
     @OptionGroup var sharding: ShardOptions
     @Argument(help: "A TSV with a 'path' column (other columns are ignored).") var data: String
-    @Option(help: "Examine only this many evenly spaced rows, those of `report --repetition-rows N` (default: every row).") var rows: Int?
+    @Option(parsing: .unconditional, help: "Examine only this many evenly spaced rows, those of `report --repetition-rows N` (default: every row).") var rows: Int?
 
     func run() throws {
-        if let rows, rows < 1 { throw InputError("--rows \(rows)", "must be 1 or more") }
+        if let rows { try require("--rows", rows, atLeast: 1) }
         let set = try LabelledSet(tsv: data)
         guard !set.rows.isEmpty else { throw InputError(data, "has no rows") }
         let part = try sharding.part, examined = set.evenlySpaced(rows ?? set.rows.count)
@@ -52,10 +52,10 @@ struct RepetitionOptions: ParsableArguments {
     @Option(name: .long, help: "SNR in dB of white noise for a noisy condition; repeat for several (negative as --snr=-5; default 0, -5, -10).")
     var snr: [Double] = [0, -5, -10]
 
-    @Option(name: .long, help: "Fraction of each clip kept for the truncated condition.") var keep: Double = 0.6
+    @Option(name: .long, parsing: .unconditional, help: "Fraction of each clip kept for the truncated condition.") var keep: Double = 0.6
 
     func validate() throws {
-        guard keep > 0 && keep < 1 else { throw ValidationError("--keep must be between 0 and 1 (exclusive)") }
+        guard keep > 0 && keep < 1 else { throw InputError("--keep \(keep)", "must be between 0 and 1 (exclusive)") }
         try RepetitionHunt.Settings.checkSNR(snr)
     }
 

@@ -23,9 +23,9 @@ struct ReportCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("A label column to probe; repeat for several (default: every column with 2 to 10 classes).", valueName: "COL")) var label: [String] = []
     @Option(name: .long, help: ArgumentHelp("Also probe each label with this column's rows kept in one fold, where the column exists (default: the speaker or voice column); the verdict rests on that probe.", valueName: "COL")) var group: String?
 
-    @Option(name: .long, help: "Cross-validation folds for the probes.") var folds: Int = 5
+    @Option(name: .long, parsing: .unconditional, help: "Cross-validation folds for the probes.") var folds: Int = 5
     @Option(name: .long, help: ArgumentHelp("Feature cache folder (default: $ASRLENS_HOME/features).", valueName: "DIR")) var cache: String?
-    @Option(name: .long, help: "Rows of the first DATA file for the lens survey and repetition hunting, evenly spaced (0 skips both).") var repetitionRows: Int = 24
+    @Option(name: .long, parsing: .unconditional, help: "Rows of the first DATA file for the lens survey and repetition hunting, evenly spaced (0 skips both).") var repetitionRows: Int = 24
     @OptionGroup var hunt: RepetitionOptions
     @Option(name: .customLong("repetition-part"), help: ArgumentHelp("Take the repetition section from this part of a sharded `asrlens repetition` run instead of hunting; repeat for every part.", valueName: "PART")) var repetitionParts: [String] = []
     @Flag(name: .long, help: "Skip the contextual-bias experiment (it needs espeak-ng, Flite and Festival).") var noContext = false
@@ -33,8 +33,8 @@ struct ReportCommand: ParsableCommand {
     @Argument(help: "Labelled TSV files (a 'path' column and label columns), e.g. from `asrlens dataset synth`.") var data: [String] = []
 
     func validate() throws {
-        guard folds >= 2 else { throw ValidationError("--folds must be at least 2") }
-        guard repetitionRows >= 0 else { throw ValidationError("--repetition-rows must be 0 or more") }
+        try require("--folds", folds, atLeast: 2)
+        guard repetitionRows >= 0 else { throw InputError("--repetition-rows \(repetitionRows)", "must be 0 or more") }
     }
 
     func run() throws {

@@ -1,5 +1,6 @@
 import Analysis
 import ArgumentParser
+import Model
 
 /// `asrlens soak`: thousands of random patch toggles on one engine, as a long explorer session
 /// makes them, with resident memory sampled and results checked against fresh computations.
@@ -17,12 +18,16 @@ struct SoakCommand: ParsableCommand {
             """)
 
     @OptionGroup var clip: ClipOptions
-    @Option(name: .long, help: "Number of toggles.") var toggles: Int = 10_000
-    @Option(name: .long, help: "Compare with a fresh computation every N toggles.") var checkEvery: Int = 100
-    @Option(name: .long, help: "Print a memory sample every N toggles.") var sample: Int = 100
-    @Option(name: .long, help: "Random seed.") var seed: UInt64 = 1
+    @Option(name: .long, parsing: .unconditional, help: "Number of toggles.") var toggles: Int = 10_000
+    @Option(name: .long, parsing: .unconditional, help: "Compare with a fresh computation every N toggles.") var checkEvery: Int = 100
+    @Option(name: .long, parsing: .unconditional, help: "Print a memory sample every N toggles.") var sample: Int = 100
+    @Option(name: .long, parsing: .unconditional, help: "Random seed.") var seed: UInt64 = 1
 
-    func validate() throws { guard toggles >= 1, checkEvery >= 1, sample >= 1 else { throw ValidationError("--toggles, --check-every and --sample must be at least 1") } }
+    func validate() throws {
+        for (option, value) in [("--toggles", toggles), ("--check-every", checkEvery), ("--sample", sample)] {
+            try require(option, value, atLeast: 1)
+        }
+    }
 
     func run() throws {
         var soak = Soak(engine: try clip.engine(), seed: seed)

@@ -23,7 +23,7 @@ struct SweepCommand: ParsableCommand {
     @OptionGroup var output: OutputOptions
     @Option(name: .long, help: "resid_post, attn_out, mlp_out, resid_pre (encoder) or self_out, cross_out (decoder).") var component: String = "resid_post"
 
-    @Option(name: .long, help: "Window width: encoder frames, or tokens for decoder components.") var window: Int = 50
+    @Option(name: .long, parsing: .unconditional, help: "Window width: encoder frames, or tokens for decoder components.") var window: Int = 50
     @Flag(name: .long, help: "Ablate every decoder cross- and self-attention head, one at a time, and rank them.") var heads = false
     @Option(name: .long, help: "Patch source: zero, mean, noise:SCALE:SEED, silence, clip:PATH, scale:K, file:PATH:NAME (default: silence; zero with --heads).") var source: String?
 
@@ -32,7 +32,7 @@ struct SweepCommand: ParsableCommand {
     @OptionGroup var attention: AttentionWindowOption
 
     func validate() throws {
-        guard window >= 1 else { throw ValidationError("--window must be at least 1") }
+        try require("--window", window, atLeast: 1)
         _ = try point()
     }
 

@@ -84,7 +84,7 @@ import Testing
         let json = try CLIRunner.run(["heads", "--json", "--top", "2", Self.clip])
         #expect((try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])?["heads"].map { ($0 as? [Any])?.count } == 2)
         let bad = try CLIRunner.run(["heads", "--top", "0", Self.clip])
-        #expect(bad.status == 2 && bad.stderr.contains("--top must be at least 1"))
+        #expect(bad.status == 2 && bad.stderr.contains("--top 0: must be at least 1"))
     }
 
     @Test func wordsAndAttentionRun() throws {
