@@ -62,7 +62,7 @@ import Testing
     }
 
     @Test(arguments: [
-        (["--keep", "1.5"], "--keep must be between 0 and 1"),
+        (["--keep", "1.5"], "--keep 1.5: must be between 0 and 1"),
         (["--reference", "pink"], "pink"),
         (["--snr=nan"], "--snr nan: an SNR must be between -60 and 100 dB"),
         (["--snr=-1e30"], "--snr -1e+30: an SNR must be between -60 and 100 dB"),
