@@ -95,6 +95,22 @@ public struct LabelledSet: Sendable {
         return byClass.keys.sorted().map { ($0, Set(byClass[$0]!.map { $0.labels[column] ?? "" }).count) }
     }
 
+    /// SHA-256 of rows `indices` as a run reads them: each row's labels, in column order, and
+    /// the SHA-256 of its audio file's bytes. Shards of one run record it, so that parts run on
+    /// a data set that changed in between do not merge. Paths are left out: the same set copied
+    /// to another folder or machine has the same digest. A row whose file is not a readable
+    /// regular file (missing, a pipe) counts as such, as the run itself skips it.
+    public func digest(rows indices: [Int]) -> String {
+        let labelled = columns.filter { $0 != "path" }
+        var text = labelled.joined(separator: "\t") + "\n"
+        for i in indices {
+            let row = rows[i]
+            let audio = (try? FileProblem.checkReadable(row.path, as: .file("an audio file"))).flatMap { try? SHA256.hex(ofFile: URL(fileURLWithPath: row.path)) }
+            text += (labelled.map { row.labels[$0] ?? "" } + [audio ?? "unreadable"]).joined(separator: "\t") + "\n"
+        }
+        return Array(text.utf8).withUnsafeBytes { SHA256.hex(of: $0) }
+    }
+
     /// Checks that `label` is a column, naming the ones there are when it is not.
     public func require(_ label: String) throws {
         guard columns.contains(label), label != "path" else {

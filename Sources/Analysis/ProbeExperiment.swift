@@ -9,9 +9,16 @@ public struct ProbeExperiment: Codable, Equatable, Sendable {
     public let group: String?
     public let side: ProbeFeatures.Side
     public let folds: Int, model: String, data: String, rows: Int
+    /// The data set's digest (`LabelledSet.digest`); nil in parts written before it was recorded.
+    public let dataSHA256: String?
 
-    public init(label: String, group: String?, side: ProbeFeatures.Side, folds: Int, model: String, data: String, rows: Int) {
+    enum CodingKeys: String, CodingKey {
+        case label, group, side, folds, model, data, rows, dataSHA256 = "data_sha256"
+    }
+
+    public init(label: String, group: String?, side: ProbeFeatures.Side, folds: Int, model: String, data: String, rows: Int, dataSHA256: String? = nil) {
         self.label = label; self.group = group; self.side = side; self.folds = folds; self.model = model; self.data = data; self.rows = rows
+        self.dataSHA256 = dataSHA256
     }
 
     /// One row's probe input: its pooled features and label, or why it was skipped.
@@ -110,6 +117,7 @@ public struct ProbeExperiment: Codable, Equatable, Sendable {
 
         enum Keys: String, CodingKey {
             case label, side, baseline, classes, rows, skipped, extracted, cached, folds, model, group, layers, featureSeconds = "feature_seconds"
+            case dataSHA256 = "data_sha256"
             case inputBaselines = "input_baselines"
         }
         struct InputLine: Encodable {
@@ -125,7 +133,8 @@ public struct ProbeExperiment: Codable, Equatable, Sendable {
             try c.encode(probe.baseline, forKey: .baseline); try c.encode(probe.classes, forKey: .classes)
             try c.encode(kept.count, forKey: .rows); try c.encode(skipped, forKey: .skipped)
             try c.encode(extracted, forKey: .extracted); try c.encode(kept.count - extracted, forKey: .cached)
-            try c.encode(e.folds, forKey: .folds); try c.encode(e.model, forKey: .model); try c.encode(featureSeconds, forKey: .featureSeconds)
+            try c.encode(e.folds, forKey: .folds); try c.encode(e.model, forKey: .model); try c.encodeIfPresent(e.dataSHA256, forKey: .dataSHA256)
+            try c.encode(featureSeconds, forKey: .featureSeconds)
             if let g = e.group { try c.encode(g, forKey: .group) } else { try c.encodeNil(forKey: .group) }
             try c.encode(probe.layers, forKey: .layers)
             try c.encode(inputBaselines.map(InputLine.init), forKey: .inputBaselines)

@@ -40,9 +40,11 @@ public struct RepetitionReport: Encodable {
         public var examined: Int? = nil
         public let snrDB: [Double], keep: Double, reference: String
         public let decoderLayers: Int, decoderHeads: Int, encoderLayers: Int
+        /// The examined rows' digest (`LabelledSet.digest`); nil in parts written before it was recorded.
+        public var dataSHA256: String? = nil
 
         enum CodingKeys: String, CodingKey {
-            case model, data, rows, examined, keep, reference
+            case model, data, rows, examined, keep, reference, dataSHA256 = "data_sha256"
             case snrDB = "snr_db", decoderLayers = "decoder_layers", decoderHeads = "decoder_heads", encoderLayers = "encoder_layers"
         }
     }
@@ -52,11 +54,11 @@ public struct RepetitionReport: Encodable {
     public let records: [RepetitionHunt.Record]
     public let seconds: Double
 
-    public init(model: WhisperModel, data: String, rows: Int, examined: Int? = nil, settings: RepetitionHunt.Settings, records: [RepetitionHunt.Record],
-                seconds: Double) {
+    public init(model: WhisperModel, data: String, rows: Int, examined: Int? = nil, dataSHA256: String? = nil, settings: RepetitionHunt.Settings,
+                records: [RepetitionHunt.Record], seconds: Double) {
         let h = model.hyper
         self.init(header: Header(model: model.name, data: data, rows: rows, examined: examined.flatMap { $0 < rows ? $0 : nil }, snrDB: settings.snrDB, keep: settings.keep, reference: settings.reference.rawValue,
-                                 decoderLayers: h.decoderLayers, decoderHeads: h.decoderHeads, encoderLayers: h.encoderLayers),
+                                 decoderLayers: h.decoderLayers, decoderHeads: h.decoderHeads, encoderLayers: h.encoderLayers, dataSHA256: dataSHA256),
                   settings: settings, records: records, seconds: seconds)
     }
 

@@ -43,7 +43,8 @@ struct ProbeCommand: ParsableCommand {
         let rows = try ProbeExperiment.extract(set, indices: set.rows.indices.filter { part?.owns($0) ?? true }, label: label, group: group,
                                                model: model, side: side, cache: cache, events: .onStandardError())
         let seconds = Date().timeIntervalSince(started)
-        let experiment = ProbeExperiment(label: label, group: group, side: side, folds: folds, model: model.name, data: data, rows: set.rows.count)
+        let experiment = ProbeExperiment(label: label, group: group, side: side, folds: folds, model: model.name, data: data, rows: set.rows.count,
+                                         dataSHA256: set.digest(rows: Array(set.rows.indices)))
         if let part { return try PartFile.write(kind: "probe", shard: part, header: experiment, records: rows, seconds: seconds, to: sharding.out) }
         try experiment.trainAndShow(rows, seconds: seconds, json: json)
     }

@@ -34,7 +34,8 @@ struct RepetitionCommand: ParsableCommand {
         let started = Date()
         let records = try RepetitionHunt.run(set, indices: examined.filter { part?.owns($0) ?? true }, model: model, settings: settings,
                                              events: .onStandardError())
-        let report = RepetitionReport(model: model, data: data, rows: set.rows.count, examined: rows, settings: settings, records: records,
+        let report = RepetitionReport(model: model, data: data, rows: set.rows.count, examined: rows, dataSHA256: set.digest(rows: examined),
+                                      settings: settings, records: records,
                                       seconds: Date().timeIntervalSince(started))
         if let part {
             try PartFile.write(kind: "repetition", shard: part, header: report.header, records: records, seconds: report.seconds, to: sharding.out)

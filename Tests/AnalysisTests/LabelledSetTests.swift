@@ -37,4 +37,34 @@ import Testing
         #expect(set.evenlySpaced(10) == Array(0..<10) && set.evenlySpaced(50) == Array(0..<10))
         #expect(set.evenlySpaced(0).isEmpty && set.evenlySpaced(1) == [0])
     }
+
+    /// A set's digest follows its labels and its audio bytes, not where it sits: a copy in
+    /// another folder keeps it, a changed label or a changed file does not, and a missing file
+    /// counts as missing instead of failing the digest (the run skips that row).
+    @Test func theDigestFollowsLabelsAndAudioBytesNotFolders() throws {
+        let fm = FileManager.default
+        func folder() throws -> URL {
+            let dir = fm.temporaryDirectory.appendingPathComponent("asrlens-digest-\(UUID().uuidString)")
+            try fm.createDirectory(at: dir, withIntermediateDirectories: true)
+            for (n, clip) in AnalysisSupport.clips.prefix(2).enumerated() { try fm.copyItem(atPath: clip, toPath: dir.appendingPathComponent("c\(n).wav").path) }
+            return dir
+        }
+        let a = try folder(), b = try folder()
+        defer { try? fm.removeItem(at: a); try? fm.removeItem(at: b) }
+        func digest(_ dir: URL, _ text: String = "path\tgender\nc0.wav\tf\nc1.wav\tm\nmissing.wav\tm\n") throws -> String {
+            let set = try LabelledSet(text: text, source: "set.tsv", base: dir)
+            return set.digest(rows: Array(set.rows.indices))
+        }
+        let original = try digest(a)
+        let copy = try digest(b), relabelled = try digest(a, "path\tgender\nc0.wav\tf\nc1.wav\tf\nmissing.wav\tm\n")
+        #expect(original.count == 64 && copy == original)
+        #expect(relabelled != original)
+        let other = try Data(contentsOf: URL(fileURLWithPath: AnalysisSupport.clips[2]))
+        try other.write(to: b.appendingPathComponent("c1.wav"))
+        let changed = try digest(b)
+        #expect(changed != original)
+        let set = try LabelledSet(text: "path\tgender\nc0.wav\tf\nc1.wav\tm\n", source: "set.tsv", base: a)
+        #expect(set.digest(rows: [0]) != set.digest(rows: [0, 1]), "a digest covers the rows a run examines")
+    }
 }
+

@@ -147,6 +147,13 @@ import Testing
         #expect(try CLIRunner.run(["probe", "--model", "tiny.en", "--folds", "3", "--shard", "1/3", "--out", other, tsv, "--label", "gender"]).status == 0)
         let mixed = try CLIRunner.run(["merge", parts[0], other, parts[2]])
         #expect(mixed.status == 2 && mixed.stderr.contains("belongs to a different run"), "\(mixed.stderr)")
+        // The same TSV path, with a label edited between shards: the digest tells the runs apart.
+        try (lines.map { $0.replacingOccurrences(of: "s00-m1.wav\tmale", with: "s00-m1.wav\tfemale") }.joined(separator: "\n") + "\n")
+            .write(toFile: tsv, atomically: true, encoding: .utf8)
+        let edited = work.appendingPathComponent("edited.jsonl").path
+        #expect(try CLIRunner.run(["probe", "--model", "tiny.en", "--folds", "4", "--shard", "1/3", "--out", edited, tsv, "--label", "gender"]).status == 0)
+        let changed = try CLIRunner.run(["merge", parts[0], edited, parts[2]])
+        #expect(changed.status == 2 && changed.stderr.contains("\(edited): belongs to a different run than \(parts[0]) (its data_sha256 differs)"), "\(changed.stderr)")
         let badShard = try CLIRunner.run(["probe", "--shard", "3/3", tsv, "--label", "gender"])
         #expect(badShard.status == 2 && badShard.stderr.contains("a shard is i/n with 0 <= i < n"), "\(badShard.stderr)")
     }

@@ -17,9 +17,11 @@ import Testing
         struct Entry: Decodable { let component: String; let layer: Int; let head: Int?; let resolved: Int; let fraction: Double }
         struct Case: Decodable { let condition: String; let loop: Bool; let text: String }
         let examined: Int, skipped: Int
+        let dataSHA256: String
         let loops: [String: Int]
         let resolved: [Entry]
         let cases: [Case]
+        enum CodingKeys: String, CodingKey { case examined, skipped, loops, resolved, cases, dataSHA256 = "data_sha256" }
     }
 
     func withoutTiming(_ json: String) throws -> NSDictionary {
@@ -35,6 +37,7 @@ import Testing
         #expect(whole.stderr.contains("/no/such/clip.wav: no such file (row skipped)"), "\(whole.stderr)")
         let hunt = try JSONDecoder().decode(Hunt.self, from: Data(whole.stdout.utf8))
         #expect(hunt.examined == 1 && hunt.skipped == 1)
+        #expect(hunt.dataSHA256.count == 64, "the hunt names the data it rests on")
         #expect(hunt.cases.map(\.condition) == ["plain", "noisy 0dB", "noisy -5dB", "noisy -10dB", "truncated"])
         #expect(hunt.loops["noisy -10dB"] == 1, "\(hunt.cases.map(\.text))")
         // 4 layers × (self_out, cross_out, mlp_out, any cross head) + 4 × 6 single heads.
