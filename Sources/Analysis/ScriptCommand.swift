@@ -6,7 +6,8 @@ import Model
 public enum ScriptCommand: Equatable, Sendable {
     /// A blank line or a `#` comment.
     case nothing
-    case patch(Patch), unpatch, clear
+    /// `:unpatch [N]`: removes patch N (from 1, as the explorer lists them), else the last one.
+    case patch(Patch), unpatch(Int?), clear
     case layer(Int), head(Int)
     case kind(AttentionKind)
     case lnPost(Bool)
@@ -29,7 +30,7 @@ public enum ScriptCommand: Equatable, Sendable {
     }
 
     public static let usages = [
-        ":patch SITE@POSITIONS=SOURCE", ":unpatch", ":clear", ":layer L", ":head H",
+        ":patch SITE@POSITIONS=SOURCE", ":unpatch [N]", ":clear", ":layer L", ":head H",
         ":kind cross|self|encoder|alignment|mean", ":lnpost on|off", ":attention-window K|off", ":export VIEW FORMAT PATH",
         ":save-activations SITES FILE", ":window N", ":q",
     ]
@@ -53,32 +54,51 @@ public enum ScriptCommand: Equatable, Sendable {
             throw InputError(text, "not a command (commands start with ':'; allowed: \(usages.joined(separator: ", ")))")
         }
         let words = text.dropFirst().split(separator: " ", omittingEmptySubsequences: true).map(String.init)
-        func argument(_ i: Int, _ usage: String) throws -> String {
+        // Each command takes its arguments and no more: a word left over is refused, not ignored
+        // (`:layer 1 2` is a mistake, not layer 1).
+        let name = words.first ?? "", usage = usages.first { $0 == ":" + name || $0.hasPrefix(":\(name) ") } ?? ":" + name
+        func argument(_ i: Int, _ usage: String = usage) throws -> String {
             guard i < words.count else { throw InputError(text, "missing argument (usage: \(usage))") }
             return words[i]
         }
-        switch words.first ?? "" {
+        func arguments(atMost n: Int) throws {
+            guard words.count <= n + 1 else { throw InputError(words[n + 1], "unexpected argument to :\(name) (usage: \(usage))") }
+        }
+        switch name {
         case "patch":
-            return .patch(try Patch.parse(try argument(1, ":patch SITE@POSITIONS=SOURCE"), hyper: hyper, frames: frames, tokens: tokens))
-        case "unpatch": return .unpatch
-        case "clear": return .clear
+            // A source path may hold spaces (`clip:/data/my clip.wav`).
+            _ = try argument(1)
+            return .patch(try Patch.parse(words[1...].joined(separator: " "), hyper: hyper, frames: frames, tokens: tokens))
+        case "unpatch":
+            try arguments(atMost: 1)
+            guard words.count > 1 else { return .unpatch(nil) }
+            guard let n = Int(words[1]), n >= 1 else { throw InputError(words[1], "not a patch number (patches count from 1)") }
+            return .unpatch(n)
+        case "clear":
+            try arguments(atMost: 0)
+            return .clear
         case "layer":
+            try arguments(atMost: 1)
             let text = try argument(1, ":layer L")
             return .layer(try ViewSettings.check(Int(text), of: attention, hyper: hyper, text: text))
         case "head":
+            try arguments(atMost: 1)
             let text = try argument(1, ":head H")
             return .head(try ViewSettings.check(Int(text), head: true, of: attention, hyper: hyper, text: text))
         case "kind":
+            try arguments(atMost: 1)
             let k = try argument(1, ":kind cross|self|encoder|alignment|mean")
             guard let kind = AttentionKind(rawValue: k) else {
                 throw InputError(k, "unknown attention kind (allowed: cross, self, encoder, alignment, mean)")
             }
             return .kind(kind)
         case "lnpost":
+            try arguments(atMost: 1)
             let v = try argument(1, ":lnpost on|off")
             guard v == "on" || v == "off" else { throw InputError(v, "expected on or off") }
             return .lnPost(v == "on")
         case "attention-window":
+            try arguments(atMost: 1)
             let v = try argument(1, ":attention-window K|off")
             if v == "off" { return .attentionWindow(nil) }
             guard let k = Int(v), PatchSet.attentionWindowRange.contains(k) else {
@@ -103,10 +123,13 @@ public enum ScriptCommand: Equatable, Sendable {
             for site in sites { _ = try Site.matching(site, hyper: hyper) }
             return .saveActivations(sites, try checkedPath(path))
         case "window":
+            try arguments(atMost: 1)
             let w = try argument(1, ":window N")
             guard let n = Int(w), n >= 1 else { throw InputError(w, "not a window number (windows count from 1)") }
             return .window(n)
-        case "q", "quit": return .quit
+        case "q", "quit":
+            try arguments(atMost: 0)
+            return .quit
         default:
             throw InputError(text, "unknown command (allowed: \(usages.joined(separator: ", ")))")
         }

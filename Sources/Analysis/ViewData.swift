@@ -7,15 +7,28 @@ import Model
 public enum ViewData {
     /// The run a view shows under these settings: the patched one unless there are no patches
     /// or the user chose the clean one.
-    public static func label(_ settings: ViewSettings) -> String {
-        settings.showsPatchedRun ? "patched (\(settings.patchSet))" : "clean"
+    public static func label(_ settings: ViewSettings) -> String { label(settings.shownPatchSet) }
+
+    static func label(_ set: PatchSet) -> String { set.isEmpty ? "clean" : "patched (\(set))" }
+
+    /// The run an export of `view` holds. The encoder lens is always the clean run's; the patch
+    /// view compares the patch set's run with the clean one, whichever run is shown; the other
+    /// views hold the shown run (`snapshot`'s, when given).
+    public static func label(_ view: ExportView, _ settings: ViewSettings, snapshot: RunSnapshot? = nil) -> String {
+        switch view {
+        case .encoderLens: return "clean"
+        case .patch:
+            let set = snapshot?.effect != nil ? snapshot!.patches : settings.patchSet
+            return set.isEmpty ? "clean" : "\(label(set)) against clean"
+        default: return snapshot.map { label($0.patches) } ?? label(settings)
+        }
     }
 
     /// A view in one of the table formats, with a first line (a `run` field in JSON) naming the run.
     public static func render(_ view: ExportView, _ format: Table.Format, engine: Engine, settings: ViewSettings,
                               snapshot: RunSnapshot? = nil, encoderLens: EncoderLens? = nil) throws -> String {
         let (table, json) = try data(view, engine: engine, settings: settings, snapshot: snapshot, encoderLens: encoderLens)
-        let run = snapshot.map { $0.isPatched ? "patched (\($0.patches))" : "clean" } ?? label(settings)
+        let run = label(view, settings, snapshot: snapshot)
         switch format {
         case .text: return "# run: \(run)\n" + table.text
         case .tsv: return "# run: \(run)\n" + table.tsv
@@ -31,7 +44,7 @@ public enum ViewData {
     /// the run the settings select; it saves recomputing the run and its lens.
     public static func data(_ view: ExportView, engine: Engine, settings: ViewSettings, snapshot: RunSnapshot? = nil,
                             encoderLens: EncoderLens? = nil) throws -> (Table, any ViewRecord) {
-        let set = settings.showsPatchedRun ? settings.patchSet : PatchSet()
+        let set = settings.shownPatchSet
         let run = try snapshot?.run ?? engine.run(set)
         let tok = engine.model.tokenizer
         switch view {

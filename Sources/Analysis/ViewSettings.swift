@@ -29,6 +29,9 @@ public struct ViewSettings: Equatable, Sendable {
 
     /// Whether the run views show is the patched one.
     public var showsPatchedRun: Bool { showPatched && !patchSet.isEmpty }
+
+    /// The patches of the run views show: the patch set, or none for the clean run.
+    public var shownPatchSet: PatchSet { showsPatchedRun ? patchSet : PatchSet() }
 }
 
 extension ViewSettings {

@@ -153,6 +153,54 @@ import TUI
         #expect(try String(contentsOfFile: path, encoding: .utf8).hasPrefix("# run: patched (enc.0.resid_post@"))
     }
 
+    /// Found by a new-user trial: with `x` on the clean run, `:save-activations` said "clean"
+    /// and wrote the patched run; the patch view's export said "clean" and held the patch's
+    /// effect; the encoder lens (always the clean run's) was labelled with the patches.
+    @Test func everyExportHoldsTheRunItsLabelNames() throws {
+        let c = try TUISupport.explorer()
+        _ = c.command("patch enc.2.resid_post@0:40=zero")
+        _ = c.press([.char("x")])
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("asrlens-labels-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let saved = c.command("save-activations enc.3.resid_post \(dir.path)/clean.safetensors")
+        #expect(saved.contains("(clean)"), "\(saved)")
+        let engine = try #require(c.state.engine), site = Site(.encoder, 3, .residPost)
+        let clean = try engine.activations(PatchSet(), at: [site])[site]!.data
+        try SafeTensors.withFile("\(dir.path)/clean.safetensors") { header, bytes in
+            #expect(SafeTensors.floats(header.tensors[site.description]!, in: bytes) == clean, "the clean run's values")
+        }
+        func first(_ view: String) throws -> String {
+            _ = c.command("export \(view) text \(dir.path)/\(view).txt")
+            return String(try String(contentsOfFile: "\(dir.path)/\(view).txt", encoding: .utf8).prefix { $0 != "\n" })
+        }
+        #expect(try first("patch") == "# run: patched (enc.2.resid_post@0:40=zero) against clean")
+        #expect(try first("encoder-lens") == "# run: clean")
+        _ = c.press([.char("x")])
+        #expect(try first("encoder-lens") == "# run: clean", "the encoder lens reads no patched run")
+        #expect(try first("transcript") == "# run: patched (enc.2.resid_post@0:40=zero)")
+    }
+
+    /// `:unpatch N` removes patch N as the explorer numbers them (it removed the last one, and
+    /// said ok); a word a command does not take is refused instead of ignored.
+    @Test func unpatchRemovesTheNumberedPatchAndLeftoverArgumentsAreRefused() throws {
+        var s = try Self.loaded()
+        s = Self.reduce(s, .commandLine(":patch enc.3.resid_post@10:20=zero"), .commandLine(":patch enc.2.resid_post@30:40=zero"),
+                        .commandLine(":patch enc.1.resid_post@50:60=zero")).0
+        s = Self.reduce(s, .commandLine(":unpatch 1")).0
+        #expect(s.settings.patches.map(\.description) == ["enc.2.resid_post@30:40=zero", "enc.1.resid_post@50:60=zero"])
+        s = Self.reduce(s, .commandLine(":unpatch")).0
+        #expect(s.settings.patches.map(\.description) == ["enc.2.resid_post@30:40=zero"])
+        for (line, problem) in [(":unpatch 2", ":unpatch 2: there is one patch, number 1"), (":unpatch 0", "0: not a patch number (patches count from 1)"),
+                                (":unpatch x", "x: not a patch number (patches count from 1)"),
+                                (":layer 1 2", "2: unexpected argument to :layer (usage: :layer L)"),
+                                (":clear now", "now: unexpected argument to :clear (usage: :clear)")] {
+            let t = Self.reduce(s, .commandLine(line)).0
+            #expect(t.status?.isError == true && t.status?.text == problem, "\(line): \(String(describing: t.status))")
+            #expect(t.settings.patches == s.settings.patches && t.settings.layer == s.settings.layer, "\(line) changed nothing")
+        }
+    }
+
     @Test func statusMessagesClearTheirLine() throws {
         let c = try TUISupport.explorer(width: 80, height: 24)
         _ = c.command("patch enc.1.resid_post@100:2000=zero")

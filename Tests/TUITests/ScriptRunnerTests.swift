@@ -22,12 +22,14 @@ import TUI
         for view in ExportView.allCases {
             for f in Table.Format.allCases {
                 let text = try String(contentsOfFile: "\(dir.path)/\(view.rawValue).\(f.rawValue)", encoding: .utf8)
+                // The encoder lens is always the clean run's; the patch view compares the two.
+                let run = view == .encoderLens ? "clean" : view == .patch ? "patched (enc.out@0:60=silence) against clean" : "patched (enc.out@0:60=silence)"
                 switch f {
                 case .json:
                     let object = try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any]
-                    #expect(object?["run"] as? String == "patched (enc.out@0:60=silence)", "\(view) json")
-                case .md: #expect(text.hasPrefix("Run: patched (enc.out@0:60=silence)\n"), "\(view) md")
-                default: #expect(text.hasPrefix("# run: patched (enc.out@0:60=silence)\n"), "\(view) \(f)")
+                    #expect(object?["run"] as? String == run, "\(view) json")
+                case .md: #expect(text.hasPrefix("Run: \(run)\n"), "\(view) md")
+                default: #expect(text.hasPrefix("# run: \(run)\n"), "\(view) \(f)")
                 }
             }
         }

@@ -117,9 +117,12 @@ enum CommandLine {
             s.settings.patches.append(p)
             s.status = .init("patch on: \(p)")
             return
-        case .unpatch:
+        case .unpatch(let n):
             guard !s.settings.patches.isEmpty else { throw InputError(text, "no patch to remove") }
-            s.settings.patches.removeLast()
+            let count = s.settings.patches.count
+            guard let n else { s.settings.patches.removeLast(); break }
+            guard n <= count else { throw InputError(text, count == 1 ? "there is one patch, number 1" : "there are \(count) patches, numbered 1 to \(count)") }
+            s.settings.patches.remove(at: n - 1)
         case .clear: s.settings.patches.removeAll()
         case .layer(let l):
             s.settings.layer = l

@@ -28,13 +28,13 @@ public final class ScriptRunner {
             case .screen:
                 throw InputError(path, "screen exports need the explorer; export as text, tsv, json or md")
             case .activations(let sites):
-                try ActivationExport(engine: window.engine, set: state.settings.patchSet, patterns: sites).write(to: path)
+                try ActivationExport(engine: window.engine, set: state.settings.shownPatchSet, patterns: sites).write(to: path)
             case .data(let view, let format):
                 let lens = view == .encoderLens ? window.encoderLens(lnPost: state.settings.lnPost) : nil
                 // The snapshot the explorer would show (computed once per patch set, then kept):
                 // every export of it reads one run, with the work that run took. The encoder lens
                 // reads no run.
-                let shown = view == .encoderLens ? nil : try window.snapshot(state.settings.showsPatchedRun ? state.settings.patchSet : PatchSet())
+                let shown = view == .encoderLens ? nil : try window.snapshot(state.settings.shownPatchSet)
                 try AtomicFile.write(try ViewData.render(view, format, engine: window.engine, settings: state.settings, snapshot: shown,
                                                          encoderLens: lens), to: path)
             }
