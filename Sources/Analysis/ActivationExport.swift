@@ -58,11 +58,12 @@ public struct ActivationExport {
         }
     }
 
-    /// Writes the file (atomically, as every output) and returns its size in bytes.
+    /// Writes the file (atomically, as every output; `AtomicFile.write` on `waitingForReader`)
+    /// and returns its size in bytes.
     @discardableResult
-    public func write(to path: String, format: Format? = nil) throws -> Int {
+    public func write(to path: String, format: Format? = nil, waitingForReader: Bool = true) throws -> Int {
         let bytes = try bytes(format ?? Format(path: path))
-        try AtomicFile.write(Data(bytes), to: path)
+        try AtomicFile.write(Data(bytes), to: path, waitingForReader: waitingForReader)
         return bytes.count
     }
 }

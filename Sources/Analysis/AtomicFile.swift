@@ -7,7 +7,11 @@ import Model
 /// points to is replaced that way, so the link stays a link. A device, FIFO or socket
 /// (`/dev/stdout`, `/dev/null`, a named pipe) is written through, never replaced.
 public enum AtomicFile {
-    public static func write(_ text: String, to path: String) throws { try write(Data(text.utf8), to: path) }
+    /// `waitingForReader: false` refuses a FIFO that no process reads, where opening it would
+    /// wait for one (the explorer, which must never hang on an export).
+    public static func write(_ text: String, to path: String, waitingForReader: Bool = true) throws {
+        try write(Data(text.utf8), to: path, waitingForReader: waitingForReader)
+    }
 
     /// What is at an output path, after following symbolic links.
     enum Target: Equatable {
@@ -62,11 +66,18 @@ public enum AtomicFile {
     /// A regular file: the data goes to a temporary file, is flushed to disk (a full disk can
     /// show only then), and replaces the file by a rename; on any failure the temporary file is
     /// removed and the old file is untouched. A device or FIFO is written through.
-    public static func write(_ data: Data, to path: String) throws {
+    public static func write(_ data: Data, to path: String, waitingForReader: Bool = true) throws {
         switch try target(path) {
         case .stream(let device):
-            let fd = open(device, O_WRONLY)
-            guard fd >= 0 else { throw failure(path, errno, replaced: false) }
+            // Without waiting, opening a FIFO that has no reader fails (ENXIO) instead of blocking;
+            // once open, writes block as usual.
+            let fd = open(device, O_WRONLY | (waitingForReader ? 0 : O_NONBLOCK))
+            guard fd >= 0 else {
+                let code = errno
+                if code == ENXIO && !waitingForReader { throw InputError(path, "cannot write: a FIFO that no process reads (start its reader first)") }
+                throw failure(path, code, replaced: false)
+            }
+            if !waitingForReader { _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK) }
             var problem = writeAll(fd, data)
             if close(fd) != 0 && problem == 0 { problem = errno }
             if problem != 0 { throw failure(path, problem, replaced: false) }

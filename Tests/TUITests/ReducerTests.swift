@@ -181,6 +181,18 @@ import TUI
         #expect(try first("transcript") == "# run: patched (enc.2.resid_post@0:40=zero)")
     }
 
+    /// An export to a FIFO that no process reads is refused at once (opening it would wait for
+    /// a reader, and `q` then waited for the export): found by a new-user trial.
+    @Test func anExportToAFIFOWithoutAReaderIsRefusedNotAwaited() throws {
+        let c = try TUISupport.explorer()
+        let fifo = FileManager.default.temporaryDirectory.appendingPathComponent("asrlens-fifo-\(UUID().uuidString)").path
+        #expect(mkfifo(fifo, 0o600) == 0)
+        defer { unlink(fifo) }
+        let screen = c.command("export lens text \(fifo)")
+        #expect(c.state.status?.text == "\(fifo): cannot write: a FIFO that no process reads (start its reader first)", "\(screen)")
+        #expect(c.state.status?.isError == true)
+    }
+
     /// `:unpatch N` removes patch N as the explorer numbers them (it removed the last one, and
     /// said ok); a word a command does not take is refused instead of ignored.
     @Test func unpatchRemovesTheNumberedPatchAndLeftoverArgumentsAreRefused() throws {

@@ -47,6 +47,21 @@ import TUI
         #expect(error?.problem.contains(problem) == true, "\(String(describing: error))")
     }
 
+    /// Export paths read as a shell user types them: `~/` is the home folder, and quotes around
+    /// a path with spaces are not part of it (both failed with "no such folder").
+    @Test func exportPathsTakeATildeAndQuotes() throws {
+        let hyper = try Self.runner().window.engine.model.hyper
+        func path(_ line: String) throws -> String? {
+            if case .export(_, _, let p) = try ScriptCommand.parse(line, hyper: hyper, frames: 1500, tokens: 10, attention: .cross) { return p }
+            return nil
+        }
+        #expect(try path(":export lens text ~/lens.txt") == NSHomeDirectory() + "/lens.txt")
+        #expect(try path(":export lens text \"/tmp/a b.txt\"") == "/tmp/a b.txt")
+        #expect(try path(":export lens text '~/a b.txt'") == NSHomeDirectory() + "/a b.txt")
+        #expect(try path(":export lens text /tmp/a b.txt") == "/tmp/a b.txt")
+        #expect(try path(":export lens text \"") == "\"", "a lone quote is a name, not an empty path")
+    }
+
     @Test func exportToAnUnwritablePathFailsWithTheReason() throws {
         let error = #expect(throws: InputError.self) { try Self.runner().execute(":export lens text /nonexistent-dir/lens.txt") }
         #expect(error?.problem.contains("cannot write: ") == true)

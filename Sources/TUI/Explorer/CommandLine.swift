@@ -150,9 +150,11 @@ enum CommandLine {
             } else {
                 throw InputError(view.rawValue, "is not a screen of the explorer; export it as text, tsv, json or md")
             }
+            s.status = .init("exporting \(view.rawValue) to \(path)…")
             return
         case .saveActivations(let sites, let path):
             effects.append(.export(.activations(sites), path))
+            s.status = .init("saving activations to \(path)…")
             return
         case .window(let n):
             guard n <= s.windowCount else {

@@ -184,16 +184,16 @@ public final class ExplorerController: @unchecked Sendable {
                 do {
                     switch what {
                     case .screen(let view):
-                        try AtomicFile.write(screen ?? "", to: path)
+                        try AtomicFile.write(screen ?? "", to: path, waitingForReader: false)
                         return .exported("exported the \(view.name) screen to \(path)")
                     case .activations(let sites):
                         let export = try ActivationExport(engine: window.engine, set: settings.shownPatchSet, patterns: sites)
-                        let size = try export.write(to: path)
+                        let size = try export.write(to: path, waitingForReader: false)
                         return .exported("saved \(export.tensors.count - 2) activations (\(ViewData.label(settings))) to \(path), \(size / 1024) KiB")
                     case .data(let view, let format):
                         let lens = view == .encoderLens ? window.encoderLens(lnPost: settings.lnPost) : nil
                         let text = try ViewData.render(view, format, engine: window.engine, settings: settings, snapshot: snapshot, encoderLens: lens)
-                        try AtomicFile.write(text, to: path)
+                        try AtomicFile.write(text, to: path, waitingForReader: false)
                         return .exported("exported \(view.rawValue) (\(ViewData.label(view, settings, snapshot: snapshot)), \(format.rawValue)) to \(path)")
                     }
                 } catch {
