@@ -83,8 +83,11 @@ public struct LabelledSet: Sendable {
 
     /// The indices of `count` rows spread evenly over the set (all rows when it has fewer):
     /// the rows the report's data-set sections and `repetition --rows` examine.
-    public func evenlySpaced(_ count: Int) -> [Int] {
-        let n = rows.count, k = max(0, min(count, n))
+    public func evenlySpaced(_ count: Int) -> [Int] { Self.evenlySpaced(count, of: rows.count) }
+
+    /// `count` row indices spread evenly over `n` rows (all of them when there are fewer).
+    public static func evenlySpaced(_ count: Int, of n: Int) -> [Int] {
+        let k = max(0, min(count, n))
         return (0..<k).map { $0 * n / k }
     }
 

@@ -186,6 +186,8 @@ public struct ProbeExperiment: Codable, Equatable, Sendable {
     /// first row's, is named with its part.
     public static func merge(_ parts: [PartFile.Part]) throws -> (experiment: ProbeExperiment, rows: [Row]) {
         let experiment = try parts[0].header(as: ProbeExperiment.self)
+        guard (0...10_000_000).contains(experiment.rows) else { throw InputError(parts[0].path, "the probe part's header holds an impossible row count") }
+        try PartFile.checkRows(parts, rows: try parts.map { try $0.records(as: Row.self).map(\.row) }, expected: Array(0..<experiment.rows))
         var rows: [Row] = []
         var first: (row: Row, path: String, shape: (Int, Int))?
         for part in parts {

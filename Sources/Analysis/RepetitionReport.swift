@@ -76,7 +76,9 @@ public struct RepetitionReport: Encodable {
             throw InputError(source, "the repetition part's header holds impossible values (layers and heads 1 to 1000, SNR within "
                              + "\(Int(RepetitionHunt.Settings.snrRange.lowerBound)) to \(Int(RepetitionHunt.Settings.snrRange.upperBound)) dB, keep in (0, 1])")
         }
-        let records = try parts.flatMap { try $0.records(as: RepetitionHunt.Record.self) }
+        let perPart = try parts.map { try $0.records(as: RepetitionHunt.Record.self) }
+        try PartFile.checkRows(parts, rows: perPart.map { $0.map(\.row) }, expected: LabelledSet.evenlySpaced(h.examined ?? h.rows, of: h.rows))
+        let records = perPart.flatMap { $0 }
         self.init(header: h, settings: .init(snrDB: h.snrDB, keep: h.keep, reference: reference), records: records,
                   seconds: parts.map(\.seconds).reduce(0, +))
     }

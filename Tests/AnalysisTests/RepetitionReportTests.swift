@@ -31,6 +31,13 @@ import Analysis
         let merged = try RepetitionReport(parts: parts)
         #expect(try JSONText.encode(merged) == JSONText.encode(whole))
         #expect(merged.lines == whole.lines)
+        // A part that lost a row, or holds one twice, does not merge into a smaller or skewed hunt.
+        let header = parts[1].header
+        let lost = try PartFile.parse(PartFile.text(kind: "repetition", shard: Shard("1/2"), header: whole.header, records: [RepetitionHunt.Record](), seconds: 1), source: "lost")
+        #expect(header == lost.header)
+        #expect(throws: InputError("lost", "lacks row 1; was the part edited, or its run cut short?")) { try RepetitionReport(parts: [parts[0], lost]) }
+        let twice = try PartFile.parse(PartFile.text(kind: "repetition", shard: Shard("0/2"), header: whole.header, records: all.filter { $0.row == 0 } + all.filter { $0.row == 0 }, seconds: 1), source: "twice")
+        #expect(throws: InputError("twice", "row 0 is given twice (also in twice)")) { try RepetitionReport(parts: [twice, parts[1]]) }
     }
 }
 
@@ -46,7 +53,9 @@ import Analysis
         let header = RepetitionReport(model: model, data: "set.tsv", rows: 3, settings: settings, records: [], seconds: 1).header
         func part(_ i: Int, of n: Int, commit: String) throws -> String {
             let path = dir.appendingPathComponent("p\(i)").path
-            try PartFile.text(kind: "repetition", shard: Shard("\(i)/\(n)"), header: header, records: [RepetitionHunt.Record](), seconds: 1, commit: commit)
+            // Each part holds its shard's one row of three, skipped (no audio needed).
+            try PartFile.text(kind: "repetition", shard: Shard("\(i)/\(n)"), header: header,
+                              records: [RepetitionHunt.Record(row: i, path: "c\(i).wav", skipped: "no such file")], seconds: 1, commit: commit)
                 .write(toFile: path, atomically: true, encoding: .utf8)
             return path
         }

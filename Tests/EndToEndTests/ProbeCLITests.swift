@@ -154,6 +154,17 @@ import Testing
         #expect(try CLIRunner.run(["probe", "--model", "tiny.en", "--folds", "4", "--shard", "1/3", "--out", edited, tsv, "--label", "gender"]).status == 0)
         let changed = try CLIRunner.run(["merge", parts[0], edited, parts[2]])
         #expect(changed.status == 2 && changed.stderr.contains("\(edited): belongs to a different run than \(parts[0]) (its data_sha256 differs)"), "\(changed.stderr)")
+        // Edited parts: a row moved to another shard's number, one outside the set, one dropped.
+        let lines2 = try String(contentsOfFile: parts[2], encoding: .utf8).split(separator: "\n").map(String.init)
+        let firstRow = try #require(lines2[1].firstRange(of: #/"row":[0-9]+/#)), rowText = String(lines2[1][firstRow])
+        for (edit, problem) in [({ (l: [String]) in [l[0], l[1].replacingOccurrences(of: rowText, with: "\"row\":0")] + l.dropFirst(2) }, "row 0 belongs to shard 0 of 3, not to this part's shard 2"),
+                                ({ l in [l[0], l[1].replacingOccurrences(of: rowText, with: "\"row\":5000")] + l.dropFirst(2) }, "row 5000 is not one of the 21 rows the run examines"),
+                                ({ l in [l[0]] + l.dropFirst(2) }, "lacks row \(rowText.dropFirst(6))")] {
+            let edited = work.appendingPathComponent("edited-2.jsonl").path
+            try (edit(lines2).joined(separator: "\n") + "\n").write(toFile: edited, atomically: true, encoding: .utf8)
+            let r = try CLIRunner.run(["merge", parts[0], parts[1], edited])
+            #expect(r.status == 2 && r.stderr == "asrlens: \(edited): \(problem)" + (problem.hasPrefix("lacks") ? "; was the part edited, or its run cut short?\n" : problem.contains("5000") ? "; was the part edited, or made by another run?\n" : "\n"), "\(r.stderr)")
+        }
         let badShard = try CLIRunner.run(["probe", "--shard", "3/3", tsv, "--label", "gender"])
         #expect(badShard.status == 2 && badShard.stderr.contains("a shard is i/n with 0 <= i < n"), "\(badShard.stderr)")
     }
