@@ -143,9 +143,9 @@ public enum LinearProbe {
         }
     }
 
-    /// One layer's result: mean held-out accuracy and its standard deviation over folds, and a
-    /// 95% Wilson interval on the held-out predictions pooled over folds (each row is held out
-    /// once, so `interval.trials` is the number of rows).
+    /// One layer's result: the held-out accuracy pooled over folds (each row is held out once,
+    /// so `interval.trials` is the number of rows) with its 95% Wilson interval, and the
+    /// standard deviation of the per-fold accuracies.
     public struct Layer: Sendable, Equatable, Encodable {
         public let layer: Int
         public let accuracy: Double
@@ -180,8 +180,10 @@ public enum LinearProbe {
         }
     }
 
-    /// Every layer's probe: the classes, the majority-class baseline and per-layer accuracy.
-    public typealias Result = (classes: [String], baseline: Double, layers: [Layer])
+    /// Every layer's probe: the classes, the majority baseline (the commonest class's share of
+    /// the rows: the most any constant answer scores), each layer's accuracy, and how many folds
+    /// held rows (fewer than asked when there are fewer groups than folds).
+    public typealias Result = (classes: [String], baseline: Double, layers: [Layer], folds: Int)
 
     /// Probes every layer: `features[clip][layer]` against `labels[clip]`; `groups[clip]`, when
     /// given, keeps each group's clips in one fold. `source` names the data in errors: features
@@ -206,15 +208,22 @@ public enum LinearProbe {
         let baseline = Double(classes.map { c in labels.filter { $0 == c }.count }.max() ?? 0) / Double(max(1, labels.count))
         let layerCount = features.first?.count ?? 0
         var layers: [Layer] = []
+        var folds = 0
         for l in 0..<layerCount {
             let counts = crossValidate(features.map { $0[l] }, y, classes: classes.count, folds: k, groups: groups)
-            let acc = counts.map { Double($0.correct) / Double($0.tested) }
-            let mean = acc.reduce(0, +) / Double(max(1, acc.count))
-            let std = (acc.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(max(1, acc.count))).squareRoot()
-            let interval = WilsonInterval(successes: counts.reduce(0) { $0 + $1.correct }, trials: counts.reduce(0) { $0 + $1.tested })
-            layers.append(Layer(layer: l, accuracy: mean, std: std, interval: interval))
+            layers.append(Self.layer(l, counts))
+            folds = counts.count
             progress(l + 1, layerCount)
         }
-        return (classes, baseline, layers)
+        return (classes, baseline, layers, folds)
+    }
+
+    /// A layer's result from its folds' (correct, tested).
+    static func layer(_ l: Int, _ counts: [(correct: Int, tested: Int)]) -> Layer {
+        let interval = WilsonInterval(successes: counts.reduce(0) { $0 + $1.correct }, trials: counts.reduce(0) { $0 + $1.tested })
+        let acc = counts.map { Double($0.correct) / Double($0.tested) }
+        let mean = acc.reduce(0, +) / Double(max(1, acc.count))
+        let std = (acc.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(max(1, acc.count))).squareRoot()
+        return Layer(layer: l, accuracy: counts.isEmpty ? 0 : interval.estimate, std: std, interval: interval)
     }
 }

@@ -119,9 +119,9 @@ public enum MarkdownReport {
         }
         let base = [String(format: "majority  %.3f                   ", p.baseline) + String(repeating: "·", count: Int((p.baseline * 40).rounded()))] + inputs
         return """
-            ### \(e.label)\(e.group.map { " (folds grouped by \($0))" } ?? "") — `asrlens probe \(e.data) --label \(e.label)\(e.group.map { " --group \($0)" } ?? "") --model \(h.model)`
+            ### \(e.label)\(e.group.map { " (folds grouped by \($0))" } ?? "") — `asrlens probe \(e.data) --label \(e.label) --group \(e.group ?? "none") --model \(h.model)`
 
-            \(r.kept.count) clips, classes \(p.classes.joined(separator: "/")), \(e.folds)-fold accuracy per encoder layer with a 95% Wilson \
+            \(r.kept.count) clips, classes \(p.classes.joined(separator: "/")), \(p.folds)-fold accuracy per encoder layer with a 95% Wilson \
             interval, then the controls: the majority class, and the same probe on the clip's pooled log-mel and on its duration \
             (no Whisper):
 

@@ -133,7 +133,7 @@ public struct ProbeExperiment: Codable, Equatable, Sendable {
             try c.encode(probe.baseline, forKey: .baseline); try c.encode(probe.classes, forKey: .classes)
             try c.encode(kept.count, forKey: .rows); try c.encode(skipped, forKey: .skipped)
             try c.encode(extracted, forKey: .extracted); try c.encode(kept.count - extracted, forKey: .cached)
-            try c.encode(e.folds, forKey: .folds); try c.encode(e.model, forKey: .model); try c.encodeIfPresent(e.dataSHA256, forKey: .dataSHA256)
+            try c.encode(probe.folds, forKey: .folds); try c.encode(e.model, forKey: .model); try c.encodeIfPresent(e.dataSHA256, forKey: .dataSHA256)
             try c.encode(featureSeconds, forKey: .featureSeconds)
             if let g = e.group { try c.encode(g, forKey: .group) } else { try c.encodeNil(forKey: .group) }
             try c.encode(probe.layers, forKey: .layers)
@@ -144,9 +144,12 @@ public struct ProbeExperiment: Codable, Equatable, Sendable {
         public var lines: [String] {
             let e = experiment
             var out = ["probe '\(e.label)' on \(e.model) \(e.side == .enc ? "encoder" : "decoder") layers: \(kept.count) clips, "
-                       + "\(probe.classes.count) classes, \(e.folds)-fold cross-validation\(e.group.map { ", folds grouped by \($0)" } ?? "") "
-                       + "(\(extracted) extracted, \(kept.count - extracted) from cache, \(skipped) skipped)",
-                       String(format: "majority baseline %.3f", probe.baseline)]
+                       + "\(probe.classes.count) classes, \(probe.folds)-fold cross-validation\(e.group.map { ", folds grouped by \($0)" } ?? "") "
+                       + "(\(extracted) extracted, \(kept.count - extracted) from cache, \(skipped) skipped)"]
+            if probe.folds < e.folds, let g = e.group {
+                out.append("only \(probe.folds) folds, not the \(e.folds) asked: '\(g)' has too few groups to fill more")
+            }
+            out.append(String(format: "majority baseline %.3f (the commonest class's share: the most any constant answer scores)", probe.baseline))
             if !inputBaselines.isEmpty {
                 out.append("input baselines, the same probe without Whisper: " + inputBaselines.map {
                     String(format: "%@ %.3f [%.3f, %.3f]", $0.name, $0.result.accuracy, $0.result.interval.low, $0.result.interval.high)
@@ -156,7 +159,7 @@ public struct ProbeExperiment: Codable, Equatable, Sendable {
                 out.append("\(e.side.rawValue) " + String(format: "%2d  %.3f ± %.3f [%.3f, %.3f]  ", l.layer, l.accuracy, l.std, l.interval.low, l.interval.high)
                            + String(repeating: "█", count: Int((l.accuracy * 40).rounded())))
             }
-            out.append("± is the standard deviation over folds; [ ] a 95% Wilson interval on the \(kept.count) held-out predictions")
+            out.append("accuracy over the \(kept.count) held-out predictions, [ ] its 95% Wilson interval; ± the standard deviation over folds")
             return out
         }
     }

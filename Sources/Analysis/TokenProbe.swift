@@ -79,6 +79,6 @@ public enum TokenProbe {
         let probe = try LinearProbe.run(features: tokens.map(\.features), labels: labels, folds: folds, groups: groups, source: source)
         let control = try LinearProbe.run(features: tokens.map { [[$0.logprob]] }, labels: labels, folds: folds, groups: groups, source: source)
         return Result(tokens: tokens.count, incorrect: labels.filter { $0 == "incorrect" }.count, clips: Set(tokens.map(\.row)).count,
-                      folds: folds, majority: probe.baseline, layers: probe.layers, logprob: control.layers[0])
+                      folds: probe.folds, majority: probe.baseline, layers: probe.layers, logprob: control.layers[0])
     }
 }

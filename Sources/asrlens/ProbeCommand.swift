@@ -17,17 +17,20 @@ struct ProbeCommand: ParsableCommand {
     @OptionGroup var modelOptions: ModelOptions
     @Option(name: .long, help: "The label column to predict.") var label: String = ""
     @Flag(name: .long, help: "Decoder side, one row per transcript token labelled correct or incorrect against the 'text' column; folds grouped by speaker or clip.") var perToken = false
-    @Option(name: .long, help: "enc (encoder layers) or dec (decoder layers).") var side: ProbeFeatures.Side = .enc
+    @Option(name: .long, help: "enc (encoder layers) or dec (decoder layers); default enc.") var side: ProbeFeatures.Side?
     @Option(name: .long, parsing: .unconditional, help: "Cross-validation folds.") var folds: Int = 5
     @Option(name: .long, help: ArgumentHelp("A column whose rows stay together in one fold (e.g. word); default: the speaker or voice column, if any; 'none' for none.", valueName: "COL")) var group: String?
     @Option(name: .long, help: ArgumentHelp("Feature cache folder (default: $ASRLENS_HOME/features).", valueName: "DIR")) var cache: String?
-    @Flag(name: .long, help: "Print {label, side, baseline, layers: [{layer, accuracy, std}], ...} as JSON.") var json = false
+    @Flag(name: .long, help: "Print {label, side, baseline, classes, rows, folds, layers: [{layer, accuracy, std, low, high}], input_baselines, ...} as JSON.") var json = false
     @OptionGroup var sharding: ShardOptions
     @Argument(help: "A TSV with a 'path' column and label columns.") var data: String
 
     func validate() throws {
         try require("--folds", folds, atLeast: 2)
         guard perToken != !label.isEmpty else { throw ValidationError("give either --label COL or --per-token") }
+        // The per-token probe reads decoder layers and groups its folds by speaker or clip itself.
+        if perToken, let side { throw InputError("--side \(side.rawValue)", "--per-token probes decoder layers; drop --side") }
+        if perToken, let group { throw InputError("--group \(group)", "--per-token groups its folds by speaker or clip; drop --group") }
     }
 
     func run() throws {
@@ -38,12 +41,12 @@ struct ProbeCommand: ParsableCommand {
         try ProbeExperiment.checkClasses(set.rows.map { $0.labels[label]! }, label: label, folds: folds, source: data)
         let part = try sharding.part
         let model = try modelOptions.load()
-        let cache = self.cache.map { FeatureCache(model: model, side: side, root: URL(fileURLWithPath: $0)) } ?? FeatureCache(model: model, side: side)
+        let cache = self.cache.map { FeatureCache(model: model, side: side ?? .enc, root: URL(fileURLWithPath: $0)) } ?? FeatureCache(model: model, side: side ?? .enc)
         let started = Date()
         let rows = try ProbeExperiment.extract(set, indices: set.rows.indices.filter { part?.owns($0) ?? true }, label: label, group: group,
-                                               model: model, side: side, cache: cache, events: .onStandardError())
+                                               model: model, side: side ?? .enc, cache: cache, events: .onStandardError())
         let seconds = Date().timeIntervalSince(started)
-        let experiment = ProbeExperiment(label: label, group: group, side: side, folds: folds, model: model.name, data: data, rows: set.rows.count,
+        let experiment = ProbeExperiment(label: label, group: group, side: side ?? .enc, folds: folds, model: model.name, data: data, rows: set.rows.count,
                                          dataSHA256: set.digest(rows: Array(set.rows.indices)))
         if let part { return try PartFile.write(kind: "probe", shard: part, header: experiment, records: rows, seconds: seconds, to: sharding.out) }
         try experiment.trainAndShow(rows, seconds: seconds, json: json)

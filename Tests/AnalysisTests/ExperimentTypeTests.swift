@@ -92,6 +92,22 @@ import Analysis
         #expect(throws: InputError.self) { try LinearProbe.run(features: features, labels: labels, folds: 4, groups: labels.map { _ in "one" }) }
     }
 
+    /// Found by a new-user trial: with fewer groups than folds the probe said "5-fold" and ran
+    /// fewer, and its accuracy was the fold mean beside an interval on the pooled predictions.
+    @Test func theProbeReportsTheFoldsItRanAndTheAccuracyItsIntervalIsOn() throws {
+        var rng = Gaussian(seed: 3)
+        let labels = (0..<30).map { $0 < 20 ? "a" : "b" }
+        let features: [[[Float]]] = labels.map { l in [(0..<4).map { _ in Float(rng.next()) + (l == "a" ? 1 : -1) }] }
+        let groups = (0..<30).map { "g\($0 % 3)" }
+        let result = try LinearProbe.run(features: features, labels: labels, folds: 5, groups: groups)
+        #expect(result.folds == 3, "three groups fill three folds, not five")
+        let layer = result.layers[0]
+        #expect(layer.interval.trials == 30 && layer.accuracy == Double(layer.interval.successes) / 30, "the accuracy is the pooled one its interval is on")
+        #expect(result.baseline == 20.0 / 30, "the commonest class's share")
+        let ungrouped = try LinearProbe.run(features: features, labels: labels, folds: 5)
+        #expect(ungrouped.folds == 5)
+    }
+
     @Test func tablesAlignAsTextAndEscapeTheirSeparatorsInTSVAndMarkdown() {
         let t = Table(headers: ["a", "b"], rows: [["x|y", "tab\there"], ["long cell", "line\nbreak"]])
         #expect(t.text == "a          b\nx|y        tab\there\nlong cell  line\nbreak\n")
