@@ -35,17 +35,31 @@ public final class ClipWindow: @unchecked Sendable {
         self.offset = offset
         self.clipSeconds = clipSeconds
         words = WordAlignment(engine: engine)
+        (noSpeechProb, avgLogprob) = Self.noSpeech(engine)
+    }
+
+    /// The clean run's no-speech probability and mean token log-prob: faster-whisper's inputs to
+    /// its rule for dropping a window as silence.
+    static func noSpeech(_ engine: Engine) -> (probability: Float, avgLogprob: Float) {
         let logits = engine.model.decoder.logits(engine.clean.decoder.residPost.last!.rows(0..<1)).data
-        noSpeechProb = expf(FastMath.logSoftmax(logits)[engine.model.specials.noSpeech])
         let lps = engine.clean.cleanTokenLogprobs
-        avgLogprob = lps.isEmpty ? 0 : lps.reduce(0, +) / Float(lps.count)
+        return (expf(FastMath.logSoftmax(logits)[engine.model.specials.noSpeech]), lps.isEmpty ? 0 : lps.reduce(0, +) / Float(lps.count))
     }
 
     /// Windows a clip of `seconds` divides into (at least one).
     public static func count(clipSeconds seconds: Double) -> Int { max(1, Int((seconds / Self.seconds).rounded(.up))) }
 
     /// Why faster-whisper would drop this window's transcript (its no-speech rule), or nil.
-    public var dropReason: String? {
+    public var dropReason: String? { Self.dropReason(noSpeechProb, avgLogprob) }
+
+    /// Why faster-whisper would drop the window `engine` analyses, or nil (for the batch
+    /// commands, which analyse it anyway and say so).
+    public static func dropReason(_ engine: Engine) -> String? {
+        let (p, lp) = noSpeech(engine)
+        return dropReason(p, lp)
+    }
+
+    static func dropReason(_ noSpeechProb: Float, _ avgLogprob: Float) -> String? {
         guard noSpeechProb > Self.noSpeechThreshold && !(avgLogprob > Self.logProbThreshold) else { return nil }
         return String(format: "faster-whisper drops this window: no-speech p %.3f > %.1f and mean log-prob %.2f <= %.1f",
                       noSpeechProb, Self.noSpeechThreshold, avgLogprob, Self.logProbThreshold)

@@ -1,5 +1,6 @@
 /// Folds the repeats of a looping transcript for display: "you you you … you" (212 times)
-/// becomes "you ×212", and a repeated phrase of up to four words becomes "(I'm going) ×12".
+/// becomes "(you) ×212", and a repeated phrase of up to four words "(I'm going) ×12". The
+/// parentheses keep a fold apart from the word before it: "Qu (disappointed) ×223".
 public enum LoopFold {
     /// The words with every run of three or more repeats of a 1–4-word phrase folded.
     public static func fold(_ words: [String]) -> [String] {
@@ -15,7 +16,7 @@ public enum LoopFold {
             }
             if let best {
                 let phrase = words[i..<(i + best.n)].joined(separator: " ")
-                out.append(best.n == 1 ? "\(phrase) ×\(best.times)" : "(\(phrase)) ×\(best.times)")
+                out.append("(\(phrase)) ×\(best.times)")
                 i += best.n * best.times
             } else {
                 out.append(words[i])

@@ -21,7 +21,10 @@ public struct TranscriptJSON: ViewRecord {
 /// View 2: the logit lens, per layer (0 = embedding) and transcript token.
 public struct LensJSON: ViewRecord {
     public struct Layer: Encodable {
+        /// The row from the embedding: 0 is the embedding, k is decoder block k - 1.
         public let layer: Int
+        /// The text table's row label: `emb`, then the decoder block's number.
+        public let name: String
         public let cells: [Cell]
     }
 
@@ -52,7 +55,7 @@ public struct LensJSON: ViewRecord {
     public init(_ lens: LogitLens, tokenizer: Tokenizer, language: String) {
         self.language = language
         layers = lens.cells.enumerated().map { k, row in
-            Layer(layer: k, cells: row.map { c in
+            Layer(layer: k, name: k == 0 ? "emb" : String(k - 1), cells: row.map { c in
                 Cell(top: c.top.map { Candidate(id: $0.id, text: tokenizer.display($0.id), prob: FiniteOrNull(Double($0.prob))) },
                      finalProb: FiniteOrNull(Double(c.finalProb)), finalRank: c.finalRank)
             })

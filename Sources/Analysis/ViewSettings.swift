@@ -40,7 +40,8 @@ extension ViewSettings {
     public static func check(_ n: Int?, head: Bool = false, of kind: AttentionKind, hyper: Hyperparameters, text: String) throws -> Int {
         let encoder = kind == .encoder
         let count = head ? (encoder ? hyper.encoderHeads : hyper.decoderHeads) : (encoder ? hyper.encoderLayers : hyper.decoderLayers)
-        guard let n, (0..<count).contains(n) else { throw InputError(text, "\(head ? "head" : "layer") out of range (0 to \(count - 1))") }
+        guard let n else { throw InputError(text, "not a \(head ? "head" : "layer") number (0 to \(count - 1))") }
+        guard (0..<count).contains(n) else { throw InputError(text, "\(head ? "head" : "layer") out of range (0 to \(count - 1))") }
         return n
     }
 

@@ -39,6 +39,10 @@ struct ClipOptions: ParsableArguments {
         if audio.seconds > offset + 30 {
             StandardError.line("\(file): longer than 30 s; analysing the window from \(offset) s (choose another with --offset)")
         }
-        return try Engine(model: model, audio: audio, language: language, offset: offset)
+        let engine = try Engine(model: model, audio: audio, language: language, offset: offset)
+        if let reason = ClipWindow.dropReason(engine) {
+            StandardError.line("\(file): \(reason) (asrlens transcribe prints nothing for it); analysing it anyway")
+        }
+        return engine
     }
 }

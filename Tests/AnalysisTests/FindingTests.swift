@@ -89,7 +89,7 @@ import Testing
 
     @Test func loopsFoldForDisplay() {
         let words = ["I", "said"] + Array(repeating: "you", count: 212) + ["and", "then"] + Array(repeating: ["go", "on"], count: 5).flatMap { $0 }
-        #expect(LoopFold.fold(words) == ["I", "said", "you ×212", "and", "then", "(go on) ×5"])
+        #expect(LoopFold.fold(words) == ["I", "said", "(you) ×212", "and", "then", "(go on) ×5"])
         #expect(LoopFold.fold(["a", "b", "a", "b"]) == ["a", "b", "a", "b"])
     }
 }

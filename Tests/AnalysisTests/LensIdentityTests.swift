@@ -52,6 +52,9 @@ import Testing
     @Test func loopsAreFlagged() {
         #expect(Repetition.isLoop(" I'm going to go. I'm going to go. I'm going to go. I'm going to go."))
         #expect(Repetition.isLoop(" the the the"))
+        // Found by a new-user trial: punctuation hid this loop from the n-gram rule ("cut," ≠ "cut.").
+        #expect(Repetition.isLoop(" Look at the cut, look at the cut, look at the cut."))
+        #expect(!Repetition.isLoop(" Wait... what? No, no. It is fine, really."))
         #expect(!Repetition.isLoop(" He might even have been made amiable himself."))
     }
 }

@@ -181,6 +181,40 @@ import TUI
         #expect(try first("transcript") == "# run: patched (enc.2.resid_post@0:40=zero)")
     }
 
+    /// `u` undoes the last change to the patch list, whatever made it: it used to remove only the
+    /// newest patch, so `:clear` or a toggle-off could not be taken back.
+    @Test func undoTakesBackClearUnpatchAndToggles() throws {
+        var s = try Self.loaded()
+        s = Self.reduce(s, .commandLine(":patch enc.3.resid_post@10:20=zero"), .commandLine(":patch enc.2.resid_post@30:40=zero")).0
+        let two = s.settings.patches
+        s = Self.reduce(s, .commandLine(":clear")).0
+        #expect(s.settings.patches.isEmpty)
+        s = Self.reduce(s, .undo).0
+        #expect(s.settings.patches == two && s.status?.text == "undone; 2 patches")
+        s = Self.reduce(s, .commandLine(":unpatch 1"), .undo).0
+        #expect(s.settings.patches == two)
+        s = Self.reduce(s, .undo, .undo).0
+        #expect(s.settings.patches.isEmpty)
+        s = Self.reduce(s, .undo).0
+        #expect(s.status?.text == "nothing to undo")
+    }
+
+    /// Keys the conventions promise that did nothing: g G Home End in the patch view (frame
+    /// cursor to the first / last frame), Ctrl-U clearing the `:` line.
+    @Test func patchViewEdgesAndCtrlUClearingTheLine() throws {
+        let c = try TUISupport.explorer()
+        let frames = try #require(c.state.engine).audioFrames
+        _ = c.press([.char("5"), .char("G")])
+        #expect(c.state.frameCursor == frames - 1)
+        _ = c.press([.home])
+        #expect(c.state.frameCursor == 0)
+        _ = c.press([.end, .char("g")])
+        #expect(c.state.frameCursor == 0)
+        _ = c.press([.char(":"), .char("l"), .char("a"), .ctrl("u"), .char("c")])
+        if case .command(let line) = c.state.mode { #expect(line.text == "c") } else { Issue.record("\(c.state.mode)") }
+        _ = c.press([.escape])
+    }
+
     /// An export to a FIFO that no process reads is refused at once (opening it would wait for
     /// a reader, and `q` then waited for the export): found by a new-user trial.
     @Test func anExportToAFIFOWithoutAReaderIsRefusedNotAwaited() throws {

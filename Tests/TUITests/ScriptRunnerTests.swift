@@ -39,7 +39,7 @@ import TUI
 
     @Test(arguments: [(":frobnicate", "unknown command"), (":patch enc.9.resid_post@all=zero", "layer 9 out of range"),
                       (":export nowhere text /tmp/x", "unknown view"), (":patch enc.out@0:60=clip:/nonexistent.wav", "no such file"),
-                      ("patch", "not a command"), (":layer 99", "layer out of range"), (":export lens screen /tmp/x", "need the explorer"),
+                      ("patch", "not a command"), (":layer 99", "layer out of range"), (":head x", "not a head number"), (":export lens screen /tmp/x", "need the explorer"),
                       (":save-activations enc.*.cross_out /tmp/x.npz", "matches no site"), (":save-activations enc.out", "missing argument")])
     func badLinesNameTheScriptLine(line: String, problem: String) throws {
         let error = #expect(throws: InputError.self) { try Self.runner().run("# ok\n\(line)\n", name: "s.txt") }

@@ -167,10 +167,28 @@ import TUI
         #expect(opened.contains(String(format: "WER %.2f", cell.wer)), "\(opened)")
     }
 
+    /// Found by a new-user trial: without colour the level glyph took the `!` slot, so a
+    /// looping cell looked like any other.
+    @Test func aLoopingSweepCellIsMarkedWithAndWithoutColour() throws {
+        var state = try TUISupport.explorer(width: 120, height: 40).state
+        state.view = .sweep
+        let cells = (0..<2).map { i in
+            Sweep.Cell(index: i, layer: 0, head: nil, cross: false, positions: (i * 50)..<(i * 50 + 50), patch: "enc.0.resid_post@\(i * 50):\(i * 50 + 50)=zero",
+                       wer: i == 0 ? 2.5 : 0.25, meanAbsDelta: 1, repetition: i == 0, text: "x", layersEvaluated: 4)
+        }
+        state.sweep = .done(Sweep(kind: .component(.residPost, window: 50), source: .zero, cells: cells, plannedCells: 2, cleanLayers: 4, referenceLayers: 4))
+        for color in [true, false] {
+            let grid = ExplorerRenderer.render(state, theme: Theme(color: color, unicode: true)).text
+            let row = try #require(grid.split(separator: "\n").first { $0.contains("enc 0") && $0.contains("2.50") }, "\(grid)")
+            #expect(row.contains("2.50") && row.filter { $0 == "!" }.count == 1, "colour \(color): \(row)")
+            #expect(row.firstRange(of: "2.50")!.lowerBound < row.firstIndex(of: "!")! && row.firstIndex(of: "!")! < row.firstRange(of: "0.25")!.lowerBound)
+        }
+    }
+
     @Test func helpIsGeneratedFromTheKeymapFiltersAndScrolls() throws {
         let c = try TUISupport.explorer(width: 80, height: 24)
         let s = c.press([.char("5"), .char("?"), .char("u"), .char("n"), .char("d")])
-        #expect(s.contains("undo the last patch"))
+        #expect(s.contains("undo the last change to the patches"))
         #expect(!s.contains("zoom in time"))
         let none = c.press([.char("x"), .char("y"), .char("z")])
         #expect(none.contains("no matches for 'undxyz'"), "\(none)")

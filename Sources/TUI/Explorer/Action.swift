@@ -34,7 +34,8 @@ public enum Action: Sendable {
     // Sweep.
     case runSweep, toggleSweepMetric, cycleSweepWindow, openSweepCell
     // Typing on the `:` line, in search and in the help filter.
-    case type(Character), deleteBackward, submit, historyUp, historyDown, complete
+    /// `clearLine`: Ctrl-U, as in a shell.
+    case type(Character), deleteBackward, clearLine, submit, historyUp, historyDown, complete
     case mouse(x: Int, y: Int, MouseAction)
     case resize(width: Int, height: Int)
     /// A `:` line (from the explorer or a script).

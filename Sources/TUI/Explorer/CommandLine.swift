@@ -9,6 +9,7 @@ enum CommandLine {
         case .command(var line):
             switch action {
             case .type(let c): line.text.append(c); line.historyIndex = nil
+            case .clearLine: line = LineEditor()
             case .deleteBackward:
                 if line.text.isEmpty { s.mode = .normal; return }
                 line.text.removeLast()
@@ -33,6 +34,7 @@ enum CommandLine {
         case .search(let text):
             switch action {
             case .type(let c): s.mode = .search(text + String(c))
+            case .clearLine: s.mode = .search("")
             case .deleteBackward: s.mode = text.isEmpty ? .normal : .search(String(text.dropLast()))
             case .submit: s.mode = .normal; search(&s, text, forward: true)
             default: break
@@ -40,6 +42,7 @@ enum CommandLine {
         case .help(let filter, _):
             switch action {
             case .type(let c): s.mode = .help(filter: filter + String(c), scroll: 0)
+            case .clearLine: s.mode = .help(filter: "", scroll: 0)
             case .deleteBackward: s.mode = .help(filter: String(filter.dropLast()), scroll: 0)
             case .submit: s.mode = .normal
             default: break

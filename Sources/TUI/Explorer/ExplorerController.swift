@@ -52,6 +52,7 @@ public final class ExplorerController: @unchecked Sendable {
             case .escape, .ctrl("c"): return .escape
             case .enter: return .submit
             case .backspace: return .deleteBackward
+            case .ctrl("u"): return .clearLine
             case .tab: return .complete
             case .up: if case .help = state.mode { return .move(dx: 0, dy: -1) } else { return .historyUp }
             case .down: if case .help = state.mode { return .move(dx: 0, dy: 1) } else { return .historyDown }

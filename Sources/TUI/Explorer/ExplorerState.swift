@@ -59,6 +59,9 @@ public struct ExplorerState: Sendable {
     public var settings = ViewSettings()
     /// Patches per 30-second window, for the windows not on screen.
     public var parkedPatches: [Int: [Patch]] = [:]
+    /// The window's earlier patch lists, newest last: `u` goes back one, whatever changed the
+    /// list (a toggle, `:clear`, `:unpatch`, a sweep cell opened).
+    public var patchHistory: [[Patch]] = []
 
     // What has been loaded and computed.
     /// The 30-second window on screen (nil while the first one loads).

@@ -1,3 +1,5 @@
+import Analysis
+
 /// The keys, as data: one table for every view and one per view, each row a set of keys, the
 /// action each sends, and one line of help. The `?` overlay and the hint line are generated
 /// from these tables, so keys and help cannot drift apart. A key means the same thing in
@@ -33,14 +35,14 @@ public enum Keymap {
                  (.char("l"), .move(dx: 1, dy: 0)), (.left, .move(dx: -1, dy: 0)), (.down, .move(dx: 0, dy: 1)),
                  (.up, .move(dx: 0, dy: -1)), (.right, .move(dx: 1, dy: 0))],
                 "h j k l, arrows", "move the cursor (lens cell, frame, sweep cell) or scroll", hint: "hjkl move"),
-        Binding([(.pageUp, .page(-1)), (.pageDown, .page(1))], "PgUp PgDn", "scroll a page"),
+        Binding([(.pageUp, .page(-1)), (.pageDown, .page(1)), (.ctrl("u"), .page(-1)), (.ctrl("d"), .page(1))], "PgUp PgDn ^U ^D", "scroll a page"),
         Binding([(.char("g"), .edge(last: false)), (.home, .edge(last: false)), (.char("G"), .edge(last: true)), (.end, .edge(last: true))],
-                "g G, Home End", "go to the top / bottom (the first / last column of a grid)"),
+                "g G, Home End", "go to the top / bottom (the first / last column of a grid; the patch view's first / last frame)"),
         Binding([(.char("x"), .toggleShownRun)], "x", "show the clean or the patched run, in every view and export", hint: "x clean/patched"),
         Binding([(.char("("), .window(delta: -1)), (.char(")"), .window(delta: 1))], "( )", "previous / next 30-second window of a long clip"),
         Binding([(.char("?"), .openHelp)], "?", "this help; type to filter, arrows scroll, Esc closes", hint: "? help"),
         Binding([(.char("/"), .openSearch), (.char("n"), .searchAgain(forward: true)), (.char("N"), .searchAgain(forward: false))],
-                "/ text, n, N", "search tokens; next, previous match", hint: "/ search"),
+                "/ text, n, N", "search the transcript's tokens in the logit lens; next, previous match", hint: "/ search"),
         Binding([(.char(":"), .openCommand)], ":", "command line (as asrlens run; ↑ ↓ history, Tab completes)", hint: ": command"),
         Binding([(.ctrl("s"), .exportView)], "Ctrl-S", "export the current view's full data (asrlens-VIEW.txt)", hint: "^S export"),
         Binding([(.escape, .escape)], "Esc", "close an overlay or a prompt (never quits)"),
@@ -64,14 +66,14 @@ public enum Keymap {
             ]
         case .patch:
             return [
-                Binding([(.char("H"), .frameJump(-50)), (.char("L"), .frameJump(50))], "H L", "frame cursor by 50", hint: "H/L ×50"),
+                Binding([(.char("H"), .frameJump(-50)), (.char("L"), .frameJump(50))], "H L", "frame cursor by 50 (h l by 5)", hint: "H/L ×50"),
                 Binding([(.char("["), .markStart), (.char("]"), .markEnd)], "[ ]", "mark the start and end of the frame span", hint: "[ ] span"),
                 Binding([(.char("w"), .selectWord)], "w", "select the word under the cursor", hint: "w word"),
                 Binding([(.char("c"), .cycleComponent)], "c", "cycle the patched component", hint: "c site"),
                 Binding([(.char("+"), .layer(1)), (.char("="), .layer(1)), (.char("-"), .layer(-1))], "+ -", "layer", hint: "+/- layer"),
                 Binding([(.char("s"), .cycleSource)], "s", "cycle the patch source", hint: "s source"),
                 Binding([(.char(" "), .togglePatch), (.enter, .togglePatch)], "space, Enter", "toggle the patch on the span", hint: "space toggle"),
-                Binding([(.char("u"), .undo)], "u", "undo the last patch", hint: "u undo"),
+                Binding([(.char("u"), .undo)], "u", "undo the last change to the patches (a toggle, :clear, :unpatch)", hint: "u undo"),
             ]
         case .sweep:
             return [
@@ -102,11 +104,19 @@ public enum Keymap {
         return line
     }
 
-    /// The help overlay's rows: the view's keys, then the global ones, then the mouse.
+    /// The help overlay's rows: the view's keys, then the global ones, the mouse, and the `:`
+    /// commands (the unknown-command message, cut at the screen's edge, cannot list them all).
     public static func helpRows(_ view: ExplorerState.View) -> [(keys: String, help: String)] {
-        bindings(view).map { ($0.label, $0.help) } + global.map { ($0.label, $0.help) } + [
+        let keys: [(keys: String, help: String)] = (bindings(view) + global).map { ($0.label, $0.help) }
+        let mouse: [(keys: String, help: String)] = [
             ("mouse", "click a tab, a lens or sweep cell; drag over the patch strip to select"),
             ("wheel", "move or scroll, as j and k"),
         ]
+        // `:patch` in the keys column, `SITE@POSITIONS=SOURCE` beside it (asrlens help run explains them).
+        let commands: [(keys: String, help: String)] = ScriptCommand.usages.map { usage in
+            let words = usage.split(separator: " ", maxSplits: 1).map(String.init)
+            return (words[0], (words.count > 1 ? words[1] + "  " : "") + "(a : command; asrlens help run)")
+        }
+        return keys + mouse + commands
     }
 }

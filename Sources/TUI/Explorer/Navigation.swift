@@ -44,7 +44,10 @@ enum Navigation {
         let far = last ? 1_000_000 : -1_000_000
         switch s.view {
         case .lens, .sweep: move(&s, dx: far, dy: 0)
-        case .patch: scroll(&s, \.patchListScroll, by: far)
+        case .patch:
+            // The strip's first / last frame, and the top / bottom of the patch list.
+            moveFrame(&s, by: far)
+            scroll(&s, \.patchListScroll, by: far)
         default: move(&s, dx: 0, dy: far)
         }
     }

@@ -28,9 +28,9 @@ enum Patching {
         case .cycleSource: s.source = (s.source + 1) % s.sources.count
         case .togglePatch: togglePatch(&s)
         case .undo:
-            guard !s.settings.patches.isEmpty else { s.status = .init("no patch to undo"); return }
-            s.settings.patches.removeLast()
-            s.status = .init("undone; \(s.settings.patches.isEmpty ? "no patches" : "\(s.settings.patches.count) left")")
+            guard let earlier = s.patchHistory.popLast() else { s.status = .init("nothing to undo"); return }
+            s.settings.patches = earlier
+            s.status = .init("undone; \(earlier.isEmpty ? "no patches" : earlier.count == 1 ? "1 patch" : "\(earlier.count) patches")")
         default: break
         }
     }

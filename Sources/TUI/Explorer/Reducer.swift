@@ -52,7 +52,7 @@ public enum Reducer {
             s.sweepWindow = options[((options.firstIndex(of: s.sweepWindow) ?? 0) + 1) % options.count]
             s.status = .init("windows of \(s.sweepWindow) frames; r sweeps again")
         case .openSweepCell: Patching.openSweepCell(&s, &effects)
-        case .type, .deleteBackward, .submit, .historyUp, .historyDown, .complete:
+        case .type, .deleteBackward, .clearLine, .submit, .historyUp, .historyDown, .complete:
             CommandLine.typing(&s, &effects, action)
         case .mouse(let x, let y, let what): Navigation.mouse(&s, &effects, x: x, y: y, what)
         case .resize(let w, let h): s.width = w; s.height = h
@@ -82,8 +82,22 @@ public enum Reducer {
         case .failed(let message): s.status = .init(message, isError: true)
         case .warned(let message): s.status = .init("warning: " + message)
         }
+        recordPatchChange(from: state, to: &s, by: action)
         effects += demands(s)
         return (s, effects)
+    }
+
+    /// Keeps the patch list before each change the user made, for `u`; a failed run's revert is
+    /// not a change of theirs, and another window starts its own history.
+    static func recordPatchChange(from old: ExplorerState, to s: inout ExplorerState, by action: Action) {
+        if s.windowIndex != old.windowIndex { s.patchHistory = []; return }
+        switch action {
+        case .undo, .runFailed: return
+        default: break
+        }
+        guard s.settings.patches != old.settings.patches else { return }
+        s.patchHistory.append(old.settings.patches)
+        if s.patchHistory.count > 100 { s.patchHistory.removeFirst() }
     }
 
     /// Applies one `:` line, throwing its error instead of showing it (for scripts).

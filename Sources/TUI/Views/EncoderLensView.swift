@@ -2,7 +2,7 @@ import Analysis
 import Model
 
 /// View 3: one transcript per encoder layer, read by the unchanged decoder; words absent from
-/// the final transcript are highlighted, loops are flagged and folded (`you ×212`), and the
+/// the final transcript are highlighted, loops are flagged and folded (`(you) ×212`), and the
 /// final transcript stands first for comparison. Scrolls with j/k.
 enum EncoderLensView {
     static func draw(_ c: inout Canvas, _ r: Region, _ s: ExplorerState, _ window: ClipWindow, theme: Theme) -> Int {

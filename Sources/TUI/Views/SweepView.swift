@@ -6,6 +6,12 @@ import Model
 /// window, as a heatmap of WER or mean |Δ log-prob|; any cell opens as a patch.
 enum SweepView {
     static let cellWidth = 7, labelWidth = 7
+
+    /// A cell: its value, then `!` when the transcript loops. Without colour a glyph of the
+    /// ramp carries the level, before the `!`, which takes the gap to the next cell.
+    static func cellText(_ value: Double, level: Float, loops: Bool, theme: Theme) -> String {
+        String(format: "%5.2f", value) + (theme.color ? "" : String(theme.glyph(level).0)) + (loops ? "!" : " ")
+    }
     /// Rows above the grid: title and column header.
     static let top = 2
 
@@ -78,8 +84,7 @@ enum SweepView {
                 let v = value(cell, delta: delta)
                 let level = Float(v / peak)
                 let isCursor = layer == state.sweepLayer && k == state.sweepColumn
-                var text = String(format: "%5.2f", v) + (cell.repetition ? "!" : " ")
-                if !theme.color { text = String(format: "%5.2f", v) + String(theme.glyph(level).0) }
+                let text = Self.cellText(v, level: level, loops: cell.repetition, theme: theme)
                 let style = isCursor ? theme.highlight : theme.shade(level)
                 c.put(text, in: r, dx: labelWidth + (k - cols.lowerBound) * cellWidth, row: Self.top + row, style: style)
             }
