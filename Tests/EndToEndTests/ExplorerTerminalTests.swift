@@ -87,9 +87,9 @@ import Testing
         try t.send("5", "H", "w", "Space")
         try Self.shows(t, "patches: [1] enc.0.resid_post@118:136=silence", "WER ")
         try t.send("C-s")
-        try Self.shows(t, "exported patch (patched (enc.0.resid_post@118:136=silence), text) to asrlens-patch.txt")
+        try Self.shows(t, "exported patch (patched (enc.0.resid_post@118:136=silence) against clean, text) to asrlens-patch.txt")
         let file = try String(contentsOf: t.directory.appendingPathComponent("asrlens-patch.txt"), encoding: .utf8)
-        #expect(file.hasPrefix("# run: patched (enc.0.resid_post@118:136=silence)\ntoken"), "\(file.prefix(200))")
+        #expect(file.hasPrefix("# run: patched (enc.0.resid_post@118:136=silence) against clean\ntoken"), "\(file.prefix(200))")
         // The explorer still draws after Ctrl-S (the terminal was not stopped).
         try t.send("2")
         try Self.shows(t, "[2 Logit lens]", "PATCHED run (1 patch)")
