@@ -52,6 +52,10 @@ public enum SyntheticSet {
         var versions: [Synthesizer: String] = [:]
         for s in synthesizers { versions[s] = try s.version() }
         let fm = FileManager.default
+        var isFolder: ObjCBool = false
+        if fm.fileExists(atPath: out.path, isDirectory: &isFolder), !isFolder.boolValue {
+            throw InputError(out.path, "is a file, not a folder; name a folder for the data set (it is made if missing)")
+        }
         do {
             for sub in ["sentences", "words"] { try fm.createDirectory(at: out.appendingPathComponent(sub), withIntermediateDirectories: true) }
         } catch {

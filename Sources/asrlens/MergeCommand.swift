@@ -19,7 +19,7 @@ struct MergeCommand: ParsableCommand {
         switch set[0].kind {
         case "probe":
             let (experiment, rows) = try ProbeExperiment.merge(set)
-            try experiment.trainAndShow(rows, seconds: seconds, json: output.resolved == .json)
+            try experiment.trainAndShow(rows, seconds: seconds, json: try output.jsonElseText("a probe"))
         case "sweep":
             try output.show(SweepReport(parts: set))
         case "repetition":

@@ -1,5 +1,6 @@
 import Analysis
 import ArgumentParser
+import Model
 
 // Where results go and in what form: the output format, and sharded parts.
 
@@ -26,7 +27,16 @@ struct OutputOptions: ParsableArguments {
 
     /// A repetition hunt's report: JSON, or the text tables.
     func show(_ report: RepetitionReport) throws {
-        if resolved == .json { print(try JSONText.encode(report)) } else { for line in report.lines { print(line) } }
+        if try jsonElseText("a repetition hunt") { print(try JSONText.encode(report)) } else { for line in report.lines { print(line) } }
+    }
+
+    /// For results printed only as text or JSON: whether JSON was asked for; tsv or md is
+    /// refused rather than answered with text.
+    func jsonElseText(_ what: String) throws -> Bool {
+        guard resolved == .json || resolved == .text else {
+            throw InputError("--format \(resolved.rawValue)", "\(what) prints text or JSON (--json)")
+        }
+        return resolved == .json
     }
 
     /// A sweep's report in the chosen form.

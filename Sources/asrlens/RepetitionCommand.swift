@@ -27,6 +27,7 @@ struct RepetitionCommand: ParsableCommand {
 
     func run() throws {
         if let rows { try require("--rows", rows, atLeast: 1) }
+        _ = try output.jsonElseText("a repetition hunt")   // before the hunt, not after it
         let set = try LabelledSet(tsv: data)
         guard !set.rows.isEmpty else { throw InputError(data, "has no rows") }
         let part = try sharding.part, examined = set.evenlySpaced(rows ?? set.rows.count)

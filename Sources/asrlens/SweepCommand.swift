@@ -21,9 +21,9 @@ struct SweepCommand: ParsableCommand {
 
     @OptionGroup var clip: ClipOptions
     @OptionGroup var output: OutputOptions
-    @Option(name: .long, help: "resid_post, attn_out, mlp_out, resid_pre (encoder) or self_out, cross_out (decoder).") var component: String = "resid_post"
+    @Option(name: .long, help: "resid_post, attn_out, mlp_out, resid_pre (encoder) or self_out, cross_out (decoder); default resid_post.") var component: String?
 
-    @Option(name: .long, parsing: .unconditional, help: "Window width: encoder frames, or tokens for decoder components.") var window: Int = 50
+    @Option(name: .long, parsing: .unconditional, help: "Window width: encoder frames, or tokens for decoder components; default 50.") var window: Int?
     @Flag(name: .long, help: "Ablate every decoder cross- and self-attention head, one at a time, and rank them.") var heads = false
     @Option(name: .long, help: "Patch source: zero, mean, noise:SCALE:SEED, silence, clip:PATH, scale:K, file:PATH:NAME (default: silence; zero with --heads).") var source: String?
 
@@ -32,14 +32,18 @@ struct SweepCommand: ParsableCommand {
     @OptionGroup var attention: AttentionWindowOption
 
     func validate() throws {
-        try require("--window", window, atLeast: 1)
+        // A head sweep patches whole heads over all tokens: a component or a window would be ignored.
+        if heads, let component { throw InputError("--component \(component)", "--heads ablates whole heads; drop --component") }
+        if heads, let window { throw InputError("--window \(window)", "--heads patches all tokens; drop --window") }
+        if let window { try require("--window", window, atLeast: 1) }
         _ = try point()
     }
 
     /// The `--component` as a site point.
     func point() throws -> Site.Point {
-        guard let p = Sweep.component(named: component) else {
-            throw ValidationError("unknown --component '\(component)' (allowed: \(Sweep.components.map(\.name).joined(separator: ", ")))")
+        let name = component ?? "resid_post"
+        guard let p = Sweep.component(named: name) else {
+            throw ValidationError("unknown --component '\(name)' (allowed: \(Sweep.components.map(\.name).joined(separator: ", ")))")
         }
         return p
     }
@@ -49,8 +53,8 @@ struct SweepCommand: ParsableCommand {
         if case .clip(let path) = source { _ = try AudioFile.load(path) }
         let part = try sharding.part
         let engine = try clip.engine()
-        let kind: Sweep.Kind = heads ? .heads : .component(try point(), window: window)
-        let progress = Progress(heads ? "sweep heads" : "sweep \(component)")
+        let kind: Sweep.Kind = heads ? .heads : .component(try point(), window: window ?? 50)
+        let progress = Progress(heads ? "sweep heads" : "sweep \(component ?? "resid_post")")
         let started = Date()
         let sweep = try Sweep(engine: engine, kind: kind, source: source, metric: metric, attentionWindow: attention.attentionWindow, owns: { part?.owns($0) ?? true }) { progress.update($0, of: $1) }
         let report = SweepReport(sweep: sweep, model: engine.model.name, clip: clip.file, windowSHA256: SweepReport.digest(of: engine),
