@@ -14,7 +14,7 @@ shot() {  # title, then the text of the pane without trailing blank lines
   t capture-pane -t p -p | sed -e :a -e '/^\n*$/{$d;N;ba' -e '}'
   printf '```\n\n'
 }
-wait_for '[1 Transcript]'
+wait_for 'no-speech p'
 {
   shot "1 Transcript"
   keys 2 l l l l l l l l j j j; shot "2 Logit lens (cursor on layer 2, token 8)"
