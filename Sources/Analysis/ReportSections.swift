@@ -150,9 +150,11 @@ extension Report {
                       ranking: HeadsJSON(ranking).heads, alignmentHeads: alignment)
         let top = ranking.entries.prefix(alignment)
         let hits = top.filter(\.isAlignmentHead).count
+        let chance = Double(top.count * top.count) / Double(max(1, ranking.entries.count))
         find(.heads, .alignmentHeads,
-             observed: "\(hits) of the top \(top.count) heads by monotonicity × sharpness are `config.json` alignment heads.",
-             .alignmentHeads(hits: hits, top: top.count))
+             observed: String(format: "%d of the top %d heads by monotonicity × sharpness are `config.json` alignment heads (chance: %.1f of %d heads).",
+                              hits, top.count, chance, ranking.entries.count),
+             .alignmentHeads(hits: hits, top: top.count, heads: ranking.entries.count))
     }
 
     /// Repetition hunting on `rows` evenly spaced rows of `set`.

@@ -108,12 +108,14 @@ extension Verdict {
     }
 
     /// Alignment heads: of the `top` heads by monotonicity × sharpness (as many as the model
-    /// lists), `hits` are listed alignment heads.
-    public static func alignmentHeads(hits: Int, top: Int) -> Verdict {
-        let rule = "reproduced when at least half of the top k heads by monotonicity × sharpness are alignment heads, k being how many the model lists"
-        guard top > 0 else { return Verdict(.notTested, "the model lists no alignment heads", rule: rule) }
+    /// lists), `hits` are listed alignment heads; the model has `heads` cross-attention heads.
+    /// Chance is `top · top / heads` hits: k heads drawn blindly hold that many listed ones.
+    public static func alignmentHeads(hits: Int, top: Int, heads: Int) -> Verdict {
+        let rule = "reproduced when at least half of the top k heads by monotonicity × sharpness are alignment heads, k being how many the model lists; "
+            + "partly when fewer, but more than chance (k × k / all cross-attention heads); not reproduced otherwise"
+        guard top > 0, heads > 0 else { return Verdict(.notTested, "the model lists no alignment heads", rule: rule) }
         if hits * 2 >= top { return Verdict(.reproduced, rule: rule) }
-        return hits > 0 ? Verdict(.partly, rule: rule) : Verdict(.notReproduced, rule: rule)
+        return Double(hits) > Double(top * top) / Double(heads) ? Verdict(.partly, rule: rule) : Verdict(.notReproduced, rule: rule)
     }
 
     /// One cross-attention head alone resolves most loops: per loop, whether the best single

@@ -73,10 +73,12 @@ import Analysis
         #expect(Verdict.silencePatch(changed: 1, windows: 10).outcome == .reproduced)
         #expect(Verdict.silencePatch(changed: 0, windows: 10).outcome == .notReproduced)
         #expect(Verdict.silencePatch(changed: 0, windows: 0).outcome == .notTested)
-        #expect(Verdict.alignmentHeads(hits: 3, top: 6).outcome == .reproduced)
-        #expect(Verdict.alignmentHeads(hits: 2, top: 6).outcome == .partly)
-        #expect(Verdict.alignmentHeads(hits: 0, top: 6).outcome == .notReproduced)
-        #expect(Verdict.alignmentHeads(hits: 0, top: 0).outcome == .notTested)
+        #expect(Verdict.alignmentHeads(hits: 3, top: 6, heads: 24).outcome == .reproduced)
+        // Six heads drawn blindly from 24 hold 1.5 of the 6 listed ones: 2 is above chance, 1 is not.
+        #expect(Verdict.alignmentHeads(hits: 2, top: 6, heads: 24).outcome == .partly)
+        #expect(Verdict.alignmentHeads(hits: 1, top: 6, heads: 24).outcome == .notReproduced)
+        #expect(Verdict.alignmentHeads(hits: 0, top: 6, heads: 24).outcome == .notReproduced)
+        #expect(Verdict.alignmentHeads(hits: 0, top: 0, heads: 24).outcome == .notTested)
     }
 
     /// The single-head claim rests on loops: none measured is "not tested" (base once showed
@@ -147,7 +149,7 @@ import Analysis
     @Test func everyVerdictCarriesItsRule() {
         let all = [Verdict.logitLens(saturation: [3, 3], decoderLayers: 4), .encoderLens(grounded: [3], loops: [0, 1, 0, 0], ungrounded: nil, encoderLayers: 4),
                    .probe(best: Self.layer(3, 100), baseline: 0.5, input: Self.input(50), encoderLayers: 4), .silencePatch(changed: 1, windows: 1),
-                   .alignmentHeads(hits: 1, top: 1), .singleHead(loops: 2, judged: true, best: [true, false], median: [false, false]), .tokenProbe(best: Self.layer(3, 95), majority: 0.5, logprob: Self.layer(0, 60), decoderLayers: 4),
+                   .alignmentHeads(hits: 1, top: 1, heads: 24), .singleHead(loops: 2, judged: true, best: [true, false], median: [false, false]), .tokenProbe(best: Self.layer(3, 95), majority: 0.5, logprob: Self.layer(0, 60), decoderLayers: 4),
                    .attentionWindows(full: 0, windows: [(radius: 75, wer: 0), (radius: 50, wer: 0.1), (radius: 20, wer: 1)], clips: 1),
                    .repetition(loops: 1, judged: true, cross: [true], other: [false]), .contextBias(sentences: 1, clean: 1, strongest: Self.patch(0, b: 1, c: 0), tried: 1, alone: 0, voices: 4, synthesizers: 2)]
         #expect(all.allSatisfy { $0.rule.hasPrefix("reproduced when") })
