@@ -121,7 +121,11 @@ public enum PartFile {
     static func difference(_ a: Part, _ b: Part) -> String {
         if a.kind != b.kind { return "a \(a.kind) part, not a \(b.kind) one" }
         if a.of != b.of { return "\(a.of) shards, not \(b.of)" }
-        let key = Set(a.header.keys).union(b.header.keys).sorted().first { a.header[$0] != b.header[$0] }
+        // A setting the user chose is named before the counts that follow from it (a sweep's
+        // source changes its reference_layers too).
+        let derived: Set = ["clean_layers", "reference_layers", "planned_cells", "rows"]
+        let keys = Set(a.header.keys).union(b.header.keys).sorted { (derived.contains($0) ? 1 : 0, $0) < (derived.contains($1) ? 1 : 0, $1) }
+        let key = keys.first { a.header[$0] != b.header[$0] }
         return key.map { "its \($0) differs" } ?? "its settings differ"
     }
 

@@ -7,6 +7,21 @@ import Analysis
 @Suite struct SweepReportTests {
     /// Two shards written as part files and merged give the unsharded sweep's JSON exactly
     /// (wall times aside), for a component sweep and a head sweep.
+    /// Parts of sweeps with different sources differ in the counts that follow from the source
+    /// too (reference_layers); the refusal names the source, the setting the user chose.
+    @Test func aMergeRefusalNamesTheChosenSettingBeforeTheCountsItImplies() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("asrlens-diff-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let paths = try [("zero", 0), ("silence", 8)].enumerated().map { i, setting in
+            let path = dir.appendingPathComponent("p\(i)").path
+            try "{\"asrlens_part\":\"sweep\",\"shard\":\(i),\"of\":2,\"source\":\"\(setting.0)\",\"reference_layers\":\(setting.1)}\n{\"end\":true,\"seconds\":1}\n"
+                .write(toFile: path, atomically: true, encoding: .utf8)
+            return path
+        }
+        #expect(throws: InputError(paths[1], "belongs to a different run than \(paths[0]) (its source differs)")) { try PartFile.readSet(paths) }
+    }
+
     @Test(arguments: [Sweep.Kind.component(.residPost, window: 500), .heads])
     func shardsMergeToTheUnshardedSweep(kind: Sweep.Kind) throws {
         // One engine per run, as each shard is its own process (a reference is built once per engine).

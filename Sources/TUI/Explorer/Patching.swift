@@ -94,7 +94,7 @@ enum Patching {
             s.status = .init(s.windowCount == 1 ? "the clip has one 30-second window" : "windows are 1 to \(s.windowCount)", isError: true)
             return
         }
-        guard target != s.window?.index else { return }
+        guard target != s.window?.index else { s.status = .init("already in window \(target + 1) of \(s.windowCount)"); return }
         s.windowIndex = target
         s.status = .init("loading window \(target + 1) of \(s.windowCount)…")
         effects.append(.loadWindow(target))
