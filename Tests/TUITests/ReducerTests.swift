@@ -296,6 +296,9 @@ import TUI
         #expect(c.state.settings.patches.count == 1)
         s = c.press([.char(")"), .char("1")])
         #expect(c.state.window?.index == 1 && c.state.settings.patches.isEmpty, "window 2 has its own patches")
+        _ = c.press([.char("5"), .char("u")])
+        #expect(c.state.settings.patches.isEmpty && c.state.status?.text == "nothing to undo", "u does not bring window 1's patches here")
+        _ = c.press([.char("1")])
         #expect(s.contains("window 2/2") && s.contains("30–\(total) s of \(total) s"), "\(s)")
         // Word times are the clip's: the first word of window 2 starts after 30 s.
         let first = try #require(c.state.window?.words.words.first)

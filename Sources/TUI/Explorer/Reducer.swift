@@ -88,10 +88,11 @@ public enum Reducer {
     }
 
     /// Keeps the patch list before each change the user made, for `u`; a failed run's revert is
-    /// not a change of theirs, and another window starts its own history.
+    /// not a change of theirs, and a window that arrives with its own patches starts its own
+    /// history (the list it replaces belongs to the window left).
     static func recordPatchChange(from old: ExplorerState, to s: inout ExplorerState, by action: Action) {
-        if s.windowIndex != old.windowIndex { s.patchHistory = []; return }
         switch action {
+        case .loaded: s.patchHistory = []; return
         case .undo, .runFailed: return
         default: break
         }
