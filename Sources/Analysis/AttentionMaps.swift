@@ -27,6 +27,17 @@ public enum AttentionMaps {
     }
 
     /// The map a kind selects, its encoder-frame axes cut to the first `frames` frames.
+    /// What the map `settings` select shows, e.g. "cross-attention layer 0 head 4".
+    public static func title(_ settings: ViewSettings, hyper h: Hyperparameters) -> String {
+        switch settings.attentionKind {
+        case .alignment: return "cross-attention, mean of the alignment heads"
+        case .mean: return "cross-attention, mean of all \(h.decoderLayers * h.decoderHeads) heads"
+        case .cross: return "cross-attention layer \(settings.layer) head \(settings.head)"
+        case .self: return "decoder self-attention layer \(settings.layer) head \(settings.head)"
+        case .encoder: return "encoder self-attention layer \(settings.layer) head \(settings.head)"
+        }
+    }
+
     public static func select(_ kind: AttentionKind, _ engine: Engine, _ run: Run, layer: Int, head: Int, frames: Int) -> Matrix {
         func cut(_ m: Matrix, square: Bool = false) -> Matrix {
             let cols = min(frames, m.cols), rows = square ? cols : m.rows

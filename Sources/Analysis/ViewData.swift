@@ -29,10 +29,12 @@ public enum ViewData {
                               snapshot: RunSnapshot? = nil, encoderLens: EncoderLens? = nil) throws -> String {
         let (table, json) = try data(view, engine: engine, settings: settings, snapshot: snapshot, encoderLens: encoderLens)
         let run = label(view, settings, snapshot: snapshot)
+        // An attention table says which map it is (the JSON has kind, layer and head).
+        let map = view == .attention ? AttentionMaps.title(settings, hyper: engine.model.hyper) : nil
         switch format {
-        case .text: return "# run: \(run)\n" + table.text
-        case .tsv: return "# run: \(run)\n" + table.tsv
-        case .md: return "Run: \(run)\n\n" + table.markdown
+        case .text: return "# run: \(run)\n" + (map.map { "# \($0)\n" } ?? "") + table.text
+        case .tsv: return "# run: \(run)\n" + (map.map { "# \($0)\n" } ?? "") + table.tsv
+        case .md: return "Run: \(run)\n\n" + (map.map { "Map: \($0)\n\n" } ?? "") + table.markdown
         case .json:
             var record = json
             record.run = run
@@ -73,7 +75,8 @@ public enum ViewData {
             let labels = settings.attentionKind == .encoder ? (0..<m.rows).map(String.init)
                 : (engine.cleanTokens + [engine.model.specials.eot]).map(tok.display)
             return (Heatmap.table(m, rowLabels: labels, columnLabel: String.init),
-                    AttentionJSON(kind: settings.attentionKind.rawValue, layer: settings.layer, head: settings.head, rows: labels,
+                    AttentionJSON(kind: settings.attentionKind.rawValue, layer: settings.attentionKind.isMean ? nil : settings.layer,
+                                  head: settings.attentionKind.isMean ? nil : settings.head, rows: labels,
                                   weights: (0..<m.rows).map { m.row($0).map { FiniteOrNull(Double($0)) } }))
         }
     }

@@ -192,8 +192,16 @@ public struct WordsJSON: ViewRecord {
 /// View 4: one attention map, rows by label.
 public struct AttentionJSON: ViewRecord {
     public let kind: String
-    public let layer: Int, head: Int
+    /// Null for `alignment` and `mean`, which average several heads.
+    public let layer: Int?, head: Int?
     public let rows: [String]
     public let weights: [[FiniteOrNull]]
     public var run: String?
+
+    enum CodingKeys: String, CodingKey { case kind, layer, head, rows, weights, run }
+    public func encode(to encoder: Swift.Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(kind, forKey: .kind); try c.encode(layer, forKey: .layer); try c.encode(head, forKey: .head)
+        try c.encode(rows, forKey: .rows); try c.encode(weights, forKey: .weights); try c.encodeIfPresent(run, forKey: .run)
+    }
 }

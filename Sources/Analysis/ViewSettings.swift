@@ -3,7 +3,12 @@ import Model
 /// Which attention map a view shows. cross: one cross-attention head; alignment / mean: the
 /// mean of the alignment heads / of every cross-attention head; self: decoder self-attention;
 /// encoder: encoder self-attention.
-public enum AttentionKind: String, CaseIterable, Sendable { case cross, `self`, encoder, alignment, mean }
+public enum AttentionKind: String, CaseIterable, Sendable {
+    case cross, `self`, encoder, alignment, mean
+
+    /// Whether the map averages several heads (no single layer and head).
+    public var isMean: Bool { self == .alignment || self == .mean }
+}
 
 /// The views that `:export` can write.
 public enum ExportView: String, CaseIterable, Sendable {

@@ -21,7 +21,7 @@ struct AttentionCommand: ParsableCommand {
 
     /// The map asked for: `--alignment` is `--kind alignment`.
     private var chosen: AttentionKind { alignment ? .alignment : kind }
-    private var isMean: Bool { chosen == .alignment || chosen == .mean }
+    private var isMean: Bool { chosen.isMean }
 
     func validate() throws {
         guard !alignment || kind == .cross || kind == .alignment else {

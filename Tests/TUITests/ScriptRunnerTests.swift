@@ -33,6 +33,12 @@ import TUI
                 }
             }
         }
+        // The attention export says which map it holds (found by a new-user trial).
+        let attention = try String(contentsOfFile: "\(dir.path)/attention.tsv", encoding: .utf8).split(separator: "\n")
+        #expect(attention[1] == "# cross-attention layer 0 head 0", "\(attention.prefix(2))")
+        try runner.run(":kind alignment\n:export attention json \(dir.path)/alignment.json\n", name: "k.script")
+        let mean = try JSONSerialization.jsonObject(with: Data(contentsOf: dir.appendingPathComponent("alignment.json"))) as? [String: Any]
+        #expect(mean?["kind"] as? String == "alignment" && mean?["layer"] is NSNull && mean?["head"] is NSNull, "a mean has no single layer and head")
         let names = try FileManager.default.contentsOfDirectory(atPath: dir.path)
         #expect(!names.contains { $0.hasPrefix(".") || $0.contains("\r") }, "no temporary files, no CR in names: \(names)")
     }

@@ -130,11 +130,11 @@ enum CommandLine {
         case .layer(let l):
             s.settings.layer = l
             s.view = .attention
-            if s.settings.attentionKind == .alignment || s.settings.attentionKind == .mean { s.settings.attentionKind = .cross }
+            if s.settings.attentionKind.isMean { s.settings.attentionKind = .cross }
         case .head(let h):
             s.settings.head = h
             s.view = .attention
-            if s.settings.attentionKind == .alignment || s.settings.attentionKind == .mean { s.settings.attentionKind = .cross }
+            if s.settings.attentionKind.isMean { s.settings.attentionKind = .cross }
         case .kind(let k):
             s.settings.attentionKind = k
             // A layer or head chosen for another kind may not exist here (32 encoder layers, 4 decoder ones).

@@ -27,16 +27,7 @@ enum AttentionView {
                                 frames: allFrames(s, engine), patches: shown.patches)
     }
 
-    static func title(_ s: ExplorerState, _ engine: Engine) -> String {
-        let h = engine.model.hyper
-        switch s.settings.attentionKind {
-        case .alignment: return "cross-attention, mean of the alignment heads"
-        case .mean: return "cross-attention, mean of all \(h.decoderLayers * h.decoderHeads) heads"
-        case .cross: return "cross-attention layer \(s.settings.layer) head \(s.settings.head)"
-        case .self: return "decoder self-attention layer \(s.settings.layer) head \(s.settings.head)"
-        case .encoder: return "encoder self-attention layer \(s.settings.layer) head \(s.settings.head)"
-        }
-    }
+    static func title(_ s: ExplorerState, _ engine: Engine) -> String { AttentionMaps.title(s.settings, hyper: engine.model.hyper) }
 
     static func draw(_ c: inout Canvas, _ r: Region, _ s: ExplorerState, _ window: ClipWindow, theme: Theme) -> Int {
         let engine = window.engine
