@@ -40,13 +40,13 @@ struct ProbeCommand: ParsableCommand {
         let group = try set.probeGroup(group, label: label)
         try ProbeExperiment.checkClasses(set.rows.map { $0.labels[label]! }, label: label, folds: folds, source: data)
         let part = try sharding.part
-        let model = try modelOptions.load()
-        let cache = self.cache.map { FeatureCache(model: model, side: side ?? .enc, root: URL(fileURLWithPath: $0)) } ?? FeatureCache(model: model, side: side ?? .enc)
+        let model = try modelOptions.load(), side = self.side ?? .enc
+        let cache = self.cache.map { FeatureCache(model: model, side: side, root: URL(fileURLWithPath: $0)) } ?? FeatureCache(model: model, side: side)
         let started = Date()
         let rows = try ProbeExperiment.extract(set, indices: set.rows.indices.filter { part?.owns($0) ?? true }, label: label, group: group,
-                                               model: model, side: side ?? .enc, cache: cache, events: .onStandardError())
+                                               model: model, side: side, cache: cache, events: .onStandardError())
         let seconds = Date().timeIntervalSince(started)
-        let experiment = ProbeExperiment(label: label, group: group, side: side ?? .enc, folds: folds, model: model.name, data: data, rows: set.rows.count,
+        let experiment = ProbeExperiment(label: label, group: group, side: side, folds: folds, model: model.name, data: data, rows: set.rows.count,
                                          dataSHA256: set.digest(rows: Array(set.rows.indices)))
         if let part { return try PartFile.write(kind: "probe", shard: part, header: experiment, records: rows, seconds: seconds, to: sharding.out) }
         try experiment.trainAndShow(rows, seconds: seconds, json: json)
