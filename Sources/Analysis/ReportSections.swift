@@ -18,7 +18,7 @@ extension Report {
         let median = saturated.isEmpty ? "no layer" : saturated[saturated.count / 2] == 0 ? "the embedding" : "layer \(saturated[saturated.count / 2] - 1)"
         find(.logitLens, .logitLens,
              observed: "\(early) of \(saturated.count) tokens are final before the last layer; the median token saturates at \(median).",
-             .logitLens(saturation: lens.saturation, decoderLayers: layers))
+             .logitLens(saturation: lens.saturation, decoderLayers: layers, clips: 1))
 
         let grounded = encoder.filter { $0.wer < 0.5 }.map(\.layer)
         let looping = encoder.filter(\.repetition).map { String($0.layer) }
@@ -27,7 +27,7 @@ extension Report {
                 + "looping layers: \(looping.isEmpty ? "none" : looping.joined(separator: ", ")).",
              .encoderLens(grounded: grounded, loops: encoder.map { $0.repetition ? 1 : 0 },
                           ungrounded: Fluency.available ? encoder.map { Fluency.isFluent($0.text) && $0.wer >= 0.5 ? 1 : 0 } : nil,
-                          encoderLayers: engine.model.hyper.encoderLayers))
+                          encoderLayers: engine.model.hyper.encoderLayers, clips: 1))
     }
 
     /// Both lenses over `rows` evenly spaced rows of `set`: how often the single clip's pattern holds.
@@ -42,7 +42,7 @@ extension Report {
         find(.lensSurvey, .logitLens, data: data,
              observed: "over \(summary.clips) clips, \(summary.finalEarly) of \(summary.tokens) tokens are final before the last layer; "
                 + "tokens per saturation row (embedding, layer 0, …, never): \(summary.saturation.map(String.init).joined(separator: " "))).",
-             .logitLens(saturation: summary.tokenRows, decoderLayers: model.hyper.decoderLayers))
+             .logitLens(saturation: summary.tokenRows, decoderLayers: model.hyper.decoderLayers, clips: summary.clips))
         let grounded = summary.groundedLayers
         find(.lensSurvey, .encoderLensSurvey, data: data,
              observed: "over \(summary.clips) clips, layers whose lens transcript is within WER 0.5 of the final one on most clips: "
@@ -51,7 +51,7 @@ extension Report {
                 + (summary.encoder.first?.ungrounded == nil ? "" : "; fluent but ungrounded: "
                    + summary.encoder.map { String(format: "%.2f", $0.ungrounded ?? 0) }.joined(separator: " ")) + ".",
              .encoderLens(grounded: grounded, loops: summary.encoder.map(\.loops), ungrounded: summary.encoder.first?.ungrounded == nil ? nil : summary.encoder.map { $0.ungrounded ?? 0 },
-                          encoderLayers: model.hyper.encoderLayers))
+                          encoderLayers: model.hyper.encoderLayers, clips: summary.clips))
     }
 
     /// The labels of `set` worth probing: those given that exist, or every column with 2 to 10
@@ -137,10 +137,16 @@ extension Report {
         let last = model.hyper.encoderLayers - 1
         let lastRow = sweep.cells.filter { $0.layer == last }
         let changed = lastRow.filter { $0.wer > 0 }.count
+        let words = WordAlignment(engine: engine).words
+        let outcomes = lastRow.map { SpanDeletion.classify(words: words, window: $0.positions, patched: $0.text) }
+        let silent = outcomes.indices.filter { outcomes[$0] == .noWords }
+        let control = silent.isEmpty ? "every window holds words"
+            : "\(silent.filter { lastRow[$0].wer > 0 }.count) of the \(silent.count) windows without words change it"
         find(.sweep, .silencePatch,
-             observed: String(format: "at encoder layer %d, %d of %d windows change the transcript (mean WER %.2f).", last, changed, lastRow.count,
-                              lastRow.map(\.wer).reduce(0, +) / Double(max(1, lastRow.count))),
-             .silencePatch(changed: changed, windows: lastRow.count))
+             observed: String(format: "at encoder layer %d, %d of %d windows change the transcript (mean WER %.2f); %d of %d windows with words lose "
+                              + "those words and no others; %@.", last, changed, lastRow.count, lastRow.map(\.wer).reduce(0, +) / Double(max(1, lastRow.count)),
+                              outcomes.filter { $0 == .deleted }.count, lastRow.count - silent.count, control),
+             .silencePatch(windows: outcomes))
 
         started = Date()
         let ablation = try Sweep(engine: engine, kind: .heads, source: .zero, progress: { events.progress("report: heads", $0, $1) })

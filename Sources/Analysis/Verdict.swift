@@ -29,10 +29,13 @@ extension Verdict {
     /// Logit lens: predictions form gradually and settle in the upper decoder layers.
     /// `saturation` holds each token's first lens row from which its top-1 is final (0 = the
     /// embedding, `decoderLayers` = the last layer's output; nil = never), over a clip or a set.
-    public static func logitLens(saturation: [Int?], decoderLayers: Int) -> Verdict {
+    /// `clips`: how many clips the tokens come from.
+    public static func logitLens(saturation: [Int?], decoderLayers: Int, clips: Int) -> Verdict {
         let rule = "reproduced when more than half of the tokens are final before the last decoder layer and the median token "
-            + "saturates in the upper half of the decoder; partly when some tokens are final early but not most, or most settle in the lower half"
+            + "saturates in the upper half of the decoder; partly when some tokens are final early but not most, or most settle in the lower half; "
+            + tooFewClipsRule
         guard !saturation.isEmpty else { return Verdict(.notTested, "the transcript has no tokens", rule: rule) }
+        if let few = tooFewClips(clips) { return Verdict(.notTested, few, rule: rule) }
         let rows = saturation.map { $0 ?? decoderLayers + 1 }.sorted()   // never final sorts last
         let early = rows.filter { $0 < decoderLayers }.count
         guard early > 0 else { return Verdict(.notReproduced, "every token forms only in the last layer", rule: rule) }
@@ -50,11 +53,13 @@ extension Verdict {
     /// hallucinate. `grounded`: layers whose lens transcript is within WER 0.5 of the final one
     /// (on most clips); `loops[l]` and `ungrounded[l]`: the share of clips (1 or 0 for one clip)
     /// whose layer-l lens transcript loops, or is fluent (`Fluency`) but not within WER 0.5 of the
-    /// final one; `ungrounded` is nil when fluency could not be measured.
-    public static func encoderLens(grounded: [Int], loops: [Double], ungrounded: [Double]?, encoderLayers: Int) -> Verdict {
+    /// final one; `ungrounded` is nil when fluency could not be measured; `clips`: how many clips.
+    public static func encoderLens(grounded: [Int], loops: [Double], ungrounded: [Double]?, encoderLayers: Int, clips: Int) -> Verdict {
         let rule = "reproduced when every layer whose lens transcript is within WER 0.5 of the final one is in the upper half "
             + "and some layer below the last loops, or gives fluent text (at least 3 words, 90% of them dictionary words) more than "
-            + "WER 0.5 from the final one, on at least a quarter of the clips; partly when only those near-top failures are missing"
+            + "WER 0.5 from the final one, on at least a quarter of the clips; partly when only those near-top failures are missing; "
+            + tooFewClipsRule
+        if let few = tooFewClips(clips) { return Verdict(.notTested, few, rule: rule) }
         guard !grounded.isEmpty else { return Verdict(.notReproduced, "no layer's lens transcript is close to the final one", rule: rule) }
         guard grounded.allSatisfy({ $0 >= encoderLayers / 2 }) else { return Verdict(.notReproduced, "a lower layer already transcribes", rule: rule) }
         let looping = loops.dropLast().enumerated().filter { $0.element >= 0.25 }.map { String($0.offset) }
@@ -101,11 +106,27 @@ extension Verdict {
     }
 
     /// Patching the last encoder layer with silence on a span deletes the words spoken there.
-    public static func silencePatch(changed: Int, windows: Int) -> Verdict {
-        let rule = "reproduced when at least one window patched at the last encoder layer changes the transcript"
-        guard windows > 0 else { return Verdict(.notTested, "the sweep has no windows", rule: rule) }
-        return changed > 0 ? Verdict(.reproduced, rule: rule) : Verdict(.notReproduced, rule: rule)
+    /// `windows` holds, per window of the last layer's sweep, what the patch did to the words
+    /// (`SpanDeletion`). Windows without words are the control: a change there is no deletion.
+    public static func silencePatch(windows: [SpanDeletion.Outcome]) -> Verdict {
+        let rule = "reproduced when at least half of the windows that hold words, and at least \(minimumWindows) of them, lose words "
+            + "there and nowhere else when silenced at the last encoder layer (fewer words within one word of the window, every other "
+            + "word kept); partly when some window does; not reproduced when none does"
+        let spoken = windows.filter { $0 != .noWords }.count
+        guard spoken > 0 else { return Verdict(.notTested, "no window holds words", rule: rule) }
+        let deleted = windows.filter { $0 == .deleted }.count
+        let other = windows.filter { $0 == .other }.count
+        let interval = WilsonInterval(successes: deleted, trials: spoken)
+        let words = String(format: "%d of %d windows with words delete them, 95%% interval [%.2f, %.2f]; %d change the transcript otherwise",
+                           deleted, spoken, interval.low, interval.high, other)
+        guard deleted > 0 else { return Verdict(.notReproduced, words, rule: rule) }
+        guard deleted * 2 >= spoken else { return Verdict(.partly, words, rule: rule) }
+        guard spoken >= minimumWindows else { return Verdict(.partly, "too few windows: " + words, rule: rule) }
+        return Verdict(.reproduced, words, rule: rule)
     }
+
+    /// Windows with words that the silence-patch rule needs before it says "reproduced".
+    public static let minimumWindows = 5
 
     /// Alignment heads: of the `top` heads by monotonicity × sharpness (as many as the model
     /// lists), `hits` are listed alignment heads; the model has `heads` cross-attention heads.
@@ -141,14 +162,26 @@ extension Verdict {
     /// lost at ±20. `full` is the mean WER with full attention, `windows` the mean WER per radius.
     public static func attentionWindows(full: Double, windows: [(radius: Int, wer: Double)], clips: Int) -> Verdict {
         let rule = "reproduced when the mean WER at ±75 frames is within 0.10 of full attention's, higher at ±50 than at ±75, "
-            + "and at least 0.5 at ±20; partly when the WER only rises as the window narrows"
+            + "and at least 0.5 at ±20; partly when the WER only rises as the window narrows; " + tooFewClipsRule
         let wer = Dictionary(windows.map { ($0.radius, $0.wer) }, uniquingKeysWith: { a, _ in a })
         guard clips > 0, let w75 = wer[75], let w50 = wer[50], let w20 = wer[20] else {
             return Verdict(.notTested, "no clips, or the ±75, ±50 and ±20 windows were not all run", rule: rule)
         }
+        if let few = tooFewClips(clips) { return Verdict(.notTested, few, rule: rule) }
         let words = String(format: "mean WER %.2f with full attention, %.2f at ±75, %.2f at ±50, %.2f at ±20 over %d clips", full, w75, w50, w20, clips)
         if w75 - full <= 0.10 + 1e-9, w50 > w75, w20 >= 0.5 { return Verdict(.reproduced, words, rule: rule) }
         return Verdict(full <= w75 && w75 <= w50 && w50 <= w20 && w20 > full ? .partly : .notReproduced, words, rule: rule)
+    }
+
+    /// Clips a claim about the model in general needs before any verdict: one clip illustrates a
+    /// method, it does not test a claim.
+    public static let minimumClips = 20
+    static let tooFewClipsRule = "not tested on fewer than \(minimumClips) clips"
+
+    /// The "not tested" detail for data of fewer than `minimumClips` clips, else nil.
+    static func tooFewClips(_ clips: Int) -> String? {
+        clips >= minimumClips ? nil
+            : "\(clips) clip\(clips == 1 ? "" : "s"); a verdict needs at least \(minimumClips)"
     }
 
     /// A section of the report that did not run.

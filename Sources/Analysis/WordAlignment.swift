@@ -11,6 +11,10 @@ public struct WordAlignment: Sendable {
         /// Seconds from the start of the window.
         public let start: Double
         public let end: Double
+        public init(text: String, tokens: [Int], start: Double, end: Double) {
+            self.text = text; self.tokens = tokens; self.start = start; self.end = end
+        }
+
         /// Encoder frames (20 ms each) the word covers.
         public var frames: Range<Int> { Int((start * 50).rounded())..<max(Int((end * 50).rounded()), Int((start * 50).rounded()) + 1) }
     }
