@@ -83,6 +83,20 @@ public struct RepetitionReport: Encodable {
                   seconds: parts.map(\.seconds).reduce(0, +))
     }
 
+    /// Checks that merged parts fit the report that takes them: hunted with `model`, and, when
+    /// the report has the data file (`set`, read from `data`), on its rows as they are now
+    /// (labels and audio bytes, `data_sha256`). `source` names the parts in a refusal.
+    public func checkFits(model: String, set: LabelledSet?, data: String?, source: String) throws {
+        guard header.model == model else { throw InputError(source, "is a repetition part of \(header.model), not \(model)") }
+        guard let set, let data, let recorded = header.dataSHA256 else { return }
+        guard set.rows.count == header.rows else {
+            throw InputError(source, "was hunted on \(header.rows) rows, but \(data) has \(set.rows.count)")
+        }
+        guard set.digest(rows: LabelledSet.evenlySpaced(header.examined ?? header.rows, of: header.rows)) == recorded else {
+            throw InputError(source, "was hunted on other data than \(data) now holds (its data_sha256 differs: labels or audio changed)")
+        }
+    }
+
     public var cases: [RepetitionHunt.Case] { records.flatMap { $0.cases ?? [] } }
     public var summary: RepetitionHunt.Summary { .init(cases, layers: header.decoderLayers, heads: header.decoderHeads) }
     public var examined: Int { records.filter { $0.skipped == nil }.count }

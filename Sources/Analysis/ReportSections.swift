@@ -177,7 +177,7 @@ extension Report {
     /// The repetition section from the merged `parts` of a sharded `asrlens repetition` run,
     /// which must have run on `model`.
     public mutating func addRepetition(_ merged: RepetitionReport, parts: [PartFile.Part], model: WhisperModel) throws {
-        guard merged.header.model == model.name else { throw InputError(parts[0].path, "is a repetition part of \(merged.header.model), not \(model.name)") }
+        try merged.checkFits(model: model.name, set: nil, data: nil, source: parts[0].path)
         addRepetition(merged, parts: parts.map { MergedPart(path: Self.short($0.path), commit: $0.commit) })
     }
 

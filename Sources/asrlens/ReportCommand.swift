@@ -45,6 +45,7 @@ struct ReportCommand: ParsableCommand {
         let parts = try repetitionParts.isEmpty ? [] : PartFile.readSet(repetitionParts)   // and so do bad parts
         let merged = try parts.isEmpty ? nil : RepetitionReport(parts: parts)
         let model = try modelOptions.load()
+        try merged?.checkFits(model: model.name, set: sets.first, data: data.first, source: parts[0].path)   // before the hours of work
         let engine = try Engine(model: model, samples: samples)
         let events = ExperimentEvents.onStandardError()
         let cache = self.cache.map { FeatureCache(model: model, side: .enc, root: URL(fileURLWithPath: $0)) } ?? FeatureCache(model: model, side: .enc)

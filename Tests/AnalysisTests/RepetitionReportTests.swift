@@ -20,12 +20,13 @@ import Analysis
         let all = try RepetitionHunt.run(set, indices: Array(set.rows.indices), model: model, settings: settings, events: ExperimentEvents(skipped: { skipped.append($0) }))
         #expect(skipped == [InputError("\(dir.path)/missing.wav", "no such file")])
         #expect(all.map { $0.cases?.map(\.condition) ?? [] }.prefix(2).allSatisfy { $0 == ["plain", "noisy 0dB", "truncated"] })
-        let whole = RepetitionReport(model: model, data: "set.tsv", rows: 3, settings: settings, records: all, seconds: 2)
+        let digest = set.digest(rows: Array(set.rows.indices))
+        let whole = RepetitionReport(model: model, data: "set.tsv", rows: 3, dataSHA256: digest, settings: settings, records: all, seconds: 2)
         #expect(whole.examined == 2 && whole.summary.loops == 0)
         let parts = try (0..<2).map { i -> PartFile.Part in
             let shard = try Shard("\(i)/2")
             let mine = all.filter { shard.owns($0.row) }
-            let header = RepetitionReport(model: model, data: "set.tsv", rows: 3, settings: settings, records: mine, seconds: 1).header
+            let header = RepetitionReport(model: model, data: "set.tsv", rows: 3, dataSHA256: digest, settings: settings, records: mine, seconds: 1).header
             return try PartFile.parse(PartFile.text(kind: "repetition", shard: shard, header: header, records: mine, seconds: 1), source: "p\(i)")
         }
         let merged = try RepetitionReport(parts: parts)
@@ -38,6 +39,21 @@ import Analysis
         #expect(throws: InputError("lost", "lacks row 1; was the part edited, or its run cut short?")) { try RepetitionReport(parts: [parts[0], lost]) }
         let twice = try PartFile.parse(PartFile.text(kind: "repetition", shard: Shard("0/2"), header: whole.header, records: all.filter { $0.row == 0 } + all.filter { $0.row == 0 }, seconds: 1), source: "twice")
         #expect(throws: InputError("twice", "row 0 is given twice (also in twice)")) { try RepetitionReport(parts: [twice, parts[1]]) }
+
+        // A report takes the parts only for the model and the data they were hunted on.
+        try merged.checkFits(model: "tiny.en", set: set, data: tsv.path, source: "p0")
+        #expect(throws: InputError("p0", "is a repetition part of tiny.en, not base")) {
+            try merged.checkFits(model: "base", set: set, data: tsv.path, source: "p0")
+        }
+        let other = dir.appendingPathComponent("other.tsv")
+        try ("path\n" + AnalysisSupport.clips.prefix(2).reversed().joined(separator: "\n") + "\n\(dir.path)/missing.wav\n").write(to: other, atomically: true, encoding: .utf8)
+        #expect(throws: InputError("p0", "was hunted on other data than \(other.path) now holds (its data_sha256 differs: labels or audio changed)")) {
+            try merged.checkFits(model: "tiny.en", set: LabelledSet(tsv: other.path), data: other.path, source: "p0")
+        }
+        try ("path\n" + AnalysisSupport.clips.prefix(4).joined(separator: "\n") + "\n").write(to: other, atomically: true, encoding: .utf8)
+        #expect(throws: InputError("p0", "was hunted on 3 rows, but \(other.path) has 4")) {
+            try merged.checkFits(model: "tiny.en", set: LabelledSet(tsv: other.path), data: other.path, source: "p0")
+        }
     }
 }
 
