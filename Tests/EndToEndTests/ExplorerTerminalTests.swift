@@ -90,6 +90,11 @@ import Testing
         try Self.shows(t, "exported patch (patched (enc.0.resid_post@118:136=silence) against clean, text) to asrlens-patch.txt")
         let file = try String(contentsOf: t.directory.appendingPathComponent("asrlens-patch.txt"), encoding: .utf8)
         #expect(file.hasPrefix("# run: patched (enc.0.resid_post@118:136=silence) against clean\ntoken"), "\(file.prefix(200))")
+        // A second Ctrl-S never replaces the first export.
+        try t.send("C-s")
+        try Self.shows(t, "against clean, text) to asrlens-patch-2.txt")
+        #expect(try String(contentsOf: t.directory.appendingPathComponent("asrlens-patch-2.txt"), encoding: .utf8) == file)
+        #expect(try String(contentsOf: t.directory.appendingPathComponent("asrlens-patch.txt"), encoding: .utf8) == file)
         // The explorer still draws after Ctrl-S (the terminal was not stopped).
         try t.send("2")
         try Self.shows(t, "[2 Logit lens]", "PATCHED run (1 patch)")

@@ -18,7 +18,7 @@ public enum Action: Sendable {
     case requestQuit
     /// Esc: close an overlay or cancel a prompt; never quits.
     case escape
-    /// Ctrl-S: write the current view's full data to `asrlens-VIEW.txt`.
+    /// Ctrl-S: write the current view's full data to `asrlens-VIEW.txt`, or a free variant of it.
     case exportView
     /// x: show the clean or the patched run in every view.
     case toggleShownRun
@@ -68,6 +68,9 @@ public enum Effect: Sendable, Equatable {
     case attention(AttentionRequest)
     case sweep(component: Site.Point, window: Int, source: PatchSource)
     case export(ExportWhat, String)
+    /// Export to this name, or, when it is taken, to the first free `NAME-2.EXT`, `NAME-3.EXT`…
+    /// (Ctrl-S: a second export never replaces the first).
+    case exportFresh(ExportWhat, String)
     case quit
 }
 

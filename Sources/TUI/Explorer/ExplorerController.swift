@@ -170,6 +170,8 @@ public final class ExplorerController: @unchecked Sendable {
                     return .sweepDone(sweep)
                 } catch is CancellationError { return nil } catch { return .sweepFailed("\(error)") }
             }
+        case .exportFresh(let what, let path):
+            perform(.export(what, freeName(path)))
         case .export(let what, let path):
             guard let window = state.window else { return }
             let snapshot = state.shown, settings = state.settings
@@ -205,5 +207,23 @@ public final class ExplorerController: @unchecked Sendable {
     }
 
     /// The screen for the current state.
+    /// Names handed to exports of this session, taken even before their file is written.
+    private var claimedNames: Set<String> = []
+
+    /// `path` when no file has it and no export of this session claimed it, else the first such
+    /// `NAME-2.EXT`, `NAME-3.EXT`…
+    private func freeName(_ path: String) -> String {
+        let url = URL(fileURLWithPath: path), ext = url.pathExtension, stem = url.deletingPathExtension().lastPathComponent
+        let folder = url.deletingLastPathComponent()
+        var candidate = path, n = 1
+        while claimedNames.contains(candidate) || FileManager.default.fileExists(atPath: candidate) {
+            n += 1
+            let name = ext.isEmpty ? "\(stem)-\(n)" : "\(stem)-\(n).\(ext)"
+            candidate = path.contains("/") ? folder.appendingPathComponent(name).path : name
+        }
+        claimedNames.insert(candidate)
+        return candidate
+    }
+
     public func frame(spinner: Int = 0) -> Canvas { ExplorerRenderer.render(state, theme: theme, spinner: spinner) }
 }

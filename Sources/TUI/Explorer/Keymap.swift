@@ -44,7 +44,7 @@ public enum Keymap {
         Binding([(.char("/"), .openSearch), (.char("n"), .searchAgain(forward: true)), (.char("N"), .searchAgain(forward: false))],
                 "/ text, n, N", "search the transcript's tokens in the logit lens; next, previous match", hint: "/ search"),
         Binding([(.char(":"), .openCommand)], ":", "command line (as asrlens run; ↑ ↓ history, Tab completes)", hint: ": command"),
-        Binding([(.ctrl("s"), .exportView)], "Ctrl-S", "export the current view's full data (asrlens-VIEW.txt)", hint: "^S export"),
+        Binding([(.ctrl("s"), .exportView)], "Ctrl-S", "export the current view's full data (asrlens-VIEW.txt, -2, -3… if taken)", hint: "^S export"),
         Binding([(.escape, .escape)], "Esc", "close an overlay or a prompt (never quits)"),
         Binding([(.char("q"), .requestQuit)], "q", "quit (asks first when patches or a sweep would be lost)", hint: "q quit"),
     ]

@@ -25,7 +25,7 @@ public enum Reducer {
         case .requestQuit: requestQuit(&s, &effects)
         case .escape: s.mode = .normal
         case .exportView:
-            effects.append(.export(s.view.export.map { .data($0, .text) } ?? .screen(s.view), "asrlens-\(s.view.name).txt"))
+            effects.append(.exportFresh(s.view.export.map { .data($0, .text) } ?? .screen(s.view), "asrlens-\(s.view.name).txt"))
         case .toggleShownRun:
             s.settings.showPatched.toggle()
             s.status = .init(s.settings.showPatched ? "showing the patched run in every view" : "showing the clean run in every view")
