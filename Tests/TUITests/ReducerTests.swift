@@ -215,6 +215,17 @@ import TUI
         _ = c.press([.escape])
     }
 
+    /// q closes the help as in less, but once a filter is typed it is a letter of the filter.
+    @Test func qClosesTheHelpUnlessAFilterIsBeingTyped() throws {
+        let c = try TUISupport.explorer()
+        _ = c.press([.char("?"), .char("q")])
+        #expect(c.state.mode == .normal)
+        _ = c.press([.char("?"), .char("u"), .char("q")])
+        if case .help(let filter, _) = c.state.mode { #expect(filter == "uq") } else { Issue.record("\(c.state.mode)") }
+        _ = c.press([.escape])
+        #expect(c.state.mode == .normal)
+    }
+
     /// An export to a FIFO that no process reads is refused at once (opening it would wait for
     /// a reader, and `q` then waited for the export): found by a new-user trial.
     @Test func anExportToAFIFOWithoutAReaderIsRefusedNotAwaited() throws {

@@ -48,7 +48,7 @@ import TUI
         try Self.check("patch-\(size)", c.press([.char("5"), .char("H"), .char("w"), .char(" ")]))
         try Self.check("sweep-\(size)", c.press([.char("6")]))
         try Self.check("help-\(size)", c.press([.char("5"), .char("?")]))
-        try Self.check("help-no-match-\(size)", c.press([.char("q"), .char("q"), .char("q")]))
+        try Self.check("help-no-match-\(size)", c.press([.char("z"), .char("q"), .char("x")]))
         _ = c.press([.escape])
         try Self.check("quit-question-\(size)", c.press([.char("q")]))
     }

@@ -58,7 +58,8 @@ public final class ExplorerController: @unchecked Sendable {
             case .down: if case .help = state.mode { return .move(dx: 0, dy: 1) } else { return .historyDown }
             case .pageUp: return .page(-1)
             case .pageDown: return .page(1)
-            case .char(let c): if case .help = state.mode, c == "?" { return .escape } else { return .type(c) }
+            // In the help, ? closes, and so does q before a filter is typed (as in less).
+            case .char(let c): if case .help(let filter, _) = state.mode, c == "?" || (c == "q" && filter.isEmpty) { return .escape } else { return .type(c) }
             case .resize: return .resize(width: state.width, height: state.height)
             default: return nil
             }

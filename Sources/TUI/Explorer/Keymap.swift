@@ -40,7 +40,7 @@ public enum Keymap {
                 "g G, Home End", "go to the top / bottom (the first / last column of a grid; the patch view's first / last frame)"),
         Binding([(.char("x"), .toggleShownRun)], "x", "show the clean or the patched run, in every view and export", hint: "x clean/patched"),
         Binding([(.char("("), .window(delta: -1)), (.char(")"), .window(delta: 1))], "( )", "previous / next 30-second window of a long clip"),
-        Binding([(.char("?"), .openHelp)], "?", "this help; type to filter, arrows scroll, Esc closes", hint: "? help"),
+        Binding([(.char("?"), .openHelp)], "?", "this help; type to filter, arrows scroll, Esc (or q, unfiltered) closes", hint: "? help"),
         Binding([(.char("/"), .openSearch), (.char("n"), .searchAgain(forward: true)), (.char("N"), .searchAgain(forward: false))],
                 "/ text, n, N", "search the transcript's tokens in the logit lens; next, previous match", hint: "/ search"),
         Binding([(.char(":"), .openCommand)], ":", "command line (as asrlens run; ↑ ↓ history, Tab completes)", hint: ": command"),
