@@ -23,6 +23,10 @@ public enum AtomicFile {
 
     /// Classifies `path`; a folder, a symlink loop or a dangling link into a missing folder fail here.
     static func target(_ path: String) throws -> Target {
+        // A device or pipe reached through links the kernel resolves itself (/dev/stdout →
+        // /proc/self/fd/1 → "pipe:[…]", which is no path): write through the path given.
+        var st = stat()
+        if stat(path, &st) == 0, ![S_IFREG, S_IFDIR].contains(st.st_mode & S_IFMT) { return .stream(path: path) }
         var resolved = path
         for _ in 0..<40 {
             var st = stat()
@@ -114,7 +118,12 @@ public enum AtomicFile {
     static func failure(_ path: String, _ code: Int32, replaced: Bool = true) -> InputError {
         let reason: String
         switch code {
-        case ENOENT: reason = "no such folder"
+        case ENOENT:
+            // /proc and /sys exist but take no new files: the folder is there.
+            var isFolder: ObjCBool = false
+            let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
+            reason = FileManager.default.fileExists(atPath: folder, isDirectory: &isFolder) && isFolder.boolValue
+                ? "the folder \(folder) takes no new files" : "no such folder"
         case ENOTDIR: reason = "a part of the path is not a folder"
         case EACCES, EPERM: reason = "permission denied"
         case ENOSPC, EDQUOT: reason = "the disk is full"

@@ -14,10 +14,7 @@ public struct LabelledSet: Sendable {
     public let rows: [Row]
 
     public init(tsv path: String) throws {
-        try FileProblem.checkReadable(path, as: .fileOrPipe("a TSV file"))
-        guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
-            throw InputError(path, "cannot be read as UTF-8 text")
-        }
+        let text = try FileProblem.readText(path, what: "a TSV file")
         try self.init(text: text, source: path, base: URL(fileURLWithPath: path).deletingLastPathComponent())
     }
 

@@ -86,7 +86,8 @@ struct RunCommand: ParsableCommand {
     @Argument(help: "The script file.") var script: String
 
     func run() throws {
-        try ScriptRunner(engine: try clip.engine()).run(file: script)
+        let text = try ScriptRunner.read(script)   // a bad script is refused before the model loads
+        try ScriptRunner(engine: try clip.engine()).run(text, name: script)
     }
 }
 

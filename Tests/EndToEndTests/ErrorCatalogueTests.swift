@@ -72,6 +72,7 @@ import Testing
             printf ':layer 2\\n:patch enc.1.resid_post@0:10=zero\\n:frobnicate now\\n' > bad.script
             printf ':export lens tsv %s/no/such/lens.tsv\\n' "$PWD" > export.script
             printf ':export lens tsv %s/full/lens.tsv\\n' "$PWD" > full.script
+            printf ':export lens tsv /dev/stdout\\n' > stdout.script
             """)
         try sh("sh '\(CLIRunner.root.appendingPathComponent("Tests/EndToEndTests/Fixtures/hostile-inputs.sh").path)' '\(clip)'")
         try hostileModels(in: dir)

@@ -40,6 +40,19 @@ public enum FileProblem {
         }
     }
 
+    /// The UTF-8 text of a regular file or a FIFO (`<(…)`), `what` naming it in the one-line
+    /// refusal of anything else ("a script file").
+    public static func readText(_ path: String, what: String) throws -> String {
+        try checkReadable(path, as: .fileOrPipe(what))
+        // FileHandle reads a pipe to its end; FileManager.contents(atPath:) does not.
+        guard let handle = FileHandle(forReadingAtPath: path) else { throw InputError(path, "cannot read \(what)") }
+        defer { try? handle.close() }
+        let data: Data
+        do { data = try handle.readToEnd() ?? Data() } catch { throw InputError(path, describe(error, reading: what)) }
+        guard let text = String(data: data, encoding: .utf8) else { throw InputError(path, "cannot be read as UTF-8 text") }
+        return text
+    }
+
     /// Why `stat` failed, `errno` `code`, as a phrase.
     static func missing(_ path: String, _ code: Int32) -> String {
         switch code {

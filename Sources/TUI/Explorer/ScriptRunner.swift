@@ -41,13 +41,9 @@ public final class ScriptRunner {
         }
     }
 
-    /// Runs the script file at `path`.
-    public func run(file path: String) throws {
-        let text: String
-        do { text = try String(contentsOfFile: path, encoding: .utf8) } catch {
-            throw InputError(path, FileProblem.describe(error, reading: "script"))
-        }
-        try run(text, name: path)
+    /// A script file's text (a regular file or a FIFO), read before a model is loaded for it.
+    public static func read(_ path: String) throws -> String {
+        try FileProblem.readText(path, what: "a script file")
     }
 
     /// Runs a script; an error names the script line. Lines may end in LF, CRLF or CR.
