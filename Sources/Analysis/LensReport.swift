@@ -6,7 +6,9 @@ public enum LensReport {
     static func format(_ p: Float) -> String { String(format: "%.4f", p) }
 
     public static func table(_ lens: LogitLens, tokenizer: Tokenizer) -> Table {
-        let headers = ["layer"] + lens.targets.enumerated().map { "\($0.offset):\(tokenizer.display($0.element))" }
+        let headers = ["layer"] + lens.targets.enumerated().map { i, id in
+            "\(i):\(tokenizer.display(id))" + (lens.capped && i == lens.targets.count - 1 ? " (past the cap)" : "")
+        }
         let rows = lens.cells.enumerated().map { k, row in
             [k == 0 ? "emb" : String(k - 1)] + row.enumerated().map { t, c in
                 let mark = lens.saturation[t] == k ? "*" : ""

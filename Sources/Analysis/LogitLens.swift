@@ -17,10 +17,15 @@ public struct LogitLens: Sendable {
         }
     }
 
-    /// Rows: the embedding layer, then each decoder block. Columns: transcript tokens, then EOT.
+    /// Rows: the embedding layer, then each decoder block. Columns: transcript tokens, then EOT
+    /// (or, past the length cap, greedy's next choice).
     public let cells: [[Cell]]
-    /// The token each column predicts (the clean transcript, then EOT).
+    /// The token each column predicts: the clean transcript, then EOT; when the transcript
+    /// stopped at the length cap, greedy never chose EOT, and the last column predicts what
+    /// greedy would have chosen next (the clean run's last-layer top-1 there).
     public let targets: [Int]
+    /// The clean transcript stopped at the length cap: the last column is past it.
+    public let capped: Bool
     /// Per column, the first layer from which top-1 equals the target and stays equal (nil if never).
     public let saturation: [Int?]
 
@@ -35,7 +40,8 @@ public struct LogitLens: Sendable {
     public init(engine: Engine, run: Run, reusing base: LogitLens?, from firstRow: Int) {
         let model = engine.model
         let t = engine.cleanTokens.count
-        let targets = engine.cleanTokens + [model.specials.eot]
+        capped = t >= engine.tokenLimit
+        let targets = engine.cleanTokens + [capped ? engine.clean.teacherForcedArgmax[t] : model.specials.eot]
         self.targets = targets
         let rows = engine.tokenRow0..<(engine.tokenRow0 + t + 1)
         var grid: [[Cell]] = []

@@ -151,8 +151,9 @@ extension Verdict {
         let b = best.filter { $0 }.count, m = median.filter { $0 }.count
         let interval = WilsonInterval(successes: b, trials: loops)
         let test = McNemar(b: zip(best, median).filter { $0 && !$1 }.count, c: zip(best, median).filter { !$0 && $1 }.count)
-        let words = String(format: "the best head resolves %d of %d loops, 95%% interval [%.2f, %.2f]; the median head %d (McNemar p = %.3g)",
-                           b, loops, interval.low, interval.high, m, test.p)
+        // The section's table says "improves" for a loop counted under the rule, "stops" without texts.
+        let words = String(format: "the best head %@ %d of %d loops, 95%% interval [%.2f, %.2f]; the median head %d (McNemar p = %.3g)",
+                           judged ? "improves" : "stops", b, loops, interval.low, interval.high, m, test.p)
         guard judged else { return Verdict(.partly, "no reference texts, so stopping a loop is all that is counted: " + words, rule: rule) }
         if b * 2 >= loops && test.p < 0.05 { return Verdict(.reproduced, words, rule: rule) }
         return Verdict(b * 4 >= loops ? .partly : .notReproduced, words, rule: rule)

@@ -50,6 +50,8 @@ public struct LensJSON: ViewRecord {
     /// `[id, text]` of each transcript token.
     public let tokens: [Token]
     public let saturation: [Int?]
+    /// The transcript stopped at the length cap: the last token is greedy's next choice past it, not EOT.
+    public let capped: Bool
     public var run: String?
 
     public init(_ lens: LogitLens, tokenizer: Tokenizer, language: String) {
@@ -62,6 +64,7 @@ public struct LensJSON: ViewRecord {
         }
         tokens = lens.targets.map { Token(id: $0, text: tokenizer.display($0)) }
         saturation = lens.saturation
+        capped = lens.capped
     }
 }
 

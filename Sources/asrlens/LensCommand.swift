@@ -10,7 +10,8 @@ struct LensCommand: ParsableCommand {
         Rows are the embedding layer, then each decoder block. Cell t predicts transcript token t, read at
         the position before it; the last column predicts EOT. A * marks the saturation layer. The decoding
         rules (suppressed tokens) are applied, so the last row equals the greedy transcript. When the transcript \
-        stops at the 224-token cap, the last column is still labelled EOT, but greedy decoding never reached it.
+        stops at the 224-token cap, greedy never chose EOT: the last column then predicts the token greedy would \
+        have chosen next, marked "(past the cap)" (in --json, capped is true).
 
         In --json, layers are numbered as rows from the embedding: layer 0 is the embedding and layer k is decoder \
         block k - 1 (dec.(k-1), row k - 1 of the text table); each layer's name gives the text table's row label, \

@@ -52,6 +52,26 @@ import Testing
         #expect(text.stdout.split(separator: "\n").last?.contains("<|endoftext|>") == true)
     }
 
+    /// A transcript that stops at the cap never chose EOT: the lens's last column predicts what
+    /// greedy would choose next, so its last row is still the greedy choice (found by a trial:
+    /// the column was labelled EOT, and counted as a token that never saturates).
+    @Test func theLensOfACappedTranscriptEndsWithGreedysNextChoiceNotEOT() throws {
+        let dir = try Self.fixtures()
+        let r = try CLIRunner.run(["lens", "--json", dir.appendingPathComponent("count.wav").path])
+        #expect(r.status == 0, "\(r.stderr)")
+        let o = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
+        let tokens = try #require(o["tokens"] as? [[Any]]).compactMap { $0.first as? Int }
+        #expect(tokens.count == 225 && o["capped"] as? Bool == true, "224 tokens and the column past the cap")
+        #expect(tokens.last != 50256, "no EOT was chosen")
+        let layers = try #require(o["layers"] as? [[String: Any]])
+        let cells = try #require(layers.last?["cells"] as? [[String: Any]])
+        let tops = cells.compactMap { ($0["top"] as? [[Any]])?.first?.first as? Int }   // top: [[id, text, p], …]
+        #expect(tops == tokens, "the last row is the greedy choice in every column")
+        #expect((o["saturation"] as? [Any])?.allSatisfy { $0 is Int } == true, "every column saturates by the last layer")
+        let tsv = try CLIRunner.run(["lens", "--format", "tsv", dir.appendingPathComponent("count.wav").path])
+        #expect(tsv.stdout.split(separator: "\n").first { $0.hasPrefix("layer") }?.hasSuffix("(past the cap)") == true)
+    }
+
     @Test func aDamagedInstallShowsAsDamagedInTheList() throws {
         let dir = try Self.fixtures()
         let r = try CLIRunner.run(["models"], environment: ["ASRLENS_HOME": dir.appendingPathComponent("home-damaged").path])

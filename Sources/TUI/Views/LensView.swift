@@ -71,7 +71,8 @@ enum LensView {
         let legendRow = top + v.rows + 1
         let rowsNote = v.rows < lens.cells.count ? "   layers \(v.row)–\(v.row + v.rows - 1) of \(lens.cells.count)" : ""
         c.put(theme.legend("p(final) 0"), in: r, row: legendRow)
-        c.put(" 1  columns \(shownColumns.lowerBound + 1)–\(shownColumns.upperBound) of \(lens.targets.count)\(rowsNote)  * saturation  ! patched",
+        let cap = lens.capped ? "  last column past the length cap" : ""
+        c.put(" 1  columns \(shownColumns.lowerBound + 1)–\(shownColumns.upperBound) of \(lens.targets.count)\(rowsNote)  * saturation  ! patched\(cap)",
               in: r, dx: 21, row: legendRow, style: theme.dim)
     }
 
@@ -87,7 +88,8 @@ enum LensView {
         let cell = lens.cells[s.lensLayer][s.lensToken]
         let layer = s.lensLayer == 0 ? "embedding" : "layer \(s.lensLayer - 1)"
         let top = cell.top.map { "\(tok.display($0.id).trimmingCharacters(in: .whitespaces)) \(String(format: "%.3f", $0.prob))" }
-        return ["\(layer), token \(s.lensToken) '\(tok.display(lens.targets[s.lensToken]))': final p \(String(format: "%.4f", cell.finalProb)) rank \(cell.finalRank)",
+        let past = lens.capped && s.lensToken == lens.targets.count - 1 ? " (past the cap: greedy's next choice)" : ""
+        return ["\(layer), token \(s.lensToken) '\(tok.display(lens.targets[s.lensToken]))'\(past): final p \(String(format: "%.4f", cell.finalProb)) rank \(cell.finalRank)",
                 "top-5: " + top.joined(separator: "  ")]
     }
 }
