@@ -12,9 +12,10 @@ public enum AttentionReport {
               })
     }
 
-    public static func table(_ w: WordAlignment) -> Table {
+    /// Word times in the clip's seconds (`windowStart` added); frames are the window's.
+    public static func table(_ w: WordAlignment, windowStart: Double) -> Table {
         Table(headers: ["word", "start", "end", "frames"], rows: w.words.map {
-            [$0.text.trimmingCharacters(in: .whitespaces), String(format: "%.2f", $0.start), String(format: "%.2f", $0.end),
+            [$0.text.trimmingCharacters(in: .whitespaces), String(format: "%.2f", windowStart + $0.start), String(format: "%.2f", windowStart + $0.end),
              "\($0.frames.lowerBound):\($0.frames.upperBound)"]
         })
     }

@@ -69,7 +69,7 @@ public enum ViewData {
             return (AttentionReport.table(ranking), HeadsJSON(ranking))
         case .words:
             let words = WordAlignment(engine: engine, run: run)
-            return (AttentionReport.table(words), WordsJSON(words, language: engine.language))
+            return (AttentionReport.table(words, windowStart: engine.windowStart), WordsJSON(words, language: engine.language, windowStart: engine.windowStart))
         case .attention:
             let m = AttentionMaps.select(settings.attentionKind, engine, run, layer: settings.layer, head: settings.head, frames: engine.audioFrames)
             let labels = settings.attentionKind == .encoder ? (0..<m.rows).map(String.init)

@@ -175,19 +175,26 @@ public struct HeadsJSON: ViewRecord {
     public init(_ ranking: HeadRanking, top: Int? = nil) { heads = ranking.entries.prefix(top ?? ranking.entries.count).map(Head.init) }
 }
 
-/// Word timings from the alignment heads.
+/// Word timings from the alignment heads: start and end in the clip's seconds, frames counted
+/// from the window's start (`window_start`, in the clip's seconds).
 public struct WordsJSON: ViewRecord {
     public struct Word: Encodable {
         public let word: String, start: FiniteOrNull, end: FiniteOrNull, tokens: [Int], frames: [Int]
     }
 
     public let language: String
+    public let windowStart: Double
     public let words: [Word]
     public var run: String?
-    public init(_ w: WordAlignment, language: String) {
+    enum CodingKeys: String, CodingKey { case language, windowStart = "window_start", words, run }
+
+    public init(_ w: WordAlignment, language: String, windowStart: Double) {
         self.language = language
+        self.windowStart = windowStart
+        // To the millisecond: the sum of two binary fractions prints as 7.9399999999999995.
+        func clip(_ t: Double) -> FiniteOrNull { FiniteOrNull(((windowStart + t) * 1000).rounded() / 1000) }
         words = w.words.map {
-            Word(word: $0.text, start: FiniteOrNull($0.start), end: FiniteOrNull($0.end), tokens: $0.tokens, frames: [$0.frames.lowerBound, $0.frames.upperBound])
+            Word(word: $0.text, start: clip($0.start), end: clip($0.end), tokens: $0.tokens, frames: [$0.frames.lowerBound, $0.frames.upperBound])
         }
     }
 }

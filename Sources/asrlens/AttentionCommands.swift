@@ -67,7 +67,8 @@ struct HeadsCommand: ParsableCommand {
 /// `asrlens words`: word timings from the alignment heads.
 struct WordsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "words",
-        abstract: "Words with start and end times (and encoder frames) from the alignment heads, by DTW.")
+        abstract: "Words with start and end times (and encoder frames) from the alignment heads, by DTW.",
+        discussion: "Times are in the clip's seconds; frames (20 ms) count from the start of the analysed window (--offset; window_start in --json).")
     @OptionGroup var clip: ClipOptions
     @OptionGroup var output: OutputOptions
 

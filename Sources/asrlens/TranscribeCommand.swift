@@ -9,7 +9,10 @@ struct TranscribeCommand: ParsableCommand {
         commandName: "transcribe",
         abstract: "Transcribe audio files exactly as faster-whisper does (greedy, temperature 0).",
         discussion: """
-        Tokens equal faster-whisper's on 16 kHz audio. Other rates are resampled to 16 kHz with
+        Tokens equal faster-whisper's on 16 kHz audio, with faster-whisper's settings \
+        without_timestamps=True and condition_on_previous_text=False unless --timestamps and \
+        --condition-on-previous-text are given (faster-whisper's defaults are the opposite; without \
+        the second, a clip over 30 s can differ after its first window). Other rates are resampled to 16 kHz with
         libsoxr, and faster-whisper uses FFmpeg's resampler: the samples differ slightly, and a
         token that was a near tie can differ with them.
         Plain output is one transcript line per file. --json prints one object per file per line:
@@ -28,7 +31,7 @@ struct TranscribeCommand: ParsableCommand {
     @OptionGroup var modelOptions: ModelOptions
     @Option(name: .long, help: "Language code (e.g. en, de); detected on multilingual models when omitted.") var language: String?
     @Flag(name: .long, help: "Decode with timestamp tokens, as faster-whisper does by default.") var timestamps = false
-    @Flag(name: .long, help: "Prompt each 30 s window with the text of the windows before it.") var conditionOnPreviousText = false
+    @Flag(name: .long, help: "Prompt each 30 s window with the text of the windows before it, as faster-whisper does by default.") var conditionOnPreviousText = false
     @Flag(name: .long, help: "One JSON object per file per line.") var json = false
     @Flag(name: .long, help: "Print model load time and peak memory to stderr as one JSON line.") var stats = false
     @Option(help: "txt, vtt, srt, tsv or json, as openai-whisper writes them.") var outputFormat: TranscriptFormat?

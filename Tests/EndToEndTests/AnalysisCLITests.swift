@@ -96,6 +96,34 @@ import Testing
         #expect(e.status == 0)
     }
 
+    /// Word times are the clip's seconds whatever window is analysed (a trial found them
+    /// counted from the window's start under --offset, with nothing saying so).
+    @Test func wordTimesUnderAnOffsetAreTheClipsSeconds() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("asrlens-words-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let joined = dir.appendingPathComponent("two.wav").path
+        let sox = Process()
+        sox.executableURL = URL(fileURLWithPath: "/usr/bin/sox")
+        sox.arguments = [CLIRunner.root.appendingPathComponent("assets/sense-and-sensibility-0870.wav").path, Self.clip, joined]
+        try sox.run(); sox.waitUntilExit()
+        let whole = try CLIRunner.run(["words", "--json", Self.clip])
+        let later = try CLIRunner.run(["words", "--json", "--offset", "7.1", joined])   // 0870 lasts 7.10 s
+        #expect(whole.status == 0 && later.status == 0, "\(later.stderr)")
+        func words(_ out: String) throws -> (start: Double, words: [(String, Double)]) {
+            let o = try #require(try JSONSerialization.jsonObject(with: Data(out.utf8)) as? [String: Any])
+            let list = try #require(o["words"] as? [[String: Any]])
+            return (try #require(o["window_start"] as? Double), list.map { ($0["word"] as? String ?? "", $0["start"] as? Double ?? .nan) })
+        }
+        let (zero, alone) = try words(whole.stdout), (start, shifted) = try words(later.stdout)
+        #expect(zero == 0 && abs(start - 7.1) < 1e-9)
+        #expect(alone.map(\.0) == shifted.map(\.0), "the same audio, the same words")
+        for (a, b) in zip(alone, shifted) { #expect(abs(b.1 - a.1 - 7.1) < 0.05, "\(b.0) at \(b.1) s: \(a.1) s into the second clip") }
+        let tsv = try CLIRunner.run(["words", "--format", "tsv", "--offset", "7.1", joined])
+        #expect(tsv.stdout.split(separator: "\n").dropFirst().first?.split(separator: "\t").dropFirst().first.flatMap { Double($0) }.map { $0 >= 7.1 } == true,
+                "\(tsv.stdout.prefix(120))")
+    }
+
     @Test(arguments: [
         (["patch", clip, "--patch", "enc.7.resid_post@all=zero"], "enc.7.resid_post: layer 7 out of range"),
         (["patch", clip, "--patch", "enc.2.nothing@all=zero"], "unknown site"),

@@ -52,6 +52,9 @@ public final class Engine: @unchecked Sendable {
     }
     let lock = NSLock()
     let sampleCount: Int
+    /// Where this window starts in the clip, in seconds (`offset` on the 10 ms frame grid, kept
+    /// inside the clip): add it to a time within the window to get the clip's own time.
+    public let windowStart: Double
 
     /// The runs a patch can copy from: clean, silence, or another clip.
     struct Reference {
@@ -76,6 +79,7 @@ public final class Engine: @unchecked Sendable {
         sampleCount = audio.sampleCount
         let contentFrames = audio.frameCount - 1
         let seek = min(max(0, Int((offset * 100).rounded())), max(0, contentFrames - 1))
+        windowStart = Double(seek) / 100
         let frames: Int
         (window, frames) = try audio.window(at: seek)
         audioFrames = min(model.hyper.audioPositions, (frames + 1) / 2)
