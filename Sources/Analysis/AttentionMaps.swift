@@ -65,19 +65,25 @@ public enum AttentionMaps {
         return sum
     }
 
-    /// Decoder self-attention of one layer and head over the prediction positions: [T + 1, T + 1],
-    /// recomputed from the run's residual stream.
+    /// Decoder self-attention of one layer and head, recomputed from the run's residual stream:
+    /// [T + 1, prompt + T + 1], the prediction positions' rows over every key position, the
+    /// prompt's first (`keyTokens`).
     public static func decoderSelf(_ engine: Engine, _ run: Run, layer: Int, head: Int) -> Matrix {
         let attention = engine.model.decoder.blocks[layer].selfAttention
         var cache = KVCache(layers: 1)
         let capture = HeadCapture(head: head)
         _ = attention.context(run.decoder.residPre[layer], cache: &cache.layers[0], weights: capture.sink)
         let all = capture.matrix(rows: run.decoder.residPre[layer].rows, cols: run.decoder.residPre[layer].rows)
+        // Every key a token sees, the prompt's too (often where most attention goes), so each row sums to 1.
         let r = engine.tokenRow0..<(engine.tokenRow0 + engine.cleanTokens.count + 1)
-        var out = Matrix(zeros: r.count, r.count)
-        for (i, row) in r.enumerated() { for (j, col) in r.enumerated() { out[i, j] = all[row, col] } }
+        var out = Matrix(zeros: r.count, r.upperBound)
+        for (i, row) in r.enumerated() { for col in 0..<r.upperBound { out[i, col] = all[row, col] } }
         return out
     }
+
+    /// The tokens at the key positions of `decoderSelf`'s columns: the prompt, then the clean
+    /// transcript (a row is labelled by the token it predicts, the key by the token it holds).
+    public static func keyTokens(_ engine: Engine) -> [Int] { engine.prompt + engine.cleanTokens }
 
     /// Encoder self-attention of one layer and head, [frames, frames], from the clean residual stream.
     public static func encoderSelf(_ engine: Engine, layer: Int, head: Int) -> Matrix {

@@ -32,10 +32,11 @@ public enum Heatmap {
     }
 
     /// `lines` with each row's label before it, and a last line that reads the ramp.
-    public static func labelledLines(_ m: Matrix, labels: [String], width: Int) -> [String] {
+    /// `columns` names what a column is ("frames of 20 ms").
+    public static func labelledLines(_ m: Matrix, labels: [String], width: Int, columns: String = "frames of 20 ms") -> [String] {
         let w = labels.map(\.count).max() ?? 0
         return zip(labels, lines(m, width: width)).map { $0.padding(toLength: w, withPad: " ", startingAt: 0) + " |" + $1 + "|" }
-            + ["ramp \"\(String(ramp))\" = 0 … row maximum; \(m.cols) frames of 20 ms binned to \(min(width, m.cols)) columns"]
+            + ["ramp \"\(String(ramp))\" = 0 … row maximum; \(m.cols) \(columns) binned to \(min(width, m.cols)) columns"]
     }
 
     /// The matrix as a table: one row per matrix row, one column per matrix column.

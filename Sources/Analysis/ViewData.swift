@@ -74,9 +74,10 @@ public enum ViewData {
             let m = AttentionMaps.select(settings.attentionKind, engine, run, layer: settings.layer, head: settings.head, frames: engine.audioFrames)
             let labels = settings.attentionKind == .encoder ? (0..<m.rows).map(String.init)
                 : (engine.cleanTokens + [engine.model.specials.eot]).map(tok.display)
-            return (Heatmap.table(m, rowLabels: labels, columnLabel: String.init),
+            let keys = settings.attentionKind == .self ? AttentionMaps.keyTokens(engine).map(tok.display) : nil
+            return (Heatmap.table(m, rowLabels: labels, columnLabel: { c in keys.map { "\(c):\($0[c])" } ?? String(c) }),
                     AttentionJSON(kind: settings.attentionKind.rawValue, layer: settings.attentionKind.isMean ? nil : settings.layer,
-                                  head: settings.attentionKind.isMean ? nil : settings.head, rows: labels,
+                                  head: settings.attentionKind.isMean ? nil : settings.head, rows: labels, columns: keys,
                                   weights: (0..<m.rows).map { m.row($0).map { FiniteOrNull(Double($0)) } }))
         }
     }

@@ -205,13 +205,17 @@ public struct AttentionJSON: ViewRecord {
     /// Null for `alignment` and `mean`, which average several heads.
     public let layer: Int?, head: Int?
     public let rows: [String]
+    /// The key tokens of decoder self-attention's columns (the prompt's first); nil for the
+    /// other kinds, whose columns are frames.
+    public var columns: [String]? = nil
     public let weights: [[FiniteOrNull]]
     public var run: String?
 
-    enum CodingKeys: String, CodingKey { case kind, layer, head, rows, weights, run }
+    enum CodingKeys: String, CodingKey { case kind, layer, head, rows, columns, weights, run }
     public func encode(to encoder: Swift.Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(kind, forKey: .kind); try c.encode(layer, forKey: .layer); try c.encode(head, forKey: .head)
-        try c.encode(rows, forKey: .rows); try c.encode(weights, forKey: .weights); try c.encodeIfPresent(run, forKey: .run)
+        try c.encode(rows, forKey: .rows); try c.encodeIfPresent(columns, forKey: .columns)
+        try c.encode(weights, forKey: .weights); try c.encodeIfPresent(run, forKey: .run)
     }
 }

@@ -8,7 +8,7 @@ struct AttentionCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "attention",
         abstract: "Attention maps: cross-attention (tokens × frames), decoder self-attention, encoder self-attention.",
-        discussion: "Text output draws each row as an intensity ramp binned to --width columns; tsv, md and json give the numbers. Only frames that carry audio are shown.")
+        discussion: "Text output draws each row as an intensity ramp binned to --width columns; tsv, md and json give the numbers. Only frames that carry audio are shown. Decoder self-attention (--kind self) has a row per transcript token (and EOT's position) and a column per key position, the prompt's first, so each row sums to 1.")
 
     @OptionGroup var clip: ClipOptions
     @OptionGroup var output: OutputOptions
@@ -41,7 +41,8 @@ struct AttentionCommand: ParsableCommand {
         let (table, json) = try ViewData.data(.attention, engine: engine, settings: settings)
         if output.resolved == .text {
             let m = AttentionMaps.select(settings.attentionKind, engine, engine.clean, layer: settings.layer, head: settings.head, frames: engine.audioFrames)
-            for line in Heatmap.labelledLines(m, labels: table.rows.map { $0[0] }, width: width) { print(line) }
+            let columns = settings.attentionKind == .self ? "key positions (the prompt's, then the tokens')" : "frames of 20 ms"
+            for line in Heatmap.labelledLines(m, labels: table.rows.map { $0[0] }, width: width, columns: columns) { print(line) }
         } else {
             try output.emit(table, record: json)
         }

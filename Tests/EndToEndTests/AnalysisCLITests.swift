@@ -96,6 +96,25 @@ import Testing
         #expect(e.status == 0)
     }
 
+    /// Decoder self-attention keeps every key a token sees, the prompt's too: each row is a
+    /// causal softmax, summing to 1 over its own position and those before it (a trial found
+    /// the prompt's columns cut, rows summing to 0.25).
+    @Test func decoderSelfAttentionRowsAreWholeCausalSoftmaxes() throws {
+        for model in ["tiny.en", "base"] {
+            let r = try CLIRunner.run(["attention", "--model", model, "--kind", "self", "--layer", "3", "--head", "5", "--json", Self.clip])
+            #expect(r.status == 0, "\(r.stderr)")
+            let o = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
+            let columns = try #require(o["columns"] as? [String]), rows = try #require(o["rows"] as? [String])
+            let weights = try #require(o["weights"] as? [[Double]])
+            #expect(columns.first == "<|startoftranscript|>" && columns.count == weights[0].count)
+            let prompt = columns.count - rows.count + 1   // keys: prompt + tokens; rows: tokens + EOT
+            for (i, row) in weights.enumerated() {
+                #expect(abs(row.reduce(0, +) - 1) < 1e-4, "\(model) row \(i) sums to \(row.reduce(0, +))")
+                #expect(row[(prompt + i)...].allSatisfy { $0 == 0 }, "\(model) row \(i) sees a later key")
+            }
+        }
+    }
+
     /// Word times are the clip's seconds whatever window is analysed (a trial found them
     /// counted from the window's start under --offset, with nothing saying so).
     @Test func wordTimesUnderAnOffsetAreTheClipsSeconds() throws {

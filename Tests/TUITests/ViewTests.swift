@@ -60,7 +60,7 @@ import TUI
         let enc = c.press([.char("t"), .char("t")])
         #expect(enc.contains("encoder self-attention layer 0 head 0"))
         let selfAttention = c.press([.char("t"), .char("t")])
-        #expect(selfAttention.contains("decoder self-attention") && selfAttention.contains("columns: earlier tokens"), "\(selfAttention)")
+        #expect(selfAttention.contains("decoder self-attention") && selfAttention.contains("columns: the prompt, then earlier tokens"), "\(selfAttention)")
     }
 
     /// Zoomed onto the end of the clip, the first token's row (whose attention lies at the

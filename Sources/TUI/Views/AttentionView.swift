@@ -86,7 +86,7 @@ enum AttentionView {
             c.put(values.map { theme.glyph($0 / peak) }, in: r, dx: labelWidth, row: y + 1)
         }
         let legendRow = rowBins.count + 2
-        let unit = kind == .self ? "columns: earlier tokens" : kind == .encoder ? "20 ms frames, binned" : "20 ms per frame, binned"
+        let unit = kind == .self ? "columns: the prompt, then earlier tokens" : kind == .encoder ? "20 ms frames, binned" : "20 ms per frame, binned"
         c.put(theme.legend("0"), in: r, row: legendRow)
         c.put(" row max (whole row)  \(unit)", in: r, dx: 12, row: legendRow, style: theme.dim)
         return kind == .encoder ? r.height : m.rows + 3
