@@ -27,14 +27,14 @@ public enum ViewData {
     /// A view in one of the table formats, with a first line (a `run` field in JSON) naming the run.
     public static func render(_ view: ExportView, _ format: Table.Format, engine: Engine, settings: ViewSettings,
                               snapshot: RunSnapshot? = nil, encoderLens: EncoderLens? = nil) throws -> String {
-        let (table, json) = try data(view, engine: engine, settings: settings, snapshot: snapshot, encoderLens: encoderLens)
+        let (table, json, notes) = try data(view, engine: engine, settings: settings, snapshot: snapshot, encoderLens: encoderLens)
         let run = label(view, settings, snapshot: snapshot)
-        // An attention table says which map it is (the JSON has kind, layer and head).
-        let map = view == .attention ? AttentionMaps.title(settings, hyper: engine.model.hyper) : nil
+        // A table says what it holds beyond the run: which attention map, what the patch did.
+        let hash = notes.map { "# \($0)\n" }.joined(), paragraphs = notes.map { "\($0)\n\n" }.joined()
         switch format {
-        case .text: return "# run: \(run)\n" + (map.map { "# \($0)\n" } ?? "") + table.text
-        case .tsv: return "# run: \(run)\n" + (map.map { "# \($0)\n" } ?? "") + table.tsv
-        case .md: return "Run: \(run)\n\n" + (map.map { "Map: \($0)\n\n" } ?? "") + table.markdown
+        case .text: return "# run: \(run)\n" + hash + table.text
+        case .tsv: return "# run: \(run)\n" + hash + table.tsv
+        case .md: return "Run: \(run)\n\n" + paragraphs + table.markdown
         case .json:
             var record = json
             record.run = run
@@ -44,8 +44,10 @@ public enum ViewData {
 
     /// A view as a table and as a JSON-ready object. `snapshot`, when given, must be that of
     /// the run the settings select; it saves recomputing the run and its lens.
+    /// `notes` are the lines a table form prints above the table: the attention map's name, the
+    /// patch's summary (both transcripts, WER, loop, work), which JSON carries as fields.
     public static func data(_ view: ExportView, engine: Engine, settings: ViewSettings, snapshot: RunSnapshot? = nil,
-                            encoderLens: EncoderLens? = nil) throws -> (Table, any ViewRecord) {
+                            encoderLens: EncoderLens? = nil) throws -> (table: Table, record: any ViewRecord, notes: [String]) {
         let set = settings.shownPatchSet
         let run = try snapshot?.run ?? engine.run(set)
         let tok = engine.model.tokenizer
@@ -54,22 +56,23 @@ public enum ViewData {
             let table = Table(headers: ["index", "token", "text", "logprob"], rows: run.tokens.enumerated().map { i, t in
                 [String(i), String(t), tok.display(t), i < run.tokenLogprobs.count ? String(format: "%.4f", run.tokenLogprobs[i]) : ""]
             })
-            return (table, TranscriptJSON(language: engine.language, tokens: run.tokens, text: run.text, patches: set.patches.map(\.description)))
+            return (table, TranscriptJSON(language: engine.language, tokens: run.tokens, text: run.text, patches: set.patches.map(\.description)), [])
         case .lens:
             let lens = snapshot?.lens ?? LogitLens(engine: engine, run: run)
-            return (LensReport.table(lens, tokenizer: tok), LensJSON(lens, tokenizer: tok, language: engine.language))
+            return (LensReport.table(lens, tokenizer: tok), LensJSON(lens, tokenizer: tok, language: engine.language), [])
         case .encoderLens:
             let lens = encoderLens ?? EncoderLens(engine: engine, lnPost: settings.lnPost)
-            return (LensReport.table(lens), EncoderLensJSON(lens, language: engine.language))
+            return (LensReport.table(lens), EncoderLensJSON(lens, language: engine.language), [])
         case .patch:
             let effect = try snapshot?.effect ?? PatchEffect(engine: engine, patched: engine.run(settings.patchSet))
-            return (LensReport.table(effect, tokenizer: tok), PatchEffectJSON(effect, language: engine.language))
+            return (LensReport.table(effect, tokenizer: tok), PatchEffectJSON(effect, language: engine.language),
+                    LensReport.summary(effect).filter { !$0.isEmpty })
         case .heads:
             let ranking = HeadRanking(engine: engine, run: run)
-            return (AttentionReport.table(ranking), HeadsJSON(ranking))
+            return (AttentionReport.table(ranking), HeadsJSON(ranking), [])
         case .words:
             let words = WordAlignment(engine: engine, run: run)
-            return (AttentionReport.table(words, windowStart: engine.windowStart), WordsJSON(words, language: engine.language, windowStart: engine.windowStart))
+            return (AttentionReport.table(words, windowStart: engine.windowStart), WordsJSON(words, language: engine.language, windowStart: engine.windowStart), [])
         case .attention:
             let m = AttentionMaps.select(settings.attentionKind, engine, run, layer: settings.layer, head: settings.head, frames: engine.audioFrames)
             let labels = settings.attentionKind == .encoder ? (0..<m.rows).map(String.init)
@@ -78,7 +81,8 @@ public enum ViewData {
             return (Heatmap.table(m, rowLabels: labels, columnLabel: { c in keys.map { "\(c):\($0[c])" } ?? String(c) }),
                     AttentionJSON(kind: settings.attentionKind.rawValue, layer: settings.attentionKind.isMean ? nil : settings.layer,
                                   head: settings.attentionKind.isMean ? nil : settings.head, rows: labels, columns: keys,
-                                  weights: (0..<m.rows).map { m.row($0).map { FiniteOrNull(Double($0)) } }))
+                                  weights: (0..<m.rows).map { m.row($0).map { FiniteOrNull(Double($0)) } }),
+                    [AttentionMaps.title(settings, hyper: engine.model.hyper)])
         }
     }
 }

@@ -38,7 +38,7 @@ struct AttentionCommand: ParsableCommand {
     func run() throws {
         let engine = try clip.engine()
         let settings = try ViewSettings.attention(chosen, layer: layer, head: head, hyper: engine.model.hyper)
-        let (table, json) = try ViewData.data(.attention, engine: engine, settings: settings)
+        let (table, json, _) = try ViewData.data(.attention, engine: engine, settings: settings)
         if output.resolved == .text {
             let m = AttentionMaps.select(settings.attentionKind, engine, engine.clean, layer: settings.layer, head: settings.head, frames: engine.audioFrames)
             let columns = settings.attentionKind == .self ? "key positions (the prompt's, then the tokens')" : "frames of 20 ms"
@@ -74,7 +74,7 @@ struct WordsCommand: ParsableCommand {
     @OptionGroup var output: OutputOptions
 
     func run() throws {
-        let (table, json) = try ViewData.data(.words, engine: try clip.engine(), settings: ViewSettings())
+        let (table, json, _) = try ViewData.data(.words, engine: try clip.engine(), settings: ViewSettings())
         try output.emit(table, record: json)
     }
 }

@@ -36,6 +36,13 @@ import TUI
         // The attention export says which map it holds (found by a new-user trial).
         let attention = try String(contentsOfFile: "\(dir.path)/attention.tsv", encoding: .utf8).split(separator: "\n")
         #expect(attention[1] == "# cross-attention layer 0 head 0", "\(attention.prefix(2))")
+        // The patch tables carry what the patch did, as `asrlens patch` prints it (a trial found
+        // only the Δ log-prob table).
+        for f in ["text", "tsv", "md"] {
+            let patch = try String(contentsOfFile: "\(dir.path)/patch.\(f)", encoding: .utf8)
+            let mark = f == "md" ? "" : "# "
+            #expect(patch.contains("\(mark)clean:    ") && patch.contains("\(mark)patched:  ") && patch.contains("\(mark)wer "), "\(f): \(patch.prefix(300))")
+        }
         try runner.run(":kind alignment\n:export attention json \(dir.path)/alignment.json\n", name: "k.script")
         let mean = try JSONSerialization.jsonObject(with: Data(contentsOf: dir.appendingPathComponent("alignment.json"))) as? [String: Any]
         #expect(mean?["kind"] as? String == "alignment" && mean?["layer"] is NSNull && mean?["head"] is NSNull, "a mean has no single layer and head")
