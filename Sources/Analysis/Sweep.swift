@@ -138,10 +138,11 @@ public struct Sweep: Sendable {
         let tokens = max(1, engine.cleanTokens.count)
         switch kind {
         case .heads:
+            // `@all`: every clean position, EOT's included (and tokens generated past them).
             return (0..<hyper.decoderLayers).flatMap { l in
                 [true, false].flatMap { cross in
                     (0..<hyper.decoderHeads).map { h in
-                        Planned(layer: l, head: h, cross: cross, positions: 0..<tokens,
+                        Planned(layer: l, head: h, cross: cross, positions: 0..<engine.tokenPositions,
                                 patch: Patch(site: Site(.decoder, l, cross ? .crossHead(h) : .selfHead(h)), positions: .all, source: source))
                     }
                 }

@@ -57,6 +57,10 @@ import Testing
         #expect(zip(s.cells, s.cells.dropFirst()).allSatisfy { $0.mean_abs_delta >= $1.mean_abs_delta }, "ranked strongest first")
         let picks = [0, s.cells.firstIndex { $0.attention == "self" }!, s.cells.count - 1]
         #expect(picks.allSatisfy { s.cells[$0].patch.hasSuffix("@all=zero") })
+        // `@all` spans every clean position, EOT's too: one more than the transcript's tokens.
+        let transcript = try CLIRunner.run(["transcribe", "--json", Self.clip])
+        let tokens = try #require(try JSONSerialization.jsonObject(with: Data(transcript.stdout.utf8)) as? [String: Any])["tokens"] as? [Any]
+        #expect(s.cells.allSatisfy { $0.start == 0 && $0.end == (tokens?.count ?? 0) + 1 }, "\(s.cells[0].start):\(s.cells[0].end)")
         try expectCellsEqualSinglePatches(s, picks: picks)
         #expect(s.work.sweep_layers * 4 < s.work.separate_layers, "decoder-only cells reuse the clean encoder")
     }
