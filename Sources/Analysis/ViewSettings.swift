@@ -50,12 +50,13 @@ extension ViewSettings {
         return n
     }
 
-    /// The settings that show one attention map: `kind`, and for a single head its layer and head.
+    /// The settings that show one attention map: `kind`, and for a single head its layer and head
+    /// (errors name them as the options `--layer N`, `--head N`).
     public static func attention(_ kind: AttentionKind, layer: Int?, head: Int?, hyper: Hyperparameters) throws -> ViewSettings {
         var settings = ViewSettings()
         settings.attentionKind = kind
-        if let layer { settings.layer = try check(layer, of: kind, hyper: hyper, text: String(layer)) }
-        if let head { settings.head = try check(head, head: true, of: kind, hyper: hyper, text: String(head)) }
+        if let layer { settings.layer = try check(layer, of: kind, hyper: hyper, text: "--layer \(layer)") }
+        if let head { settings.head = try check(head, head: true, of: kind, hyper: hyper, text: "--head \(head)") }
         return settings
     }
 }

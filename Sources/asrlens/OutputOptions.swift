@@ -49,7 +49,7 @@ extension Table.Format: ExpressibleByArgument {}
 
 /// `--shard i/n` and `--out PATH`, shared by the commands that can run as shards.
 struct ShardOptions: ParsableArguments {
-    @Option(name: .long, help: ArgumentHelp("Run only rows (or cells) i, i+n, i+2n, … and write them as a JSONL part for `asrlens merge`.", valueName: "i/n"))
+    @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("Run only rows (or cells) i, i+n, i+2n, … and write them as a JSONL part for `asrlens merge`.", valueName: "i/n"))
     var shard: String?
 
     @Option(name: .long, help: ArgumentHelp("Where a --shard part goes (default: standard output).", valueName: "PATH")) var out: String?

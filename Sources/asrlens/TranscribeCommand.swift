@@ -91,7 +91,8 @@ struct TranscribeCommand: ParsableCommand {
     }
 
     /// Two audio files that differ only in folder or extension (`a.flac`, `a.ogg`) would write the
-    /// same output file, the second over the first: refused before any work.
+    /// same output file, the second over the first: refused before any work, as is a folder
+    /// that cannot take the files.
     private func checkDistinctOutputs(in dir: String) throws {
         guard let outputFormat else { return }
         var writer: [String: String] = [:]
@@ -100,6 +101,7 @@ struct TranscribeCommand: ParsableCommand {
             if let first = writer[path], first != file {
                 throw InputError(file, "would write \(path), as \(first) does; transcribe them to separate --output-dir folders")
             }
+            if writer.isEmpty { try AtomicFile.checkWritable(path) }   // a folder that takes no files fails now, not after decoding
             writer[path] = file
         }
     }

@@ -22,6 +22,9 @@ public struct Transcriber: Sendable {
     /// Throws when `options` ask for what the model cannot do: a language other than English
     /// on an English-only model.
     public func check(_ options: Options) throws {
+        if let language = options.language, language.isEmpty || language != language.lowercased() {
+            throw InputError("--language '\(language)'", "not a language code (lower-case, such as en or de)")
+        }
         if let language = options.language, !model.specials.isMultilingual, language != "en" {
             throw InputError(language, "model \(model.name) is English-only; use --language en or a multilingual model")
         }
@@ -123,6 +126,7 @@ public struct Transcriber: Sendable {
     /// the first 30 s of `features` (computed only then).
     public func language(features: @autoclosure () throws -> Matrix, requested: String?, probability: (Float) -> Void = { _ in }) throws -> String {
         let specials = model.specials
+        if let requested { try check(Options(language: requested, timestamps: false)) }   // never ignored, on any model
         guard specials.isMultilingual else { return "en" }
         if let code = requested {
             guard specials.languageID(code) != nil else {
