@@ -36,6 +36,7 @@ public struct ActivationExport {
             "model": engine.model.name,
             "asrlens": SourceRevision.current,
             "frames": String(engine.audioFrames),
+            "window_start": String(format: "%.2f", engine.windowStart),   // seconds into the clip (--offset)
             "encoder_rows": "\(hyper.audioPositions) encoder frames of 20 ms (the 30 s window); the audio fills the first `frames`",
             "decoder_rows": "prompt + clean transcript tokens, teacher-forced: row r is sequence position r",
             "prompt": json(engine.prompt),

@@ -38,7 +38,7 @@ public final class ClipLoader: @unchecked Sendable {
         self.model = model
         self.audio = audio
         self.name = name
-        self.language = language
+        if let language { try Transcriber.checkCode(language) }
         let seconds = audio.seconds
         guard offset == 0 || offset < seconds else {
             throw InputError(String(format: "--offset %g", offset), String(format: "is past the end of the clip (%.1f s)", seconds))
@@ -46,10 +46,13 @@ public final class ClipLoader: @unchecked Sendable {
         base = offset.truncatingRemainder(dividingBy: ClipWindow.seconds)
         firstWindow = Int(offset / ClipWindow.seconds)
         windowCount = max(firstWindow + 1, ClipWindow.count(clipSeconds: seconds - base))
+        // The explorer goes on in English where the batch commands refuse.
         if let language, !model.specials.isMultilingual, language != "en" {
             notice = "\(model.name) is English-only: --language \(language) is ignored"
+            self.language = nil
         } else {
             notice = nil
+            self.language = language
         }
     }
 

@@ -41,10 +41,10 @@ public enum TranscriptFormat: String, CaseIterable, Sendable {
     /// openai-whisper's result object: text, segments, language.
     struct WhisperJSON: Encodable {
         struct Segment: Encodable {
-            let id: Int, start: Double, end: Double, text: String, tokens: [Int]
+            let id: Int, seek: Int, start: Double, end: Double, text: String, tokens: [Int]
             let temperature: Double, avgLogprob: Float, compressionRatio: Double, noSpeechProb: Float
             enum CodingKeys: String, CodingKey {
-                case id, start, end, text, tokens, temperature
+                case id, seek, start, end, text, tokens, temperature
                 case avgLogprob = "avg_logprob", compressionRatio = "compression_ratio", noSpeechProb = "no_speech_prob"
             }
         }
@@ -54,7 +54,7 @@ public enum TranscriptFormat: String, CaseIterable, Sendable {
             text = t.text
             language = t.language
             segments = t.segments.enumerated().map { i, s in
-                Segment(id: i, start: s.start, end: s.end, text: s.text, tokens: s.tokens, temperature: 0,
+                Segment(id: i, seek: s.seek, start: s.start, end: s.end, text: s.text, tokens: s.tokens, temperature: 0,
                         avgLogprob: s.avgLogprob, compressionRatio: CompressionRatio.of(s.text), noSpeechProb: s.noSpeechProb)
             }
         }

@@ -30,8 +30,11 @@ enum Main {
                 if let word = arguments.first { try checkNotAMistypedCommand(word, commands: names) }
                 arguments.insert("explore", at: 0)
             }
+            if arguments.first == "help", let topic = arguments.dropFirst().first, !names.contains(topic) {
+                throw InputError(topic, "unknown command (commands: \(names.joined(separator: ", ")))")
+            }
             try checkDashFiles(arguments)
-            var command = try AsrLens.parseAsRoot(arguments)
+            var command = try AsrLens.parseAsRoot(standardStreams(arguments))
             try command.run()
             if let problem = StandardOutput.finish() { fail(problem) }
         } catch let error as InputError {
@@ -67,6 +70,19 @@ enum Main {
                 throw InputError(a, "is read as options because it starts with '-'; put -- before file names like it (asrlens \(arguments[0]) -- \(a))")
             }
         }
+    }
+
+    /// `-` is standard output after `--out`, and standard input wherever else a file is read,
+    /// as in other Unix tools (it was taken for a file named `-`).
+    static func standardStreams(_ arguments: [String]) -> [String] {
+        var out: [String] = [], options = true
+        for a in arguments {
+            if a == "--" { options = false }
+            guard options, a == "-" || a == "--out=-" else { out.append(a); continue }
+            if a == "--out=-" { out.append("--out=/dev/stdout"); continue }
+            out.append(out.last == "--out" ? "/dev/stdout" : "/dev/stdin")
+        }
+        return out
     }
 
     static func fail(_ message: String) -> Never {

@@ -36,10 +36,10 @@ struct ClipOptions: ParsableArguments {
         let model = try modelOptions.load()
         // Streamed when it can be: only the window's features are kept, however long the file.
         let audio = try ClipAudio.open(file, nMels: model.hyper.nMels)
-        if audio.seconds > offset + 30 {
-            StandardError.line("\(file): longer than 30 s; analysing the window from \(offset) s (choose another with --offset)")
-        }
         let engine = try Engine(model: model, audio: audio, language: language, offset: offset)
+        if audio.seconds > engine.windowStart + 30 {
+            StandardError.line(String(format: "%@: longer than 30 s; analysing the window from %.2f s (choose another with --offset)", file, engine.windowStart))
+        }
         if let reason = ClipWindow.dropReason(engine) {
             StandardError.line("\(file): \(reason) (asrlens transcribe prints nothing for it); analysing it anyway")
         }

@@ -31,7 +31,8 @@ import Testing
             }
             #expect(greedy == engine.cleanTokens)
             #expect(header.metadata["tokens"] == "[" + engine.cleanTokens.map(String.init).joined(separator: ",") + "]")
-            #expect(header.metadata["model"] == "tiny.en" && header.metadata["patches"] == "none (clean run)" && header.metadata["frames"] == String(engine.audioFrames))
+            #expect(header.metadata["model"] == "tiny.en" && header.metadata["patches"] == "none (clean run)" && header.metadata["frames"] == String(engine.audioFrames)
+                    && header.metadata["window_start"] == "0.00")
         }
     }
 

@@ -73,6 +73,7 @@ import Testing
             printf ':export lens tsv %s/no/such/lens.tsv\\n' "$PWD" > export.script
             printf ':export lens tsv %s/full/lens.tsv\\n' "$PWD" > full.script
             printf ':export lens tsv /dev/stdout\\n' > stdout.script
+            sox -r 16000 -n -b 16 -c 1 onesample.wav synth 1s sine 440
             """)
         try sh("sh '\(CLIRunner.root.appendingPathComponent("Tests/EndToEndTests/Fixtures/hostile-inputs.sh").path)' '\(clip)'")
         try hostileModels(in: dir)

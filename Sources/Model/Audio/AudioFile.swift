@@ -46,10 +46,10 @@ public enum AudioFile {
             samples += block.count
             for v in block {
                 peak = max(peak, abs(v))
-                // The int16 grid runs from -32768 to 32767: a 16-bit file's full-scale negative
-                // samples (-1.0) fit it, and are not clipped.
+                // The int16 grid runs from -32768 to 32767: -1.0 fits it, and +1.0, full scale
+                // in a float file, loses one step (to 32767), which is no clipping worth a word.
                 let q = v * 32768
-                if q > 32767.5 || q < -32768.5 { clipped += 1 }
+                if q > 32768.5 || q < -32768.5 { clipped += 1 }
             }
         }
 

@@ -22,11 +22,16 @@ public struct Transcriber: Sendable {
     /// Throws when `options` ask for what the model cannot do: a language other than English
     /// on an English-only model.
     public func check(_ options: Options) throws {
-        if let language = options.language, language.isEmpty || language != language.lowercased() {
-            throw InputError("--language '\(language)'", "not a language code (lower-case, such as en or de)")
-        }
+        if let language = options.language { try Self.checkCode(language) }
         if let language = options.language, !model.specials.isMultilingual, language != "en" {
             throw InputError(language, "model \(model.name) is English-only; use --language en or a multilingual model")
+        }
+    }
+
+    /// Throws for a `--language` that is no code at all (empty, or not lower-case as Whisper's are).
+    public static func checkCode(_ language: String) throws {
+        guard !language.isEmpty, language == language.lowercased() else {
+            throw InputError("--language '\(language)'", "not a language code (lower-case, such as en or de)")
         }
     }
 
@@ -38,9 +43,13 @@ public struct Transcriber: Sendable {
         public var text: String
         public var noSpeechProb: Float
         public var avgLogprob: Float
+        /// The feature frame (10 ms) at which the window holding the segment starts, as
+        /// openai-whisper's result names it.
+        public var seek: Int
 
-        public init(start: Double, end: Double, tokens: [Int], text: String, noSpeechProb: Float, avgLogprob: Float) {
+        public init(start: Double, end: Double, tokens: [Int], text: String, noSpeechProb: Float, avgLogprob: Float, seek: Int = 0) {
             self.start = start; self.end = end; self.tokens = tokens; self.text = text; self.noSpeechProb = noSpeechProb; self.avgLogprob = avgLogprob
+            self.seek = seek
         }
     }
 
@@ -108,13 +117,14 @@ public struct Transcriber: Sendable {
                 continue
             }
             let (pieces, nextSeek) = split(result.tokens, timeOffset: timeOffset, seek: seek, size: size)
+            let windowSeek = seek
             seek = nextSeek
             for piece in pieces {
                 let text = model.tokenizer.decode(piece.tokens)
                 if piece.start == piece.end || text.allSatisfy(\.isWhitespace) { continue }
                 history += piece.tokens
                 segments.append(Segment(start: piece.start, end: piece.end, tokens: piece.tokens, text: text,
-                                        noSpeechProb: result.noSpeechProb, avgLogprob: result.avgLogprob))
+                                        noSpeechProb: result.noSpeechProb, avgLogprob: result.avgLogprob, seek: windowSeek))
             }
         }
         return Transcript(language: language, languageProbability: languageProbability, segments: segments, dropped: dropped)

@@ -72,6 +72,10 @@ public final class Engine: @unchecked Sendable {
     /// Builds the clean run of the window of `audio` starting at `offset` seconds; only that
     /// window's features (and the first window's, to detect the language) are computed.
     public init(model: WhisperModel, audio: ClipAudio, language: String? = nil, offset: Double = 0) throws {
+        guard audio.frameCount > 1 else {
+            throw InputError(audio.name, "holds less than one 10 ms frame of audio (\(audio.sampleCount) sample\(audio.sampleCount == 1 ? "" : "s")): "
+                             + "nothing to analyse, and faster-whisper decodes no window of it")
+        }
         guard offset == 0 || offset < audio.seconds else {
             throw InputError(String(format: "--offset %g", offset), String(format: "is past the end of the clip (%.1f s)", audio.seconds))
         }
