@@ -44,7 +44,7 @@ import TUI
         try Self.check("encoder-lens-\(size)", c.press([.char("3")]))
         try Self.check("attention-\(size)", c.press([.char("4")]))
         try Self.check("attention-scrolled-\(size)", c.press([.pageDown]))
-        try Self.check("attention-encoder-\(size)", c.press([.char("t"), .char("t")]))
+        try Self.check("attention-encoder-\(size)", c.press([.char("t"), .char("t"), .char("t")]))
         try Self.check("patch-\(size)", c.press([.char("5"), .char("H"), .char("w"), .char(" ")]))
         try Self.check("sweep-\(size)", c.press([.char("6")]))
         try Self.check("help-\(size)", c.press([.char("5"), .char("?")]))

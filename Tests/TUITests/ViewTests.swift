@@ -59,7 +59,7 @@ import TUI
         #expect(zoomed.contains("frames \(n / 4)–\(n / 4 + n - 1) (zoom 2x)"), "\(zoomed)")
         let enc = c.press([.char("t"), .char("t")])
         #expect(enc.contains("encoder self-attention layer 0 head 0"))
-        let selfAttention = c.press([.char("t"), .char("t")])
+        let selfAttention = c.press([.char("t"), .char("t"), .char("t")])
         #expect(selfAttention.contains("decoder self-attention") && selfAttention.contains("columns: the prompt, then earlier tokens"), "\(selfAttention)")
     }
 

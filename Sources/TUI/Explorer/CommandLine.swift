@@ -19,7 +19,11 @@ enum CommandLine {
                 let i = line.historyIndex ?? s.history.count
                 let next = up ? max(0, i - 1) : i + 1
                 if next >= s.history.count { line = LineEditor() } else { line.text = s.history[next]; line.historyIndex = next }
-            case .complete: line.text = complete(line.text, s)
+            case .complete:
+                let (text, matches) = complete(line.text, s)
+                line.text = text
+                // Several ways on: list them, as a shell does.
+                if matches.count > 1 { s.status = ExplorerState.Status("\(matches.count) completions: " + matches.joined(separator: "  ")) }
             case .submit:
                 s.mode = .normal
                 let text = line.text.trimmingCharacters(in: .whitespaces)
@@ -52,9 +56,10 @@ enum CommandLine {
     }
 
     /// Completes the last word of a `:` line: a command name, then a site, view or format.
-    static func complete(_ text: String, _ s: ExplorerState) -> String {
+    /// Returns the line and the candidates that matched.
+    static func complete(_ text: String, _ s: ExplorerState) -> (String, [String]) {
         var words = text.split(separator: " ", omittingEmptySubsequences: false).map(String.init)
-        guard let last = words.last else { return text }
+        guard let last = words.last else { return (text, []) }
         let candidates: [String]
         if words.count == 1 {
             candidates = ScriptCommand.names
@@ -68,14 +73,14 @@ enum CommandLine {
             }
         }
         let matches = candidates.filter { $0.hasPrefix(last) }
-        guard !matches.isEmpty else { return text }
+        guard !matches.isEmpty else { return (text, []) }
         // The longest common prefix; a single match gets a space after it (not for sites,
         // which go on with @).
         var prefix = matches[0]
         for m in matches.dropFirst() { while !m.hasPrefix(prefix) { prefix.removeLast() } }
         words[words.count - 1] = prefix
         let done = matches.count == 1 && words[0] != "patch"
-        return words.joined(separator: " ") + (done ? " " : "")
+        return (words.joined(separator: " ") + (done ? " " : ""), matches)
     }
 
     /// Every site name the model has, for completion.

@@ -60,7 +60,7 @@ public enum Keymap {
                 Binding([(.char("+"), .layer(1)), (.char("="), .layer(1)), (.char("-"), .layer(-1))], "+ -", "layer", hint: "+/- layer"),
                 Binding([(.char(">"), .head(1)), (.char("."), .head(1)), (.char("<"), .head(-1)), (.char(","), .head(-1))], "< >", "head", hint: "</> head"),
                 Binding([(.char("a"), .cycleHeadMode)], "a", "one head, the alignment heads' mean, all heads' mean", hint: "a heads"),
-                Binding([(.char("t"), .cycleAttentionKind)], "t", "kind: cross, decoder self, encoder self", hint: "t kind"),
+                Binding([(.char("t"), .cycleAttentionKind)], "t", "kind: alignment heads' mean, cross, decoder self, encoder self", hint: "t kind"),
                 Binding([(.char("p"), .togglePadding)], "p", "show the 30 s padding", hint: "p padding"),
                 Binding([(.char("z"), .zoom)], "z", "zoom in time (1, 2, 4, 8x); h l pan", hint: "z zoom"),
             ]

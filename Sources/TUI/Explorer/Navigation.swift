@@ -44,6 +44,8 @@ enum Navigation {
         let far = last ? 1_000_000 : -1_000_000
         switch s.view {
         case .lens, .sweep: move(&s, dx: far, dy: 0)
+        // A zoomed map pans to its first / last frames as the rows go to the top / bottom.
+        case .attention: move(&s, dx: far, dy: far)
         case .patch:
             // The strip's first / last frame, and the top / bottom of the patch list.
             moveFrame(&s, by: far)

@@ -37,7 +37,8 @@ public enum Reducer {
             let order: [AttentionKind] = [.cross, .alignment, .mean]
             s.settings.attentionKind = order[((order.firstIndex(of: s.settings.attentionKind) ?? -1) + 1) % order.count]
         case .cycleAttentionKind:
-            let kinds: [AttentionKind] = [.cross, .self, .encoder]
+            // The alignment heads' mean, where the view opens, is in the cycle (a mean of every head, after `:kind mean`, leads on to one cross head).
+            let kinds: [AttentionKind] = [.alignment, .cross, .self, .encoder]
             s.settings.attentionKind = kinds[((kinds.firstIndex(of: s.settings.attentionKind) ?? 0) + 1) % kinds.count]
             s.settings.layer = 0; s.settings.head = 0; s.zoom = 1; s.attentionOffset = 0; s.attentionRowScroll = 0
         case .togglePadding: s.showPadding.toggle(); Navigation.clampAttentionWindow(&s)

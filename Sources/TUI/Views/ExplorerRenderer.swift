@@ -26,9 +26,19 @@ public enum ExplorerRenderer {
         }
         c.put(divider, x: 0, y: detailY, style: theme.dim)
         let detail = Region(x: 1, y: detailY + 1, width: c.width - 2, height: detailHeight - 1)
-        if s.view == .lens { for (i, line) in LensView.detail(s).prefix(detailHeight - 2).enumerated() { c.line(line, in: detail, row: i) } }
+        let cellDetail = s.view == .lens ? Array(LensView.detail(s).prefix(detailHeight - 2)) : []
+        for (i, line) in cellDetail.enumerated() { c.line(line, in: detail, row: i) }
         let message = s.status ?? (s.window?.dropReason).map { ExplorerState.Status($0) }
-        if let message { c.line(message.text, in: detail, row: detailHeight - 2, style: message.isError ? theme.alert : theme.accent) }
+        if let message {
+            // On the pane's last row; a long message wraps upwards into the rows the view leaves free.
+            let last = detailHeight - 2
+            var probe = Canvas(width: detail.width, height: 1)
+            let rows = probe.paragraph(message.text, in: Region(x: 0, y: 0, width: detail.width, height: 0), row: 0)
+            let first = max(cellDetail.count, last - rows + 1)
+            for row in first...last { c.line("", in: detail, row: row) }
+            c.paragraph(message.text, in: Region(x: detail.x, y: detail.y + first, width: detail.width, height: last - first + 1), row: 0,
+                        style: message.isError ? theme.alert : theme.accent)
+        }
         let bottom = c.height - 1
         switch s.mode {
         case .command(let line): c.put(":" + line.text + "_", x: 0, y: bottom)
