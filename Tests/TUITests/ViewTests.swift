@@ -203,6 +203,17 @@ import TUI
         #expect(c.state.mode == .normal)
     }
 
+    /// A message longer than the screen is wide wraps into the detail pane's free rows instead
+    /// of being cut (a trial could not read the list of commands of an unknown-command error).
+    @Test func aLongMessageWrapsInTheDetailPane() throws {
+        let c = try TUISupport.explorer()
+        let screen = c.command("frobnicate now")
+        let message = try #require(c.state.status?.text)
+        #expect(message.count > c.state.width, "the message is longer than a line: \(message)")
+        let shown = screen.split(separator: "\n").suffix(5).joined(separator: " ").split(separator: " ").joined(separator: " ")
+        #expect(shown.contains(message.split(separator: " ").joined(separator: " ")), "\(screen)")
+    }
+
     @Test func tooSmallTerminalSaysWhatItNeeds() throws {
         let s = try TUISupport.explorer(width: 40, height: 10).frame().text
         #expect(s.contains("needs at least 60x16"))
