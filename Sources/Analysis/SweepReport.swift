@@ -150,7 +150,7 @@ public struct SweepReport: Encodable {
         guard planned >= 1, planned <= 1_000_000, h.cleanLayers >= 0, h.referenceLayers >= 0, h.cleanLayers < 1 << 40, h.referenceLayers < 1 << 40 else {
             throw InputError(path, "the sweep part's header holds impossible counts")
         }
-        let cells = try parts.flatMap { part in
+        let perPart = try parts.map { part in
             try part.records(as: Record.self).enumerated().map { n, r -> Sweep.Cell in
                 guard r.start <= r.end else { throw InputError(part.path, "record \(n + 1): a sweep record is incomplete") }
                 guard (0..<planned).contains(r.cell) else {
@@ -164,9 +164,8 @@ public struct SweepReport: Encodable {
                 return r.asCell
             }
         }
-        guard cells.count == planned, Set(cells.map(\.index)) == Set(0..<planned) else {
-            throw InputError(path, "the parts hold \(cells.count) cells of a sweep of \(planned)")
-        }
+        try PartFile.checkRows(parts, rows: perPart.map { $0.map(\.index) }, expected: Array(0..<planned), noun: "cell")
+        let cells = perPart.flatMap { $0 }
         guard let metric = Sweep.Metric(rawValue: h.metric ?? "transcript") else { throw InputError(path, "the sweep part's header names no metric '\(h.metric ?? "")'") }
         guard h.attentionWindow.map(PatchSet.attentionWindowRange.contains) ?? true, (h.attentionWindow == nil) == (h.windowAloneWER == nil || h.windowAloneText == nil),
               h.windowAloneWER.map({ $0 >= 0 }) ?? true else {

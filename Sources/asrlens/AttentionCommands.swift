@@ -69,7 +69,7 @@ struct HeadsCommand: ParsableCommand {
 struct WordsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "words",
         abstract: "Words with start and end times (and encoder frames) from the alignment heads, by DTW.",
-        discussion: "Times are in the clip's seconds; frames (20 ms) count from the start of the analysed window (--offset; window_start in --json).")
+        discussion: "Times are in the clip's seconds; frames (20 ms) count from the start of the analysed window (--offset; window_start in --json). They are the DTW alignment itself, before the trimming of over-long words that openai-whisper and faster-whisper then apply (so a first word after a long silence can span the silence).")
     @OptionGroup var clip: ClipOptions
     @OptionGroup var output: OutputOptions
 

@@ -40,6 +40,14 @@ import Analysis
         #expect(whole.sweep.cells.count == whole.sweep.plannedCells && merged.sweep.cells.count == whole.sweep.cells.count)
         #expect(try JSONText.encode(merged) == JSONText.encode(whole))
         #expect(merged.text.dropLast() == whole.text.dropLast(), "the plots; the last line has the wall time")
+        // A part whose cell 2 was relabelled cell 0 names the cell given twice (it said only "the
+        // parts hold 16 cells of a sweep of 16").
+        let shard = try Shard("0/2")
+        let text = try PartFile.text(kind: "sweep", shard: shard, header: whole.header,
+                                     records: whole.sweep.cells.filter { shard.owns($0.index) }.map(SweepReport.Record.init), seconds: 1)
+        #expect(text.contains(#""cell":2,"#))
+        let tampered = try PartFile.parse(text.replacingOccurrences(of: #""cell":2,"#, with: #""cell":0,"#), source: "part-0")
+        #expect(throws: InputError("part-0", "cell 0 is given twice (also in part-0)")) { try SweepReport(parts: [tampered, parts[1]]) }
     }
 
     /// `--attention-window K` in a sweep: each cell is exactly its patch run with the window, the
