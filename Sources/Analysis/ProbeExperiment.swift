@@ -208,6 +208,14 @@ public struct ProbeExperiment: Codable, Equatable, Sendable {
                 rows.append(r)
             }
         }
+        // A class too rare to fill the folds comes from a part (an unsharded run refuses it
+        // before extracting): the part holding its first row is named, not the data file.
+        let counts = Dictionary(grouping: rows.compactMap(\.label), by: { $0 }).mapValues(\.count)
+        if let (rare, n) = counts.min(by: { $0.value < $1.value }), n < experiment.folds,
+           let row = rows.first(where: { $0.label == rare }), let part = parts.first(where: { row.row % $0.of == $0.shard }) {
+            throw InputError(part.path, "row \(row.row) is of class '\(rare)' of label '\(experiment.label)', which only \(n) row\(n == 1 ? "" : "s") of the parts have; "
+                             + "--folds \(experiment.folds) needs \(experiment.folds) per class. Was the part edited, or made from other data?")
+        }
         return (experiment, rows)
     }
 }

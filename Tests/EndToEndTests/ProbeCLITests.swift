@@ -165,6 +165,14 @@ import Testing
             let r = try CLIRunner.run(["merge", parts[0], parts[1], edited])
             #expect(r.status == 2 && r.stderr == "asrlens: \(edited): \(problem)" + (problem.hasPrefix("lacks") ? "; was the part edited, or its run cut short?\n" : problem.contains("5000") ? "; was the part edited, or made by another run?\n" : "\n"), "\(r.stderr)")
         }
+        // A row relabelled with a class no other row has: the part is named, not the TSV.
+        let label = try #require(lines2[1].firstRange(of: #/"label":"[a-z]+"/#))
+        let robot = work.appendingPathComponent("robot-2.jsonl").path
+        try ([lines2[0], lines2[1].replacingCharacters(in: label, with: #""label":"robot""#)] + lines2.dropFirst(2)).joined(separator: "\n")
+            .appending("\n").write(toFile: robot, atomically: true, encoding: .utf8)
+        let relabelled = try CLIRunner.run(["merge", parts[0], parts[1], robot])
+        #expect(relabelled.status == 2 && relabelled.stderr.hasPrefix("asrlens: \(robot): row \(rowText.dropFirst(6)) is of class 'robot' of label 'gender'"),
+                "\(relabelled.stderr)")
         let badShard = try CLIRunner.run(["probe", "--shard", "3/3", tsv, "--label", "gender"])
         #expect(badShard.status == 2 && badShard.stderr.contains("a shard is i/n with 0 <= i < n"), "\(badShard.stderr)")
     }
