@@ -17,7 +17,7 @@ def main():
         segments, info = model.transcribe(decode_audio(path, sampling_rate=16000), beam_size=1, temperature=0.0,
                                           without_timestamps=False, condition_on_previous_text=False, vad_filter=False)
         print(json.dumps({"file": path, "language": info.language,
-                          "segments": [{"start": s.start, "end": s.end, "text": s.text, "tokens": s.tokens} for s in segments]}))
+                          "segments": [{"seek": s.seek, "start": s.start, "end": s.end, "text": s.text, "tokens": s.tokens} for s in segments]}))
 
 
 if __name__ == "__main__":
