@@ -118,9 +118,10 @@ public enum PatchSource: Hashable, Sendable, CustomStringConvertible {
         if text.hasPrefix("noise:") {
             let p = text.split(separator: ":", omittingEmptySubsequences: false)
             guard p.count == 3, !p[1].isEmpty, !p[2].isEmpty else { throw InputError(text, "noise needs a scale and a seed (noise:SCALE:SEED)") }
-            guard let s = Float(p[1]), s.isFinite, s >= 0 else { throw InputError(text, "the noise scale must be a number from 0 to \(Int(maxFactor))") }
+            guard let s = Float(p[1]), s.isFinite, s >= 0, s <= maxFactor else {
+                throw InputError(text, "the noise scale must be a number from 0 to \(Int(maxFactor))")
+            }
             guard let seed = UInt64(p[2]) else { throw InputError(text, "the seed must be a whole number from 0 to \(UInt64.max)") }
-            guard s <= maxFactor else { throw InputError(text, "the noise scale must be between 0 and \(Int(maxFactor))") }
             return .noise(scale: s, seed: seed)
         }
         throw InputError(text, "unknown patch source (allowed: \(allowed))")
