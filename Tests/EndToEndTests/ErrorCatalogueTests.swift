@@ -74,6 +74,8 @@ import Testing
             printf ':export lens tsv %s/full/lens.tsv\\n' "$PWD" > full.script
             printf ':export lens tsv /dev/stdout\\n' > stdout.script
             sox -r 16000 -n -b 16 -c 1 onesample.wav synth 1s sine 440
+            cp '\(clip)' rate0.wav; printf '\\000\\000\\000\\000' | dd of=rate0.wav bs=1 seek=24 conv=notrunc 2>/dev/null
+            cp '\(clip)' channels0.wav; printf '\\000\\000' | dd of=channels0.wav bs=1 seek=22 conv=notrunc 2>/dev/null
             """)
         try sh("sh '\(CLIRunner.root.appendingPathComponent("Tests/EndToEndTests/Fixtures/hostile-inputs.sh").path)' '\(clip)'")
         try hostileModels(in: dir)

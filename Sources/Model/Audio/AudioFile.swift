@@ -133,6 +133,12 @@ public enum AudioFile {
             let onDisk = (try? FileManager.default.attributesOfItem(atPath: name))?[.size] as? NSNumber
             let size = memory?.bytes.count ?? onDisk?.intValue
             if size == 0 { throw InputError(name, "is empty (0 bytes), not an audio file") }
+            // A WAV header with an impossible field: name the field.
+            let head = memory.map { Array($0.bytes.prefix(65_536)) } ?? FileHandle(forReadingAtPath: name).flatMap { h in
+                defer { try? h.close() }
+                return try? h.read(upToCount: 65_536).map { [UInt8]($0) }
+            } ?? []
+            if let problem = WAVFormat.problem(head) { throw InputError(name, problem) }
             let reason = String(cString: sf_strerror(nil))
             throw InputError(name, "not a readable audio file (\(reason.prefix(1).lowercased() + reason.dropFirst()))")
         }
@@ -140,6 +146,9 @@ public enum AudioFile {
         if let problem = damagedHeader(log) { sf_close(handle); throw InputError(name, problem) }
         return Opened(handle: handle, info: info, log: log, memory: memory)
     }
+
+    /// Sample rates asrlens reads (and resamples to 16 kHz).
+    static let supportedRates = 1_000...768_000
 
     public static func decode(_ path: String) throws -> (samples: [Float], channels: Int, rate: Int) {
         try decode(open(path), name: path)
@@ -150,7 +159,7 @@ public enum AudioFile {
         defer { sf_close(handle); withExtendedLifetime(file.memory) {} }
         let channels = Int(info.channels)
         guard channels > 0, info.samplerate > 0 else { throw InputError(path, "audio header has no channels or no sample rate") }
-        guard (1_000...768_000).contains(Int(info.samplerate)) else {
+        guard supportedRates.contains(Int(info.samplerate)) else {
             throw InputError(path, "audio header says \(info.samplerate) Hz; supported rates are 1 kHz to 768 kHz")
         }
         var samples: [Float] = []
