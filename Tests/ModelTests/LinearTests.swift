@@ -27,6 +27,22 @@ struct LinearTests {
         }
     }
 
+    @Test func float16WeightsGiveTheBitsOfTheirFloat32Widening() {
+        // The decoder keeps a file's float16 weights; widening is exact, so nothing may change.
+        let (out, k) = (1_100, 200)
+        let bits = TokenEmbeddingTests.table(rows: out, cols: k)
+        let bias = (0..<out).map { Float($0 % 13) / 7 - 0.9 }
+        let half = Linear(rows: WeightRows(rows: out, cols: k, halves: bits), bias: bias)
+        let widened = Matrix(rows: out, cols: k, data: bits.map { floatFromHalf(UInt16(littleEndian: $0)) })
+        let float = Linear(weight: widened, bias: bias, product: .rowByRow)
+        #expect(half.product == .rowByRow && half.inFeatures == k && half.outFeatures == out)
+        for n in [1, 2, 9, 27] {
+            let x = Self.inputs(n, k)
+            let same = half(x).data.map(\.bitPattern) == float(x).data.map(\.bitPattern)
+            #expect(same, "n = \(n)")
+        }
+    }
+
     @Test func rowByRowAndRowBlocksComputeTheSameProduct() {
         let a = Self.layer(out: 300, in: 200, product: .rowByRow), b = Self.layer(out: 300, in: 200, product: .rowBlocks)
         for n in [1, 9, 200] {

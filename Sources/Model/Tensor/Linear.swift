@@ -13,15 +13,35 @@ public struct Linear: Sendable {
         case rowByRow
     }
 
-    public let weight: Matrix   // [out, in]
+    /// The weights `[out, in]`: a matrix for OpenBLAS, or rows for `rowsDot` (float16 when the
+    /// file stores them so).
+    enum Weights: Sendable {
+        case matrix(Matrix)
+        case rows(WeightRows)
+    }
+
+    let weights: Weights
     public let bias: [Float]?   // [out]
-    public let product: Product
+
+    public var product: Product {
+        if case .rows = weights { return .rowByRow }
+        return .rowBlocks
+    }
 
     public init(weight: Matrix, bias: [Float]?, product: Product = .rowBlocks) {
-        if let bias { precondition(bias.count == weight.rows, "bias does not match weight rows") }
-        self.weight = weight
+        switch product {
+        case .rowBlocks: self.init(.matrix(weight), bias: bias)
+        case .rowByRow: self.init(rows: WeightRows(rows: weight.rows, cols: weight.cols, values: weight.data), bias: bias)
+        }
+    }
+
+    /// A `rowByRow` layer on weights as the file stores them.
+    public init(rows: WeightRows, bias: [Float]?) { self.init(.rows(rows), bias: bias) }
+
+    private init(_ weights: Weights, bias: [Float]?) {
+        self.weights = weights
         self.bias = bias
-        self.product = product
+        if let bias { precondition(bias.count == outFeatures, "bias does not match weight rows") }
     }
 
     /// Output features per unit of work split across cores in `rowByRow`.
@@ -33,8 +53,19 @@ public struct Linear: Sendable {
     /// still redoes at most a sixth of a 30-second window's 1,500 rows per block it touches.
     public static let rowBlock = 256
 
-    public var inFeatures: Int { weight.cols }
-    public var outFeatures: Int { weight.rows }
+    public var inFeatures: Int {
+        switch weights {
+        case .matrix(let m): return m.cols
+        case .rows(let r): return r.cols
+        }
+    }
+
+    public var outFeatures: Int {
+        switch weights {
+        case .matrix(let m): return m.rows
+        case .rows(let r): return r.rows
+        }
+    }
 
     /// x: [T, in] → [T, out].
     public func callAsFunction(_ x: Matrix) -> Matrix {
@@ -47,7 +78,11 @@ public struct Linear: Sendable {
     /// Raw form: `rows` rows of input (contiguous, `in` wide) into `out` (contiguous, `out` wide).
     public func apply(_ x: UnsafePointer<Float>, rows: Int, into y: UnsafeMutablePointer<Float>) {
         guard rows > 0 else { return }
-        if product == .rowByRow { return applyRowByRow(x, rows: rows, into: y) }
+        let weight: Matrix
+        switch weights {
+        case .rows(let w): return applyRowByRow(w, x, rows: rows, into: y)
+        case .matrix(let m): weight = m
+        }
         let n = outFeatures
         var beta: Float = 0
         if let bias {
@@ -77,16 +112,14 @@ public struct Linear: Sendable {
         }
     }
 
-    private func applyRowByRow(_ x: UnsafePointer<Float>, rows: Int, into y: UnsafeMutablePointer<Float>) {
+    private func applyRowByRow(_ w: WeightRows, _ x: UnsafePointer<Float>, rows: Int, into y: UnsafeMutablePointer<Float>) {
         let n = outFeatures, k = inFeatures
         let blocks = (n + Self.featureBlock - 1) / Self.featureBlock
         // Across cores only where a core's share is worth a thread (a decoding step's is not).
         let perBlock = rows * k * Self.featureBlock
-        weight.data.withUnsafeBufferPointer { w in
-            Parallel.chunks(blocks, minimumPerChunk: max(1, (1 << 16) / perBlock)) { chunk in
-                let lo = chunk.lowerBound * Self.featureBlock, hi = min(n, chunk.upperBound * Self.featureBlock)
-                FastMath.rowsDot(w.baseAddress! + lo * k, half: false, rows: hi - lo, cols: k, x: x, n: rows, y: y + lo, ldy: n)
-            }
+        Parallel.chunks(blocks, minimumPerChunk: max(1, (1 << 16) / perBlock)) { chunk in
+            let lo = chunk.lowerBound * Self.featureBlock, hi = min(n, chunk.upperBound * Self.featureBlock)
+            w.dot(rows: lo..<hi, x: x, n: rows, y: y + lo, ldy: n)
         }
         guard let bias else { return }
         bias.withUnsafeBufferPointer { b in

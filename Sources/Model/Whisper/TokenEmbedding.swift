@@ -5,45 +5,27 @@
 /// widened values are exactly those a float32 copy would hold, so every product is unchanged,
 /// and the logits, which read the whole table for each decoding step, read half the bytes.
 public struct TokenEmbedding: Sendable {
-    enum Storage: Sendable {
-        case float([Float])
-        case half([UInt16])   // binary16 bit patterns, little-endian
-    }
-
-    let storage: Storage
-    public let rows: Int, cols: Int
+    let weights: WeightRows
+    public var rows: Int { weights.rows }
+    public var cols: Int { weights.cols }
 
     /// Vocabulary rows per block, the unit the projection splits across cores.
     static let block = 512
 
     public init(rows: Int, cols: Int, values: [Float]) {
-        precondition(values.count == rows * cols)
-        self.rows = rows; self.cols = cols
-        storage = .float(values)
+        weights = WeightRows(rows: rows, cols: cols, values: values)
     }
 
     public init(rows: Int, cols: Int, halves: [UInt16]) {
-        precondition(halves.count == rows * cols)
-        self.rows = rows; self.cols = cols
-        storage = .half(halves)
+        weights = WeightRows(rows: rows, cols: cols, halves: halves)
     }
 
-    /// Calls `body` with rows `range` as contiguous floats (the stored ones, or a widened copy in
-    /// `scratch`, which must hold `range.count · cols` floats).
-    func withRows<R>(_ range: Range<Int>, scratch: UnsafeMutablePointer<Float>, _ body: (UnsafePointer<Float>) -> R) -> R {
-        switch storage {
-        case .float(let values):
-            return values.withUnsafeBufferPointer { body($0.baseAddress! + range.lowerBound * cols) }
-        case .half(let bits):
-            bits.withUnsafeBufferPointer { FastMath.widen(halves: $0.baseAddress! + range.lowerBound * cols, count: range.count * cols, into: scratch) }
-            return body(scratch)
-        }
-    }
+    init(_ weights: WeightRows) { self.weights = weights }
 
     /// Row `token` as floats: [D].
     public func row(_ token: Int) -> [Float] {
         [Float](unsafeUninitializedCapacity: cols) { out, initialized in
-            withRows(token..<(token + 1), scratch: out.baseAddress!) { src in
+            weights.withRows(token..<(token + 1), scratch: out.baseAddress!) { src in
                 if src != UnsafePointer(out.baseAddress!) { out.baseAddress!.update(from: src, count: cols) }
             }
             initialized = cols
@@ -57,7 +39,7 @@ public struct TokenEmbedding: Sendable {
     /// step reads half the bytes a float32 table would need.
     public func project(_ x: Matrix) -> Matrix {
         precondition(x.cols == cols, "projection input has \(x.cols) columns, expected \(cols)")
-        let n = x.rows, v = rows, k = cols
+        let n = x.rows, v = rows
         var out = Matrix(zeros: n, v)
         let blocks = (v + Self.block - 1) / Self.block
         x.data.withUnsafeBufferPointer { xb in
@@ -66,25 +48,7 @@ public struct TokenEmbedding: Sendable {
                 Parallel.chunks(blocks, minimumPerChunk: 8) { chunk in
                     for b in chunk {
                         let range = (b * Self.block)..<min(v, (b + 1) * Self.block)
-                        let y = o + range.lowerBound
-                        switch storage {
-                        case .float(let values):
-                            values.withUnsafeBufferPointer { e in
-                                FastMath.rowsDot(e.baseAddress! + range.lowerBound * k, half: false, rows: range.count, cols: k, x: x, n: n, y: y, ldy: v)
-                            }
-                        case .half(let bits):
-                            #if _endian(little)
-                            bits.withUnsafeBufferPointer { e in
-                                FastMath.rowsDot(e.baseAddress! + range.lowerBound * k, half: true, rows: range.count, cols: k, x: x, n: n, y: y, ldy: v)
-                            }
-                            #else
-                            let widened = UnsafeMutablePointer<Float>.allocate(capacity: range.count * k)
-                            defer { widened.deallocate() }
-                            withRows(range, scratch: widened) { e in
-                                FastMath.rowsDot(e, half: false, rows: range.count, cols: k, x: x, n: n, y: y, ldy: v)
-                            }
-                            #endif
-                        }
+                        weights.dot(rows: range, x: x, n: n, y: o + range.lowerBound, ldy: v)
                     }
                 }
             }

@@ -22,10 +22,10 @@ struct WeightReader {
         return Matrix(rows: rows, cols: cols, data: values)
     }
 
-    /// The token embedding, kept in float16 when the file stores it so (see `TokenEmbedding`).
-    func embedding(_ name: String, rows: Int, cols: Int) throws -> TokenEmbedding {
+    /// A weight multiplied row by row (`WeightRows`), kept in float16 when the file stores it so.
+    func rows(_ name: String, rows: Int, cols: Int) throws -> WeightRows {
         guard let (shape, bits) = try file.halves(name) else {
-            return TokenEmbedding(rows: rows, cols: cols, values: try matrix(name, rows: rows, cols: cols).data)
+            return WeightRows(rows: rows, cols: cols, values: try matrix(name, rows: rows, cols: cols).data)
         }
         guard shape.first == rows, bits.count == rows * cols else {
             throw InputError(file.path, "shapes contradict: \(name) is \(shape), expected [\(rows), \(cols)]")
@@ -33,7 +33,12 @@ struct WeightReader {
         guard bits.allSatisfy({ UInt16(littleEndian: $0) & 0x7C00 != 0x7C00 }) else {
             throw InputError(file.path, "\(name) holds NaN or infinite values (the file is damaged)")
         }
-        return TokenEmbedding(rows: rows, cols: cols, halves: bits)
+        return WeightRows(rows: rows, cols: cols, halves: bits)
+    }
+
+    /// The token embedding, kept in float16 when the file stores it so (see `TokenEmbedding`).
+    func embedding(_ name: String, rows: Int, cols: Int) throws -> TokenEmbedding {
+        TokenEmbedding(try self.rows(name, rows: rows, cols: cols))
     }
 
     /// A NaN or infinite weight would turn every activation into NaN without a word; a damaged
@@ -46,8 +51,15 @@ struct WeightReader {
 
     func linear(_ scope: String, out: Int, in inFeatures: Int, bias: Bool = true,
                 product: Linear.Product = .rowBlocks) throws -> Linear {
-        Linear(weight: try matrix(scope + "/weight", rows: out, cols: inFeatures),
-               bias: bias ? try vector(scope + "/bias", count: out) : nil, product: product)
+        let name = scope + "/weight"
+        switch product {
+        case .rowBlocks:
+            let weight = try matrix(name, rows: out, cols: inFeatures)
+            return Linear(weight: weight, bias: bias ? try vector(scope + "/bias", count: out) : nil)
+        case .rowByRow:
+            let weight = try rows(name, rows: out, cols: inFeatures)
+            return Linear(rows: weight, bias: bias ? try vector(scope + "/bias", count: out) : nil)
+        }
     }
 
     func layerNorm(_ scope: String, width: Int) throws -> LayerNorm {
