@@ -288,6 +288,35 @@ import TUI
         #expect(line.trimmingCharacters(in: .whitespaces) == "ok: :layer 1", "\(line)")
     }
 
+    @Test func slashSearchesTheLinesOfTheViewOnScreenAndNGoesOnFromTheMatch() throws {
+        let c = try TUISupport.explorer(TUISupport.sampleLoader, width: 60, height: 16)
+        let layers = try TUISupport.model.get().hyper.encoderLayers
+        let top = c.press([.char("3")])
+        try #require(!top.contains("enc \(layers - 1)"), "the last layer starts below the screen: \(top)")
+        let found = c.press([.char("/")] + c.type("enc \(layers - 1)") + [.enter])
+        #expect(c.state.view == .encoderLens)
+        #expect(found.contains("enc \(layers - 1)") && found.contains("match 1 of 1: line"), "\(found)")
+        // From the top: every layer's line in turn, n forwards, N backwards, round the ends.
+        _ = c.press([.char("g")])
+        #expect(c.press([.char("/")] + c.type("ENC ") + [.enter]).contains("match 1 of \(layers)"))
+        #expect(c.press([.char("n")]).contains("match 2 of \(layers)"))
+        #expect(c.press([.char("N")]).contains("match 1 of \(layers)"))
+        let wrapped = c.press([.char("N")])
+        #expect(wrapped.contains("match \(layers) of \(layers)") && wrapped.contains("enc \(layers - 1)"), "\(wrapped)")
+        let none = c.press([.char("1"), .char("/")] + c.type("zzzz") + [.enter])
+        #expect(none.contains("no line of the transcript view holds 'zzzz'") && c.state.view == .transcript, "\(none)")
+    }
+
+    @Test func slashInTheAttentionMapScrollsItsRowsAndTheSweepGridSearchesTheLens() throws {
+        let c = try TUISupport.explorer(TUISupport.sampleLoader, width: 80, height: 24)
+        let map = c.press([.char("4")])
+        try #require(c.state.view == .attention && !map.contains(" power"), "the token starts below the map: \(map)")
+        let found = c.press([.char("/")] + c.type("power") + [.enter])
+        #expect(c.state.view == .attention && found.contains(" power") && found.contains("match 1 of 1: token"), "\(found)")
+        _ = c.press([.char("6"), .char("/")] + c.type("mr") + [.enter])
+        #expect(c.state.view == .lens && c.state.lensToken == 1)
+    }
+
     @Test func everyListScrollsWithAPositionIndicator() throws {
         let c = try TUISupport.explorer(width: 80, height: 24)
         // 18 patches: the list wraps and scrolls, none is dropped.

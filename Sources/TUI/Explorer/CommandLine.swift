@@ -40,7 +40,7 @@ enum CommandLine {
             case .type(let c): s.mode = .search(text + String(c))
             case .clearLine: s.mode = .search("")
             case .deleteBackward: s.mode = text.isEmpty ? .normal : .search(String(text.dropLast()))
-            case .submit: s.mode = .normal; search(&s, text, forward: true)
+            case .submit: s.mode = .normal; Search.run(&s, text, forward: true, again: false)
             default: break
             }
         case .help(let filter, _):
@@ -87,19 +87,6 @@ enum CommandLine {
     static func siteNames(_ s: ExplorerState) -> [String] {
         guard let h = s.hyper else { return [] }
         return Site.all(h).map(\.description)
-    }
-
-    static func search(_ s: inout ExplorerState, _ text: String, forward: Bool) {
-        guard !text.isEmpty, let engine = s.engine else { return }
-        s.lastSearch = text
-        let tok = engine.model.tokenizer
-        let targets = engine.cleanTokens + [engine.model.specials.eot]
-        let matches = targets.indices.filter { tok.display(targets[$0]).lowercased().contains(text.lowercased()) }
-        guard !matches.isEmpty else { s.status = .init("no token matches '\(text)'", isError: true); return }
-        let next = forward ? (matches.first { $0 > s.lensToken } ?? matches[0]) : (matches.last { $0 < s.lensToken } ?? matches.last!)
-        s.lensToken = next
-        s.view = .lens
-        s.status = .init("match \((matches.firstIndex(of: next) ?? 0) + 1) of \(matches.count): token \(next)")
     }
 
     /// Runs one line of the `:` language against the state: the same code for the explorer's

@@ -98,6 +98,8 @@ public struct ExplorerState: Sendable {
     public var sweepShowsDelta = false
     public var sweepWindow = 50
     public var lastSearch = ""
+    /// The line of the view's content the last line search stopped at, where `n` goes on from.
+    public var lastMatchRow: Int?
     /// Earlier `:` lines, oldest first.
     public var history: [String] = []
 

@@ -42,7 +42,7 @@ public enum Keymap {
         Binding([(.char("("), .window(delta: -1)), (.char(")"), .window(delta: 1))], "( )", "previous / next 30-second window of a long clip"),
         Binding([(.char("?"), .openHelp)], "?", "this help; type to filter, arrows scroll, Esc (or q, unfiltered) closes", hint: "? help"),
         Binding([(.char("/"), .openSearch), (.char("n"), .searchAgain(forward: true)), (.char("N"), .searchAgain(forward: false))],
-                "/ text, n, N", "search the transcript's tokens in the logit lens; next, previous match", hint: "/ search"),
+                "/ text, n, N", "search this view (lens and attention: tokens; sweep: the lens); next, previous match", hint: "/ search"),
         Binding([(.char(":"), .openCommand)], ":", "command line (as asrlens run; ↑ ↓ history, Tab completes)", hint: ": command"),
         Binding([(.ctrl("s"), .exportView)], "Ctrl-S", "export the current view's full data (asrlens-VIEW.txt, -2, -3… if taken)", hint: "^S export"),
         Binding([(.escape, .escape)], "Esc", "close an overlay or a prompt (never quits)"),

@@ -21,7 +21,7 @@ public enum Reducer {
         case .openHelp: s.mode = .help(filter: "", scroll: 0)
         case .openCommand: s.mode = .command(LineEditor())
         case .openSearch: s.mode = .search("")
-        case .searchAgain(let forward): CommandLine.search(&s, s.lastSearch, forward: forward)
+        case .searchAgain(let forward): Search.run(&s, s.lastSearch, forward: forward, again: true)
         case .requestQuit: requestQuit(&s, &effects)
         case .escape: s.mode = .normal
         case .exportView:

@@ -79,11 +79,29 @@ public enum ExplorerRenderer {
     /// of height 0, less what fits.
     static func maxScroll(_ s: ExplorerState) -> Int {
         var probe = Canvas(width: s.width, height: 0)
-        var unscrolled = s
-        unscrolled.transcriptScroll = 0; unscrolled.encoderLensScroll = 0; unscrolled.attentionRowScroll = 0; unscrolled.patchListScroll = 0
         let body = bodyRegion(width: s.width, height: s.height)
-        let content = draw(&probe, body, unscrolled, theme: Theme(color: false, unicode: true))
+        let content = draw(&probe, body, unscrolled(s), theme: Theme(color: false, unicode: true))
         return max(0, content - body.height)
+    }
+
+    /// The current view laid out whole and unscrolled, one string per row: what `/` searches.
+    static func contentLines(_ s: ExplorerState) -> [String] {
+        let body = bodyRegion(width: s.width, height: s.height)
+        let theme = Theme(color: false, unicode: true)
+        var probe = Canvas(width: s.width, height: 0)
+        let rows = draw(&probe, body, unscrolled(s), theme: theme)
+        var c = Canvas(width: s.width, height: rows)
+        draw(&c, Region(x: body.x, y: 0, width: body.width, height: rows), unscrolled(s), theme: theme)
+        return c.text.split(separator: "\n", omittingEmptySubsequences: false).prefix(rows).map(String.init)
+    }
+
+    /// Rows at the top of a view that stay put while the rest scrolls.
+    static func fixedRows(_ view: ExplorerState.View) -> Int { view == .patch ? PatchView.fixedRows : 0 }
+
+    private static func unscrolled(_ s: ExplorerState) -> ExplorerState {
+        var u = s
+        u.transcriptScroll = 0; u.encoderLensScroll = 0; u.attentionRowScroll = 0; u.patchListScroll = 0
+        return u
     }
 
     static let detailHeight = 4

@@ -1,0 +1,73 @@
+import Model
+
+/// `/` and `n` / `N`: search what the current view shows, as less does. The logit lens and the
+/// decoder attention maps search their token labels (moving the lens cursor, or the map's rows);
+/// the transcript, encoder-lens and patch views search their lines and scroll to the match. The
+/// sweep grid and the encoder's self-attention map have no text, so they search the transcript's
+/// tokens in the logit lens. Part of the pure reducer.
+enum Search {
+    /// A search typed after `/` (`again` false) starts at the view's top line; `n` and `N`
+    /// continue from the last match.
+    static func run(_ s: inout ExplorerState, _ text: String, forward: Bool, again: Bool) {
+        guard !text.isEmpty, let engine = s.engine else { return }
+        if !again || text != s.lastSearch { s.lastMatchRow = nil }
+        s.lastSearch = text
+        let needle = text.lowercased()
+        switch s.view {
+        case .transcript, .encoderLens, .patch:
+            lines(&s, needle, text, forward: forward, again: again)
+        case .attention where s.settings.attentionKind != .encoder:
+            guard let t = token(&s, engine, needle, text, from: s.attentionRowScroll, forward: forward) else { return }
+            s.attentionRowScroll = t
+        default:
+            guard let t = token(&s, engine, needle, text, from: s.lensToken, forward: forward) else { return }
+            s.lensToken = t
+            s.view = .lens
+        }
+    }
+
+    /// The next (or previous) clean token after `from` whose text holds `needle`, wrapping;
+    /// nil, with a message, when none does.
+    static func token(_ s: inout ExplorerState, _ engine: Engine, _ needle: String, _ text: String, from: Int, forward: Bool) -> Int? {
+        let tok = engine.model.tokenizer
+        let targets = engine.cleanTokens + [engine.model.specials.eot]
+        let matches = targets.indices.filter { tok.display(targets[$0]).lowercased().contains(needle) }
+        guard let next = pick(matches, after: from, forward: forward, inclusive: false) else {
+            s.status = .init("no token matches '\(text)'", isError: true)
+            return nil
+        }
+        s.status = .init("match \((matches.firstIndex(of: next) ?? 0) + 1) of \(matches.count): token \(next)")
+        return next
+    }
+
+    /// Scrolls the view to the next (or previous) line that holds `needle`.
+    static func lines(_ s: inout ExplorerState, _ needle: String, _ text: String, forward: Bool, again: Bool) {
+        let content = ExplorerRenderer.contentLines(s)
+        let fixed = ExplorerRenderer.fixedRows(s.view)
+        let top = fixed + ExplorerRenderer.scroll(s)
+        let matches = content.indices.filter { content[$0].lowercased().contains(needle) }
+        guard let row = pick(matches, after: again ? (s.lastMatchRow ?? top) : top, forward: forward, inclusive: !again) else {
+            s.status = .init("no line of the \(s.view.title.lowercased()) view holds '\(text)'", isError: true)
+            return
+        }
+        s.lastMatchRow = row
+        if row >= fixed {
+            let offset = min(row - fixed, ExplorerRenderer.maxScroll(s))
+            switch s.view {
+            case .transcript: s.transcriptScroll = offset
+            case .encoderLens: s.encoderLensScroll = offset
+            case .patch: s.patchListScroll = offset
+            default: break
+            }
+        }
+        s.status = .init("match \((matches.firstIndex(of: row) ?? 0) + 1) of \(matches.count): line \(row + 1)")
+    }
+
+    /// The first match after `from` (before it, backwards), wrapping round; `inclusive` lets
+    /// `from` itself match.
+    static func pick(_ matches: [Int], after from: Int, forward: Bool, inclusive: Bool) -> Int? {
+        guard let first = matches.first, let last = matches.last else { return nil }
+        if forward { return matches.first { inclusive ? $0 >= from : $0 > from } ?? first }
+        return matches.last { inclusive ? $0 <= from : $0 < from } ?? last
+    }
+}
