@@ -1,11 +1,15 @@
 import Foundation
 import Model
 
-/// Word-level timestamps from the alignment heads, as Whisper computes them: z-score each head's
-/// cross-attention along tokens, median-filter it along time (width 7), average the heads, and
-/// find the monotonic path by dynamic time warping; a word spans the frames its tokens align to.
+/// Word-level timestamps as faster-whisper computes them (`word_timestamps=True`, CTranslate2's
+/// `align`): the alignment heads' cross-attention over the frames that hold audio, z-scored
+/// along tokens, median-filtered along time and averaged over heads; the monotonic path by
+/// dynamic time warping; a word spans the frames its tokens align to. Then faster-whisper's
+/// finishing rules: words split at spaces and punctuation, punctuation merged into its word
+/// (keeping the word's times), and over-long words cut at sentence ends and after a pause.
 public struct WordAlignment: Sendable {
     public struct Word: Sendable, Equatable {
+        /// The word as decoded, its leading space included (" Mr.").
         public let text: String
         public let tokens: [Int]
         /// Seconds from the start of the window.
@@ -23,56 +27,211 @@ public struct WordAlignment: Sendable {
 
     public static let framesPerSecond = 50.0
 
-    /// Aligns the clean transcript of an engine with the model's alignment heads
-    /// (or the given heads).
+    /// Aligns the clean transcript of an engine with the model's alignment heads (or the given
+    /// heads), under `run`'s patches (the clean run by default).
     public init(engine: Engine, run: Run? = nil, heads: [(layer: Int, head: Int)]? = nil) {
         let run = run ?? engine.clean!
-        let model = engine.model
         let chosen = heads ?? AttentionMaps.alignmentHeads(engine)
         let tokens = engine.cleanTokens
         guard !tokens.isEmpty, !chosen.isEmpty else { words = []; return }
-        let frames = max(1, engine.audioFrames)
-        // [T + 1, frames] per head, normalised along tokens, filtered along time.
-        var matrix = Matrix(zeros: tokens.count + 1, frames)
-        for h in chosen {
-            let w = AttentionMaps.cross(engine, run, layer: h.layer, head: h.head)
-            var m = Matrix(zeros: w.rows, frames)
-            for r in 0..<w.rows { for c in 0..<frames { m[r, c] = w[r, c] } }
-            Self.standardizeColumns(&m)
-            matrix = matrix + Self.medianFilterRows(m, width: 7)
+        let tokenizer = engine.model.tokenizer
+        let eot = engine.model.specials.eot
+        // CTranslate2 aligns to the window's log-mel frames halved, rounding down.
+        let frames = max(1, min(engine.windowFrames / 2, engine.cleanKV[0].rows))
+        // Rows of the whole sequence: prompt, T tokens, EOT. The path runs over the T + 1 rows
+        // from the last prompt token's (predicting the first word) to the last token's.
+        let maps = engine.alignmentAttention(run, heads: chosen)
+        var mean = Matrix(zeros: maps[0].rows, frames)
+        for m in maps {
+            var w = Self.renormalised(m, frames: frames)
+            Self.standardizeColumns(&w)
+            mean = mean + Self.medianFilterRows(w, width: 7)
         }
-        let path = Self.dtw(matrix.rows(0..<tokens.count + 1), negate: true)
-        // Jump times: the frame at which the path first reaches each token row.
+        let scale = 1 / Float(maps.count)
+        for i in mean.data.indices { mean.data[i] *= scale }
+        let path = Self.dtw(mean.rows(engine.tokenRow0..<(engine.tokenRow0 + tokens.count + 1)))
+        // The time at which the path first reaches each row.
         var jumpTimes: [Double] = []
         var lastRow = -1
         for (row, col) in path where row != lastRow {
             jumpTimes.append(Double(col) / Self.framesPerSecond)
             lastRow = row
         }
-        var out: [Word] = []
+        let split = Self.splitIntoWords(tokens + [eot], tokenizer: tokenizer, eot: eot, language: engine.language)
+        var timed: [Timed] = []
         var boundary = 0
-        for group in Self.splitIntoWords(tokens, tokenizer: model.tokenizer) {
+        for (text, group) in zip(split.words, split.tokens).dropLast() {
             let start = jumpTimes[min(boundary, jumpTimes.count - 1)]
             boundary += group.count
-            let end = jumpTimes[min(boundary, jumpTimes.count - 1)]
-            out.append(Word(text: model.tokenizer.decode(group), tokens: group, start: start, end: max(end, start)))
+            timed.append(Timed(text: text, tokens: group, start: start, end: jumpTimes[min(boundary, jumpTimes.count - 1)]))
         }
-        words = out
+        let window = (start: engine.windowStart, end: engine.windowStart + Double(engine.windowFrames) / 100)
+        words = Self.finish(timed, window: window).map {
+            Word(text: $0.text, tokens: $0.tokens, start: $0.start - window.start, end: $0.end - window.start)
+        }
     }
 
-    /// Groups tokens into words: a word starts at a token that begins with a space.
-    static func splitIntoWords(_ tokens: [Int], tokenizer: Tokenizer) -> [[Int]] {
-        var groups: [[Int]] = []
-        for t in tokens {
-            let text = tokenizer.decode([t])
-            let punctuationOnly = !text.isEmpty && text.allSatisfy { $0.isPunctuation }
-            if groups.isEmpty || (text.hasPrefix(" ") && !punctuationOnly) {
-                groups.append([t])
-            } else {
-                groups[groups.count - 1].append(t)
+    /// A word while faster-whisper's rules adjust it: times in seconds.
+    struct Timed {
+        var text: String, tokens: [Int], start: Double, end: Double
+    }
+
+    /// faster-whisper's `add_word_timestamps` for a window decoded as one segment, its times
+    /// `timed` from the start of the window: words at sentence ends cut to twice the median word
+    /// length, punctuation merged, times made the clip's (rounded to 10 ms), and the first words
+    /// after a pause (here: the window's start) and the last word kept within bounds.
+    static func finish(_ timed: [Timed], window: (start: Double, end: Double)) -> [Timed] {
+        var alignment = timed
+        let durations = alignment.map { $0.end - $0.start }.filter { $0 != 0 }
+        let median = min(0.7, Self.median(durations))
+        let longest = median * 2
+        if !durations.isEmpty {
+            for i in alignment.indices.dropFirst() where alignment[i].end - alignment[i].start > longest {
+                if contains(sentenceEnds, alignment[i].text) {
+                    alignment[i].end = alignment[i].start + longest
+                } else if contains(sentenceEnds, alignment[i - 1].text) {
+                    alignment[i].start = alignment[i].end - longest
+                }
             }
         }
-        return groups
+        mergePunctuation(&alignment)
+        var words = alignment.filter { !$0.text.isEmpty }.map {
+            Timed(text: $0.text, tokens: $0.tokens, start: rounded(window.start + $0.start), end: rounded(window.start + $0.end))
+        }
+        guard !words.isEmpty else { return [] }
+        let lastSpeech = window.start
+        if words[0].end - lastSpeech > median * 4,
+           words[0].end - words[0].start > longest || (words.count > 1 && words[1].end - words[0].start > longest * 2) {
+            if words.count > 1 && words[1].end - words[1].start > longest {
+                let boundary = max(words[1].end / 2, words[1].end - longest)
+                words[0].end = boundary
+                words[1].start = boundary
+            }
+            words[0].start = max(0, words[0].end - longest)
+        }
+        if window.start < words[0].end && window.start - 0.5 > words[0].start {
+            words[0].start = max(0, min(words[0].end - median, window.start))
+        }
+        if window.end > words[words.count - 1].start && window.end + 0.5 < words[words.count - 1].end {
+            words[words.count - 1].end = max(words[words.count - 1].start + median, window.end)
+        }
+        return words
+    }
+
+    static let sentenceEnds = ".。!！?？"
+    static let prepended = "\"'“¿([{-"
+    static let appended = "\"'.。,，!！?？:：”)]}、"
+    /// Python's `string.punctuation`.
+    static let asciiPunctuation = "!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~"
+
+    /// Python's `needle in haystack` on strings: a substring test, true for the empty string.
+    static func contains(_ haystack: String, _ needle: String) -> Bool {
+        needle.isEmpty || haystack.contains(needle)
+    }
+
+    /// faster-whisper's `merge_punctuations`: an opening mark joins the word after it, a closing
+    /// one the word before; the word keeps its own times and the mark's entry is emptied.
+    static func mergePunctuation(_ alignment: inout [Timed]) {
+        guard alignment.count > 1 else { return }
+        var i = alignment.count - 2, j = alignment.count - 1
+        while i >= 0 {
+            let previous = alignment[i]
+            if previous.text.hasPrefix(" ") && contains(prepended, previous.text.trimmingCharacters(in: .whitespacesAndNewlines)) {
+                alignment[j].text = previous.text + alignment[j].text
+                alignment[j].tokens = previous.tokens + alignment[j].tokens
+                alignment[i].text = ""
+                alignment[i].tokens = []
+            } else {
+                j = i
+            }
+            i -= 1
+        }
+        i = 0; j = 1
+        while j < alignment.count {
+            if !alignment[i].text.hasSuffix(" ") && contains(appended, alignment[j].text) {
+                alignment[i].text += alignment[j].text
+                alignment[i].tokens += alignment[j].tokens
+                alignment[j].text = ""
+                alignment[j].tokens = []
+            } else {
+                i = j
+            }
+            j += 1
+        }
+    }
+
+    /// numpy's median (the mean of the middle two of an even count), 0 for none.
+    static func median(_ values: [Double]) -> Double {
+        guard !values.isEmpty else { return 0 }
+        let s = values.sorted(), n = s.count
+        return n % 2 == 1 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2
+    }
+
+    /// Python's `round(x, 2)`.
+    static func rounded(_ x: Double) -> Double { (x * 100).rounded(.toNearestOrEven) / 100 }
+
+    /// Splits tokens into words as faster-whisper does: first into pieces that decode to whole
+    /// characters, then, except in languages written without spaces, pieces join the word before
+    /// unless they start with a space, are punctuation or are special tokens.
+    static func splitIntoWords(_ tokens: [Int], tokenizer: Tokenizer, eot: Int, language: String) -> (words: [String], tokens: [[Int]]) {
+        let pieces = splitOnCharacters(tokens, tokenizer: tokenizer, eot: eot)
+        if ["zh", "ja", "th", "lo", "my", "yue"].contains(language) { return pieces }
+        var words: [String] = [], groups: [[Int]] = []
+        for (piece, group) in zip(pieces.words, pieces.tokens) {
+            let special = group[0] >= eot
+            let punctuation = contains(asciiPunctuation, piece.trimmingCharacters(in: .whitespacesAndNewlines))
+            if special || piece.hasPrefix(" ") || punctuation || words.isEmpty {
+                words.append(piece)
+                groups.append(group)
+            } else {
+                words[words.count - 1] += piece
+                groups[groups.count - 1] += group
+            }
+        }
+        return (words, groups)
+    }
+
+    /// faster-whisper's `split_tokens_on_unicode`: a piece ends where the tokens so far decode
+    /// without a replacement character that the whole text does not also have.
+    static func splitOnCharacters(_ tokens: [Int], tokenizer: Tokenizer, eot: Int) -> (words: [String], tokens: [[Int]]) {
+        // Text tokens decode together (a character's bytes may span tokens); special ones by name.
+        func decode(_ ids: [Int]) -> String {
+            var out = "", run: [Int] = []
+            for id in ids {
+                if id >= eot { out += tokenizer.decode(run) + tokenizer.display(id); run = [] } else { run.append(id) }
+            }
+            return out + tokenizer.decode(run)
+        }
+        let replacement: Unicode.Scalar = "\u{FFFD}"
+        let full = Array(decode(tokens).unicodeScalars)
+        var words: [String] = [], groups: [[Int]] = [], current: [Int] = []
+        var offset = 0
+        for t in tokens {
+            current.append(t)
+            let decoded = decode(current)
+            let scalars = Array(decoded.unicodeScalars)
+            let bad = scalars.firstIndex(of: replacement).map { $0 + offset }
+            if bad == nil || (bad! < full.count && full[bad!] == replacement) {
+                words.append(decoded)
+                groups.append(current)
+                current = []
+                offset += scalars.count
+            }
+        }
+        return (words, groups)
+    }
+
+    /// Each row a softmax over the first `frames` columns only, as CTranslate2 takes it over the
+    /// frames that hold audio: the probabilities renormalised over those frames.
+    static func renormalised(_ m: Matrix, frames: Int) -> Matrix {
+        var out = Matrix(zeros: m.rows, frames)
+        for r in 0..<m.rows {
+            var sum: Float = 0
+            for c in 0..<frames { sum += m[r, c] }
+            let inv = sum > 0 ? 1 / sum : 0
+            for c in 0..<frames { out[r, c] = m[r, c] * inv }
+        }
+        return out
     }
 
     /// Subtract each column's mean over rows and divide by its standard deviation.
@@ -104,25 +263,27 @@ public struct WordAlignment: Sendable {
         return out
     }
 
-    /// Dynamic time warping over a cost matrix (rows: tokens, columns: frames); returns the
-    /// monotonic path from (0, 0) to the last cell as (row, column) pairs.
-    static func dtw(_ m: Matrix, negate: Bool) -> [(Int, Int)] {
+    /// Dynamic time warping that maximises the summed weights (CTranslate2's `negative_dtw`):
+    /// the monotonic path from the first cell to the last as (row, column) pairs. A diagonal or
+    /// vertical step is taken only when strictly cheaper than the others; ties step along time.
+    static func dtw(_ m: Matrix) -> [(Int, Int)] {
         let n = m.rows, t = m.cols
         var cost = [Float](repeating: .infinity, count: (n + 1) * (t + 1))
-        var trace = [UInt8](repeating: 0, count: (n + 1) * (t + 1))
+        var trace = [UInt8](repeating: 2, count: (n + 1) * (t + 1))
         cost[0] = 0
         for j in 1...t {
             for i in 1...n {
                 let c0 = cost[(i - 1) * (t + 1) + j - 1], c1 = cost[(i - 1) * (t + 1) + j], c2 = cost[i * (t + 1) + j - 1]
-                let (best, move): (Float, UInt8) = c0 <= c1 && c0 <= c2 ? (c0, 0) : (c1 <= c2 ? (c1, 1) : (c2, 2))
-                let v = m[i - 1, j - 1]
-                cost[i * (t + 1) + j] = best + (negate ? -v : v)
+                let (best, move): (Float, UInt8) = c0 < c1 && c0 < c2 ? (c0, 0) : (c1 < c0 && c1 < c2 ? (c1, 1) : (c2, 2))
+                cost[i * (t + 1) + j] = best - m[i - 1, j - 1]
                 trace[i * (t + 1) + j] = move
             }
         }
+        for i in 0...n { trace[i * (t + 1)] = 1 }
+        for j in 0...t { trace[j] = 2 }
         var i = n, j = t
         var path: [(Int, Int)] = []
-        while i > 0 && j > 0 {
+        while i > 0 || j > 0 {
             path.append((i - 1, j - 1))
             switch trace[i * (t + 1) + j] {
             case 0: i -= 1; j -= 1

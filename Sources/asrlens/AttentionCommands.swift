@@ -68,8 +68,8 @@ struct HeadsCommand: ParsableCommand {
 /// `asrlens words`: word timings from the alignment heads.
 struct WordsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "words",
-        abstract: "Words with start and end times (and encoder frames) from the alignment heads, by DTW.",
-        discussion: "Times are in the clip's seconds; frames (20 ms) count from the start of the analysed window (--offset; window_start in --json). They are the DTW alignment itself, before the trimming of over-long words that openai-whisper and faster-whisper then apply (so a first word after a long silence can span the silence).")
+        abstract: "Words with start and end times (and encoder frames), as faster-whisper's word_timestamps gives them.",
+        discussion: "Times are in the clip's seconds; frames (20 ms) count from the start of the analysed window (--offset; window_start in --json). They are faster-whisper's (word_timestamps=True): the alignment heads' attention over the frames that hold audio, aligned by DTW, with its punctuation merging and its trimming of over-long words; after the first window the pause rule counts from the window's start.")
     @OptionGroup var clip: ClipOptions
     @OptionGroup var output: OutputOptions
 

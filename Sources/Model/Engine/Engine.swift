@@ -11,6 +11,9 @@ public final class Engine: @unchecked Sendable {
     public let window: Matrix
     /// Encoder frames that carry audio (the rest is padding).
     public let audioFrames: Int
+    /// 10 ms log-mel frames of audio in the window: faster-whisper's segment size, which its word
+    /// alignment halves (rounding down) to the encoder frames it aligns to.
+    public let windowFrames: Int
     public let language: String
     public let prompt: [Int]
     /// faster-whisper's greedy transcript of the window.
@@ -87,6 +90,7 @@ public final class Engine: @unchecked Sendable {
         let frames: Int
         (window, frames) = try audio.window(at: seek)
         audioFrames = min(model.hyper.audioPositions, (frames + 1) / 2)
+        windowFrames = frames
         let transcriber = Transcriber(model: model)
         self.language = try transcriber.language(features: try audio.features(0..<min(Transcriber.framesPerWindow, audio.frameCount)),
                                                  requested: language)
