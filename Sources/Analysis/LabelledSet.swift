@@ -78,14 +78,23 @@ public struct LabelledSet: Sendable {
         return group
     }
 
-    /// The indices of `count` rows spread evenly over the set (all rows when it has fewer):
-    /// the rows the report's data-set sections and `repetition --rows` examine.
-    public func evenlySpaced(_ count: Int) -> [Int] { Self.evenlySpaced(count, of: rows.count) }
+    /// The indices of `count` rows drawn from the set (all rows when it has fewer): the rows the
+    /// report's data-set sections and `repetition --rows` examine.
+    public func sampled(_ count: Int) -> [Int] { Self.sampled(count, of: rows.count) }
 
-    /// `count` row indices spread evenly over `n` rows (all of them when there are fewer).
-    public static func evenlySpaced(_ count: Int, of n: Int) -> [Int] {
+    /// `count` of `n` row indices drawn without replacement by a fixed seed, in file order (all
+    /// of them when there are fewer). Not a stride: a data set is often laid out in periods (each
+    /// sentence in every voice in turn), and every row a stride picks could share one voice.
+    public static func sampled(_ count: Int, of n: Int) -> [Int] {
         let k = max(0, min(count, n))
-        return (0..<k).map { $0 * n / k }
+        guard k < n else { return Array(0..<n) }
+        var order = Array(0..<n)
+        var random = Gaussian(seed: 0x6173_726c_656e_73)   // "asrlens"; its SplitMix64 bits
+        for i in 0..<k {
+            let j = i + Int(random.bits() % UInt64(n - i))
+            order.swapAt(i, j)
+        }
+        return order.prefix(k).sorted()
     }
 
     /// For each class of `label`, how many distinct values of `column` its rows `indices` have:

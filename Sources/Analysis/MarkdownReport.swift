@@ -94,7 +94,7 @@ public enum MarkdownReport {
         }
         let names = (0...h.decoderLayers).map { $0 == 0 ? "emb" : "L\($0 - 1)" } + ["never"]
         return """
-            Both lenses on \(s.clips) evenly spaced clips of `\(survey.data)`\(s.skipped > 0 ? " (\(s.skipped) unreadable, skipped)" : ""). \
+            Both lenses on \(s.clips) clips drawn by a fixed seed from `\(survey.data)`\(s.skipped > 0 ? " (\(s.skipped) unreadable, skipped)" : ""). \
             Encoder lens per layer, against each clip's final transcript:
 
             \(code(Table(headers: ["layer", "mean WER", "clips within WER 0.5", "clips looping", "fluency", "fluent, ungrounded"], rows: rows)))
@@ -199,7 +199,7 @@ public enum MarkdownReport {
     static func repetition(_ r: RepetitionReport, _ h: Report.Header, parts: [Report.MergedPart]) -> String {
         let snr = r.settings.snrDB.map { String(format: "--snr=%g", $0) }.joined(separator: " ")
         let spaced = r.header.examined.map { " --rows \($0)" } ?? ""
-        let rows = "\(r.records.count) \(r.header.examined == nil ? "" : "evenly spaced ")rows of \(r.header.rows)"
+        let rows = "\(r.records.count) \(r.header.examined == nil ? "" : "sampled ")rows of \(r.header.rows)"
         var body = "`asrlens repetition \(r.header.data)\(spaced) \(snr) --reference \(r.settings.reference.rawValue) --model \(h.model)` "
             + (parts.isEmpty ? "on \(rows):\n\n"
                : "on \(rows), run in \(parts.count) shards (`--shard i/\(parts.count)`) whose parts are merged here: "
@@ -225,7 +225,7 @@ public enum MarkdownReport {
         let rows = s.windows.map { [$0.radius.map { "±\($0) frames (±\(String(format: "%.1f", Double($0) / 50)) s)" } ?? "full attention",
                                     String(format: "%.2f", $0.meanWER), percent($0.lost)] }
         return """
-            `asrlens patch CLIP --attention-window K --model \(h.model)` on \(s.clips) evenly spaced clips of `\(w.data)`\
+            `asrlens patch CLIP --attention-window K --model \(h.model)` on \(s.clips) clips drawn by a fixed seed from `\(w.data)`\
             \(s.skipped > 0 ? " (\(s.skipped) unreadable, skipped)" : ""): every encoder layer's self-attention sees only the \
             frames within ±K of each frame, and the transcript is scored against \(s.against).
 

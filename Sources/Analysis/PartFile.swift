@@ -133,21 +133,22 @@ public enum PartFile {
     /// whole run, each once and in the part of the shard that owns it. A part edited or made
     /// by another run would otherwise merge into a result with rows lost or counted twice.
     static func checkRows(_ parts: [Part], rows: [[Int]], expected: [Int], noun: String = "row") throws {
-        let wanted = Set(expected)
+        // A shard owns the rows at positions shard, shard + n, … of the run's list.
+        let position = Dictionary(uniqueKeysWithValues: expected.enumerated().map { ($0.element, $0.offset) })
         var seen: [Int: String] = [:]
         for (part, rows) in zip(parts, rows) {
             for r in rows {
-                guard wanted.contains(r) else {
+                guard let at = position[r] else {
                     throw InputError(part.path, "\(noun) \(r) is not one of the \(expected.count) \(noun)s the run examines; was the part edited, or made by another run?")
                 }
-                guard r % part.of == part.shard else {
-                    throw InputError(part.path, "\(noun) \(r) belongs to shard \(r % part.of) of \(part.of), not to this part's shard \(part.shard)")
+                guard at % part.of == part.shard else {
+                    throw InputError(part.path, "\(noun) \(r) belongs to shard \(at % part.of) of \(part.of), not to this part's shard \(part.shard)")
                 }
                 if let other = seen[r] { throw InputError(part.path, "\(noun) \(r) is given twice (also in \(other))") }
                 seen[r] = part.path
             }
         }
-        if let missing = expected.first(where: { seen[$0] == nil }), let owner = parts.first(where: { missing % $0.of == $0.shard }) {
+        if let missing = expected.first(where: { seen[$0] == nil }), let owner = parts.first(where: { position[missing]! % $0.of == $0.shard }) {
             let count = expected.filter { seen[$0] == nil }.count
             throw InputError(owner.path, "lacks \(noun) \(missing)" + (count > 1 ? " and \(count - 1) more \(noun)s of the run" : "") + "; was the part edited, or its run cut short?")
         }

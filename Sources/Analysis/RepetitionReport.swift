@@ -36,7 +36,7 @@ public struct RepetitionReport: Encodable {
     /// The run's settings, the same in every shard's part.
     public struct Header: Codable, Equatable, Sendable {
         public let model: String, data: String, rows: Int
-        /// How many evenly spaced rows were examined, when not all (`repetition --rows`).
+        /// How many sampled rows were examined, when not all (`repetition --rows`).
         public var examined: Int? = nil
         public let snrDB: [Double], keep: Double, reference: String
         public let decoderLayers: Int, decoderHeads: Int, encoderLayers: Int
@@ -77,7 +77,7 @@ public struct RepetitionReport: Encodable {
                              + "\(Int(RepetitionHunt.Settings.snrRange.lowerBound)) to \(Int(RepetitionHunt.Settings.snrRange.upperBound)) dB, keep in (0, 1])")
         }
         let perPart = try parts.map { try $0.records(as: RepetitionHunt.Record.self) }
-        try PartFile.checkRows(parts, rows: perPart.map { $0.map(\.row) }, expected: LabelledSet.evenlySpaced(h.examined ?? h.rows, of: h.rows))
+        try PartFile.checkRows(parts, rows: perPart.map { $0.map(\.row) }, expected: LabelledSet.sampled(h.examined ?? h.rows, of: h.rows))
         let records = perPart.flatMap { $0 }
         self.init(header: h, settings: .init(snrDB: h.snrDB, keep: h.keep, reference: reference), records: records,
                   seconds: parts.map(\.seconds).reduce(0, +))
@@ -92,7 +92,7 @@ public struct RepetitionReport: Encodable {
         guard set.rows.count == header.rows else {
             throw InputError(source, "was hunted on \(header.rows) rows, but \(data) has \(set.rows.count)")
         }
-        guard set.digest(rows: LabelledSet.evenlySpaced(header.examined ?? header.rows, of: header.rows)) == recorded else {
+        guard set.digest(rows: LabelledSet.sampled(header.examined ?? header.rows, of: header.rows)) == recorded else {
             throw InputError(source, "was hunted on other data than \(data) now holds (its data_sha256 differs: labels or audio changed)")
         }
     }

@@ -74,7 +74,7 @@ public struct Report: Encodable {
 
     public let header: Header
     public internal(set) var lenses: Lenses?
-    /// The lenses over evenly spaced rows of the first data file.
+    /// The lenses over sampled rows of the first data file.
     public internal(set) var lensSurvey: LensSurveySection?
     public internal(set) var probes: [ProbeExperiment.Result] = []
     /// Each probed label trained on all synthesizers but one and tested on that one.

@@ -30,11 +30,11 @@ extension Report {
                           encoderLayers: engine.model.hyper.encoderLayers, clips: 1))
     }
 
-    /// Both lenses over `rows` evenly spaced rows of `set`: how often the single clip's pattern holds.
+    /// Both lenses over `rows` sampled rows (`LabelledSet.sampled`) of `set`: how often the single clip's pattern holds.
     public mutating func addLensSurvey(_ set: LabelledSet, path: String, rows wanted: Int, model: WhisperModel, events: ExperimentEvents = .silent) throws {
         let n = set.rows.count, k = min(wanted, n)
         guard k > 0 else { return }
-        let records = try LensSurvey.run(set, indices: set.evenlySpaced(k), model: model, events: events)
+        let records = try LensSurvey.run(set, indices: set.sampled(k), model: model, events: events)
         let summary = LensSurvey.Summary(records, decoderLayers: model.hyper.decoderLayers)
         let data = Self.short(path)
         lensSurvey = LensSurveySection(data: data, summary: summary)
@@ -105,7 +105,7 @@ extension Report {
                      observed: "\(label): " + String(format: "best %.3f [%.3f, %.3f] at encoder layer %d of %d%@, majority baseline %.3f%@ (%@).",
                                       best.accuracy, best.interval.low, best.interval.high, best.layer, e, g.map { ", folds grouped by \($0)" } ?? "",
                                       result.probe.baseline, input, rests) + transfer,
-                     .probe(best: best, baseline: result.probe.baseline, input: result.bestInput, encoderLayers: e))
+                     .probe(best: best, baseline: result.probe.baseline, input: result.bestInput, encoderLayers: e, clips: result.kept.count))
             }
         }
     }
@@ -123,7 +123,7 @@ extension Report {
              observed: String(format: "token correct or not: best %.3f [%.3f, %.3f] at decoder layer %d of %d; the token's log-probability alone %.3f, majority %.3f (%d tokens, %d incorrect, %d clips).",
                               best.accuracy, best.interval.low, best.interval.high, best.layer, model.hyper.decoderLayers, result.logprob.accuracy,
                               result.majority, result.tokens, result.incorrect, result.clips),
-             .tokenProbe(best: best, majority: result.majority, logprob: result.logprob, decoderLayers: model.hyper.decoderLayers))
+             .tokenProbe(best: best, majority: result.majority, logprob: result.logprob, decoderLayers: model.hyper.decoderLayers, clips: result.clips))
     }
 
     /// A silence sweep of the last encoder layers' residual stream, every decoder head ablated,
@@ -146,7 +146,7 @@ extension Report {
              observed: String(format: "at encoder layer %d, %d of %d windows change the transcript (mean WER %.2f); %d of %d windows with words lose "
                               + "those words and no others; %@.", last, changed, lastRow.count, lastRow.map(\.wer).reduce(0, +) / Double(max(1, lastRow.count)),
                               outcomes.filter { $0 == .deleted }.count, lastRow.count - silent.count, control),
-             .silencePatch(windows: outcomes))
+             .silencePatch(windows: outcomes, clips: 1))
 
         started = Date()
         let ablation = try Sweep(engine: engine, kind: .heads, source: .zero, progress: { events.progress("report: heads", $0, $1) })
@@ -160,16 +160,16 @@ extension Report {
         find(.heads, .alignmentHeads,
              observed: String(format: "%d of the top %d heads by monotonicity × sharpness are `config.json` alignment heads (chance: %.1f of %d heads).",
                               hits, top.count, chance, ranking.entries.count),
-             .alignmentHeads(hits: hits, top: top.count, heads: ranking.entries.count))
+             .alignmentHeads(hits: hits, top: top.count, heads: ranking.entries.count, clips: 1))
     }
 
-    /// Repetition hunting on `rows` evenly spaced rows of `set`.
+    /// Repetition hunting on `rows` sampled rows (`LabelledSet.sampled`) of `set`.
     public mutating func addRepetition(_ set: LabelledSet, path: String, rows wanted: Int, settings: RepetitionHunt.Settings,
                                        model: WhisperModel, events: ExperimentEvents = .silent) throws {
         let n = set.rows.count, k = min(wanted, n)
         guard k > 0 else { return }
         let started = Date()
-        let records = try RepetitionHunt.run(set, indices: set.evenlySpaced(k), model: model, settings: settings, events: events)
+        let records = try RepetitionHunt.run(set, indices: set.sampled(k), model: model, settings: settings, events: events)
         addRepetition(RepetitionReport(model: model, data: Self.short(path), rows: n, examined: k, settings: settings, records: records,
                                        seconds: Date().timeIntervalSince(started)))
     }
@@ -197,7 +197,7 @@ extension Report {
             : "of \(s.loops) loops (\(report.loopingClips) distinct clips), " + ["cross_out", "self_out", "mlp_out"].map(describe).joined(separator: "; ") + "."
         let other = [s.best("self_out"), s.best("mlp_out")].compactMap { $0 }.max { $0.outcomes.filter { $0 }.count < $1.outcomes.filter { $0 }.count }
         find(.repetition, .repetition, data: report.header.data, observed: observed,
-             .repetition(loops: s.loops, judged: judged, cross: s.best("cross_out")?.outcomes ?? [], other: other?.outcomes ?? []))
+             .repetition(loops: s.loops, judged: judged, cross: s.best("cross_out")?.outcomes ?? [], other: other?.outcomes ?? [], clips: report.loopingClips))
         // The single-head claim from the same loops: each cross-attention head patched alone,
         // against the median head as the control (loops may be fragile to any patch).
         let heads = zip(s.entries, s.outcomes).filter { $0.0.head != nil }
@@ -208,15 +208,15 @@ extension Report {
                  : "\(Site(.decoder, b.0.layer, .crossHead(b.0.head!))) alone \(judged ? "improves" : "stops") \(b.1.filter { $0 }.count) of \(s.loops) loops; "
                    + "the median head (\(Site(.decoder, m.0.layer, .crossHead(m.0.head!)))) \(m.1.filter { $0 }.count)." } }
                  ?? "no looping transcript in these conditions, so nothing to resolve.",
-             .singleHead(loops: s.loops, judged: judged, best: best?.1 ?? [], median: median?.1 ?? []))
+             .singleHead(loops: s.loops, judged: judged, best: best?.1 ?? [], median: median?.1 ?? [], clips: report.loopingClips))
     }
 
-    /// Localised encoder attention on up to `maximumWindowRows` of `rows` evenly spaced rows of `set`.
+    /// Localised encoder attention on up to `maximumWindowRows` of `rows` sampled rows (`LabelledSet.sampled`) of `set`.
     public mutating func addAttentionWindows(_ set: LabelledSet, path: String, rows wanted: Int, model: WhisperModel,
                                              events: ExperimentEvents = .silent) throws {
         let n = set.rows.count, k = min(wanted, n, Self.maximumWindowRows)
         guard k > 0 else { return }
-        let records = try AttentionWindows.run(set, indices: set.evenlySpaced(k), model: model, events: events)
+        let records = try AttentionWindows.run(set, indices: set.sampled(k), model: model, events: events)
         let summary = AttentionWindows.Summary(records)
         let data = Self.short(path)
         attentionWindows = AttentionWindowsSection(data: data, summary: summary)

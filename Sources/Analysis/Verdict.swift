@@ -79,12 +79,13 @@ extension Verdict {
     /// peaking late. `best` is the best layer; `input` the best input-feature control (nil when
     /// the rows carry no inputs to run it on).
     public static func probe(best: LinearProbe.Layer, baseline: Double, input: ProbeExperiment.InputBaseline?,
-                             encoderLayers: Int) -> Verdict {
+                             encoderLayers: Int, clips: Int) -> Verdict {
         let rule = "reproduced when the best layer is at least 20 points above the majority baseline, above the best input baseline "
             + "(the same probe on the pooled log-mel or on duration, no Whisper) by more than the half-width of its 95% interval, "
-            + "and in the upper half of the encoder; partly when it clears both but peaks early"
+            + "and in the upper half of the encoder; partly when it clears both but peaks early; " + tooFewClipsRule
+        if let few = tooFewClips(clips) { return Verdict(.notTested, few, rule: rule) }
         // 1e-9: 0.7 - 0.5 is 0.19999999999999996 in binary, and is 20 points.
-        guard best.accuracy - baseline >= 0.2 - 1e-9 else { return Verdict(.notReproduced, "within 20 points of the majority baseline", rule: rule) }
+        guard best.accuracy - baseline >= 0.2 - 1e-9 else { return Verdict(.notReproduced, against(best.accuracy, baseline, "the majority baseline", points: 20), rule: rule) }
         guard let input else { return Verdict(.partly, "decodable, but no input baseline was run to compare with", rule: rule) }
         guard best.accuracy - input.result.accuracy > best.interval.halfWidth else {
             return Verdict(.notReproduced, String(format: "the input alone (%@) gives %.3f", input.name, input.result.accuracy), rule: rule)
@@ -94,11 +95,12 @@ extension Verdict {
 
     /// Per-token decoder probe: token correctness is decodable from the decoder beyond what the
     /// token's own log-probability gives, peaking late.
-    public static func tokenProbe(best: LinearProbe.Layer, majority: Double, logprob: LinearProbe.Layer, decoderLayers: Int) -> Verdict {
+    public static func tokenProbe(best: LinearProbe.Layer, majority: Double, logprob: LinearProbe.Layer, decoderLayers: Int, clips: Int) -> Verdict {
         let rule = "reproduced when the best decoder layer is at least 10 points above the majority baseline, above the token's "
             + "log-probability alone by more than the half-width of its 95% interval, and in the upper half of the decoder; partly when "
-            + "it clears both but peaks early"
-        guard best.accuracy - majority >= 0.1 - 1e-9 else { return Verdict(.notReproduced, "within 10 points of the majority baseline", rule: rule) }
+            + "it clears both but peaks early; " + tooFewClipsRule
+        if let few = tooFewClips(clips) { return Verdict(.notTested, few, rule: rule) }
+        guard best.accuracy - majority >= 0.1 - 1e-9 else { return Verdict(.notReproduced, against(best.accuracy, majority, "the majority baseline", points: 10), rule: rule) }
         guard best.accuracy - logprob.accuracy > best.interval.halfWidth else {
             return Verdict(.notReproduced, String(format: "the token's log-probability alone gives %.3f", logprob.accuracy), rule: rule)
         }
@@ -108,10 +110,10 @@ extension Verdict {
     /// Patching the last encoder layer with silence on a span deletes the words spoken there.
     /// `windows` holds, per window of the last layer's sweep, what the patch did to the words
     /// (`SpanDeletion`). Windows without words are the control: a change there is no deletion.
-    public static func silencePatch(windows: [SpanDeletion.Outcome]) -> Verdict {
+    public static func silencePatch(windows: [SpanDeletion.Outcome], clips: Int) -> Verdict {
         let rule = "reproduced when at least half of the windows that hold words, and at least \(minimumWindows) of them, lose words "
             + "there and nowhere else when silenced at the last encoder layer (fewer words within one word of the window, every other "
-            + "word kept); partly when some window does; not reproduced when none does"
+            + "word kept); partly when some window does; not reproduced when none does; " + tooFewClipsRule
         let spoken = windows.filter { $0 != .noWords }.count
         guard spoken > 0 else { return Verdict(.notTested, "no window holds words", rule: rule) }
         let deleted = windows.filter { $0 == .deleted }.count
@@ -119,6 +121,7 @@ extension Verdict {
         let interval = WilsonInterval(successes: deleted, trials: spoken)
         let words = String(format: "%d of %d windows with words delete them, 95%% interval [%.2f, %.2f]; %d change the transcript otherwise",
                            deleted, spoken, interval.low, interval.high, other)
+        if let few = tooFewClips(clips) { return Verdict(.notTested, few + " (here " + words + ")", rule: rule) }
         guard deleted > 0 else { return Verdict(.notReproduced, words, rule: rule) }
         guard deleted * 2 >= spoken else { return Verdict(.partly, words, rule: rule) }
         guard spoken >= minimumWindows else { return Verdict(.partly, "too few windows: " + words, rule: rule) }
@@ -131,10 +134,13 @@ extension Verdict {
     /// Alignment heads: of the `top` heads by monotonicity × sharpness (as many as the model
     /// lists), `hits` are listed alignment heads; the model has `heads` cross-attention heads.
     /// Chance is `top · top / heads` hits: k heads drawn blindly hold that many listed ones.
-    public static func alignmentHeads(hits: Int, top: Int, heads: Int) -> Verdict {
+    public static func alignmentHeads(hits: Int, top: Int, heads: Int, clips: Int) -> Verdict {
         let rule = "reproduced when at least half of the top k heads by monotonicity × sharpness are alignment heads, k being how many the model lists; "
-            + "partly when fewer, but more than chance (k × k / all cross-attention heads); not reproduced otherwise"
+            + "partly when fewer, but more than chance (k × k / all cross-attention heads); not reproduced otherwise; " + tooFewClipsRule
         guard top > 0, heads > 0 else { return Verdict(.notTested, "the model lists no alignment heads", rule: rule) }
+        if let few = tooFewClips(clips) {
+            return Verdict(.notTested, few + String(format: " (here %d of the top %d, chance %.1f)", hits, top, Double(top * top) / Double(heads)), rule: rule)
+        }
         if hits * 2 >= top { return Verdict(.reproduced, rule: rule) }
         return Double(hits) > Double(top * top) / Double(heads) ? Verdict(.partly, rule: rule) : Verdict(.notReproduced, rule: rule)
     }
@@ -143,10 +149,11 @@ extension Verdict {
     /// head and the median head resolved it (strictly, when `judged`: also lowered the WER
     /// against the reference text). The median head is the control: loops that any patch breaks
     /// say nothing about one head.
-    public static func singleHead(loops: Int, judged: Bool, best: [Bool], median: [Bool]) -> Verdict {
+    public static func singleHead(loops: Int, judged: Bool, best: [Bool], median: [Bool], clips: Int) -> Verdict {
         let rule = "reproduced when one cross-attention head, patched alone, resolves at least half of the loops, a loop counting only when "
             + "the patched transcript stops looping and its WER against the reference text falls below both the loop's and 1, and more loops than the median head by "
-            + "an exact McNemar test at 0.05; partly when it resolves at least a quarter without that, or there are no reference texts"
+            + "an exact McNemar test at 0.05; partly when it resolves at least a quarter without that, or there are no reference texts; "
+            + "not tested on loops from fewer than \(minimumClips) clips"
         guard loops > 0, best.count == loops, median.count == loops else { return Verdict(.notTested, "no looping transcript in these conditions", rule: rule) }
         let b = best.filter { $0 }.count, m = median.filter { $0 }.count
         let interval = WilsonInterval(successes: b, trials: loops)
@@ -154,6 +161,7 @@ extension Verdict {
         // The section's table says "improves" for a loop counted under the rule, "stops" without texts.
         let words = String(format: "the best head %@ %d of %d loops, 95%% interval [%.2f, %.2f]; the median head %d (McNemar p = %.3g)",
                            judged ? "improves" : "stops", b, loops, interval.low, interval.high, m, test.p)
+        if let few = tooFewClips(clips) { return Verdict(.notTested, "loops from " + few + " (here " + words + ")", rule: rule) }
         guard judged else { return Verdict(.partly, "no reference texts, so stopping a loop is all that is counted: " + words, rule: rule) }
         if b * 2 >= loops && test.p < 0.05 { return Verdict(.reproduced, words, rule: rule) }
         return Verdict(b * 4 >= loops ? .partly : .notReproduced, words, rule: rule)
@@ -185,6 +193,13 @@ extension Verdict {
             : "\(clips) clip\(clips == 1 ? "" : "s"); a verdict needs at least \(minimumClips)"
     }
 
+    /// "0.144 is 71 points below the majority baseline (0.856); a verdict needs 10 above".
+    static func against(_ value: Double, _ baseline: Double, _ name: String, points: Int) -> String {
+        let gap = Int(((value - baseline) * 100).rounded())
+        let side = gap == 0 ? "level with" : gap > 0 ? "\(gap) point\(gap == 1 ? "" : "s") above" : "\(-gap) point\(gap == -1 ? "" : "s") below"
+        return String(format: "%.3f is %@ %@ (%.3f); the rule needs %d above", value, side, name, baseline, points)
+    }
+
     /// A section of the report that did not run.
     public static func notRun(_ why: String) -> Verdict {
         Verdict(.notTested, why, rule: "not tested when the report did not run the experiment")
@@ -194,15 +209,21 @@ extension Verdict {
     /// self-attention or the MLP. `cross` and `other` are the best cross_out layer and the best
     /// self_out or mlp_out layer: per loop, whether each resolved it (and, when `judged`, also
     /// lowered the WER against the reference text).
-    public static func repetition(loops: Int, judged: Bool, cross: [Bool], other: [Bool]) -> Verdict {
+    public static func repetition(loops: Int, judged: Bool, cross: [Bool], other: [Bool], clips: Int) -> Verdict {
         let rule = "reproduced when the best cross_out layer resolves at least half of the loops, a loop counting only when the patched "
             + "transcript stops looping and its WER against the reference text falls below both the loop's and 1, and more loops than the best self_out or mlp_out "
-            + "layer by an exact McNemar test at 0.05; partly when only one of the two holds, or there are no reference texts"
+            + "layer by an exact McNemar test at 0.05; partly when only one of the two holds, or there are no reference texts; "
+            + "not tested on loops from fewer than \(minimumClips) clips"
         guard loops > 0, cross.count == loops, other.count == loops else {
             return Verdict(.notTested, "no looping transcript in these conditions", rule: rule)
         }
         let c = cross.filter { $0 }.count, o = other.filter { $0 }.count
-        guard c > o else { return Verdict(.notReproduced, "cross_out resolves \(c) of \(loops) loops, self_out or mlp_out \(o)", rule: rule) }
+        // The section's table says "improves" for a loop counted under the rule, "stops" without texts.
+        let verb = judged ? "improves" : "stops"
+        if let few = tooFewClips(clips) {
+            return Verdict(.notTested, "loops from " + few + " (here the best cross_out layer \(verb) \(c) of \(loops), self_out or mlp_out \(o))", rule: rule)
+        }
+        guard c > o else { return Verdict(.notReproduced, "the best cross_out layer \(verb) \(c) of \(loops) loops, self_out or mlp_out \(o)", rule: rule) }
         let test = McNemar(b: zip(cross, other).filter { $0 && !$1 }.count, c: zip(cross, other).filter { !$0 && $1 }.count)
         let words = String(format: "cross_out %d of %d loops, self_out or mlp_out %d (McNemar p = %.3g)", c, loops, o, test.p)
         guard judged else { return Verdict(.partly, "no reference texts, so stopping a loop is all that is counted: " + words, rule: rule) }

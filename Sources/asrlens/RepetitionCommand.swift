@@ -23,17 +23,17 @@ struct RepetitionCommand: ParsableCommand {
     @OptionGroup var hunt: RepetitionOptions
     @OptionGroup var sharding: ShardOptions
     @Argument(help: "A TSV with a 'path' column (other columns are ignored).") var data: String
-    @Option(parsing: .unconditional, help: "Examine only this many evenly spaced rows, those of `report --repetition-rows N` (default: every row).") var rows: Int?
+    @Option(parsing: .unconditional, help: "Examine only this many rows, drawn by a fixed seed: those of `report --repetition-rows N` (default: every row).") var rows: Int?
 
     func run() throws {
         if let rows { try require("--rows", rows, atLeast: 1) }
         _ = try output.jsonElseText("a repetition hunt")   // before the hunt, not after it
         let set = try LabelledSet(tsv: data)
         guard !set.rows.isEmpty else { throw InputError(data, "has no rows") }
-        let part = try sharding.part, examined = set.evenlySpaced(rows ?? set.rows.count)
+        let part = try sharding.part, examined = set.sampled(rows ?? set.rows.count)
         let model = try modelOptions.load(), settings = hunt.settings
         let started = Date()
-        let records = try RepetitionHunt.run(set, indices: examined.filter { part?.owns($0) ?? true }, model: model, settings: settings,
+        let records = try RepetitionHunt.run(set, indices: examined.enumerated().filter { part?.owns($0.offset) ?? true }.map(\.element), model: model, settings: settings,
                                              events: .onStandardError())
         let report = RepetitionReport(model: model, data: data, rows: set.rows.count, examined: rows, dataSHA256: set.digest(rows: examined),
                                       settings: settings, records: records,

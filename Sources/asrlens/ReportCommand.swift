@@ -25,7 +25,7 @@ struct ReportCommand: ParsableCommand {
 
     @Option(name: .long, parsing: .unconditional, help: "Cross-validation folds for the probes.") var folds: Int = 5
     @Option(name: .long, help: ArgumentHelp("Feature cache folder (default: $ASRLENS_HOME/features).", valueName: "DIR")) var cache: String?
-    @Option(name: .long, parsing: .unconditional, help: "Rows of the first DATA file for the lens survey and repetition hunting, evenly spaced (0 skips both).") var repetitionRows: Int = 24
+    @Option(name: .long, parsing: .unconditional, help: "Rows of the first DATA file for the lens survey and repetition hunting, drawn by a fixed seed (0 skips both).") var repetitionRows: Int = 24
     @OptionGroup var hunt: RepetitionOptions
     @Option(name: .customLong("repetition-part"), help: ArgumentHelp("Take the repetition section from this part of a sharded `asrlens repetition` run instead of hunting; repeat for every part.", valueName: "PART")) var repetitionParts: [String] = []
     @Flag(name: .long, help: "Skip the contextual-bias experiment (it needs espeak-ng, Flite and Festival).") var noContext = false

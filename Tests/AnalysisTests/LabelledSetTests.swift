@@ -29,13 +29,23 @@ import Testing
         #expect(problem("path\tlabel\na.wav\tx\n./a.wav\ty\n") == "set.tsv:3: names the same file as line 2 (./a.wav); a clip listed twice would be in training and test at once")
     }
 
-    /// `report --repetition-rows K` and `repetition --rows K` examine the same rows: spread over
-    /// the whole set, first row included, no row twice; every row when K is the set's size or more.
-    @Test func evenlySpacedRowsCoverTheSetWithoutRepeats() throws {
+    /// `report --repetition-rows K` and `repetition --rows K` examine the same rows: in file order,
+    /// no row twice, the same every run; every row when K is the set's size or more.
+    @Test func sampledRowsAreDistinctInOrderAndTheSameEveryRun() throws {
         let set = try LabelledSet(text: "path\n" + (0..<10).map { "c\($0).wav" }.joined(separator: "\n") + "\n", source: "s.tsv", base: Self.base)
-        #expect(set.evenlySpaced(4) == [0, 2, 5, 7])
-        #expect(set.evenlySpaced(10) == Array(0..<10) && set.evenlySpaced(50) == Array(0..<10))
-        #expect(set.evenlySpaced(0).isEmpty && set.evenlySpaced(1) == [0])
+        let four = set.sampled(4)
+        #expect(four.count == 4 && four == four.sorted() && Set(four).count == 4 && four.allSatisfy { (0..<10).contains($0) })
+        #expect(set.sampled(4) == four)
+        #expect(set.sampled(10) == Array(0..<10) && set.sampled(50) == Array(0..<10))
+        #expect(set.sampled(0).isEmpty && set.sampled(1).count == 1)
+    }
+
+    /// `dataset synth` lays out each sentence in all 18 voices in turn: a stride of 216 / 24 = 9
+    /// picked only voices 0 and 9. The sample reaches most voices and most sentences.
+    @Test func sampledRowsDoNotFollowTheSetsPeriod() {
+        let rows = LabelledSet.sampled(24, of: 216)
+        let voices = Set(rows.map { $0 % 18 }), sentences = Set(rows.map { $0 / 18 })
+        #expect(voices.count >= 10 && sentences.count >= 8, "voices \(voices.sorted()), sentences \(sentences.sorted())")
     }
 
     /// A set's digest follows its labels and its audio bytes, not where it sits: a copy in

@@ -3,6 +3,27 @@ import Analysis
 
 /// The report's verdict rules, at and either side of each threshold.
 @Suite struct VerdictTests {
+    /// A claim about the model is not judged on one clip (the report's sweep and head ranking run
+    /// on one), nor on too few: the numbers stay in the detail, the outcome is "not tested".
+    @Test func verdictsOnFewerThanTwentyClipsAreNotTested() {
+        #expect(Verdict.silencePatch(windows: [.deleted, .deleted, .deleted, .deleted, .deleted], clips: 1).outcome == .notTested)
+        let heads = Verdict.alignmentHeads(hits: 6, top: 6, heads: 24, clips: 1)
+        #expect(heads.outcome == .notTested && (heads.detail ?? "").contains("here 6 of the top 6"), "\(heads.detail ?? "")")
+        #expect(Verdict.probe(best: Self.layer(3, 97), baseline: 0.5, input: Self.input(50), encoderLayers: 4, clips: 19).outcome == .notTested)
+        #expect(Verdict.tokenProbe(best: Self.layer(3, 97), majority: 0.5, logprob: Self.layer(0, 50), decoderLayers: 4, clips: 4).outcome == .notTested)
+        let loops = Verdict.repetition(loops: 5, judged: true, cross: [false, false, false, false, false], other: [true, false, false, false, false], clips: 3)
+        #expect(loops.outcome == .notTested && (loops.detail ?? "").contains("improves 0 of 5"), "\(loops.detail ?? "")")
+        #expect(Verdict.singleHead(loops: 5, judged: true, best: [true, false, false, false, false], median: [false, false, false, false, false], clips: 3).outcome == .notTested)
+    }
+
+    /// A probe far below its baseline is said to be below it, with both numbers, not "within".
+    @Test func aProbeBelowItsBaselineSaysSo() {
+        let below = Verdict.tokenProbe(best: Self.layer(3, 14), majority: 0.856, logprob: Self.layer(0, 3), decoderLayers: 4, clips: 20)
+        #expect(below.outcome == .notReproduced && (below.detail ?? "").contains("is 72 points below the majority baseline (0.856)"), "\(below.detail ?? "")")
+        let near = Verdict.probe(best: Self.layer(3, 60), baseline: 0.5, input: nil, encoderLayers: 4, clips: 20)
+        #expect((near.detail ?? "").contains("10 points above the majority baseline") && (near.detail ?? "").contains("needs 20 above"), "\(near.detail ?? "")")
+    }
+
     @Test func logitLensNeedsMostTokensFinalEarlyAndTheMedianInTheUpperHalf() {
         // Four decoder layers: lens rows 0 (embedding) … 4 (the last layer); upper half = rows 3, 4.
         #expect(Verdict.logitLens(saturation: [3, 3, 3, 4, 2], decoderLayers: 4, clips: 20).outcome == .reproduced)
@@ -54,18 +75,18 @@ import Analysis
     static func input(_ correct: Int) -> ProbeExperiment.InputBaseline { .init(name: "log-mel", result: layer(0, correct)) }
 
     @Test func probeNeedsTwentyPointsOverTheMajorityAndToClearTheInputBaselineByItsInterval() {
-        #expect(Verdict.probe(best: Self.layer(3, 70), baseline: 0.5, input: Self.input(50), encoderLayers: 4).outcome == .reproduced)
-        #expect(Verdict.probe(best: Self.layer(3, 69), baseline: 0.5, input: Self.input(50), encoderLayers: 4).outcome == .notReproduced)
-        let early = Verdict.probe(best: Self.layer(1, 90), baseline: 0.5, input: Self.input(50), encoderLayers: 4)
+        #expect(Verdict.probe(best: Self.layer(3, 70), baseline: 0.5, input: Self.input(50), encoderLayers: 4, clips: 20).outcome == .reproduced)
+        #expect(Verdict.probe(best: Self.layer(3, 69), baseline: 0.5, input: Self.input(50), encoderLayers: 4, clips: 20).outcome == .notReproduced)
+        let early = Verdict.probe(best: Self.layer(1, 90), baseline: 0.5, input: Self.input(50), encoderLayers: 4, clips: 20)
         #expect(early.outcome == .partly && early.text == "partly: decodable, but peaks early")
     }
 
     @Test func aProbeAtTheInputBaselineIsNotReproduced() {
         // 97/100 has a 95% interval of about ±3.5 points: the input's 95 is within it.
-        let atInput = Verdict.probe(best: Self.layer(3, 97), baseline: 0.5, input: Self.input(95), encoderLayers: 4)
+        let atInput = Verdict.probe(best: Self.layer(3, 97), baseline: 0.5, input: Self.input(95), encoderLayers: 4, clips: 20)
         #expect(atInput.outcome == .notReproduced && atInput.text.contains("the input alone (log-mel) gives 0.950"), "\(atInput.text)")
-        #expect(Verdict.probe(best: Self.layer(3, 97), baseline: 0.5, input: Self.input(80), encoderLayers: 4).outcome == .reproduced)
-        let unknown = Verdict.probe(best: Self.layer(3, 97), baseline: 0.5, input: nil, encoderLayers: 4)
+        #expect(Verdict.probe(best: Self.layer(3, 97), baseline: 0.5, input: Self.input(80), encoderLayers: 4, clips: 20).outcome == .reproduced)
+        let unknown = Verdict.probe(best: Self.layer(3, 97), baseline: 0.5, input: nil, encoderLayers: 4, clips: 20)
         #expect(unknown.outcome == .partly, "without a control a probe is never reproduced")
     }
 
@@ -80,19 +101,19 @@ import Analysis
 
     @Test func patchingRulesCountChangedWindowsAndAlignmentHits() {
         let five: [SpanDeletion.Outcome] = [.deleted, .deleted, .deleted, .other, .unchanged, .noWords]
-        #expect(Verdict.silencePatch(windows: five).outcome == .reproduced, "3 of 5 windows with words delete them")
-        let few = Verdict.silencePatch(windows: [.deleted, .deleted, .other, .noWords])
+        #expect(Verdict.silencePatch(windows: five, clips: 20).outcome == .reproduced, "3 of 5 windows with words delete them")
+        let few = Verdict.silencePatch(windows: [.deleted, .deleted, .other, .noWords], clips: 20)
         #expect(few.outcome == .partly && few.text.contains("too few windows"), "\(few.text)")
-        let truncating = Verdict.silencePatch(windows: [.other, .other, .other, .deleted, .other, .other])
+        let truncating = Verdict.silencePatch(windows: [.other, .other, .other, .deleted, .other, .other], clips: 20)
         #expect(truncating.outcome == .partly && truncating.text.contains("1 of 6 windows with words"), "changing is not deleting: \(truncating.text)")
-        #expect(Verdict.silencePatch(windows: [.other, .other, .unchanged, .other, .other]).outcome == .notReproduced)
-        #expect(Verdict.silencePatch(windows: [.noWords, .noWords]).outcome == .notTested)
-        #expect(Verdict.alignmentHeads(hits: 3, top: 6, heads: 24).outcome == .reproduced)
+        #expect(Verdict.silencePatch(windows: [.other, .other, .unchanged, .other, .other], clips: 20).outcome == .notReproduced)
+        #expect(Verdict.silencePatch(windows: [.noWords, .noWords], clips: 20).outcome == .notTested)
+        #expect(Verdict.alignmentHeads(hits: 3, top: 6, heads: 24, clips: 20).outcome == .reproduced)
         // Six heads drawn blindly from 24 hold 1.5 of the 6 listed ones: 2 is above chance, 1 is not.
-        #expect(Verdict.alignmentHeads(hits: 2, top: 6, heads: 24).outcome == .partly)
-        #expect(Verdict.alignmentHeads(hits: 1, top: 6, heads: 24).outcome == .notReproduced)
-        #expect(Verdict.alignmentHeads(hits: 0, top: 6, heads: 24).outcome == .notReproduced)
-        #expect(Verdict.alignmentHeads(hits: 0, top: 0, heads: 24).outcome == .notTested)
+        #expect(Verdict.alignmentHeads(hits: 2, top: 6, heads: 24, clips: 20).outcome == .partly)
+        #expect(Verdict.alignmentHeads(hits: 1, top: 6, heads: 24, clips: 20).outcome == .notReproduced)
+        #expect(Verdict.alignmentHeads(hits: 0, top: 6, heads: 24, clips: 20).outcome == .notReproduced)
+        #expect(Verdict.alignmentHeads(hits: 0, top: 0, heads: 24, clips: 20).outcome == .notTested)
     }
 
     /// The single-head claim rests on loops: none measured is "not tested" (base once showed
@@ -100,14 +121,14 @@ import Analysis
     /// median head on the same loops; stopping a loop without reference texts is at most "partly".
     @Test func theSingleHeadRuleCountsLoopsAHeadResolvesAgainstTheMedianHead() {
         func loops(_ k: Int, of n: Int = 20) -> [Bool] { (0..<n).map { $0 < k } }
-        #expect(Verdict.singleHead(loops: 0, judged: true, best: [], median: []).outcome == .notTested)
-        #expect(Verdict.singleHead(loops: 20, judged: true, best: loops(16), median: loops(4)).outcome == .reproduced)
-        let fragile = Verdict.singleHead(loops: 20, judged: true, best: loops(16), median: loops(14))
+        #expect(Verdict.singleHead(loops: 0, judged: true, best: [], median: [], clips: 20).outcome == .notTested)
+        #expect(Verdict.singleHead(loops: 20, judged: true, best: loops(16), median: loops(4), clips: 20).outcome == .reproduced)
+        let fragile = Verdict.singleHead(loops: 20, judged: true, best: loops(16), median: loops(14), clips: 20)
         #expect(fragile.outcome == .partly && fragile.text.contains("the best head improves 16 of 20 loops") && fragile.text.contains("the median head 14"),
                 "every head breaks these loops: \(fragile.text)")
-        #expect(Verdict.singleHead(loops: 20, judged: true, best: loops(5), median: loops(0)).outcome == .partly)
-        #expect(Verdict.singleHead(loops: 20, judged: true, best: loops(4), median: loops(0)).outcome == .notReproduced)
-        let unjudged = Verdict.singleHead(loops: 20, judged: false, best: loops(20), median: loops(0))
+        #expect(Verdict.singleHead(loops: 20, judged: true, best: loops(5), median: loops(0), clips: 20).outcome == .partly)
+        #expect(Verdict.singleHead(loops: 20, judged: true, best: loops(4), median: loops(0), clips: 20).outcome == .notReproduced)
+        let unjudged = Verdict.singleHead(loops: 20, judged: false, best: loops(20), median: loops(0), clips: 20)
         #expect(unjudged.outcome == .partly && unjudged.text.contains("the best head stops 20 of 20 loops, 95% interval [0.84, 1.00]"), "\(unjudged.text)")
     }
 
@@ -135,23 +156,23 @@ import Analysis
     @Test func repetitionCountsLoopsResolvedTowardTheReferenceAndNeedsASignificantLead() {
         let cross = [Bool](repeating: true, count: 9) + [Bool](repeating: false, count: 3)   // 9 of 12
         let other = [Bool](repeating: false, count: 12)
-        #expect(Verdict.repetition(loops: 12, judged: true, cross: cross, other: other).outcome == .reproduced, "9 vs 0 of 12: p = 0.004")
-        let unjudged = Verdict.repetition(loops: 12, judged: false, cross: cross, other: other)
+        #expect(Verdict.repetition(loops: 12, judged: true, cross: cross, other: other, clips: 20).outcome == .reproduced, "9 vs 0 of 12: p = 0.004")
+        let unjudged = Verdict.repetition(loops: 12, judged: false, cross: cross, other: other, clips: 20)
         #expect(unjudged.outcome == .partly && unjudged.text.contains("no reference texts"), "\(unjudged.text)")
         // 13 of 14 against 9 of 14, the same loops: 4 discordant pairs, p = 0.125, not a difference.
         let close = Verdict.repetition(loops: 14, judged: true, cross: [Bool](repeating: true, count: 13) + [false],
-                                       other: [Bool](repeating: true, count: 9) + [Bool](repeating: false, count: 5))
+                                       other: [Bool](repeating: true, count: 9) + [Bool](repeating: false, count: 5), clips: 20)
         #expect(close.outcome == .partly && close.text.contains("p = 0.125"), "\(close.text)")
         // 11 of 23 against 3 of 23 (tiny.en): a significant lead, but not half: partly.
         let lead = Verdict.repetition(loops: 23, judged: true, cross: [Bool](repeating: true, count: 11) + [Bool](repeating: false, count: 12),
-                                      other: [Bool](repeating: true, count: 3) + [Bool](repeating: false, count: 20))
+                                      other: [Bool](repeating: true, count: 3) + [Bool](repeating: false, count: 20), clips: 20)
         #expect(lead.outcome == .partly, "\(lead.text)")
         // 3 of 12 against 2 of 12 (base): neither half nor a significant lead: not reproduced.
         let weak = Verdict.repetition(loops: 12, judged: true, cross: [true, true, true] + [Bool](repeating: false, count: 9),
-                                      other: [true, true] + [Bool](repeating: false, count: 10))
+                                      other: [true, true] + [Bool](repeating: false, count: 10), clips: 20)
         #expect(weak.outcome == .notReproduced && weak.text.contains("p = 1"), "\(weak.text)")
-        #expect(Verdict.repetition(loops: 12, judged: true, cross: other, other: cross).outcome == .notReproduced)
-        #expect(Verdict.repetition(loops: 0, judged: true, cross: [], other: []).outcome == .notTested)
+        #expect(Verdict.repetition(loops: 12, judged: true, cross: other, other: cross, clips: 20).outcome == .notReproduced)
+        #expect(Verdict.repetition(loops: 0, judged: true, cross: [], other: [], clips: 20).outcome == .notTested)
     }
 
     @Test func mcNemarIsTheExactBinomialTail() {
@@ -163,10 +184,10 @@ import Analysis
 
     @Test func everyVerdictCarriesItsRule() {
         let all = [Verdict.logitLens(saturation: [3, 3], decoderLayers: 4, clips: 20), .encoderLens(grounded: [3], loops: [0, 1, 0, 0], ungrounded: nil, encoderLayers: 4, clips: 20),
-                   .probe(best: Self.layer(3, 100), baseline: 0.5, input: Self.input(50), encoderLayers: 4), .silencePatch(windows: [.deleted]),
-                   .alignmentHeads(hits: 1, top: 1, heads: 24), .singleHead(loops: 2, judged: true, best: [true, false], median: [false, false]), .tokenProbe(best: Self.layer(3, 95), majority: 0.5, logprob: Self.layer(0, 60), decoderLayers: 4),
+                   .probe(best: Self.layer(3, 100), baseline: 0.5, input: Self.input(50), encoderLayers: 4, clips: 20), .silencePatch(windows: [.deleted], clips: 20),
+                   .alignmentHeads(hits: 1, top: 1, heads: 24, clips: 20), .singleHead(loops: 2, judged: true, best: [true, false], median: [false, false], clips: 20), .tokenProbe(best: Self.layer(3, 95), majority: 0.5, logprob: Self.layer(0, 60), decoderLayers: 4, clips: 20),
                    .attentionWindows(full: 0, windows: [(radius: 75, wer: 0), (radius: 50, wer: 0.1), (radius: 20, wer: 1)], clips: 20),
-                   .repetition(loops: 1, judged: true, cross: [true], other: [false]), .contextBias(sentences: 1, clean: 1, strongest: Self.patch(0, b: 1, c: 0), tried: 1, alone: 0, voices: 4, synthesizers: 2)]
+                   .repetition(loops: 1, judged: true, cross: [true], other: [false], clips: 20), .contextBias(sentences: 1, clean: 1, strongest: Self.patch(0, b: 1, c: 0), tried: 1, alone: 0, voices: 4, synthesizers: 2)]
         #expect(all.allSatisfy { $0.rule.hasPrefix("reproduced when") })
         #expect(Set(all.map(\.rule)).count == all.count)
     }
