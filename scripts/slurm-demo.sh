@@ -113,9 +113,10 @@ for job in probe sweep; do
     fi
     echo "slurm-demo: $job array job done in $(( $(date +%s) - start )) s ($(ls "$work"/parts/$job-*.jsonl | wc -l) parts)"
 done
-# Merged parts against one unsharded run; wall times (`seconds`, `feature_seconds`) differ, so
-# they are dropped before comparing.
-strip() { sed -E 's/"(feature_)?seconds":[-0-9.eE+]+,?//g'; }
+# Merged parts against one unsharded run; wall times (`seconds`, `feature_seconds`) differ, and
+# so do the feature cache's counts (`cached`, `extracted`: the whole run finds what the shards,
+# or earlier tests, stored), so they are dropped before comparing.
+strip() { sed -E 's/"((feature_)?seconds|cached|extracted)":[-0-9.eE+]+,?//g'; }
 "$bin" merge "$work"/parts/probe-*.jsonl --json | strip > "$work/probe-merged.json"
 "$bin" probe "$data" --label label --model tiny.en --json | strip > "$work/probe-whole.json"
 "$bin" merge "$work"/parts/sweep-*.jsonl --json | strip > "$work/sweep-merged.json"

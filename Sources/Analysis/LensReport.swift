@@ -39,7 +39,7 @@ public enum LensReport {
         var lines = ["clean:    \(effect.clean.text.trimmingCharacters(in: .whitespaces))",
                      "patched:  \(p.text.trimmingCharacters(in: .whitespaces))",
                      String(format: "wer %.3f  repetition %@  lens cells changed %d  layers evaluated %d of %d",
-                            effect.wer, effect.repetition ? "yes" : "no", effect.changedCells.count, p.work.layersEvaluated, p.work.layersFull)]
+                            effect.wer, effect.repetition ? "yes" : "no", effect.changedCells.count, p.workWhenComputed.layersEvaluated, p.workWhenComputed.layersFull)]
         if let site = p.nonFinite {
             lines.append("the patch blew the model up: activations are NaN or infinite from \(site) on, so the patched run has no transcript and no log-probs")
         }

@@ -24,9 +24,11 @@ public enum PartFile {
     /// The part's text from Codable values: a header line (the header's keys with
     /// `asrlens_part`, `shard`, `of` and `asrlens_commit`), one line per record, and the end line.
     /// Shards may be run over several sessions, so the commit is the part's own, not a setting.
+    /// `modelSHA256` (`WhisperModel.weightsSHA256`) is a setting: parts of one name's different
+    /// weights do not merge.
     public static func text(kind: String, shard: Shard, header: some Encodable, records: [some Encodable], seconds: Double,
-                            commit: String = SourceRevision.current) throws -> String {
-        var lines = [try JSONText.encode(Head(kind: kind, shard: shard, commit: commit, header: header))]
+                            modelSHA256: String, commit: String = SourceRevision.current) throws -> String {
+        var lines = [try JSONText.encode(Head(kind: kind, shard: shard, commit: commit, modelSHA256: modelSHA256, header: header))]
         for r in records { lines.append(try JSONText.encode(r)) }
         lines.append(try JSONText.encode(End(end: true, seconds: seconds)))
         return lines.joined(separator: "\n") + "\n"
@@ -37,11 +39,12 @@ public enum PartFile {
 
     /// A header line: the run's settings with the part's own fields among them.
     private struct Head<H: Encodable>: Encodable {
-        let kind: String, shard: Shard, commit: String, header: H
-        enum Keys: String, CodingKey { case kind = "asrlens_part", shard, of, commit = "asrlens_commit" }
+        let kind: String, shard: Shard, commit: String, modelSHA256: String, header: H
+        enum Keys: String, CodingKey { case kind = "asrlens_part", shard, of, commit = "asrlens_commit", modelSHA256 = "model_sha256" }
         func encode(to encoder: Swift.Encoder) throws {
             try header.encode(to: encoder)
             var c = encoder.container(keyedBy: Keys.self)
+            try c.encode(modelSHA256, forKey: .modelSHA256)
             try c.encode(kind, forKey: .kind)
             try c.encode(shard.index, forKey: .shard)
             try c.encode(shard.count, forKey: .of)
@@ -116,6 +119,17 @@ public enum PartFile {
                     recordLines: Array(lines.dropFirst().dropLast()))
     }
 
+    /// Paths that a content hash beside them stands for: the same clip or data set mounted at
+    /// another path on another node is the same input.
+    static let hashedPaths = ["clip": "window_sha256", "data": "data_sha256"]
+
+    /// A header as runs are compared: a path whose content hash is recorded counts by the hash.
+    static func comparable(_ header: [String: JSONValue]) -> [String: JSONValue] {
+        var h = header
+        for (path, hash) in hashedPaths where h[hash] != nil && h[hash] != .null { h[path] = nil }
+        return h
+    }
+
     /// What tells two parts' runs apart, named for the message: the kind, the shard count, or
     /// the first setting (by name) that differs.
     static func difference(_ a: Part, _ b: Part) -> String {
@@ -124,8 +138,10 @@ public enum PartFile {
         // A setting the user chose is named before the counts that follow from it (a sweep's
         // source changes its reference_layers too).
         let derived: Set = ["clean_layers", "reference_layers", "planned_cells", "rows"]
-        let keys = Set(a.header.keys).union(b.header.keys).sorted { (derived.contains($0) ? 1 : 0, $0) < (derived.contains($1) ? 1 : 0, $1) }
-        let key = keys.first { a.header[$0] != b.header[$0] }
+        let (ha, hb) = (comparable(a.header), comparable(b.header))
+        let keys = Set(ha.keys).union(hb.keys).sorted { (derived.contains($0) ? 1 : 0, $0) < (derived.contains($1) ? 1 : 0, $1) }
+        let key = keys.first { ha[$0] != hb[$0] }
+        if key == "model_sha256" { return "its model's weights differ (model_sha256), though the name may be the same" }
         return key.map { "its \($0) differs" } ?? "its settings differ"
     }
 
@@ -160,7 +176,7 @@ public enum PartFile {
         let parts = try paths.map(read)
         let first = parts[0]
         for (p, path) in zip(parts, paths) {
-            guard p.kind == first.kind, p.of == first.of, p.header == first.header else {
+            guard p.kind == first.kind, p.of == first.of, comparable(p.header) == comparable(first.header) else {
                 throw InputError(path, "belongs to a different run than \(paths[0]) (\(difference(p, first)))")
             }
         }

@@ -90,6 +90,16 @@ public enum RepetitionHunt {
 
     /// Transcribes one condition, looks for loops in the transcript and the encoder lens, and
     /// when the transcript loops tries every patch.
+    /// Whether a transcript loops beyond what was said: it loops by `Repetition.isLoop`, and when
+    /// the words spoken (`reference`) repeat by the same rule ("thank you, thank you, thank
+    /// you"), it also has more words than they do. A faithful transcript of repeated speech is
+    /// no hallucination, and no patch could "resolve" it.
+    public static func isHallucinatedLoop(_ text: String, reference: String?) -> Bool {
+        guard Repetition.isLoop(text) else { return false }
+        guard let reference, Repetition.isLoop(reference) else { return true }
+        return WordErrorRate.words(text).count > WordErrorRate.words(reference).count
+    }
+
     /// `reference`, the words actually spoken, lets a patch count as improving the transcript and
     /// not only as stopping its loop.
     public static func examine(model: WhisperModel, condition: String, samples: [Float], settings: Settings, seed: UInt64,
@@ -97,7 +107,7 @@ public enum RepetitionHunt {
         let engine = try Engine(model: model, samples: samples)
         let lens = EncoderLens(engine: engine, stopAtLoop: true)
         let text = engine.clean.text
-        let loop = Repetition.isLoop(text)
+        let loop = isHallucinatedLoop(text, reference: reference)
         let wer = reference.map { WordErrorRate.of(reference: $0, hypothesis: text) }
         guard loop else {
             return Case(condition: condition, text: text, loop: false, lensLoops: lens.layers.filter(\.repetition).map(\.layer), trials: [], wer: wer)

@@ -135,7 +135,8 @@ public struct Sweep: Sendable {
     /// Every cell of a sweep, layer-major, checked against the model before anything runs.
     static func plan(_ kind: Kind, engine: Engine, source: PatchSource) throws -> [Planned] {
         let hyper = engine.model.hyper
-        let tokens = max(1, engine.cleanTokens.count)
+        // Decoder windows reach every clean position, EOT's prediction included (as `@all` does).
+        let tokens = engine.tokenPositions
         switch kind {
         case .heads:
             // `@all`: every clean position, EOT's included (and tokens generated past them).

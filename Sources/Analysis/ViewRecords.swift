@@ -137,10 +137,12 @@ public struct PatchEffectJSON: ViewRecord {
         repetition = effect.repetition
         nonFinite = p.nonFinite
         changedCells = effect.changedCells.map { [$0.layer, $0.token] }
-        layersEvaluated = p.work.layersEvaluated
-        layersFull = p.work.layersFull
-        work = Work(encoderBlocks: p.work.encoderBlocks, encoderPartialRows: p.work.encoderPartialRows, crossKVRows: p.work.crossKVRows,
-                    decoderBlocks: p.work.decoderBlocks, decoderSteps: p.work.decoderSteps)
+        // The computation's figures, also for a run the explorer took from its memo.
+        let w = p.workWhenComputed
+        layersEvaluated = w.layersEvaluated
+        layersFull = w.layersFull
+        work = Work(encoderBlocks: w.encoderBlocks, encoderPartialRows: w.encoderPartialRows, crossKVRows: w.crossKVRows,
+                    decoderBlocks: w.decoderBlocks, decoderSteps: w.decoderSteps)
     }
 
     public func encode(to encoder: Swift.Encoder) throws {

@@ -66,8 +66,9 @@ struct ShardOptions: ParsableArguments {
 
 extension PartFile {
     /// Writes a part to `path` (atomically), or to standard output.
-    static func write(kind: String, shard: Shard, header: some Encodable, records: [some Encodable], seconds: Double, to path: String?) throws {
-        let text = try text(kind: kind, shard: shard, header: header, records: records, seconds: seconds)
+    static func write(kind: String, shard: Shard, header: some Encodable, records: [some Encodable], seconds: Double, model: WhisperModel,
+                      to path: String?) throws {
+        let text = try text(kind: kind, shard: shard, header: header, records: records, seconds: seconds, modelSHA256: try model.weightsSHA256())
         if let path { try AtomicFile.write(text, to: path) } else { print(text, terminator: "") }
     }
 }

@@ -48,7 +48,7 @@ struct ProbeCommand: ParsableCommand {
         let seconds = Date().timeIntervalSince(started)
         let experiment = ProbeExperiment(label: label, group: group, side: side, folds: folds, model: model.name, data: data, rows: set.rows.count,
                                          dataSHA256: set.digest(rows: Array(set.rows.indices)))
-        if let part { return try PartFile.write(kind: "probe", shard: part, header: experiment, records: rows, seconds: seconds, to: sharding.out) }
+        if let part { return try PartFile.write(kind: "probe", shard: part, header: experiment, records: rows, seconds: seconds, model: model, to: sharding.out) }
         try experiment.trainAndShow(rows, seconds: seconds, json: json)
     }
 

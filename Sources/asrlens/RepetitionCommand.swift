@@ -39,7 +39,7 @@ struct RepetitionCommand: ParsableCommand {
                                       settings: settings, records: records,
                                       seconds: Date().timeIntervalSince(started))
         if let part {
-            try PartFile.write(kind: "repetition", shard: part, header: report.header, records: records, seconds: report.seconds, to: sharding.out)
+            try PartFile.write(kind: "repetition", shard: part, header: report.header, records: records, seconds: report.seconds, model: model, to: sharding.out)
             return
         }
         try output.show(report)

@@ -61,7 +61,7 @@ struct SweepCommand: ParsableCommand {
                                  seconds: Date().timeIntervalSince(started))
         if let part {
             try PartFile.write(kind: "sweep", shard: part, header: report.header, records: sweep.cells.map(SweepReport.Record.init),
-                               seconds: report.seconds, to: sharding.out)
+                               seconds: report.seconds, model: engine.model, to: sharding.out)
             return
         }
         try output.show(report)

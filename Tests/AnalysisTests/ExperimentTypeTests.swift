@@ -37,7 +37,7 @@ import Analysis
         let parts = try (0..<2).map { i -> PartFile.Part in
             let shard = try Shard("\(i)/2")
             let records = quick.cells.filter { shard.owns($0.index) }.map(SweepReport.Record.init)
-            return try PartFile.parse(try PartFile.text(kind: "sweep", shard: shard, header: whole.header, records: records, seconds: 0.5), source: "p\(i)")
+            return try PartFile.parse(try PartFile.text(kind: "sweep", shard: shard, header: whole.header, records: records, seconds: 0.5, modelSHA256: "weights"), source: "p\(i)")
         }
         #expect(try JSONText.encode(SweepReport(parts: parts)) == json)
         #expect(!whole.text.joined().contains("WER against clean"))

@@ -36,7 +36,7 @@ import Analysis
         #expect(whole.probe.baseline == 0.5)
         let parts = try (0..<2).map { i -> PartFile.Part in
             let shard = try Shard("\(i)/2")
-            let text = try PartFile.text(kind: "probe", shard: shard, header: experiment, records: rows.filter { shard.owns($0.row) }, seconds: 1)
+            let text = try PartFile.text(kind: "probe", shard: shard, header: experiment, records: rows.filter { shard.owns($0.row) }, seconds: 1, modelSHA256: "weights")
             return try PartFile.parse(text, source: "p\(i)")
         }
         let (merged, mergedRows) = try ProbeExperiment.merge(parts.reversed())

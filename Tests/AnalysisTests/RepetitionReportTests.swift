@@ -27,17 +27,17 @@ import Analysis
             let shard = try Shard("\(i)/2")
             let mine = all.filter { shard.owns($0.row) }
             let header = RepetitionReport(model: model, data: "set.tsv", rows: 3, dataSHA256: digest, settings: settings, records: mine, seconds: 1).header
-            return try PartFile.parse(PartFile.text(kind: "repetition", shard: shard, header: header, records: mine, seconds: 1), source: "p\(i)")
+            return try PartFile.parse(PartFile.text(kind: "repetition", shard: shard, header: header, records: mine, seconds: 1, modelSHA256: "weights"), source: "p\(i)")
         }
         let merged = try RepetitionReport(parts: parts)
         #expect(try JSONText.encode(merged) == JSONText.encode(whole))
         #expect(merged.lines == whole.lines)
         // A part that lost a row, or holds one twice, does not merge into a smaller or skewed hunt.
         let header = parts[1].header
-        let lost = try PartFile.parse(PartFile.text(kind: "repetition", shard: Shard("1/2"), header: whole.header, records: [RepetitionHunt.Record](), seconds: 1), source: "lost")
+        let lost = try PartFile.parse(PartFile.text(kind: "repetition", shard: Shard("1/2"), header: whole.header, records: [RepetitionHunt.Record](), seconds: 1, modelSHA256: "weights"), source: "lost")
         #expect(header == lost.header)
         #expect(throws: InputError("lost", "lacks row 1; was the part edited, or its run cut short?")) { try RepetitionReport(parts: [parts[0], lost]) }
-        let twice = try PartFile.parse(PartFile.text(kind: "repetition", shard: Shard("0/2"), header: whole.header, records: all.filter { $0.row == 0 } + all.filter { $0.row == 0 }, seconds: 1), source: "twice")
+        let twice = try PartFile.parse(PartFile.text(kind: "repetition", shard: Shard("0/2"), header: whole.header, records: all.filter { $0.row == 0 } + all.filter { $0.row == 0 }, seconds: 1, modelSHA256: "weights"), source: "twice")
         #expect(throws: InputError("twice", "row 0 is given twice (also in twice)")) { try RepetitionReport(parts: [twice, parts[1]]) }
 
         // A report takes the parts only for the model and the data they were hunted on.
@@ -71,7 +71,7 @@ import Analysis
             let path = dir.appendingPathComponent("p\(i)").path
             // Each part holds its shard's one row of three, skipped (no audio needed).
             try PartFile.text(kind: "repetition", shard: Shard("\(i)/\(n)"), header: header,
-                              records: [RepetitionHunt.Record(row: i, path: "c\(i).wav", skipped: "no such file")], seconds: 1, commit: commit)
+                              records: [RepetitionHunt.Record(row: i, path: "c\(i).wav", skipped: "no such file")], seconds: 1, modelSHA256: "weights", commit: commit)
                 .write(toFile: path, atomically: true, encoding: .utf8)
             return path
         }
@@ -118,5 +118,18 @@ import Analysis
         #expect(RepetitionHunt.improves(Self.spoken, on: loopWER, reference: Self.spoken))
         #expect(RepetitionHunt.improves("The lamp on the desk was warm when she came.", on: loopWER, reference: Self.spoken))
         #expect(!RepetitionHunt.improves("The lamp", on: 0.5, reference: Self.spoken))
+    }
+}
+
+/// Repeated speech transcribed faithfully is no hallucinated loop; repeats beyond it are.
+struct HallucinatedLoopTests {
+    @Test func aTranscriptOfRepeatedSpeechIsNotALoopUnlessItAddsWords() {
+        let said = "Thank you, thank you, thank you."
+        #expect(!RepetitionHunt.isHallucinatedLoop(said, reference: said))
+        #expect(!RepetitionHunt.isHallucinatedLoop("Bye, bye, bye, bye.", reference: "bye bye bye bye bye"))
+        #expect(RepetitionHunt.isHallucinatedLoop(said + " Thank you, thank you.", reference: said))
+        #expect(RepetitionHunt.isHallucinatedLoop("the cut, the cut, the cut.", reference: "the cut"))
+        #expect(RepetitionHunt.isHallucinatedLoop("the cut, the cut, the cut.", reference: nil))
+        #expect(!RepetitionHunt.isHallucinatedLoop("the cut.", reference: nil))
     }
 }

@@ -22,6 +22,27 @@ import Analysis
         #expect(throws: InputError(paths[1], "belongs to a different run than \(paths[0]) (its source differs)")) { try PartFile.readSet(paths) }
     }
 
+    /// Parts record the SHA-256 of the weights that made them: a copy of a model under the same
+    /// name with other weights (fine-tuned, damaged) does not merge with the original's parts.
+    @Test func partsOfOneNamesDifferentWeightsDoNotMerge() throws {
+        let model = try AnalysisSupport.model("tiny.en")
+        let real = try model.weightsSHA256()
+        #expect(real == ModelCatalog.entries.first { $0.name == "tiny.en" }?.sha256, "the hash of model.bin, as the install verified it")
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("asrlens-weights-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        struct Header: Encodable { let model = "tiny.en" }
+        let paths = try [real, String(repeating: "0", count: 64)].enumerated().map { i, weights in
+            let path = dir.appendingPathComponent("p\(i)").path
+            try PartFile.text(kind: "sweep", shard: Shard("\(i)/2"), header: Header(), records: [Int](), seconds: 1, modelSHA256: weights)
+                .write(toFile: path, atomically: true, encoding: .utf8)
+            return path
+        }
+        #expect(throws: InputError(paths[1], "belongs to a different run than \(paths[0]) (its model's weights differ (model_sha256), though the name may be the same)")) {
+            try PartFile.readSet(paths)
+        }
+    }
+
     @Test(arguments: [Sweep.Kind.component(.residPost, window: 500), .heads])
     func shardsMergeToTheUnshardedSweep(kind: Sweep.Kind) throws {
         // One engine per run, as each shard is its own process (a reference is built once per engine).
@@ -33,7 +54,7 @@ import Analysis
             let shard = try Shard("\(i)/2")
             let sweep = try Sweep(engine: engine(), kind: kind, source: source, owns: shard.owns)
             let report = SweepReport(sweep: sweep, model: "tiny.en", clip: "c.wav", windowSHA256: nil, seconds: 1)
-            let text = try PartFile.text(kind: "sweep", shard: shard, header: report.header, records: sweep.cells.map(SweepReport.Record.init), seconds: 1)
+            let text = try PartFile.text(kind: "sweep", shard: shard, header: report.header, records: sweep.cells.map(SweepReport.Record.init), seconds: 1, modelSHA256: "weights")
             return try PartFile.parse(text, source: "part-\(i)")
         }
         let merged = try SweepReport(parts: parts.reversed())
@@ -44,7 +65,7 @@ import Analysis
         // parts hold 16 cells of a sweep of 16").
         let shard = try Shard("0/2")
         let text = try PartFile.text(kind: "sweep", shard: shard, header: whole.header,
-                                     records: whole.sweep.cells.filter { shard.owns($0.index) }.map(SweepReport.Record.init), seconds: 1)
+                                     records: whole.sweep.cells.filter { shard.owns($0.index) }.map(SweepReport.Record.init), seconds: 1, modelSHA256: "weights")
         #expect(text.contains(#""cell":2,"#))
         let tampered = try PartFile.parse(text.replacingOccurrences(of: #""cell":2,"#, with: #""cell":0,"#), source: "part-0")
         #expect(throws: InputError("part-0", "cell 0 is given twice (also in part-0)")) { try SweepReport(parts: [tampered, parts[1]]) }
@@ -71,7 +92,7 @@ import Analysis
             let shard = try Shard("\(i)/2")
             let sweep = try Sweep(engine: engine(), kind: kind, source: .zero, attentionWindow: k, owns: shard.owns)
             let r = SweepReport(sweep: sweep, model: "tiny.en", clip: "c.wav", windowSHA256: nil, seconds: 1)
-            return try PartFile.parse(PartFile.text(kind: "sweep", shard: shard, header: r.header, records: sweep.cells.map(SweepReport.Record.init), seconds: 1),
+            return try PartFile.parse(PartFile.text(kind: "sweep", shard: shard, header: r.header, records: sweep.cells.map(SweepReport.Record.init), seconds: 1, modelSHA256: "weights"),
                                       source: "part-\(i)")
         }
         #expect(try JSONText.encode(SweepReport(parts: parts)) == JSONText.encode(report))

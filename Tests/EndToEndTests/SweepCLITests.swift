@@ -45,8 +45,8 @@ import Testing
 
     @Test func decoderSweepOverTokens() throws {
         let s = try sweep(["--component", "cross_out", "--window", "4", "--source", "zero"])
-        #expect(s.cells.count == 4 * 3, "4 layers × 3 windows of the 10-token transcript")
-        #expect(s.cells[0].patch == "dec.0.cross_out@0:4=zero")
+        #expect(s.cells.count == 4 * 3, "4 layers × 3 windows of the 10-token transcript's 11 positions, EOT's included")
+        #expect(s.cells[0].patch == "dec.0.cross_out@0:4=zero" && s.cells[2].patch == "dec.0.cross_out@8:11=zero", "\(s.cells.map(\.patch))")
         try expectCellsEqualSinglePatches(s, picks: [1, 10])
     }
 

@@ -315,6 +315,9 @@ import TUI
         #expect(c.state.view == .attention && found.contains(" power") && found.contains("match 1 of 1: token"), "\(found)")
         _ = c.press([.char("6"), .char("/")] + c.type("mr") + [.enter])
         #expect(c.state.view == .lens && c.state.lensToken == 1)
+        // A word split into tokens (" Dash" + "wood") is found at its first token.
+        let word = c.press([.char("/")] + c.type("dashwood") + [.enter])
+        #expect(c.state.lensToken == 4 && word.contains("match 1 of 1: token 4"), "\(word)")
     }
 
     @Test func everyListScrollsWithAPositionIndicator() throws {
@@ -364,12 +367,12 @@ import TUI
         #expect(s.contains("window 2/2") && s.contains("30–\(total) s of \(total) s"), "\(s)")
         // Word times are the clip's: the first word of window 2 starts after 30 s.
         let first = try #require(c.state.window?.words.words.first)
-        #expect(s.contains(String(format: "%7.2f", 30 + Double(first.frames.lowerBound) / 50)), "\(s)")
+        #expect(s.contains(String(format: "%7.2f", 30 + first.start)), "\(s)")
         // Back to window 1: warm (no load), its patch back.
         _ = c.command("window 1")
         #expect(c.state.window?.index == 0 && c.state.settings.patches.count == 1)
         let bad = c.command("window 3")
-        #expect(bad.contains("no such window (the clip has 2 of 30 s)"), "\(bad)")
+        #expect(bad.contains("no such window (the clip has 2 windows of 30 s)"), "\(bad)")
     }
 
     @Test func anEnglishOnlyModelSaysItIgnoresTheLanguage() throws {

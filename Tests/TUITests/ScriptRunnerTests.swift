@@ -11,6 +11,21 @@ import TUI
         return ScriptRunner(engine: try loader.window(0).engine)
     }
 
+    /// `:q` ends a script (a trial's later export was still written), and `:window N` says a
+    /// script keeps one window and how to choose it, instead of "the clip has 1 of 30 s".
+    @Test func quitEndsAScriptAndWindowPointsToOffset() throws {
+        let runner = try Self.runner()
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("asrlens-after-q-\(UUID().uuidString).tsv").path
+        try runner.run(":patch enc.out@0:60=silence\n:q\n:export lens tsv \(path)\n", name: "q.script")
+        #expect(!FileManager.default.fileExists(atPath: path), "a line after :q ran")
+        let long = try TUISupport.longLoader.get()
+        let script = ScriptRunner(engine: try long.window(0).engine, clipSeconds: 41)
+        #expect(throws: InputError("w.script:1", ":window 2: a script runs in one 30-second window; choose it with `asrlens run --offset SECONDS`")) {
+            try script.run(":window 2\n", name: "w.script")
+        }
+        #expect(throws: InputError("w.script:1", "3: no such window (the clip has 2 windows of 30 s)")) { try script.run(":window 3\n", name: "w.script") }
+    }
+
     @Test func scriptPatchesAndExportsEveryViewNamingTheRun() throws {
         let runner = try Self.runner()
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("asrlens-script-\(UUID().uuidString)")

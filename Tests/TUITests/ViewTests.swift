@@ -214,9 +214,19 @@ import TUI
         #expect(shown.contains(message.split(separator: " ").joined(separator: " ")), "\(screen)")
     }
 
-    @Test func tooSmallTerminalSaysWhatItNeeds() throws {
-        let s = try TUISupport.explorer(width: 40, height: 10).frame().text
-        #expect(s.contains("needs at least 60x16"))
+    /// Too small a terminal: the whole message wraps into it (the way out, q, is never cut off),
+    /// and keys other than q do nothing unseen.
+    @Test func tooSmallTerminalSaysWhatItNeedsAndKeysWait() throws {
+        let c = try TUISupport.explorer(width: 40, height: 10)
+        let s = c.frame().text.split(separator: "\n").joined(separator: " ").split(separator: " ").joined(separator: " ")
+        #expect(s.contains("needs at least 60x16") && s.contains("Enlarge it, or press q."), "\(s)")
+        _ = c.press([.char("2"), .char("?")])
+        #expect(c.state.view == .transcript && c.state.mode == .normal, "keys acted on the hidden screen")
+        let patched = try TUISupport.explorer()
+        _ = patched.command("patch enc.0.resid_post@0:10=zero")
+        patched.resize(width: 40, height: 10)
+        let asked = patched.press([.char("q")]).split(separator: "\n").joined(separator: " ")
+        #expect(!patched.state.quit && asked.contains("q or y quits"), "the quit question shows on the small screen: \(asked)")
     }
 
     @Test func commandLineExportsTheLensAsDataWithItsRun() throws {

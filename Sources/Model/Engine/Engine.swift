@@ -55,6 +55,8 @@ public final class Engine: @unchecked Sendable {
     }
     let lock = NSLock()
     let sampleCount: Int
+    /// The whole clip's length in seconds (16 kHz samples), of which this engine holds one window.
+    public var clipSeconds: Double { Double(sampleCount) / 16_000 }
     /// Where this window starts in the clip, in seconds (`offset` on the 10 ms frame grid, kept
     /// inside the clip): add it to a time within the window to get the clip's own time.
     public let windowStart: Double
@@ -211,6 +213,7 @@ public final class Engine: @unchecked Sendable {
 extension Run {
     func with(work: WorkCounters) -> Run {
         var run = self
+        run.firstWork = workWhenComputed
         run.work = work
         return run
     }

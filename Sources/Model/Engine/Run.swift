@@ -17,6 +17,11 @@ public struct Run: Sendable {
     public let encoderOut: Matrix
     /// What computing this run evaluated (zero when it came from the memo).
     public internal(set) var work: WorkCounters
+    /// `work` of the computation that made the run, kept when it comes from the memo.
+    var firstWork: WorkCounters? = nil
+    /// What computing this run evaluated when it was computed, from the memo or not: the figures
+    /// `asrlens patch` and a patch export report.
+    public var workWhenComputed: WorkCounters { firstWork ?? work }
     /// Where the run's activations stopped being finite numbers ("the encoder output",
     /// "dec.2.resid_post"), or nil. A patch can legitimately blow the model up; such a run's
     /// log-probs are NaN and it has no transcript (decoding NaN logits would be noise).

@@ -153,7 +153,8 @@ enum CommandLine {
             return
         case .window(let n):
             guard n <= s.windowCount else {
-                throw InputError(String(n), "no such window (the clip has \(s.windowCount) of 30 s)")
+                throw InputError(String(n), s.windowCount == 1 ? "no such window (the clip has one 30-second window)"
+                                 : "no such window (the clip has \(s.windowCount) windows of 30 s)")
             }
             Patching.goToWindow(&s, &effects, n - 1)
             return

@@ -108,6 +108,8 @@ public struct ExplorerState: Sendable {
     public static let builtInSources = ["silence", "zero", "mean", "noise:1:0"]
     public static let sweepWindows = [25, 50, 100]
     public static let minimumWidth = 60, minimumHeight = 16
+    /// The terminal is smaller than the explorer can draw in.
+    public var tooSmall: Bool { width < Self.minimumWidth || height < Self.minimumHeight }
 
     public init() {
         // The attention view opens on the alignment heads' mean: one head alone mostly looks like noise.

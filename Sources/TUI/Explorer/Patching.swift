@@ -82,9 +82,10 @@ enum Patching {
         s.selectionAnchor = cell.positions.lowerBound
         s.frameCursor = cell.positions.lowerBound
         let patch = Patch(site: s.selectedSite(hyper: hyper), positions: .range(cell.positions), source: source)
+        let replaced = s.settings.patches.filter { $0 != patch }.count
         s.settings.patches = [patch]
         s.view = .patch
-        s.status = .init("opened sweep cell: \(patch)")
+        s.status = .init("opened sweep cell: \(patch)" + (replaced == 0 ? "" : " in place of \(replaced == 1 ? "1 patch" : "\(replaced) patches") (u brings them back)"))
     }
 
     /// Moves to 30-second window `target` (0-based). Each window keeps its own patches.

@@ -8,6 +8,16 @@ public enum Reducer {
     public static func reduce(_ state: ExplorerState, _ action: Action) -> (ExplorerState, [Effect]) {
         var s = state
         var effects: [Effect] = []
+        // On a screen too small to show, a key could only act unseen: q (and Esc, to stay) alone work.
+        if s.tooSmall, action.isKeyOrMouse {
+            switch action {
+            case .requestQuit: requestQuit(&s, &effects); return (s, effects)
+            case .escape: s.mode = .normal; return (s, effects)
+            default:
+                if case .confirmQuit = s.mode { s.mode = .normal }
+                return (s, effects)
+            }
+        }
         if action.clearsStatus { s.status = nil }
         switch action {
         case .showView(let v): s.view = v
@@ -110,8 +120,8 @@ public enum Reducer {
         return (s, effects)
     }
 
-    /// q quits at once unless patches, an attention window or a finished sweep would be lost;
-    /// then it asks, and a second q (or y) quits.
+    /// q quits at once unless patches, an attention window or a finished or running sweep would
+    /// be lost; then it asks, and a second q (or y) quits.
     static func requestQuit(_ s: inout ExplorerState, _ effects: inout [Effect]) {
         if case .confirmQuit = s.mode { s.quit = true; effects.append(.quit); return }
         var lost: [String] = []
@@ -119,6 +129,7 @@ public enum Reducer {
         if patches > 0 { lost.append(patches == 1 ? "1 patch" : "\(patches) patches") }
         if let k = s.settings.attentionWindow { lost.append("the ±\(k) attention window") }
         if case .done = s.sweep { lost.append("the sweep result") }
+        if s.sweep.isRunning { lost.append("the sweep under way") }
         if lost.isEmpty { s.quit = true; effects.append(.quit); return }
         s.mode = .confirmQuit("Quit and lose \(lost.joined(separator: " and "))? q or y quits, any other key stays")
     }
@@ -142,6 +153,15 @@ public enum Reducer {
 }
 
 extension Action {
+    /// A key or a mouse event (not a result, a resize or a script's line).
+    var isKeyOrMouse: Bool {
+        switch self {
+        case .resize, .commandLine, .loading, .loaded, .loadFailed, .ran, .runFailed, .derived, .sweepProgress, .sweepDone, .sweepFailed,
+             .exported, .failed, .warned: return false
+        default: return true
+        }
+    }
+
     /// Whether the action replaces the status line's message (results and resizes keep it).
     var clearsStatus: Bool {
         switch self {

@@ -10,9 +10,11 @@ public final class ScriptRunner {
     public let window: ClipWindow
 
     public init(engine: Engine, clipSeconds: Double? = nil) {
-        window = ClipWindow(engine: engine, index: 0, offset: 0, clipSeconds: clipSeconds ?? 30)
+        let seconds = clipSeconds ?? engine.clipSeconds
+        window = ClipWindow(engine: engine, index: 0, offset: engine.windowStart, clipSeconds: seconds)
         state.settings = ViewSettings()   // the CLI's defaults: one cross-attention head
         state.window = window
+        state.windowCount = ClipWindow.count(clipSeconds: seconds - engine.windowStart)
         state.loading = nil
     }
 
@@ -23,6 +25,10 @@ public final class ScriptRunner {
         for p in next.settings.patches where !state.settings.patches.contains(p) { try window.engine.prepare(p) }
         state = next
         for effect in effects {
+            if case .loadWindow = effect {
+                throw InputError(line.trimmingCharacters(in: .whitespaces),
+                                 "a script runs in one 30-second window; choose it with `asrlens run --offset SECONDS`")
+            }
             guard case .export(let what, let path) = effect else { continue }
             switch what {
             case .screen:
@@ -52,6 +58,9 @@ public final class ScriptRunner {
             do { try execute(String(line)) } catch let e as InputError {
                 throw InputError("\(name):\(i + 1)", "\(e.subject): \(e.problem)")
             }
+            // `:q` ends the script, as it ends the explorer; the lines after it are not run.
+            if state.quit { return }
+            if case .confirmQuit = state.mode { return }
         }
     }
 }

@@ -26,12 +26,24 @@ enum Search {
         }
     }
 
-    /// The next (or previous) clean token after `from` whose text holds `needle`, wrapping;
-    /// nil, with a message, when none does.
+    /// The next (or previous) clean token after `from` where `needle` occurs in the transcript,
+    /// across token boundaries ("Dashwood" is " Dash" + "wood"), wrapping; nil, with a message,
+    /// when it does not occur.
     static func token(_ s: inout ExplorerState, _ engine: Engine, _ needle: String, _ text: String, from: Int, forward: Bool) -> Int? {
         let tok = engine.model.tokenizer
         let targets = engine.cleanTokens + [engine.model.specials.eot]
-        let matches = targets.indices.filter { tok.display(targets[$0]).lowercased().contains(needle) }
+        var joined = "", starts: [Int] = []
+        for t in targets {
+            starts.append(joined.count)
+            joined += tok.display(t).lowercased()
+        }
+        var matches: [Int] = []
+        var rest = joined.startIndex
+        while let found = joined.range(of: needle, range: rest..<joined.endIndex) {
+            let offset = joined.distance(from: joined.startIndex, to: found.lowerBound)
+            if let t = starts.lastIndex(where: { $0 <= offset }), matches.last != t { matches.append(t) }
+            rest = joined.index(after: found.lowerBound)
+        }
         guard let next = pick(matches, after: from, forward: forward, inclusive: false) else {
             s.status = .init("no token matches '\(text)'", isError: true)
             return nil

@@ -34,6 +34,7 @@ enum AttentionView {
         let kind = s.settings.attentionKind
         let w = self.window(s)
         let span = kind == .self ? "" : "   frames \(w.lowerBound)–\(w.upperBound - 1) (zoom \(s.zoom)x)"
+        // The encoder's self-attention is always read from the clean run, as the encoder lens is.
         let runNote = kind == .encoder ? "clean run" : ExplorerRenderer.runLabel(s)
         c.put("\(title(s, engine))\(span)\(s.showPadding ? " incl. padding" : "")  \(runNote)", in: r, row: 0, style: theme.accent)
         guard let request = request(s), let m = window.attentionIfReady(request) else {
@@ -86,7 +87,7 @@ enum AttentionView {
             c.put(values.map { theme.glyph($0 / peak) }, in: r, dx: labelWidth, row: y + 1)
         }
         let legendRow = rowBins.count + 2
-        let unit = kind == .self ? "columns: the prompt, then earlier tokens" : kind == .encoder ? "20 ms frames, binned" : "20 ms per frame, binned"
+        let unit = kind == .self ? "columns: the prompt, then earlier tokens" : kind == .encoder ? "20 ms frames, binned; always the clean run's, whatever x shows" : "20 ms per frame, binned"
         c.put(theme.legend("0"), in: r, row: legendRow)
         c.put(" row max (whole row)  \(unit)", in: r, dx: 12, row: legendRow, style: theme.dim)
         return kind == .encoder ? r.height : m.rows + 3

@@ -6,9 +6,11 @@ import Model
 public enum ExplorerRenderer {
     public static func render(_ s: ExplorerState, theme: Theme, spinner: Int = 0) -> Canvas {
         var c = Canvas(width: s.width, height: s.height)
-        guard s.width >= ExplorerState.minimumWidth, s.height >= ExplorerState.minimumHeight else {
-            c.put("asrlens needs at least \(ExplorerState.minimumWidth)x\(ExplorerState.minimumHeight);", x: 0, y: 0)
-            c.put("this terminal is \(s.width)x\(s.height). Enlarge it, or press q.", x: 0, y: 1)
+        guard !s.tooSmall else {
+            // Wrapped to the width, so "press q" is never cut off; a quit question shows too.
+            var text = "asrlens needs at least \(ExplorerState.minimumWidth)x\(ExplorerState.minimumHeight); this terminal is \(s.width)x\(s.height). Enlarge it, or press q."
+            if case .confirmQuit(let question) = s.mode { text = question }
+            _ = c.paragraph(text, in: Region(x: 0, y: 0, width: s.width, height: s.height), row: 0, style: theme.alert)
             return c
         }
         let status = statusLine(s, theme: theme, spinner: spinner)

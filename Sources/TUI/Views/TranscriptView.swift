@@ -15,7 +15,7 @@ enum TranscriptView {
         let span = window.span
         let where_ = s.windowCount > 1 || window.offset > 0
             ? String(format: "   window %d of %d: %.0f–%.0f s of %.0f s", window.index + 1, s.windowCount, span.start, span.end, window.clipSeconds) : ""
-        c.put("\(ExplorerRenderer.runLabel(s))   language \(engine.language)   no-speech p \(String(format: "%.3f", window.noSpeechProb))   tokens \(run.tokens.count)\(where_)",
+        c.put("\(ExplorerRenderer.runLabel(s))   language \(engine.language)   no-speech p \(String(format: "%.3f", window.noSpeechProb))\(run.patches.isEmpty ? "" : " (clean)")   tokens \(run.tokens.count)\(where_)",
               in: r, row: row, style: theme.accent)
         row += 1
         if let drop = window.dropReason {
@@ -36,20 +36,21 @@ enum TranscriptView {
         }
         row = tokens.isEmpty ? row + 3 : c.flow(tokens, in: r, row: row + 2, noteStyle: theme.dim)
         row += 1
-        // Words in as many columns as fit, times in the clip's own seconds.
+        // Words in as many columns as fit, times in the clip's own seconds: the clean run's (the
+        // patched transcript has no alignment of its own), said so when the patched run is shown.
         let columnWidth = 46
         let columns = max(1, (r.width + 2) / columnWidth)
         let list = window.words.words
         func pad(_ t: String, _ n: Int) -> String { t.padding(toLength: max(n, t.count), withPad: " ", startingAt: 0) }
         for col in 0..<min(columns, max(1, list.count)) {
-            c.put(pad("word", 16) + "   start     end  frames", in: r, dx: col * columnWidth, row: row, style: theme.accent)
+            c.put(pad(run.patches.isEmpty ? "word" : "clean word", 16) + "   start     end  frames", in: r, dx: col * columnWidth, row: row, style: theme.accent)
         }
         let perColumn = max(1, (list.count + columns - 1) / columns)
         for (i, w) in list.enumerated() {
             let f = w.frames
-            let line = pad(String(w.text.trimmingCharacters(in: .whitespaces).prefix(16)), 16)
-                + String(format: " %7.2f %7.2f  %d:%d", window.offset + Double(f.lowerBound) / 50, window.offset + Double(f.upperBound) / 50,
-                         f.lowerBound, f.upperBound)
+            let text = w.text.trimmingCharacters(in: .whitespaces)
+            let line = pad(text.count > 16 ? text.prefix(15) + "…" : text, 16)
+                + String(format: " %7.2f %7.2f  %d:%d", window.offset + w.start, window.offset + w.end, f.lowerBound, f.upperBound)
             c.put(line, in: r, dx: (i / perColumn) * columnWidth, row: row + 1 + i % perColumn)
         }
         if list.isEmpty { c.put("(no words)", in: r, row: row + 1, style: theme.dim) }
