@@ -145,6 +145,22 @@ import TUI
         if case .command(let line) = s.mode { #expect(line.text == "patch enc.3.resid_post") } else { Issue.record("\(s.mode)") }
     }
 
+    /// The `:` line edits at a cursor, as readline does (a trial could only edit at its end).
+    @Test func theCommandLineEditsAtTheCursorAsReadlineDoes() throws {
+        let c = try TUISupport.explorer()
+        func line() -> LineEditor? { if case .command(let l) = c.state.mode { return l } else { return nil } }
+        _ = c.press([.char(":")] + c.type("export lens tsv foo") + [.ctrl("w")])
+        #expect(line()?.text == "export lens tsv ")
+        _ = c.press([.ctrl("u")] + c.type("layr 2") + [.left, .left, .left, .char("e")])
+        #expect(line()?.text == "layer 2" && line()?.cursor == 4)
+        let shown = c.press([.ctrl("a"), .char("x"), .right, .backspace])
+        #expect(line()?.text == "xayer 2" && line()?.cursor == 1 && shown.contains(":xayer 2"), "\(shown)")
+        _ = c.press([.backspace, .end, .char("!"), .home, .ctrl("e"), .backspace, .ctrl("a"), .char("l")])
+        #expect(line()?.text == "layer 2")
+        _ = c.press([.enter])
+        #expect(c.state.settings.layer == 2 && c.state.mode == .normal)
+    }
+
     @Test func reversedAndEmptyRangesSayWhatIsWrong() throws {
         let reversed = Self.reduce(try Self.loaded(), .commandLine(":patch enc.1.resid_post@50:10=zero")).0
         #expect(reversed.status?.text == "50:10: reversed range (A:B needs A < B)", "\(String(describing: reversed.status))")

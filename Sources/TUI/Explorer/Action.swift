@@ -36,6 +36,8 @@ public enum Action: Sendable {
     // Typing on the `:` line, in search and in the help filter.
     /// `clearLine`: Ctrl-U, as in a shell.
     case type(Character), deleteBackward, clearLine, submit, historyUp, historyDown, complete
+    /// On the `:` line: move the cursor by characters, to the start or the end; Ctrl-W.
+    case cursor(by: Int), cursorToStart, cursorToEnd, deleteWord
     case mouse(x: Int, y: Int, MouseAction)
     case resize(width: Int, height: Int)
     /// A `:` line (from the explorer or a script).

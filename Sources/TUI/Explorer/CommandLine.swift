@@ -8,11 +8,15 @@ enum CommandLine {
         switch s.mode {
         case .command(var line):
             switch action {
-            case .type(let c): line.text.append(c); line.historyIndex = nil
+            case .type(let c): line.insert(c); line.historyIndex = nil
             case .clearLine: line = LineEditor()
             case .deleteBackward:
                 if line.text.isEmpty { s.mode = .normal; return }
-                line.text.removeLast()
+                _ = line.deleteBackward()
+            case .cursor(let d): line.move(to: line.cursor + d)
+            case .cursorToStart: line.move(to: 0)
+            case .cursorToEnd: line.move(to: line.text.count)
+            case .deleteWord: line.deleteWordBackward()
             case .historyUp, .historyDown:
                 guard !s.history.isEmpty else { return }
                 let up = { if case .historyUp = action { return true } else { return false } }()
@@ -20,6 +24,7 @@ enum CommandLine {
                 let next = up ? max(0, i - 1) : i + 1
                 if next >= s.history.count { line = LineEditor() } else { line.text = s.history[next]; line.historyIndex = next }
             case .complete:
+                // Completes the word at the end; the cursor goes there.
                 let (text, matches) = complete(line.text, s)
                 line.text = text
                 // Several ways on: list them, as a shell does.

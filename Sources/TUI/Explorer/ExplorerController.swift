@@ -54,6 +54,15 @@ public final class ExplorerController: @unchecked Sendable {
             case .backspace: return .deleteBackward
             case .ctrl("u"): return .clearLine
             case .tab: return .complete
+            case .left, .right, .home, .end, .ctrl("a"), .ctrl("e"), .ctrl("w"):
+                guard case .command = state.mode else { return nil }
+                switch key {
+                case .left: return .cursor(by: -1)
+                case .right: return .cursor(by: 1)
+                case .home, .ctrl("a"): return .cursorToStart
+                case .ctrl("w"): return .deleteWord
+                default: return .cursorToEnd
+                }
             case .up: if case .help = state.mode { return .move(dx: 0, dy: -1) } else { return .historyUp }
             case .down: if case .help = state.mode { return .move(dx: 0, dy: 1) } else { return .historyDown }
             case .pageUp: return .page(-1)

@@ -150,10 +150,44 @@ public struct ExplorerState: Sendable {
     }
 }
 
-/// The `:` line being typed: its text, and where in the history ↑/↓ have gone.
+/// The `:` line being typed: its text, the cursor, and where in the history ↑/↓ have gone.
+/// Edits as readline does: ← → move, Ctrl-A / Home and Ctrl-E / End go to the ends, Ctrl-W
+/// deletes the word before the cursor, Backspace the character before it.
 public struct LineEditor: Equatable, Sendable {
-    public var text = ""
+    /// The text; setting it (history, completion) puts the cursor at its end.
+    public var text = "" { didSet { cursor = text.count } }
+    /// Characters before the cursor.
+    public private(set) var cursor = 0
     /// Index into the history while browsing it; nil for a new line.
     public var historyIndex: Int?
-    public init(text: String = "") { self.text = text }
+    public init(text: String = "") { self.text = text; cursor = text.count }
+
+    /// The cursor moved to `position`, kept within the text.
+    public mutating func move(to position: Int) { cursor = max(0, min(text.count, position)) }
+
+    public mutating func insert(_ c: Character) {
+        let at = cursor
+        text.insert(c, at: text.index(text.startIndex, offsetBy: at))
+        cursor = at + 1
+    }
+
+    /// Deletes the character before the cursor; false when there is none.
+    public mutating func deleteBackward() -> Bool {
+        guard cursor > 0 else { return false }
+        let at = cursor - 1
+        text.remove(at: text.index(text.startIndex, offsetBy: at))
+        cursor = at
+        return true
+    }
+
+    /// Deletes the word before the cursor and the spaces after it (Ctrl-W).
+    public mutating func deleteWordBackward() {
+        let before = Array(text.prefix(cursor))
+        var start = before.count
+        while start > 0 && before[start - 1] == " " { start -= 1 }
+        while start > 0 && before[start - 1] != " " { start -= 1 }
+        let rest = text.dropFirst(cursor)
+        text = String(before[0..<start]) + rest
+        cursor = start
+    }
 }

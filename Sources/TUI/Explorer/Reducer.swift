@@ -63,7 +63,7 @@ public enum Reducer {
             s.sweepWindow = options[((options.firstIndex(of: s.sweepWindow) ?? 0) + 1) % options.count]
             s.status = .init("windows of \(s.sweepWindow) frames; r sweeps again")
         case .openSweepCell: Patching.openSweepCell(&s, &effects)
-        case .type, .deleteBackward, .clearLine, .submit, .historyUp, .historyDown, .complete:
+        case .type, .deleteBackward, .clearLine, .submit, .historyUp, .historyDown, .complete, .cursor, .cursorToStart, .cursorToEnd, .deleteWord:
             CommandLine.typing(&s, &effects, action)
         case .mouse(let x, let y, let what): Navigation.mouse(&s, &effects, x: x, y: y, what)
         case .resize(let w, let h): s.width = w; s.height = h

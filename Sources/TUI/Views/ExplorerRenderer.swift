@@ -43,7 +43,13 @@ public enum ExplorerRenderer {
         }
         let bottom = c.height - 1
         switch s.mode {
-        case .command(let line): c.put(":" + line.text + "_", x: 0, y: bottom)
+        case .command(let line):
+            // The cursor is the character under it in reverse video, or "_" past the end.
+            c.put(":" + line.text + (line.cursor == line.text.count ? "_" : ""), x: 0, y: bottom)
+            if line.cursor < line.text.count {
+                let under = line.text[line.text.index(line.text.startIndex, offsetBy: line.cursor)]
+                c.put(String(under), x: 1 + line.cursor, y: bottom, style: Canvas.Style(reverse: true))
+            }
         case .search(let text): c.put("/" + text + "_", x: 0, y: bottom)
         case .confirmQuit(let question): c.put(question, x: 0, y: bottom, style: theme.alert)
         default: c.put(Keymap.hints(s.view, width: c.width), x: 0, y: bottom, style: theme.dim)
