@@ -228,13 +228,32 @@ import TUI
         s = Self.reduce(s, .commandLine(":clear")).0
         #expect(s.settings.patches.isEmpty)
         s = Self.reduce(s, .undo).0
-        #expect(s.settings.patches == two && s.status?.text == "undone; 2 patches")
+        #expect(s.settings.patches == two && s.status?.text == "undone; 2 patches (Ctrl-R redoes)")
         s = Self.reduce(s, .commandLine(":unpatch 1"), .undo).0
         #expect(s.settings.patches == two)
         s = Self.reduce(s, .undo, .undo).0
         #expect(s.settings.patches.isEmpty)
         s = Self.reduce(s, .undo).0
         #expect(s.status?.text == "nothing to undo")
+    }
+
+    /// One u too many is not a loss: Ctrl-R brings each undone list back, until a new change;
+    /// u works in every view; a same-span patch from another source replaces the old one.
+    @Test func redoBringsBackWhatUndoTookAndANewChangeEndsIt() throws {
+        var s = try Self.loaded()
+        s = Self.reduce(s, .commandLine(":patch enc.3.resid_post@10:20=zero"), .commandLine(":patch enc.2.resid_post@30:40=zero")).0
+        let two = s.settings.patches
+        s = Self.reduce(s, .showView(.lens), .undo, .undo).0
+        #expect(s.settings.patches.isEmpty && s.view == .lens)
+        s = Self.reduce(s, .redo, .redo).0
+        #expect(s.settings.patches == two && s.status?.text == "redone; 2 patches")
+        s = Self.reduce(s, .redo).0
+        #expect(s.status?.text == "nothing to redo")
+        s = Self.reduce(s, .undo, .commandLine(":clear"), .redo).0
+        #expect(s.settings.patches.isEmpty && s.status?.text == "nothing to redo", "a new change ends what redo could bring back")
+        // The patch view's toggle on a span that another source already patches replaces it.
+        s = Self.reduce(s, .showView(.patch), .frameJump(10), .markStart, .frameJump(20), .markEnd, .togglePatch, .cycleSource, .togglePatch).0
+        #expect(s.settings.patches.count == 1 && (s.status?.text.contains("in place of") ?? false), "\(s.settings.patches) \(s.status?.text ?? "")")
     }
 
     /// Keys the conventions promise that did nothing: g G Home End in the patch view (frame

@@ -188,7 +188,7 @@ import TUI
     @Test func helpIsGeneratedFromTheKeymapFiltersAndScrolls() throws {
         let c = try TUISupport.explorer(width: 80, height: 24)
         let s = c.press([.char("5"), .char("?"), .char("u"), .char("n"), .char("d")])
-        #expect(s.contains("undo the last change to the patches"))
+        #expect(s.contains("undo / redo the last change to the patches"), "\(s)")
         #expect(!s.contains("zoom in time"))
         let none = c.press([.char("x"), .char("y"), .char("z")])
         #expect(none.contains("no matches for 'undxyz'"), "\(none)")

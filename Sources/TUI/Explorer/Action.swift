@@ -30,7 +30,9 @@ public enum Action: Sendable {
     case cycleHeadMode, cycleAttentionKind, togglePadding, zoom
     // Patching.
     case frameJump(Int)
-    case markStart, markEnd, selectWord, cycleComponent, cycleSource, togglePatch, undo
+    case markStart, markEnd, selectWord, cycleComponent, cycleSource, togglePatch
+    /// u and Ctrl-R, in every view: undo and redo changes to the patch list.
+    case undo, redo
     // Sweep.
     case runSweep, toggleSweepMetric, cycleSweepWindow, openSweepCell
     // Typing on the `:` line, in search and in the help filter.

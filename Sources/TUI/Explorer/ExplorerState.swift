@@ -62,6 +62,8 @@ public struct ExplorerState: Sendable {
     /// The window's earlier patch lists, newest last: `u` goes back one, whatever changed the
     /// list (a toggle, `:clear`, `:unpatch`, a sweep cell opened).
     public var patchHistory: [[Patch]] = []
+    /// Patch lists `u` took back, for Ctrl-R; emptied by any other change.
+    public var patchFuture: [[Patch]] = []
 
     // What has been loaded and computed.
     /// The 30-second window on screen (nil while the first one loads).

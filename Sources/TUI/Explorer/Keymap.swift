@@ -39,6 +39,7 @@ public enum Keymap {
         Binding([(.char("g"), .edge(last: false)), (.home, .edge(last: false)), (.char("G"), .edge(last: true)), (.end, .edge(last: true))],
                 "g G, Home End", "go to the top / bottom (the first / last column of a grid; the patch view's first / last frame)"),
         Binding([(.char("x"), .toggleShownRun)], "x", "show the clean or the patched run, in every view and export", hint: "x clean/patched"),
+        Binding([(.char("u"), .undo), (.ctrl("r"), .redo)], "u, Ctrl-R", "undo / redo the last change to the patches (a toggle, :patch, :clear, :unpatch)"),
         Binding([(.char("("), .window(delta: -1)), (.char(")"), .window(delta: 1))], "( )", "previous / next 30-second window of a long clip"),
         Binding([(.char("?"), .openHelp)], "?", "this help; type to filter, arrows scroll, Esc (or q, unfiltered) closes", hint: "? help"),
         Binding([(.char("/"), .openSearch), (.char("n"), .searchAgain(forward: true)), (.char("N"), .searchAgain(forward: false))],
@@ -73,7 +74,6 @@ public enum Keymap {
                 Binding([(.char("+"), .layer(1)), (.char("="), .layer(1)), (.char("-"), .layer(-1))], "+ -", "layer", hint: "+/- layer"),
                 Binding([(.char("s"), .cycleSource)], "s", "cycle the patch source", hint: "s source"),
                 Binding([(.char(" "), .togglePatch), (.enter, .togglePatch)], "space, Enter", "toggle the patch on the span", hint: "space toggle"),
-                Binding([(.char("u"), .undo)], "u", "undo the last change to the patches (a toggle, :clear, :unpatch)", hint: "u undo"),
             ]
         case .sweep:
             return [

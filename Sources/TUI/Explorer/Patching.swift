@@ -27,11 +27,23 @@ enum Patching {
         case .cycleComponent: s.component = (s.component + 1) % ExplorerState.components.count
         case .cycleSource: s.source = (s.source + 1) % s.sources.count
         case .togglePatch: togglePatch(&s)
-        case .undo:
-            guard let earlier = s.patchHistory.popLast() else { s.status = .init("nothing to undo"); return }
-            s.settings.patches = earlier
-            s.status = .init("undone; \(earlier.isEmpty ? "no patches" : earlier.count == 1 ? "1 patch" : "\(earlier.count) patches")")
         default: break
+        }
+    }
+
+    /// u (in every view): back to the patch list before the last change; Ctrl-R: forward again.
+    static func undo(_ s: inout ExplorerState, redo: Bool) {
+        func count(_ p: [Patch]) -> String { p.isEmpty ? "no patches" : p.count == 1 ? "1 patch" : "\(p.count) patches" }
+        if redo {
+            guard let later = s.patchFuture.popLast() else { s.status = .init("nothing to redo"); return }
+            s.patchHistory.append(s.settings.patches)
+            s.settings.patches = later
+            s.status = .init("redone; \(count(later))")
+        } else {
+            guard let earlier = s.patchHistory.popLast() else { s.status = .init("nothing to undo"); return }
+            s.patchFuture.append(s.settings.patches)
+            s.settings.patches = earlier
+            s.status = .init("undone; \(count(earlier)) (Ctrl-R redoes)")
         }
     }
 
@@ -45,6 +57,11 @@ enum Patching {
         if let i = s.settings.patches.firstIndex(of: p) {
             s.settings.patches.remove(at: i)
             s.status = .init("patch off: \(p)")
+        } else if let i = s.settings.patches.firstIndex(where: { $0.site == p.site && $0.positions == p.positions }) {
+            // The same site and span from another source: the later patch would overwrite it anyway.
+            let old = s.settings.patches[i]
+            s.settings.patches[i] = p
+            s.status = .init("patch on: \(p), in place of \(old.source)")
         } else {
             s.settings.patches.append(p)
             s.status = .init("patch on: \(p)")

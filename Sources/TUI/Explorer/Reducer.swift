@@ -54,8 +54,9 @@ public enum Reducer {
         case .togglePadding: s.showPadding.toggle(); Navigation.clampAttentionWindow(&s)
         case .zoom: s.zoom = s.zoom >= 8 ? 1 : s.zoom * 2; Navigation.clampAttentionWindow(&s)
         case .frameJump(let d): Navigation.moveFrame(&s, by: d)
-        case .markStart, .markEnd, .selectWord, .cycleComponent, .cycleSource, .togglePatch, .undo:
+        case .markStart, .markEnd, .selectWord, .cycleComponent, .cycleSource, .togglePatch:
             Patching.patchKey(&s, &effects, action)
+        case .undo, .redo: Patching.undo(&s, redo: { if case .redo = action { return true } else { return false } }())
         case .runSweep: Patching.startSweep(&s, &effects)
         case .toggleSweepMetric: s.sweepShowsDelta.toggle()
         case .cycleSweepWindow:
@@ -81,6 +82,8 @@ public enum Reducer {
             guard set == s.settings.patchSet else { break }
             // Back to the last patch set that computed, and say why.
             s.settings.patches = s.snapshot?.patches.patches ?? []
+            // The change that failed leaves no undo step that would change nothing.
+            if s.patchHistory.last == s.settings.patches { s.patchHistory.removeLast() }
             s.status = .init("patch failed: \(message)", isError: true)
         case .derived: break
         case .sweepProgress(let done, let total):
@@ -98,17 +101,19 @@ public enum Reducer {
         return (s, effects)
     }
 
-    /// Keeps the patch list before each change the user made, for `u`; a failed run's revert is
-    /// not a change of theirs, and a window that arrives with its own patches starts its own
-    /// history (the list it replaces belongs to the window left).
+    /// Keeps the patch list before each change the user made, for `u` (and what `u` took back,
+    /// for Ctrl-R, until the next change); a failed run's revert is not a change of theirs, and a
+    /// window that arrives with its own patches starts its own history (the list it replaces
+    /// belongs to the window left).
     static func recordPatchChange(from old: ExplorerState, to s: inout ExplorerState, by action: Action) {
         switch action {
-        case .loaded: s.patchHistory = []; return
-        case .undo, .runFailed: return
+        case .loaded: s.patchHistory = []; s.patchFuture = []; return
+        case .undo, .redo, .runFailed: return
         default: break
         }
         guard s.settings.patches != old.settings.patches else { return }
         s.patchHistory.append(old.settings.patches)
+        s.patchFuture = []
         if s.patchHistory.count > 100 { s.patchHistory.removeFirst() }
     }
 
