@@ -126,6 +126,17 @@ public struct SweepReport: Encodable {
               })
     }
 
+    /// The report as `asrlens sweep` prints it in `format`: the plots and the cost (text), the
+    /// cell table (tsv, md), or everything (json).
+    public func render(_ format: Table.Format) throws -> String {
+        switch format {
+        case .text: return text.map { $0 + "\n" }.joined()
+        case .tsv: return table.tsv
+        case .md: return table.markdown
+        case .json: return try JSONText.encode(self) + "\n"
+        }
+    }
+
     /// The plain-text form: the plots, then what the sweep cost against separate runs.
     public var text: [String] {
         sweep.textPlots(top: 10) + [

@@ -41,7 +41,7 @@ struct OutputOptions: ParsableArguments {
 
     /// A sweep's report in the chosen form.
     func show(_ report: SweepReport) throws {
-        if resolved == .text { for line in report.text { print(line) } } else { try emit(report.table, record: report) }
+        print(try report.render(resolved), terminator: "")
     }
 }
 

@@ -157,6 +157,12 @@ import TUI
         guard case .done(let sweep) = c.state.sweep else { Issue.record("the sweep did not finish: \(c.state.sweep)"); return }
         #expect(sweep.cells.count == 8)
         #expect(c.press([.char("m")]).contains("mean |Δ log-prob|"))
+        // Ctrl-S writes the sweep as `asrlens sweep` prints it: both metrics, loops, the cost.
+        let saved = c.press([.ctrl("s")])
+        let name = try #require(c.state.status?.text.split(separator: " ").last.map(String.init), "\(saved)")
+        defer { try? FileManager.default.removeItem(atPath: name) }
+        let text = try String(contentsOfFile: name, encoding: .utf8)
+        #expect(saved.contains("exported the sweep (8 cells") && text.contains("8 cells in") && text.contains("mean |Δ log-prob|") && text.contains("WER"), "\(text)")
         let body = ExplorerRenderer.bodyRegion(width: 120, height: 40)
         let picked = c.press([.mouse(x: body.x + 7 + 7 + 2, y: body.y + 2 + 3, .press)])
         let cell = try #require(sweep.cells.first { $0.layer == 3 && $0.positions == 100..<165 })

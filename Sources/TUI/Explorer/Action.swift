@@ -54,7 +54,7 @@ public enum Action: Sendable {
     /// An encoder lens or attention map is ready (the views read it from the window).
     case derived
     case sweepProgress(done: Int, total: Int)
-    case sweepDone(Sweep)
+    case sweepDone(Sweep, seconds: Double)
     case sweepFailed(String)
     case exported(String)
     case failed(String)
@@ -84,4 +84,6 @@ public enum ExportWhat: Equatable, Sendable {
     case screen(ExplorerState.View)
     /// The shown run's activations at these sites or patterns (`:save-activations`).
     case activations([String])
+    /// The finished sweep, as `asrlens sweep` prints it (Ctrl-S in the sweep view).
+    case sweep(Table.Format)
 }

@@ -175,9 +175,10 @@ public final class ExplorerController: @unchecked Sendable {
             guard let window = state.window else { return }
             scheduler.submit(lane: "sweep", key: "\(window.index) \(component.name) \(width) \(source)") { cancelled, send in
                 do {
+                    let started = Date()
                     let sweep = try Sweep(engine: window.engine, kind: .component(component, window: width), source: source,
                                           isCancelled: cancelled) { done, total in send(.sweepProgress(done: done, total: total)) }
-                    return .sweepDone(sweep)
+                    return .sweepDone(sweep, seconds: Date().timeIntervalSince(started))
                 } catch is CancellationError { return nil } catch { return .sweepFailed("\(error)") }
             }
         case .exportFresh(let what, let path):
@@ -185,6 +186,10 @@ public final class ExplorerController: @unchecked Sendable {
         case .export(let what, let path):
             guard let window = state.window else { return }
             let snapshot = state.shown, settings = state.settings
+            let sweepReport: SweepReport? = {
+                guard case .done(let sweep) = state.sweep else { return nil }
+                return SweepReport(sweep: sweep, model: window.engine.model.name, clip: state.clipName, windowSHA256: nil, seconds: state.sweepSeconds)
+            }()
             let screen: String? = {
                 guard case .screen(let view) = what else { return nil }
                 var copy = state
@@ -199,6 +204,10 @@ public final class ExplorerController: @unchecked Sendable {
                     case .screen(let view):
                         try AtomicFile.write(screen ?? "", to: path, waitingForReader: false)
                         return .exported("exported the \(view.name) screen to \(path)")
+                    case .sweep(let format):
+                        guard let sweepReport else { return .failed("no finished sweep to export: r runs one") }
+                        try AtomicFile.write(try sweepReport.render(format), to: path, waitingForReader: false)
+                        return .exported("exported the sweep (\(sweepReport.sweep.cells.count) cells, as asrlens sweep prints it) to \(path)")
                     case .activations(let sites):
                         let export = try ActivationExport(engine: window.engine, set: settings.shownPatchSet, patterns: sites)
                         let size = try export.write(to: path, waitingForReader: false)

@@ -98,6 +98,8 @@ public struct ExplorerState: Sendable {
     public var sources = ExplorerState.builtInSources
     public var sweepLayer = 0, sweepColumn = 0
     public var sweepShowsDelta = false
+    /// How long the finished sweep took, for its export.
+    public var sweepSeconds = 0.0
     public var sweepWindow = 50
     public var lastSearch = ""
     /// The line of the view's content the last line search stopped at, where `n` goes on from.

@@ -35,7 +35,10 @@ public enum Reducer {
         case .requestQuit: requestQuit(&s, &effects)
         case .escape: s.mode = .normal
         case .exportView:
-            effects.append(.exportFresh(s.view.export.map { .data($0, .text) } ?? .screen(s.view), "asrlens-\(s.view.name).txt"))
+            // A view's data; the sweep's, once it has run; else the screen.
+            let sweepDone: Bool = { if case .done = s.sweep { return true } else { return false } }()
+            let what: ExportWhat = s.view.export.map { .data($0, .text) } ?? (s.view == .sweep && sweepDone ? .sweep(.text) : .screen(s.view))
+            effects.append(.exportFresh(what, "asrlens-\(s.view.name).txt"))
         case .toggleShownRun:
             s.settings.showPatched.toggle()
             s.status = .init(s.settings.showPatched ? "showing the patched run in every view" : "showing the clean run in every view")
@@ -88,8 +91,9 @@ public enum Reducer {
         case .derived: break
         case .sweepProgress(let done, let total):
             if case .running(_, _, let title) = s.sweep { s.sweep = .running(done: done, total: total, title: title) }
-        case .sweepDone(let sweep):
+        case .sweepDone(let sweep, let seconds):
             s.sweep = .done(sweep)
+            s.sweepSeconds = seconds
             s.sweepLayer = min(s.sweepLayer, max(0, Set(sweep.cells.map(\.layer)).count - 1))
         case .sweepFailed(let message): s.sweep = .failed(message)
         case .exported(let message): s.status = .init(message)

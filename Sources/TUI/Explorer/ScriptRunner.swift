@@ -31,8 +31,8 @@ public final class ScriptRunner {
             }
             guard case .export(let what, let path) = effect else { continue }
             switch what {
-            case .screen:
-                throw InputError(path, "screen exports need the explorer; export as text, tsv, json or md")
+            case .screen, .sweep:
+                throw InputError(path, "screen and sweep exports need the explorer; export as text, tsv, json or md, or run asrlens sweep")
             case .activations(let sites):
                 try ActivationExport(engine: window.engine, set: state.settings.shownPatchSet, patterns: sites).write(to: path)
             case .data(let view, let format):
