@@ -54,8 +54,9 @@ public struct SweepReport: Encodable {
         public let wer: FiniteOrNull
         /// Null when the patched run blew up.
         public let meanAbsDelta: FiniteOrNull
-        public let repetition: Bool
-        public let text: String
+        /// Null, as `wer` is, for the logprob metric: nothing was decoded to loop or to read.
+        public let repetition: Bool?
+        public let text: String?
         public let layersEvaluated: Int
         public let nonFinite: Bool?
         /// Head sweeps: the head and `cross` or `self`.
@@ -69,14 +70,27 @@ public struct SweepReport: Encodable {
 
         public init(_ c: Sweep.Cell) {
             cell = c.index; layer = c.layer; start = c.positions.lowerBound; end = c.positions.upperBound
-            patch = c.patch; wer = FiniteOrNull(c.wer); meanAbsDelta = FiniteOrNull(c.meanAbsDelta); repetition = c.repetition
-            text = c.text; layersEvaluated = c.layersEvaluated; nonFinite = c.nonFinite
+            patch = c.patch; wer = FiniteOrNull(c.wer); meanAbsDelta = FiniteOrNull(c.meanAbsDelta)
+            let decoded = !c.wer.isNaN || c.nonFinite
+            repetition = decoded ? c.repetition : nil
+            text = decoded ? c.text : nil
+            layersEvaluated = c.layersEvaluated; nonFinite = c.nonFinite
             head = c.head; attention = c.head == nil ? nil : c.cross ? "cross" : "self"
+        }
+
+        public func encode(to encoder: Swift.Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(cell, forKey: .cell); try c.encode(layer, forKey: .layer); try c.encode(start, forKey: .start); try c.encode(end, forKey: .end)
+            try c.encode(patch, forKey: .patch); try c.encode(wer, forKey: .wer); try c.encode(meanAbsDelta, forKey: .meanAbsDelta)
+            try c.encode(repetition, forKey: .repetition); try c.encode(text, forKey: .text)   // null when not decoded
+            try c.encode(layersEvaluated, forKey: .layersEvaluated)
+            try c.encodeIfPresent(nonFinite, forKey: .nonFinite); try c.encodeIfPresent(head, forKey: .head)
+            try c.encodeIfPresent(attention, forKey: .attention)
         }
 
         var asCell: Sweep.Cell {
             Sweep.Cell(index: cell, layer: layer, head: head, cross: attention == "cross", positions: start..<end, patch: patch, wer: wer.value,
-                       meanAbsDelta: meanAbsDelta.value, repetition: repetition, text: text, layersEvaluated: layersEvaluated)
+                       meanAbsDelta: meanAbsDelta.value, repetition: repetition ?? false, text: text ?? "", layersEvaluated: layersEvaluated)
         }
     }
 

@@ -112,6 +112,10 @@ import Testing
         }
         try FileManager.default.copyItem(atPath: Self.clip, toPath: clip.path)
         let first = try shard(0)
+        // A logprob cell decoded nothing: its WER, loop flag and text are null, not false or "".
+        let record = try #require(try String(contentsOfFile: first, encoding: .utf8).split(separator: "\n").dropFirst().first)
+        let cell = try #require(try JSONSerialization.jsonObject(with: Data(record.utf8)) as? [String: Any])
+        #expect(cell["wer"] is NSNull && cell["repetition"] is NSNull && cell["text"] is NSNull, "\(record)")
         try FileManager.default.removeItem(at: clip)
         try FileManager.default.copyItem(at: other, to: clip)
         let second = try shard(1)
