@@ -115,7 +115,7 @@ extension Report {
         guard set.columns.contains("text") else { return }
         let tokens = try TokenProbe.extract(set, indices: Array(set.rows.indices), model: model, events: events)
         guard Set(tokens.map(\.correct)).count == 2 else { return }
-        let result = try TokenProbe.train(tokens, folds: folds, source: path)
+        let result = try TokenProbe.train(tokens, folds: folds, groupedBy: set.speakerColumn ?? "clip", source: path)
         tokenProbe = result
         tokenProbeData = Self.short(path)
         guard let best = result.layers.max(by: { $0.accuracy < $1.accuracy }) else { return }

@@ -54,31 +54,48 @@ public enum TokenProbe {
     /// A probe per decoder layer, with folds grouped by `Token.group`, and its controls.
     public struct Result: Encodable, Sendable {
         public let tokens: Int, incorrect: Int, clips: Int, folds: Int
+        /// The folds asked for (more than `folds` when there were too few groups), the column
+        /// the folds are grouped by (`clip` without a speaker column), and how many groups.
+        public let requestedFolds: Int, groupedBy: String, groups: Int
         public let majority: Double
         public let layers: [LinearProbe.Layer]
         /// The same probe on the token's log-probability alone.
         public let logprob: LinearProbe.Layer
 
-        /// The text form: the set-up, the controls and a bar per layer.
+        enum CodingKeys: String, CodingKey {
+            case tokens, incorrect, clips, folds, majority, layers, logprob
+            case requestedFolds = "requested_folds", groupedBy = "grouped_by", groups
+        }
+
+        /// The text form: the set-up, the controls and a bar per layer, and a warning when an
+        /// accuracy sits far below the majority baseline.
         public var lines: [String] {
-            [String(format: "per-token probe 'correct' on decoder layers: %d tokens (%d incorrect) of %d clips, %d-fold, folds grouped by speaker or clip",
-                    tokens, incorrect, clips, folds),
-             String(format: "majority baseline %.3f; the token's log-probability alone %.3f [%.3f, %.3f]", majority, logprob.accuracy,
-                    logprob.interval.low, logprob.interval.high)]
-            + layers.map { l in
+            let fewer = folds < requestedFolds ? " (of \(requestedFolds) asked: there are \(groups) groups)" : ""
+            var out = [String(format: "per-token probe 'correct' on decoder layers: %d tokens (%d incorrect) of %d clips, %d-fold%@, folds grouped by %@",
+                              tokens, incorrect, clips, folds, fewer, groupedBy),
+                       String(format: "majority baseline %.3f; the token's log-probability alone %.3f [%.3f, %.3f]", majority, logprob.accuracy,
+                              logprob.interval.low, logprob.interval.high)]
+            out += layers.map { l in
                 String(format: "dec %2d  %.3f ± %.3f [%.3f, %.3f]  ", l.layer, l.accuracy, l.std, l.interval.low, l.interval.high)
                     + String(repeating: "█", count: Int((l.accuracy * 40).rounded()))
             }
+            if (layers + [logprob]).contains(where: { $0.interval.high < majority - 0.1 }) {
+                out.append("note: accuracies far below the majority baseline mean the held-out groups' classes are balanced unlike the training "
+                           + "groups' (\(groups) groups are too few for grouped folds); read no layer's number as evidence")
+            }
+            return out
         }
     }
 
-    public static func train(_ tokens: [Token], folds: Int, source: String) throws -> Result {
+    /// Trains the probes with folds grouped by `Token.group`, the values of `groupedBy`.
+    public static func train(_ tokens: [Token], folds: Int, groupedBy: String, source: String) throws -> Result {
         let labels = tokens.map { $0.correct ? "correct" : "incorrect" }
         try ProbeExperiment.checkClasses(labels, label: "correct", folds: folds, source: source)
         let groups = tokens.map(\.group)
         let probe = try LinearProbe.run(features: tokens.map(\.features), labels: labels, folds: folds, groups: groups, source: source)
         let control = try LinearProbe.run(features: tokens.map { [[$0.logprob]] }, labels: labels, folds: folds, groups: groups, source: source)
         return Result(tokens: tokens.count, incorrect: labels.filter { $0 == "incorrect" }.count, clips: Set(tokens.map(\.row)).count,
-                      folds: probe.folds, majority: probe.baseline, layers: probe.layers, logprob: control.layers[0])
+                      folds: probe.folds, requestedFolds: folds, groupedBy: groupedBy, groups: Set(groups).count,
+                      majority: probe.baseline, layers: probe.layers, logprob: control.layers[0])
     }
 }

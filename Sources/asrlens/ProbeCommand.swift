@@ -56,7 +56,7 @@ struct ProbeCommand: ParsableCommand {
         try set.require("text")
         guard try sharding.part == nil else { throw ValidationError("--per-token does not run in shards") }
         let result = try TokenProbe.train(TokenProbe.extract(set, indices: Array(set.rows.indices), model: modelOptions.load(), events: .onStandardError()),
-                                          folds: folds, source: data)
+                                          folds: folds, groupedBy: set.speakerColumn ?? "clip", source: data)
         if json { print(try JSONText.encode(result)) } else { result.lines.forEach { print($0) } }
     }
 }

@@ -237,6 +237,16 @@ import TUI
         #expect(s.status?.text == "nothing to undo")
     }
 
+    /// x with nothing patched says so and leaves the next patch shown (a trial's x before any
+    /// patch made the first patch show the clean run).
+    @Test func xWithoutPatchesDoesNotHideTheNextPatch() throws {
+        var s = try Self.loaded()
+        s = Self.reduce(s, .toggleShownRun).0
+        #expect(s.status?.text.hasPrefix("no patches") == true && s.settings.showPatched)
+        s = Self.reduce(s, .commandLine(":patch enc.3.resid_post@10:20=zero")).0
+        #expect(s.settings.showsPatchedRun)
+    }
+
     /// One u too many is not a loss: Ctrl-R brings each undone list back, until a new change;
     /// u works in every view; a same-span patch from another source replaces the old one.
     @Test func redoBringsBackWhatUndoTookAndANewChangeEndsIt() throws {

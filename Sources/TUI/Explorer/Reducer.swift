@@ -40,6 +40,12 @@ public enum Reducer {
             let what: ExportWhat = s.view.export.map { .data($0, .text) } ?? (s.view == .sweep && sweepDone ? .sweep(.text) : .screen(s.view))
             effects.append(.exportFresh(what, "asrlens-\(s.view.name).txt"))
         case .toggleShownRun:
+            // With nothing patched there is one run: a toggle now would silently hide the next patch.
+            guard !s.settings.patchSet.isEmpty else {
+                s.settings.showPatched = true
+                s.status = .init("no patches: x switches between the clean and the patched run once a patch is on")
+                break
+            }
             s.settings.showPatched.toggle()
             s.status = .init(s.settings.showPatched ? "showing the patched run in every view" : "showing the clean run in every view")
         case .window(let d): Patching.goToWindow(&s, &effects, s.windowIndex + d)
