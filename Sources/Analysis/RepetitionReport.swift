@@ -166,9 +166,13 @@ public struct RepetitionReport: Encodable {
     }
 
     /// One case of `--json`: the transcript and its loops, without the trials.
+    /// A case in `--json`: where it comes from, its transcript, its WER against the reference
+    /// text (when the data set gives one), and for a loop every patch tried and what it did.
     struct CaseLine: Encodable {
         let row: Int, path: String, condition: String, text: String, loop: Bool, lensLoops: [Int]
-        enum CodingKeys: String, CodingKey { case row, path, condition, text, loop, lensLoops = "lens_loops" }
+        let wer: Double?
+        let trials: [RepetitionHunt.Trial]
+        enum CodingKeys: String, CodingKey { case row, path, condition, text, loop, wer, trials, lensLoops = "lens_loops" }
     }
 
     enum ReportKeys: String, CodingKey { case seconds, examined, skipped, loops, resolved, cases, lensLoops = "lens_loops" }
@@ -185,7 +189,8 @@ public struct RepetitionReport: Encodable {
         try c.encode(Dictionary(uniqueKeysWithValues: lens.map { ("\($0.key)", $0.value) }), forKey: .lensLoops)
         try c.encode(summary.entries, forKey: .resolved)
         try c.encode(records.filter { $0.skipped == nil }.flatMap { r in
-            (r.cases ?? []).map { CaseLine(row: r.row, path: r.path, condition: $0.condition, text: $0.text, loop: $0.loop, lensLoops: $0.lensLoops) }
+            (r.cases ?? []).map { CaseLine(row: r.row, path: r.path, condition: $0.condition, text: $0.text, loop: $0.loop, lensLoops: $0.lensLoops,
+                                           wer: $0.wer, trials: $0.trials) }
         }, forKey: .cases)
     }
 }
