@@ -141,7 +141,10 @@ public enum PartFile {
         let (ha, hb) = (comparable(a.header), comparable(b.header))
         let keys = Set(ha.keys).union(hb.keys).sorted { (derived.contains($0) ? 1 : 0, $0) < (derived.contains($1) ? 1 : 0, $1) }
         let key = keys.first { ha[$0] != hb[$0] }
-        if key == "model_sha256" { return "its model's weights differ (model_sha256), though the name may be the same" }
+        if key == "model_sha256" {
+            if ha[key] == nil || hb[key] == nil { return "one of the two parts predates the weights' hash (model_sha256); run that shard again" }
+            return "its model's weights differ (model_sha256), though the name may be the same"
+        }
         return key.map { "its \($0) differs" } ?? "its settings differ"
     }
 
