@@ -142,7 +142,7 @@ public enum PartFile {
         let keys = Set(ha.keys).union(hb.keys).sorted { (derived.contains($0) ? 1 : 0, $0) < (derived.contains($1) ? 1 : 0, $1) }
         let key = keys.first { ha[$0] != hb[$0] }
         if key == "model_sha256" {
-            if ha[key] == nil || hb[key] == nil { return "one of the two parts predates the weights' hash (model_sha256); run that shard again" }
+            if ha["model_sha256"] == nil || hb["model_sha256"] == nil { return "one of the two parts predates the weights' hash (model_sha256); run that shard again" }
             return "its model's weights differ (model_sha256), though the name may be the same"
         }
         return key.map { "its \($0) differs" } ?? "its settings differ"

@@ -41,6 +41,12 @@ import Analysis
         #expect(throws: InputError(paths[1], "belongs to a different run than \(paths[0]) (its model's weights differ (model_sha256), though the name may be the same)")) {
             try PartFile.readSet(paths)
         }
+        // A part from before parts recorded the hash is named as such.
+        try "{\"asrlens_part\":\"sweep\",\"shard\":1,\"of\":2,\"model\":\"tiny.en\"}\n{\"end\":true,\"seconds\":1}\n"
+            .write(toFile: paths[1], atomically: true, encoding: .utf8)
+        #expect(throws: InputError(paths[1], "belongs to a different run than \(paths[0]) (one of the two parts predates the weights' hash (model_sha256); run that shard again)")) {
+            try PartFile.readSet(paths)
+        }
     }
 
     @Test(arguments: [Sweep.Kind.component(.residPost, window: 500), .heads])
