@@ -105,7 +105,8 @@ extension Report {
                      observed: "\(label): " + String(format: "best %.3f [%.3f, %.3f] at encoder layer %d of %d%@, majority baseline %.3f%@ (%@).",
                                       best.accuracy, best.interval.low, best.interval.high, best.layer, e, g.map { ", folds grouped by \($0)" } ?? "",
                                       result.probe.baseline, input, rests) + transfer,
-                     .probe(best: best, baseline: result.probe.baseline, input: result.bestInput, encoderLayers: e, clips: result.kept.count))
+                     .probe(best: best, baseline: result.probe.baseline, input: result.bestInput, encoderLayers: e, clips: result.kept.count,
+                             layers: result.probe.layers))
             }
         }
     }
@@ -123,7 +124,8 @@ extension Report {
              observed: String(format: "token correct or not: best %.3f [%.3f, %.3f] at decoder layer %d of %d; the token's log-probability alone %.3f, majority %.3f (%d tokens, %d incorrect, %d clips).",
                               best.accuracy, best.interval.low, best.interval.high, best.layer, model.hyper.decoderLayers, result.logprob.accuracy,
                               result.majority, result.tokens, result.incorrect, result.clips),
-             .tokenProbe(best: best, majority: result.majority, logprob: result.logprob, decoderLayers: model.hyper.decoderLayers, clips: result.clips))
+             .tokenProbe(best: best, majority: result.majority, logprob: result.logprob, decoderLayers: model.hyper.decoderLayers, clips: result.clips,
+                         layers: result.layers))
     }
 
     /// A silence sweep of the last encoder layers' residual stream, every decoder head ablated,

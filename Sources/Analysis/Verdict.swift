@@ -79,7 +79,7 @@ extension Verdict {
     /// peaking late. `best` is the best layer; `input` the best input-feature control (nil when
     /// the rows carry no inputs to run it on).
     public static func probe(best: LinearProbe.Layer, baseline: Double, input: ProbeExperiment.InputBaseline?,
-                             encoderLayers: Int, clips: Int) -> Verdict {
+                             encoderLayers: Int, clips: Int, layers: [LinearProbe.Layer] = []) -> Verdict {
         let rule = "reproduced when the best layer is at least 20 points above the majority baseline, above the best input baseline "
             + "(the same probe on the pooled log-mel or on duration, no Whisper) by more than the half-width of its 95% interval, "
             + "and in the upper half of the encoder; partly when it clears both but peaks early; " + tooFewClipsRule
@@ -90,12 +90,13 @@ extension Verdict {
         guard best.accuracy - input.result.accuracy > best.interval.halfWidth else {
             return Verdict(.notReproduced, String(format: "the input alone (%@) gives %.3f", input.name, input.result.accuracy), rule: rule)
         }
-        return best.layer >= encoderLayers / 2 ? Verdict(.reproduced, rule: rule) : Verdict(.partly, "decodable, but peaks early", rule: rule)
+        return best.layer >= encoderLayers / 2 ? Verdict(.reproduced, rule: rule) : Verdict(.partly, early(best, layers, of: encoderLayers), rule: rule)
     }
 
     /// Per-token decoder probe: token correctness is decodable from the decoder beyond what the
     /// token's own log-probability gives, peaking late.
-    public static func tokenProbe(best: LinearProbe.Layer, majority: Double, logprob: LinearProbe.Layer, decoderLayers: Int, clips: Int) -> Verdict {
+    public static func tokenProbe(best: LinearProbe.Layer, majority: Double, logprob: LinearProbe.Layer, decoderLayers: Int, clips: Int,
+                                  layers: [LinearProbe.Layer] = []) -> Verdict {
         let rule = "reproduced when the best decoder layer is at least 10 points above the majority baseline, above the token's "
             + "log-probability alone by more than the half-width of its 95% interval, and in the upper half of the decoder; partly when "
             + "it clears both but peaks early; " + tooFewClipsRule
@@ -104,7 +105,16 @@ extension Verdict {
         guard best.accuracy - logprob.accuracy > best.interval.halfWidth else {
             return Verdict(.notReproduced, String(format: "the token's log-probability alone gives %.3f", logprob.accuracy), rule: rule)
         }
-        return best.layer >= decoderLayers / 2 ? Verdict(.reproduced, rule: rule) : Verdict(.partly, "decodable, but peaks early", rule: rule)
+        return best.layer >= decoderLayers / 2 ? Verdict(.reproduced, rule: rule) : Verdict(.partly, early(best, layers, of: decoderLayers), rule: rule)
+    }
+
+    /// The detail of a best layer in the lower half: it "peaks early" only when every upper-half
+    /// layer of `layers` lies below its interval; otherwise the data do not place the peak.
+    static func early(_ best: LinearProbe.Layer, _ layers: [LinearProbe.Layer], of count: Int) -> String {
+        guard let late = layers.filter({ $0.layer >= count / 2 }).max(by: { $0.accuracy < $1.accuracy }),
+              late.accuracy >= best.interval.low else { return "decodable, but peaks early" }
+        return String(format: "decodable, but the peak is not resolved: layer %d (%.3f) is within the 95%% interval of the best, layer %d (%.3f)",
+                      late.layer, late.accuracy, best.layer, best.accuracy)
     }
 
     /// Patching the last encoder layer with silence on a span deletes the words spoken there.

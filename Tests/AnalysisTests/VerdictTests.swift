@@ -16,6 +16,16 @@ import Analysis
         #expect(Verdict.singleHead(loops: 5, judged: true, best: [true, false, false, false, false], median: [false, false, false, false, false], clips: 3).outcome == .notTested)
     }
 
+    /// "Peaks early" only when the late layers fall below the early best's interval.
+    @Test func anEarlyPeakWithinTheIntervalOfALateLayerIsNotCalledEarly() {
+        let layers = [Self.layer(0, 99), Self.layer(1, 90), Self.layer(2, 91), Self.layer(3, 97)]
+        let overlap = Verdict.probe(best: layers[0], baseline: 0.5, input: Self.input(50), encoderLayers: 4, clips: 20, layers: layers)
+        #expect(overlap.outcome == .partly && (overlap.detail ?? "").contains("peak is not resolved: layer 3 (0.970)"), "\(overlap.detail ?? "")")
+        let lower = [Self.layer(0, 99), Self.layer(1, 90), Self.layer(2, 80), Self.layer(3, 80)]
+        let early = Verdict.probe(best: lower[0], baseline: 0.5, input: Self.input(50), encoderLayers: 4, clips: 20, layers: lower)
+        #expect(early.detail == "decodable, but peaks early")
+    }
+
     /// A probe far below its baseline is said to be below it, with both numbers, not "within".
     @Test func aProbeBelowItsBaselineSaysSo() {
         let below = Verdict.tokenProbe(best: Self.layer(3, 14), majority: 0.856, logprob: Self.layer(0, 3), decoderLayers: 4, clips: 20)
