@@ -51,7 +51,8 @@ enum PatchView {
         for w in window.words.words {
             let col = column(w.frames.lowerBound)
             let label = w.text.trimmingCharacters(in: .whitespaces)
-            if col >= x { c.put(label, in: r, dx: col, row: bands + 1, style: theme.dim); x = col + label.count + 1 }
+            // Only whole labels: one cut at the edge would read as another word ("the" for "them.").
+            if col >= x, col + label.count <= width { c.put(label, in: r, dx: col, row: bands + 1, style: theme.dim); x = col + label.count + 1 }
         }
         let hyper = engine.model.hyper
         func seconds(_ f: Int) -> String { String(format: "%.2f", window.offset + Double(f) / 50) }

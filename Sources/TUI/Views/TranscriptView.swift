@@ -5,6 +5,11 @@ import Model
 /// View 1: the transcript with its tokens' probabilities (shaded), the no-speech verdict and
 /// language, and word timings in the clip's own time. Scrolls with j/k.
 enum TranscriptView {
+    /// Whole seconds, or tenths where whole ones would hide the span ("93.9–94.1", not "94–94").
+    static func seconds(_ t: Double) -> String {
+        (t * 10).rounded() == (t.rounded() * 10) ? String(format: "%.0f", t) : String(format: "%.1f", t)
+    }
+
     static func draw(_ c: inout Canvas, _ r: Region, _ s: ExplorerState, _ window: ClipWindow, theme: Theme) -> Int {
         let engine = window.engine
         let tok = engine.model.tokenizer
@@ -14,7 +19,7 @@ enum TranscriptView {
         var row = top
         let span = window.span
         let where_ = s.windowCount > 1 || window.offset > 0
-            ? String(format: "   window %d of %d: %.0f–%.0f s of %.0f s", window.index + 1, s.windowCount, span.start, span.end, window.clipSeconds) : ""
+            ? "   window \(window.index + 1) of \(s.windowCount): \(Self.seconds(span.start))–\(Self.seconds(span.end)) s of \(Self.seconds(window.clipSeconds)) s" : ""
         c.put("\(ExplorerRenderer.runLabel(s))   language \(engine.language)   no-speech p \(String(format: "%.3f", window.noSpeechProb))\(run.patches.isEmpty ? "" : " (clean)")   tokens \(run.tokens.count)\(where_)",
               in: r, row: row, style: theme.accent)
         row += 1
