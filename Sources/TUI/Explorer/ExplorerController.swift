@@ -186,10 +186,9 @@ public final class ExplorerController: @unchecked Sendable {
         case .export(let what, let path):
             guard let window = state.window else { return }
             let snapshot = state.shown, settings = state.settings
-            let sweepReport: SweepReport? = {
-                guard case .done(let sweep) = state.sweep else { return nil }
-                return SweepReport(sweep: sweep, model: window.engine.model.name, clip: state.clipName, windowSHA256: nil, seconds: state.sweepSeconds)
-            }()
+            let sweepReport = state.sweep.result.map {
+                SweepReport(sweep: $0, model: window.engine.model.name, clip: state.clipName, windowSHA256: nil, seconds: state.sweepSeconds)
+            }
             let screen: String? = {
                 guard case .screen(let view) = what else { return nil }
                 var copy = state

@@ -36,8 +36,7 @@ public enum Reducer {
         case .escape: s.mode = .normal
         case .exportView:
             // A view's data; the sweep's, once it has run; else the screen.
-            let sweepDone: Bool = { if case .done = s.sweep { return true } else { return false } }()
-            let what: ExportWhat = s.view.export.map { .data($0, .text) } ?? (s.view == .sweep && sweepDone ? .sweep(.text) : .screen(s.view))
+            let what: ExportWhat = s.view.export.map { .data($0, .text) } ?? (s.view == .sweep && s.sweep.result != nil ? .sweep(.text) : .screen(s.view))
             effects.append(.exportFresh(what, "asrlens-\(s.view.name).txt"))
         case .toggleShownRun:
             // With nothing patched there is one run: a toggle now would silently hide the next patch.
@@ -65,7 +64,8 @@ public enum Reducer {
         case .frameJump(let d): Navigation.moveFrame(&s, by: d)
         case .markStart, .markEnd, .selectWord, .cycleComponent, .cycleSource, .togglePatch:
             Patching.patchKey(&s, &effects, action)
-        case .undo, .redo: Patching.undo(&s, redo: { if case .redo = action { return true } else { return false } }())
+        case .undo: Patching.undo(&s, redo: false)
+        case .redo: Patching.undo(&s, redo: true)
         case .runSweep: Patching.startSweep(&s, &effects)
         case .toggleSweepMetric: s.sweepShowsDelta.toggle()
         case .cycleSweepWindow:

@@ -10,4 +10,6 @@ public enum SweepStatus: Sendable {
 
 extension SweepStatus {
     public var isRunning: Bool { if case .running = self { return true } else { return false } }
+    /// The finished sweep, or nil.
+    public var result: Sweep? { if case .done(let sweep) = self { return sweep } else { return nil } }
 }
