@@ -139,6 +139,31 @@ public struct RepetitionReport: Encodable {
         return out
     }
 
+    /// The report in the chosen form: the text tables, JSON, or for TSV and Markdown one row per
+    /// patch (`patchTable`), the form a spreadsheet or a plotting script reads.
+    public func render(_ format: Table.Format) throws -> String {
+        switch format {
+        case .text: return lines.map { $0 + "\n" }.joined()
+        case .tsv: return patchTable.tsv
+        case .md: return patchTable.markdown
+        case .json: return try JSONText.encode(self) + "\n"
+        }
+    }
+
+    /// One row per patch tried (a component at a layer, every cross head at a layer, or one
+    /// head): the loops it resolved and improved out of all loops, with 95% Wilson intervals.
+    /// Improved columns are empty when the data give no reference texts.
+    public var patchTable: Table {
+        let s = summary
+        func f(_ x: Double) -> String { String(format: "%.4f", x) }
+        return Table(headers: ["component", "layer", "head", "loops", "resolved", "fraction", "low", "high", "improved", "improved_low", "improved_high"],
+                     rows: s.entries.map { e in
+                         [e.component, String(e.layer), e.head.map(String.init) ?? "", String(s.loops), String(e.resolved), f(e.fraction),
+                          f(e.resolvedInterval.low), f(e.resolvedInterval.high), e.improved.map(String.init) ?? "",
+                          e.improvedInterval.map { f($0.low) } ?? "", e.improvedInterval.map { f($0.high) } ?? ""]
+                     })
+    }
+
     /// Per component (rows) and decoder layer (columns): the fraction of loops resolved.
     public var resolvedTable: Table { table { String(format: "%.2f", $0.fraction) } }
 

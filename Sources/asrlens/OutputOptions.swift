@@ -25,9 +25,9 @@ struct OutputOptions: ParsableArguments {
         }
     }
 
-    /// A repetition hunt's report: JSON, or the text tables.
+    /// A repetition hunt's report in the chosen form.
     func show(_ report: RepetitionReport) throws {
-        if try jsonElseText("a repetition hunt") { print(try JSONText.encode(report)) } else { for line in report.lines { print(line) } }
+        print(try report.render(resolved), terminator: "")
     }
 
     /// For results printed only as text or JSON: whether JSON was asked for; tsv or md is

@@ -27,7 +27,6 @@ struct RepetitionCommand: ParsableCommand {
 
     func run() throws {
         if let rows { try require("--rows", rows, atLeast: 1) }
-        _ = try output.jsonElseText("a repetition hunt")   // before the hunt, not after it
         let set = try LabelledSet(tsv: data)
         guard !set.rows.isEmpty else { throw InputError(data, "has no rows") }
         let part = try sharding.part, examined = set.sampled(rows ?? set.rows.count)
@@ -51,7 +50,7 @@ extension RepetitionHunt.Reference: ExpressibleByArgument {}
 /// The conditions and the reference of a repetition hunt (`repetition` and `report`).
 struct RepetitionOptions: ParsableArguments {
     @Option(name: .long, help: "silence or noise: the run the patched activations come from.") var reference: RepetitionHunt.Reference = .silence
-    @Option(name: .long, help: "SNR in dB of white noise for a noisy condition; repeat for several (negative as --snr=-5; default 0, -5, -10).")
+    @Option(name: .long, parsing: .unconditionalSingleValue, help: "SNR in dB of white noise for a noisy condition; repeat for several (default 0, -5, -10).")
     var snr: [Double] = [0, -5, -10]
 
     @Option(name: .long, parsing: .unconditional, help: "Fraction of each clip kept for the truncated condition.") var keep: Double = 0.6

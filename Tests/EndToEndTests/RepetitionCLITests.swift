@@ -62,6 +62,14 @@ import Testing
         let text = try CLIRunner.run(["merge", parts[0], parts[1]])
         #expect(text.stdout.contains("fraction of the 1 looping transcripts (1 distinct clips) each patch resolves"), "\(text.stdout)")
         #expect(text.stdout.contains("any cross head"))
+
+        // TSV: one row per patch, the same counts as the JSON's.
+        let tsv = try CLIRunner.run(["merge", "--format", "tsv", parts[0], parts[1]])
+        #expect(tsv.status == 0, "\(tsv.stderr)")
+        let rows = tsv.stdout.split(separator: "\n").map { $0.split(separator: "\t", omittingEmptySubsequences: false).map(String.init) }
+        #expect(rows.first == ["component", "layer", "head", "loops", "resolved", "fraction", "low", "high", "improved", "improved_low", "improved_high"])
+        #expect(rows.dropFirst().map { [$0[0], $0[1], $0[2], $0[4]] }
+                == hunt.resolved.map { [$0.component, String($0.layer), $0.head.map(String.init) ?? "", String($0.resolved)] })
     }
 
     @Test(arguments: [
@@ -69,6 +77,7 @@ import Testing
         (["--reference", "pink"], "pink"),
         (["--snr=nan"], "--snr nan: an SNR must be between -60 and 100 dB"),
         (["--snr=-1e30"], "--snr -1e+30: an SNR must be between -60 and 100 dB"),
+        (["--snr", "-1e30"], "--snr -1e+30: an SNR must be between -60 and 100 dB"),   // a negative value after a space
     ])
     func badOptionsAreOneLine(args: [String], message: String) throws {
         let r = try CLIRunner.run(["repetition", "--model", "tiny.en"] + args + [try Self.tsv()])

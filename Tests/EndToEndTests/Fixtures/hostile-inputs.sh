@@ -19,7 +19,7 @@ printf ':export lens tsv /dev/full\n' > devfull.script
 printf 'older\n' > target.tsv; ln -s target.tsv link.tsv; printf ':export lens tsv %s/link.tsv\n' "$PWD" > link.script
 printf ':export lens tsv %s/a1.tsv\r\n:export encoder-lens tsv %s/a2.tsv\r\n' "$PWD" "$PWD" > crlf.script
 # Part files for merge: good ones, one with a negative WER, one with a cell outside the sweep,
-# one with CRLF line ends, and probe parts with ragged and short feature rows.
+# one with CRLF line ends, and probe parts with ragged and short feature rows and a good one.
 head='"model":"tiny.en","clip":"clip.wav","source":"zero","planned_cells":2,"clean_layers":8,"reference_layers":0,"component":"resid_post","window":100'
 cell() { printf '{"cell":%s,"layer":%s,"start":0,"end":100,"patch":"enc.%s.resid_post@0:100=zero","wer":%s,"mean_abs_delta":0.25,"repetition":false,"text":" hello","layers_evaluated":4}' "$1" "$2" "$2" "$3"; }
 part() { printf '{"asrlens_part":"sweep","shard":%s,"of":2,%s}%b%s%b{"end":true,"seconds":1.0}%b' "$1" "$head" "$3" "$2" "$3" "$3"; }
@@ -33,6 +33,7 @@ probe() { printf '{"asrlens_part":"probe","shard":0,"of":1,"label":"g","side":"e
   printf '{"end":true,"seconds":1.0}\n'; }
 probe '[[0.5,0.6],[0.7]]' > probe-ragged.part
 probe '[[0.5,0.6]]' > probe-short.part
+probe '[[0.5,0.6],[0.7,0.8]]' > probe-ok.part
 printf 'path\tlabel\na.wav\tx\nb.wav\ty\n' > labels.tsv
 printf 'path\tlabel\tlabel\na.wav\tx\ty\n' > dupcol.tsv
 # Tensor files for file: patch sources: safetensors whose header is truncated, larger than the
