@@ -19,8 +19,10 @@ public enum ScriptCommand: Equatable, Sendable {
     case saveActivations([String], String)
     /// `:window N`: the explorer's 30-second window N (from 1).
     case window(Int)
-    /// `:q`, `:quit`.
+    /// `:q`, `:quit`: quits, asking first in the explorer when work would be lost.
     case quit
+    /// `:q!`, `:quit!`: quits without asking, as in vi.
+    case forceQuit
 
     /// How `:export` writes a view: as data (every row and column) or, in the explorer, as
     /// the screen's text.
@@ -32,7 +34,7 @@ public enum ScriptCommand: Equatable, Sendable {
     public static let usages = [
         ":patch SITE@POSITIONS=SOURCE", ":unpatch [N]", ":clear", ":layer L", ":head H",
         ":kind cross|self|encoder|alignment|mean", ":lnpost on|off", ":attention-window K|off", ":export VIEW FORMAT PATH",
-        ":save-activations SITES FILE", ":window N", ":q",
+        ":save-activations SITES FILE", ":window N", ":q", ":q!",
     ]
 
     /// The command names, for completion on the `:` line.
@@ -130,6 +132,9 @@ public enum ScriptCommand: Equatable, Sendable {
         case "q", "quit":
             try arguments(atMost: 0)
             return .quit
+        case "q!", "quit!":
+            try arguments(atMost: 0)
+            return .forceQuit
         default:
             throw InputError(text, "unknown command (allowed: \(usages.joined(separator: ", ")))")
         }

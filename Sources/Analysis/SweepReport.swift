@@ -130,13 +130,14 @@ public struct SweepReport: Encodable {
                           referenceLayers: sweep.referenceLayers), forKey: .work)
     }
 
-    /// The TSV, Markdown and text tables: one row per cell.
+    /// The TSV, Markdown and text tables: one row per cell. `repetition` is yes or no, and empty
+    /// for a cell that was not decoded (`--metric logprob`).
     public var table: Table {
         Table(headers: ["layer", "head", "start", "end", "wer", "mean_abs_delta", "repetition", "layers_evaluated", "patch"],
               rows: listed.map { c in
                   ["\(c.layer)", c.head.map { "\(c.cross ? "cross" : "self").\($0)" } ?? "", "\(c.positions.lowerBound)",
                    "\(c.positions.upperBound)", c.wer.isNaN ? "" : String(format: "%.3f", c.wer), String(format: "%.4f", c.meanAbsDelta),
-                   c.repetition ? "loop" : "", "\(c.layersEvaluated)", c.patch]
+                   Record(c).repetition.map { $0 ? "yes" : "no" } ?? "", "\(c.layersEvaluated)", c.patch]
               })
     }
 

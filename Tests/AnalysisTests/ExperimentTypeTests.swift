@@ -41,6 +41,15 @@ import Analysis
         }
         #expect(try JSONText.encode(SweepReport(parts: parts)) == json)
         #expect(!whole.text.joined().contains("WER against clean"))
+        // The TSV's repetition column says yes or no for every decoded cell, and is empty (not
+        // "no") where nothing was decoded.
+        func repetitionColumn(_ s: Sweep) -> [String] {
+            let t = SweepReport(sweep: s, model: "tiny.en", clip: "c.wav", windowSHA256: nil, seconds: 1).table
+            let c = t.headers.firstIndex(of: "repetition")!
+            return t.rows.map { $0[c] }
+        }
+        #expect(repetitionColumn(full) == full.cells.map { $0.repetition ? "yes" : "no" })
+        #expect(repetitionColumn(quick).allSatisfy { $0.isEmpty })
     }
 
     /// The lenses over six clips and a missing one: each clip's last encoder layer is its own

@@ -108,6 +108,12 @@ import TUI
         // With nothing to lose, q quits at once; so does :q.
         #expect(Self.reduce(try Self.loaded(), .requestQuit).0.quit)
         #expect(Self.reduce(try Self.loaded(), .commandLine(":q")).0.quit)
+        // :q! quits with the patch on, without asking, as vi's does; :q asks.
+        var patched = s
+        patched.mode = .normal
+        #expect(Self.reduce(patched, .commandLine(":q!")).0.quit)
+        #expect(Self.reduce(patched, .commandLine(":quit!")).1.contains(.quit))
+        #expect(!Self.reduce(patched, .commandLine(":q")).0.quit)
     }
 
     @Test func aWarningShowsOnTheStatusLineWithoutTheAlertStyle() throws {

@@ -164,6 +164,7 @@ enum CommandLine {
             Patching.goToWindow(&s, &effects, n - 1)
             return
         case .quit: Reducer.requestQuit(&s, &effects); return
+        case .forceQuit: s.quit = true; effects.append(.quit); return
         }
         s.status = .init("ok: \(text)")
     }
