@@ -91,6 +91,12 @@ public struct Report: Encodable {
     public internal(set) var contextBias: ContextBias.Summary?
     public internal(set) var findings: [Finding] = []
 
+    enum CodingKeys: String, CodingKey {
+        case header, lenses, probes, transfers, sweep, heads, repetition, findings
+        case lensSurvey = "lens_survey", attentionWindows = "attention_windows", tokenProbe = "token_probe", tokenProbeData = "token_probe_data"
+        case repetitionParts = "repetition_parts", contextBias = "context_bias"
+    }
+
     /// `sets` are the data files `data` names, read, for their synthesizers.
     public init(model: WhisperModel, clip: String, data: [String], command: String, sets: [LabelledSet] = [], date: Date = Date(),
                 commit: String = SourceRevision.current) {

@@ -55,6 +55,15 @@ import Testing
         let header = try #require(json["header"] as? [String: Any])
         #expect((header["commit"] as? String)?.isEmpty == false && header["commit"] as? String != "unknown", "built from this checkout: \(header)")
         #expect((json["lenses"] as? [String: Any])?["encoder_lens"] is [Any] && json["sweep"] is [String: Any] && json["probes"] is [Any])
+        // Keys are snake_case at every depth, as in every other command's JSON.
+        func camelKeys(_ o: Any, _ path: String) -> [String] {
+            if let d = o as? [String: Any] {
+                return d.flatMap { k, v in (k.contains { $0.isUppercase } ? [path + "." + k] : []) + camelKeys(v, path + "." + k) }
+            }
+            return (o as? [Any])?.flatMap { camelKeys($0, path + "[]") } ?? []
+        }
+        #expect(json["repetition_parts"] is [Any])
+        #expect(camelKeys(json, "").isEmpty, "\(camelKeys(json, ""))")
     }
 
     @Test func anUnwritableReportPathFailsBeforeAnyWork() throws {
