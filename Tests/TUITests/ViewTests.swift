@@ -113,6 +113,24 @@ import TUI
         #expect(c.frame().text.contains("patches: none"))
     }
 
+    /// At every width the explorer accepts, the status line keeps all six tabs, the model and the
+    /// patch count on the screen, down to 60 columns with a long name, windows and patches.
+    @Test func theStatusLineKeepsEveryTabDownToTheNarrowestScreen() throws {
+        var s = try TUISupport.explorer().state
+        s.clipName = "a-rather-long-recording-name-from-a-corpus.flac"
+        s.windowCount = 12; s.windowIndex = 2
+        s.settings.patches = [Patch(site: Site(.encoder, 0, .residPost), positions: .range(0..<10), source: .zero)]
+        s.settings.attentionWindow = 50
+        for width in [200, 120, 100, 80, 72, 66, 60] {
+            s.width = width
+            let (text, tabs) = ExplorerRenderer.statusLine(s, theme: Theme(color: false, unicode: true))
+            #expect(text.count <= width, "\(width): \(text)")
+            #expect(tabs.map(\.view) == ExplorerState.View.allCases && tabs.allSatisfy { $0.columns.upperBound <= width }, "\(width): \(text)")
+            #expect(text.contains("tiny.en") && (text.contains("patches 1") || text.contains("p1")), "\(width): \(text)")
+            #expect(text.contains(width >= 120 ? "window 3/12" : "3/12"), "\(width): \(text)")
+        }
+    }
+
     @Test func mouseSwitchesViewsPicksLensCellsAndDragsASpan() throws {
         let c = try TUISupport.explorer()
         let tabs = ExplorerRenderer.statusLine(c.state, theme: c.theme).tabs

@@ -126,35 +126,52 @@ public enum ExplorerRenderer {
         // The spinner has a fixed slot, so the tabs never move under the mouse.
         let busy = s.window == nil || s.computing || s.sweep.isRunning
         let spin = busy ? String(frames[spinner % frames.count]) : " "
-        var clipName = s.clipName
+        var clipName = s.clipName, brand = true, terse = false
         var head: String {
-            var h = " asrlens \(spin) \(s.modelName)  \(clipName)"
-            if s.windowCount > 1 { h += "  window \(s.windowIndex + 1)/\(s.windowCount)" }
-            h += "  patches \(s.settings.patches.count)" + (s.settings.attentionWindow.map { "  attention ±\($0)" } ?? "")
+            var h = brand ? " asrlens \(spin) \(s.modelName)  \(clipName)" : " \(spin) \(s.modelName)  \(clipName)"
+            let gap = terse ? " " : "  "
+            if s.windowCount > 1 { h += gap + (terse ? "w" : "window ") + "\(s.windowIndex + 1)/\(s.windowCount)" }
+            h += gap + (terse ? "p" : "patches ") + "\(s.settings.patches.count)"
+            h += s.settings.attentionWindow.map { gap + (terse ? "" : "attention ") + "±\($0)" } ?? ""
             if !s.settings.patchSet.isEmpty { h += s.settings.showPatched ? " PATCHED" : " clean" }
-            return h + "   "
+            return h + (terse ? "  " : "   ")
         }
-        func layout(titled: Bool) -> (String, [(view: ExplorerState.View, columns: Range<Int>)]) {
+        func layout(titled: Bool, currentTitled: Bool = true) -> (String, [(view: ExplorerState.View, columns: Range<Int>)]) {
             var text = head
             var tabs: [(view: ExplorerState.View, columns: Range<Int>)] = []
             for v in ExplorerState.View.allCases {
                 if v.rawValue > 1 { text += " " }
-                let label = v == s.view ? "[\(v.rawValue) \(v.title)]" : titled ? "\(v.rawValue) \(v.title)" : "\(v.rawValue)"
+                let label = v == s.view ? (currentTitled ? "[\(v.rawValue) \(v.title)]" : "[\(v.rawValue)]")
+                    : titled ? "\(v.rawValue) \(v.title)" : "\(v.rawValue)"
                 tabs.append((v, text.count..<(text.count + label.count)))
                 text += label
             }
             return (text, tabs)
         }
-        // On narrow terminals only the current view keeps its title, then the clip name shortens.
+        // On narrow terminals, until every tab fits: only the current view keeps its title, the
+        // clip name shortens to 8 characters, the program's name goes, the current view's title
+        // goes, the window and patch counts go terse (w2/3 p1), and the clip name shortens to 3.
+        // The model, the counts and every tab always stay.
         let full = layout(titled: true)
         if full.0.count <= s.width { return full }
-        var compact = layout(titled: false)
-        let overflow = compact.0.count - s.width
-        if overflow > 0 {
-            clipName = String(s.clipName.prefix(max(8, s.clipName.count - overflow - 1))) + "…"
-            compact = layout(titled: false)
+        func shortenClip(to least: Int, _ text: String) {
+            let overflow = text.count - s.width
+            guard overflow > 0, s.clipName.count > least else { return }
+            clipName = String(s.clipName.prefix(max(least, s.clipName.count - overflow - 1))) + "…"
         }
-        return compact
+        var compact = layout(titled: false)
+        shortenClip(to: 8, compact.0)
+        compact = layout(titled: false)
+        if compact.0.count <= s.width { return compact }
+        brand = false
+        compact = layout(titled: false)
+        if compact.0.count <= s.width { return compact }
+        compact = layout(titled: false, currentTitled: false)
+        if compact.0.count <= s.width { return compact }
+        terse = true
+        clipName = s.clipName
+        shortenClip(to: 3, layout(titled: false, currentTitled: false).0)
+        return layout(titled: false, currentTitled: false)
     }
 
     /// "clean run" or "PATCHED run (N patches)": the words every view uses for the run it shows.
