@@ -424,6 +424,11 @@ import TUI
         // Back to window 1: warm (no load), its patch back.
         _ = c.command("window 1")
         #expect(c.state.window?.index == 0 && c.state.settings.patches.count == 1)
+        // While window 2 loads, window 1 stays on screen and the header says so, with the spinner.
+        let (pending, effects) = Self.reduce(c.state, .commandLine(":window 2"))
+        #expect(effects.contains(.loadWindow(1)) && pending.window?.index == 0)
+        let header = ExplorerRenderer.statusLine(pending, theme: c.theme).text
+        #expect(header.contains("window 1→2/2") && !header.hasPrefix(" asrlens   "), "\(header)")
         let bad = c.command("window 3")
         #expect(bad.contains("no such window (the clip has 2 windows of 30 s)"), "\(bad)")
     }

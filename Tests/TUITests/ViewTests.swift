@@ -114,7 +114,7 @@ import TUI
     }
 
     /// At every width the explorer accepts, the status line keeps all six tabs, the model and the
-    /// patch count on the screen, down to 60 columns with a long name, windows and patches.
+    /// patch count on the screen, down to 60 columns with a long name, a window loading and patches.
     @Test func theStatusLineKeepsEveryTabDownToTheNarrowestScreen() throws {
         var s = try TUISupport.explorer().state
         s.clipName = "a-rather-long-recording-name-from-a-corpus.flac"
@@ -127,7 +127,7 @@ import TUI
             #expect(text.count <= width, "\(width): \(text)")
             #expect(tabs.map(\.view) == ExplorerState.View.allCases && tabs.allSatisfy { $0.columns.upperBound <= width }, "\(width): \(text)")
             #expect(text.contains("tiny.en") && (text.contains("patches 1") || text.contains("p1")), "\(width): \(text)")
-            #expect(text.contains(width >= 120 ? "window 3/12" : "3/12"), "\(width): \(text)")
+            #expect(text.contains(width >= 120 ? "window 1→3/12" : "1→3/12"), "window 3 is loading: \(width): \(text)")
         }
     }
 

@@ -124,7 +124,7 @@ enum Patching {
         if let old = s.window, old.index != window.index {
             s.parkedPatches[old.index] = s.settings.patches
             s.settings.patches = s.parkedPatches.removeValue(forKey: window.index) ?? []
-            s.status = .init(String(format: "window %d of %d: %.0f–%.0f s", window.index + 1, count, window.span.start, window.span.end))
+            s.status = .init("window \(window.index + 1) of \(count): \(TranscriptView.seconds(window.span.start))–\(TranscriptView.seconds(window.span.end)) s")
         }
         let first = s.window == nil
         s.window = window

@@ -124,13 +124,18 @@ public enum ExplorerRenderer {
         -> (text: String, tabs: [(view: ExplorerState.View, columns: Range<Int>)]) {
         let frames = Array(theme.unicode ? "⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏" : "|/-\\")
         // The spinner has a fixed slot, so the tabs never move under the mouse.
-        let busy = s.window == nil || s.computing || s.sweep.isRunning
+        // While another window loads, the header names the one still on screen and the one coming.
+        let shownWindow = s.window?.index ?? s.windowIndex
+        let busy = s.window == nil || s.computing || s.sweep.isRunning || shownWindow != s.windowIndex
         let spin = busy ? String(frames[spinner % frames.count]) : " "
         var clipName = s.clipName, brand = true, terse = false
         var head: String {
             var h = brand ? " asrlens \(spin) \(s.modelName)  \(clipName)" : " \(spin) \(s.modelName)  \(clipName)"
             let gap = terse ? " " : "  "
-            if s.windowCount > 1 { h += gap + (terse ? "w" : "window ") + "\(s.windowIndex + 1)/\(s.windowCount)" }
+            if s.windowCount > 1 {
+                let which = shownWindow == s.windowIndex ? "\(s.windowIndex + 1)" : "\(shownWindow + 1)→\(s.windowIndex + 1)"
+                h += gap + (terse ? "w" : "window ") + "\(which)/\(s.windowCount)"
+            }
             h += gap + (terse ? "p" : "patches ") + "\(s.settings.patches.count)"
             h += s.settings.attentionWindow.map { gap + (terse ? "" : "attention ") + "±\($0)" } ?? ""
             if !s.settings.patchSet.isEmpty { h += s.settings.showPatched ? " PATCHED" : " clean" }
