@@ -19,6 +19,10 @@ public enum ScriptCommand: Equatable, Sendable {
     case saveActivations([String], String)
     /// `:window N`: the explorer's 30-second window N (from 1).
     case window(Int)
+    /// `:view NAME|N`: the explorer's view N (from 1, as the keys 1 to 6 choose it).
+    case view(Int)
+    /// `:save-session FILE`: the session as a script of `:` lines that rebuilds it.
+    case saveSession(String)
     /// `:q`, `:quit`: quits, asking first in the explorer when work would be lost.
     case quit
     /// `:q!`, `:quit!`: quits without asking, as in vi.
@@ -34,11 +38,15 @@ public enum ScriptCommand: Equatable, Sendable {
     public static let usages = [
         ":patch SITE@POSITIONS=SOURCE", ":unpatch [N]", ":clear", ":layer L", ":head H",
         ":kind cross|self|encoder|alignment|mean", ":lnpost on|off", ":attention-window K|off", ":export VIEW FORMAT PATH",
-        ":save-activations SITES FILE", ":window N", ":q", ":q!",
+        ":save-activations SITES FILE", ":window N", ":view NAME", ":save-session FILE", ":q", ":q!",
     ]
 
+    /// The explorer's views by number (from 1), as `:view` and the export file names call them.
+    public static let viewNames = ["transcript", "lens", "encoder-lens", "attention", "patch", "sweep"]
+
     /// The command names, for completion on the `:` line.
-    public static let names = ["patch", "unpatch", "clear", "layer", "head", "kind", "lnpost", "attention-window", "export", "save-activations", "window", "quit"]
+    public static let names = ["patch", "unpatch", "clear", "layer", "head", "kind", "lnpost", "attention-window", "export", "save-activations", "window",
+                               "view", "save-session", "quit"]
 
     /// Parses `line`. Layer and head ranges follow `attention` (encoder or decoder sizes);
     /// `frames` and `tokens` bound patch positions.
@@ -129,6 +137,17 @@ public enum ScriptCommand: Equatable, Sendable {
             let w = try argument(1, ":window N")
             guard let n = Int(w), n >= 1 else { throw InputError(w, "not a window number (windows count from 1)") }
             return .window(n)
+        case "view":
+            try arguments(atMost: 1)
+            let v = try argument(1, ":view NAME")
+            if let n = Int(v), (1...viewNames.count).contains(n) { return .view(n) }
+            guard let i = viewNames.firstIndex(of: v) else {
+                throw InputError(v, "unknown view (allowed: \(viewNames.joined(separator: ", ")), or 1 to \(viewNames.count))")
+            }
+            return .view(i + 1)
+        case "save-session":
+            let path = words.count > 2 ? words[1...].joined(separator: " ") : try argument(1, ":save-session FILE")
+            return .saveSession(try checkedPath(path))
         case "q", "quit":
             try arguments(atMost: 0)
             return .quit

@@ -79,18 +79,4 @@ struct WordsCommand: ParsableCommand {
     }
 }
 
-/// `asrlens run`: a script of `:` commands, the explorer's command language.
-struct RunCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "run",
-        abstract: "Run a script of ':' commands on a clip (the explorer's command language).",
-        discussion: "Commands: \(ScriptCommand.usages.joined(separator: "; ")). Views: \(ExportView.allCases.map(\.rawValue).joined(separator: ", ")). Formats: text, tsv, json, md. Blank lines and # comments are ignored; every export names the run it holds (clean or patched).")
-    @OptionGroup var clip: ClipOptions
-    @Argument(help: "The script file.") var script: String
-
-    func run() throws {
-        let text = try ScriptRunner.read(script)   // a bad script is refused before the model loads
-        try ScriptRunner(engine: try clip.engine()).run(text, name: script)
-    }
-}
-
 extension AttentionKind: ExpressibleByArgument {}

@@ -367,8 +367,20 @@ import Testing
         return text.replacingOccurrences(of: "$DIR", with: dir.path)
     }
 
-    static func explore(_ clip: String, _ env: String = "") -> String {
-        "env -u NO_COLOR -u COLORTERM LANG=C.UTF-8 \(env) \(TmuxSession.quote(CLIRunner.binary)) explore --model tiny.en \(TmuxSession.quote(clip))"
+    static func explore(_ clip: String, _ env: String = "", options: String = "") -> String {
+        "env -u NO_COLOR -u COLORTERM LANG=C.UTF-8 \(env) \(TmuxSession.quote(CLIRunner.binary)) explore --model tiny.en \(options) \(TmuxSession.quote(clip))"
+    }
+
+    @Test func aReplayStopsAtItsBadLineAndSaysWhichOnTheStatusLine() throws {
+        let dir = try ErrorCatalogueTests.fixtures.get()
+        let session = dir.appendingPathComponent("bad.session").path
+        let t = try TmuxSession(command: Self.explore(ErrorCatalogueTests.clip, options: "--script \(TmuxSession.quote(session))"), width: 220)
+        try ExplorerTerminalTests.shows(t, "[1 Transcript]", "patches 1", try Self.expected("explorer-replay-bad-line", dir: dir))
+        try t.send("2")
+        try ExplorerTerminalTests.shows(t, "[2 Logit lens]")
+        try t.send("q")
+        try t.send("q")
+        #expect(t.exitLine() == "EXIT=0")
     }
 
     @Test func termDumbIsOneLineAndStatus2() throws {

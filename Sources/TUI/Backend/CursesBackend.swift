@@ -21,8 +21,9 @@ public final class CursesBackend {
     }
 
     /// Starts curses mode. Colour follows NO_COLOR and the terminal; truecolour follows
-    /// COLORTERM; Unicode follows the locale.
-    public init() throws {
+    /// COLORTERM; Unicode follows the locale. Without `mouse` the terminal keeps its own mouse
+    /// (selecting text to copy).
+    public init(mouse: Bool = true) throws {
         setlocale(LC_ALL, "")
         Self.installSignalHandlers()
         let utf8 = String(cString: nl_langinfo(nl_item(CODESET))).uppercased().replacingOccurrences(of: "-", with: "") == "UTF8"
@@ -45,8 +46,10 @@ public final class CursesBackend {
         set_escdelay(25)
         timeout(0)
         // Button 1 press and release separately (a drag selects a span), and the wheel.
-        mouseinterval(0)
-        mousemask(asrlens_button1_pressed | asrlens_button1_released | asrlens_button1_clicked | asrlens_wheel_up | asrlens_wheel_down, nil)
+        if mouse {
+            mouseinterval(0)
+            mousemask(asrlens_button1_pressed | asrlens_button1_released | asrlens_button1_clicked | asrlens_wheel_up | asrlens_wheel_down, nil)
+        }
         var color = false
         if !noColor && has_colors() {
             start_color()

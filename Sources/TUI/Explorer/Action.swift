@@ -60,6 +60,8 @@ public enum Action: Sendable {
     case failed(String)
     /// A notice about an input that does not stop the work (a clipped reference clip).
     case warned(String)
+    /// A message for the status line (a replayed session's end).
+    case note(String)
 }
 
 /// Work the reducer asks for; the controller hands it to the scheduler, whose results come
@@ -86,4 +88,6 @@ public enum ExportWhat: Equatable, Sendable {
     case activations([String])
     /// The finished sweep, as `asrlens sweep` prints it (Ctrl-S in the sweep view).
     case sweep(Table.Format)
+    /// The session as a replayable script (`:save-session`, `Session.script`).
+    case session
 }

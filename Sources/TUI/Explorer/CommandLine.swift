@@ -74,6 +74,7 @@ enum CommandLine {
             case "export": candidates = words.count == 2 ? ExportView.allCases.map(\.rawValue) : ScriptCommand.ExportFormat.allCases.map(\.rawValue)
             case "kind": candidates = AttentionKind.allCases.map(\.rawValue)
             case "lnpost": candidates = ["on", "off"]
+            case "view": candidates = ScriptCommand.viewNames
             default: candidates = []
             }
         }
@@ -162,6 +163,12 @@ enum CommandLine {
                                  : "no such window (the clip has \(s.windowCount) windows of 30 s)")
             }
             Patching.goToWindow(&s, &effects, n - 1)
+            return
+        case .view(let n):
+            s.view = ExplorerState.View(rawValue: n) ?? s.view
+        case .saveSession(let path):
+            effects.append(.export(.session, path))
+            s.status = .init("saving the session to \(path)…")
             return
         case .quit: Reducer.requestQuit(&s, &effects); return
         case .forceQuit: s.quit = true; effects.append(.quit); return

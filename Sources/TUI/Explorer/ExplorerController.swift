@@ -90,6 +90,39 @@ public final class ExplorerController: @unchecked Sendable {
         let (next, effects) = Reducer.reduce(state, action)
         state = next
         for effect in effects { perform(effect) }
+        if !replay.isEmpty && !replaying { continueReplay() }
+    }
+
+    // MARK: - Replaying a script
+
+    /// The lines of `explore --script` not yet applied, with their line numbers.
+    private var replay: [(number: Int, line: String)] = []
+    private var replayName = "", replayCount = 0, replaying = false
+
+    /// Applies a script's lines (a saved session, or any `asrlens run` script) as if typed on the
+    /// `:` line, once the window is on screen. A `:window N` line waits for its window before the
+    /// lines after it; a line that fails stops the replay and the status line names it.
+    public func replay(_ script: String, name: String) {
+        replay = ScriptCommand.lines(script).enumerated().map { ($0.offset + 1, String($0.element)) }
+            .filter { !$0.1.trimmingCharacters(in: .whitespaces).isEmpty && !$0.1.trimmingCharacters(in: .whitespaces).hasPrefix("#") }
+        replayName = name
+        replayCount = replay.count
+        continueReplay()
+    }
+
+    private func continueReplay() {
+        replaying = true
+        defer { replaying = false }
+        while let next = replay.first, let window = state.window, window.index == state.windowIndex, !state.quit {
+            replay.removeFirst()
+            dispatch(.commandLine(next.line))
+            if let status = state.status, status.isError {
+                dispatch(.failed("\(replayName):\(next.number): \(status.text) (the replay stopped there)"))
+                replay = []
+                return
+            }
+            if replay.isEmpty { dispatch(.note("replayed \(replayName): \(replayCount) line\(replayCount == 1 ? "" : "s")")) }
+        }
     }
 
     public func resize(width: Int, height: Int) {
@@ -189,6 +222,7 @@ public final class ExplorerController: @unchecked Sendable {
             let sweepReport = state.sweep.result.map {
                 SweepReport(sweep: $0, model: window.engine.model.name, clip: state.clipName, windowSHA256: nil, seconds: state.sweepSeconds)
             }
+            let session = Session.script(state)
             let screen: String? = {
                 guard case .screen(let view) = what else { return nil }
                 var copy = state
@@ -203,6 +237,9 @@ public final class ExplorerController: @unchecked Sendable {
                     case .screen(let view):
                         try AtomicFile.write(screen ?? "", to: path, waitingForReader: false)
                         return .exported("exported the \(view.name) screen to \(path)")
+                    case .session:
+                        try AtomicFile.write(session, to: path, waitingForReader: false)
+                        return .exported("saved the session to \(path) (asrlens explore --script \(path) replays it)")
                     case .sweep(let format):
                         guard let sweepReport else { return .failed("no finished sweep to export: r runs one") }
                         try AtomicFile.write(try sweepReport.render(format), to: path, waitingForReader: false)

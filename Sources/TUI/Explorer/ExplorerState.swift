@@ -17,17 +17,8 @@ public struct ExplorerState: Sendable {
             case .sweep: return "Sweep"
             }
         }
-        /// The name `:export` and Ctrl-S files use.
-        public var name: String {
-            switch self {
-            case .transcript: return "transcript"
-            case .lens: return "lens"
-            case .encoderLens: return "encoder-lens"
-            case .attention: return "attention"
-            case .patch: return "patch"
-            case .sweep: return "sweep"
-            }
-        }
+        /// The name `:view`, `:export` and Ctrl-S files use.
+        public var name: String { ScriptCommand.viewNames[rawValue - 1] }
         public var export: ExportView? { ExportView(rawValue: name) }
     }
 

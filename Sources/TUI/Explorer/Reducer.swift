@@ -105,6 +105,7 @@ public enum Reducer {
         case .exported(let message): s.status = .init(message)
         case .failed(let message): s.status = .init(message, isError: true)
         case .warned(let message): s.status = .init("warning: " + message)
+        case .note(let message): s.status = .init(message)
         }
         recordPatchChange(from: state, to: &s, by: action)
         effects += demands(s)

@@ -33,6 +33,8 @@ public final class ScriptRunner {
             switch what {
             case .screen, .sweep:
                 throw InputError(path, "screen and sweep exports need the explorer; export as text, tsv, json or md, or run asrlens sweep")
+            case .session:
+                try AtomicFile.write(Session.script(state), to: path)
             case .activations(let sites):
                 try ActivationExport(engine: window.engine, set: state.settings.shownPatchSet, patterns: sites).write(to: path)
             case .data(let view, let format):

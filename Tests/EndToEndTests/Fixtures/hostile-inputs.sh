@@ -18,6 +18,8 @@ printf 'path\tlabel\n%s\ta\n%s\tb\n%s\ta\n' "$CLIP" "$CLIP" "$CLIP" > dup.tsv
 printf ':export lens tsv /dev/full\n' > devfull.script
 printf 'older\n' > target.tsv; ln -s target.tsv link.tsv; printf ':export lens tsv %s/link.tsv\n' "$PWD" > link.script
 printf ':export lens tsv %s/a1.tsv\r\n:export encoder-lens tsv %s/a2.tsv\r\n' "$PWD" "$PWD" > crlf.script
+# An explorer session to replay whose third line is bad.
+printf '# a session\n:patch enc.0.resid_post@0:10=zero\n:layer 99\n:patch enc.1.resid_post@0:10=zero\n' > bad.session
 # Part files for merge: good ones, one with a negative WER, one with a cell outside the sweep,
 # one with CRLF line ends, and probe parts with ragged and short feature rows and a good one.
 head='"model":"tiny.en","clip":"clip.wav","source":"zero","planned_cells":2,"clean_layers":8,"reference_layers":0,"component":"resid_post","window":100'

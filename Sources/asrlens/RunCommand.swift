@@ -1,0 +1,18 @@
+import Analysis
+import ArgumentParser
+import Model
+import TUI
+
+/// `asrlens run`: a script of `:` commands, the explorer's command language.
+struct RunCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "run",
+        abstract: "Run a script of ':' commands on a clip (the explorer's command language).",
+        discussion: "Commands: \(ScriptCommand.usages.joined(separator: "; ")). :export views: \(ExportView.allCases.map(\.rawValue).joined(separator: ", ")); formats: text, tsv, json, md. :view takes the explorer's views (\(ScriptCommand.viewNames.joined(separator: ", ")), or 1 to \(ScriptCommand.viewNames.count)). Blank lines and # comments are ignored; every export names the run it holds (clean or patched). A session saved with :save-session is such a script: `asrlens explore --script FILE` replays it.")
+    @OptionGroup var clip: ClipOptions
+    @Argument(help: "The script file.") var script: String
+
+    func run() throws {
+        let text = try ScriptRunner.read(script)   // a bad script is refused before the model loads
+        try ScriptRunner(engine: try clip.engine()).run(text, name: script)
+    }
+}

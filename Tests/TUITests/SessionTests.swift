@@ -1,0 +1,63 @@
+import Analysis
+import Foundation
+import Model
+import Testing
+import TUI
+
+/// `:save-session` and `explore --script`: a session saved as `:` lines and replayed into a new
+/// explorer holds the same settings, the same patches in each window, and the same view.
+@Suite struct SessionTests {
+    @Test func aSavedSessionReplaysToTheSameStateAcrossWindows() throws {
+        let c = try TUISupport.explorer(TUISupport.longLoader)
+        for line in ["layer 2", "head 4", "kind alignment", "lnpost off", "attention-window 40",
+                     "patch enc.3.resid_post@10:60=zero", "patch dec.1.cross_out@2:5=mean", "window 2", "patch enc.0.mlp_out@0:30=silence", "view patch"] {
+            let screen = c.command(line)
+            #expect(c.state.status?.isError != true, "\(line): \(screen)")
+        }
+        let script = Session.script(c.state)
+        #expect(script.contains(":window 1\n:patch enc.3.resid_post@10:60=zero\n:patch dec.1.cross_out@2:5=mean\n:window 2\n:patch enc.0.mlp_out@0:30=silence\n"), "\(script)")
+        #expect(script.hasSuffix(":view patch\n"))
+
+        let fresh = try TUISupport.explorer(TUISupport.longLoader)
+        fresh.replay(script, name: "s.session")
+        fresh.waitUntilIdle()
+        let commands = script.split(separator: "\n").filter { !$0.hasPrefix("#") }
+        #expect(commands.prefix(6) == [":kind cross", ":layer 2", ":head 4", ":kind alignment", ":lnpost off", ":attention-window 40"])
+        #expect(fresh.state.status?.text == "replayed s.session: \(commands.count) lines", "\(String(describing: fresh.state.status))")
+        #expect(fresh.state.settings == c.state.settings)
+        #expect(fresh.state.parkedPatches == c.state.parkedPatches && fresh.state.window?.index == 1)
+        #expect(fresh.state.view == .patch)
+        #expect(Session.script(fresh.state).split(separator: "\n").dropFirst() == script.split(separator: "\n").dropFirst(), "a replay saves the same script")
+        // The replayed state is on screen: the patched run of window 2.
+        #expect(fresh.frame().text.contains("enc.0.mlp_out@0:30=silence"))
+    }
+
+    /// A bad line stops a replay with the line's number on the status line, and the explorer
+    /// stays usable.
+    @Test func aBadLineStopsTheReplayAndNamesIt() throws {
+        let c = try TUISupport.explorer()
+        c.replay("# a comment\n:patch enc.0.resid_post@0:10=zero\n:layer 99\n:patch enc.1.resid_post@0:10=zero\n", name: "bad.session")
+        c.waitUntilIdle()
+        #expect(c.state.status?.isError == true)
+        #expect(c.state.status?.text.hasPrefix("bad.session:3: 99: layer out of range (0 to 3)") == true, "\(String(describing: c.state.status))")
+        #expect(c.state.settings.patches.map(\.description) == ["enc.0.resid_post@0:10=zero"], "the lines before it applied, none after")
+        #expect(c.command("view 2").contains("[2 Logit lens]"))
+    }
+
+    /// `:save-session` in `asrlens run` writes the script of the state the lines built, which
+    /// the explorer's replay reads; a name or number picks a view, anything else is refused.
+    @Test func theViewCommandAndSaveSessionInAScript() throws {
+        let c = try TUISupport.explorer()
+        #expect(c.command("view 4").contains("[4 Attention]"))
+        #expect(c.command("view encoder-lens").contains("[3 Encoder lens]"))
+        #expect(c.command("view 7").contains("7: unknown view (allowed: transcript, lens, encoder-lens, attention, patch, sweep, or 1 to 6)"))
+        let model = try TUISupport.model.get()
+        let runner = ScriptRunner(engine: try Engine(model: model, samples: AudioFile.load(TUISupport.asset("0930"))))
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("asrlens-session-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try runner.run(":patch enc.2.resid_post@5:25=zero\n:lnpost off\n:save-session \(path)\n", name: "s.script")
+        let saved = try String(contentsOfFile: path, encoding: .utf8)
+        #expect(saved.split(separator: "\n").filter { !$0.hasPrefix("#") }
+                == [":kind cross", ":layer 0", ":head 0", ":lnpost off", ":attention-window off", ":patch enc.2.resid_post@5:25=zero", ":view transcript"], "\(saved)")
+    }
+}
