@@ -131,6 +131,29 @@ import TUI
         }
     }
 
+    /// The attention map has a cursor row: j and k move it (the rows scroll to keep it), the
+    /// detail pane says where it looks, and a click picks a cell and gives its weight. On the
+    /// clean sample, ' Dash' is spoken about 1 s in: its row peaks there.
+    @Test func theAttentionCursorRowSaysWhereItLooksAndAClickReadsACell() throws {
+        let c = try TUISupport.explorer(TUISupport.sampleLoader, width: 120, height: 30)
+        let start = c.press([.char("4")])
+        #expect(start.contains("row 0 ' And': peak "), "\(start)")
+        let dash = c.press(Array(repeating: Key.char("j"), count: 4))
+        let line = try #require(dash.split(separator: "\n").first { $0.contains("row 4 ' Dash': peak ") }, "\(dash)")
+        let seconds = try #require(line.components(separatedBy: " at ").dropFirst().first.flatMap { Double($0.split(separator: " ")[0]) })
+        #expect(seconds > 0.5 && seconds < 1.5, "\(line)")
+        #expect(line.contains("; half its weight in "))
+        // The cursor goes past the last row shown: the rows scroll to keep it.
+        _ = c.press([.char("G")])
+        #expect(c.state.attentionRow == 26 && c.state.attentionRowScroll > 0, "\(c.state.attentionRow) \(c.state.attentionRowScroll)")
+        // A click on the first heat cell of the top row picks it.
+        let body = ExplorerRenderer.bodyRegion(width: 120, height: 30)
+        let clicked = c.press([.char("g"), .mouse(x: body.x + 10, y: body.y + 1, .press)])
+        #expect(c.state.attentionRow == 0 && c.state.attentionPick?.lowerBound == 0, "\(String(describing: c.state.attentionPick))")
+        #expect(clicked.contains("clicked cell: 0.00–"), "\(clicked)")
+        #expect(!c.press([.char("j")]).contains("clicked cell"), "moving the cursor drops the pick")
+    }
+
     @Test func mouseSwitchesViewsPicksLensCellsAndDragsASpan() throws {
         let c = try TUISupport.explorer()
         let tabs = ExplorerRenderer.statusLine(c.state, theme: c.theme).tabs

@@ -74,6 +74,10 @@ public struct ExplorerState: Sendable {
     public var transcriptScroll = 0
     public var encoderLensScroll = 0
     public var attentionRowScroll = 0
+    /// The attention map's cursor row (a token's row; on the encoder map, a row of binned
+    /// frames), and the column a click picked in it (a frame or token), for the detail pane.
+    public var attentionRow = 0
+    public var attentionPick: Range<Int>?
     public var showPadding = false
     public var zoom = 1
     /// First frame of the zoomed time window.

@@ -19,8 +19,9 @@ enum Navigation {
                 let w = AttentionView.window(s)
                 s.attentionOffset = w.lowerBound + max(1, w.count / 4) * dx
                 clampAttentionWindow(&s)
+                s.attentionPick = nil
             }
-            scroll(&s, \.attentionRowScroll, by: dy)
+            moveAttentionRow(&s, by: dy)
         case .patch:
             moveFrame(&s, by: 5 * dx)
             scroll(&s, \.patchListScroll, by: dy)
@@ -62,6 +63,25 @@ enum Navigation {
 
     static func clamp(_ v: Int, _ count: Int) -> Int { max(0, min(count - 1, v)) }
 
+    /// j and k on the attention map move its cursor row, and the rows scroll to keep it in
+    /// sight; before the map is computed they scroll.
+    static func moveAttentionRow(_ s: inout ExplorerState, by d: Int) {
+        guard d != 0 else { return }
+        guard let m = AttentionView.matrix(s) else { scroll(&s, \.attentionRowScroll, by: d); return }
+        let count = AttentionView.rowBins(s, m, height: ExplorerRenderer.bodyRegion(width: s.width, height: s.height).height).count
+        s.attentionRow = clamp(s.attentionRow + d, count)
+        s.attentionPick = nil
+        showAttentionRow(&s)
+    }
+
+    /// Scrolls the attention map's rows so that the cursor row is on screen.
+    static func showAttentionRow(_ s: inout ExplorerState) {
+        let visible = AttentionView.visibleRows(s)
+        if s.attentionRow < s.attentionRowScroll { s.attentionRowScroll = s.attentionRow }
+        if s.attentionRow >= s.attentionRowScroll + visible { s.attentionRowScroll = s.attentionRow - visible + 1 }
+        s.attentionRowScroll = max(0, min(ExplorerRenderer.maxScroll(s), s.attentionRowScroll))
+    }
+
     static func moveFrame(_ s: inout ExplorerState, by d: Int) {
         guard let window = s.window else { return }
         s.frameCursor = clamp(s.frameCursor + d, max(1, window.engine.audioFrames))
@@ -85,7 +105,7 @@ enum Navigation {
 
     static func clampAttentionWindow(_ s: inout ExplorerState) { s.attentionOffset = AttentionView.window(s).lowerBound }
 
-    /// Clicks: a tab switches views, a lens or sweep cell takes the cursor, and on the patch
+    /// Clicks: a tab switches views, a lens, attention or sweep cell takes the cursor, and on the patch
     /// strip a press sets the cursor and a release there selects the span dragged over. The
     /// wheel moves as j and k do (frames on the patch strip).
     static func mouse(_ s: inout ExplorerState, _ effects: inout [Effect], x: Int, y: Int, _ what: MouseAction) {
@@ -114,6 +134,9 @@ enum Navigation {
             guard let f = PatchView.frame(x: x, y: y, body, state: s), let a = s.selectionAnchor else { return }
             s.frameCursor = f
             if a != f { s.selection = min(a, f)..<(max(a, f) + 1) }
+        case (.attention, .press):
+            guard let cell = AttentionView.cell(x: x, y: y, state: s, body) else { return }
+            (s.attentionRow, s.attentionPick) = cell
         case (.sweep, .press):
             guard case .done(let sweep) = s.sweep, let cell = SweepView.cell(x: x, y: y, state: s, body, sweep: sweep) else { return }
             (s.sweepLayer, s.sweepColumn) = cell

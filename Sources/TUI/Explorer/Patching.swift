@@ -138,6 +138,7 @@ enum Patching {
         if let sel = s.selection, sel.upperBound > frames { s.selection = nil }
         s.lensToken = min(s.lensToken, window.engine.tokenPositions - 1)
         s.transcriptScroll = 0; s.encoderLensScroll = 0; s.attentionRowScroll = 0; s.patchListScroll = 0
+        s.attentionRow = 0; s.attentionPick = nil
         Navigation.clampAttentionWindow(&s)
         // The encoder lens fills in behind the first screen.
         effects.append(.encoderLens(lnPost: s.settings.lnPost))

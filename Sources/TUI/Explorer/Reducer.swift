@@ -59,8 +59,9 @@ public enum Reducer {
             let kinds: [AttentionKind] = [.alignment, .cross, .self, .encoder]
             s.settings.attentionKind = kinds[((kinds.firstIndex(of: s.settings.attentionKind) ?? 0) + 1) % kinds.count]
             s.settings.layer = 0; s.settings.head = 0; s.zoom = 1; s.attentionOffset = 0; s.attentionRowScroll = 0
+            s.attentionRow = 0; s.attentionPick = nil
         case .togglePadding: s.showPadding.toggle(); Navigation.clampAttentionWindow(&s)
-        case .zoom: s.zoom = s.zoom >= 8 ? 1 : s.zoom * 2; Navigation.clampAttentionWindow(&s)
+        case .zoom: s.zoom = s.zoom >= 8 ? 1 : s.zoom * 2; Navigation.clampAttentionWindow(&s); s.attentionPick = nil
         case .frameJump(let d): Navigation.moveFrame(&s, by: d)
         case .markStart, .markEnd, .selectWord, .cycleComponent, .cycleSource, .togglePatch:
             Patching.patchKey(&s, &effects, action)

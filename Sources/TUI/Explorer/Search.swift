@@ -19,6 +19,7 @@ enum Search {
         case .attention where s.settings.attentionKind != .encoder:
             guard let t = token(&s, engine, needle, text, from: s.attentionRowScroll, forward: forward) else { return }
             s.attentionRowScroll = t
+            s.attentionRow = t
         default:
             guard let t = token(&s, engine, needle, text, from: s.lensToken, forward: forward) else { return }
             s.lensToken = t

@@ -29,6 +29,83 @@ enum AttentionView {
 
     static func title(_ s: ExplorerState, _ engine: Engine) -> String { AttentionMaps.title(s.settings, hyper: engine.model.hyper) }
 
+    /// The map on screen, once computed.
+    static func matrix(_ s: ExplorerState) -> Matrix? {
+        guard let window = s.window, let request = request(s) else { return nil }
+        return window.attentionIfReady(request)
+    }
+
+    /// The rows of the map as drawn, each the matrix rows it shows: one per token, or on the
+    /// encoder map the window's frames binned into the rows the screen has.
+    static func rowBins(_ s: ExplorerState, _ m: Matrix, height: Int) -> [Range<Int>] {
+        guard s.settings.attentionKind == .encoder else { return (0..<m.rows).map { $0..<($0 + 1) } }
+        let rows = window(s).clamped(to: 0..<m.rows), n = max(1, min(max(1, height - 3), rows.count))
+        return (0..<n).map { y in
+            let lo = rows.lowerBound + y * rows.count / n
+            return lo..<max(lo + 1, rows.lowerBound + (y + 1) * rows.count / n)
+        }
+    }
+
+    /// The cell under a click: its row (as the cursor counts rows) and the columns its bin holds.
+    static func cell(x: Int, y: Int, state s: ExplorerState, _ r: Region) -> (row: Int, columns: Range<Int>)? {
+        guard let m = matrix(s) else { return nil }
+        let all = rowBins(s, m, height: r.height), visible = max(1, r.height - 3)
+        let first = s.settings.attentionKind == .encoder ? 0 : max(0, min(s.attentionRowScroll, all.count - visible))
+        let row = first + (y - r.y - 1), dx = x - r.x - labelWidth
+        let columns = s.settings.attentionKind == .self ? 0..<m.cols : window(s).clamped(to: 0..<m.cols)
+        let bins = max(1, min(max(1, r.width - labelWidth - 1), columns.count))
+        guard y - r.y >= 1, row < min(all.count, first + visible), dx >= 0, dx < bins else { return nil }
+        let c0 = columns.lowerBound + dx * columns.count / bins
+        return (row, c0..<max(c0 + 1, columns.lowerBound + (dx + 1) * columns.count / bins))
+    }
+
+    static let labelWidth = 10
+
+    /// The rows the body shows at once (the rest scroll).
+    static func visibleRows(_ s: ExplorerState) -> Int {
+        max(1, ExplorerRenderer.bodyRegion(width: s.width, height: s.height).height - 3)
+    }
+
+    /// Where the cursor row looks: its peak column (frame or token) with the weight and time,
+    /// the frames holding half its weight, and the picked cell's weight after a click.
+    static func detail(_ s: ExplorerState) -> [String] {
+        guard let engine = s.engine, let m = matrix(s) else { return [] }
+        let bins = rowBins(s, m, height: ExplorerRenderer.bodyRegion(width: s.width, height: s.height).height)
+        guard s.attentionRow < bins.count else { return [] }
+        let rows = bins[s.attentionRow], kind = s.settings.attentionKind
+        let tok = engine.model.tokenizer, targets = engine.cleanTokens + [engine.model.specials.eot]
+        let columns = kind == .self ? 0..<m.cols : window(s).clamped(to: 0..<m.cols)
+        // The rows' mean weight per column (one row except on the encoder map).
+        let weight = { (col: Int) -> Float in rows.reduce(Float(0)) { $0 + m[$1, col] } / Float(rows.count) }
+        let whole = 0..<m.cols
+        guard let peak = whole.max(by: { weight($0) < weight($1) }) else { return [] }
+        func column(_ c: Int) -> String {
+            if kind == .self { return c < targets.count ? "token \(c) '\(tok.display(targets[c]))'" : "token \(c)" }
+            return "\(String(format: "%.2f", engine.windowStart + Double(c) * 0.02)) s (frame \(c))"
+        }
+        let name = kind == .encoder ? "frames \(rows.lowerBound)–\(rows.upperBound - 1)"
+            : rows.lowerBound < targets.count ? "row \(rows.lowerBound) '\(tok.display(targets[rows.lowerBound]))'" : "row \(rows.lowerBound)"
+        var lines = ["\(name): peak \(String(format: "%.3f", weight(peak))) at \(column(peak))"]
+        if kind != .self {
+            // The narrowest span around the peak that holds half the row's weight.
+            let total = whole.reduce(Float(0)) { $0 + weight($1) }
+            var lo = peak, hi = peak, mass = weight(peak)
+            while mass < total / 2 && (lo > 0 || hi < m.cols - 1) {
+                let left = lo > 0 ? weight(lo - 1) : -1, right = hi < m.cols - 1 ? weight(hi + 1) : -1
+                if left >= right { lo -= 1; mass += left } else { hi += 1; mass += right }
+            }
+            lines[0] += String(format: "; half its weight in %.2f–%.2f s", engine.windowStart + Double(lo) * 0.02, engine.windowStart + Double(hi + 1) * 0.02)
+        }
+        if let pick = s.attentionPick, columns.contains(pick.lowerBound) {
+            let mean = pick.reduce(Float(0)) { $0 + weight($1) } / Float(max(1, pick.count))
+            let span = pick.count == 1 ? column(pick.lowerBound) : kind == .self ? "tokens \(pick.lowerBound)–\(pick.upperBound - 1)"
+                : String(format: "%.2f–%.2f s (frames %d–%d)", engine.windowStart + Double(pick.lowerBound) * 0.02,
+                         engine.windowStart + Double(pick.upperBound) * 0.02, pick.lowerBound, pick.upperBound - 1)
+            lines.append("clicked cell: \(span), mean weight \(String(format: "%.4f", mean))")
+        }
+        return lines
+    }
+
     static func draw(_ c: inout Canvas, _ r: Region, _ s: ExplorerState, _ window: ClipWindow, theme: Theme) -> Int {
         let engine = window.engine
         let kind = s.settings.attentionKind
@@ -41,7 +118,6 @@ enum AttentionView {
             c.put("computing the attention map…", in: r, row: 2)
             return r.height
         }
-        let labelWidth = 10
         let width = max(1, r.width - labelWidth - 1)
         let tok = engine.model.tokenizer
         let targets = engine.cleanTokens + [engine.model.specials.eot]
@@ -50,23 +126,15 @@ enum AttentionView {
         let bins = max(1, min(width, columns.count))
         // Rows: frames of the window, binned to the height (encoder), else one row per token, scrolled.
         let visible = max(1, r.height - 3)
-        let rowBins: [Range<Int>]
-        let first: Int
-        if kind == .encoder {
-            let rows = columns, n = min(visible, rows.count)
-            rowBins = (0..<n).map { y in
-                let lo = rows.lowerBound + y * rows.count / n
-                return lo..<max(lo + 1, rows.lowerBound + (y + 1) * rows.count / n)
-            }
-            first = 0
-        } else {
-            first = max(0, min(s.attentionRowScroll, m.rows - visible))
-            rowBins = (first..<min(m.rows, first + visible)).map { $0..<($0 + 1) }
-        }
+        let all = self.rowBins(s, m, height: r.height)
+        let first = kind == .encoder ? 0 : max(0, min(s.attentionRowScroll, all.count - visible))
+        let rowBins = Array(all[first..<min(all.count, first + visible)])
         let binWidth = max(1, columns.count / bins)
         for (y, rows) in rowBins.enumerated() {
             let label = kind == .encoder ? "f\(rows.lowerBound)" : rows.lowerBound < targets.count ? tok.display(targets[rows.lowerBound]) : "\(rows.lowerBound)"
-            c.put(String(label.replacingOccurrences(of: "\n", with: "⏎").prefix(labelWidth - 1)), in: r, row: y + 1, style: theme.dim)
+            let cursor = first + y == s.attentionRow
+            c.put(String(label.replacingOccurrences(of: "\n", with: "⏎").prefix(labelWidth - 1)), in: r, row: y + 1,
+                  style: cursor ? theme.highlight : theme.dim)
             func mean(_ cols: Range<Int>) -> Float {
                 var sum: Float = 0
                 for row in rows { for col in cols { sum += m[row, col] } }

@@ -28,7 +28,7 @@ public enum ExplorerRenderer {
         }
         c.put(divider, x: 0, y: detailY, style: theme.dim)
         let detail = Region(x: 1, y: detailY + 1, width: c.width - 2, height: detailHeight - 1)
-        let cellDetail = s.view == .lens ? Array(LensView.detail(s).prefix(detailHeight - 2)) : []
+        let cellDetail = Array((s.view == .lens ? LensView.detail(s) : s.view == .attention ? AttentionView.detail(s) : []).prefix(detailHeight - 2))
         for (i, line) in cellDetail.enumerated() { c.line(line, in: detail, row: i) }
         let message = s.status ?? (s.window?.dropReason).map { ExplorerState.Status($0) }
         if let message {
