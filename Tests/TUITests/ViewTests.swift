@@ -152,6 +152,13 @@ import TUI
         #expect(c.state.attentionRow == 0 && c.state.attentionPick?.lowerBound == 0, "\(String(describing: c.state.attentionPick))")
         #expect(clicked.contains("clicked cell: 0.00–"), "\(clicked)")
         #expect(!c.press([.char("j")]).contains("clicked cell"), "moving the cursor drops the pick")
+        // Decoder self-attention: the peak is a key position, which for the first row can only be
+        // in the prompt (causal attention).
+        let own = c.press([.char("t"), .char("t")])
+        #expect(c.state.settings.attentionKind == .self && c.state.attentionRow == 0)
+        let selfLine = try #require(own.split(separator: "\n").first { $0.contains("row 0 ' And': peak ") }, "\(own)")
+        let key = try #require(selfLine.components(separatedBy: " at key ").dropFirst().first.flatMap { Int($0.split(separator: " ")[0]) }, "\(selfLine)")
+        #expect(key < (c.state.engine?.prompt.count ?? 0), "\(selfLine)")
     }
 
     @Test func mouseSwitchesViewsPicksLensCellsAndDragsASpan() throws {

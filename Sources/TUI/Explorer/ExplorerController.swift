@@ -222,7 +222,7 @@ public final class ExplorerController: @unchecked Sendable {
             let sweepReport = state.sweep.result.map {
                 SweepReport(sweep: $0, model: window.engine.model.name, clip: state.clipName, windowSHA256: nil, seconds: state.sweepSeconds)
             }
-            let session = Session.script(state)
+            let session = what == .session ? Session.script(state) : ""
             let screen: String? = {
                 guard case .screen(let view) = what else { return nil }
                 var copy = state

@@ -73,14 +73,15 @@ enum AttentionView {
         let bins = rowBins(s, m, height: ExplorerRenderer.bodyRegion(width: s.width, height: s.height).height)
         guard s.attentionRow < bins.count else { return [] }
         let rows = bins[s.attentionRow], kind = s.settings.attentionKind
-        let tok = engine.model.tokenizer, targets = engine.cleanTokens + [engine.model.specials.eot]
+        let tok = engine.model.tokenizer, targets = engine.cleanTokens + [engine.model.specials.eot], keys = AttentionMaps.keyTokens(engine)
         let columns = kind == .self ? 0..<m.cols : window(s).clamped(to: 0..<m.cols)
         // The rows' mean weight per column (one row except on the encoder map).
         let weight = { (col: Int) -> Float in rows.reduce(Float(0)) { $0 + m[$1, col] } / Float(rows.count) }
         let whole = 0..<m.cols
         guard let peak = whole.max(by: { weight($0) < weight($1) }) else { return [] }
         func column(_ c: Int) -> String {
-            if kind == .self { return c < targets.count ? "token \(c) '\(tok.display(targets[c]))'" : "token \(c)" }
+            // Decoder self-attention's columns are key positions: the prompt, then the transcript.
+            if kind == .self { return c < keys.count ? "key \(c) '\(tok.display(keys[c]))'" : "key \(c)" }
             return "\(String(format: "%.2f", engine.windowStart + Double(c) * 0.02)) s (frame \(c))"
         }
         let name = kind == .encoder ? "frames \(rows.lowerBound)–\(rows.upperBound - 1)"
@@ -98,7 +99,7 @@ enum AttentionView {
         }
         if let pick = s.attentionPick, columns.contains(pick.lowerBound) {
             let mean = pick.reduce(Float(0)) { $0 + weight($1) } / Float(max(1, pick.count))
-            let span = pick.count == 1 ? column(pick.lowerBound) : kind == .self ? "tokens \(pick.lowerBound)–\(pick.upperBound - 1)"
+            let span = pick.count == 1 ? column(pick.lowerBound) : kind == .self ? "keys \(pick.lowerBound)–\(pick.upperBound - 1)"
                 : String(format: "%.2f–%.2f s (frames %d–%d)", engine.windowStart + Double(pick.lowerBound) * 0.02,
                          engine.windowStart + Double(pick.upperBound) * 0.02, pick.lowerBound, pick.upperBound - 1)
             lines.append("clicked cell: \(span), mean weight \(String(format: "%.4f", mean))")
