@@ -38,7 +38,10 @@ public enum AttentionWindows {
             public let meanWER: Double
             /// Share of clips whose transcript is more than WER 0.5 from the reference.
             public let lost: Double
-            enum CodingKeys: String, CodingKey { case radius, lost, meanWER = "mean_wer" }
+            /// The clip-by-clip change in WER from the next wider window (full attention for the
+            /// widest), with its 95% interval; nil for full attention.
+            public let change: PairedDifference?
+            enum CodingKeys: String, CodingKey { case radius, lost, change, meanWER = "mean_wer" }
         }
 
         public let clips: Int, skipped: Int
@@ -53,12 +56,15 @@ public enum AttentionWindows {
             skipped = records.count - kept.count
             let judged = !kept.isEmpty && kept.allSatisfy { $0.reference != nil }
             against = judged ? "the reference text" : "each clip's full-attention transcript"
-            func window(_ radius: Int?, _ text: (Record) -> String) -> Window {
-                let wers = kept.map { WordErrorRate.of(reference: judged ? $0.reference! : $0.clean!, hypothesis: text($0)) }
-                let n = Double(max(1, wers.count))
-                return Window(radius: radius, meanWER: wers.reduce(0, +) / n, lost: Double(wers.filter { $0 > 0.5 }.count) / n)
+            func wers(_ text: (Record) -> String) -> [Double] {
+                kept.map { WordErrorRate.of(reference: judged ? $0.reference! : $0.clean!, hypothesis: text($0)) }
             }
-            windows = [window(nil) { $0.clean! }] + radii.indices.map { k in window(radii[k]) { $0.windowed![k] } }
+            let each = [wers { $0.clean! }] + radii.indices.map { k in wers { $0.windowed![k] } }
+            let n = Double(max(1, kept.count))
+            windows = each.indices.map { i in
+                Window(radius: i == 0 ? nil : radii[i - 1], meanWER: each[i].reduce(0, +) / n, lost: Double(each[i].filter { $0 > 0.5 }.count) / n,
+                       change: i == 0 ? nil : PairedDifference(after: each[i], before: each[i - 1]))
+            }
         }
     }
 }

@@ -223,13 +223,13 @@ public enum MarkdownReport {
     static func attentionWindows(_ w: Report.AttentionWindowsSection, _ h: Report.Header) -> String {
         let s = w.summary
         let rows = s.windows.map { [$0.radius.map { "±\($0) frames (±\(String(format: "%.1f", Double($0) / 50)) s)" } ?? "full attention",
-                                    String(format: "%.2f", $0.meanWER), percent($0.lost)] }
+                                    String(format: "%.2f", $0.meanWER), $0.change?.text ?? "", percent($0.lost)] }
         return """
             `asrlens patch CLIP --attention-window K --model \(h.model)` on \(s.clips) clips drawn by a fixed seed from `\(w.data)`\
             \(s.skipped > 0 ? " (\(s.skipped) unreadable, skipped)" : ""): every encoder layer's self-attention sees only the \
             frames within ±K of each frame, and the transcript is scored against \(s.against).
 
-            \(code(Table(headers: ["encoder attention", "mean WER", "clips with WER > 0.5"], rows: rows)))
+            \(code(Table(headers: ["encoder attention", "mean WER", "change from the wider window [95%]", "clips with WER > 0.5"], rows: rows)))
             """
     }
 

@@ -223,10 +223,11 @@ extension Report {
         let data = Self.short(path)
         attentionWindows = AttentionWindowsSection(data: data, summary: summary)
         let full = summary.windows.first?.meanWER ?? 0
-        let windows = summary.windows.dropFirst().compactMap { w in w.radius.map { (radius: $0, wer: w.meanWER) } }
+        let windows = summary.windows.dropFirst().compactMap { w in w.radius.flatMap { r in w.change.map { (radius: r, wer: w.meanWER, change: $0) } } }
         find(.attentionWindows, .attentionWindows, data: data,
              observed: "WER against \(summary.against): " + summary.windows.map { w in
-                 String(format: "%@ %.2f", w.radius.map { "±\($0)" } ?? "full", w.meanWER) }.joined(separator: ", ") + " (\(summary.clips) clips).",
+                 String(format: "%@ %.2f", w.radius.map { "±\($0)" } ?? "full", w.meanWER) + (w.change.map { " (\($0.text))" } ?? "") }
+                 .joined(separator: ", ") + " (\(summary.clips) clips; in brackets each clip's change from the next wider window, 95% interval).",
              .attentionWindows(full: full, windows: windows, clips: summary.clips))
     }
 

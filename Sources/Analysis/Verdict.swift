@@ -179,17 +179,25 @@ extension Verdict {
 
     /// Localised encoder attention: transcription holds at ±75 frames, degrades at ±50 and is
     /// lost at ±20. `full` is the mean WER with full attention, `windows` the mean WER per radius.
-    public static func attentionWindows(full: Double, windows: [(radius: Int, wer: Double)], clips: Int) -> Verdict {
-        let rule = "reproduced when the mean WER at ±75 frames is within 0.10 of full attention's, higher at ±50 than at ±75, "
-            + "and at least 0.5 at ±20; partly when the WER only rises as the window narrows; " + tooFewClipsRule
-        let wer = Dictionary(windows.map { ($0.radius, $0.wer) }, uniquingKeysWith: { a, _ in a })
-        guard clips > 0, let w75 = wer[75], let w50 = wer[50], let w20 = wer[20] else {
+    /// `windows` holds each radius's mean WER and its clip-by-clip change from the next wider
+    /// window (full attention for ±75), with the change's 95% interval.
+    public static func attentionWindows(full: Double, windows: [(radius: Int, wer: Double, change: PairedDifference)], clips: Int) -> Verdict {
+        let rule = "reproduced when ±75 frames holds, ±50 degrades and ±20 loses most words, partly when one or two of them do, judged "
+            + "on each clip's change in WER from the next wider window with its 95% interval: ±75 holds when its change from full "
+            + "attention stays below +0.10 at the top of its interval, ±50 degrades when its change from ±75 is above 0 at the bottom "
+            + "of its interval, ±20 loses most words when its mean WER is at least 0.5; " + tooFewClipsRule
+        let byRadius = Dictionary(windows.map { ($0.radius, $0) }, uniquingKeysWith: { a, _ in a })
+        guard clips > 0, let w75 = byRadius[75], let w50 = byRadius[50], let w20 = byRadius[20] else {
             return Verdict(.notTested, "no clips, or the ±75, ±50 and ±20 windows were not all run", rule: rule)
         }
         if let few = tooFewClips(clips) { return Verdict(.notTested, few, rule: rule) }
-        let words = String(format: "mean WER %.2f with full attention, %.2f at ±75, %.2f at ±50, %.2f at ±20 over %d clips", full, w75, w50, w20, clips)
-        if w75 - full <= 0.10 + 1e-9, w50 > w75, w20 >= 0.5 { return Verdict(.reproduced, words, rule: rule) }
-        return Verdict(full <= w75 && w75 <= w50 && w50 <= w20 && w20 > full ? .partly : .notReproduced, words, rule: rule)
+        let holds = w75.change.high < 0.10, degrades = w50.change.low > 0, lost = w20.wer >= 0.5
+        let parts = [holds ? "±75 holds" : "±75 does not hold", degrades ? "±50 degrades" : "±50 does not degrade surely",
+                     lost ? "±20 loses most words" : "±20 keeps most words"]
+        let words = String(format: "mean WER %.2f with full attention, %.2f at ±75 (%@), %.2f at ±50 (%@ from ±75), %.2f at ±20 over %d clips: ",
+                           full, w75.wer, w75.change.text, w50.wer, w50.change.text, w20.wer, clips) + parts.joined(separator: ", ")
+        let count = [holds, degrades, lost].filter { $0 }.count
+        return Verdict(count == 3 ? .reproduced : count > 0 ? .partly : .notReproduced, words, rule: rule)
     }
 
     /// Clips a claim about the model in general needs before any verdict: one clip illustrates a

@@ -60,13 +60,34 @@ import Analysis
         #expect(Verdict.encoderLens(grounded: [], loops: [1, 1, 1, 1], ungrounded: none, encoderLayers: 4, clips: 20).outcome == .notReproduced, "no layer transcribes: nothing reproduced")
     }
 
+    /// ±75, ±50 and ±20 windows with mean WER 0, 0.1 and 1; ±75's change from full attention is
+    /// 0 [−0.02, +0.02], ±20's from ±50 +0.9 [+0.8, +1.0], and ±50's from ±75 as given.
+    static func windows(change50: (mean: Double, low: Double, high: Double), wer20: Double = 1) -> [(radius: Int, wer: Double, change: PairedDifference)] {
+        [(75, 0, PairedDifference(mean: 0, low: -0.02, high: 0.02, pairs: 20)),
+         (50, 0.1, PairedDifference(mean: change50.mean, low: change50.low, high: change50.high, pairs: 20)),
+         (20, wer20, PairedDifference(mean: wer20 - 0.1, low: wer20 - 0.2, high: wer20, pairs: 20))]
+    }
+
+    /// ±50 degrades only when its interval clears 0: a mean rise whose interval holds 0 is not
+    /// enough.
+    @Test func theWindowVerdictJudgesEachPartOnItsPairedInterval() {
+        let sure = Verdict.attentionWindows(full: 0, windows: Self.windows(change50: (0.1, 0.05, 0.15)), clips: 48)
+        #expect(sure.outcome == .reproduced && sure.text.contains("±75 holds, ±50 degrades, ±20 loses most words"), "\(sure.text)")
+        let unsure = Verdict.attentionWindows(full: 0, windows: Self.windows(change50: (0.05, -0.02, 0.12)), clips: 48)
+        #expect(unsure.outcome == .partly && unsure.text.contains("(+0.05 [-0.02, +0.12] from ±75)"), "\(unsure.text)")
+        #expect(unsure.text.contains("±50 does not degrade surely"))
+        let none = Verdict.attentionWindows(full: 0, windows: [(75, 0.5, PairedDifference(mean: 0.5, low: 0.3, high: 0.7, pairs: 48))]
+                                            + Self.windows(change50: (0, -0.1, 0.1), wer20: 0.2).dropFirst(), clips: 48)
+        #expect(none.outcome == .notReproduced, "\(none.text)")
+    }
+
     /// One clip illustrates a method; the lens and attention-window claims need a survey.
     @Test func lensAndWindowVerdictsNeedTwentyClips() {
         let one = Verdict.logitLens(saturation: [3, 3, 3, 4, 2], decoderLayers: 4, clips: 1)
         #expect(one.outcome == .notTested && one.text.contains("1 clip; a verdict needs at least 20"), "\(one.text)")
         #expect(Verdict.encoderLens(grounded: [2, 3], loops: [0, 0.5, 0, 0], ungrounded: nil, encoderLayers: 4, clips: 19).outcome == .notTested)
-        #expect(Verdict.attentionWindows(full: 0, windows: [(radius: 75, wer: 0), (radius: 50, wer: 0.1), (radius: 20, wer: 1)], clips: 19).outcome == .notTested)
-        #expect(Verdict.attentionWindows(full: 0, windows: [(radius: 75, wer: 0), (radius: 50, wer: 0.1), (radius: 20, wer: 1)], clips: 20).outcome == .reproduced)
+        #expect(Verdict.attentionWindows(full: 0, windows: Self.windows(change50: (0.1, 0.05, 0.15)), clips: 19).outcome == .notTested)
+        #expect(Verdict.attentionWindows(full: 0, windows: Self.windows(change50: (0.1, 0.05, 0.15)), clips: 20).outcome == .reproduced)
     }
 
     /// Fluency counts dictionary words: the paper's fluent hallucination against lens noise.
@@ -196,7 +217,7 @@ import Analysis
         let all = [Verdict.logitLens(saturation: [3, 3], decoderLayers: 4, clips: 20), .encoderLens(grounded: [3], loops: [0, 1, 0, 0], ungrounded: nil, encoderLayers: 4, clips: 20),
                    .probe(best: Self.layer(3, 100), baseline: 0.5, input: Self.input(50), encoderLayers: 4, clips: 20), .silencePatch(windows: [.deleted], clips: 20),
                    .alignmentHeads(hits: 1, top: 1, heads: 24, clips: 20), .singleHead(loops: 2, judged: true, best: [true, false], median: [false, false], clips: 20), .tokenProbe(best: Self.layer(3, 95), majority: 0.5, logprob: Self.layer(0, 60), decoderLayers: 4, clips: 20),
-                   .attentionWindows(full: 0, windows: [(radius: 75, wer: 0), (radius: 50, wer: 0.1), (radius: 20, wer: 1)], clips: 20),
+                   .attentionWindows(full: 0, windows: Self.windows(change50: (0.1, 0.05, 0.15)), clips: 20),
                    .repetition(loops: 1, judged: true, cross: [true], other: [false], clips: 20), .contextBias(sentences: 1, clean: 1, strongest: Self.patch(0, b: 1, c: 0), tried: 1, alone: 0, voices: 4, synthesizers: 2)]
         #expect(all.allSatisfy { $0.rule.hasPrefix("reproduced when") })
         #expect(Set(all.map(\.rule)).count == all.count)
