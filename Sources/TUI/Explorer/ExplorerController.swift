@@ -160,9 +160,10 @@ public final class ExplorerController: @unchecked Sendable {
     /// process exits (a worker still inside the engine at exit can crash it).
     public func stop() { scheduler.cancelAll() }
 
-    /// Whether the screen should keep redrawing (a spinner or progress is shown).
+    /// Whether the screen should keep redrawing (a spinner or progress is shown: a window
+    /// loading, a run computing, a sweep under way).
     public var isWorking: Bool {
-        if state.window == nil || state.computing { return true }
+        if state.window == nil || state.computing || state.window?.index != state.windowIndex { return true }
         if case .running = state.sweep { return true }
         return false
     }
