@@ -29,6 +29,7 @@ struct ExploreCommand: ParsableCommand {
     func run() throws {
         let path = file ?? BundledSample.path
         let replay = try script.map(ScriptRunner.read)     // a script that cannot be read fails first
+        if let replay, let script { try Session.checkReplayable(replay, name: script) }
         if let reason = CursesBackend.unusableTerminalReason() { throw InputError("explore", reason) }
         // Inputs are checked before the screen opens; the slow part (the first window's
         // engine) runs behind a screen that says what it is doing.

@@ -22,7 +22,7 @@ struct RepetitionCommand: ParsableCommand {
     @OptionGroup var output: OutputOptions
     @OptionGroup var hunt: RepetitionOptions
     @OptionGroup var sharding: ShardOptions
-    @Argument(help: "A TSV with a 'path' column (other columns are ignored).") var data: String
+    @Argument(help: "A TSV with a 'path' column, and optionally a 'text' column (the words spoken: loops then count as improved only when their WER falls); other columns are ignored.") var data: String
     @Option(parsing: .unconditional, help: "Examine only this many rows, drawn by a fixed seed: those of `report --repetition-rows N` (default: every row).") var rows: Int?
 
     func run() throws {
@@ -50,7 +50,7 @@ extension RepetitionHunt.Reference: ExpressibleByArgument {}
 /// The conditions and the reference of a repetition hunt (`repetition` and `report`).
 struct RepetitionOptions: ParsableArguments {
     @Option(name: .long, help: "silence or noise: the run the patched activations come from.") var reference: RepetitionHunt.Reference = .silence
-    @Option(name: .long, parsing: .unconditionalSingleValue, help: "SNR in dB of white noise for a noisy condition; repeat for several (default 0, -5, -10).")
+    @Option(name: .long, parsing: .unconditionalSingleValue, help: "SNR in dB of white noise for a noisy condition; repeat for several.")
     var snr: [Double] = [0, -5, -10]
 
     @Option(name: .long, parsing: .unconditional, help: "Fraction of each clip kept for the truncated condition.") var keep: Double = 0.6

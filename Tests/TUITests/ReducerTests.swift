@@ -116,6 +116,15 @@ import TUI
         #expect(!Self.reduce(patched, .commandLine(":q")).0.quit)
     }
 
+    /// The same patch twice is refused (a toggle on the same span takes it off instead).
+    @Test func theSamePatchTwiceIsRefused() throws {
+        let c = try TUISupport.explorer()
+        _ = c.command("patch enc.0.resid_post@0:10=zero")
+        let again = c.command("patch enc.0.resid_post@0:10=zero")
+        #expect(again.contains("enc.0.resid_post@0:10=zero: is already on, as patch 1") && c.state.settings.patches.count == 1, "\(again)")
+        #expect(!c.command("patch enc.0.resid_post@0:10=mean").contains("already on") && c.state.settings.patches.count == 2)
+    }
+
     @Test func aWarningShowsOnTheStatusLineWithoutTheAlertStyle() throws {
         let (s, effects) = Self.reduce(try Self.loaded(), .warned("ref.wav: 2.0% of its samples lie beyond full scale"))
         #expect(s.status == .init("warning: ref.wav: 2.0% of its samples lie beyond full scale"))

@@ -20,10 +20,20 @@ import TUI
         #expect(!FileManager.default.fileExists(atPath: path), "a line after :q ran")
         let long = try TUISupport.longLoader.get()
         let script = ScriptRunner(engine: try long.window(0).engine, clipSeconds: 41)
-        #expect(throws: InputError("w.script:1", ":window 2: a script runs in one 30-second window; choose it with `asrlens run --offset SECONDS`")) {
+        #expect(throws: InputError("w.script:1", ":window 2: a script runs in one 30-second window, here window 1 from 0 s; run window 2's lines "
+                                   + "with `asrlens run --offset 30`, or replay a session of several windows in the explorer (asrlens explore --script)")) {
             try script.run(":window 2\n", name: "w.script")
         }
         #expect(throws: InputError("w.script:1", "3: no such window (the clip has 2 windows of 30 s)")) { try script.run(":window 3\n", name: "w.script") }
+        // Run from 30 s, the script is in the explorer's window 2: a session's `:window 2` lines
+        // replay there, and `:window 1` (other audio) is refused rather than applied here.
+        let second = ScriptRunner(engine: try long.window(1).engine, clipSeconds: 41)
+        try second.run(":window 2\n:patch enc.out@0:10=zero\n", name: "s.session")
+        #expect(second.state.settings.patches.count == 1 && second.state.windowIndex == 1)
+        #expect(throws: InputError("s.session:1", ":window 1: a script runs in one 30-second window, here window 2 from 30 s; run window 1's lines "
+                                   + "with `asrlens run --offset 0`, or replay a session of several windows in the explorer (asrlens explore --script)")) {
+            try second.run(":window 1\n", name: "s.session")
+        }
     }
 
     @Test func scriptPatchesAndExportsEveryViewNamingTheRun() throws {

@@ -44,6 +44,26 @@ import TUI
         #expect(c.command("view 2").contains("[2 Logit lens]"))
     }
 
+    /// A replay ends at its `:q` or `:q!` (the explorer stays, the lines after it do not run), and
+    /// says when the session was saved on another model, clip or window layout; a script longer
+    /// than the explorer replays is refused before the screen opens.
+    @Test func aReplayEndsAtItsQuitAndWarnsWhenTheSessionCameFromElsewhere() throws {
+        let c = try TUISupport.explorer()
+        let session = "# asrlens session\n# model: base\n# clip: other.wav\n# window 1 starts at (s): 7.5\n"
+            + ":patch enc.0.resid_post@0:10=zero\n:q!\n:layer 2\n"
+        c.replay(session, name: "q.session")
+        c.waitUntilIdle()
+        #expect(!c.state.quit && c.state.settings.patches.count == 1 && c.state.settings.layer == 0)
+        let status = c.state.status?.text ?? ""
+        #expect(status == "replayed q.session to its :q! on line 6 (warning: the session was saved on base, replayed on tiny.en; "
+                + "saved on other.wav, replayed on 0930.wav; its windows started at 7.5 s, here at 0 s: give --offset as when it was saved, "
+                + "or positions fall on other audio)", "\(status)")
+        #expect(throws: InputError("big.session", "has 2001 command lines; the explorer replays at most 2000 (asrlens run takes any length)")) {
+            try Session.checkReplayable("# comment\n" + String(repeating: ":layer 1\n", count: 2001), name: "big.session")
+        }
+        try Session.checkReplayable(String(repeating: ":layer 1\n", count: 2000), name: "ok.session")
+    }
+
     /// `:save-session` in `asrlens run` writes the script of the state the lines built, which
     /// the explorer's replay reads; a name or number picks a view, anything else is refused.
     @Test func theViewCommandAndSaveSessionInAScript() throws {

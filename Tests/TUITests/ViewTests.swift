@@ -137,12 +137,19 @@ import TUI
     @Test func theAttentionCursorRowSaysWhereItLooksAndAClickReadsACell() throws {
         let c = try TUISupport.explorer(TUISupport.sampleLoader, width: 120, height: 30)
         let start = c.press([.char("4")])
-        #expect(start.contains("row 0 ' And': peak "), "\(start)")
+        #expect(start.contains("row 0 ' And': "), "\(start)")
         let dash = c.press(Array(repeating: Key.char("j"), count: 4))
-        let line = try #require(dash.split(separator: "\n").first { $0.contains("row 4 ' Dash': peak ") }, "\(dash)")
+        let line = try #require(dash.split(separator: "\n").first { $0.contains("row 4 ' Dash': ") }, "\(dash)")
         let seconds = try #require(line.components(separatedBy: " at ").dropFirst().first.flatMap { Double($0.split(separator: " ")[0]) })
         #expect(seconds > 0.5 && seconds < 1.5, "\(line)")
-        #expect(line.contains("; half its weight in "))
+        // With the padding hidden, the pane says how much of the row's weight the audio holds
+        // (a row sums to 1 over all 1,500 frames); with it shown, the span is of the whole row.
+        let shareLine = try #require(dash.split(separator: "\n").first { $0.contains("% of its weight on the audio (p shows the rest), half of that in ") }, "\(dash)")
+        let share = try #require(Int(shareLine.trimmingCharacters(in: .whitespaces).split(separator: "%")[0]), "\(shareLine)")
+        #expect(share > 0 && share <= 100 && line.contains("row 4 ' Dash': peak on the audio "), "\(line)")
+        let padded = c.press([.char("p")])
+        #expect(padded.contains("row 4 ' Dash': peak ") && padded.contains(" half its weight in "), "\(padded)")
+        _ = c.press([.char("p")])
         // The cursor goes past the last row shown: the rows scroll to keep it.
         _ = c.press([.char("G")])
         #expect(c.state.attentionRow == 26 && c.state.attentionRowScroll > 0, "\(c.state.attentionRow) \(c.state.attentionRowScroll)")

@@ -8,10 +8,16 @@ public struct InputError: Error, CustomStringConvertible, Equatable, Sendable {
     /// What is wrong with it, in a short lower-case phrase.
     public let problem: String
 
+    /// A subject longer than `longestSubject` characters (a pasted megabyte, a binary line) is
+    /// cut, so that the message stays one readable line.
     public init(_ subject: String, _ problem: String) {
-        self.subject = subject
+        let utf8 = subject.utf8.count
+        self.subject = utf8 <= Self.longestSubject ? subject
+            : String(subject.prefix(Self.longestSubject / 2)) + "… (\(utf8) bytes)"
         self.problem = problem
     }
+
+    public static let longestSubject = 400
 
     public var description: String { "\(subject): \(problem)" }
 }

@@ -115,6 +115,8 @@ enum CommandLine {
         switch command {
         case .nothing: return
         case .patch(let p):
+            // The same patch twice changes nothing but the list: refused, as a toggle would take it off.
+            if let i = s.settings.patches.firstIndex(of: p) { throw InputError(p.description, "is already on, as patch \(i + 1)") }
             s.settings.patches.append(p)
             s.status = .init("patch on: \(p)")
             return

@@ -25,6 +25,7 @@ public final class ExplorerController: @unchecked Sendable {
         state.clipName = loader.name
         state.modelName = loader.model.name
         state.windowIndex = loader.firstWindow
+        state.windowBase = loader.base
         state.windowCount = loader.windowCount
         if pipe(&wake) == 0 {
             for fd in wake { _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK); _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
@@ -98,6 +99,8 @@ public final class ExplorerController: @unchecked Sendable {
     /// The lines of `explore --script` not yet applied, with their line numbers.
     private var replay: [(number: Int, line: String)] = []
     private var replayName = "", replayCount = 0, replaying = false
+    /// How the session's explorer differed from this one (`Session.mismatches`), said at the end.
+    private var replayWarnings: [String] = []
 
     /// Applies a script's lines (a saved session, or any `asrlens run` script) as if typed on the
     /// `:` line, once the window is on screen. A `:window N` line waits for its window before the
@@ -107,21 +110,29 @@ public final class ExplorerController: @unchecked Sendable {
             .filter { !$0.1.trimmingCharacters(in: .whitespaces).isEmpty && !$0.1.trimmingCharacters(in: .whitespaces).hasPrefix("#") }
         replayName = name
         replayCount = replay.count
+        replayWarnings = Session.mismatches(script, state)
         continueReplay()
     }
 
     private func continueReplay() {
         replaying = true
         defer { replaying = false }
+        let warning = replayWarnings.isEmpty ? "" : " (warning: the session was " + replayWarnings.joined(separator: "; ") + ")"
         while let next = replay.first, let window = state.window, window.index == state.windowIndex, !state.quit {
             replay.removeFirst()
+            // :q and :q! end a replay, not the explorer, as they end a script: the lines after them do not run.
+            if [":q", ":quit", ":q!", ":quit!"].contains(next.line.trimmingCharacters(in: .whitespaces)) {
+                replay = []
+                dispatch(.note("replayed \(replayName) to its \(next.line.trimmingCharacters(in: .whitespaces)) on line \(next.number)\(warning)"))
+                return
+            }
             dispatch(.commandLine(next.line))
             if let status = state.status, status.isError {
-                dispatch(.failed("\(replayName):\(next.number): \(status.text) (the replay stopped there)"))
+                dispatch(.failed("\(replayName):\(next.number): \(status.text) (the replay stopped there)\(warning)"))
                 replay = []
                 return
             }
-            if replay.isEmpty { dispatch(.note("replayed \(replayName): \(replayCount) line\(replayCount == 1 ? "" : "s")")) }
+            if replay.isEmpty { dispatch(.note("replayed \(replayName): \(replayCount) line\(replayCount == 1 ? "" : "s")\(warning)")) }
         }
     }
 

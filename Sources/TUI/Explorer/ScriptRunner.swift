@@ -11,10 +11,16 @@ public final class ScriptRunner {
 
     public init(engine: Engine, clipSeconds: Double? = nil) {
         let seconds = clipSeconds ?? engine.clipSeconds
-        window = ClipWindow(engine: engine, index: 0, offset: engine.windowStart, clipSeconds: seconds)
+        // Windows are numbered as the explorer numbers them with the same --offset (from its
+        // remainder modulo 30 s), so that a session's `:window N` names the same audio here.
+        let base = engine.windowStart.truncatingRemainder(dividingBy: ClipWindow.seconds)
+        let index = Int(engine.windowStart / ClipWindow.seconds)
+        window = ClipWindow(engine: engine, index: index, offset: engine.windowStart, clipSeconds: seconds)
         state.settings = ViewSettings()   // the CLI's defaults: one cross-attention head
         state.window = window
-        state.windowCount = ClipWindow.count(clipSeconds: seconds - engine.windowStart)
+        state.windowIndex = index
+        state.windowBase = base
+        state.windowCount = max(index + 1, ClipWindow.count(clipSeconds: seconds - base))
         state.loading = nil
     }
 
@@ -25,9 +31,11 @@ public final class ScriptRunner {
         for p in next.settings.patches where !state.settings.patches.contains(p) { try window.engine.prepare(p) }
         state = next
         for effect in effects {
-            if case .loadWindow = effect {
+            if case .loadWindow(let other) = effect {
+                let here = TranscriptView.seconds(window.offset), there = TranscriptView.seconds(state.windowBase + Double(other) * ClipWindow.seconds)
                 throw InputError(line.trimmingCharacters(in: .whitespaces),
-                                 "a script runs in one 30-second window; choose it with `asrlens run --offset SECONDS`")
+                                 "a script runs in one 30-second window, here window \(window.index + 1) from \(here) s; run window \(other + 1)'s "
+                                 + "lines with `asrlens run --offset \(there)`, or replay a session of several windows in the explorer (asrlens explore --script)")
             }
             guard case .export(let what, let path) = effect else { continue }
             switch what {

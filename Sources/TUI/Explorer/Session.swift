@@ -12,9 +12,15 @@ public enum Session {
     public static func script(_ s: ExplorerState, date: Date = Date()) -> String {
         let day = ISO8601DateFormatter.string(from: date, timeZone: TimeZone(identifier: "UTC")!,
                                               formatOptions: [.withFullDate, .withTime, .withColonSeparatorInTime, .withSpaceBetweenDateAndTime])
+        let current = s.window?.index ?? s.windowIndex
+        let offset = s.windowBase + Double(current) * ClipWindow.seconds
         var lines = [
-            "# asrlens session: \(s.modelName) on \(s.clipName), saved \(day) UTC",
-            "# replay: asrlens explore --script FILE CLIP; asrlens run CLIP FILE replays a first window's session",
+            "# asrlens session, saved \(day) UTC",
+            "\(Self.modelKey)\(s.modelName)",
+            "\(Self.clipKey)\(s.clipName)",
+            "\(Self.baseKey)\(TranscriptView.seconds(s.windowBase))",
+            "# replay: asrlens explore --script FILE \(Self.offsetOption(offset))CLIP, or for a session of one window "
+                + "asrlens run \(Self.offsetOption(offset))CLIP FILE",
         ]
         // The kind first, since it says whose layers and heads :layer and :head count (encoder or
         // decoder); they choose a single head, so a mean of heads comes back after them.
@@ -24,7 +30,6 @@ public enum Session {
         lines.append(":lnpost \(s.settings.lnPost ? "on" : "off")")
         lines.append(":attention-window \(s.settings.attentionWindow.map(String.init) ?? "off")")
         // Each window's patches; `:window` only when another window than the first is involved.
-        let current = s.window?.index ?? s.windowIndex
         var byWindow = s.parkedPatches.filter { !$0.value.isEmpty }
         if !s.settings.patches.isEmpty { byWindow[current] = s.settings.patches }
         let named = byWindow.keys.contains { $0 != 0 } || current != 0
@@ -37,5 +42,43 @@ public enum Session {
         if named && at != current { lines.append(":window \(current + 1)") }
         lines.append(":view \(s.view.name)")
         return lines.joined(separator: "\n") + "\n"
+    }
+
+    static let modelKey = "# model: ", clipKey = "# clip: ", baseKey = "# window 1 starts at (s): "
+
+    static func offsetOption(_ seconds: Double) -> String { seconds == 0 ? "" : "--offset \(TranscriptView.seconds(seconds)) " }
+
+    /// How the explorer replaying `script` differs from the one that saved it (model, clip, where
+    /// its windows start), from the script's comment lines; empty when it does not, or when the
+    /// script is not a saved session.
+    public static func mismatches(_ script: String, _ s: ExplorerState) -> [String] {
+        var out: [String] = []
+        for line in ScriptCommand.lines(script).prefix(10).map({ $0.trimmingCharacters(in: .whitespaces) }) {
+            if line.hasPrefix(modelKey), case let saved = String(line.dropFirst(modelKey.count)), saved != s.modelName {
+                out.append("saved on \(saved), replayed on \(s.modelName)")
+            }
+            if line.hasPrefix(clipKey), case let saved = String(line.dropFirst(clipKey.count)), saved != s.clipName {
+                out.append("saved on \(saved), replayed on \(s.clipName)")
+            }
+            if line.hasPrefix(baseKey), let saved = Double(line.dropFirst(baseKey.count)), abs(saved - s.windowBase) > 0.05 {
+                out.append("its windows started at \(TranscriptView.seconds(saved)) s, here at \(TranscriptView.seconds(s.windowBase)) s: "
+                           + "give --offset as when it was saved, or positions fall on other audio")
+            }
+        }
+        return out
+    }
+
+    /// Lines the explorer replays at most; a longer script is for `asrlens run`.
+    public static let maximumReplayLines = 2000
+
+    /// Refuses, before the screen opens, a script longer than the explorer replays.
+    public static func checkReplayable(_ script: String, name: String) throws {
+        let commands = ScriptCommand.lines(script).lazy.filter {
+            let t = $0.trimmingCharacters(in: .whitespaces)
+            return !t.isEmpty && !t.hasPrefix("#")
+        }.count
+        guard commands <= maximumReplayLines else {
+            throw InputError(name, "has \(commands) command lines; the explorer replays at most \(maximumReplayLines) (asrlens run takes any length)")
+        }
     }
 }

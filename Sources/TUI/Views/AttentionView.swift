@@ -86,24 +86,34 @@ enum AttentionView {
         }
         let name = kind == .encoder ? "frames \(rows.lowerBound)–\(rows.upperBound - 1)"
             : rows.lowerBound < targets.count ? "row \(rows.lowerBound) '\(tok.display(targets[rows.lowerBound]))'" : "row \(rows.lowerBound)"
-        var lines = ["\(name): peak \(String(format: "%.3f", weight(peak))) at \(column(peak))"]
+        let seconds = { (frame: Int) in String(format: "%.2f", engine.windowStart + Double(frame) * 0.02) }
+        var lines = ["\(name): peak \(String(format: "%.3f", weight(peak))) at \(column(peak))"], second: [String] = []
         if kind != .self {
-            // The narrowest span around the peak that holds half the row's weight.
+            // The narrowest span around the peak that holds half the weight shown. A row sums to 1
+            // over all 1,500 frames; with the padding hidden, the share on the audio says how much
+            // of it that is (the rest, and perhaps a higher peak, lie in the padding).
             let total = whole.reduce(Float(0)) { $0 + weight($1) }
+            let hidden = !s.showPadding && m.cols < engine.model.hyper.audioPositions
             var lo = peak, hi = peak, mass = weight(peak)
             while mass < total / 2 && (lo > 0 || hi < m.cols - 1) {
                 let left = lo > 0 ? weight(lo - 1) : -1, right = hi < m.cols - 1 ? weight(hi + 1) : -1
                 if left >= right { lo -= 1; mass += left } else { hi += 1; mass += right }
             }
-            lines[0] += String(format: "; half its weight in %.2f–%.2f s", engine.windowStart + Double(lo) * 0.02, engine.windowStart + Double(hi + 1) * 0.02)
+            if hidden {
+                lines[0] = "\(name): peak on the audio \(String(format: "%.3f", weight(peak))) at \(column(peak))"
+                second.append("\(String(format: "%.0f", 100 * total))% of its weight on the audio (p shows the rest), "
+                              + "half of that in \(seconds(lo))–\(seconds(hi + 1)) s")
+            } else {
+                second.append("half its weight in \(seconds(lo))–\(seconds(hi + 1)) s")
+            }
         }
         if let pick = s.attentionPick, columns.contains(pick.lowerBound) {
             let mean = pick.reduce(Float(0)) { $0 + weight($1) } / Float(max(1, pick.count))
             let span = pick.count == 1 ? column(pick.lowerBound) : kind == .self ? "keys \(pick.lowerBound)–\(pick.upperBound - 1)"
-                : String(format: "%.2f–%.2f s (frames %d–%d)", engine.windowStart + Double(pick.lowerBound) * 0.02,
-                         engine.windowStart + Double(pick.upperBound) * 0.02, pick.lowerBound, pick.upperBound - 1)
-            lines.append("clicked cell: \(span), mean weight \(String(format: "%.4f", mean))")
+                : "\(seconds(pick.lowerBound))–\(seconds(pick.upperBound)) s (frames \(pick.lowerBound)–\(pick.upperBound - 1))"
+            second.append("clicked cell: \(span), mean weight \(String(format: "%.4f", mean))")
         }
+        if !second.isEmpty { lines.append(second.joined(separator: "; ")) }
         return lines
     }
 
@@ -114,7 +124,8 @@ enum AttentionView {
         let span = kind == .self ? "" : "   frames \(w.lowerBound)–\(w.upperBound - 1) (zoom \(s.zoom)x)"
         // The encoder's self-attention is always read from the clean run, as the encoder lens is.
         let runNote = kind == .encoder ? "clean run" : ExplorerRenderer.runLabel(s)
-        c.put("\(title(s, engine))\(span)\(s.showPadding ? " incl. padding" : "")  \(runNote)", in: r, row: 0, style: theme.accent)
+        // The run first: on a narrow screen the frame span is what gets cut.
+        c.put("\(title(s, engine))  \(runNote)\(span)\(s.showPadding ? " incl. padding" : "")", in: r, row: 0, style: theme.accent)
         guard let request = request(s), let m = window.attentionIfReady(request) else {
             c.put("computing the attention map…", in: r, row: 2)
             return r.height

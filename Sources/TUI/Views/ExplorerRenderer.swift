@@ -133,8 +133,11 @@ public enum ExplorerRenderer {
             var h = brand ? " asrlens \(spin) \(s.modelName)  \(clipName)" : " \(spin) \(s.modelName)  \(clipName)"
             let gap = terse ? " " : "  "
             if s.windowCount > 1 {
-                let which = shownWindow == s.windowIndex ? "\(s.windowIndex + 1)" : "\(shownWindow + 1)→\(s.windowIndex + 1)"
+                // Padded to the loading form's width, so that the tabs stay put while a window loads.
+                let loading = "\(shownWindow + 1)→\(s.windowIndex + 1)", settled = "\(s.windowIndex + 1)"
+                let which = shownWindow == s.windowIndex ? settled : loading
                 h += gap + (terse ? "w" : "window ") + "\(which)/\(s.windowCount)"
+                    + String(repeating: " ", count: max(0, "\(s.windowIndex + 1)→\(s.windowIndex + 1)".count - which.count))
             }
             h += gap + (terse ? "p" : "patches ") + "\(s.settings.patches.count)"
             h += s.settings.attentionWindow.map { gap + (terse ? "" : "attention ") + "±\($0)" } ?? ""
