@@ -40,7 +40,7 @@ struct ExploreCommand: ParsableCommand {
         let loader = try ClipLoader(model: model, path: path, language: language, offset: offset)
         for r in reference { _ = try AudioFile.load(r) }   // a bad reference fails now, not mid-session
         let backend = try CursesBackend(mouse: !noMouse)
-        let controller = ExplorerController(loader: loader, theme: backend.theme, references: reference)
+        let controller = ExplorerController(loader: loader, theme: backend.theme, references: reference, mouse: !noMouse)
         for w in early { controller.post(.warned(w)) }
         if let replay, let script { controller.replay(replay, name: script) }
         Warnings.setHandler { subject, problem in controller.post(.warned("\(subject): \(problem)")) }

@@ -168,6 +168,19 @@ import TUI
         #expect(key < (c.state.engine?.prompt.count ?? 0), "\(selfLine)")
     }
 
+    /// A window whose one decode ends well before its audio says so, and where to look on; the
+    /// help leaves the mouse out under --no-mouse.
+    @Test func aWindowDecodedShortOfItsEndSaysWhereToGoOn() throws {
+        let c = try TUISupport.explorer(TUISupport.longLoader)
+        let window = try #require(c.state.window), last = try #require(window.words.words.last)
+        let screen = c.frame().text
+        #expect(window.span.end - last.end > 2, "the long clip's first decode ends at \(last.end) s")
+        let end = TUISupportSeconds.of(last.end)
+        #expect(screen.contains("decoded up to \(end) s of 30 s; for speech after it, explore --offset \(end)\n"), "\(screen)")
+        #expect(!(try TUISupport.explorer(TUISupport.sampleLoader).frame().text.contains("decoded up to")), "the sample is decoded to its end")
+        #expect(Keymap.helpRows(.patch).contains { $0.keys == "mouse" } && !Keymap.helpRows(.patch, mouse: false).contains { $0.keys == "mouse" || $0.keys == "wheel" })
+    }
+
     @Test func mouseSwitchesViewsPicksLensCellsAndDragsASpan() throws {
         let c = try TUISupport.explorer()
         let tabs = ExplorerRenderer.statusLine(c.state, theme: c.theme).tabs
@@ -299,4 +312,9 @@ import TUI
         #expect(text.hasPrefix("# run: clean\nlayer\t0: He\t1: might"), "\(text.prefix(200))")
         #expect(text.split(separator: "\n").count == 7, "the run, the header, then every layer with every column")
     }
+}
+
+/// Seconds as the explorer writes them: whole, or in tenths.
+enum TUISupportSeconds {
+    static func of(_ t: Double) -> String { (t * 10).rounded() == (t.rounded() * 10) ? String(format: "%.0f", t) : String(format: "%.1f", t) }
 }

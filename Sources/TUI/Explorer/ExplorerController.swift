@@ -17,8 +17,9 @@ public final class ExplorerController: @unchecked Sendable {
     /// Readable when results are waiting (for `poll` in the UI loop).
     public var wakeDescriptor: Int32 { wake[0] }
 
-    /// `references` are clips whose activations can replace the patched span (`clip:PATH`).
-    public init(loader: ClipLoader, theme: Theme, references: [String] = []) {
+    /// `references` are clips whose activations can replace the patched span (`clip:PATH`);
+    /// without `mouse` the help leaves out what the mouse does.
+    public init(loader: ClipLoader, theme: Theme, references: [String] = [], mouse: Bool = true) {
         self.loader = loader
         self.theme = theme
         state.sources += references.map { "clip:\($0)" }
@@ -26,6 +27,7 @@ public final class ExplorerController: @unchecked Sendable {
         state.modelName = loader.model.name
         state.windowIndex = loader.firstWindow
         state.windowBase = loader.base
+        state.mouse = mouse
         state.windowCount = loader.windowCount
         if pipe(&wake) == 0 {
             for fd in wake { _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK); _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }

@@ -65,6 +65,8 @@ public struct ExplorerState: Sendable {
     public var modelName = ""
     /// Where window 1 starts, in seconds (`--offset` modulo 30): windows are numbered from it.
     public var windowBase = 0.0
+    /// Whether the explorer reads the mouse (`explore --no-mouse` leaves it to the terminal).
+    public var mouse = true
     /// What is loading, with progress in [0, 1], while the first window loads.
     public var loading: (what: String, fraction: Double)? = ("starting", 0)
     /// The snapshot of the latest patch set that finished computing.

@@ -106,10 +106,10 @@ public enum Keymap {
 
     /// The help overlay's rows: the view's keys, then the global ones, the mouse, and the `:`
     /// commands (the unknown-command message, cut at the screen's edge, cannot list them all).
-    public static func helpRows(_ view: ExplorerState.View) -> [(keys: String, help: String)] {
+    public static func helpRows(_ view: ExplorerState.View, mouse: Bool = true) -> [(keys: String, help: String)] {
         let keys: [(keys: String, help: String)] = (bindings(view) + global).map { ($0.label, $0.help) }
-        let mouse: [(keys: String, help: String)] = [
-            ("mouse", "click a tab, a lens or sweep cell; drag over the patch strip to select"),
+        let pointer: [(keys: String, help: String)] = [
+            ("mouse", "click a tab, a lens, attention or sweep cell; drag over the patch strip to select"),
             ("wheel", "move or scroll, as j and k"),
         ]
         // `:patch` in the keys column, `SITE@POSITIONS=SOURCE` beside it (asrlens help run explains them).
@@ -117,6 +117,6 @@ public enum Keymap {
             let words = usage.split(separator: " ", maxSplits: 1).map(String.init)
             return (words[0], (words.count > 1 ? words[1] + "  " : "") + "(a : command; asrlens help run)")
         }
-        return keys + mouse + commands
+        return keys + (mouse ? pointer : []) + commands
     }
 }

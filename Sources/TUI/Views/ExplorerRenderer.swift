@@ -54,7 +54,7 @@ public enum ExplorerRenderer {
         case .confirmQuit(let question): c.put(question, x: 0, y: bottom, style: theme.alert)
         default: c.put(Keymap.hints(s.view, width: c.width), x: 0, y: bottom, style: theme.dim)
         }
-        if case .help(let filter, let scroll) = s.mode { HelpOverlay.draw(&c, s.view, filter: filter, scroll: scroll, theme: theme) }
+        if case .help(let filter, let scroll) = s.mode { HelpOverlay.draw(&c, s.view, mouse: s.mouse, filter: filter, scroll: scroll, theme: theme) }
         return c
     }
 
@@ -210,8 +210,8 @@ enum LoadingView {
 enum HelpOverlay {
     static let keyWidth = 22
 
-    static func draw(_ c: inout Canvas, _ view: ExplorerState.View, filter: String, scroll: Int, theme: Theme) {
-        let rows = Keymap.helpRows(view).filter { filter.isEmpty || ($0.keys + " " + $0.help).lowercased().contains(filter.lowercased()) }
+    static func draw(_ c: inout Canvas, _ view: ExplorerState.View, mouse: Bool, filter: String, scroll: Int, theme: Theme) {
+        let rows = Keymap.helpRows(view, mouse: mouse).filter { filter.isEmpty || ($0.keys + " " + $0.help).lowercased().contains(filter.lowercased()) }
         // Each row's help wraps under itself; the lines of all rows scroll together.
         let textWidth = max(10, c.width - keyWidth - 3)
         var lines: [String] = []

@@ -30,6 +30,14 @@ enum TranscriptView {
         c.put("text:", in: r, row: row)
         let words = run.text.split(separator: " ").map { FlowItem(text: String($0)) }
         row = words.isEmpty ? row + 1 : c.flow(words, in: r, row: row, indent: 6)
+        // One decode without timestamps ends at its first end of text, as faster-whisper's does
+        // with without_timestamps=True: audio after the last word is not transcribed here.
+        if let last = window.words.words.last, span.end - (window.offset + last.end) > 2 {
+            let end = Self.seconds(window.offset + last.end)
+            c.put("decoded up to \(end) s of \(Self.seconds(span.end)) s; for speech after it, explore --offset \(end)", in: r, row: row, style: theme.dim)
+            c.put("(a decode ends at its first end of text, as faster-whisper's without timestamps)", in: r, row: row + 1, style: theme.dim)
+            row += 2
+        }
         // Tokens, shaded by their probability under the run shown (teacher-forced clean
         // tokens); without colour the probability is written under each token.
         let under = run.patches.isEmpty ? "clean" : "patched"
