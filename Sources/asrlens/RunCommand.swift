@@ -1,5 +1,6 @@
 import Analysis
 import ArgumentParser
+import Foundation
 import Model
 import TUI
 
@@ -13,6 +14,6 @@ struct RunCommand: ParsableCommand {
 
     func run() throws {
         let text = try ScriptRunner.read(script)   // a bad script is refused before the model loads
-        try ScriptRunner(engine: try clip.engine()).run(text, name: script)
+        try ScriptRunner(engine: try clip.engine(), clipName: URL(fileURLWithPath: clip.file).lastPathComponent).run(text, name: script)
     }
 }

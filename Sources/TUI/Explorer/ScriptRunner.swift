@@ -9,7 +9,8 @@ public final class ScriptRunner {
     public private(set) var state = ExplorerState()
     public let window: ClipWindow
 
-    public init(engine: Engine, clipSeconds: Double? = nil) {
+    /// `clipName` is the clip's file name, which a saved session is checked against.
+    public init(engine: Engine, clipSeconds: Double? = nil, clipName: String = "") {
         let seconds = clipSeconds ?? engine.clipSeconds
         // Windows are numbered as the explorer numbers them with the same --offset (from its
         // remainder modulo 30 s), so that a session's `:window N` names the same audio here.
@@ -21,6 +22,8 @@ public final class ScriptRunner {
         state.windowIndex = index
         state.windowBase = base
         state.windowCount = max(index + 1, ClipWindow.count(clipSeconds: seconds - base))
+        state.modelName = engine.model.name
+        state.clipName = clipName
         state.loading = nil
     }
 
@@ -64,6 +67,10 @@ public final class ScriptRunner {
 
     /// Runs a script; an error names the script line. Lines may end in LF, CRLF or CR.
     public func run(_ text: String, name: String) throws {
+        // A saved session names the model, clip and window layout it was made on.
+        for m in Session.mismatches(text, state) {
+            Warnings.report(name, "the session was " + m)
+        }
         for (i, line) in ScriptCommand.lines(text).enumerated() {
             do { try execute(String(line)) } catch let e as InputError {
                 throw InputError("\(name):\(i + 1)", "\(e.subject): \(e.problem)")

@@ -57,7 +57,7 @@ public enum Session {
             if line.hasPrefix(modelKey), case let saved = String(line.dropFirst(modelKey.count)), saved != s.modelName {
                 out.append("saved on \(saved), replayed on \(s.modelName)")
             }
-            if line.hasPrefix(clipKey), case let saved = String(line.dropFirst(clipKey.count)), saved != s.clipName {
+            if line.hasPrefix(clipKey), !s.clipName.isEmpty, case let saved = String(line.dropFirst(clipKey.count)), saved != s.clipName {
                 out.append("saved on \(saved), replayed on \(s.clipName)")
             }
             if line.hasPrefix(baseKey), let saved = Double(line.dropFirst(baseKey.count)), abs(saved - s.windowBase) > 0.05 {

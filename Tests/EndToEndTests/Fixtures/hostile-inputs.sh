@@ -21,6 +21,7 @@ printf ':export lens tsv %s/a1.tsv\r\n:export encoder-lens tsv %s/a2.tsv\r\n' "$
 # An explorer session to replay whose third line is bad.
 printf '# a session\n:patch enc.0.resid_post@0:10=zero\n:layer 99\n:patch enc.1.resid_post@0:10=zero\n' > bad.session
 yes ':layer 1' | head -n 2001 > big.session
+printf '# asrlens session\n# model: base\n:layer 1\n' > base.session
 # Part files for merge: good ones, one with a negative WER, one with a cell outside the sweep,
 # one with CRLF line ends, and probe parts with ragged and short feature rows and a good one.
 head='"model":"tiny.en","clip":"clip.wav","source":"zero","planned_cells":2,"clean_layers":8,"reference_layers":0,"component":"resid_post","window":100'
