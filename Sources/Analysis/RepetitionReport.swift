@@ -32,7 +32,7 @@ extension RepetitionHunt {
 }
 
 /// A repetition hunt's result in every output form: shared by `repetition`, `merge` and `report`.
-public struct RepetitionReport: Encodable {
+public struct RepetitionReport: FormattedReport {
     /// The run's settings, the same in every shard's part.
     public struct Header: Codable, Equatable, Sendable {
         public let model: String, data: String, rows: Int
@@ -139,16 +139,10 @@ public struct RepetitionReport: Encodable {
         return out
     }
 
-    /// The report in the chosen form: the text tables, JSON, or for TSV and Markdown one row per
-    /// patch (`patchTable`), the form a spreadsheet or a plotting script reads.
-    public func render(_ format: Table.Format) throws -> String {
-        switch format {
-        case .text: return lines.map { $0 + "\n" }.joined()
-        case .tsv: return patchTable.tsv
-        case .md: return patchTable.markdown
-        case .json: return try JSONText.encode(self) + "\n"
-        }
-    }
+    /// TSV and Markdown print one row per patch (`patchTable`), the form a spreadsheet or a
+    /// plotting script reads; text prints `lines`.
+    public var formatTable: Table { patchTable }
+    public var textLines: [String] { lines }
 
     /// One row per patch tried (a component at a layer, every cross head at a layer, or one
     /// head): the loops it resolved and improved out of all loops, with 95% Wilson intervals.

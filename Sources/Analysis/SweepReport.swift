@@ -3,7 +3,7 @@ import Model
 
 /// A sweep's result as records: what `sweep --json` prints, what its part files hold, and how
 /// `merge` puts the parts of a sharded sweep back together.
-public struct SweepReport: Encodable {
+public struct SweepReport: FormattedReport {
     public let sweep: Sweep
     public let model: String, clip: String
     /// SHA-256 of the analysed window's log-mel features: parts of runs on different audio (or
@@ -141,16 +141,10 @@ public struct SweepReport: Encodable {
               })
     }
 
-    /// The report as `asrlens sweep` prints it in `format`: the plots and the cost (text), the
-    /// cell table (tsv, md), or everything (json).
-    public func render(_ format: Table.Format) throws -> String {
-        switch format {
-        case .text: return text.map { $0 + "\n" }.joined()
-        case .tsv: return table.tsv
-        case .md: return table.markdown
-        case .json: return try JSONText.encode(self) + "\n"
-        }
-    }
+    /// As `asrlens sweep` prints it: the plots and the cost (text), the cell table (tsv, md), or
+    /// everything (json).
+    public var textLines: [String] { text }
+    public var formatTable: Table { table }
 
     /// The plain-text form: the plots, then what the sweep cost against separate runs.
     public var text: [String] {

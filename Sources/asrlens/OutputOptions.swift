@@ -25,8 +25,8 @@ struct OutputOptions: ParsableArguments {
         }
     }
 
-    /// A repetition hunt's report in the chosen form.
-    func show(_ report: RepetitionReport) throws {
+    /// A sweep's or a repetition hunt's report in the chosen form.
+    func show(_ report: some FormattedReport) throws {
         print(try report.render(resolved), terminator: "")
     }
 
@@ -37,11 +37,6 @@ struct OutputOptions: ParsableArguments {
             throw InputError("--format \(resolved.rawValue)", "\(what) prints text or JSON (--json)")
         }
         return resolved == .json
-    }
-
-    /// A sweep's report in the chosen form.
-    func show(_ report: SweepReport) throws {
-        print(try report.render(resolved), terminator: "")
     }
 }
 

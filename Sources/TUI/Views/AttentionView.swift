@@ -75,8 +75,9 @@ enum AttentionView {
         let rows = bins[s.attentionRow], kind = s.settings.attentionKind
         let tok = engine.model.tokenizer, targets = engine.cleanTokens + [engine.model.specials.eot], keys = AttentionMaps.keyTokens(engine)
         let columns = kind == .self ? 0..<m.cols : window(s).clamped(to: 0..<m.cols)
-        // The rows' mean weight per column (one row except on the encoder map).
-        let weight = { (col: Int) -> Float in rows.reduce(Float(0)) { $0 + m[$1, col] } / Float(rows.count) }
+        // The rows' mean weight per column (one row except on the encoder map), once per draw.
+        let weights = (0..<m.cols).map { col in rows.reduce(Float(0)) { $0 + m[$1, col] } / Float(rows.count) }
+        let weight = { (col: Int) -> Float in weights[col] }
         let whole = 0..<m.cols
         guard let peak = whole.max(by: { weight($0) < weight($1) }) else { return [] }
         func column(_ c: Int) -> String {

@@ -1,0 +1,20 @@
+/// A command's result that prints in every output format: its text form, one table for TSV and
+/// Markdown, or the whole record as JSON.
+public protocol FormattedReport: Encodable {
+    /// The text form, line by line.
+    var textLines: [String] { get }
+    /// What `--format tsv` and `--format md` print.
+    var formatTable: Table { get }
+}
+
+extension FormattedReport {
+    /// The report as `format` prints it.
+    public func render(_ format: Table.Format) throws -> String {
+        switch format {
+        case .text: return textLines.map { $0 + "\n" }.joined()
+        case .tsv: return formatTable.tsv
+        case .md: return formatTable.markdown
+        case .json: return try JSONText.encode(self) + "\n"
+        }
+    }
+}
