@@ -146,12 +146,13 @@ public struct RepetitionReport: FormattedReport {
 
     /// One row per patch tried (a component at a layer, every cross head at a layer, or one
     /// head): the loops it resolved and improved out of all loops, with 95% Wilson intervals.
-    /// Improved columns are empty when the data give no reference texts.
+    /// Improved columns are empty when the data give no reference texts; without loops no patch
+    /// was tried, and the table has no rows.
     public var patchTable: Table {
         let s = summary
         func f(_ x: Double) -> String { String(format: "%.4f", x) }
         return Table(headers: ["component", "layer", "head", "loops", "resolved", "fraction", "low", "high", "improved", "improved_low", "improved_high"],
-                     rows: s.entries.map { e in
+                     rows: s.loops == 0 ? [] : s.entries.map { e in
                          [e.component, String(e.layer), e.head.map(String.init) ?? "", String(s.loops), String(e.resolved), f(e.fraction),
                           f(e.resolvedInterval.low), f(e.resolvedInterval.high), e.improved.map(String.init) ?? "",
                           e.improvedInterval.map { f($0.low) } ?? "", e.improvedInterval.map { f($0.high) } ?? ""]

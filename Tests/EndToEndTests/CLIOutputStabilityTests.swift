@@ -32,6 +32,8 @@ import Testing
         Case(name: "probe-json", command: "asrlens probe --json --label label --folds 2 --cache $DIR/cache $DIR/probe.tsv"),
         Case(name: "probe-merge", command: "asrlens probe --label label --folds 2 --cache $DIR/cache2 --shard 0/2 --out $DIR/p0.part $DIR/probe.tsv && asrlens probe --label label --folds 2 --cache $DIR/cache2 --shard 1/2 --out $DIR/p1.part $DIR/probe.tsv && asrlens merge $DIR/p0.part $DIR/p1.part"),
         Case(name: "repetition-json", command: "asrlens repetition --json --snr 0 $DIR/clips.tsv"),
+        // No loops: no patch was tried, so the table is its header alone.
+        Case(name: "repetition-tsv", command: "asrlens repetition --format tsv --snr 0 $DIR/clips.tsv"),
         Case(name: "run-script", command: "asrlens run $A-0930.wav $DIR/export.script && cat $DIR/lens.tsv $DIR/patch.json"),
     ]
 
