@@ -56,6 +56,15 @@ public enum ScriptCommand: Equatable, Sendable {
         script.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline)
     }
 
+    /// A script's command lines, trimmed, with their line numbers (from 1): blank lines and `#`
+    /// comments left out.
+    public static func commands(_ script: String) -> [(number: Int, line: String)] {
+        lines(script).enumerated().compactMap { i, raw in
+            let line = raw.trimmingCharacters(in: .whitespaces)
+            return line.isEmpty || line.hasPrefix("#") ? nil : (i + 1, line)
+        }
+    }
+
     public static func parse(_ line: String, hyper: Hyperparameters, frames: Int, tokens: Int,
                              attention: AttentionKind) throws -> ScriptCommand {
         let text = line.trimmingCharacters(in: .whitespaces)

@@ -108,8 +108,7 @@ public final class ExplorerController: @unchecked Sendable {
     /// `:` line, once the window is on screen. A `:window N` line waits for its window before the
     /// lines after it; a line that fails stops the replay and the status line names it.
     public func replay(_ script: String, name: String) {
-        replay = ScriptCommand.lines(script).enumerated().map { ($0.offset + 1, String($0.element)) }
-            .filter { !$0.1.trimmingCharacters(in: .whitespaces).isEmpty && !$0.1.trimmingCharacters(in: .whitespaces).hasPrefix("#") }
+        replay = ScriptCommand.commands(script)
         replayName = name
         replayCount = replay.count
         replayWarnings = Session.mismatches(script, state)
@@ -123,9 +122,9 @@ public final class ExplorerController: @unchecked Sendable {
         while let next = replay.first, let window = state.window, window.index == state.windowIndex, !state.quit {
             replay.removeFirst()
             // :q and :q! end a replay, not the explorer, as they end a script: the lines after them do not run.
-            if [":q", ":quit", ":q!", ":quit!"].contains(next.line.trimmingCharacters(in: .whitespaces)) {
+            if [":q", ":quit", ":q!", ":quit!"].contains(next.line) {
                 replay = []
-                dispatch(.note("replayed \(replayName) to its \(next.line.trimmingCharacters(in: .whitespaces)) on line \(next.number)\(warning)"))
+                dispatch(.note("replayed \(replayName) to its \(next.line) on line \(next.number)\(warning)"))
                 return
             }
             dispatch(.commandLine(next.line))

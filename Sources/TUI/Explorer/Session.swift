@@ -73,10 +73,7 @@ public enum Session {
 
     /// Refuses, before the screen opens, a script longer than the explorer replays.
     public static func checkReplayable(_ script: String, name: String) throws {
-        let commands = ScriptCommand.lines(script).lazy.filter {
-            let t = $0.trimmingCharacters(in: .whitespaces)
-            return !t.isEmpty && !t.hasPrefix("#")
-        }.count
+        let commands = ScriptCommand.commands(script).count
         guard commands <= maximumReplayLines else {
             throw InputError(name, "has \(commands) command lines; the explorer replays at most \(maximumReplayLines) (asrlens run takes any length)")
         }
