@@ -13,16 +13,17 @@ public enum ScriptCommand: Equatable, Sendable {
     case lnPost(Bool)
     /// `:attention-window K|off`: encoder self-attention restricted to ±K frames, or full again.
     case attentionWindow(Int?)
-    case export(ExportView, ExportFormat, String)
+    /// `:export VIEW FORMAT PATH`; `:export!` replaces a file that is there (`OutputFile`).
+    case export(ExportView, ExportFormat, OutputFile)
     /// `:save-activations SITES FILE`: the shown run's activations at SITES (comma-separated
     /// sites or patterns) as `.safetensors` or `.npz` (`ActivationExport`).
-    case saveActivations([String], String)
+    case saveActivations([String], OutputFile)
     /// `:window N`: the explorer's 30-second window N (from 1).
     case window(Int)
     /// `:view NAME|N`: the explorer's view N (from 1, as the keys 1 to 6 choose it).
     case view(Int)
     /// `:save-session FILE`: the session as a script of `:` lines that rebuilds it.
-    case saveSession(String)
+    case saveSession(OutputFile)
     /// `:q`, `:quit`: quits, asking first in the explorer when work would be lost.
     case quit
     /// `:q!`, `:quit!`: quits without asking, as in vi.
@@ -75,10 +76,15 @@ public enum ScriptCommand: Equatable, Sendable {
         let words = text.dropFirst().split(separator: " ", omittingEmptySubsequences: true).map(String.init)
         // Each command takes its arguments and no more: a word left over is refused, not ignored
         // (`:layer 1 2` is a mistake, not layer 1).
-        let name = words.first ?? "", usage = usages.first { $0 == ":" + name || $0.hasPrefix(":\(name) ") } ?? ":" + name
+        // `:export!` and the other writers' `!` forms replace an existing file.
+        let first = words.first ?? "", bang = first.hasSuffix("!") && OutputFile.commands.contains(String(first.dropLast()))
+        let name = bang ? String(first.dropLast()) : first, usage = usages.first { $0 == ":" + name || $0.hasPrefix(":\(name) ") } ?? ":" + name
         func argument(_ i: Int, _ usage: String = usage) throws -> String {
             guard i < words.count else { throw InputError(text, "missing argument (usage: \(usage))") }
             return words[i]
+        }
+        func output(_ path: String) throws -> OutputFile {
+            OutputFile(try checkedPath(path), replacing: bang, command: name)
         }
         func arguments(atMost n: Int) throws {
             guard words.count <= n + 1 else { throw InputError(words[n + 1], "unexpected argument to :\(name) (usage: \(usage))") }
@@ -134,13 +140,13 @@ public enum ScriptCommand: Equatable, Sendable {
             guard let format = ExportFormat(rawValue: formatName) else {
                 throw InputError(formatName, "unknown format (allowed: \(ExportFormat.allCases.map(\.rawValue).joined(separator: ", ")))")
             }
-            return .export(view, format, try checkedPath(path))
+            return .export(view, format, try output(path))
         case "save-activations":
             let usage = ":save-activations SITES FILE"
             let sites = try argument(1, usage).split(separator: ",").map(String.init)
             let path = words.count > 2 ? words[2...].joined(separator: " ") : try argument(2, usage)
             for site in sites { _ = try Site.matching(site, hyper: hyper) }
-            return .saveActivations(sites, try checkedPath(path))
+            return .saveActivations(sites, try output(path))
         case "window":
             try arguments(atMost: 1)
             let w = try argument(1, ":window N")
@@ -156,7 +162,7 @@ public enum ScriptCommand: Equatable, Sendable {
             return .view(i + 1)
         case "save-session":
             let path = words.count > 2 ? words[1...].joined(separator: " ") : try argument(1, ":save-session FILE")
-            return .saveSession(try checkedPath(path))
+            return .saveSession(try output(path))
         case "q", "quit":
             try arguments(atMost: 0)
             return .quit

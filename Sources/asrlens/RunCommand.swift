@@ -8,7 +8,7 @@ import TUI
 struct RunCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "run",
         abstract: "Run a script of ':' commands on a clip (the explorer's command language).",
-        discussion: "Commands: \(ScriptCommand.usages.joined(separator: "; ")). :export views: \(ExportView.allCases.map(\.rawValue).joined(separator: ", ")); formats: text, tsv, json, md. :view takes the explorer's views (\(ScriptCommand.viewNames.joined(separator: ", ")), or 1 to \(ScriptCommand.viewNames.count)). Blank lines and # comments are ignored; every export names the run it holds (clean or patched). A session saved with :save-session is such a script: `asrlens explore --script FILE` replays it.")
+        discussion: "Commands: \(ScriptCommand.usages.joined(separator: "; ")). :export views: \(ExportView.allCases.map(\.rawValue).joined(separator: ", ")); formats: text, tsv, json, md. :view takes the explorer's views (\(ScriptCommand.viewNames.joined(separator: ", ")), or 1 to \(ScriptCommand.viewNames.count)). A file that is already there is kept: :export!, :save-activations! and :save-session! replace it (a file the script wrote itself is written again without !). Blank lines and # comments are ignored; every export names the run it holds (clean or patched). A session saved with :save-session is such a script: `asrlens explore --script FILE` replays it.")
     @OptionGroup var clip: ClipOptions
     @Argument(help: "The script file.") var script: String
 

@@ -71,7 +71,7 @@ import Testing
             echo 'hello' > notes.txt; : > zero.wav
             printf ':layer 2\\n:patch enc.1.resid_post@0:10=zero\\n:frobnicate now\\n' > bad.script
             printf ':export lens tsv %s/no/such/lens.tsv\\n' "$PWD" > export.script
-            printf ':export lens tsv %s/full/lens.tsv\\n' "$PWD" > full.script
+            printf ':export! lens tsv %s/full/lens.tsv\\n' "$PWD" > full.script
             printf ':export lens tsv /dev/stdout\\n' > stdout.script
             sox -r 16000 -n -b 16 -c 1 onesample.wav synth 1s sine 440
             cp '\(clip)' rate0.wav; printf '\\000\\000\\000\\000' | dd of=rate0.wav bs=1 seek=24 conv=notrunc 2>/dev/null

@@ -85,12 +85,29 @@ import TUI
         #expect(error?.problem.contains(problem) == true, "\(String(describing: error))")
     }
 
+    /// An export never replaces a file it did not write unless told to with `!`, as vi's `:w`
+    /// refuses another file; a file the script wrote itself, and a device, are written again.
+    @Test func anExportRefusesAnExistingFileUnlessGivenWithABang() throws {
+        let runner = try Self.runner()
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("asrlens-precious-\(UUID().uuidString).tsv").path
+        try "precious notes\n".write(toFile: path, atomically: true, encoding: .utf8)
+        for line in [":export lens tsv \(path)", ":save-session \(path)", ":save-activations enc.out \(path)"] {
+            let command = line.split(separator: " ")[0].dropFirst()
+            #expect(throws: InputError("s.script:1", "\(path): already exists; :\(command)! replaces it")) { try runner.run(line + "\n", name: "s.script") }
+        }
+        #expect(try String(contentsOfFile: path, encoding: .utf8) == "precious notes\n", "the refused exports left the file alone")
+        try runner.run(":export! lens tsv \(path)\n:patch enc.out@0:60=silence\n:export lens tsv \(path)\n:export lens tsv /dev/null\n", name: "s.script")
+        #expect(try String(contentsOfFile: path, encoding: .utf8).hasPrefix("# run: patched (enc.out@0:60=silence)\n"),
+                "`!` replaced the file, and the script then wrote it again without one")
+        try FileManager.default.removeItem(atPath: path)
+    }
+
     /// Export paths read as a shell user types them: `~/` is the home folder, and quotes around
     /// a path with spaces are not part of it (both failed with "no such folder").
     @Test func exportPathsTakeATildeAndQuotes() throws {
         let hyper = try Self.runner().window.engine.model.hyper
         func path(_ line: String) throws -> String? {
-            if case .export(_, _, let p) = try ScriptCommand.parse(line, hyper: hyper, frames: 1500, tokens: 10, attention: .cross) { return p }
+            if case .export(_, _, let p) = try ScriptCommand.parse(line, hyper: hyper, frames: 1500, tokens: 10, attention: .cross) { return p.path }
             return nil
         }
         #expect(try path(":export lens text ~/lens.txt") == NSHomeDirectory() + "/lens.txt")

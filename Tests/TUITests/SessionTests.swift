@@ -32,6 +32,29 @@ import TUI
         #expect(fresh.frame().text.contains("enc.0.mlp_out@0:30=silence"))
     }
 
+    /// `:save-session` and `:export` in the explorer refuse a file that is there, unless given
+    /// with `!` or written by this session (a session saved twice to one name), and Ctrl-S never
+    /// takes a name an export of this session wrote.
+    @Test func theExplorerKeepsAnExistingFileUnlessTheCommandHasABang() throws {
+        let c = try TUISupport.explorer()
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("asrlens-keep-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let path = dir.appendingPathComponent("notes.txt").path
+        try "precious notes\n".write(toFile: path, atomically: true, encoding: .utf8)
+        _ = c.command("save-session \(path)")
+        c.waitUntilIdle()
+        #expect(c.state.status == .init("\(path): already exists; :save-session! replaces it", isError: true), "\(String(describing: c.state.status))")
+        #expect(try String(contentsOfFile: path, encoding: .utf8) == "precious notes\n")
+        _ = c.command("save-session! \(path)")
+        c.waitUntilIdle()
+        #expect(try String(contentsOfFile: path, encoding: .utf8).hasPrefix("# asrlens session"))
+        _ = c.command("patch enc.0.resid_post@0:10=zero")
+        _ = c.command("save-session \(path)")
+        c.waitUntilIdle()
+        #expect(try String(contentsOfFile: path, encoding: .utf8).contains(":patch enc.0.resid_post@0:10=zero\n"), "the session's own file is saved again")
+    }
+
     /// A bad line stops a replay with the line's number on the status line, and the explorer
     /// stays usable.
     @Test func aBadLineStopsTheReplayAndNamesIt() throws {

@@ -73,7 +73,8 @@ public enum Effect: Sendable, Equatable {
     case encoderLens(lnPost: Bool)
     case attention(AttentionRequest)
     case sweep(component: Site.Point, window: Int, source: PatchSource)
-    case export(ExportWhat, String)
+    /// Export to this file, which must be free unless the command had `!` (`OutputFile`).
+    case export(ExportWhat, OutputFile)
     /// Export to this name, or, when it is taken, to the first free `NAME-2.EXT`, `NAME-3.EXT`…
     /// (Ctrl-S: a second export never replaces the first).
     case exportFresh(ExportWhat, String)

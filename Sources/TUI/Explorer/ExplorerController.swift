@@ -228,9 +228,12 @@ public final class ExplorerController: @unchecked Sendable {
                 } catch is CancellationError { return nil } catch { return .sweepFailed("\(error)") }
             }
         case .exportFresh(let what, let path):
-            perform(.export(what, freeName(path)))
-        case .export(let what, let path):
+            perform(.export(what, OutputFile(freeName(path))))
+        case .export(let what, let target):
             guard let window = state.window else { return }
+            do { try target.checkFree(written: writtenFiles) } catch { dispatch(.failed("\(error)")); return }
+            writtenFiles.insert(target.key)
+            let path = target.path
             let snapshot = state.shown, settings = state.settings
             let sweepReport = state.sweep.result.map {
                 SweepReport(sweep: $0, model: window.engine.model.name, clip: state.clipName, windowSHA256: nil, seconds: state.sweepSeconds)
@@ -275,8 +278,9 @@ public final class ExplorerController: @unchecked Sendable {
     }
 
     /// The screen for the current state.
-    /// Names handed to exports of this session, taken even before their file is written.
-    private var claimedNames: Set<String> = []
+    /// Files this session's exports write (`OutputFile.key`), taken even before they are
+    /// written: Ctrl-S never picks one, and `:export` may replace one without `!`.
+    private var writtenFiles: Set<String> = []
 
     /// `path` when no file has it and no export of this session claimed it, else the first such
     /// `NAME-2.EXT`, `NAME-3.EXT`…
@@ -284,12 +288,11 @@ public final class ExplorerController: @unchecked Sendable {
         let url = URL(fileURLWithPath: path), ext = url.pathExtension, stem = url.deletingPathExtension().lastPathComponent
         let folder = url.deletingLastPathComponent()
         var candidate = path, n = 1
-        while claimedNames.contains(candidate) || FileManager.default.fileExists(atPath: candidate) {
+        while writtenFiles.contains(OutputFile(candidate).key) || FileManager.default.fileExists(atPath: candidate) {
             n += 1
             let name = ext.isEmpty ? "\(stem)-\(n)" : "\(stem)-\(n).\(ext)"
             candidate = path.contains("/") ? folder.appendingPathComponent(name).path : name
         }
-        claimedNames.insert(candidate)
         return candidate
     }
 

@@ -115,7 +115,8 @@ public enum Keymap {
         // `:patch` in the keys column, `SITE@POSITIONS=SOURCE` beside it (asrlens help run explains them).
         let commands: [(keys: String, help: String)] = ScriptCommand.usages.map { usage in
             let words = usage.split(separator: " ", maxSplits: 1).map(String.init)
-            return (words[0], (words.count > 1 ? words[1] + "  " : "") + "(a : command; asrlens help run)")
+            let replaces = OutputFile.commands.contains(String(words[0].dropFirst())) ? ", :\(words[0].dropFirst())! replaces a file" : ""
+            return (words[0], (words.count > 1 ? words[1] + "  " : "") + "(a : command\(replaces); asrlens help run)")
         }
         return keys + (mouse ? pointer : []) + commands
     }

@@ -8,6 +8,8 @@ import Model
 public final class ScriptRunner {
     public private(set) var state = ExplorerState()
     public let window: ClipWindow
+    /// Files this script has written (`OutputFile.key`): it may write one again without `!`.
+    private var written: Set<String> = []
 
     /// `clipName` is the clip's file name, which a saved session is checked against.
     public init(engine: Engine, clipSeconds: Double? = nil, clipName: String = "") {
@@ -40,10 +42,14 @@ public final class ScriptRunner {
                                  "a script runs in one 30-second window, here window \(window.index + 1) from \(here) s; run window \(other + 1)'s "
                                  + "lines with `asrlens run --offset \(there)`, or replay a session of several windows in the explorer (asrlens explore --script)")
             }
-            guard case .export(let what, let path) = effect else { continue }
+            guard case .export(let what, let target) = effect else { continue }
+            let path = target.path
+            if case .screen = what { throw Self.explorerOnly(path) }
+            if case .sweep = what { throw Self.explorerOnly(path) }
+            try target.checkFree(written: written)
+            written.insert(target.key)
             switch what {
-            case .screen, .sweep:
-                throw InputError(path, "screen and sweep exports need the explorer; export as text, tsv, json or md, or run asrlens sweep")
+            case .screen, .sweep: throw Self.explorerOnly(path)
             case .session:
                 try AtomicFile.write(Session.script(state), to: path)
             case .activations(let sites):
@@ -58,6 +64,10 @@ public final class ScriptRunner {
                                                          encoderLens: lens), to: path)
             }
         }
+    }
+
+    static func explorerOnly(_ path: String) -> InputError {
+        InputError(path, "screen and sweep exports need the explorer; export as text, tsv, json or md, or run asrlens sweep")
     }
 
     /// A script file's text (a regular file or a FIFO), read before a model is loaded for it.

@@ -16,7 +16,9 @@ cp "$CLIP" ./-take2.wav; cp "$CLIP" "$(printf '\377').wav"
 # A data set naming one clip twice; scripts onto a device, through a link, with CRLF.
 printf 'path\tlabel\n%s\ta\n%s\tb\n%s\ta\n' "$CLIP" "$CLIP" "$CLIP" > dup.tsv
 printf ':export lens tsv /dev/full\n' > devfull.script
-printf 'older\n' > target.tsv; ln -s target.tsv link.tsv; printf ':export lens tsv %s/link.tsv\n' "$PWD" > link.script
+printf 'older\n' > target.tsv; ln -s target.tsv link.tsv; printf ':export! lens tsv %s/link.tsv\n' "$PWD" > link.script
+# An export onto a file that is there, without `!`.
+printf 'my notes\n' > keep.tsv; printf ':export lens tsv %s/keep.tsv\n' "$PWD" > keep.script
 printf ':export lens tsv %s/a1.tsv\r\n:export encoder-lens tsv %s/a2.tsv\r\n' "$PWD" "$PWD" > crlf.script
 # An explorer session to replay whose third line is bad.
 printf '# a session\n:patch enc.0.resid_post@0:10=zero\n:layer 99\n:patch enc.1.resid_post@0:10=zero\n' > bad.session
