@@ -207,9 +207,13 @@ public enum RepetitionHunt {
             outcomes = paired
         }
 
+        /// The entries of the patches that were tried: none when nothing looped (a fraction of
+        /// 0 of 0 loops is no finding, so no row says 0).
+        public var tried: [Entry] { loops == 0 ? [] : entries }
+
         /// The best layer of a component by loops resolved (strictly, when judged), with its outcomes.
         public func best(_ component: String) -> (entry: Entry, outcomes: [Bool])? {
-            zip(entries, outcomes).filter { $0.0.component == component && $0.0.head == nil }
+            zip(tried, outcomes).filter { $0.0.component == component && $0.0.head == nil }
                 .max { ($0.0.improved ?? $0.0.resolved) < ($1.0.improved ?? $1.0.resolved) }
         }
 

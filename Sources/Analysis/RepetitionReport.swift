@@ -152,7 +152,7 @@ public struct RepetitionReport: FormattedReport {
         let s = summary
         func f(_ x: Double) -> String { String(format: "%.4f", x) }
         return Table(headers: ["component", "layer", "head", "loops", "resolved", "fraction", "low", "high", "improved", "improved_low", "improved_high"],
-                     rows: s.loops == 0 ? [] : s.entries.map { e in
+                     rows: s.tried.map { e in
                          [e.component, String(e.layer), e.head.map(String.init) ?? "", String(s.loops), String(e.resolved), f(e.fraction),
                           f(e.resolvedInterval.low), f(e.resolvedInterval.high), e.improved.map(String.init) ?? "",
                           e.improvedInterval.map { f($0.low) } ?? "", e.improvedInterval.map { f($0.high) } ?? ""]
@@ -205,9 +205,10 @@ public struct RepetitionReport: FormattedReport {
         try c.encode(seconds, forKey: .seconds)
         try c.encode(examined, forKey: .examined)
         try c.encode(records.count - examined, forKey: .skipped)
-        try c.encode(t, forKey: .loops)
+        // Every condition, a count of 0 included: a condition left out would look untried.
+        try c.encode(Dictionary(uniqueKeysWithValues: settings.conditions.map { ($0, t[$0] ?? 0) }), forKey: .loops)
         try c.encode(Dictionary(uniqueKeysWithValues: lens.map { ("\($0.key)", $0.value) }), forKey: .lensLoops)
-        try c.encode(summary.entries, forKey: .resolved)
+        try c.encode(summary.tried, forKey: .resolved)
         try c.encode(records.filter { $0.skipped == nil }.flatMap { r in
             (r.cases ?? []).map { CaseLine(row: r.row, path: r.path, condition: $0.condition, text: $0.text, loop: $0.loop, lensLoops: $0.lensLoops,
                                            wer: $0.wer, trials: $0.trials) }

@@ -149,3 +149,18 @@ import Analysis
         #expect(segments?[1]["seek"] as? Int == 366_000, "the window's first feature frame, as openai-whisper's result has it")
     }
 }
+
+/// The loop summary claims nothing from no loops: with none, no patch was tried, and no entry
+/// says it resolved 0 of them.
+@Suite struct RepetitionSummaryTests {
+    @Test func noLoopsMeansNoTriedPatchesAndOneLoopGivesEveryPatch() {
+        let plain = RepetitionHunt.Case(condition: "plain", text: " hello", loop: false, lensLoops: [], trials: [])
+        let none = RepetitionHunt.Summary([plain], layers: 2, heads: 2)
+        #expect(none.loops == 0 && none.tried.isEmpty && none.best("cross_out") == nil)
+        let trial = RepetitionHunt.Trial(component: "cross_out", layer: 1, head: nil, resolved: true)
+        let looping = RepetitionHunt.Case(condition: "plain", text: " a a a a", loop: true, lensLoops: [], trials: [trial])
+        let one = RepetitionHunt.Summary([plain, looping], layers: 2, heads: 2)
+        #expect(one.loops == 1 && one.tried == one.entries)
+        #expect(one.best("cross_out")?.entry.layer == 1 && one.best("cross_out")?.entry.resolved == 1)
+    }
+}
