@@ -391,7 +391,7 @@ import TUI
             s = c.press([.char("j")])
         }
         #expect(seen.count == 18, "patches seen: \(seen.sorted())")
-        #expect(s.contains(" rows ") && s.contains(" of "), "the divider says where the view is: \(s)")
+        #expect(s.contains(" lines ") && s.contains(" of "), "the divider says where the view is: \(s)")
         // The transcript view at 80×24 scrolls to its last word.
         let bottom = c.press([.char("1"), .char("G")])
         #expect(bottom.contains("himself."), "\(bottom)")

@@ -18,12 +18,13 @@ public enum ExplorerRenderer {
         c.put(status.text, x: 0, y: 0, style: theme.highlight)
         let body = bodyRegion(width: c.width, height: c.height)
         let content = draw(&c, body, s, theme: theme)
-        // The divider above the detail pane says where a scrolled view is.
+        // The divider above the detail pane says where a scrolled view is, in lines of the view (a
+        // map's title and axis are lines too, so "rows" would miscount its rows).
         let detailY = c.height - 1 - detailHeight
         var divider = String(repeating: theme.unicode ? "─" : "-", count: c.width)
         if content > body.height {
             let first = min(scroll(s), content - body.height)
-            let label = " rows \(first + 1)–\(first + body.height) of \(content) (j k PgUp PgDn) "
+            let label = " lines \(first + 1)–\(first + body.height) of \(content) (j k PgUp PgDn) "
             divider = String(divider.prefix(max(0, c.width - label.count - 2))) + label + String(divider.prefix(2))
         }
         c.put(divider, x: 0, y: detailY, style: theme.dim)
