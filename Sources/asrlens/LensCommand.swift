@@ -7,8 +7,8 @@ struct LensCommand: ParsableCommand {
         commandName: "lens",
         abstract: "Logit lens: every decoder layer's top-1 token and the final token's probability, per transcript token.",
         discussion: """
-        Rows are the embedding layer, then each decoder block. Cell t predicts transcript token t, read at
-        the position before it; the last column predicts EOT. A * marks the saturation layer. The decoding
+        Rows are the embedding layer, then each decoder block. Cell t predicts transcript token t, read at \
+        the position before it; the last column predicts EOT. A * marks the saturation layer. The decoding \
         rules (suppressed tokens) are applied, so the last row equals the greedy transcript. When the transcript \
         stops at the 224-token cap, greedy never chose EOT: the last column then predicts the token greedy would \
         have chosen next, marked "(past the cap)" (in --json, capped is true).

@@ -8,10 +8,11 @@ struct PatchCommand: ParsableCommand {
         commandName: "patch",
         abstract: "Patch activations and show how the transcript and the clean tokens' log-probs change.",
         discussion: """
-        --patch SITE@POSITIONS=SOURCE, repeatable. SITE: enc.L.{resid_pre,attn_out,mlp_out,resid_post,head.H},
-        enc.out, dec.L.{resid_pre,self_out,cross_out,mlp_out,resid_post,self_head.H,cross_head.H}. POSITIONS: all, A:B
+        --patch SITE@POSITIONS=SOURCE, repeatable. SITE: enc.L.{resid_pre,attn_out,mlp_out,resid_post,head.H}, \
+        enc.out, dec.L.{resid_pre,self_out,cross_out,mlp_out,resid_post,self_head.H,cross_head.H}. POSITIONS: all, A:B \
         (half-open) or A; encoder frames are 20 ms, decoder positions are transcript token indices.
-        SOURCE: zero, mean, noise:SCALE:SEED, silence, clip:PATH, scale:K, file:PATH:NAME (a tensor of an .npz or .safetensors file). --attention-window K alone or with patches:
+
+        SOURCE: zero, mean, noise:SCALE:SEED, silence, clip:PATH, scale:K, file:PATH:NAME (a tensor of an .npz or .safetensors file). --attention-window K alone or with patches: \
         every encoder layer's self-attention sees only the frames within ±K (20 ms each) of each frame.
         """
     )

@@ -12,18 +12,21 @@ struct TranscribeCommand: ParsableCommand {
         Tokens equal faster-whisper's on 16 kHz audio, with faster-whisper's settings \
         without_timestamps=True and condition_on_previous_text=False unless --timestamps and \
         --condition-on-previous-text are given (faster-whisper's defaults are the opposite; without \
-        the second, a clip over 30 s can differ after its first window). Other rates are resampled to 16 kHz with
-        libsoxr, and faster-whisper uses FFmpeg's resampler: the samples differ slightly, and a
+        the second, a clip over 30 s can differ after its first window). Other rates are resampled to 16 kHz with \
+        libsoxr, and faster-whisper uses FFmpeg's resampler: the samples differ slightly, and a \
         token that was a near tie can differ with them.
-        Plain output is one transcript line per file. --json prints one object per file per line:
-        {"file", "language", "tokens", "text", "no_speech_prob", "dropped_windows", "seconds"}, where
-        tokens exclude the prompt and EOT; no_speech_prob is the first segment's, else the first
-        dropped window's; dropped_windows lists the 30 s windows dropped as silence ({"start",
-        "no_speech_prob", "avg_logprob"}); and seconds is the wall time for the file, audio decoding
+
+        Plain output is one transcript line per file. --json prints one object per file per line: \
+        {"file", "language", "tokens", "text", "no_speech_prob", "dropped_windows", "seconds"}, where \
+        tokens exclude the prompt and EOT; no_speech_prob is the first segment's, else the first \
+        dropped window's; dropped_windows lists the 30 s windows dropped as silence ({"start", \
+        "no_speech_prob", "avg_logprob"}); and seconds is the wall time for the file, audio decoding \
         included and model loading excluded. Clips longer than 30 s are transcribed window by window.
-        A file that fails gets its error on stderr and still one line on stdout (an empty line, or
+
+        A file that fails gets its error on stderr and still one line on stdout (an empty line, or \
         {"file", "error"} with --json) when there are several files, so lines match files.
-        --output-format txt|vtt|srt|tsv|json writes each transcript as openai-whisper does, one timed segment
+
+        --output-format txt|vtt|srt|tsv|json writes each transcript as openai-whisper does, one timed segment \
         at a time (it turns on --timestamps), to stdout, or with --output-dir DIR to DIR/NAME.FORMAT for each audio file NAME.EXT.
         """
     )
