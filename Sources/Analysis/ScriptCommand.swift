@@ -18,6 +18,9 @@ public enum ScriptCommand: Equatable, Sendable {
     /// `:save-activations SITES FILE`: the shown run's activations at SITES (comma-separated
     /// sites or patterns) as `.safetensors` or `.npz` (`ActivationExport`).
     case saveActivations([String], OutputFile)
+    /// `:show clean|patched`: which run the views and exports show while patches are on (the
+    /// explorer's `x`).
+    case show(patched: Bool)
     /// `:window N`: the explorer's 30-second window N (from 1).
     case window(Int)
     /// `:view NAME|N`: the explorer's view N (from 1, as the keys 1 to 6 choose it).
@@ -39,14 +42,14 @@ public enum ScriptCommand: Equatable, Sendable {
     public static let usages = [
         ":patch SITE@POSITIONS=SOURCE", ":unpatch [N]", ":clear", ":layer L", ":head H",
         ":kind cross|self|encoder|alignment|mean", ":lnpost on|off", ":attention-window K|off", ":export VIEW FORMAT PATH",
-        ":save-activations SITES FILE", ":window N", ":view NAME", ":save-session FILE", ":q", ":q!",
+        ":save-activations SITES FILE", ":show clean|patched", ":window N", ":view NAME", ":save-session FILE", ":q", ":q!",
     ]
 
     /// The explorer's views by number (from 1), as `:view` and the export file names call them.
     public static let viewNames = ["transcript", "lens", "encoder-lens", "attention", "patch", "sweep"]
 
     /// The command names, for completion on the `:` line.
-    public static let names = ["patch", "unpatch", "clear", "layer", "head", "kind", "lnpost", "attention-window", "export", "save-activations", "window",
+    public static let names = ["patch", "unpatch", "clear", "layer", "head", "kind", "lnpost", "attention-window", "export", "save-activations", "show", "window",
                                "view", "save-session", "quit"]
 
     /// Parses `line`. Layer and head ranges follow `attention` (encoder or decoder sizes);
@@ -147,6 +150,11 @@ public enum ScriptCommand: Equatable, Sendable {
             let path = words.count > 2 ? words[2...].joined(separator: " ") : try argument(2, usage)
             for site in sites { _ = try Site.matching(site, hyper: hyper) }
             return .saveActivations(sites, try output(path))
+        case "show":
+            try arguments(atMost: 1)
+            let v = try argument(1)
+            guard v == "clean" || v == "patched" else { throw InputError(v, "expected clean or patched") }
+            return .show(patched: v == "patched")
         case "window":
             try arguments(atMost: 1)
             let w = try argument(1, ":window N")

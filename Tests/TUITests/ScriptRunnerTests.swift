@@ -85,6 +85,25 @@ import TUI
         #expect(error?.problem.contains(problem) == true, "\(String(describing: error))")
     }
 
+    /// `:show clean` exports the clean run's views with the patches still on (the explorer's
+    /// `x`); with no patch it is refused, since the next patch would be hidden.
+    @Test func showCleanExportsTheCleanRunWithPatchesOn() throws {
+        let runner = try Self.runner()
+        #expect(throws: InputError("s.script:1", ":show clean: no patches: the clean run is the only run (give :show clean after a :patch)")) {
+            try runner.run(":show clean\n", name: "s.script")
+        }
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("asrlens-show-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try runner.run(":patch enc.out@0:60=silence\n:show clean\n:export transcript tsv \(dir.path)/clean.tsv\n"
+                       + ":show patched\n:export transcript tsv \(dir.path)/patched.tsv\n", name: "s.script")
+        let clean = try String(contentsOfFile: "\(dir.path)/clean.tsv", encoding: .utf8)
+        let patched = try String(contentsOfFile: "\(dir.path)/patched.tsv", encoding: .utf8)
+        #expect(clean.hasPrefix("# run: clean\n") && patched.hasPrefix("# run: patched (enc.out@0:60=silence)\n"))
+        #expect(clean.dropFirst(13) != patched.dropFirst(38), "the two exports hold different runs")
+        #expect(runner.state.settings.patches.count == 1)
+    }
+
     /// An export never replaces a file it did not write unless told to with `!`, as vi's `:w`
     /// refuses another file; a file the script wrote itself, and a device, are written again.
     @Test func anExportRefusesAnExistingFileUnlessGivenWithABang() throws {

@@ -10,13 +10,13 @@ import TUI
     @Test func aSavedSessionReplaysToTheSameStateAcrossWindows() throws {
         let c = try TUISupport.explorer(TUISupport.longLoader)
         for line in ["layer 2", "head 4", "kind alignment", "lnpost off", "attention-window 40",
-                     "patch enc.3.resid_post@10:60=zero", "patch dec.1.cross_out@2:5=mean", "window 2", "patch enc.0.mlp_out@0:30=silence", "view patch"] {
+                     "patch enc.3.resid_post@10:60=zero", "patch dec.1.cross_out@2:5=mean", "window 2", "patch enc.0.mlp_out@0:30=silence", "show clean", "view patch"] {
             let screen = c.command(line)
             #expect(c.state.status?.isError != true, "\(line): \(screen)")
         }
         let script = Session.script(c.state)
         #expect(script.contains(":window 1\n:patch enc.3.resid_post@10:60=zero\n:patch dec.1.cross_out@2:5=mean\n:window 2\n:patch enc.0.mlp_out@0:30=silence\n"), "\(script)")
-        #expect(script.hasSuffix(":view patch\n"))
+        #expect(script.hasSuffix(":show clean\n:view patch\n"), "the run shown (x) is saved")
 
         let fresh = try TUISupport.explorer(TUISupport.longLoader)
         fresh.replay(script, name: "s.session")

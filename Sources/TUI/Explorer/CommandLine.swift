@@ -74,6 +74,7 @@ enum CommandLine {
             case "export": candidates = words.count == 2 ? ExportView.allCases.map(\.rawValue) : ScriptCommand.ExportFormat.allCases.map(\.rawValue)
             case "kind": candidates = AttentionKind.allCases.map(\.rawValue)
             case "lnpost": candidates = ["on", "off"]
+            case "show": candidates = ["clean", "patched"]
             case "view": candidates = ScriptCommand.viewNames
             default: candidates = []
             }
@@ -158,6 +159,14 @@ enum CommandLine {
         case .saveActivations(let sites, let path):
             effects.append(.export(.activations(sites), path))
             s.status = .init("saving activations to \(path)…")
+            return
+        case .show(let patched):
+            // With nothing patched there is one run, as for `x`: the clean run would hide the next patch.
+            guard patched || !s.settings.patchSet.isEmpty else {
+                throw InputError(text, "no patches: the clean run is the only run (give :show clean after a :patch)")
+            }
+            s.settings.showPatched = patched
+            s.status = .shownRun(patched: patched)
             return
         case .window(let n):
             guard n <= s.windowCount else {

@@ -36,6 +36,11 @@ public struct ExplorerState: Sendable {
         public var text: String
         public var isError = false
         public init(_ text: String, isError: Bool = false) { self.text = text; self.isError = isError }
+
+        /// What `x` and `:show` say they now show.
+        static func shownRun(patched: Bool) -> Status {
+            .init(patched ? "showing the patched run in every view" : "showing the clean run in every view")
+        }
     }
 
     public var view = View.transcript

@@ -46,7 +46,7 @@ public enum Reducer {
                 break
             }
             s.settings.showPatched.toggle()
-            s.status = .init(s.settings.showPatched ? "showing the patched run in every view" : "showing the clean run in every view")
+            s.status = .shownRun(patched: s.settings.showPatched)
         case .window(let d): Patching.goToWindow(&s, &effects, s.windowIndex + d)
         case .toggleLnPost: s.settings.lnPost.toggle(); s.encoderLensScroll = 0
         case .layer(let d): Navigation.layer(&s, d)

@@ -4,7 +4,7 @@ import Model
 
 /// A session saved as a script of `:` lines (`:save-session`): replayed by `asrlens explore
 /// --script`, it rebuilds what the explorer held: the attention map chosen, ln_post, the
-/// attention window, every window's patches, and the view. `asrlens run` replays the same file
+/// attention window, every window's patches, the run shown (`x`), and the view. `asrlens run` replays the same file
 /// (a session of the first window only, since a script keeps one window).
 public enum Session {
     /// The script that rebuilds `s`, whatever defaults the replaying explorer or script starts
@@ -40,6 +40,7 @@ public enum Session {
             lines += patches.map { ":patch \($0)" }
         }
         if named && at != current { lines.append(":window \(current + 1)") }
+        if !s.settings.showsPatchedRun && !s.settings.patchSet.isEmpty { lines.append(":show clean") }
         lines.append(":view \(s.view.name)")
         return lines.joined(separator: "\n") + "\n"
     }
