@@ -277,7 +277,6 @@ public final class ExplorerController: @unchecked Sendable {
         }
     }
 
-    /// The screen for the current state.
     /// Files this session's exports write (`OutputFile.key`), taken even before they are
     /// written: Ctrl-S never picks one, and `:export` may replace one without `!`.
     private var writtenFiles: Set<String> = []
@@ -296,5 +295,6 @@ public final class ExplorerController: @unchecked Sendable {
         return candidate
     }
 
+    /// The screen for the current state.
     public func frame(spinner: Int = 0) -> Canvas { ExplorerRenderer.render(state, theme: theme, spinner: spinner) }
 }

@@ -44,12 +44,13 @@ public final class ScriptRunner {
             }
             guard case .export(let what, let target) = effect else { continue }
             let path = target.path
-            if case .screen = what { throw Self.explorerOnly(path) }
-            if case .sweep = what { throw Self.explorerOnly(path) }
+            guard !what.needsExplorer else {
+                throw InputError(path, "screen and sweep exports need the explorer; export as text, tsv, json or md, or run asrlens sweep")
+            }
             try target.checkFree(written: written)
             written.insert(target.key)
             switch what {
-            case .screen, .sweep: throw Self.explorerOnly(path)
+            case .screen, .sweep: continue
             case .session:
                 try AtomicFile.write(Session.script(state), to: path)
             case .activations(let sites):
@@ -64,10 +65,6 @@ public final class ScriptRunner {
                                                          encoderLens: lens), to: path)
             }
         }
-    }
-
-    static func explorerOnly(_ path: String) -> InputError {
-        InputError(path, "screen and sweep exports need the explorer; export as text, tsv, json or md, or run asrlens sweep")
     }
 
     /// A script file's text (a regular file or a FIFO), read before a model is loaded for it.

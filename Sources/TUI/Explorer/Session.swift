@@ -4,8 +4,8 @@ import Model
 
 /// A session saved as a script of `:` lines (`:save-session`): replayed by `asrlens explore
 /// --script`, it rebuilds what the explorer held: the attention map chosen, ln_post, the
-/// attention window, every window's patches, the run shown (`x`), and the view. `asrlens run` replays the same file
-/// (a session of the first window only, since a script keeps one window).
+/// attention window, every window's patches, the run shown (`x`), and the view. `asrlens run`
+/// replays the same file (a session of the first window only, since a script keeps one window).
 public enum Session {
     /// The script that rebuilds `s`, whatever defaults the replaying explorer or script starts
     /// from (the explorer's attention map is the alignment heads' mean, `run`'s one head).
