@@ -27,6 +27,8 @@ let package = Package(
                        providers: [.apt(["libsndfile1-dev"])]),
         .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas",
                        providers: [.apt(["libopenblas-dev"])]),
+        .systemLibrary(name: "COpusfile", pkgConfig: "opusfile",
+                       providers: [.apt(["libopusfile-dev"])]),
         .systemLibrary(name: "CSoxr", pkgConfig: "soxr",
                        providers: [.apt(["libsoxr-dev"])]),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib",
@@ -39,7 +41,7 @@ let package = Package(
         .target(name: "CKernels"),
         .target(
             name: "Model",
-            dependencies: ["COpenBLAS", "CSndfile", "CSoxr", "CZlib", "CCrypto", "CZip", "CMalloc", "CKernels"],
+            dependencies: ["COpenBLAS", "CSndfile", "COpusfile", "CSoxr", "CZlib", "CCrypto", "CZip", "CMalloc", "CKernels"],
             swiftSettings: fastMath
         ),
         .target(name: "Analysis", dependencies: ["Model"]),

@@ -8,7 +8,7 @@ SUDO=""
 if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
 
 packages=(
-    pkg-config libsndfile1-dev libopenblas-dev libsoxr-dev zlib1g-dev libncurses-dev libssl-dev libzip-dev
+    pkg-config libsndfile1-dev libopusfile-dev libopenblas-dev libsoxr-dev zlib1g-dev libncurses-dev libssl-dev libzip-dev
     ncurses-term pocketsphinx-testdata espeak-ng sox tmux
     flite festival festvox-kallpc16k festvox-kdlpc16k festvox-us-slt-hts wamerican
     slurm-wlm munge

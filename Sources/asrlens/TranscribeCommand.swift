@@ -39,7 +39,7 @@ struct TranscribeCommand: ParsableCommand {
     @Flag(name: .long, help: "Print model load time and peak memory to stderr as one JSON line.") var stats = false
     @Option(help: "txt, vtt, srt, tsv or json, as openai-whisper writes them.") var outputFormat: TranscriptFormat?
     @Option(help: ArgumentHelp("Write each --output-format file here, named after its audio file.", valueName: "DIR")) var outputDir: String?
-    @Argument(help: "Audio files (WAV, FLAC, OGG/Vorbis, MP3 where libsndfile supports it).") var files: [String]
+    @Argument(help: "Audio files (WAV, FLAC, OGG/Vorbis, MP3 where libsndfile supports it, Ogg Opus).") var files: [String]
 
     func validate() throws {
         guard !files.isEmpty else { throw ValidationError("give at least one audio file") }

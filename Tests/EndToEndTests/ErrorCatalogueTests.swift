@@ -77,7 +77,8 @@ import Testing
             cp '\(clip)' rate0.wav; printf '\\000\\000\\000\\000' | dd of=rate0.wav bs=1 seek=24 conv=notrunc 2>/dev/null
             cp '\(clip)' channels0.wav; printf '\\000\\000' | dd of=channels0.wav bs=1 seek=22 conv=notrunc 2>/dev/null
             """)
-        try sh("sh '\(CLIRunner.root.appendingPathComponent("Tests/EndToEndTests/Fixtures/hostile-inputs.sh").path)' '\(clip)'")
+        try sh("sh '\(CLIRunner.root.appendingPathComponent("Tests/EndToEndTests/Fixtures/hostile-inputs.sh").path)' '\(clip)' "
+               + "'\(CLIRunner.root.appendingPathComponent("Tests/Fixtures/opus/sense-and-sensibility-0930.opus").path)'")
         try hostileModels(in: dir)
         let wav = try Data(contentsOf: URL(fileURLWithPath: clip))
         try wav.prefix(wav.count / 2).write(to: URL(fileURLWithPath: path("truncated.wav")))

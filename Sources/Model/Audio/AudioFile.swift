@@ -2,7 +2,8 @@ import CSndfile
 import Foundation
 
 /// Reads any audio file libsndfile can decode (WAV, FLAC, OGG/Vorbis, MP3 where the system
-/// library has it) and returns 16 kHz mono samples as faster-whisper sees them (spec §5.1).
+/// library has it; Ogg Opus through `OggOpus`) and returns 16 kHz mono samples as
+/// faster-whisper sees them (spec §5.1).
 public enum AudioFile {
     /// The sample rate Whisper expects.
     public static let sampleRate = 16_000
@@ -100,13 +101,15 @@ public enum AudioFile {
     static func incomplete(_ log: [Substring], info: SF_INFO, decoded: Int) -> String? {
         guard info.seekable != 0 else { return nil }
         let rate = Double(info.samplerate)
-        if log.contains(where: { $0.hasPrefix("PCM end") && $0.hasSuffix("unknown") }) {
-            return String(format: "is truncated: the Ogg stream stops without its last page (%.2f s could be decoded)", Double(decoded) / rate)
-        }
+        if log.contains(where: { $0.hasPrefix("PCM end") && $0.hasSuffix("unknown") }) { return truncatedOgg(seconds: Double(decoded) / rate) }
         let promised = Int(info.frames)
         guard promised > 0, promised < Int(Int32.max), decoded < promised else { return nil }
         return String(format: "is truncated or damaged: its header promises %d frames (%.2f s) but only %d (%.2f s) could be decoded",
                       promised, Double(promised) / rate, decoded, Double(decoded) / rate)
+    }
+
+    static func truncatedOgg(seconds: Double) -> String {
+        String(format: "is truncated: the Ogg stream stops without its last page (%.2f s could be decoded)", seconds)
     }
 
     /// An open libsndfile handle, and the bytes it reads when they are in memory (kept alive
@@ -139,13 +142,18 @@ public enum AudioFile {
                 return try? h.read(upToCount: 65_536).map { [UInt8]($0) }
             } ?? []
             if let problem = WAVFormat.problem(head) { throw InputError(name, problem) }
-            let reason = String(cString: sf_strerror(nil))
+            // libsndfile's sentence, as a clause: "format not recognised", not "(Format not recognised.)".
+            var reason = String(cString: sf_strerror(nil))
+            while reason.hasSuffix(".") { reason.removeLast() }
             throw InputError(name, "not a readable audio file (\(reason.prefix(1).lowercased() + reason.dropFirst()))")
         }
         let log = headerLog(handle)
         if let problem = damagedHeader(log) { sf_close(handle); throw InputError(name, problem) }
         return Opened(handle: handle, info: info, log: log, memory: memory)
     }
+
+    /// Whether libsndfile found Ogg Opus, which `OggOpus` decodes instead.
+    static func isOpus(_ info: SF_INFO) -> Bool { Int(info.format) == SF_FORMAT_OGG | SF_FORMAT_OPUS }
 
     /// Sample rates asrlens reads (and resamples to 16 kHz).
     static let supportedRates = 1_000...768_000
@@ -157,6 +165,11 @@ public enum AudioFile {
     static func decode(_ file: Opened, name path: String) throws -> (samples: [Float], channels: Int, rate: Int) {
         let (handle, info, log) = (file.handle, file.info, file.log)
         defer { sf_close(handle); withExtendedLifetime(file.memory) {} }
+        // libsndfile knows no length for an Ogg stream without its last page; a pipe's is unknown anyway.
+        if isOpus(info) {
+            return try OggOpus.decode(path: path, memory: file.memory?.bytes,
+                                      truncated: file.memory == nil && info.seekable != 0 && info.frames == Int64.max)
+        }
         let channels = Int(info.channels)
         guard channels > 0, info.samplerate > 0 else { throw InputError(path, "audio header has no channels or no sample rate") }
         guard supportedRates.contains(Int(info.samplerate)) else {

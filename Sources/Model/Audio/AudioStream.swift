@@ -7,7 +7,8 @@ import Foundation
 ///
 /// Only for 16 kHz files whose header gives their length and that can be seeked (`open`
 /// returns nil otherwise, and the caller loads the file whole): resampling one block at a time
-/// could differ from resampling the file in one piece.
+/// could differ from resampling the file in one piece. Not for Ogg Opus, which libsndfile
+/// decodes wrongly (`OggOpus`).
 public final class AudioStream {
     public let path: String
     /// Samples (frames) the header promises.
@@ -26,7 +27,7 @@ public final class AudioStream {
         if FileProblem.isPipe(path) { return nil }   // read once, whole: streaming would drain it
         let file = try AudioFile.open(path)
         let (handle, info, log) = (file.handle, file.info, file.log)
-        guard Int(info.samplerate) == AudioFile.sampleRate, info.channels > 0, info.seekable != 0,
+        guard Int(info.samplerate) == AudioFile.sampleRate, !AudioFile.isOpus(info), info.channels > 0, info.seekable != 0,
               info.frames > 0, info.frames < Int64(Int32.max), !log.contains(where: { $0.hasPrefix("PCM end") && $0.hasSuffix("unknown") }) else {
             sf_close(handle)
             return nil
