@@ -448,7 +448,7 @@ import TUI
         let s = try TUISupport.explorer(.success(loader)).frame().text
         #expect(s.contains("tiny.en is English-only: --language fr is ignored"), "\(s)")
         #expect(s.contains("He might even have been made amiable himself."), "the clip loads in English: \(s)")
-        #expect(throws: InputError("--language 'FR'", "not a language code (lower-case, such as en or de)")) {
+        #expect(throws: InputError("--language 'FR'", "not a language code (lower-case, such as en or de): use --language fr")) {
             try ClipLoader(model: TUISupport.model.get(), samples: [Float](repeating: 0, count: 16_000), name: "s.wav", language: "FR")
         }
     }

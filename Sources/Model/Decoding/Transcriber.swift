@@ -1,3 +1,4 @@
+import Foundation
 /// faster-whisper's sequential `transcribe` (spec §7.4) with greedy, temperature-0 decoding:
 /// windows of 3000 frames, no-speech skipping, timestamp segments, language detection.
 public struct Transcriber: Sendable {
@@ -28,11 +29,24 @@ public struct Transcriber: Sendable {
         }
     }
 
-    /// Throws for a `--language` that is no code at all (empty, or not lower-case as Whisper's are).
+    /// Throws for a `--language` that is no code at all: empty, a language's name (`German`,
+    /// `english`: its code is suggested), or not lower-case as Whisper's codes are.
     public static func checkCode(_ language: String) throws {
-        guard !language.isEmpty, language == language.lowercased() else {
-            throw InputError("--language '\(language)'", "not a language code (lower-case, such as en or de)")
+        let subject = "--language '\(language)'"
+        if language.count > 3, let code = code(named: language) {
+            throw InputError(subject, "a language's name, not its code: use --language \(code)")
         }
+        guard !language.isEmpty, language == language.lowercased() else {
+            let lower = language.lowercased()
+            throw InputError(subject, "not a language code (lower-case, such as en or de)" + (lower.count <= 3 && !lower.isEmpty ? ": use --language \(lower)" : ""))
+        }
+    }
+
+    /// The ISO 639 code of a language named in English ("German" → "de"), the shortest one.
+    static func code(named name: String) -> String? {
+        let english = Locale(identifier: "en"), wanted = name.lowercased()
+        return Locale.isoLanguageCodes.filter { english.localizedString(forLanguageCode: $0)?.lowercased() == wanted }
+            .min { ($0.count, $0) < ($1.count, $1) }
     }
 
     /// One emitted segment.
@@ -140,7 +154,7 @@ public struct Transcriber: Sendable {
         guard specials.isMultilingual else { return "en" }
         if let code = requested {
             guard specials.languageID(code) != nil else {
-                throw InputError(code, "unknown language code (known: \(specials.languages.map(\.code).joined(separator: " ")))")
+                throw InputError("--language '\(code)'", "unknown language code (known: \(specials.languages.map(\.code).joined(separator: " ")))")
             }
             return code
         }
