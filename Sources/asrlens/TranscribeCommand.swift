@@ -45,6 +45,11 @@ struct TranscribeCommand: ParsableCommand {
         guard !files.isEmpty else { throw ValidationError("give at least one audio file") }
         guard outputDir == nil || outputFormat != nil else { throw ValidationError("--output-dir needs an --output-format") }
         guard outputFormat == nil || !json else { throw ValidationError("--json and --output-format are two output forms; give one") }
+        // Each format is one file's document: several on stdout would run together, unnamed.
+        guard outputFormat == nil || outputDir != nil || files.count == 1 else {
+            throw ValidationError("--output-format writes one document per audio file: give --output-dir DIR for \(files.count) files "
+                                  + "(or --json, one line per file)")
+        }
     }
 
     func run() throws {
