@@ -16,11 +16,17 @@ enum OggOpus {
     /// (a pipe), interleaved, with their channel count. `truncated`: the stream has no last page
     /// (libsndfile found no length), which is refused once the rest is decoded.
     static func decode(path: String, memory: [UInt8]?, truncated: Bool) throws -> (samples: [Float], channels: Int, rate: Int) {
+        guard let memory else { return try decode(path: path, truncated: truncated) { op_open_file(path, &$0) } }
+        // The decoder reads the bytes for as long as it is open, so it is opened and freed in here.
+        return try memory.withUnsafeBufferPointer { bytes in
+            try decode(path: path, truncated: truncated) { op_open_memory(bytes.baseAddress, bytes.count, &$0) }
+        }
+    }
+
+    private static func decode(path: String, truncated: Bool, open: (inout Int32) -> OpaquePointer?) throws
+        -> (samples: [Float], channels: Int, rate: Int) {
         var error: Int32 = 0
-        let opened: OpaquePointer? = memory.map { bytes in
-            bytes.withUnsafeBufferPointer { op_open_memory($0.baseAddress, $0.count, &error) }
-        } ?? op_open_file(path, &error)
-        guard let file = opened else { throw InputError(path, "not a readable Ogg Opus file (\(problem(error)))") }
+        guard let file = open(&error) else { throw InputError(path, "not a readable Ogg Opus file (\(problem(error)))") }
         defer { op_free(file) }
         let channels = Int(op_channel_count(file, -1))
         guard channels > 0 else { throw InputError(path, "audio header has no channels") }
