@@ -210,7 +210,7 @@ extension Report {
                  : "\(Site(.decoder, b.0.layer, .crossHead(b.0.head!))) alone \(judged ? "improves" : "stops") \(b.1.filter { $0 }.count) of \(s.loops) loops; "
                    + "the median head (\(Site(.decoder, m.0.layer, .crossHead(m.0.head!)))) \(m.1.filter { $0 }.count)." } }
                  ?? "no looping transcript in these conditions, so nothing to resolve.",
-             .singleHead(loops: s.loops, judged: judged, best: best?.1 ?? [], median: median?.1 ?? [], clips: report.loopingClips))
+             .singleHead(loops: s.loops, judged: judged, best: best?.1 ?? [], median: median?.1 ?? [], heads: heads.count, clips: report.loopingClips))
     }
 
     /// Localised encoder attention on up to `maximumWindowRows` of `rows` sampled rows (`LabelledSet.sampled`) of `set`.

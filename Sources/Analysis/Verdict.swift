@@ -82,7 +82,8 @@ extension Verdict {
                              encoderLayers: Int, clips: Int, layers: [LinearProbe.Layer] = []) -> Verdict {
         let rule = "reproduced when the best layer is at least 20 points above the majority baseline, above the best input baseline "
             + "(the same probe on the pooled log-mel or on duration, no Whisper) by more than the half-width of its 95% interval, "
-            + "and in the upper half of the encoder; partly when it clears both but peaks early; " + tooFewClipsRule
+            + "and in the upper half of the encoder, every lower-half layer below its interval; partly when it clears both but peaks "
+            + "early or its peak is not resolved; " + tooFewClipsRule
         if let few = tooFewClips(clips) { return Verdict(.notTested, few, rule: rule) }
         // 1e-9: 0.7 - 0.5 is 0.19999999999999996 in binary, and is 20 points.
         guard best.accuracy - baseline >= 0.2 - 1e-9 else { return Verdict(.notReproduced, against(best.accuracy, baseline, "the majority baseline", points: 20), rule: rule) }
@@ -90,7 +91,8 @@ extension Verdict {
         guard best.accuracy - input.result.accuracy > best.interval.halfWidth else {
             return Verdict(.notReproduced, String(format: "the input alone (%@) gives %.3f", input.name, input.result.accuracy), rule: rule)
         }
-        return best.layer >= encoderLayers / 2 ? Verdict(.reproduced, rule: rule) : Verdict(.partly, early(best, layers, of: encoderLayers), rule: rule)
+        if let unplaced = peak(best, layers, of: encoderLayers) { return Verdict(.partly, unplaced, rule: rule) }
+        return Verdict(.reproduced, rule: rule)
     }
 
     /// Per-token decoder probe: token correctness is decodable from the decoder beyond what the
@@ -99,22 +101,30 @@ extension Verdict {
                                   layers: [LinearProbe.Layer] = []) -> Verdict {
         let rule = "reproduced when the best decoder layer is at least 10 points above the majority baseline, above the token's "
             + "log-probability alone by more than the half-width of its 95% interval, and in the upper half of the decoder; partly when "
-            + "it clears both but peaks early; " + tooFewClipsRule
+            + "it clears both but peaks early or its peak is not resolved; at most partly, since the paper's measure is clip-level "
+            + "hallucination and this one per-token correctness; " + tooFewClipsRule
         if let few = tooFewClips(clips) { return Verdict(.notTested, few, rule: rule) }
         guard best.accuracy - majority >= 0.1 - 1e-9 else { return Verdict(.notReproduced, against(best.accuracy, majority, "the majority baseline", points: 10), rule: rule) }
         guard best.accuracy - logprob.accuracy > best.interval.halfWidth else {
             return Verdict(.notReproduced, String(format: "the token's log-probability alone gives %.3f", logprob.accuracy), rule: rule)
         }
-        return best.layer >= decoderLayers / 2 ? Verdict(.reproduced, rule: rule) : Verdict(.partly, early(best, layers, of: decoderLayers), rule: rule)
+        let different = "a different quantity: per-token correctness, where the paper probes clip-level hallucination"
+        if let unplaced = peak(best, layers, of: decoderLayers) { return Verdict(.partly, unplaced + "; " + different, rule: rule) }
+        return Verdict(.partly, "decodable and peaking late, but " + different, rule: rule)
     }
 
-    /// The detail of a best layer in the lower half: it "peaks early" only when every upper-half
-    /// layer of `layers` lies below its interval; otherwise the data do not place the peak.
-    static func early(_ best: LinearProbe.Layer, _ layers: [LinearProbe.Layer], of count: Int) -> String {
-        guard let late = layers.filter({ $0.layer >= count / 2 }).max(by: { $0.accuracy < $1.accuracy }),
-              late.accuracy >= best.interval.low else { return "decodable, but peaks early" }
-        return String(format: "decodable, but the peak is not resolved: layer %d (%.3f) is within the 95%% interval of the best, layer %d (%.3f)",
-                      late.layer, late.accuracy, best.layer, best.accuracy)
+    /// Why a probe's peak is not late, or nil when it is: a best layer in the lower half "peaks
+    /// early" when every upper-half layer of `layers` lies below its interval; whichever half the
+    /// best layer is in, the peak is not resolved when the best layer of the other half lies
+    /// within its interval.
+    static func peak(_ best: LinearProbe.Layer, _ layers: [LinearProbe.Layer], of count: Int) -> String? {
+        let late = best.layer >= count / 2
+        let other = layers.filter { ($0.layer >= count / 2) != late }.max { $0.accuracy < $1.accuracy }
+        if let other, other.accuracy >= best.interval.low {
+            return String(format: "decodable, but the peak is not resolved: layer %d (%.3f) is within the 95%% interval of the best, layer %d (%.3f)",
+                          other.layer, other.accuracy, best.layer, best.accuracy)
+        }
+        return late ? nil : "decodable, but peaks early"
     }
 
     /// Patching the last encoder layer with silence on a span deletes the words spoken there.
@@ -159,21 +169,23 @@ extension Verdict {
     /// head and the median head resolved it (strictly, when `judged`: also lowered the WER
     /// against the reference text). The median head is the control: loops that any patch breaks
     /// say nothing about one head.
-    public static func singleHead(loops: Int, judged: Bool, best: [Bool], median: [Bool], clips: Int) -> Verdict {
+    public static func singleHead(loops: Int, judged: Bool, best: [Bool], median: [Bool], heads: Int, clips: Int) -> Verdict {
         let rule = "reproduced when one cross-attention head, patched alone, resolves at least half of the loops, a loop counting only when "
             + "the patched transcript stops looping and its WER against the reference text falls below both the loop's and 1, and more loops than the median head by "
-            + "an exact McNemar test at 0.05; partly when it resolves at least a quarter without that, or there are no reference texts; "
-            + "not tested on loops from fewer than \(minimumClips) clips"
+            + "an exact McNemar test at 0.05 after a Bonferroni correction for the heads the best was chosen from; partly when it resolves "
+            + "at least a quarter without that, or there are no reference texts; not tested on loops from fewer than \(minimumClips) clips"
         guard loops > 0, best.count == loops, median.count == loops else { return Verdict(.notTested, "no looping transcript in these conditions", rule: rule) }
         let b = best.filter { $0 }.count, m = median.filter { $0 }.count
         let interval = WilsonInterval(successes: b, trials: loops)
         let test = McNemar(b: zip(best, median).filter { $0 && !$1 }.count, c: zip(best, median).filter { !$0 && $1 }.count)
+        // The best head is the best of many: its lead over the median is corrected for all of them.
+        let p = test.corrected(for: max(1, heads))
         // The section's table says "improves" for a loop counted under the rule, "stops" without texts.
-        let words = String(format: "the best head %@ %d of %d loops, 95%% interval [%.2f, %.2f]; the median head %d (McNemar p = %.3g)",
-                           judged ? "improves" : "stops", b, loops, interval.low, interval.high, m, test.p)
+        let words = String(format: "the best head %@ %d of %d loops, 95%% interval [%.2f, %.2f]; the median head %d (McNemar p = %.3g, "
+                           + "corrected for %d heads %.3g)", judged ? "improves" : "stops", b, loops, interval.low, interval.high, m, test.p, heads, p)
         if let few = tooFewClips(clips) { return Verdict(.notTested, "loops from " + few + " (here " + words + ")", rule: rule) }
         guard judged else { return Verdict(.partly, "no reference texts, so stopping a loop is all that is counted: " + words, rule: rule) }
-        if b * 2 >= loops && test.p < 0.05 { return Verdict(.reproduced, words, rule: rule) }
+        if b * 2 >= loops && p < 0.05 { return Verdict(.reproduced, words, rule: rule) }
         return Verdict(b * 4 >= loops ? .partly : .notReproduced, words, rule: rule)
     }
 
@@ -230,7 +242,8 @@ extension Verdict {
     public static func repetition(loops: Int, judged: Bool, cross: [Bool], other: [Bool], clips: Int) -> Verdict {
         let rule = "reproduced when the best cross_out layer resolves at least half of the loops, a loop counting only when the patched "
             + "transcript stops looping and its WER against the reference text falls below both the loop's and 1, and more loops than the best self_out or mlp_out "
-            + "layer by an exact McNemar test at 0.05; partly when only one of the two holds, or there are no reference texts; "
+            + "layer by an exact McNemar test at 0.05, that best self_out or mlp_out layer resolving fewer than a quarter (the paper: they "
+            + "barely matter); partly when only some of these hold, or there are no reference texts; not reproduced when none does; "
             + "not tested on loops from fewer than \(minimumClips) clips"
         guard loops > 0, cross.count == loops, other.count == loops else {
             return Verdict(.notTested, "no looping transcript in these conditions", rule: rule)
@@ -241,13 +254,13 @@ extension Verdict {
         if let few = tooFewClips(clips) {
             return Verdict(.notTested, "loops from " + few + " (here the best cross_out layer \(verb) \(c) of \(loops), self_out or mlp_out \(o))", rule: rule)
         }
-        guard c > o else { return Verdict(.notReproduced, "the best cross_out layer \(verb) \(c) of \(loops) loops, self_out or mlp_out \(o)", rule: rule) }
         let test = McNemar(b: zip(cross, other).filter { $0 && !$1 }.count, c: zip(cross, other).filter { !$0 && $1 }.count)
-        let words = String(format: "cross_out %d of %d loops, self_out or mlp_out %d (McNemar p = %.3g)", c, loops, o, test.p)
+        let words = String(format: "cross_out %@ %d of %d loops, self_out or mlp_out %d (McNemar p = %.3g)", verb, c, loops, o, test.p)
         guard judged else { return Verdict(.partly, "no reference texts, so stopping a loop is all that is counted: " + words, rule: rule) }
-        let most = c * 2 >= loops, lead = test.p < 0.05
-        if most && lead { return Verdict(.reproduced, words, rule: rule) }
-        if most || lead { return Verdict(.partly, words, rule: rule) }
+        // A significant difference the other way is no lead.
+        let most = c * 2 >= loops, lead = c > o && test.p < 0.05, minor = o * 4 < loops
+        if most && lead && minor { return Verdict(.reproduced, words, rule: rule) }
+        if most || lead { return Verdict(.partly, words + (most && lead ? "; but self_out or mlp_out resolves a quarter or more" : ""), rule: rule) }
         return Verdict(.notReproduced, words + "; fewer than half, and no significant lead", rule: rule)
     }
 

@@ -13,7 +13,7 @@ import Analysis
         #expect(Verdict.tokenProbe(best: Self.layer(3, 97), majority: 0.5, logprob: Self.layer(0, 50), decoderLayers: 4, clips: 4).outcome == .notTested)
         let loops = Verdict.repetition(loops: 5, judged: true, cross: [false, false, false, false, false], other: [true, false, false, false, false], clips: 3)
         #expect(loops.outcome == .notTested && (loops.detail ?? "").contains("improves 0 of 5"), "\(loops.detail ?? "")")
-        #expect(Verdict.singleHead(loops: 5, judged: true, best: [true, false, false, false, false], median: [false, false, false, false, false], clips: 3).outcome == .notTested)
+        #expect(Verdict.singleHead(loops: 5, judged: true, best: [true, false, false, false, false], median: [false, false, false, false, false], heads: 24, clips: 3).outcome == .notTested)
     }
 
     /// "Peaks early" only when the late layers fall below the early best's interval.
@@ -152,14 +152,14 @@ import Analysis
     /// median head on the same loops; stopping a loop without reference texts is at most "partly".
     @Test func theSingleHeadRuleCountsLoopsAHeadResolvesAgainstTheMedianHead() {
         func loops(_ k: Int, of n: Int = 20) -> [Bool] { (0..<n).map { $0 < k } }
-        #expect(Verdict.singleHead(loops: 0, judged: true, best: [], median: [], clips: 20).outcome == .notTested)
-        #expect(Verdict.singleHead(loops: 20, judged: true, best: loops(16), median: loops(4), clips: 20).outcome == .reproduced)
-        let fragile = Verdict.singleHead(loops: 20, judged: true, best: loops(16), median: loops(14), clips: 20)
+        #expect(Verdict.singleHead(loops: 0, judged: true, best: [], median: [], heads: 24, clips: 20).outcome == .notTested)
+        #expect(Verdict.singleHead(loops: 20, judged: true, best: loops(16), median: loops(4), heads: 24, clips: 20).outcome == .reproduced)
+        let fragile = Verdict.singleHead(loops: 20, judged: true, best: loops(16), median: loops(14), heads: 24, clips: 20)
         #expect(fragile.outcome == .partly && fragile.text.contains("the best head improves 16 of 20 loops") && fragile.text.contains("the median head 14"),
                 "every head breaks these loops: \(fragile.text)")
-        #expect(Verdict.singleHead(loops: 20, judged: true, best: loops(5), median: loops(0), clips: 20).outcome == .partly)
-        #expect(Verdict.singleHead(loops: 20, judged: true, best: loops(4), median: loops(0), clips: 20).outcome == .notReproduced)
-        let unjudged = Verdict.singleHead(loops: 20, judged: false, best: loops(20), median: loops(0), clips: 20)
+        #expect(Verdict.singleHead(loops: 20, judged: true, best: loops(5), median: loops(0), heads: 24, clips: 20).outcome == .partly)
+        #expect(Verdict.singleHead(loops: 20, judged: true, best: loops(4), median: loops(0), heads: 24, clips: 20).outcome == .notReproduced)
+        let unjudged = Verdict.singleHead(loops: 20, judged: false, best: loops(20), median: loops(0), heads: 24, clips: 20)
         #expect(unjudged.outcome == .partly && unjudged.text.contains("the best head stops 20 of 20 loops, 95% interval [0.84, 1.00]"), "\(unjudged.text)")
     }
 
@@ -206,6 +206,44 @@ import Analysis
         #expect(Verdict.repetition(loops: 0, judged: true, cross: [], other: [], clips: 20).outcome == .notTested)
     }
 
+    /// Found by a review: the paper's "self-attention and MLP barely matter" is part of the
+    /// claim; a lead the other way, or missing texts, gives what the printed rule says.
+    @Test func repetitionAlsoNeedsSelfAttentionAndTheMLPToBarelyMatter() {
+        let cross = [Bool](repeating: true, count: 18) + [Bool](repeating: false, count: 2)    // 18 of 20
+        let other = [Bool](repeating: true, count: 6) + [Bool](repeating: false, count: 14)    // 6 of 20: a quarter or more
+        let both = Verdict.repetition(loops: 20, judged: true, cross: cross, other: other, clips: 20)
+        #expect(both.outcome == .partly && both.text.contains("self_out or mlp_out resolves a quarter or more"), "\(both.text)")
+        let few = [Bool](repeating: true, count: 4) + [Bool](repeating: false, count: 16)      // 4 of 20: fewer than a quarter
+        #expect(Verdict.repetition(loops: 20, judged: true, cross: cross, other: few, clips: 20).outcome == .reproduced)
+        // Half the loops, but the other component resolves more: no lead, partly as printed.
+        let half = [Bool](repeating: true, count: 10) + [Bool](repeating: false, count: 10)
+        #expect(Verdict.repetition(loops: 20, judged: true, cross: half, other: cross, clips: 20).outcome == .partly)
+        #expect(Verdict.repetition(loops: 20, judged: false, cross: few, other: cross, clips: 20).outcome == .partly, "no texts: partly, as printed")
+    }
+
+    /// The best of 24 heads beats the median head by construction: its McNemar p is corrected
+    /// for the heads it was chosen from (found by a review).
+    @Test func theSingleHeadsLeadIsCorrectedForTheHeadsItWasChosenFrom() {
+        func loops(_ k: Int, of n: Int = 21) -> [Bool] { (0..<n).map { $0 < k } }
+        // 12 of 21 against 5 of the same 21: p = 0.016 alone, 0.38 over 24 heads.
+        let v = Verdict.singleHead(loops: 21, judged: true, best: loops(12), median: loops(5), heads: 24, clips: 20)
+        #expect(v.outcome == .partly && v.text.contains("corrected for 24 heads 0.375"), "\(v.text)")
+        #expect(Verdict.singleHead(loops: 21, judged: true, best: loops(12), median: loops(5), heads: 1, clips: 20).outcome == .reproduced)
+    }
+
+    /// A late best layer with an early layer inside its interval has no resolved peak (checked
+    /// only for early bests before a review); the per-token probe is at most "partly", since it
+    /// measures another quantity than the paper's.
+    @Test func aLatePeakMustBeResolvedAndTheTokenProbeIsAtMostPartly() {
+        let layers = [Self.layer(0, 95), Self.layer(1, 90), Self.layer(2, 91), Self.layer(3, 97)]
+        let late = Verdict.probe(best: layers[3], baseline: 0.5, input: Self.input(50), encoderLayers: 4, clips: 20, layers: layers)
+        #expect(late.outcome == .partly && (late.detail ?? "").contains("peak is not resolved: layer 0 (0.950)"), "\(late.detail ?? "")")
+        let clear = [Self.layer(0, 70), Self.layer(1, 75), Self.layer(2, 91), Self.layer(3, 97)]
+        #expect(Verdict.probe(best: clear[3], baseline: 0.5, input: Self.input(50), encoderLayers: 4, clips: 20, layers: clear).outcome == .reproduced)
+        let token = Verdict.tokenProbe(best: clear[3], majority: 0.5, logprob: Self.layer(0, 60), decoderLayers: 4, clips: 20, layers: clear)
+        #expect(token.outcome == .partly && token.text.contains("a different quantity"), "\(token.text)")
+    }
+
     @Test func mcNemarIsTheExactBinomialTail() {
         #expect(abs(McNemar(b: 3, c: 0).p - 0.25) < 1e-12, "2 · (½)³")
         #expect(abs(McNemar(b: 10, c: 2).p - 0.03857421875) < 1e-12, "2 · Σ_{i≤2} C(12, i) / 2¹²")
@@ -216,7 +254,7 @@ import Analysis
     @Test func everyVerdictCarriesItsRule() {
         let all = [Verdict.logitLens(saturation: [3, 3], decoderLayers: 4, clips: 20), .encoderLens(grounded: [3], loops: [0, 1, 0, 0], ungrounded: nil, encoderLayers: 4, clips: 20),
                    .probe(best: Self.layer(3, 100), baseline: 0.5, input: Self.input(50), encoderLayers: 4, clips: 20), .silencePatch(windows: [.deleted], clips: 20),
-                   .alignmentHeads(hits: 1, top: 1, heads: 24, clips: 20), .singleHead(loops: 2, judged: true, best: [true, false], median: [false, false], clips: 20), .tokenProbe(best: Self.layer(3, 95), majority: 0.5, logprob: Self.layer(0, 60), decoderLayers: 4, clips: 20),
+                   .alignmentHeads(hits: 1, top: 1, heads: 24, clips: 20), .singleHead(loops: 2, judged: true, best: [true, false], median: [false, false], heads: 24, clips: 20), .tokenProbe(best: Self.layer(3, 95), majority: 0.5, logprob: Self.layer(0, 60), decoderLayers: 4, clips: 20),
                    .attentionWindows(full: 0, windows: Self.windows(change50: (0.1, 0.05, 0.15)), clips: 20),
                    .repetition(loops: 1, judged: true, cross: [true], other: [false], clips: 20), .contextBias(sentences: 1, clean: 1, strongest: Self.patch(0, b: 1, c: 0), tried: 1, alone: 0, voices: 4, synthesizers: 2)]
         #expect(all.allSatisfy { $0.rule.hasPrefix("reproduced when") })
