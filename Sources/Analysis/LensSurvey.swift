@@ -56,7 +56,7 @@ public enum LensSurvey {
             /// Mean share of the lens transcript's words that are real English words (`Fluency`),
             /// over clips whose transcript has words; nil without the word list.
             public let fluency: Double?
-            /// Share of clips whose lens transcript is fluent but more than WER 0.5 from the
+            /// Share of clips whose lens transcript is fluent but WER 0.5 or more from the
             /// final one: text not grounded in the audio; nil without the word list.
             public let ungrounded: Double?
             enum CodingKeys: String, CodingKey { case layer, grounded, loops, fluency, ungrounded, meanWER = "mean_wer" }

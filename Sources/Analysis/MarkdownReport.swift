@@ -99,7 +99,7 @@ public enum MarkdownReport {
 
             \(code(Table(headers: ["layer", "mean WER", "clips within WER 0.5", "clips looping", "fluency", "fluent, ungrounded"], rows: rows)))
             Fluency is the mean share of a lens transcript's words found in Debian's English word list (`wamerican`); a transcript \
-            is *fluent, ungrounded* when it has at least 3 words, 90% of them real, and is more than WER 0.5 from the clip's final \
+            is *fluent, ungrounded* when it has at least 3 words, 90% of them real, and is WER 0.5 or more from the clip's final \
             transcript: the text the paper sees from near-top layers that does not follow the audio.
 
             Saturation layer of the \(s.tokens) tokens: \(zip(names, s.saturation).map { "\($0) \($1)" }.joined(separator: ", ")).

@@ -41,7 +41,7 @@ extension Report {
         guard summary.clips > 0 else { return }
         find(.lensSurvey, .logitLens, data: data,
              observed: "over \(summary.clips) clips, \(summary.finalEarly) of \(summary.tokens) tokens are final before the last layer; "
-                + "tokens per saturation row (embedding, layer 0, …, never): \(summary.saturation.map(String.init).joined(separator: " "))).",
+                + "tokens per saturation row (embedding, layer 0, …, never): \(summary.saturation.map(String.init).joined(separator: " ")).",
              .logitLens(saturation: summary.tokenRows, decoderLayers: model.hyper.decoderLayers, clips: summary.clips))
         let grounded = summary.groundedLayers
         find(.lensSurvey, .encoderLensSurvey, data: data,

@@ -56,8 +56,8 @@ extension Verdict {
     /// final one; `ungrounded` is nil when fluency could not be measured; `clips`: how many clips.
     public static func encoderLens(grounded: [Int], loops: [Double], ungrounded: [Double]?, encoderLayers: Int, clips: Int) -> Verdict {
         let rule = "reproduced when every layer whose lens transcript is within WER 0.5 of the final one is in the upper half "
-            + "and some layer below the last loops, or gives fluent text (at least 3 words, 90% of them dictionary words) more than "
-            + "WER 0.5 from the final one, on at least a quarter of the clips; partly when only those near-top failures are missing; "
+            + "and some layer below the last loops, or gives fluent text (at least 3 words, 90% of them dictionary words) "
+            + "WER 0.5 or more from the final one, on at least a quarter of the clips; partly when only those near-top failures are missing; "
             + tooFewClipsRule
         if let few = tooFewClips(clips) { return Verdict(.notTested, few, rule: rule) }
         guard !grounded.isEmpty else { return Verdict(.notReproduced, "no layer's lens transcript is close to the final one", rule: rule) }
@@ -68,8 +68,8 @@ extension Verdict {
         if !looping.isEmpty { found.append("layer\(looping.count > 1 ? "s" : "") \(looping.joined(separator: ", ")) loop") }
         if !hallucinating.isEmpty { found.append("layer\(hallucinating.count > 1 ? "s" : "") \(hallucinating.joined(separator: ", ")) give fluent ungrounded text") }
         guard !found.isEmpty else {
-            let what = ungrounded == nil ? "no layer below the last loops, and fluency was not measured (no word list)"
-                : "no layer below the last loops or gives fluent ungrounded text"
+            let what = ungrounded == nil ? "no layer below the last loops on a quarter of the clips or more, and fluency was not measured (no word list)"
+                : "no layer below the last loops or gives fluent ungrounded text on a quarter of the clips or more"
             return Verdict(.partly, "only the top layers transcribe, but " + what, rule: rule)
         }
         return Verdict(.reproduced, found.joined(separator: "; "), rule: rule)
