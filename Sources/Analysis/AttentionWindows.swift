@@ -41,7 +41,12 @@ public enum AttentionWindows {
             /// The clip-by-clip change in WER from the next wider window (full attention for the
             /// widest), with its 95% interval; nil for full attention.
             public let change: PairedDifference?
-            enum CodingKeys: String, CodingKey { case radius, lost, change, meanWER = "mean_wer" }
+            /// Mean share of the reference's words the transcript keeps (aligned unchanged), and
+            /// its clip-by-clip change from full attention (nil for full attention): WER also counts
+            /// inserted words, which a hallucinating window adds without losing any.
+            public let kept: Double
+            public let keptChange: PairedDifference?
+            enum CodingKeys: String, CodingKey { case radius, lost, change, kept, meanWER = "mean_wer", keptChange = "kept_change" }
         }
 
         public let clips: Int, skipped: Int
@@ -59,11 +64,16 @@ public enum AttentionWindows {
             func wers(_ text: (Record) -> String) -> [Double] {
                 kept.map { WordErrorRate.of(reference: judged ? $0.reference! : $0.clean!, hypothesis: text($0)) }
             }
+            func keptShares(_ text: (Record) -> String) -> [Double] {
+                kept.map { WordErrorRate.keptShare(reference: judged ? $0.reference! : $0.clean!, hypothesis: text($0)) }
+            }
             let each = [wers { $0.clean! }] + radii.indices.map { k in wers { $0.windowed![k] } }
+            let shares = [keptShares { $0.clean! }] + radii.indices.map { k in keptShares { $0.windowed![k] } }
             let n = Double(max(1, kept.count))
             windows = each.indices.map { i in
                 Window(radius: i == 0 ? nil : radii[i - 1], meanWER: each[i].reduce(0, +) / n, lost: Double(each[i].filter { $0 > 0.5 }.count) / n,
-                       change: i == 0 ? nil : PairedDifference(after: each[i], before: each[i - 1]))
+                       change: i == 0 ? nil : PairedDifference(after: each[i], before: each[i - 1]),
+                       kept: shares[i].reduce(0, +) / n, keptChange: i == 0 ? nil : PairedDifference(after: shares[i], before: shares[0]))
             }
         }
     }

@@ -223,13 +223,15 @@ public enum MarkdownReport {
     static func attentionWindows(_ w: Report.AttentionWindowsSection, _ h: Report.Header) -> String {
         let s = w.summary
         let rows = s.windows.map { [$0.radius.map { "±\($0) frames (±\(String(format: "%.1f", Double($0) / 50)) s)" } ?? "full attention",
-                                    String(format: "%.2f", $0.meanWER), $0.change?.text ?? "", percent($0.lost)] }
+                                    String(format: "%.2f", $0.meanWER), $0.change?.text ?? "", percent($0.lost),
+                                    String(format: "%.2f", $0.kept), $0.keptChange?.text ?? ""] }
         return """
             `asrlens patch CLIP --attention-window K --model \(h.model)` on \(s.clips) clips drawn by a fixed seed from `\(w.data)`\
             \(s.skipped > 0 ? " (\(s.skipped) unreadable, skipped)" : ""): every encoder layer's self-attention sees only the \
             frames within ±K of each frame, and the transcript is scored against \(s.against).
 
-            \(code(Table(headers: ["encoder attention", "mean WER", "change from the wider window [95%]", "clips with WER > 0.5"], rows: rows)))
+            \(code(Table(headers: ["encoder attention", "mean WER", "change from the wider window [95%]", "clips with WER > 0.5",
+                               "words kept", "change from full [95%]"], rows: rows)))
             """
     }
 
@@ -250,7 +252,9 @@ public enum MarkdownReport {
             its context) and `resid_post` on the context's frames; in the decoder, `cross_out` on every token (what the decoder \
             reads from the audio). Each patch is paired with the clean run on "follows the context" (b: followed clean but not \
             patched; c: the reverse) and tested by an exact McNemar test, its p-value Bonferroni-corrected for the \
-            \(s.patched.count) patches tried.
+            \(s.patched.count) patches tried. The verdict rests on the patches on the word's own frames: silencing the \
+            context's frames is the positive control (it removes what the bias comes from, wherever the bias lives). The test \
+            counts sentences as independent, though each item is spoken in every voice.
 
             \(code(Table(headers: ["condition", "layer", "follows context", "follows sound", "other", "b / c", "corrected p"], rows: rows)))
             \(examples.isEmpty ? "No transcript followed the context." : "Transcripts that followed the context (the first \(examples.count)):\n\n" + examples.joined(separator: "\n"))

@@ -12,7 +12,7 @@ public enum PaperClaim: String, CaseIterable, Sendable {
     case repetition = "cross-attention at one decoder layer resolves most loops (large-v3: 76% at layer 23); self-attention and MLP barely matter."
     case singleHead = "a single cross-attention head alone suppresses most loops (large-v3: layer 18, head 13, 78%)."
     case attentionWindows = "restricting encoder self-attention to ±75 frames still transcribes well, ±50 degrades, ±20 or less loses most words (whisper-tiny write-ups)."
-    case contextBias = "context-driven word substitutions live in the encoder: patching encoder components can make transcripts more faithful to the sound."
+    case contextBias = "context-driven word substitutions live in the encoder: patching encoder components can make transcripts more faithful to the sound (here: the word's own frames)."
 
     /// The claims each section tests, for the "not tested" rows of a section that did not run.
     static func tested(in section: Report.Section) -> [PaperClaim] {

@@ -228,7 +228,12 @@ extension Report {
              observed: "WER against \(summary.against): " + summary.windows.map { w in
                  String(format: "%@ %.2f", w.radius.map { "±\($0)" } ?? "full", w.meanWER) + (w.change.map { " (\($0.text))" } ?? "") }
                  .joined(separator: ", ") + " (\(summary.clips) clips; in brackets each clip's change from the next wider window, 95% interval).",
-             .attentionWindows(full: full, windows: windows, clips: summary.clips))
+             .attentionWindows(full: full, windows: windows, kept: (summary.windows.first?.kept ?? 0, Self.keptChange20(summary)), clips: summary.clips))
+    }
+
+    /// ±20's change in words kept from full attention (none measured: no change).
+    static func keptChange20(_ summary: AttentionWindows.Summary) -> PairedDifference {
+        summary.windows.first { $0.radius == 20 }?.keptChange ?? PairedDifference(mean: 0, low: 0, high: 0, pairs: 0)
     }
 
     /// Rows the attention-window experiment runs on at most: each costs a full encoder pass and
@@ -247,14 +252,16 @@ extension Report {
         }
         let summary = ContextBias.Summary(results)
         contextBias = summary
-        // The claim is about the encoder; the decoder's strongest patch is the comparison.
-        let encoder = summary.strongest("enc"), decoder = summary.strongest("dec")
+        // The claim is about the word's encoder states: the patches on its own frames decide.
+        // Silencing the context (resid_post on its frames) is the positive control, and the
+        // decoder's strongest patch the comparison.
+        let onWord = summary.strongest("enc attn_out"), control = summary.strongest("enc resid_post"), decoder = summary.strongest("dec")
         find(.contextBias, .contextBias,
-             observed: String(format: "over %d sentences (%d items in %d voices), the transcript follows the context in %.0f%%; the strongest encoder patch (%@, layer %d) brings that to %.0f%%, the strongest decoder patch (%@, layer %d) to %.0f%% (%d patches tried).",
+             observed: String(format: "over %d sentences (%d items in %d voices), the transcript follows the context in %.0f%%; the strongest encoder patch on the word (%@, layer %d) brings that to %.0f%%; silencing the context's frames (the control, %@, layer %d) to %.0f%%, the strongest decoder patch (%@, layer %d) to %.0f%% (%d patches tried).",
                               summary.sentences, summary.items, summary.voices.count, 100 * summary.clean.context,
-                              encoder.condition, encoder.layer ?? 0, 100 * encoder.context, decoder.condition, decoder.layer ?? 0, 100 * decoder.context,
-                              summary.patched.count),
-             .contextBias(sentences: summary.sentences, clean: summary.clean.context, strongest: encoder,
+                              onWord.condition, onWord.layer ?? 0, 100 * onWord.context, control.condition, control.layer ?? 0, 100 * control.context,
+                              decoder.condition, decoder.layer ?? 0, 100 * decoder.context, summary.patched.count),
+             .contextBias(sentences: summary.sentences, clean: summary.clean.context, cleanSound: summary.clean.sound, strongest: onWord,
                           tried: summary.patched.count, alone: summary.alone.context, voices: summary.voices.count,
                           synthesizers: Set(summary.voices.map { $0.split(separator: " ")[0] }).count))
     }

@@ -193,21 +193,28 @@ extension Verdict {
     /// lost at ±20. `full` is the mean WER with full attention, `windows` the mean WER per radius.
     /// `windows` holds each radius's mean WER and its clip-by-clip change from the next wider
     /// window (full attention for ±75), with the change's 95% interval.
-    public static func attentionWindows(full: Double, windows: [(radius: Int, wer: Double, change: PairedDifference)], clips: Int) -> Verdict {
+    /// `kept` is the mean share of the reference's words full attention keeps, and ±20's
+    /// clip-by-clip change from it.
+    public static func attentionWindows(full: Double, windows: [(radius: Int, wer: Double, change: PairedDifference)],
+                                        kept: (full: Double, change20: PairedDifference), clips: Int) -> Verdict {
         let rule = "reproduced when ±75 frames holds, ±50 degrades and ±20 loses most words, partly when one or two of them do, judged "
-            + "on each clip's change in WER from the next wider window with its 95% interval: ±75 holds when its change from full "
-            + "attention stays below +0.10 at the top of its interval, ±50 degrades when its change from ±75 is above 0 at the bottom "
-            + "of its interval, ±20 loses most words when its mean WER is at least 0.5; " + tooFewClipsRule
+            + "on each clip's change from a wider window with its 95% interval: ±75 holds when its change in WER from full "
+            + "attention stays below +0.10 at the top of its interval, ±50 degrades when its change in WER from ±75 is above 0 at the bottom "
+            + "of its interval, ±20 loses most words when the share of the reference's words its transcript keeps falls from full "
+            + "attention's by more than half of full attention's share at the top of its interval (WER alone also counts inserted "
+            + "words); " + tooFewClipsRule
         let byRadius = Dictionary(windows.map { ($0.radius, $0) }, uniquingKeysWith: { a, _ in a })
         guard clips > 0, let w75 = byRadius[75], let w50 = byRadius[50], let w20 = byRadius[20] else {
             return Verdict(.notTested, "no clips, or the ±75, ±50 and ±20 windows were not all run", rule: rule)
         }
         if let few = tooFewClips(clips) { return Verdict(.notTested, few, rule: rule) }
-        let holds = w75.change.high < 0.10, degrades = w50.change.low > 0, lost = w20.wer >= 0.5
+        let holds = w75.change.high < 0.10, degrades = w50.change.low > 0, lost = kept.change20.high < -kept.full / 2
         let parts = [holds ? "±75 holds" : "±75 does not hold", degrades ? "±50 degrades" : "±50 does not degrade surely",
                      lost ? "±20 loses most words" : "±20 keeps most words"]
-        let words = String(format: "mean WER %.2f with full attention, %.2f at ±75 (%@), %.2f at ±50 (%@ from ±75), %.2f at ±20 over %d clips: ",
-                           full, w75.wer, w75.change.text, w50.wer, w50.change.text, w20.wer, clips) + parts.joined(separator: ", ")
+        let words = String(format: "mean WER %.2f with full attention, %.2f at ±75 (%@), %.2f at ±50 (%@ from ±75), %.2f at ±20 over %d clips; "
+                           + "words kept %.2f with full attention, %.2f at ±20 (%@): ",
+                           full, w75.wer, w75.change.text, w50.wer, w50.change.text, w20.wer, clips,
+                           kept.full, kept.full + kept.change20.mean, kept.change20.text) + parts.joined(separator: ", ")
         let count = [holds, degrades, lost].filter { $0 }.count
         return Verdict(count == 3 ? .reproduced : count > 0 ? .partly : .notReproduced, words, rule: rule)
     }
@@ -264,20 +271,26 @@ extension Verdict {
         return Verdict(.notReproduced, words + "; fewer than half, and no significant lead", rule: rule)
     }
 
-    /// Contextual bias: shares of sentences whose transcript follows the context, clean and
-    /// under the strongest of `tried` encoder patches (with its paired test against clean), and
-    /// with the context silenced; the sentences were spoken in `voices` voices of `synthesizers` synthesizers.
-    public static func contextBias(sentences: Int, clean: Double, strongest: ContextBias.Summary.Condition, tried: Int, alone: Double,
-                                   voices: Int, synthesizers: Int) -> Verdict {
-        let rule = "reproduced when the strongest encoder patch lowers the share of transcripts that follow the context, by an exact "
-            + "McNemar test against the clean run significant at 0.05 after a Bonferroni correction for every patch tried, on at least "
-            + "200 sentences in at least 4 voices of 2 synthesizers; partly when significant on fewer"
+    /// Contextual bias: shares of sentences whose transcript follows the context (and the sound),
+    /// clean and under the strongest of the encoder patches on the word's own frames (with its
+    /// paired test against clean), and with the context silenced; the sentences were spoken in
+    /// `voices` voices of `synthesizers` synthesizers. Silencing the context itself is the
+    /// positive control, reported beside it: that it removes the bias says nothing about where
+    /// the bias lives.
+    public static func contextBias(sentences: Int, clean: Double, cleanSound: Double, strongest: ContextBias.Summary.Condition, tried: Int,
+                                   alone: Double, voices: Int, synthesizers: Int) -> Verdict {
+        let rule = "reproduced when the strongest encoder patch on the word's own frames (attn_out: what they take in from the context) "
+            + "lowers the share of transcripts that follow the context, by an exact McNemar test against the clean run significant at 0.05 "
+            + "after a Bonferroni correction for every patch tried, and raises the share that follow the sound, on at least 200 sentences "
+            + "in at least 4 voices of 2 synthesizers; partly when significant on fewer, or without the sound's share rising"
         guard clean > 0 else { return Verdict(.notTested, "no context-driven substitutions", rule: rule) }
-        guard strongest.context < clean, let test = strongest.test else { return Verdict(.notReproduced, "no encoder patch lowers it", rule: rule) }
+        guard strongest.context < clean, let test = strongest.test else { return Verdict(.notReproduced, "no encoder patch on the word lowers it", rule: rule) }
         let p = test.corrected(for: tried)
-        let words = String(format: "%.0f%% → %.0f%% over %d sentences, corrected p = %.3g over %d patches; the word alone is heard as the predicted word in %.0f%%",
-                           100 * clean, 100 * strongest.context, sentences, p, tried, 100 * alone)
+        let words = String(format: "%.0f%% → %.0f%% over %d sentences, corrected p = %.3g over %d patches; follows the sound %.0f%% → %.0f%%; "
+                           + "the word alone is heard as the predicted word in %.0f%%",
+                           100 * clean, 100 * strongest.context, sentences, p, tried, 100 * cleanSound, 100 * strongest.sound, 100 * alone)
         guard p < 0.05 else { return Verdict(.notReproduced, "not significant: " + words, rule: rule) }
+        guard strongest.sound > cleanSound else { return Verdict(.partly, "the sound's share does not rise: " + words, rule: rule) }
         guard sentences >= 200, voices >= 4, synthesizers >= 2 else {
             return Verdict(.partly, "too few sentences or voices (\(voices) voices of \(synthesizers) synthesizers): " + words, rule: rule)
         }

@@ -8,6 +8,14 @@ public enum WordErrorRate {
         }.filter { !$0.isEmpty }
     }
 
+    /// The share of the reference's words that the hypothesis keeps, aligned unchanged (1 for an
+    /// empty reference: nothing could be lost).
+    public static func keptShare(reference: String, hypothesis: String) -> Double {
+        let r = words(reference)
+        guard !r.isEmpty else { return 1 }
+        return Double(WordDiff.align(r, words(hypothesis)).filter { !$0.isEdit }.count) / Double(r.count)
+    }
+
     /// Edits / reference words (0 when both are empty; 1 per inserted word when the reference is empty).
     public static func of(reference: String, hypothesis: String) -> Double {
         let r = words(reference), h = words(hypothesis)

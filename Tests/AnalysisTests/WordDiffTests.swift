@@ -3,6 +3,15 @@ import Testing
 
 /// The word diff and the word error rate share one alignment; these pin its choices.
 @Suite struct WordDiffTests {
+    /// Words kept counts the reference's words aligned unchanged: insertions, which WER counts,
+    /// lose none (the attention-window verdict's ±20 part rests on it).
+    @Test func wordsKeptIgnoresInsertionsThatWERCounts() {
+        #expect(WordErrorRate.keptShare(reference: "The lamp was warm.", hypothesis: "the lamp, the lamp, the lamp was so warm") == 1)
+        #expect(WordErrorRate.of(reference: "The lamp was warm.", hypothesis: "the lamp, the lamp, the lamp was so warm") == 1.25)
+        #expect(WordErrorRate.keptShare(reference: "a b c d", hypothesis: "a x c") == 0.5)
+        #expect(WordErrorRate.keptShare(reference: "", hypothesis: "anything") == 1)
+    }
+
     @Test func substitutionIsOneEditAndKeepsWordsAsWritten() {
         let d = WordDiff.transcripts("Then leisure to consider.", "then then to consider")
         #expect(d == [.same("then"), .substituted("leisure", by: "then"), .same("to"), .same("consider")])
