@@ -30,10 +30,10 @@ public struct Transcriber: Sendable {
     }
 
     /// Throws for a `--language` that is no code at all: empty, a language's name (`German`,
-    /// `english`: its code is suggested), or not lower-case as Whisper's codes are.
+    /// `english`, `Deutsch`, `日本語`: its code is suggested), or not lower-case as Whisper's codes are.
     public static func checkCode(_ language: String) throws {
         let subject = "--language '\(language)'"
-        if language.count > 3, let code = code(named: language) {
+        if language.count > 1, language.count > 3 || !language.allSatisfy(\.isASCII), let code = code(named: language) {
             throw InputError(subject, "a language's name, not its code: use --language \(code)")
         }
         guard !language.isEmpty, language == language.lowercased() else {
@@ -42,11 +42,14 @@ public struct Transcriber: Sendable {
         }
     }
 
-    /// The ISO 639 code of a language named in English ("German" → "de"), the shortest one.
+    /// The ISO 639 code of a language named in English or in itself ("German", "Deutsch",
+    /// "francais" → "de", "de", "fr"; case and accents ignored), the shortest such code.
     static func code(named name: String) -> String? {
-        let english = Locale(identifier: "en"), wanted = name.lowercased()
-        return Locale.isoLanguageCodes.filter { english.localizedString(forLanguageCode: $0)?.lowercased() == wanted }
-            .min { ($0.count, $0) < ($1.count, $1) }
+        func key(_ s: String) -> String { s.folding(options: [.caseInsensitive, .diacriticInsensitive], locale: nil) }
+        let english = Locale(identifier: "en"), wanted = key(name)
+        return Locale.isoLanguageCodes.filter { code in
+            [english, Locale(identifier: code)].contains { $0.localizedString(forLanguageCode: code).map(key) == wanted }
+        }.min { ($0.count, $0) < ($1.count, $1) }
     }
 
     /// One emitted segment.

@@ -1,0 +1,17 @@
+import Testing
+import Model
+
+/// `--language` takes Whisper's lower-case codes; a language's name, in English or in itself,
+/// is refused with the code to give instead.
+@Suite struct LanguageOptionTests {
+    @Test(arguments: [("German", "de"), ("english", "en"), ("Deutsch", "de"), ("francais", "fr"), ("Español", "es"), ("日本語", "ja"), ("中文", "zh")])
+    func aLanguagesNameIsRefusedWithItsCode(name: String, code: String) {
+        #expect(throws: InputError("--language '\(name)'", "a language's name, not its code: use --language \(code)")) { try Transcriber.checkCode(name) }
+    }
+
+    @Test func codesPassAndUpperCaseCodesAreShownLowerCase() throws {
+        for code in ["en", "de", "haw", "yue", "jw"] { try Transcriber.checkCode(code) }
+        #expect(throws: InputError("--language 'EN'", "not a language code (lower-case, such as en or de): use --language en")) { try Transcriber.checkCode("EN") }
+        #expect(throws: InputError("--language ''", "not a language code (lower-case, such as en or de)")) { try Transcriber.checkCode("") }
+    }
+}
