@@ -131,33 +131,80 @@ public enum LinearProbe {
         return unitOf.map { unitFold[$0] }
     }
 
-    /// Held-out (correct, tested) per fold of a probe on features `x`; folds left empty by
-    /// the grouping are dropped.
-    static func crossValidate(_ x: [[Float]], _ y: [Int], classes: Int, folds k: Int, groups: [String]? = nil) -> [(correct: Int, tested: Int)] {
+    /// Each row's held-out prediction (right or not) and the fold it was tested in; rows of a
+    /// fold left without training rows by the grouping are not tested (`fold` nil).
+    static func crossValidate(_ x: [[Float]], _ y: [Int], classes: Int, folds k: Int, groups: [String]? = nil) -> (hits: [Bool], fold: [Int?]) {
         let fold = folds(y, k: k, groups: groups)
-        return (0..<k).compactMap { f in
+        var hits = [Bool](repeating: false, count: x.count), tested = [Int?](repeating: nil, count: x.count)
+        for f in 0..<k {
             let train = x.indices.filter { fold[$0] != f }, test = x.indices.filter { fold[$0] == f }
-            guard !test.isEmpty, !train.isEmpty else { return nil }
+            guard !test.isEmpty, !train.isEmpty else { continue }
             let fit = fit(train.map { x[$0] }, train.map { y[$0] }, classes: classes)
-            return (test.filter { fit.predict(x[$0]) == y[$0] }.count, test.count)
+            for r in test { hits[r] = fit.predict(x[r]) == y[r]; tested[r] = f }
         }
+        return (hits, tested)
     }
 
-    /// One layer's result: the held-out accuracy pooled over folds (each row is held out once,
-    /// so `interval.trials` is the number of rows) with its 95% Wilson interval, and the
-    /// standard deviation of the per-fold accuracies.
+    /// A 95% interval of an accuracy.
+    public struct Interval: Sendable, Equatable {
+        public let low: Double, high: Double
+        public init(low: Double, high: Double) { self.low = low; self.high = high }
+        /// Half the interval's width.
+        public var halfWidth: Double { (high - low) / 2 }
+    }
+
+    /// One layer's result: the held-out accuracy pooled over folds (each row is held out once)
+    /// with its 95% interval, the standard deviation of the per-fold accuracies, and each row's
+    /// outcome, which paired comparisons between layers and controls resample.
+    ///
+    /// The interval is Wilson's when rows are independent units. When they come in clusters
+    /// (the fold groups: a speaker's clips, a word's voices), it is the cluster bootstrap's
+    /// (`ClusterBootstrap`), widened to contain Wilson's, which a bootstrap understates for
+    /// accuracies near 0 or 1.
     public struct Layer: Sendable, Equatable, Encodable {
         public let layer: Int
         public let accuracy: Double
         public let std: Double
-        public let interval: WilsonInterval
+        public let interval: Interval
+        /// Rows held out and tested, and how many of them the probe got right.
+        public let tested: Int, correct: Int
+        /// Per tested row, in row order: the held-out prediction was right.
+        public let hits: [Bool]
+        /// Per tested row: the cluster a bootstrap draws it with (its fold group, else itself).
+        public let clusters: [Int]
+        /// Clusters the rows fall in (the rows themselves when ungrouped).
+        public var units: Int { Set(clusters).count }
 
-        public init(layer: Int, accuracy: Double, std: Double, interval: WilsonInterval) {
-            self.layer = layer; self.accuracy = accuracy; self.std = std; self.interval = interval
+        /// From each tested row's outcome; `clusters` nil when every row stands alone. `std`
+        /// is the spread of the per-fold accuracies (0 for one split).
+        public init(layer: Int, hits: [Bool], clusters: [Int]? = nil, std: Double = 0) {
+            self.layer = layer; self.hits = hits; self.std = std
+            self.clusters = clusters ?? Array(hits.indices)
+            tested = hits.count
+            correct = hits.filter { $0 }.count
+            let wilson = WilsonInterval(successes: correct, trials: tested)
+            accuracy = tested == 0 ? 0 : wilson.estimate
+            if clusters != nil, tested > 0 {
+                let boot = ClusterBootstrap(hits: [hits], weights: [1], clusters: self.clusters).interval()
+                interval = Interval(low: min(boot.low, wilson.low), high: max(boot.high, wilson.high))
+            } else {
+                interval = Interval(low: wilson.low, high: wilson.high)
+            }
+        }
+
+        /// This layer's accuracy minus `other`'s on the same rows, with the 95% interval of a
+        /// bootstrap that draws this layer's clusters: a paired comparison, since both probes
+        /// are judged on each drawn row. `pairs` counts the clusters. Nil when the two were
+        /// not tested on the same rows.
+        public func lead(over other: Layer) -> PairedDifference? {
+            guard other.tested == tested, other.clusters == clusters, tested > 0 else { return nil }
+            let boot = ClusterBootstrap(hits: [hits, other.hits], weights: [1, -1], clusters: clusters)
+            let (low, high) = boot.interval()
+            return PairedDifference(mean: accuracy - other.accuracy, low: low, high: high, pairs: boot.clusters)
         }
 
         enum Keys: String, CodingKey { case layer, accuracy, std, low, high }
-        /// `low`, `high`: the 95% Wilson interval.
+        /// `low`, `high`: the 95% interval.
         public func encode(to encoder: Swift.Encoder) throws {
             var c = encoder.container(keyedBy: Keys.self)
             try c.encode(layer, forKey: .layer); try c.encode(accuracy, forKey: .accuracy); try c.encode(std, forKey: .std)
@@ -165,18 +212,36 @@ public enum LinearProbe {
         }
     }
 
+    /// How `layer`'s interval was drawn, for a result's legend: "Wilson interval", or with
+    /// `groupedBy` "interval of a bootstrap over the 15 speaker groups (at least Wilson's)".
+    public static func intervalName(_ layer: Layer?, groupedBy: String?) -> String {
+        guard let layer, let groupedBy else { return "Wilson interval" }
+        return "interval of a bootstrap over the \(layer.units) \(groupedBy) groups (at least Wilson's)"
+    }
+
     /// Every layer's probe trained on the rows where `heldOut` is false and tested on the rest
     /// (one split, no folds: `std` is 0). `features[clip][layer]` as for `run`; the classes are
     /// those of all rows, so a class missing from training simply cannot be predicted.
-    public static func heldOut(features: [[[Float]]], labels: [String], heldOut: [Bool]) -> [Layer] {
+    /// `groups[clip]`, when given, clusters the tested rows for their interval.
+    public static func heldOut(features: [[[Float]]], labels: [String], heldOut: [Bool], groups: [String]? = nil) -> [Layer] {
         let classes = Array(Set(labels)).sorted()
         let y = labels.map { classes.firstIndex(of: $0)! }
         let train = labels.indices.filter { !heldOut[$0] }, test = labels.indices.filter { heldOut[$0] }
         guard !train.isEmpty, !test.isEmpty, let layers = features.first?.count else { return [] }
+        let clusters = groups.map(clusterIndex).map { c in test.map { c[$0] } }
         return (0..<layers).map { l in
             let fit = fit(train.map { features[$0][l] }, train.map { y[$0] }, classes: classes.count)
-            let correct = test.filter { fit.predict(features[$0][l]) == y[$0] }.count
-            return Layer(layer: l, accuracy: Double(correct) / Double(test.count), std: 0, interval: WilsonInterval(successes: correct, trials: test.count))
+            return Layer(layer: l, hits: test.map { fit.predict(features[$0][l]) == y[$0] }, clusters: clusters)
+        }
+    }
+
+    /// Each row's group as a number, in order of first appearance.
+    static func clusterIndex(_ groups: [String]) -> [Int] {
+        var index: [String: Int] = [:]
+        return groups.map { g in
+            if let i = index[g] { return i }
+            index[g] = index.count
+            return index.count - 1
         }
     }
 
@@ -186,9 +251,9 @@ public enum LinearProbe {
     public typealias Result = (classes: [String], baseline: Double, layers: [Layer], folds: Int)
 
     /// Probes every layer: `features[clip][layer]` against `labels[clip]`; `groups[clip]`, when
-    /// given, keeps each group's clips in one fold. `source` names the data in errors: features
-    /// of different shapes (a part file or a cache from another model), fewer than 2 folds or
-    /// groups cannot be cross-validated.
+    /// given, keeps each group's clips in one fold and clusters them for the intervals. `source`
+    /// names the data in errors: features of different shapes (a part file or a cache from
+    /// another model), fewer than 2 folds or groups cannot be cross-validated.
     public static func run(features: [[[Float]]], labels: [String], folds k: Int, groups: [String]? = nil, source: String = "probe",
                            progress: (Int, Int) -> Void = { _, _ in }) throws -> Result {
         guard k >= 2 else { throw InputError(source, "\(k) folds; cross-validation needs at least 2") }
@@ -206,24 +271,22 @@ public enum LinearProbe {
         let classes = Array(Set(labels)).sorted()
         let y = labels.map { classes.firstIndex(of: $0)! }
         let baseline = Double(classes.map { c in labels.filter { $0 == c }.count }.max() ?? 0) / Double(max(1, labels.count))
+        let clusters = groups.map(clusterIndex)
         let layerCount = features.first?.count ?? 0
         var layers: [Layer] = []
         var folds = 0
         for l in 0..<layerCount {
-            let counts = crossValidate(features.map { $0[l] }, y, classes: classes.count, folds: k, groups: groups)
-            layers.append(Self.layer(l, counts))
-            folds = counts.count
+            let (hits, fold) = crossValidate(features.map { $0[l] }, y, classes: classes.count, folds: k, groups: groups)
+            let tested = fold.indices.filter { fold[$0] != nil }
+            let perFold = Dictionary(grouping: tested, by: { fold[$0]! }).values.map { rows in
+                Double(rows.filter { hits[$0] }.count) / Double(rows.count)
+            }
+            let mean = perFold.reduce(0, +) / Double(max(1, perFold.count))
+            let std = (perFold.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(max(1, perFold.count))).squareRoot()
+            layers.append(Layer(layer: l, hits: tested.map { hits[$0] }, clusters: clusters.map { c in tested.map { c[$0] } }, std: std))
+            folds = perFold.count
             progress(l + 1, layerCount)
         }
         return (classes, baseline, layers, folds)
-    }
-
-    /// A layer's result from its folds' (correct, tested).
-    static func layer(_ l: Int, _ counts: [(correct: Int, tested: Int)]) -> Layer {
-        let interval = WilsonInterval(successes: counts.reduce(0) { $0 + $1.correct }, trials: counts.reduce(0) { $0 + $1.tested })
-        let acc = counts.map { Double($0.correct) / Double($0.tested) }
-        let mean = acc.reduce(0, +) / Double(max(1, acc.count))
-        let std = (acc.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(max(1, acc.count))).squareRoot()
-        return Layer(layer: l, accuracy: counts.isEmpty ? 0 : interval.estimate, std: std, interval: interval)
     }
 }

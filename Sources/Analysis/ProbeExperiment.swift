@@ -159,7 +159,8 @@ public struct ProbeExperiment: Codable, Equatable, Sendable {
                 out.append("\(e.side.rawValue) " + String(format: "%2d  %.3f ± %.3f [%.3f, %.3f]  ", l.layer, l.accuracy, l.std, l.interval.low, l.interval.high)
                            + String(repeating: "█", count: Int((l.accuracy * 40).rounded())))
             }
-            out.append("accuracy over the \(kept.count) held-out predictions, [ ] its 95% Wilson interval; ± the standard deviation over folds")
+            out.append("accuracy over the \(kept.count) held-out predictions, [ ] its 95% " + LinearProbe.intervalName(probe.layers.first, groupedBy: e.group)
+                       + "; ± the standard deviation over folds")
             return out
         }
     }

@@ -9,7 +9,7 @@ public struct ProbeTransfer: Encodable, Sendable {
         /// The column's value whose rows are tested on; all other rows train.
         public let heldOut: String
         public let trained: Int, tested: Int
-        /// Held-out accuracy per layer, each with its Wilson interval.
+        /// Held-out accuracy per layer, each with its 95% interval (`LinearProbe.Layer`).
         public let layers: [LinearProbe.Layer]
         /// The same split on the pooled log-mel (no Whisper); nil when rows lack their inputs.
         public let input: LinearProbe.Layer?
@@ -32,6 +32,8 @@ public struct ProbeTransfer: Encodable, Sendable {
         let values = rows.map { set.rows[$0.row].labels[column] ?? "" }, labels = rows.map { $0.label ?? "" }
         let features = rows.map { $0.features ?? [] }
         let inputs = rows.allSatisfy { $0.input != nil } ? rows.map { [$0.input!] } : nil
+        // The held-out clips of one speaker (or word) are clustered for the intervals too.
+        let groups = result.experiment.group == nil ? nil : rows.map { $0.group ?? "" }
         var splits: [Split] = []
         for value in Set(values).sorted() {
             let heldOut = values.map { $0 == value }
@@ -40,8 +42,8 @@ public struct ProbeTransfer: Encodable, Sendable {
             let counts = Dictionary(grouping: train, by: { $0 }).mapValues(\.count)
             let majority = counts.max { ($0.value, $1.key) < ($1.value, $0.key) }!.key
             splits.append(Split(heldOut: value, trained: train.count, tested: test.count,
-                                layers: LinearProbe.heldOut(features: features, labels: labels, heldOut: heldOut),
-                                input: inputs.map { LinearProbe.heldOut(features: $0, labels: labels, heldOut: heldOut)[0] },
+                                layers: LinearProbe.heldOut(features: features, labels: labels, heldOut: heldOut, groups: groups),
+                                input: inputs.map { LinearProbe.heldOut(features: $0, labels: labels, heldOut: heldOut, groups: groups)[0] },
                                 majority: Double(test.filter { $0 == majority }.count) / Double(test.count)))
         }
         guard splits.count >= 2 else { return nil }

@@ -79,6 +79,7 @@ public enum TokenProbe {
                 String(format: "dec %2d  %.3f ± %.3f [%.3f, %.3f]  ", l.layer, l.accuracy, l.std, l.interval.low, l.interval.high)
                     + String(repeating: "█", count: Int((l.accuracy * 40).rounded()))
             }
+            out.append("[ ] the 95% " + LinearProbe.intervalName(logprob, groupedBy: groupedBy) + "; ± the standard deviation over folds")
             if (layers + [logprob]).contains(where: { $0.interval.high < majority - 0.1 }) {
                 out.append("note: accuracies far below the majority baseline mean the held-out groups' classes are balanced unlike the training "
                            + "groups' (\(groups) groups are too few for grouped folds); read no layer's number as evidence")

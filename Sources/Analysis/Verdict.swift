@@ -80,16 +80,16 @@ extension Verdict {
     /// the rows carry no inputs to run it on).
     public static func probe(best: LinearProbe.Layer, baseline: Double, input: ProbeExperiment.InputBaseline?,
                              encoderLayers: Int, clips: Int, layers: [LinearProbe.Layer] = []) -> Verdict {
-        let rule = "reproduced when the best layer is at least 20 points above the majority baseline, above the best input baseline "
-            + "(the same probe on the pooled log-mel or on duration, no Whisper) by more than the half-width of its 95% interval, "
-            + "and in the upper half of the encoder, every lower-half layer below its interval; partly when it clears both but peaks "
-            + "early or its peak is not resolved; " + tooFewClipsRule
+        let rule = "reproduced when the best layer is at least 20 points above the majority baseline, ahead of the best input baseline "
+            + "(the same probe on the pooled log-mel or on duration, no Whisper) with the 95% interval of their paired difference "
+            + "above 0, and in the upper half of the encoder, ahead of the best lower-half layer the same way; partly when it clears "
+            + "both but peaks early or its peak is not resolved; " + pairedRule + tooFewClipsRule
         if let few = tooFewClips(clips) { return Verdict(.notTested, few, rule: rule) }
         // 1e-9: 0.7 - 0.5 is 0.19999999999999996 in binary, and is 20 points.
         guard best.accuracy - baseline >= 0.2 - 1e-9 else { return Verdict(.notReproduced, against(best.accuracy, baseline, "the majority baseline", points: 20), rule: rule) }
         guard let input else { return Verdict(.partly, "decodable, but no input baseline was run to compare with", rule: rule) }
-        guard best.accuracy - input.result.accuracy > best.interval.halfWidth else {
-            return Verdict(.notReproduced, String(format: "the input alone (%@) gives %.3f", input.name, input.result.accuracy), rule: rule)
+        if let refused = control(best, input.result, String(format: "the input alone (%@) gives %.3f", input.name, input.result.accuracy)) {
+            return Verdict(.notReproduced, refused, rule: rule)
         }
         if let unplaced = peak(best, layers, of: encoderLayers) { return Verdict(.partly, unplaced, rule: rule) }
         return Verdict(.reproduced, rule: rule)
@@ -99,30 +99,42 @@ extension Verdict {
     /// token's own log-probability gives, peaking late.
     public static func tokenProbe(best: LinearProbe.Layer, majority: Double, logprob: LinearProbe.Layer, decoderLayers: Int, clips: Int,
                                   layers: [LinearProbe.Layer] = []) -> Verdict {
-        let rule = "reproduced when the best decoder layer is at least 10 points above the majority baseline, above the token's "
-            + "log-probability alone by more than the half-width of its 95% interval, and in the upper half of the decoder; partly when "
-            + "it clears both but peaks early or its peak is not resolved; at most partly, since the paper's measure is clip-level "
-            + "hallucination and this one per-token correctness; " + tooFewClipsRule
+        let rule = "reproduced when the best decoder layer is at least 10 points above the majority baseline, ahead of the token's "
+            + "log-probability alone with the 95% interval of their paired difference above 0, and in the upper half of the decoder, "
+            + "ahead of the best lower-half layer the same way; partly when it clears both but peaks early or its peak is not resolved; "
+            + "at most partly, since the paper's measure is clip-level hallucination and this one per-token correctness; "
+            + pairedRule + tooFewClipsRule
         if let few = tooFewClips(clips) { return Verdict(.notTested, few, rule: rule) }
         guard best.accuracy - majority >= 0.1 - 1e-9 else { return Verdict(.notReproduced, against(best.accuracy, majority, "the majority baseline", points: 10), rule: rule) }
-        guard best.accuracy - logprob.accuracy > best.interval.halfWidth else {
-            return Verdict(.notReproduced, String(format: "the token's log-probability alone gives %.3f", logprob.accuracy), rule: rule)
+        if let refused = control(best, logprob, String(format: "the token's log-probability alone gives %.3f", logprob.accuracy)) {
+            return Verdict(.notReproduced, refused, rule: rule)
         }
         let different = "a different quantity: per-token correctness, where the paper probes clip-level hallucination"
         if let unplaced = peak(best, layers, of: decoderLayers) { return Verdict(.partly, unplaced + "; " + different, rule: rule) }
         return Verdict(.partly, "decodable and peaking late, but " + different, rule: rule)
     }
 
+    /// How a probe's intervals are drawn, for its rule.
+    static let pairedRule = "paired differences and intervals come from a bootstrap that draws the fold groups (speakers, words, "
+        + "clips) when the folds are grouped, else the clips, so clips of one speaker count once; "
+
+    /// Why `best` does not beat `control` on the same rows (`what` says what the control
+    /// gives), or nil when the 95% interval of its lead lies above 0.
+    static func control(_ best: LinearProbe.Layer, _ control: LinearProbe.Layer, _ what: String) -> String? {
+        guard let lead = best.lead(over: control) else { return what + ", on other rows than the probe's: no paired comparison" }
+        return lead.low > 0 ? nil : what + "; the best layer's lead over it " + lead.text + " (\(lead.pairs) groups drawn)"
+    }
+
     /// Why a probe's peak is not late, or nil when it is: a best layer in the lower half "peaks
-    /// early" when every upper-half layer of `layers` lies below its interval; whichever half the
-    /// best layer is in, the peak is not resolved when the best layer of the other half lies
-    /// within its interval.
+    /// early" when it leads the best upper-half layer with the paired difference's interval
+    /// above 0; whichever half the best layer is in, the peak is not resolved when its lead
+    /// over the other half's best layer has an interval reaching 0.
     static func peak(_ best: LinearProbe.Layer, _ layers: [LinearProbe.Layer], of count: Int) -> String? {
         let late = best.layer >= count / 2
         let other = layers.filter { ($0.layer >= count / 2) != late }.max { $0.accuracy < $1.accuracy }
-        if let other, other.accuracy >= best.interval.low {
-            return String(format: "decodable, but the peak is not resolved: layer %d (%.3f) is within the 95%% interval of the best, layer %d (%.3f)",
-                          other.layer, other.accuracy, best.layer, best.accuracy)
+        if let other, let lead = best.lead(over: other), lead.low <= 0 {
+            return String(format: "decodable, but the peak is not resolved: the best layer, %d (%.3f), leads layer %d (%.3f) by %@",
+                          best.layer, best.accuracy, other.layer, other.accuracy, lead.text)
         }
         return late ? nil : "decodable, but peaks early"
     }

@@ -113,7 +113,7 @@ import Analysis
         let result = try LinearProbe.run(features: features, labels: labels, folds: 5, groups: groups)
         #expect(result.folds == 3, "three groups fill three folds, not five")
         let layer = result.layers[0]
-        #expect(layer.interval.trials == 30 && layer.accuracy == Double(layer.interval.successes) / 30, "the accuracy is the pooled one its interval is on")
+        #expect(layer.tested == 30 && layer.accuracy == Double(layer.correct) / 30, "the accuracy is the pooled one its interval is on")
         #expect(result.baseline == 20.0 / 30, "the commonest class's share")
         let ungrouped = try LinearProbe.run(features: features, labels: labels, folds: 5)
         #expect(ungrouped.folds == 5)

@@ -191,6 +191,11 @@ import Testing
         let a = try #require(byClip, "\(r1.stderr)"), b = try #require(byWord, "\(r2.stderr)")
         #expect(a.rows == 60 && b.rows == 60)
         #expect(b.layers.map(\.accuracy).max()! < a.layers.map(\.accuracy).max()!, "by clip \(a.layers), by word \(b.layers)")
+        // A word's voices are one unit for the interval too, not only for the folds.
+        let words = Set(half.dropFirst().map { $0.split(separator: "\t")[2] })
+        let text = try CLIRunner.run(["probe", "--model", "tiny.en", tsv, "--label", "category", "--folds", "5", "--group", "word"])
+        #expect(text.stdout.contains("[ ] its 95% interval of a bootstrap over the \(words.count) word groups (at least Wilson's)"), "\(text.stdout)")
+        #expect(b.layers.allSatisfy { $0.low <= $0.accuracy && $0.accuracy <= $0.high })
         let missing = try CLIRunner.run(["probe", tsv, "--label", "category", "--group", "accent"])
         #expect(missing.status == 2 && missing.stderr.contains("has no label column 'accent'"), "\(missing.stderr)")
     }
