@@ -199,7 +199,8 @@ extension Report {
             : "of \(s.loops) loops (\(report.loopingClips) distinct clips), " + ["cross_out", "self_out", "mlp_out"].map(describe).joined(separator: "; ") + "."
         let other = [s.best("self_out"), s.best("mlp_out")].compactMap { $0 }.max { $0.outcomes.filter { $0 }.count < $1.outcomes.filter { $0 }.count }
         find(.repetition, .repetition, data: report.header.data, observed: observed,
-             .repetition(loops: s.loops, judged: judged, cross: s.best("cross_out")?.outcomes ?? [], other: other?.outcomes ?? [], clips: report.loopingClips))
+             .repetition(loops: s.loops, judged: judged, cross: s.best("cross_out")?.outcomes ?? [], other: other?.outcomes ?? [],
+                         layers: s.entries.filter { $0.component == "cross_out" && $0.head == nil }.count, clips: report.loopingClips))
         // The single-head claim from the same loops: each cross-attention head patched alone,
         // against the median head as the control (loops may be fragile to any patch).
         let heads = zip(s.entries, s.outcomes).filter { $0.0.head != nil }

@@ -182,7 +182,8 @@ extension Verdict {
     /// against the reference text). The median head is the control: loops that any patch breaks
     /// say nothing about one head.
     public static func singleHead(loops: Int, judged: Bool, best: [Bool], median: [Bool], heads: Int, clips: Int) -> Verdict {
-        let rule = "reproduced when one cross-attention head, patched alone, resolves at least half of the loops, a loop counting only when "
+        let rule = "reproduced when one cross-attention head, patched alone, resolves most loops, the 95% interval of its share at or "
+            + "above half, a loop counting only when "
             + "the patched transcript stops looping and its WER against the reference text falls below both the loop's and 1, and more loops than the median head by "
             + "an exact McNemar test at 0.05 after a Bonferroni correction for the heads the best was chosen from; partly when it resolves "
             + "at least a quarter without that, or there are no reference texts; not tested on loops from fewer than \(minimumClips) clips"
@@ -197,7 +198,7 @@ extension Verdict {
                            + "corrected for %d heads %.3g)", judged ? "improves" : "stops", b, loops, interval.low, interval.high, m, test.p, heads, p)
         if let few = tooFewClips(clips) { return Verdict(.notTested, "loops from " + few + " (here " + words + ")", rule: rule) }
         guard judged else { return Verdict(.partly, "no reference texts, so stopping a loop is all that is counted: " + words, rule: rule) }
-        if b * 2 >= loops && p < 0.05 { return Verdict(.reproduced, words, rule: rule) }
+        if interval.low >= 0.5 && p < 0.05 { return Verdict(.reproduced, words, rule: rule) }
         return Verdict(b * 4 >= loops ? .partly : .notReproduced, words, rule: rule)
     }
 
@@ -257,30 +258,40 @@ extension Verdict {
     /// Repetition: cross-attention at one decoder layer resolves most loops, and more than
     /// self-attention or the MLP. `cross` and `other` are the best cross_out layer and the best
     /// self_out or mlp_out layer: per loop, whether each resolved it (and, when `judged`, also
-    /// lowered the WER against the reference text).
-    public static func repetition(loops: Int, judged: Bool, cross: [Bool], other: [Bool], clips: Int) -> Verdict {
-        let rule = "reproduced when the best cross_out layer resolves at least half of the loops, a loop counting only when the patched "
-            + "transcript stops looping and its WER against the reference text falls below both the loop's and 1, and more loops than the best self_out or mlp_out "
-            + "layer by an exact McNemar test at 0.05, that best self_out or mlp_out layer resolving fewer than a quarter (the paper: they "
-            + "barely matter); partly when only some of these hold, or there are no reference texts; not reproduced when none does; "
-            + "not tested on loops from fewer than \(minimumClips) clips"
+    /// lowered the WER against the reference text); `layers` is how many cross_out layers the
+    /// best was chosen from.
+    public static func repetition(loops: Int, judged: Bool, cross: [Bool], other: [Bool], layers: Int, clips: Int) -> Verdict {
+        let rule = "reproduced when the best cross_out layer resolves most loops, the 95% interval of its share at or above half, a loop "
+            + "counting only when the patched transcript stops looping and its WER against the reference text falls below both the loop's "
+            + "and 1, and more loops than the best self_out or mlp_out layer by an exact McNemar test at 0.05 after a Bonferroni correction "
+            + "for the cross_out layers the best was chosen from, that best self_out or mlp_out layer resolving fewer than a quarter (the "
+            + "paper: they barely matter); partly when only some of these hold (half or more of the loops by count is enough), or there "
+            + "are no reference texts; not reproduced when none does; not tested on loops from fewer than \(minimumClips) clips"
         guard loops > 0, cross.count == loops, other.count == loops else {
             return Verdict(.notTested, "no looping transcript in these conditions", rule: rule)
         }
         let c = cross.filter { $0 }.count, o = other.filter { $0 }.count
+        let share = WilsonInterval(successes: c, trials: loops)
         // The section's table says "improves" for a loop counted under the rule, "stops" without texts.
         let verb = judged ? "improves" : "stops"
         if let few = tooFewClips(clips) {
             return Verdict(.notTested, "loops from " + few + " (here the best cross_out layer \(verb) \(c) of \(loops), self_out or mlp_out \(o))", rule: rule)
         }
         let test = McNemar(b: zip(cross, other).filter { $0 && !$1 }.count, c: zip(cross, other).filter { !$0 && $1 }.count)
-        let words = String(format: "cross_out %@ %d of %d loops, self_out or mlp_out %d (McNemar p = %.3g)", verb, c, loops, o, test.p)
+        // The best of the cross_out layers leads by construction: its test is corrected for them.
+        let p = test.corrected(for: max(1, layers))
+        let words = String(format: "cross_out %@ %d of %d loops, 95%% interval [%.2f, %.2f]; self_out or mlp_out %d (McNemar p = %.3g, "
+                           + "corrected for %d layers %.3g)", verb, c, loops, share.low, share.high, o, test.p, layers, p)
         guard judged else { return Verdict(.partly, "no reference texts, so stopping a loop is all that is counted: " + words, rule: rule) }
         // A significant difference the other way is no lead.
-        let most = c * 2 >= loops, lead = c > o && test.p < 0.05, minor = o * 4 < loops
+        let most = share.low >= 0.5, lead = c > o && p < 0.05, minor = o * 4 < loops
         if most && lead && minor { return Verdict(.reproduced, words, rule: rule) }
-        if most || lead { return Verdict(.partly, words + (most && lead ? "; but self_out or mlp_out resolves a quarter or more" : ""), rule: rule) }
-        return Verdict(.notReproduced, words + "; fewer than half, and no significant lead", rule: rule)
+        guard c * 2 >= loops || lead else { return Verdict(.notReproduced, words + "; fewer than half, and no significant lead", rule: rule) }
+        var missing: [String] = []
+        if !most { missing.append(c * 2 >= loops ? "half or more by count, but the interval reaches below half" : "fewer than half") }
+        if !lead { missing.append("no significant lead") }
+        if !minor { missing.append("self_out or mlp_out resolves a quarter or more") }
+        return Verdict(.partly, words + "; but " + missing.joined(separator: "; "), rule: rule)
     }
 
     /// Contextual bias: shares of sentences whose transcript follows the context (and the sound),

@@ -11,7 +11,7 @@ import Analysis
         #expect(heads.outcome == .notTested && (heads.detail ?? "").contains("here 6 of the top 6"), "\(heads.detail ?? "")")
         #expect(Verdict.probe(best: Self.layer(3, 97), baseline: 0.5, input: Self.input(50), encoderLayers: 4, clips: 19).outcome == .notTested)
         #expect(Verdict.tokenProbe(best: Self.layer(3, 97), majority: 0.5, logprob: Self.layer(0, 50), decoderLayers: 4, clips: 4).outcome == .notTested)
-        let loops = Verdict.repetition(loops: 5, judged: true, cross: [false, false, false, false, false], other: [true, false, false, false, false], clips: 3)
+        let loops = Verdict.repetition(loops: 5, judged: true, cross: [false, false, false, false, false], other: [true, false, false, false, false], layers: 1, clips: 3)
         #expect(loops.outcome == .notTested && (loops.detail ?? "").contains("improves 0 of 5"), "\(loops.detail ?? "")")
         #expect(Verdict.singleHead(loops: 5, judged: true, best: [true, false, false, false, false], median: [false, false, false, false, false], heads: 24, clips: 3).outcome == .notTested)
     }
@@ -251,25 +251,25 @@ import Analysis
     }
 
     @Test func repetitionCountsLoopsResolvedTowardTheReferenceAndNeedsASignificantLead() {
-        let cross = [Bool](repeating: true, count: 9) + [Bool](repeating: false, count: 3)   // 9 of 12
+        let cross = [Bool](repeating: true, count: 10) + [Bool](repeating: false, count: 2)   // 10 of 12: [0.55, 0.95]
         let other = [Bool](repeating: false, count: 12)
-        #expect(Verdict.repetition(loops: 12, judged: true, cross: cross, other: other, clips: 20).outcome == .reproduced, "9 vs 0 of 12: p = 0.004")
-        let unjudged = Verdict.repetition(loops: 12, judged: false, cross: cross, other: other, clips: 20)
+        #expect(Verdict.repetition(loops: 12, judged: true, cross: cross, other: other, layers: 1, clips: 20).outcome == .reproduced, "10 vs 0 of 12: p = 0.002")
+        let unjudged = Verdict.repetition(loops: 12, judged: false, cross: cross, other: other, layers: 1, clips: 20)
         #expect(unjudged.outcome == .partly && unjudged.text.contains("no reference texts"), "\(unjudged.text)")
         // 13 of 14 against 9 of 14, the same loops: 4 discordant pairs, p = 0.125, not a difference.
         let close = Verdict.repetition(loops: 14, judged: true, cross: [Bool](repeating: true, count: 13) + [false],
-                                       other: [Bool](repeating: true, count: 9) + [Bool](repeating: false, count: 5), clips: 20)
+                                       other: [Bool](repeating: true, count: 9) + [Bool](repeating: false, count: 5), layers: 1, clips: 20)
         #expect(close.outcome == .partly && close.text.contains("p = 0.125"), "\(close.text)")
         // 11 of 23 against 3 of 23 (tiny.en): a significant lead, but not half: partly.
         let lead = Verdict.repetition(loops: 23, judged: true, cross: [Bool](repeating: true, count: 11) + [Bool](repeating: false, count: 12),
-                                      other: [Bool](repeating: true, count: 3) + [Bool](repeating: false, count: 20), clips: 20)
+                                      other: [Bool](repeating: true, count: 3) + [Bool](repeating: false, count: 20), layers: 1, clips: 20)
         #expect(lead.outcome == .partly, "\(lead.text)")
         // 3 of 12 against 2 of 12 (base): neither half nor a significant lead: not reproduced.
         let weak = Verdict.repetition(loops: 12, judged: true, cross: [true, true, true] + [Bool](repeating: false, count: 9),
-                                      other: [true, true] + [Bool](repeating: false, count: 10), clips: 20)
+                                      other: [true, true] + [Bool](repeating: false, count: 10), layers: 1, clips: 20)
         #expect(weak.outcome == .notReproduced && weak.text.contains("p = 1"), "\(weak.text)")
-        #expect(Verdict.repetition(loops: 12, judged: true, cross: other, other: cross, clips: 20).outcome == .notReproduced)
-        #expect(Verdict.repetition(loops: 0, judged: true, cross: [], other: [], clips: 20).outcome == .notTested)
+        #expect(Verdict.repetition(loops: 12, judged: true, cross: other, other: cross, layers: 1, clips: 20).outcome == .notReproduced)
+        #expect(Verdict.repetition(loops: 0, judged: true, cross: [], other: [], layers: 1, clips: 20).outcome == .notTested)
     }
 
     /// Found by a review: the paper's "self-attention and MLP barely matter" is part of the
@@ -277,14 +277,28 @@ import Analysis
     @Test func repetitionAlsoNeedsSelfAttentionAndTheMLPToBarelyMatter() {
         let cross = [Bool](repeating: true, count: 18) + [Bool](repeating: false, count: 2)    // 18 of 20
         let other = [Bool](repeating: true, count: 6) + [Bool](repeating: false, count: 14)    // 6 of 20: a quarter or more
-        let both = Verdict.repetition(loops: 20, judged: true, cross: cross, other: other, clips: 20)
+        let both = Verdict.repetition(loops: 20, judged: true, cross: cross, other: other, layers: 1, clips: 20)
         #expect(both.outcome == .partly && both.text.contains("self_out or mlp_out resolves a quarter or more"), "\(both.text)")
         let few = [Bool](repeating: true, count: 4) + [Bool](repeating: false, count: 16)      // 4 of 20: fewer than a quarter
-        #expect(Verdict.repetition(loops: 20, judged: true, cross: cross, other: few, clips: 20).outcome == .reproduced)
+        #expect(Verdict.repetition(loops: 20, judged: true, cross: cross, other: few, layers: 1, clips: 20).outcome == .reproduced)
         // Half the loops, but the other component resolves more: no lead, partly as printed.
         let half = [Bool](repeating: true, count: 10) + [Bool](repeating: false, count: 10)
-        #expect(Verdict.repetition(loops: 20, judged: true, cross: half, other: cross, clips: 20).outcome == .partly)
-        #expect(Verdict.repetition(loops: 20, judged: false, cross: few, other: cross, clips: 20).outcome == .partly, "no texts: partly, as printed")
+        #expect(Verdict.repetition(loops: 20, judged: true, cross: half, other: cross, layers: 1, clips: 20).outcome == .partly)
+        #expect(Verdict.repetition(loops: 20, judged: false, cross: few, other: cross, layers: 1, clips: 20).outcome == .partly, "no texts: partly, as printed")
+    }
+
+    /// Found by a review: "most loops" rested on a count of half or more (12 of 21, whose
+    /// interval reaches 37%), and the best of 4 cross_out layers was tested as if it were the
+    /// only one. tiny.en's report had these numbers.
+    @Test func mostLoopsNeedsItsIntervalAboveHalfAndTheBestLayersLeadIsCorrected() {
+        func loops(_ k: Int, of n: Int = 21) -> [Bool] { (0..<n).map { $0 < k } }
+        let v = Verdict.repetition(loops: 21, judged: true, cross: loops(12), other: loops(5), layers: 4, clips: 20)
+        #expect(v.outcome == .partly && v.text.contains("cross_out improves 12 of 21 loops, 95% interval [0.37, 0.76]")
+                && v.text.contains("corrected for 4 layers 0.0625") && v.text.contains("the interval reaches below half; no significant lead"), "\(v.text)")
+        #expect(Verdict.repetition(loops: 21, judged: true, cross: loops(16), other: loops(3), layers: 4, clips: 20).outcome == .reproduced,
+                "16 of 21 is [0.55, 0.89], and 13 discordant loops one way survive the correction")
+        #expect(Verdict.singleHead(loops: 21, judged: true, best: loops(12), median: loops(0), heads: 1, clips: 20).outcome == .partly,
+                "a single head is held to the same interval")
     }
 
     /// The best of 24 heads beats the median head by construction: its McNemar p is corrected
@@ -294,7 +308,7 @@ import Analysis
         // 12 of 21 against 5 of the same 21: p = 0.016 alone, 0.38 over 24 heads.
         let v = Verdict.singleHead(loops: 21, judged: true, best: loops(12), median: loops(5), heads: 24, clips: 20)
         #expect(v.outcome == .partly && v.text.contains("corrected for 24 heads 0.375"), "\(v.text)")
-        #expect(Verdict.singleHead(loops: 21, judged: true, best: loops(12), median: loops(5), heads: 1, clips: 20).outcome == .reproduced)
+        #expect(Verdict.singleHead(loops: 21, judged: true, best: loops(16), median: loops(5), heads: 1, clips: 20).outcome == .reproduced)
     }
 
     /// A late best layer whose lead over an early layer has an interval reaching 0 has no resolved peak (checked
@@ -322,7 +336,7 @@ import Analysis
                    .probe(best: Self.layer(3, 100), baseline: 0.5, input: Self.input(50), encoderLayers: 4, clips: 20), .silencePatch(windows: [.deleted], clips: 20),
                    .alignmentHeads(hits: 1, top: 1, heads: 24, clips: 20), .singleHead(loops: 2, judged: true, best: [true, false], median: [false, false], heads: 24, clips: 20), .tokenProbe(best: Self.layer(3, 95), majority: 0.5, logprob: Self.layer(0, 60), decoderLayers: 4, clips: 20),
                    .attentionWindows(full: 0, windows: Self.windows(change50: (0.1, 0.05, 0.15)), kept: Self.kept(), clips: 20),
-                   .repetition(loops: 1, judged: true, cross: [true], other: [false], clips: 20), .contextBias(sentences: 1, clean: 1, cleanSound: 0.4, strongest: Self.patch(0, b: 1, c: 0), tried: 1, alone: 0, voices: 4, synthesizers: 2)]
+                   .repetition(loops: 1, judged: true, cross: [true], other: [false], layers: 4, clips: 20), .contextBias(sentences: 1, clean: 1, cleanSound: 0.4, strongest: Self.patch(0, b: 1, c: 0), tried: 1, alone: 0, voices: 4, synthesizers: 2)]
         #expect(all.allSatisfy { $0.rule.hasPrefix("reproduced when") })
         #expect(Set(all.map(\.rule)).count == all.count)
     }
