@@ -177,14 +177,16 @@ extension Verdict {
         return Double(hits) > Double(top * top) / Double(heads) ? Verdict(.partly, rule: rule) : Verdict(.notReproduced, rule: rule)
     }
 
+    /// What "resolves most loops" means in both loop rules.
+    static let mostLoopsRule = "resolves most loops, the 95% interval of its share at or above half, a loop counting only when the "
+        + "patched transcript stops looping and its WER against the reference text falls below both the loop's and 1"
+
     /// One cross-attention head alone resolves most loops: per loop, whether the best single
     /// head and the median head resolved it (strictly, when `judged`: also lowered the WER
     /// against the reference text). The median head is the control: loops that any patch breaks
     /// say nothing about one head.
     public static func singleHead(loops: Int, judged: Bool, best: [Bool], median: [Bool], heads: Int, clips: Int) -> Verdict {
-        let rule = "reproduced when one cross-attention head, patched alone, resolves most loops, the 95% interval of its share at or "
-            + "above half, a loop counting only when "
-            + "the patched transcript stops looping and its WER against the reference text falls below both the loop's and 1, and more loops than the median head by "
+        let rule = "reproduced when one cross-attention head, patched alone, " + mostLoopsRule + ", and more loops than the median head by "
             + "an exact McNemar test at 0.05 after a Bonferroni correction for the heads the best was chosen from; partly when it resolves "
             + "at least a quarter without that, or there are no reference texts; not tested on loops from fewer than \(minimumClips) clips"
         guard loops > 0, best.count == loops, median.count == loops else { return Verdict(.notTested, "no looping transcript in these conditions", rule: rule) }
@@ -261,9 +263,8 @@ extension Verdict {
     /// lowered the WER against the reference text); `layers` is how many cross_out layers the
     /// best was chosen from.
     public static func repetition(loops: Int, judged: Bool, cross: [Bool], other: [Bool], layers: Int, clips: Int) -> Verdict {
-        let rule = "reproduced when the best cross_out layer resolves most loops, the 95% interval of its share at or above half, a loop "
-            + "counting only when the patched transcript stops looping and its WER against the reference text falls below both the loop's "
-            + "and 1, and more loops than the best self_out or mlp_out layer by an exact McNemar test at 0.05 after a Bonferroni correction "
+        let rule = "reproduced when the best cross_out layer " + mostLoopsRule
+            + ", and more loops than the best self_out or mlp_out layer by an exact McNemar test at 0.05 after a Bonferroni correction "
             + "for the cross_out layers the best was chosen from, that best self_out or mlp_out layer resolving fewer than a quarter (the "
             + "paper: they barely matter); partly when only some of these hold (half or more of the loops by count is enough), or there "
             + "are no reference texts; not reproduced when none does; not tested on loops from fewer than \(minimumClips) clips"
