@@ -110,7 +110,7 @@ public enum LinearProbe {
     /// Fold of each row: within each class, units are shuffled (seeded) and dealt round-robin,
     /// so every fold holds about the same class mix. A unit is a row, or with `groups` every row
     /// of one group (e.g. one word in several voices), which then never straddles train and test.
-    static func folds(_ y: [Int], k: Int, groups: [String]? = nil, seed: UInt64 = 1) -> [Int] {
+    public static func folds(_ y: [Int], k: Int, groups: [String]? = nil, seed: UInt64 = 1) -> [Int] {
         var rng = Gaussian(seed: seed)
         var unitOf = [Int](repeating: 0, count: y.count), unitClass: [Int] = []
         var index: [String: Int] = [:]
@@ -219,19 +219,24 @@ public enum LinearProbe {
         return "interval of a bootstrap over the \(layer.units) \(groupedBy) groups (at least Wilson's)"
     }
 
-    /// Every layer's probe trained on the rows where `heldOut` is false and tested on the rest
-    /// (one split, no folds: `std` is 0). `features[clip][layer]` as for `run`; the classes are
-    /// those of all rows, so a class missing from training simply cannot be predicted.
-    /// `groups[clip]`, when given, clusters the tested rows for their interval.
-    public static func heldOut(features: [[[Float]]], labels: [String], heldOut: [Bool], groups: [String]? = nil) -> [Layer] {
+    /// Every layer's probe trained and tested on given splits of the rows, the test rows of
+    /// all splits pooled (each row tested at most once; `std` is 0). `features[clip][layer]`
+    /// as for `run`; the classes are those of all rows, so a class missing from a split's
+    /// training rows simply cannot be predicted. `groups[clip]`, when given, clusters the
+    /// tested rows for their interval.
+    public static func heldOut(features: [[[Float]]], labels: [String], splits: [(train: [Int], test: [Int])], groups: [String]? = nil) -> [Layer] {
         let classes = Array(Set(labels)).sorted()
         let y = labels.map { classes.firstIndex(of: $0)! }
-        let train = labels.indices.filter { !heldOut[$0] }, test = labels.indices.filter { heldOut[$0] }
-        guard !train.isEmpty, !test.isEmpty, let layers = features.first?.count else { return [] }
-        let clusters = groups.map(clusterIndex).map { c in test.map { c[$0] } }
+        let splits = splits.filter { !$0.train.isEmpty && !$0.test.isEmpty }
+        guard !splits.isEmpty, let layers = features.first?.count else { return [] }
+        let tested = splits.flatMap(\.test)
+        let clusters = groups.map(clusterIndex).map { c in tested.map { c[$0] } }
         return (0..<layers).map { l in
-            let fit = fit(train.map { features[$0][l] }, train.map { y[$0] }, classes: classes.count)
-            return Layer(layer: l, hits: test.map { fit.predict(features[$0][l]) == y[$0] }, clusters: clusters)
+            let hits = splits.flatMap { split in
+                let fit = fit(split.train.map { features[$0][l] }, split.train.map { y[$0] }, classes: classes.count)
+                return split.test.map { fit.predict(features[$0][l]) == y[$0] }
+            }
+            return Layer(layer: l, hits: hits, clusters: clusters)
         }
     }
 

@@ -121,8 +121,8 @@ public enum MarkdownReport {
         return """
             ### \(e.label)\(e.group.map { " (folds grouped by \($0))" } ?? "") — `asrlens probe \(e.data) --label \(e.label) --group \(e.group ?? "none") --model \(h.model)`
 
-            \(r.kept.count) clips, classes \(p.classes.joined(separator: "/")), \(p.folds)-fold accuracy per encoder layer with a 95% Wilson \
-            interval, then the controls: the majority class, and the same probe on the clip's pooled log-mel and on its duration \
+            \(r.kept.count) clips, classes \(p.classes.joined(separator: "/")), \(p.folds)-fold accuracy per encoder layer with a 95% \
+            \(LinearProbe.intervalName(p.layers.first, groupedBy: e.group)), then the controls: the majority class, and the same probe on the clip's pooled log-mel and on its duration \
             (no Whisper):
 
             \(code(curve + base))
@@ -140,7 +140,8 @@ public enum MarkdownReport {
                    s.input.map { String(format: "%.3f", $0.accuracy) } ?? "", String(format: "%.3f", s.majority)]
         }
         return """
-            Transfer across synthesizers: the probe trained on every synthesizer but one and tested on that one's clips; \
+            Transfer across synthesizers: the probe trained on every synthesizer but one and tested on that one's clips, \
+            in \(r.experiment.folds) folds that also keep every clip of each tested \(r.experiment.group ?? "group") out of training; \
             the interval is at encoder layer \(t.layer), the best layer above; log-mel is the same split without Whisper, \
             majority the training rows' majority class.
 

@@ -3,7 +3,8 @@ import Model
 
 /// A probe's transfer test: trained on the clips of every synthesizer but one and tested on that
 /// one's. A probe that learned how one synthesizer renders a label, rather than the label, fails
-/// here even when its cross-validated accuracy is high.
+/// here even when its cross-validated accuracy is high. With grouped folds, each held-out clip
+/// is also tested by a probe that never heard its group (its word, its speaker) at all.
 public struct ProbeTransfer: Encodable, Sendable {
     public struct Split: Encodable, Sendable {
         /// The column's value whose rows are tested on; all other rows train.
@@ -34,17 +35,28 @@ public struct ProbeTransfer: Encodable, Sendable {
         let inputs = rows.allSatisfy { $0.input != nil } ? rows.map { [$0.input!] } : nil
         // The held-out clips of one speaker (or word) are clustered for the intervals too.
         let groups = result.experiment.group == nil ? nil : rows.map { $0.group ?? "" }
+        // With grouped folds, the words (or speakers) tested are also kept out of training,
+        // fold by fold: otherwise a word heard from other synthesizers could be recognised
+        // rather than its category read.
+        let folds = groups.map { g in LinearProbe.folds(labels.map { Set(labels).sorted().firstIndex(of: $0)! }, k: result.experiment.folds, groups: g) }
         var splits: [Split] = []
         for value in Set(values).sorted() {
             let heldOut = values.map { $0 == value }
-            let train = labels.indices.filter { !heldOut[$0] }.map { labels[$0] }, test = labels.indices.filter { heldOut[$0] }.map { labels[$0] }
-            guard Set(train).count >= 2, Set(test).isSubset(of: Set(train)) else { continue }
-            let counts = Dictionary(grouping: train, by: { $0 }).mapValues(\.count)
-            let majority = counts.max { ($0.value, $1.key) < ($1.value, $0.key) }!.key
+            let train = labels.indices.filter { !heldOut[$0] }, test = labels.indices.filter { heldOut[$0] }
+            guard Set(train.map { labels[$0] }).count >= 2, Set(test.map { labels[$0] }).isSubset(of: Set(train.map { labels[$0] })) else { continue }
+            let parts: [(train: [Int], test: [Int])] = folds.map { fold in
+                Set(fold).sorted().map { f in (train.filter { fold[$0] != f }, test.filter { fold[$0] == f }) }
+            } ?? [(train, test)]
+            // The majority answer of each part's training rows, on its test rows.
+            let majorityRight = parts.reduce(0) { sum, part in
+                let counts = Dictionary(grouping: part.train.map { labels[$0] }, by: { $0 }).mapValues(\.count)
+                guard let majority = counts.max(by: { ($0.value, $1.key) < ($1.value, $0.key) })?.key else { return sum }
+                return sum + part.test.filter { labels[$0] == majority }.count
+            }
             splits.append(Split(heldOut: value, trained: train.count, tested: test.count,
-                                layers: LinearProbe.heldOut(features: features, labels: labels, heldOut: heldOut, groups: groups),
-                                input: inputs.map { LinearProbe.heldOut(features: $0, labels: labels, heldOut: heldOut, groups: groups)[0] },
-                                majority: Double(test.filter { $0 == majority }.count) / Double(test.count)))
+                                layers: LinearProbe.heldOut(features: features, labels: labels, splits: parts, groups: groups),
+                                input: inputs.map { LinearProbe.heldOut(features: $0, labels: labels, splits: parts, groups: groups)[0] },
+                                majority: Double(majorityRight) / Double(test.count)))
         }
         guard splits.count >= 2 else { return nil }
         label = result.experiment.label; data = result.experiment.data

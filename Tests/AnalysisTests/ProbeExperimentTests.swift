@@ -82,6 +82,35 @@ import Analysis
         #expect(ProbeTransfer(result, set: set, column: "voice") == nil, "no such column, no transfer test")
     }
 
+    /// Found by a review: every word was in every synthesizer, so a probe trained on the other
+    /// synthesizers had heard the held-out clip's word and could recognise it, not read its
+    /// category. Here the features name the word and say nothing of the category: the word
+    /// is memorised when its clips are in training, and at chance when the folds keep it out.
+    @Test func theGroupedTransferTestNeverTrainsOnTheWordsItTests() throws {
+        var tsv = "path\tcategory\tword\tsynthesizer\n", rows: [ProbeExperiment.Row] = []
+        var rng = Gaussian(seed: 7)
+        let words = (0..<30).map { w in (name: "w\(w)", category: ["fruit", "animal", "clothing"][w % 3], code: (0..<48).map { _ in rng.next() }) }
+        for synth in ["a", "b", "c"] {
+            for w in words {
+                tsv += "\(synth)-\(w.name).wav\t\(w.category)\t\(w.name)\t\(synth)\n"
+                rows.append(ProbeExperiment.Row(row: rows.count, label: w.category, group: w.name,
+                                                features: [w.code.map { $0 + 0.05 * rng.next() }], extracted: false, input: [rng.next()], seconds: 1))
+            }
+        }
+        let set = try LabelledSet(text: tsv, source: "constructed", base: URL(fileURLWithPath: "/"))
+        func transfer(grouped: Bool) throws -> ProbeTransfer {
+            var relabelled = rows
+            if !grouped { for i in relabelled.indices { relabelled[i].group = nil } }
+            let experiment = ProbeExperiment(label: "category", group: grouped ? "word" : nil, side: .enc, folds: 5, model: "none", data: "constructed", rows: rows.count)
+            return try #require(ProbeTransfer(try experiment.train(relabelled), set: set, column: "synthesizer"))
+        }
+        let leaky = try transfer(grouped: false), fair = try transfer(grouped: true)
+        #expect(leaky.splits.allSatisfy { $0.layers[0].accuracy > 0.9 }, "the word's code is memorised: \(leaky.summary)")
+        #expect(fair.splits.allSatisfy { $0.layers[0].accuracy < 0.6 && $0.tested == 30 && $0.layers[0].tested == 30 },
+                "unseen words are at chance: \(fair.summary)")
+        #expect(fair.splits.allSatisfy { $0.layers[0].units == 30 }, "each held-out word is one unit of the interval")
+    }
+
     /// A hypothesis word is correct only where the alignment keeps it; substituted and inserted
     /// words are not; case and punctuation do not count.
     @Test func tokensAreLabelledByAligningTheirWordsToTheReference() {
