@@ -115,11 +115,21 @@ public struct ProbeExperiment: Codable, Equatable, Sendable {
         /// The strongest control, if any.
         public var bestInput: InputBaseline? { inputBaselines.max { $0.result.accuracy < $1.result.accuracy } }
 
+        /// The best layer's lead over the strongest control, paired row by row (the verdict's
+        /// comparison); nil without controls.
+        public var bestLead: (layer: Int, over: String, lead: PairedDifference)? {
+            guard let best = probe.layers.max(by: { $0.accuracy < $1.accuracy }), let input = bestInput,
+                  let lead = best.lead(over: input.result) else { return nil }
+            return (best.layer, input.name, lead)
+        }
+
         enum Keys: String, CodingKey {
             case label, side, baseline, classes, rows, skipped, extracted, cached, folds, model, group, layers, featureSeconds = "feature_seconds"
             case dataSHA256 = "data_sha256"
             case inputBaselines = "input_baselines"
+            case intervalUnits = "interval_units", bestLead = "best_lead"
         }
+        struct LeadLine: Encodable { let layer: Int, over: String, mean: Double, low: Double, high: Double }
         struct InputLine: Encodable {
             let name: String, accuracy: Double, std: Double, low: Double, high: Double
             init(_ b: InputBaseline) { name = b.name; accuracy = b.result.accuracy; std = b.result.std; low = b.result.interval.low; high = b.result.interval.high }
@@ -138,6 +148,12 @@ public struct ProbeExperiment: Codable, Equatable, Sendable {
             if let g = e.group { try c.encode(g, forKey: .group) } else { try c.encodeNil(forKey: .group) }
             try c.encode(probe.layers, forKey: .layers)
             try c.encode(inputBaselines.map(InputLine.init), forKey: .inputBaselines)
+            try c.encode(probe.layers.first?.units ?? kept.count, forKey: .intervalUnits)
+            if let (layer, over, lead) = bestLead {
+                try c.encode(LeadLine(layer: layer, over: over, mean: lead.mean, low: lead.low, high: lead.high), forKey: .bestLead)
+            } else {
+                try c.encodeNil(forKey: .bestLead)
+            }
         }
 
         /// The text form: the set-up, the baseline, and a bar per layer.
@@ -158,6 +174,9 @@ public struct ProbeExperiment: Codable, Equatable, Sendable {
             for l in probe.layers {
                 out.append("\(e.side.rawValue) " + String(format: "%2d  %.3f ± %.3f [%.3f, %.3f]  ", l.layer, l.accuracy, l.std, l.interval.low, l.interval.high)
                            + String(repeating: "█", count: Int((l.accuracy * 40).rounded())))
+            }
+            if let (layer, over, lead) = bestLead {
+                out.append("best layer \(layer) against the best input baseline (\(over)), paired on the same clips: \(lead.text)")
             }
             out.append("accuracy over the \(kept.count) held-out predictions, [ ] its 95% " + LinearProbe.intervalName(probe.layers.first, groupedBy: e.group)
                        + "; ± the standard deviation over folds")

@@ -18,6 +18,9 @@ import Testing
         let rows: Int, skipped: Int, extracted: Int, cached: Int
         let group: String?
         let input_baselines: [Control]
+        struct Lead: Decodable { let layer: Int; let over: String; let mean: Double; let low: Double; let high: Double }
+        let interval_units: Int
+        let best_lead: Lead?
     }
 
     func probe(_ args: [String]) throws -> (CLIRunner.Result, Probe?) {
@@ -59,6 +62,12 @@ import Testing
         #expect(g.group == "speaker", "folds keep each speaker together unless told otherwise")
         #expect(g.input_baselines.map(\.name) == ["log-mel", "duration"], "the controls beside the probe")
         #expect(g.layers.allSatisfy { $0.low <= $0.accuracy + 0.05 && $0.accuracy - 0.05 <= $0.high && $0.low < $0.high })
+        // 15 speakers are the interval's units, and the verdict's comparison is printed with it.
+        #expect(g.interval_units == 15, "\(g.interval_units)")
+        let lead = try #require(g.best_lead)
+        let best = g.layers.max { $0.accuracy < $1.accuracy }!, control = g.input_baselines.max { $0.accuracy < $1.accuracy }!
+        #expect(lead.layer == best.layer && lead.over == control.name && abs(lead.mean - (best.accuracy - control.accuracy)) < 1e-9
+                && lead.low <= lead.mean && lead.mean <= lead.high, "\(lead)")
         let (r2, noise) = try probe([tsv, "--label", "noise"])
         let n = try #require(noise, "\(r2.stdout) \(r2.stderr)")
         #expect(n.extracted == 0 && n.cached == 216, "features come from the cache")
