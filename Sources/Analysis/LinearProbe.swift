@@ -283,7 +283,8 @@ public enum LinearProbe {
         for l in 0..<layerCount {
             let (hits, fold) = crossValidate(features.map { $0[l] }, y, classes: classes.count, folds: k, groups: groups)
             let tested = fold.indices.filter { fold[$0] != nil }
-            let perFold = Dictionary(grouping: tested, by: { fold[$0]! }).values.map { rows in
+            // In fold order: a sum in Dictionary order would change its last bits from run to run.
+            let perFold = Dictionary(grouping: tested, by: { fold[$0]! }).sorted { $0.key < $1.key }.map { _, rows in
                 Double(rows.filter { hits[$0] }.count) / Double(rows.count)
             }
             let mean = perFold.reduce(0, +) / Double(max(1, perFold.count))
