@@ -54,6 +54,7 @@ public struct LabelledSet: Sendable {
             for (c, name) in columns.enumerated() where c != pathIndex { labels[name] = fields[c] }
             rows.append(Row(path: resolved, labels: labels))
         }
+        guard !rows.isEmpty else { throw InputError(path, "has a header line but no rows") }
         source = path
         self.columns = columns
         self.rows = rows
@@ -71,9 +72,16 @@ public struct LabelledSet: Sendable {
     public func probeGroup(_ requested: String?, label: String) throws -> String? {
         if requested == "none" { return nil }
         guard let group = requested ?? speakerColumn.flatMap({ $0 == label ? nil : $0 }) else { return nil }
-        try require(group)
+        try require(group, as: "to group by")
         guard group != label else {
             throw InputError("--group \(group)", "is the label column itself; grouping by the label puts each class in its own folds, so no fold could test it")
+        }
+        // A class all of whose rows share one group is never in training when it is tested.
+        let labelled = rows.filter { !($0.labels[label] ?? "").isEmpty }
+        let groupsOf = Dictionary(grouping: labelled, by: { $0.labels[label]! }).mapValues { Set($0.map { $0.labels[group] ?? "" }) }
+        if let (cls, only) = groupsOf.filter({ $0.value.count < 2 }).min(by: { $0.key < $1.key }) {
+            throw InputError("--group \(group)", "every row of class '\(cls)' of '\(label)' has the \(group) '\(only.first ?? "")', so the fold that "
+                             + "tests them never trains on that class; give --group none, or data with that class in two \(group)s or more")
         }
         return group
     }
@@ -120,10 +128,12 @@ public struct LabelledSet: Sendable {
         return Array(text.utf8).withUnsafeBytes { SHA256.hex(of: $0) }
     }
 
-    /// Checks that `label` is a column, naming the ones there are when it is not.
-    public func require(_ label: String) throws {
+    /// Checks that `label` is a column, naming the ones there are when it is not; `role` says
+    /// what the column was wanted for ("label" by default: "has no label column 'x'").
+    public func require(_ label: String, as role: String? = nil) throws {
         guard columns.contains(label), label != "path" else {
-            throw InputError(source, "has no label column '\(label)' (columns: \(columns.filter { $0 != "path" }.joined(separator: ", ")))")
+            let what = role.map { "column '\(label)' \($0)" } ?? "label column '\(label)'"
+            throw InputError(source, "has no \(what) (columns: \(columns.filter { $0 != "path" }.joined(separator: ", ")))")
         }
     }
 }

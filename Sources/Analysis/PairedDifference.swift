@@ -35,5 +35,9 @@ public struct PairedDifference: Codable, Equatable, Sendable {
     }
 
     /// "+0.05 [−0.02, +0.12]".
-    public var text: String { String(format: "%+.2f [%+.2f, %+.2f]", mean, low, high) }
+    public var text: String { text(places: 2) }
+
+    /// The same with `places` decimals: "+0.048 [+0.004, +0.120]" at 3, where 2 would show a
+    /// bound just above 0 as +0.00.
+    public func text(places: Int) -> String { String(format: "%+.*f [%+.*f, %+.*f]", places, mean, places, low, places, high) }
 }

@@ -30,12 +30,21 @@ public enum PartFile {
                             modelSHA256: String, commit: String = SourceRevision.current) throws -> String {
         var lines = [try JSONText.encode(Head(kind: kind, shard: shard, commit: commit, modelSHA256: modelSHA256, header: header))]
         for r in records { lines.append(try JSONText.encode(r)) }
-        lines.append(try JSONText.encode(End(end: true, seconds: seconds)))
+        lines.append(try JSONText.encode(End(end: true, seconds: seconds, contentSHA256: checksum(lines[...]))))
         return lines.joined(separator: "\n") + "\n"
     }
 
-    /// The last line: the part is complete, and how long it took.
-    private struct End: Encodable { let end: Bool, seconds: Double }
+    /// The last line: the part is complete, how long it took, and the SHA-256 of the lines
+    /// before it, so that a part edited by hand does not merge into a changed result.
+    private struct End: Encodable {
+        let end: Bool, seconds: Double, contentSHA256: String
+        enum CodingKeys: String, CodingKey { case end, seconds, contentSHA256 = "content_sha256" }
+    }
+
+    /// SHA-256 of the header and record lines, each ended by a newline.
+    static func checksum<S: StringProtocol>(_ lines: ArraySlice<S>) -> String {
+        Array(lines.map { $0 + "\n" }.joined().utf8).withUnsafeBytes { SHA256.hex(of: $0) }
+    }
 
     /// A header line: the run's settings with the part's own fields among them.
     private struct Head<H: Encodable>: Encodable {
@@ -93,8 +102,13 @@ public enum PartFile {
     public static func parse(_ text: String, source path: String) throws -> Part {
         // Lines may end in CRLF (a part edited on Windows); "\r\n" is one Character, so split on newlines, not "\n".
         let lines = text.split(whereSeparator: \.isNewline)
+        guard !lines.isEmpty else { throw InputError(path, "is empty; a part holds a header line, its records and an end line") }
         let objects = try lines.enumerated().map { n, line -> [String: JSONValue] in
             guard let o = try? JSONDecoder().decode([String: JSONValue].self, from: Data(line.utf8)) else {
+                // A last line without its newline is where a copy or a run stopped.
+                if n == lines.count - 1, !text.hasSuffix("\n") {
+                    throw InputError(path, "is incomplete: its last line (\(n + 1)) is cut short; was it copied or written only in part?")
+                }
                 throw InputError("\(path):\(n + 1)", "is not a JSON object")
             }
             return o
@@ -108,6 +122,10 @@ public enum PartFile {
         }
         guard objects.count >= 2, objects.last?["end"] == .bool(true) else {
             throw InputError(path, "is incomplete (no end line); was its run interrupted?")
+        }
+        // Parts written before the end line held a checksum have none to compare.
+        if case .string(let sum)? = objects.last?["content_sha256"], sum != checksum(lines.dropLast()) {
+            throw InputError(path, "its lines do not match the checksum on its end line (content_sha256); was the part edited? Run its shard again")
         }
         var header = head
         var commit: String?
@@ -145,7 +163,7 @@ public enum PartFile {
             if ha["model_sha256"] == nil || hb["model_sha256"] == nil { return "one of the two parts predates the weights' hash (model_sha256); run that shard again" }
             return "its model's weights differ (model_sha256), though the name may be the same"
         }
-        return key.map { "its \($0) differs" } ?? "its settings differ"
+        return key.map { "its setting '\($0)' differs" } ?? "its settings differ"
     }
 
     /// Checks that the parts' records, `rows[k]` in `parts[k]`, are the rows `expected` of a
@@ -187,9 +205,14 @@ public enum PartFile {
         guard shards == Array(0..<first.of) else {
             let missing = Set(0..<first.of).subtracting(shards).sorted(), twice = shards.filter { s in shards.filter { $0 == s }.count > 1 }
             throw InputError(paths[0], "the parts do not make a whole run of \(first.of) shards"
-                             + (missing.isEmpty ? "" : "; missing \(missing.map(String.init).joined(separator: ", "))")
-                             + (twice.isEmpty ? "" : "; given twice \(Set(twice).sorted().map(String.init).joined(separator: ", "))"))
+                             + (missing.isEmpty ? "" : "; " + Self.shards(missing) + " missing")
+                             + (twice.isEmpty ? "" : "; " + Self.shards(Set(twice).sorted()) + " given twice"))
         }
         return parts
+    }
+
+    /// "shard 1 is" or "shards 1, 3 are".
+    static func shards(_ list: [Int]) -> String {
+        list.count == 1 ? "shard \(list[0]) is" : "shards \(list.map(String.init).joined(separator: ", ")) are"
     }
 }

@@ -42,15 +42,22 @@ public struct ProbeExperiment: Codable, Equatable, Sendable {
         public init(row: Int, skipped: String) { self.row = row; self.skipped = skipped }
     }
 
-    /// Pools the features of rows `indices`, from `cache` when it has them. A row whose audio
+    /// Pools the features of rows `indices`, from `cache` when it has them; with
+    /// `skipUnlabelled`, a row whose `label` cell is empty is skipped unread. A row whose audio
     /// cannot be read is kept as skipped and told to `events`; a cache that cannot be written
     /// costs speed next time, not this run's rows, and is told to `events` once.
     public static func extract(_ set: LabelledSet, indices: [Int], label: String, group: String?, model: WhisperModel,
-                               side: ProbeFeatures.Side, cache: FeatureCache, events: ExperimentEvents = .silent) throws -> [Row] {
+                               side: ProbeFeatures.Side, cache: FeatureCache, events: ExperimentEvents = .silent,
+                               skipUnlabelled: Bool = true) throws -> [Row] {
         var rows: [Row] = []
         var cacheFailed = false
         for (n, i) in indices.enumerated() {
             let row = set.rows[i]
+            // An empty cell is no class: the row is left out, as the command says once.
+            guard !skipUnlabelled || !(row.labels[label] ?? "").isEmpty else {
+                rows.append(Row(row: i, skipped: "no '\(label)' value"))
+                continue
+            }
             do {
                 // Reading the audio first names any problem with it the way every command does.
                 let samples = try AudioFile.load(row.path)
@@ -77,6 +84,11 @@ public struct ProbeExperiment: Codable, Equatable, Sendable {
             events.progress("probe: features (\(side.rawValue))", n + 1, indices.count)
         }
         return rows
+    }
+
+    /// Rows of `set` whose `label` cell is empty: not a class, so left out of the probe.
+    public static func unlabelled(_ set: LabelledSet, label: String) -> Int {
+        set.rows.filter { ($0.labels[label] ?? "").isEmpty }.count
     }
 
     /// Refuses labels a probe cannot learn or cross-validate: one class, or fewer rows of a
@@ -127,7 +139,7 @@ public struct ProbeExperiment: Codable, Equatable, Sendable {
             case label, side, baseline, classes, rows, skipped, extracted, cached, folds, model, group, layers, featureSeconds = "feature_seconds"
             case dataSHA256 = "data_sha256"
             case inputBaselines = "input_baselines"
-            case intervalUnits = "interval_units", bestLead = "best_lead"
+            case intervalUnits = "interval_units", intervalMethod = "interval_method", bestLead = "best_lead"
         }
         struct LeadLine: Encodable { let layer: Int, over: String, mean: Double, low: Double, high: Double }
         struct InputLine: Encodable {
@@ -149,6 +161,7 @@ public struct ProbeExperiment: Codable, Equatable, Sendable {
             try c.encode(probe.layers, forKey: .layers)
             try c.encode(inputBaselines.map(InputLine.init), forKey: .inputBaselines)
             try c.encode(probe.layers.first?.units ?? kept.count, forKey: .intervalUnits)
+            try c.encode(e.group == nil ? "wilson" : "group bootstrap", forKey: .intervalMethod)
             if let (layer, over, lead) = bestLead {
                 try c.encode(LeadLine(layer: layer, over: over, mean: lead.mean, low: lead.low, high: lead.high), forKey: .bestLead)
             } else {
@@ -176,7 +189,7 @@ public struct ProbeExperiment: Codable, Equatable, Sendable {
                            + String(repeating: "█", count: Int((l.accuracy * 40).rounded())))
             }
             if let (layer, over, lead) = bestLead {
-                out.append("best layer \(layer) against the best input baseline (\(over)), paired on the same clips: \(lead.text)")
+                out.append("best layer \(layer) against the best input baseline (\(over)), paired on the same clips: \(lead.text(places: 3))")
             }
             out.append("accuracy over the \(kept.count) held-out predictions, [ ] its 95% " + LinearProbe.intervalName(probe.layers.first, groupedBy: e.group)
                        + "; ± the standard deviation over folds")

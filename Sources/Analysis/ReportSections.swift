@@ -73,14 +73,15 @@ extension Report {
         guard let first = labels.first else { return }
         let groupColumn = group.flatMap { set.columns.contains($0) ? $0 : nil } ?? set.speakerColumn
         let pooled = try ProbeExperiment.extract(set, indices: Array(set.rows.indices), label: first, group: groupColumn, model: model, side: .enc,
-                                                 cache: cache, events: events)
+                                                 cache: cache, events: events, skipUnlabelled: false)
         let e = model.hyper.encoderLayers
         for label in labels {
-            try ProbeExperiment.checkClasses(set.rows.map { $0.labels[label]! }, label: label, folds: folds, source: path)
+            try ProbeExperiment.checkClasses(set.rows.map { $0.labels[label]! }.filter { !$0.isEmpty }, label: label, folds: folds, source: path)
             for g in [nil] + (groupColumn.map { [$0] } ?? []) {
                 let run = ProbeExperiment(label: label, group: g, side: .enc, folds: folds, model: model.name, data: Self.short(path), rows: set.rows.count)
                 let rows = pooled.map { row -> ProbeExperiment.Row in
                     guard row.skipped == nil else { return row }
+                    guard !set.rows[row.row].labels[label]!.isEmpty else { return ProbeExperiment.Row(row: row.row, skipped: "no '\(label)' value") }
                     var relabelled = row
                     relabelled.label = set.rows[row.row].labels[label]!
                     relabelled.group = g.map { set.rows[row.row].labels[$0]! }

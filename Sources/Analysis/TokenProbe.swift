@@ -62,9 +62,32 @@ public enum TokenProbe {
         /// The same probe on the token's log-probability alone.
         public let logprob: LinearProbe.Layer
 
+        /// The best layer's lead over the log-probability control, paired token by token with
+        /// the speakers (or clips) drawn: the verdict's comparison.
+        public var bestLead: (layer: Int, lead: PairedDifference)? {
+            guard let best = layers.max(by: { $0.accuracy < $1.accuracy }), let lead = best.lead(over: logprob) else { return nil }
+            return (best.layer, lead)
+        }
+
         enum CodingKeys: String, CodingKey {
             case tokens, incorrect, clips, folds, majority, layers, logprob
             case requestedFolds = "requested_folds", groupedBy = "grouped_by", groups
+            case bestLead = "best_lead"
+        }
+        struct LeadLine: Encodable { let layer: Int, over: String, mean: Double, low: Double, high: Double }
+
+        /// `--json`: the fields above, and `best_lead` (null when it cannot be paired).
+        public func encode(to encoder: Swift.Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(tokens, forKey: .tokens); try c.encode(incorrect, forKey: .incorrect); try c.encode(clips, forKey: .clips)
+            try c.encode(folds, forKey: .folds); try c.encode(majority, forKey: .majority); try c.encode(layers, forKey: .layers)
+            try c.encode(logprob, forKey: .logprob); try c.encode(requestedFolds, forKey: .requestedFolds)
+            try c.encode(groupedBy, forKey: .groupedBy); try c.encode(groups, forKey: .groups)
+            if let (layer, lead) = bestLead {
+                try c.encode(LeadLine(layer: layer, over: "logprob", mean: lead.mean, low: lead.low, high: lead.high), forKey: .bestLead)
+            } else {
+                try c.encodeNil(forKey: .bestLead)
+            }
         }
 
         /// The text form: the set-up, the controls and a bar per layer, and a warning when an
@@ -78,6 +101,9 @@ public enum TokenProbe {
             out += layers.map { l in
                 String(format: "dec %2d  %.3f ± %.3f [%.3f, %.3f]  ", l.layer, l.accuracy, l.std, l.interval.low, l.interval.high)
                     + String(repeating: "█", count: Int((l.accuracy * 40).rounded()))
+            }
+            if let (layer, lead) = bestLead {
+                out.append("best layer \(layer) against the token's log-probability, paired on the same tokens: " + lead.text(places: 3))
             }
             out.append("[ ] the 95% " + LinearProbe.intervalName(logprob, groupedBy: groupedBy) + "; ± the standard deviation over folds")
             if (layers + [logprob]).contains(where: { $0.interval.high < majority - 0.1 }) {

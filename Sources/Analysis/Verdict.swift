@@ -122,7 +122,7 @@ extension Verdict {
     /// gives), or nil when the 95% interval of its lead lies above 0.
     static func control(_ best: LinearProbe.Layer, _ control: LinearProbe.Layer, _ what: String) -> String? {
         guard let lead = best.lead(over: control) else { return what + ", on other rows than the probe's: no paired comparison" }
-        return lead.low > 0 ? nil : what + "; the best layer's lead over it " + lead.text + " (\(lead.pairs) groups drawn)"
+        return lead.low > 0 ? nil : what + "; the best layer's lead over it " + lead.text(places: 3) + " (\(lead.pairs) groups drawn)"
     }
 
     /// Why a probe's peak is not late, or nil when it is: a best layer in the lower half "peaks
@@ -134,7 +134,7 @@ extension Verdict {
         let other = layers.filter { ($0.layer >= count / 2) != late }.max { $0.accuracy < $1.accuracy }
         if let other, let lead = best.lead(over: other), lead.low <= 0 {
             return String(format: "decodable, but the peak is not resolved: the best layer, %d (%.3f), leads layer %d (%.3f) by %@",
-                          best.layer, best.accuracy, other.layer, other.accuracy, lead.text)
+                          best.layer, best.accuracy, other.layer, other.accuracy, lead.text(places: 3))
         }
         return late ? nil : "decodable, but peaks early"
     }
@@ -289,10 +289,10 @@ extension Verdict {
         if most && lead && minor { return Verdict(.reproduced, words, rule: rule) }
         guard c * 2 >= loops || lead else { return Verdict(.notReproduced, words + "; fewer than half, and no significant lead", rule: rule) }
         var missing: [String] = []
-        if !most { missing.append(c * 2 >= loops ? "half or more by count, but the interval reaches below half" : "fewer than half") }
-        if !lead { missing.append("no significant lead") }
-        if !minor { missing.append("self_out or mlp_out resolves a quarter or more") }
-        return Verdict(.partly, words + "; but " + missing.joined(separator: "; "), rule: rule)
+        if !most { missing.append("most loops (" + (c * 2 >= loops ? "half or more by count, but the interval reaches below half)" : "fewer than half)")) }
+        if !lead { missing.append("a significant lead") }
+        if !minor { missing.append("that self_out and mlp_out barely matter (self_out or mlp_out resolves a quarter or more)") }
+        return Verdict(.partly, words + "; not shown: " + missing.joined(separator: "; "), rule: rule)
     }
 
     /// Contextual bias: shares of sentences whose transcript follows the context (and the sound),

@@ -57,6 +57,14 @@ struct ShardOptions: ParsableArguments {
 
     /// This worker's share, or nil for an unsharded run.
     var part: Shard? { get throws { try shard.map(Shard.init) } }
+
+    /// Refuses an output format beside `--shard`, which writes its part as JSONL whatever is
+    /// asked: the form is chosen when the parts are merged.
+    func refuse(format: Table.Format) throws {
+        guard shard != nil, format != .text else { return }
+        throw InputError(format == .json ? "--json" : "--format \(format.rawValue)",
+                         "a --shard run writes its part as JSONL; give the output form to asrlens merge")
+    }
 }
 
 extension PartFile {

@@ -31,6 +31,7 @@ struct ProbeCommand: ParsableCommand {
         // The per-token probe reads decoder layers and groups its folds by speaker or clip itself.
         if perToken, let side { throw InputError("--side \(side.rawValue)", "--per-token probes decoder layers; drop --side") }
         if perToken, let group { throw InputError("--group \(group)", "--per-token groups its folds by speaker or clip; drop --group") }
+        try sharding.refuse(format: json ? .json : .text)
     }
 
     func run() throws {
@@ -38,7 +39,11 @@ struct ProbeCommand: ParsableCommand {
         if perToken { return try perTokenProbe(set) }
         try set.require(label)
         let group = try set.probeGroup(group, label: label)
-        try ProbeExperiment.checkClasses(set.rows.map { $0.labels[label]! }, label: label, folds: folds, source: data)
+        try ProbeExperiment.checkClasses(set.rows.map { $0.labels[label]! }.filter { !$0.isEmpty }, label: label, folds: folds, source: data)
+        let unlabelled = ProbeExperiment.unlabelled(set, label: label)
+        if unlabelled > 0 {
+            StandardError.line("\(data): \(unlabelled) row\(unlabelled == 1 ? " has" : "s have") no '\(label)' value; left out, and counted as skipped")
+        }
         let part = try sharding.part
         let model = try modelOptions.load(), side = self.side ?? .enc
         let cache = self.cache.map { FeatureCache(model: model, side: side, root: URL(fileURLWithPath: $0)) } ?? FeatureCache(model: model, side: side)

@@ -25,6 +25,8 @@ struct RepetitionCommand: ParsableCommand {
     @Argument(help: "A TSV with a 'path' column, and optionally a 'text' column (the words spoken: loops then count as improved only when their WER falls); other columns are ignored.") var data: String
     @Option(parsing: .unconditional, help: "Examine only this many rows, drawn by a fixed seed: those of `report --repetition-rows N` (default: every row).") var rows: Int?
 
+    func validate() throws { try sharding.refuse(format: output.resolved) }
+
     func run() throws {
         if let rows { try require("--rows", rows, atLeast: 1) }
         let set = try LabelledSet(tsv: data)

@@ -37,6 +37,7 @@ struct SweepCommand: ParsableCommand {
         if heads, let window { throw InputError("--window \(window)", "--heads patches all tokens; drop --window") }
         if let window { try require("--window", window, atLeast: 1) }
         _ = try point()
+        try sharding.refuse(format: output.resolved)
     }
 
     /// The `--component` as a site point.

@@ -19,7 +19,7 @@ import Analysis
                 .write(toFile: path, atomically: true, encoding: .utf8)
             return path
         }
-        #expect(throws: InputError(paths[1], "belongs to a different run than \(paths[0]) (its source differs)")) { try PartFile.readSet(paths) }
+        #expect(throws: InputError(paths[1], "belongs to a different run than \(paths[0]) (its setting 'source' differs)")) { try PartFile.readSet(paths) }
     }
 
     /// Parts record the SHA-256 of the weights that made them: a copy of a model under the same
@@ -73,7 +73,12 @@ import Analysis
         let text = try PartFile.text(kind: "sweep", shard: shard, header: whole.header,
                                      records: whole.sweep.cells.filter { shard.owns($0.index) }.map(SweepReport.Record.init), seconds: 1, modelSHA256: "weights")
         #expect(text.contains(#""cell":2,"#))
-        let tampered = try PartFile.parse(text.replacingOccurrences(of: #""cell":2,"#, with: #""cell":0,"#), source: "part-0")
+        let edited = text.replacingOccurrences(of: #""cell":2,"#, with: #""cell":0,"#)
+        #expect(throws: InputError("part-0", "its lines do not match the checksum on its end line (content_sha256); was the part edited? Run its shard again")) {
+            try PartFile.parse(edited, source: "part-0")
+        }
+        // A part from before parts carried a checksum is still checked cell by cell.
+        let tampered = try PartFile.parse(edited.replacing(#/"content_sha256":"[0-9a-f]+",?/#, with: ""), source: "part-0")
         #expect(throws: InputError("part-0", "cell 0 is given twice (also in part-0)")) { try SweepReport(parts: [tampered, parts[1]]) }
     }
 

@@ -20,7 +20,7 @@ import Analysis
     @Test func anEarlyPeakWithinTheIntervalOfALateLayerIsNotCalledEarly() {
         let layers = [Self.layer(0, 99), Self.layer(1, 90), Self.layer(2, 91), Self.layer(3, 97)]
         let overlap = Verdict.probe(best: layers[0], baseline: 0.5, input: Self.input(50), encoderLayers: 4, clips: 20, layers: layers)
-        #expect(overlap.outcome == .partly && (overlap.detail ?? "").contains("peak is not resolved: the best layer, 0 (0.990), leads layer 3 (0.970) by +0.02 [+0.00, "), "\(overlap.detail ?? "")")
+        #expect(overlap.outcome == .partly && (overlap.detail ?? "").contains("peak is not resolved: the best layer, 0 (0.990), leads layer 3 (0.970) by +0.020 [+0.000, "), "\(overlap.detail ?? "")")
         let lower = [Self.layer(0, 99), Self.layer(1, 90), Self.layer(2, 80), Self.layer(3, 80)]
         let early = Verdict.probe(best: lower[0], baseline: 0.5, input: Self.input(50), encoderLayers: 4, clips: 20, layers: lower)
         #expect(early.detail == "decodable, but peaks early")
@@ -163,7 +163,7 @@ import Analysis
         let other = LinearProbe.Layer(layer: 0, hits: (0..<100).map { $0 < 55 || ($0 >= 80 && $0 < 100) })
         #expect(other.accuracy == 0.75)
         let unpaired = Verdict.probe(best: probe, baseline: 0.5, input: .init(name: "log-mel", result: other), encoderLayers: 4, clips: 100)
-        #expect(unpaired.outcome == .notReproduced && unpaired.text.contains("the best layer's lead over it +0.05 ["), "\(unpaired.text)")
+        #expect(unpaired.outcome == .notReproduced && unpaired.text.contains("the best layer's lead over it +0.050 ["), "\(unpaired.text)")
         // A late layer's lead that one speaker's clips make: resampling clips it is resolved,
         // resampling speakers (a third of draws lack that speaker) it is not.
         let lateHits = speakers.map { $0 < 3 }, earlyHits = speakers.indices.map { speakers[$0] < 3 && $0 >= 12 }
@@ -174,7 +174,7 @@ import Analysis
         }
         #expect(verdict(nil).outcome == .reproduced, "\(verdict(nil).text)")
         let bySpeaker = verdict(speakers)
-        #expect(bySpeaker.outcome == .partly && bySpeaker.text.contains("the peak is not resolved: the best layer, 3 (0.600), leads layer 0 (0.480) by +0.12 [+0.00, "),
+        #expect(bySpeaker.outcome == .partly && bySpeaker.text.contains("the peak is not resolved: the best layer, 3 (0.600), leads layer 0 (0.480) by +0.120 [+0.000, "),
                 "\(bySpeaker.text)")
     }
 
@@ -294,7 +294,7 @@ import Analysis
         func loops(_ k: Int, of n: Int = 21) -> [Bool] { (0..<n).map { $0 < k } }
         let v = Verdict.repetition(loops: 21, judged: true, cross: loops(12), other: loops(5), layers: 4, clips: 20)
         #expect(v.outcome == .partly && v.text.contains("cross_out improves 12 of 21 loops, 95% interval [0.37, 0.76]")
-                && v.text.contains("corrected for 4 layers 0.0625") && v.text.contains("the interval reaches below half; no significant lead"), "\(v.text)")
+                && v.text.contains("corrected for 4 layers 0.0625") && v.text.contains("not shown: most loops (half or more by count, but the interval reaches below half); a significant lead"), "\(v.text)")
         #expect(Verdict.repetition(loops: 21, judged: true, cross: loops(16), other: loops(3), layers: 4, clips: 20).outcome == .reproduced,
                 "16 of 21 is [0.55, 0.89], and 13 discordant loops one way survive the correction")
         #expect(Verdict.singleHead(loops: 21, judged: true, best: loops(12), median: loops(0), heads: 1, clips: 20).outcome == .partly,
@@ -317,7 +317,7 @@ import Analysis
     @Test func aLatePeakMustBeResolvedAndTheTokenProbeIsAtMostPartly() {
         let layers = [Self.layer(0, 95), Self.layer(1, 90), Self.layer(2, 91), Self.layer(3, 97)]
         let late = Verdict.probe(best: layers[3], baseline: 0.5, input: Self.input(50), encoderLayers: 4, clips: 20, layers: layers)
-        #expect(late.outcome == .partly && (late.detail ?? "").contains("peak is not resolved: the best layer, 3 (0.970), leads layer 0 (0.950) by +0.02 [+0.00, "), "\(late.detail ?? "")")
+        #expect(late.outcome == .partly && (late.detail ?? "").contains("peak is not resolved: the best layer, 3 (0.970), leads layer 0 (0.950) by +0.020 [+0.000, "), "\(late.detail ?? "")")
         let clear = [Self.layer(0, 70), Self.layer(1, 75), Self.layer(2, 91), Self.layer(3, 97)]
         #expect(Verdict.probe(best: clear[3], baseline: 0.5, input: Self.input(50), encoderLayers: 4, clips: 20, layers: clear).outcome == .reproduced)
         let token = Verdict.tokenProbe(best: clear[3], majority: 0.5, logprob: Self.layer(0, 60), decoderLayers: 4, clips: 20, layers: clear)

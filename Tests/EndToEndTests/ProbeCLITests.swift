@@ -14,7 +14,7 @@ import Testing
     struct Probe: Decodable {
         struct Layer: Decodable { let layer: Int; let accuracy: Double; let std: Double; let low: Double; let high: Double }
         struct Control: Decodable { let name: String; let accuracy: Double; let low: Double; let high: Double }
-        let label: String, side: String, baseline: Double, layers: [Layer]
+        let label: String, side: String, baseline: Double, layers: [Layer], classes: [String]
         let rows: Int, skipped: Int, extracted: Int, cached: Int
         let group: String?
         let input_baselines: [Control]
@@ -87,6 +87,22 @@ import Testing
         #expect(missing.status == 2 && missing.stderrLines.count == 1)
         #expect(missing.stderr.contains("\(tsv): has no label column 'accent' (columns: gender, rate, noise, noise_type, snr_db, speaker, voice, synthesizer, synth_version, text)"), "\(missing.stderr)")
 
+        // Found by a new-user trial: a voice label grouped by speaker scored 0 on every layer,
+        // since each voice is one speaker and the fold testing it never trained on it.
+        let alone = try CLIRunner.run(["probe", tsv, "--label", "voice"])
+        #expect(alone.status == 2 && alone.stderrLines.count == 1
+                && alone.stderr.contains("asrlens: --group speaker: every row of class 'awb' of 'voice' has the speaker 'awb', so the fold that tests them never trains on that class"),
+                "\(alone.stderr)")
+        // Found by the same trial: the clean clips' empty snr_db cells were probed as a class.
+        let (snr, snrProbe) = try probe([tsv, "--label", "snr_db", "--group", "none"])
+        let unlabelled = try String(contentsOfFile: tsv, encoding: .utf8).split(separator: "\n").dropFirst().filter { $0.contains("\tclean\t") }.count
+        let p = try #require(snrProbe, "\(snr.stderr)")
+        #expect(unlabelled > 0 && p.skipped == unlabelled && p.rows == 216 - unlabelled && !p.classes.contains(""), "\(p.classes)")
+        #expect(snr.stderr.contains("\(tsv): \(unlabelled) rows have no 'snr_db' value; left out, and counted as skipped"), "\(snr.stderr)")
+        let headerOnly = try writeTSV(["path\tgender"])
+        let none = try CLIRunner.run(["probe", headerOnly, "--label", "gender"])
+        #expect(none.status == 2 && none.stderr == "asrlens: \(headerOnly): has a header line but no rows\n", "\(none.stderr)")
+
         let single = try writeTSV(["path\tgender"] + (0..<6).map { "\(dir)/sentences/s0\($0)-m1.wav\tmale" })
         let one = try CLIRunner.run(["probe", single, "--label", "gender"])
         #expect(one.status == 2 && one.stderr.contains("label 'gender' has a single class (male)"), "\(one.stderr)")
@@ -146,7 +162,7 @@ import Testing
 
         // Incomplete sets and parts are refused with one line.
         let missing = try CLIRunner.run(["merge", parts[0], parts[2]])
-        #expect(missing.status == 2 && missing.stderr.contains("the parts do not make a whole run of 3 shards; missing 1"), "\(missing.stderr)")
+        #expect(missing.status == 2 && missing.stderr.contains("the parts do not make a whole run of 3 shards; shard 1 is missing"), "\(missing.stderr)")
         let cut = work.appendingPathComponent("cut.jsonl").path
         let text = try String(contentsOfFile: parts[1], encoding: .utf8)
         try String(text.split(separator: "\n").dropLast().joined(separator: "\n")).write(toFile: cut, atomically: true, encoding: .utf8)
@@ -162,9 +178,17 @@ import Testing
         let edited = work.appendingPathComponent("edited.jsonl").path
         #expect(try CLIRunner.run(["probe", "--model", "tiny.en", "--folds", "4", "--shard", "1/3", "--out", edited, tsv, "--label", "gender"]).status == 0)
         let changed = try CLIRunner.run(["merge", parts[0], edited, parts[2]])
-        #expect(changed.status == 2 && changed.stderr.contains("\(edited): belongs to a different run than \(parts[0]) (its data_sha256 differs)"), "\(changed.stderr)")
-        // Edited parts: a row moved to another shard's number, one outside the set, one dropped.
-        let lines2 = try String(contentsOfFile: parts[2], encoding: .utf8).split(separator: "\n").map(String.init)
+        #expect(changed.status == 2 && changed.stderr.contains("\(edited): belongs to a different run than \(parts[0]) (its setting 'data_sha256' differs)"), "\(changed.stderr)")
+        // A part edited by hand no longer matches the checksum on its end line.
+        let written = try String(contentsOfFile: parts[2], encoding: .utf8)
+        let handEdited = work.appendingPathComponent("hand-edited.jsonl").path
+        #expect(written.contains("\"label\":\"male\""))
+        try written.replacingOccurrences(of: "\"label\":\"male\"", with: "\"label\":\"female\"").write(toFile: handEdited, atomically: true, encoding: .utf8)
+        let sum = try CLIRunner.run(["merge", parts[0], parts[1], handEdited])
+        #expect(sum.status == 2 && sum.stderr == "asrlens: \(handEdited): its lines do not match the checksum on its end line (content_sha256); was the part edited? Run its shard again\n",
+                "\(sum.stderr)")
+        // Parts from before the checksum: a row moved to another shard's number, one outside the set, one dropped.
+        let lines2 = written.replacing(#/"content_sha256":"[0-9a-f]+",?/#, with: "").split(separator: "\n").map(String.init)
         let firstRow = try #require(lines2[1].firstRange(of: #/"row":[0-9]+/#)), rowText = String(lines2[1][firstRow])
         for (edit, problem) in [({ (l: [String]) in [l[0], l[1].replacingOccurrences(of: rowText, with: "\"row\":0")] + l.dropFirst(2) }, "row 0 belongs to shard 0 of 3, not to this part's shard 2"),
                                 ({ l in [l[0], l[1].replacingOccurrences(of: rowText, with: "\"row\":5000")] + l.dropFirst(2) }, "row 5000 is not one of the 21 rows the run examines"),
@@ -206,7 +230,7 @@ import Testing
         #expect(text.stdout.contains("[ ] its 95% interval of a bootstrap over the \(words.count) word groups (at least Wilson's)"), "\(text.stdout)")
         #expect(b.layers.allSatisfy { $0.low <= $0.accuracy && $0.accuracy <= $0.high })
         let missing = try CLIRunner.run(["probe", tsv, "--label", "category", "--group", "accent"])
-        #expect(missing.status == 2 && missing.stderr.contains("has no label column 'accent'"), "\(missing.stderr)")
+        #expect(missing.status == 2 && missing.stderr.contains("has no column 'accent' to group by"), "\(missing.stderr)")
     }
 
     /// `--per-token`: every decoded token of the noisy rows labelled against the text column,
@@ -220,11 +244,17 @@ import Testing
         let r = try CLIRunner.run(["probe", "--model", "tiny.en", "--per-token", "--json", tsv])
         #expect(r.status == 0, "\(r.stderr)")
         struct Layer: Decodable { let layer: Int; let accuracy: Double; let low: Double; let high: Double }
-        struct Result: Decodable { let tokens: Int; let incorrect: Int; let clips: Int; let majority: Double; let layers: [Layer]; let logprob: Layer }
+        struct Lead: Decodable { let layer: Int; let over: String; let mean: Double; let low: Double; let high: Double }
+        struct Result: Decodable { let tokens: Int; let incorrect: Int; let clips: Int; let majority: Double; let layers: [Layer]; let logprob: Layer; let best_lead: Lead? }
         let result = try #require(try? JSONDecoder().decode(Result.self, from: Data(r.stdout.utf8)), "\(r.stdout)")
         #expect(result.clips == 24 && result.tokens > 100 && result.incorrect > 0 && result.incorrect < result.tokens)
         #expect(result.layers.count == 4 && result.layers.allSatisfy { $0.low <= $0.high })
         #expect(result.majority >= 0.5 && (0...1).contains(result.logprob.accuracy))
+        // The verdict's comparison, paired token by token: the best layer over the log-probability.
+        let lead = try #require(result.best_lead)
+        let best = result.layers.max { $0.accuracy < $1.accuracy }!
+        #expect(lead.over == "logprob" && lead.layer == best.layer && abs(lead.mean - (best.accuracy - result.logprob.accuracy)) < 1e-9
+                && lead.low <= lead.mean && lead.mean <= lead.high, "\(lead)")
         let both = try CLIRunner.run(["probe", "--per-token", "--label", "gender", tsv])
         #expect(both.status != 0 && both.stderr.contains("give either --label COL or --per-token"), "\(both.stderr)")
         let plain = try writeTSV(["path\tgender"] + noisy.dropFirst().prefix(4).map { String($0.split(separator: "\t")[0]) + "\tmale" })

@@ -121,7 +121,7 @@ import Testing
         let second = try shard(1)
         let refused = try CLIRunner.run(["merge", first, second])
         #expect(refused.status == 2 && refused.stderrLines.count == 1, "\(refused.stderr)")
-        #expect(refused.stderr.contains("belongs to a different run") && refused.stderr.contains("its window_sha256 differs"), "\(refused.stderr)")
+        #expect(refused.stderr.contains("belongs to a different run") && refused.stderr.contains("its setting 'window_sha256' differs"), "\(refused.stderr)")
     }
 
     @Test func unknownComponentIsOneLine() throws {

@@ -43,6 +43,8 @@ probe() { printf '{"asrlens_part":"probe","shard":0,"of":1,"label":"g","side":"e
 probe '[[0.5,0.6],[0.7]]' > probe-ragged.part
 probe '[[0.5,0.6]]' > probe-short.part
 probe '[[0.5,0.6],[0.7,0.8]]' > probe-ok.part
+: > empty.part
+head -c 150 probe-ok.part > probe-cut.part
 printf 'path\tlabel\na.wav\tx\nb.wav\ty\n' > labels.tsv
 printf 'path\tlabel\tlabel\na.wav\tx\ty\n' > dupcol.tsv
 # Tensor files for file: patch sources: safetensors whose header is truncated, larger than the
