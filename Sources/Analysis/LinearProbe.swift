@@ -217,7 +217,11 @@ public enum LinearProbe {
     public static func intervalName(_ layer: Layer?, groupedBy: String?) -> String {
         guard let layer, let groupedBy else { return "Wilson interval" }
         return "interval of a bootstrap over the \(layer.units) \(groupedBy) groups (at least Wilson's)"
+            + (layer.units < fewGroups ? "; \(layer.units) groups are few for a bootstrap, so read its intervals as rough" : "")
     }
+
+    /// Fewer groups than this make a bootstrap's percentiles coarse: the legend says so.
+    public static let fewGroups = 10
 
     /// Every layer's probe trained and tested on given splits of the rows, the test rows of
     /// all splits pooled (each row tested at most once; `std` is 0). `features[clip][layer]`

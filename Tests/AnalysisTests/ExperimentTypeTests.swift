@@ -115,6 +115,8 @@ import Analysis
         let layer = result.layers[0]
         #expect(layer.tested == 30 && layer.accuracy == Double(layer.correct) / 30, "the accuracy is the pooled one its interval is on")
         #expect(result.baseline == 20.0 / 30, "the commonest class's share")
+        #expect(LinearProbe.intervalName(layer, groupedBy: "speaker")
+                == "interval of a bootstrap over the 3 speaker groups (at least Wilson's); 3 groups are few for a bootstrap, so read its intervals as rough")
         let ungrouped = try LinearProbe.run(features: features, labels: labels, folds: 5)
         #expect(ungrouped.folds == 5)
     }
