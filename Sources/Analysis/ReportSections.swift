@@ -92,7 +92,8 @@ extension Report {
                 // The verdict rests on the grouped probe where there is one: the control for
                 // memorising a speaker or a word instead of the label.
                 guard g == groupColumn, let best = result.probe.layers.max(by: { $0.accuracy < $1.accuracy }) else { continue }
-                let input = result.bestInput.map { String(format: "; the input alone (%@) %.3f", $0.name, $0.result.accuracy) } ?? "; no input baseline"
+                var input = result.bestInput.map { String(format: "; the input alone (%@) %.3f", $0.name, $0.result.accuracy) } ?? "; no input baseline"
+                if let (_, _, lead) = result.bestLead { input += ", the best layer's lead over it, paired, " + lead.text(places: 3) }
                 var rests = "\(result.kept.count) clips"
                 if let speakers = set.speakerColumn {
                     rests += ", " + set.distinct(speakers, per: label, rows: result.kept.map(\.row)).map { "\($0.label) from \($0.count) \(speakers)s" }.joined(separator: ", ")
@@ -122,9 +123,10 @@ extension Report {
         tokenProbeData = Self.short(path)
         guard let best = result.layers.max(by: { $0.accuracy < $1.accuracy }) else { return }
         find(.tokenProbe, .tokenProbe, data: tokenProbeData,
-             observed: String(format: "token correct or not: best %.3f [%.3f, %.3f] at decoder layer %d of %d; the token's log-probability alone %.3f, majority %.3f (%d tokens, %d incorrect, %d clips).",
+             observed: String(format: "token correct or not: best %.3f [%.3f, %.3f] at decoder layer %d of %d; the token's log-probability alone %.3f%@, majority %.3f (%d tokens of %d %@s, %d incorrect, %d clips).",
                               best.accuracy, best.interval.low, best.interval.high, best.layer, model.hyper.decoderLayers, result.logprob.accuracy,
-                              result.majority, result.tokens, result.incorrect, result.clips),
+                              result.bestLead.map { ", the best layer's lead over it, paired, " + $0.lead.text(places: 3) } ?? "",
+                              result.majority, result.tokens, result.groups, result.groupedBy, result.incorrect, result.clips),
              .tokenProbe(best: best, majority: result.majority, logprob: result.logprob, decoderLayers: model.hyper.decoderLayers, clips: result.clips,
                          layers: result.layers))
     }
