@@ -31,9 +31,6 @@ public struct ClusterBootstrap: Sendable {
     /// Clusters the rows fall in.
     public var clusters: Int { rows.count }
 
-    /// The statistic on the rows as they are.
-    public var estimate: Double { statistic(Array(rows.indices)) }
-
     /// The 2.5th and 97.5th percentiles of the statistic over `resamples` draws of as many
     /// clusters as there are, with replacement (seeded: the same data give the same interval).
     public func interval(resamples: Int = 2000, seed: UInt64 = 0x626f_6f74) -> (low: Double, high: Double) {
