@@ -212,6 +212,14 @@ public enum LinearProbe {
         }
     }
 
+    /// `best_lead` in a probe's JSON: the best layer's paired lead over a control.
+    struct LeadRecord: Encodable {
+        let layer: Int, over: String, mean: Double, low: Double, high: Double
+        init(layer: Int, over: String, lead: PairedDifference) {
+            self.layer = layer; self.over = over; mean = lead.mean; low = lead.low; high = lead.high
+        }
+    }
+
     /// How `layer`'s interval was drawn, for a result's legend: "Wilson interval", or with
     /// `groupedBy` "interval of a bootstrap over the 15 speaker groups (at least Wilson's)".
     public static func intervalName(_ layer: Layer?, groupedBy: String?) -> String {

@@ -141,7 +141,6 @@ public struct ProbeExperiment: Codable, Equatable, Sendable {
             case inputBaselines = "input_baselines"
             case intervalUnits = "interval_units", intervalMethod = "interval_method", bestLead = "best_lead"
         }
-        struct LeadLine: Encodable { let layer: Int, over: String, mean: Double, low: Double, high: Double }
         struct InputLine: Encodable {
             let name: String, accuracy: Double, std: Double, low: Double, high: Double
             init(_ b: InputBaseline) { name = b.name; accuracy = b.result.accuracy; std = b.result.std; low = b.result.interval.low; high = b.result.interval.high }
@@ -163,7 +162,7 @@ public struct ProbeExperiment: Codable, Equatable, Sendable {
             try c.encode(probe.layers.first?.units ?? kept.count, forKey: .intervalUnits)
             try c.encode(e.group == nil ? "wilson" : "group bootstrap", forKey: .intervalMethod)
             if let (layer, over, lead) = bestLead {
-                try c.encode(LeadLine(layer: layer, over: over, mean: lead.mean, low: lead.low, high: lead.high), forKey: .bestLead)
+                try c.encode(LinearProbe.LeadRecord(layer: layer, over: over, lead: lead), forKey: .bestLead)
             } else {
                 try c.encodeNil(forKey: .bestLead)
             }

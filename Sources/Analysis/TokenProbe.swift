@@ -74,7 +74,6 @@ public enum TokenProbe {
             case requestedFolds = "requested_folds", groupedBy = "grouped_by", groups
             case bestLead = "best_lead"
         }
-        struct LeadLine: Encodable { let layer: Int, over: String, mean: Double, low: Double, high: Double }
 
         /// `--json`: the fields above, and `best_lead` (null when it cannot be paired).
         public func encode(to encoder: Swift.Encoder) throws {
@@ -84,7 +83,7 @@ public enum TokenProbe {
             try c.encode(logprob, forKey: .logprob); try c.encode(requestedFolds, forKey: .requestedFolds)
             try c.encode(groupedBy, forKey: .groupedBy); try c.encode(groups, forKey: .groups)
             if let (layer, lead) = bestLead {
-                try c.encode(LeadLine(layer: layer, over: "logprob", mean: lead.mean, low: lead.low, high: lead.high), forKey: .bestLead)
+                try c.encode(LinearProbe.LeadRecord(layer: layer, over: "logprob", lead: lead), forKey: .bestLead)
             } else {
                 try c.encodeNil(forKey: .bestLead)
             }
