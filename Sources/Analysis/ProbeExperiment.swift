@@ -172,7 +172,7 @@ public struct ProbeExperiment: Codable, Equatable, Sendable {
         public var lines: [String] {
             let e = experiment
             var out = ["probe '\(e.label)' on \(e.model) \(e.side == .enc ? "encoder" : "decoder") layers: \(kept.count) clips, "
-                       + "\(probe.classes.count) classes, \(probe.folds)-fold cross-validation\(e.group.map { ", folds grouped by \($0)" } ?? "") "
+                       + "\(probe.classes.count) classes, \(probe.folds)-fold cross-validation, \(e.group.map { "folds grouped by \($0)" } ?? "folds not grouped") "
                        + "(\(extracted) extracted, \(kept.count - extracted) from cache, \(skipped) skipped)"]
             if probe.folds < e.folds, let g = e.group {
                 out.append("only \(probe.folds) folds, not the \(e.folds) asked: '\(g)' has too few groups to fill more")

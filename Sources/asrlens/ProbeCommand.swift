@@ -39,6 +39,9 @@ struct ProbeCommand: ParsableCommand {
         if perToken { return try perTokenProbe(set) }
         try set.require(label)
         let group = try set.probeGroup(group, label: label)
+        if self.group == nil, let speaker = set.speakerColumn, speaker == label {
+            StandardError.line("\(data): the folds are not grouped by \(label), since '\(label)' is the label; give --group COL to keep another column's rows in one fold")
+        }
         try ProbeExperiment.checkClasses(set.rows.map { $0.labels[label]! }.filter { !$0.isEmpty }, label: label, folds: folds, source: data)
         let unlabelled = ProbeExperiment.unlabelled(set, label: label)
         if unlabelled > 0 {

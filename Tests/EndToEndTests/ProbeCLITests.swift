@@ -72,6 +72,11 @@ import Testing
         let n = try #require(noise, "\(r2.stdout) \(r2.stderr)")
         #expect(n.extracted == 0 && n.cached == 216, "features come from the cache")
         #expect(n.layers.map(\.accuracy).max()! >= n.baseline + 0.2, "\(n.layers)")
+        // The speaker column is the default grouping; probing it ungrouped is said, not silent.
+        let (r3, speaker) = try probe([tsv, "--label", "speaker"])
+        let s = try #require(speaker, "\(r3.stdout) \(r3.stderr)")
+        #expect(s.group == nil && s.classes.count == 15, "\(s.classes)")
+        #expect(r3.stderr.contains("\(tsv): the folds are not grouped by speaker, since 'speaker' is the label"), "\(r3.stderr)")
     }
 
     func writeTSV(_ lines: [String]) throws -> String {
