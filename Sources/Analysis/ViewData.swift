@@ -72,7 +72,9 @@ public enum ViewData {
             return (AttentionReport.table(ranking), HeadsJSON(ranking), [])
         case .words:
             let words = WordAlignment(engine: engine, run: run)
-            return (AttentionReport.table(words, windowStart: engine.windowStart), WordsJSON(words, language: engine.language, windowStart: engine.windowStart), [])
+            let early = words.earlyEnd(windowStart: engine.windowStart, audioEnd: engine.windowStart + Double(engine.windowFrames) / 100)
+            return (AttentionReport.table(words, windowStart: engine.windowStart), WordsJSON(words, language: engine.language, windowStart: engine.windowStart),
+                    early.map { [$0.note] } ?? [])
         case .attention:
             let m = AttentionMaps.select(settings.attentionKind, engine, run, layer: settings.layer, head: settings.head, frames: engine.audioFrames)
             let labels = settings.attentionKind == .encoder ? (0..<m.rows).map(String.init)

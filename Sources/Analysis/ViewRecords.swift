@@ -187,8 +187,10 @@ public struct WordsJSON: ViewRecord {
     public let language: String
     public let windowStart: Double
     public let words: [Word]
+    /// Clip seconds where the text is heard to end (`WordAlignment.textEnd`); null without text.
+    public let textEnd: FiniteOrNull
     public var run: String?
-    enum CodingKeys: String, CodingKey { case language, windowStart = "window_start", words, run }
+    enum CodingKeys: String, CodingKey { case language, windowStart = "window_start", textEnd = "text_end", words, run }
 
     public init(_ w: WordAlignment, language: String, windowStart: Double) {
         self.language = language
@@ -198,6 +200,7 @@ public struct WordsJSON: ViewRecord {
         words = w.words.map {
             Word(word: $0.text, start: clip($0.start), end: clip($0.end), tokens: $0.tokens, frames: [$0.frames.lowerBound, $0.frames.upperBound])
         }
+        textEnd = w.textEnd.map(clip) ?? FiniteOrNull(.nan)
     }
 }
 

@@ -24,6 +24,13 @@ public struct WordAlignment: Sendable {
     }
 
     public let words: [Word]
+    /// Where the transcript's last words are heard, in seconds from the window's start (nil
+    /// without text): the median, over the rows that predict the last three tokens, of the frame
+    /// with audio that the alignment heads' mean attention weighs most. The words' DTW path must end on the last frame with
+    /// audio, so when a decode stops at an early end of text their times stretch over audio that
+    /// was never transcribed; this estimate does not. The row predicting EOT is left out: its
+    /// attention is diffuse and often peaks on the first frames.
+    public let textEnd: Double?
 
     public static let framesPerSecond = 50.0
 
@@ -33,7 +40,7 @@ public struct WordAlignment: Sendable {
         let run = run ?? engine.clean!
         let chosen = heads ?? AttentionMaps.alignmentHeads(engine)
         let tokens = engine.cleanTokens
-        guard !tokens.isEmpty, !chosen.isEmpty else { words = []; return }
+        guard !tokens.isEmpty, !chosen.isEmpty else { words = []; textEnd = nil; return }
         let tokenizer = engine.model.tokenizer
         let eot = engine.model.specials.eot
         // CTranslate2 aligns to the window's log-mel frames halved, rounding down.
@@ -42,11 +49,14 @@ public struct WordAlignment: Sendable {
         // from the last prompt token's (predicting the first word) to the last token's.
         let maps = engine.alignmentAttention(run, heads: chosen)
         var mean = Matrix(zeros: maps[0].rows, frames)
+        var attention = Matrix(zeros: maps[0].rows, maps[0].cols)
         for m in maps {
+            attention = attention + m
             var w = Self.renormalised(m, frames: frames)
             Self.standardizeColumns(&w)
             mean = mean + Self.medianFilterRows(w, width: 7)
         }
+        textEnd = Self.textEnd(attention, frames: frames, predicting: (engine.tokenRow0 + max(0, tokens.count - 3))..<(engine.tokenRow0 + tokens.count))
         let scale = 1 / Float(maps.count)
         for i in mean.data.indices { mean.data[i] *= scale }
         let path = Self.dtw(mean.rows(engine.tokenRow0..<(engine.tokenRow0 + tokens.count + 1)))
@@ -69,6 +79,39 @@ public struct WordAlignment: Sendable {
         words = Self.finish(timed, window: window).map {
             Word(text: $0.text, tokens: $0.tokens, start: $0.start - window.start, end: $0.end - window.start)
         }
+    }
+
+    /// A decode that ended at its first end of text well before the window's audio did.
+    public struct EarlyEnd: Sendable, Equatable {
+        /// Clip seconds: where the text is heard to end, and where the window's audio ends.
+        public let textEnd: Double, audioEnd: Double
+        /// Whether the words' times run on past `textEnd`, over audio that was not transcribed.
+        public let stretched: Bool
+
+        /// One line for a command's stderr or an export's header.
+        public var note: String {
+            let end = String(format: "%.2f", textEnd)
+            return "decoded up to \(end) s of \(String(format: "%.2f", audioEnd)) s: a decode ends at its first end of text, as faster-whisper's "
+                + "without timestamps; for speech after it, give --offset \(end)"
+                + (stretched ? "; the word times stretch over the audio after it" : "")
+        }
+    }
+
+    /// The early end of this window's text, if it ends more than 2 s before the window's audio
+    /// (faster-whisper without timestamps leaves that audio untranscribed too).
+    public func earlyEnd(windowStart: Double, audioEnd: Double) -> EarlyEnd? {
+        guard let textEnd, audioEnd - (windowStart + textEnd) > 2 else { return nil }
+        let stretched = (words.last?.end ?? 0) - textEnd > 2
+        return EarlyEnd(textEnd: windowStart + textEnd, audioEnd: audioEnd, stretched: stretched)
+    }
+
+    /// The median of the rows' most attended frames among the first `frames`, in seconds
+    /// (`textEnd`). The attention is not renormalised over those frames, as the words' is: a head
+    /// that looks past the audio, as some do at the end of the text, would then weigh as much as
+    /// one that looks at it, and its few in-audio weights often peak on the first frames.
+    static func textEnd(_ attention: Matrix, frames: Int, predicting rows: Range<Int>) -> Double {
+        let peaks = rows.map { r in (0..<frames).max { attention[r, $0] < attention[r, $1] }! }.sorted()
+        return Double(peaks[(peaks.count - 1) / 2]) / framesPerSecond
     }
 
     /// A word while faster-whisper's rules adjust it: times in seconds.

@@ -69,12 +69,13 @@ struct HeadsCommand: ParsableCommand {
 struct WordsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "words",
         abstract: "Words with start and end times (and encoder frames), as faster-whisper's word_timestamps gives them.",
-        discussion: "Times are in the clip's seconds; frames (20 ms) count from the start of the analysed window (--offset; window_start in --json). They are faster-whisper's (word_timestamps=True): the alignment heads' attention over the frames that hold audio, aligned by DTW, with its punctuation merging and its trimming of over-long words; after the first window the pause rule counts from the window's start.")
+        discussion: "Times are in the clip's seconds; frames (20 ms) count from the start of the analysed window (--offset; window_start in --json). They are faster-whisper's (word_timestamps=True): the alignment heads' attention over the frames that hold audio, aligned by DTW, with its punctuation merging and its trimming of over-long words; after the first window the pause rule counts from the window's start. When the text ends more than 2 s before the window's audio (a decode stops at its first end of text), a line on stderr says where, and that the word times stretch over the rest; text_end in --json is where the alignment heads hear the last tokens.")
     @OptionGroup var clip: ClipOptions
     @OptionGroup var output: OutputOptions
 
     func run() throws {
-        let (table, json, _) = try ViewData.data(.words, engine: try clip.engine(), settings: ViewSettings())
+        let (table, json, notes) = try ViewData.data(.words, engine: try clip.engine(), settings: ViewSettings())
+        notes.forEach { StandardError.line("\(clip.file): \($0)") }
         try output.emit(table, record: json)
     }
 }

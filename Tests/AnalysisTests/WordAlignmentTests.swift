@@ -29,15 +29,39 @@ struct WordAlignmentTests {
     }
 
     @Test(arguments: cases)
-    func wordsAndTimesEqualFasterWhispers(_ c: Case) throws {
+    func wordsAndTimesEqualFasterWhispersAndNoneIsSaidToEndEarly(_ c: Case) throws {
         let engine = try AnalysisSupport.engine(c.model, c.file)
         try #require(engine.cleanTokens == c.tokens, "the same transcript to align")
-        let words = WordAlignment(engine: engine).words
+        let alignment = WordAlignment(engine: engine)
+        let words = alignment.words
+        // Every golden clip is transcribed to its end: where the text is heard to end lies near
+        // faster-whisper's last word, and no early end is reported.
+        let textEnd = try #require(alignment.textEnd)
+        #expect(abs(textEnd - c.words.last!.end) <= 1.5, "text heard to end at \(textEnd) s, the last word at \(c.words.last!.end) s")
+        #expect(alignment.earlyEnd(windowStart: 0, audioEnd: Double(engine.windowFrames) / 100) == nil)
         #expect(words.map(\.text) == c.words.map(\.text))
         for (ours, theirs) in zip(words, c.words) {
             #expect(abs(ours.start - theirs.start) < 1e-9 && abs(ours.end - theirs.end) < 1e-9,
                     "'\(theirs.text)': \(ours.start)–\(ours.end) against faster-whisper's \(theirs.start)–\(theirs.end)")
         }
         #expect(words.flatMap(\.tokens) == c.tokens, "every token in exactly one word, in order")
+    }
+
+    /// Found by a new-user trial: tiny.en stops after the first sentence of a 30 s window of
+    /// speech, and the words' DTW path stretches that sentence over the whole window (its first
+    /// word at 19.7 s). The text is heard to end near 7 s, so the early end is reported; base,
+    /// which transcribes the same window through, reports none.
+    @Test func aDecodeThatStopsEarlyIsReportedThoughItsWordTimesStretch() throws {
+        let order = ["0870", "0890", "0930", "0870", "0890", "0930", "0890"]
+        let samples = try order.flatMap { try AudioFile.load(AnalysisSupport.root.appendingPathComponent("assets/sense-and-sensibility-\($0).wav").path) }
+        let tiny = try Engine(model: AnalysisSupport.model("tiny.en"), samples: samples)
+        let alignment = WordAlignment(engine: tiny)
+        let first = try #require(alignment.words.first)
+        try #require(first.start > 15, "the stretched alignment this test is about (first word at \(first.start) s)")
+        let early = try #require(alignment.earlyEnd(windowStart: 0, audioEnd: 30))
+        #expect(early.textEnd > 5.5 && early.textEnd < 8.5, "the first sentence (0870, 7.1 s) ends near 7 s, not at \(early.textEnd) s")
+        #expect(early.stretched && early.note.contains("give --offset \(String(format: "%.2f", early.textEnd))"), "\(early.note)")
+        let base = try Engine(model: AnalysisSupport.model("base"), samples: samples)
+        #expect(WordAlignment(engine: base).earlyEnd(windowStart: 0, audioEnd: 30) == nil, "\(base.cleanTokens.count) tokens")
     }
 }

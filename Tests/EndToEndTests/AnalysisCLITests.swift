@@ -143,6 +143,32 @@ import Testing
                 "\(tsv.stdout.prefix(120))")
     }
 
+    /// Found by a new-user trial: on 36.7 s of speech tiny.en stops after the first sentence and
+    /// the word times stretch it over the whole window, with nothing said. `words` now says where
+    /// the text ends (one line on stderr, `text_end` in JSON); a clip decoded through says nothing.
+    @Test func wordsSayWhenTheDecodeStoppedBeforeTheAudio() throws {
+        let dir = try CLIRunner.temporaryDirectory()
+        let joined = dir.appendingPathComponent("seven.wav").path
+        let sox = Process()
+        sox.executableURL = URL(fileURLWithPath: "/usr/bin/sox")
+        sox.arguments = ["0870", "0890", "0930", "0870", "0890", "0930", "0890"].map {
+            CLIRunner.root.appendingPathComponent("assets/sense-and-sensibility-\($0).wav").path
+        } + [joined]
+        try sox.run(); sox.waitUntilExit()
+        func textEnd(_ r: CLIRunner.Result) throws -> Double {
+            let o = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any], "\(r.stderr)")
+            return try #require(o["text_end"] as? Double)
+        }
+        let early = try CLIRunner.run(["words", "--json", joined])
+        let end = try textEnd(early)
+        #expect(early.status == 0 && end > 5.5 && end < 8.5, "\(end)")
+        #expect(early.stderr.contains("\(joined): decoded up to \(String(format: "%.2f", end)) s of 30.00 s: a decode ends at its first end of text")
+                && early.stderr.contains("give --offset \(String(format: "%.2f", end)); the word times stretch over the audio after it"), "\(early.stderr)")
+        let whole = try CLIRunner.run(["words", "--json", Self.clip])
+        let wholeEnd = try textEnd(whole)
+        #expect(whole.status == 0 && whole.stderr.isEmpty && abs(wholeEnd - 2.8) < 1, "\(wholeEnd) \(whole.stderr)")
+    }
+
     @Test(arguments: [
         (["patch", clip, "--patch", "enc.7.resid_post@all=zero"], "enc.7.resid_post: layer 7 out of range"),
         (["patch", clip, "--patch", "enc.2.nothing@all=zero"], "unknown site"),

@@ -32,10 +32,13 @@ enum TranscriptView {
         row = words.isEmpty ? row + 1 : c.flow(words, in: r, row: row, indent: 6)
         // One decode without timestamps ends at its first end of text, as faster-whisper's does
         // with without_timestamps=True: audio after the last word is not transcribed here.
-        if let last = window.words.words.last, span.end - (window.offset + last.end) > 2 {
-            let end = Self.seconds(window.offset + last.end)
-            c.put("decoded up to \(end) s of \(Self.seconds(span.end)) s; for speech after it, explore --offset \(end)", in: r, row: row, style: theme.dim)
-            c.put("(a decode ends at its first end of text, as faster-whisper's without timestamps)", in: r, row: row + 1, style: theme.dim)
+        // Where the text ends is read from attention, not from the words' times: their DTW path
+        // stretches over all the audio when the decode stopped early.
+        if let early = window.words.earlyEnd(windowStart: window.offset, audioEnd: span.end) {
+            let end = Self.seconds(early.textEnd)
+            c.put("decoded up to \(end) s of \(Self.seconds(early.audioEnd)) s; for speech after it, explore --offset \(end)", in: r, row: row, style: theme.dim)
+            c.put("(a decode ends at its first end of text, as faster-whisper's without timestamps"
+                  + (early.stretched ? "; the word times below stretch over the audio after it)" : ")"), in: r, row: row + 1, style: theme.dim)
             row += 2
         }
         // Tokens, shaded by their probability under the run shown (teacher-forced clean
