@@ -34,7 +34,8 @@ public struct ActivationExport {
         func json(_ v: [Int]) -> String { "[" + v.map(String.init).joined(separator: ",") + "]" }
         var meta = [
             "model": engine.model.name,
-            "asrlens": SourceRevision.current,
+            "asrlens": SourceRevision.version,
+            "asrlens_commit": SourceRevision.current,   // "unknown" for a binary outside its checkout
             "frames": String(engine.audioFrames),
             "window_start": String(format: "%.2f", engine.windowStart),   // seconds into the clip (--offset)
             "encoder_rows": "\(hyper.audioPositions) encoder frames of 20 ms (the 30 s window); the audio fills the first `frames`",

@@ -4,6 +4,9 @@ import Foundation
 /// checkout holding the running binary names it; reports and data sets record it so that they
 /// can be made again.
 public enum SourceRevision {
+    /// The release version, as `asrlens --version` prints it.
+    public static let version = "0.1.0"
+
     /// "a1f507c1e2d3", with " (uncommitted changes)" when tracked files differ from it;
     /// "unknown" when the binary is not inside a git checkout or git is missing.
     public static let current: String = {

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Analysis
 import Foundation
 import Model
 
@@ -7,7 +8,7 @@ struct AsrLens: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "asrlens",
         abstract: "Look inside Whisper: transcribe, lens, attend and patch, from the terminal.",
-        version: "0.1.0 (OpenBLAS \(BLASCore.current) kernels)",
+        version: "\(SourceRevision.version) (OpenBLAS \(BLASCore.current) kernels)",
         subcommands: [ExploreCommand.self, TranscribeCommand.self, LensCommand.self, EncoderLensCommand.self, AttentionCommand.self,
                       HeadsCommand.self, WordsCommand.self, PatchCommand.self, RunCommand.self, ModelsCommand.self, BenchEngineCommand.self, BenchExplorerCommand.self, SoakCommand.self,
                       DatasetCommand.self, ProbeCommand.self, SweepCommand.self, RepetitionCommand.self, ReportCommand.self, MergeCommand.self,

@@ -7,9 +7,15 @@ import Model
 /// `--json` and `--format`, shared by every table-shaped command.
 struct OutputOptions: ParsableArguments {
     @Flag(name: .long, help: "Machine-readable JSON (same as --format json).") var json = false
-    @Option(name: .long, help: "Output format: text, tsv, json or md.") var format: Table.Format = .text
+    @Option(name: .long, help: "Output format: text, tsv, json or md (default: text).") var format: Table.Format?
 
-    var resolved: Table.Format { json ? .json : format }
+    var resolved: Table.Format { json ? .json : format ?? .text }
+
+    func validate() throws {
+        if json, let format, format != .json {
+            throw ValidationError("--json and --format \(format.rawValue) are two output forms; give one")
+        }
+    }
 
     /// Prints a table in the chosen form, or the record as JSON.
     func emit(_ table: Table, record: @autoclosure () -> any Encodable) throws {

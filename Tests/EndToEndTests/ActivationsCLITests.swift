@@ -33,6 +33,10 @@ import Testing
             #expect(header.metadata["tokens"] == "[" + engine.cleanTokens.map(String.init).joined(separator: ",") + "]")
             #expect(header.metadata["model"] == "tiny.en" && header.metadata["patches"] == "none (clean run)" && header.metadata["frames"] == String(engine.audioFrames)
                     && header.metadata["window_start"] == "0.00")
+            // The version, as --version prints it, even for a binary copied out of its checkout (a trial read "unknown").
+            let version = try CLIRunner.run(["--version"]).stdout
+            #expect(header.metadata["asrlens"].map { !$0.isEmpty && version.hasPrefix($0 + " ") } == true, "\(header.metadata["asrlens"] ?? "none") vs \(version)")
+            #expect(header.metadata["asrlens_commit"] != nil)
         }
     }
 

@@ -158,6 +158,9 @@ import TUI
         #expect(s.status?.text == "2 completions: enc.3.resid_pre  enc.3.resid_post", "several matches are listed: \(String(describing: s.status))")
         s = Self.reduce(s, .type("o"), .complete).0
         if case .command(let line) = s.mode { #expect(line.text == "patch enc.3.resid_post") } else { Issue.record("\(s.mode)") }
+        // The command `patch` completes with its space, as any other (a trial typed ":patchenc.1.").
+        s = Self.reduce(s, .escape, .openCommand, .type("p"), .type("a"), .complete).0
+        if case .command(let line) = s.mode { #expect(line.text == "patch ") } else { Issue.record("\(s.mode)") }
     }
 
     /// The `:` line edits at a cursor, as readline does (a trial could only edit at its end).

@@ -82,11 +82,12 @@ enum CommandLine {
         let matches = candidates.filter { $0.hasPrefix(last) }
         guard !matches.isEmpty else { return (text, []) }
         // The longest common prefix; a single match gets a space after it (not for sites,
-        // which go on with @).
+        // which go on with @; the command `patch` itself does get one).
         var prefix = matches[0]
         for m in matches.dropFirst() { while !m.hasPrefix(prefix) { prefix.removeLast() } }
+        let isSite = words.count > 1 && words[0] == "patch"
         words[words.count - 1] = prefix
-        let done = matches.count == 1 && words[0] != "patch"
+        let done = matches.count == 1 && !isSite
         return (words.joined(separator: " ") + (done ? " " : ""), matches)
     }
 
