@@ -27,8 +27,8 @@ enum TUISupport {
 
     /// A new explorer on a loader, loaded and idle, at a size.
     static func explorer(_ loader: Result<ClipLoader, Error> = loader, width: Int = 160, height: Int = 44, color: Bool = false,
-                         references: [String] = []) throws -> ExplorerController {
-        let c = ExplorerController(loader: try loader.get(), theme: Theme(color: color, unicode: true), references: references)
+                         unicode: Bool = true, references: [String] = []) throws -> ExplorerController {
+        let c = ExplorerController(loader: try loader.get(), theme: Theme(color: color, unicode: unicode), references: references)
         c.resize(width: width, height: height)
         c.waitUntilIdle()
         return c

@@ -99,7 +99,8 @@ public final class CursesBackend {
             if style.reverse { attrs |= UInt32(1) << 18 }   // A_REVERSE
             var p = pair(for: style)   // passed through opts too: extended pairs exceed a short
             attr_set(attrs, Int16(clamping: p), &p)
-            mvaddstr(Int32(change.y), Int32(change.x), String(change.cell.character))
+            let character = theme.unicode ? change.cell.character : ASCIIFallback.character(change.cell.character)
+            mvaddstr(Int32(change.y), Int32(change.x), String(character))
         }
         attr_set(0, 0, nil)
         refresh()
