@@ -284,6 +284,22 @@ import TUI
         #expect(s.settings.patches.count == 1 && (s.status?.text.contains("in place of") ?? false), "\(s.settings.patches) \(s.status?.text ?? "")")
     }
 
+    /// `[` and `]` mark a half-open span, as a patch's A:B: a trial could not select 150:200
+    /// (the sweep's cells) with the keys, since `]` took the cursor's frame in and `[` dropped
+    /// the end.
+    @Test func spanMarksAreHalfOpenAndKeepTheOtherEnd() throws {
+        let c = try TUISupport.explorer(TUISupport.sampleLoader)
+        let frames = try #require(c.state.engine).audioFrames
+        func span(_ keys: [Key]) -> Range<Int>? { _ = c.press(keys); return c.state.selection }
+        #expect(span([.char("5"), .home, .char("L"), .char("L"), .char("L"), .char("["), .char("L"), .char("]")]) == 150..<200)
+        #expect(c.state.status?.text == "selection 150:200 (50 frames)")
+        #expect(span([.char("h"), .char("h"), .char("[")]) == 190..<200, "[ moves the start and keeps the end")
+        #expect(span([.char("L"), .char("]")]) == 190..<240, "] moves the end and keeps the start")
+        #expect(span([.char("H"), .char("H"), .char("]")]) == 140..<190, "] before the start selects up to it")
+        #expect(span([.char("L"), .char("L"), .char("L"), .char("[")]) == 290..<291, "[ past the end starts a new span")
+        #expect(span([.char("G"), .char("]")]) == 290..<frames, "] on the last frame takes it in")
+    }
+
     /// Keys the conventions promise that did nothing: g G Home End in the patch view (frame
     /// cursor to the first / last frame), Ctrl-U clearing the `:` line.
     @Test func patchViewEdgesAndCtrlUClearingTheLine() throws {

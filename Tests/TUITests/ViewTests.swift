@@ -172,10 +172,11 @@ import TUI
     /// help leaves the mouse out under --no-mouse.
     @Test func aWindowDecodedShortOfItsEndSaysWhereToGoOn() throws {
         let c = try TUISupport.explorer(TUISupport.longLoader)
-        let window = try #require(c.state.window), last = try #require(window.words.words.last)
+        let window = try #require(c.state.window), textEnd = try #require(window.words.textEnd)
         let screen = c.frame().text
-        #expect(window.span.end - last.end > 2, "the long clip's first decode ends at \(last.end) s")
-        let end = TUISupportSeconds.of(last.end)
+        #expect(window.span.end - textEnd > 2, "the long clip's first decode ends at \(textEnd) s")
+        #expect(abs(textEnd - (window.words.words.last?.end ?? 0)) < 1, "the text ends with its last word: nothing stretched here")
+        let end = TUISupportSeconds.of(textEnd)
         #expect(screen.contains("decoded up to \(end) s of 30 s; for speech after it, explore --offset \(end)\n"), "\(screen)")
         #expect(!(try TUISupport.explorer(TUISupport.sampleLoader).frame().text.contains("decoded up to")), "the sample is decoded to its end")
         #expect(Keymap.helpRows(.patch).contains { $0.keys == "mouse" } && !Keymap.helpRows(.patch, mouse: false).contains { $0.keys == "mouse" || $0.keys == "wheel" })

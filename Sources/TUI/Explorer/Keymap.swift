@@ -68,7 +68,7 @@ public enum Keymap {
         case .patch:
             return [
                 Binding([(.char("H"), .frameJump(-50)), (.char("L"), .frameJump(50))], "H L", "frame cursor by 50 (h l by 5)", hint: "H/L ×50"),
-                Binding([(.char("["), .markStart), (.char("]"), .markEnd)], "[ ]", "mark the start and end of the frame span", hint: "[ ] span"),
+                Binding([(.char("["), .markStart), (.char("]"), .markEnd)], "[ ]", "the span starts at / ends before the cursor (as A:B)", hint: "[ ] span"),
                 Binding([(.char("w"), .selectWord)], "w", "select the word under the cursor", hint: "w word"),
                 Binding([(.char("c"), .cycleComponent)], "c", "cycle the patched component", hint: "c site"),
                 Binding([(.char("+"), .layer(1)), (.char("="), .layer(1)), (.char("-"), .layer(-1))], "+ -", "layer", hint: "+/- layer"),

@@ -7,12 +7,12 @@ enum Patching {
     static func patchKey(_ s: inout ExplorerState, _ effects: inout [Effect], _ action: Action) {
         guard let window = s.window else { return }
         switch action {
-        case .markStart:
-            s.selectionAnchor = s.frameCursor
-            s.selection = s.frameCursor..<(s.frameCursor + 1)
-        case .markEnd:
-            let a = s.selectionAnchor ?? s.frameCursor
-            s.selection = min(a, s.frameCursor)..<(max(a, s.frameCursor) + 1)
+        case .markStart, .markEnd:
+            var start = false
+            if case .markStart = action { start = true }
+            s.selection = mark(s.selection, at: s.frameCursor, start: start, frames: max(1, window.engine.audioFrames))
+            s.selectionAnchor = s.selection?.lowerBound
+            if let span = s.selection { s.status = .init("selection \(span.lowerBound):\(span.upperBound) (\(span.count) frame\(span.count == 1 ? "" : "s"))") }
         case .selectWord:
             let words = window.words.words
             let cursor = s.frameCursor
@@ -29,6 +29,18 @@ enum Patching {
         case .togglePatch: togglePatch(&s)
         default: break
         }
+    }
+
+    /// The span after `[` (`start`) or `]` at the cursor's frame. Marks are half-open, as the
+    /// A:B of a patch: `[` starts the span at the cursor, `]` ends it just before the cursor (on
+    /// the last frame, after it), so marks at 150 and 200 select 150:200. The other end stays;
+    /// `[` after the end starts a new span of one frame, and `]` before the start selects from
+    /// the cursor to the start.
+    static func mark(_ span: Range<Int>?, at cursor: Int, start: Bool, frames: Int) -> Range<Int> {
+        guard let span else { return cursor..<(cursor + 1) }
+        if start { return cursor < span.upperBound ? cursor..<span.upperBound : cursor..<(cursor + 1) }
+        let end = cursor >= frames - 1 ? frames : cursor
+        return end > span.lowerBound ? span.lowerBound..<end : cursor..<max(cursor + 1, span.lowerBound)
     }
 
     /// u (in every view): back to the patch list before the last change; Ctrl-R: forward again.
