@@ -24,7 +24,7 @@ public func fuzzCommand(_ bytes: UnsafePointer<UInt8>, _ count: Int) -> CInt {
             case .patch(let p):
                 let again = try Patch.parse(p.description, hyper: hyper, frames: 1500, tokens: 20)
                 precondition(again == p, "\(p) does not round-trip")
-            case .export(_, _, let path):
+            case .export(_, _, let path), .exportSweep(_, let path):
                 precondition(!path.unicodeScalars.contains { $0.value < 0x20 || $0.value == 0x7F }, "control character in \(path.debugDescription)")
             default: break
             }

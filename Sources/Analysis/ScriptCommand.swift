@@ -15,6 +15,8 @@ public enum ScriptCommand: Equatable, Sendable {
     case attentionWindow(Int?)
     /// `:export VIEW FORMAT PATH`; `:export!` replaces a file that is there (`OutputFile`).
     case export(ExportView, ExportFormat, OutputFile)
+    /// `:export sweep FORMAT PATH`: the explorer's finished sweep, as `asrlens sweep` prints it.
+    case exportSweep(ExportFormat, OutputFile)
     /// `:save-activations SITES FILE`: the shown run's activations at SITES (comma-separated
     /// sites or patterns) as `.safetensors` or `.npz` (`ActivationExport`).
     case saveActivations([String], OutputFile)
@@ -137,11 +139,12 @@ public enum ScriptCommand: Equatable, Sendable {
             let usage = ":export VIEW FORMAT PATH"
             let viewName = try argument(1, usage), formatName = try argument(2, usage)
             let path = words.count > 3 ? words[3...].joined(separator: " ") : try argument(3, usage)
-            guard let view = ExportView(rawValue: viewName) else {
-                throw InputError(viewName, "unknown view (allowed: \(ExportView.allCases.map(\.rawValue).joined(separator: ", ")))")
-            }
             guard let format = ExportFormat(rawValue: formatName) else {
                 throw InputError(formatName, "unknown format (allowed: \(ExportFormat.allCases.map(\.rawValue).joined(separator: ", ")))")
+            }
+            if viewName == "sweep" { return .exportSweep(format, try output(path)) }
+            guard let view = ExportView(rawValue: viewName) else {
+                throw InputError(viewName, "unknown view (allowed: \(ExportView.allCases.map(\.rawValue).joined(separator: ", ")), sweep)")
             }
             return .export(view, format, try output(path))
         case "save-activations":

@@ -216,6 +216,8 @@ import TUI
     @Test func sweepViewRunsAHeatmapAndOpensACellAsThePatch() throws {
         let c = try TUISupport.explorer(width: 120, height: 40)
         #expect(c.press([.char("6")]).contains("No sweep yet. r sweeps enc.L.resid_post, 50-frame windows, source silence"))
+        _ = c.command("export sweep json /tmp/none.json")
+        #expect(c.state.status?.text.contains("sweep: no sweep has finished in this window") == true, "\(c.state.status?.text ?? "")")
         // 100-frame windows over the clip's 165 audio frames: 4 layers × 2 windows, counted from the start.
         c.handle(.char("f"))
         c.handle(.char("r"))
@@ -232,6 +234,12 @@ import TUI
         defer { try? FileManager.default.removeItem(atPath: name) }
         let text = try String(contentsOfFile: name, encoding: .utf8)
         #expect(saved.contains("exported the sweep (8 cells") && text.contains("8 cells in") && text.contains("mean |Δ log-prob|") && text.contains("WER"), "\(text)")
+        // `:export sweep FORMAT PATH` writes the same sweep (a trial found it refused as no view).
+        let json = FileManager.default.temporaryDirectory.appendingPathComponent("asrlens-sweep-\(UUID().uuidString).json").path
+        defer { try? FileManager.default.removeItem(atPath: json) }
+        _ = c.command("export sweep json \(json)")
+        let record = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: json))) as? [String: Any])
+        #expect((record["cells"] as? [Any])?.count == 8, "\(record.keys.sorted())")
         let body = ExplorerRenderer.bodyRegion(width: 120, height: 40)
         let picked = c.press([.mouse(x: body.x + 7 + 7 + 2, y: body.y + 2 + 3, .press)])
         let cell = try #require(sweep.cells.first { $0.layer == 3 && $0.positions == 100..<165 })

@@ -71,7 +71,7 @@ enum CommandLine {
         } else {
             switch words[0] {
             case "patch": candidates = siteNames(s)
-            case "export": candidates = words.count == 2 ? ExportView.allCases.map(\.rawValue) : ScriptCommand.ExportFormat.allCases.map(\.rawValue)
+            case "export": candidates = words.count == 2 ? ExportView.allCases.map(\.rawValue) + ["sweep"] : ScriptCommand.ExportFormat.allCases.map(\.rawValue)
             case "kind": candidates = AttentionKind.allCases.map(\.rawValue)
             case "lnpost": candidates = ["on", "off"]
             case "show": candidates = ["clean", "patched"]
@@ -156,6 +156,13 @@ enum CommandLine {
                 throw InputError(view.rawValue, "is not a screen of the explorer; export it as text, tsv, json or md")
             }
             s.status = .init("exporting \(view.rawValue) to \(path)…")
+            return
+        case .exportSweep(let format, let path):
+            guard s.sweep.result != nil else {
+                throw InputError("sweep", "no sweep has finished in this window; press r in the sweep view (6), or run asrlens sweep")
+            }
+            effects.append(.export(format.table.map { .sweep($0) } ?? .screen(.sweep), path))
+            s.status = .init("exporting sweep to \(path)…")
             return
         case .saveActivations(let sites, let path):
             effects.append(.export(.activations(sites), path))
