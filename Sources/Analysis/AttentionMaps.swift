@@ -38,7 +38,7 @@ public enum AttentionMaps {
         }
     }
 
-    public static func select(_ kind: AttentionKind, _ engine: Engine, _ run: Run, layer: Int, head: Int, frames: Int) -> Matrix {
+    public static func select(_ kind: AttentionKind, _ engine: Engine, _ run: Run, layer: Int, head: Int, frames: Int) throws -> Matrix {
         func cut(_ m: Matrix, square: Bool = false) -> Matrix {
             let cols = min(frames, m.cols), rows = square ? cols : m.rows
             var out = Matrix(zeros: rows, cols)
@@ -52,7 +52,7 @@ public enum AttentionMaps {
             return cut(crossMean(engine, run, heads: heads.isEmpty ? allCrossHeads(engine) : heads))
         case .mean: return cut(crossMean(engine, run, heads: allCrossHeads(engine)))
         case .self: return decoderSelf(engine, run, layer: layer, head: head)
-        case .encoder: return encoderSelfHeads(engine, layer: layer, heads: [head], frames: frames)[0]
+        case .encoder: return try encoderSelfHeads(engine, layer: layer, heads: [head], frames: frames, set: run.patches)[0]
         }
     }
 
@@ -85,17 +85,14 @@ public enum AttentionMaps {
     /// transcript (a row is labelled by the token it predicts, the key by the token it holds).
     public static func keyTokens(_ engine: Engine) -> [Int] { engine.prompt + engine.cleanTokens }
 
-    /// Encoder self-attention of one layer and head, [frames, frames], from the clean residual stream.
-    public static func encoderSelf(_ engine: Engine, layer: Int, head: Int) -> Matrix {
-        encoderSelfHeads(engine, layer: layer, heads: [head])[0]
-    }
-
     /// Several heads of one encoder layer from a single attention pass, each cut to its first
-    /// `frames` queries and keys (default: all 1500).
-    public static func encoderSelfHeads(_ engine: Engine, layer: Int, heads: [Int], frames: Int? = nil) -> [Matrix] {
-        let x = engine.cleanEncoder.residPre[layer]
+    /// `frames` queries and keys (default: all 1500), in the run under `set`: its encoder patches
+    /// before the layer and its attention window change them (its decoder patches cannot).
+    public static func encoderSelfHeads(_ engine: Engine, layer: Int, heads: [Int], frames: Int? = nil, set: PatchSet = PatchSet()) throws -> [Matrix] {
+        let encoder = EncoderLens.encoderPart(set), site = Site(.encoder, layer, .residPre)
+        let x = encoder.isEmpty ? engine.cleanEncoder.residPre[layer] : try engine.activations(encoder, at: [site])[site]!
         let capture = HeadCapture(heads: heads, rows: x.rows, keep: min(frames ?? x.rows, x.rows))
-        _ = engine.model.encoder.blocks[layer].attention.context(x, weights: capture.sink)
+        _ = engine.model.encoder.blocks[layer].attention.context(x, weights: capture.sink, band: encoder.attentionWindow)
         return heads.map { capture.matrices[$0]! }
     }
 }

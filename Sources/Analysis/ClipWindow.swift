@@ -19,7 +19,8 @@ public final class ClipWindow: @unchecked Sendable {
 
     private let lock = NSLock()
     private var lens: LogitLens?
-    private var encoderLenses: [Bool: EncoderLens] = [:]
+    private var encoderLenses: [EncoderLensKey: EncoderLens] = [:]
+    private var encoderLensOrder: [EncoderLensKey] = []
     private var maps: [String: Matrix] = [:]
     private var mapOrder: [String] = []
     private var snapshots: [PatchSet: RunSnapshot] = [:]
@@ -85,10 +86,29 @@ public final class ClipWindow: @unchecked Sendable {
     }
     public var cleanLensIfReady: LogitLens? { lock.lock(); defer { lock.unlock() }; return lens }
 
-    public func encoderLens(lnPost: Bool) -> EncoderLens {
-        cached({ encoderLenses[lnPost] }, { encoderLenses[lnPost] = $0 }) { EncoderLens(engine: engine, lnPost: lnPost) }
+    /// The encoder lens of the run under `set` (only its encoder part matters); the clean one
+    /// and the 16 most recent patched ones are kept.
+    public func encoderLens(lnPost: Bool, set: PatchSet = PatchSet()) throws -> EncoderLens {
+        let key = EncoderLensKey(lnPost: lnPost, patches: EncoderLens.encoderPart(set))
+        if let hit = encoderLensIfReady(lnPost: lnPost, set: set) { return hit }
+        let lens = try EncoderLens(engine: engine, set: key.patches, lnPost: lnPost)
+        lock.lock()
+        encoderLenses[key] = lens
+        if !key.patches.isEmpty {
+            encoderLensOrder.removeAll { $0 == key }
+            encoderLensOrder.append(key)
+            if encoderLensOrder.count > 16 { encoderLenses.removeValue(forKey: encoderLensOrder.removeFirst()) }
+        }
+        lock.unlock()
+        return lens
     }
-    public func encoderLensIfReady(lnPost: Bool) -> EncoderLens? { lock.lock(); defer { lock.unlock() }; return encoderLenses[lnPost] }
+
+    public func encoderLensIfReady(lnPost: Bool, set: PatchSet = PatchSet()) -> EncoderLens? {
+        lock.lock(); defer { lock.unlock() }
+        return encoderLenses[EncoderLensKey(lnPost: lnPost, patches: EncoderLens.encoderPart(set))]
+    }
+
+    struct EncoderLensKey: Hashable { let lnPost: Bool, patches: PatchSet }
 
     /// The snapshot of a patch set; the most recent 16 are kept, so toggling back is a lookup.
     public func snapshot(_ set: PatchSet, isCancelled: () -> Bool = { false }) throws -> RunSnapshot {
@@ -110,17 +130,18 @@ public final class ClipWindow: @unchecked Sendable {
 
     /// An attention map (see `AttentionRequest`); encoder self-attention costs ~100 ms a layer,
     /// so every head of a layer comes from one pass and the last few maps are kept.
-    public func attention(_ request: AttentionRequest, run: Run) -> Matrix {
+    public func attention(_ request: AttentionRequest, run: Run) throws -> Matrix {
         if let hit = attentionIfReady(request) { return hit }
         let hyper = engine.model.hyper
         var computed: [(String, Matrix)] = []
         if request.kind == .encoder {
-            let heads = AttentionMaps.encoderSelfHeads(engine, layer: request.layer, heads: Array(0..<hyper.encoderHeads), frames: request.frames)
+            let heads = try AttentionMaps.encoderSelfHeads(engine, layer: request.layer, heads: Array(0..<hyper.encoderHeads), frames: request.frames,
+                                                           set: request.patches)
             computed = heads.enumerated().map { h, m in
                 (AttentionRequest(kind: .encoder, layer: request.layer, head: h, frames: request.frames, patches: request.patches).key, m)
             }
         } else {
-            computed = [(request.key, AttentionMaps.select(request.kind, engine, run, layer: request.layer, head: request.head, frames: request.frames))]
+            computed = [(request.key, try AttentionMaps.select(request.kind, engine, run, layer: request.layer, head: request.head, frames: request.frames))]
         }
         lock.lock()
         for (key, m) in computed {
@@ -136,7 +157,8 @@ public final class ClipWindow: @unchecked Sendable {
 }
 
 /// One attention map of a run: the kind, layer and head, its frames (audio only, or all 1500),
-/// and the patch set of the run it reads (encoder self-attention is always the clean run's).
+/// and the patch set of the run it reads (for encoder self-attention only its encoder part,
+/// which is all that reaches it).
 public struct AttentionRequest: Hashable, Sendable {
     public var kind: AttentionKind
     public var layer: Int
@@ -149,7 +171,7 @@ public struct AttentionRequest: Hashable, Sendable {
         self.layer = layer
         self.head = head
         self.frames = frames
-        self.patches = kind == .encoder ? PatchSet() : patches
+        self.patches = kind == .encoder ? EncoderLens.encoderPart(patches) : patches
     }
 
     var key: String {

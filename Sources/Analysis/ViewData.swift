@@ -11,12 +11,16 @@ public enum ViewData {
 
     static func label(_ set: PatchSet) -> String { set.isEmpty ? "clean" : "patched (\(set))" }
 
-    /// The run an export of `view` holds. The encoder lens is always the clean run's; the patch
+    /// The run an export of `view` holds. The encoder lens holds the encoder part of it; the patch
     /// view compares the patch set's run with the clean one, whichever run is shown; the other
     /// views hold the shown run (`snapshot`'s, when given).
     public static func label(_ view: ExportView, _ settings: ViewSettings, snapshot: RunSnapshot? = nil) -> String {
         switch view {
-        case .encoderLens: return "clean"
+        case .encoderLens:
+            // The lens reads the encoder: only the encoder patches and attention window reach it.
+            let set = settings.shownPatchSet, encoder = EncoderLens.encoderPart(set)
+            if encoder.isEmpty { return "clean" }
+            return label(encoder) + (encoder == set ? "" : ", its encoder patches (the lens does not use the decoder's)")
         case .patch:
             let set = snapshot?.effect != nil ? snapshot!.patches : settings.patchSet
             return set.isEmpty ? "clean" : "\(label(set)) against clean"
@@ -61,7 +65,7 @@ public enum ViewData {
             let lens = snapshot?.lens ?? LogitLens(engine: engine, run: run)
             return (LensReport.table(lens, tokenizer: tok), LensJSON(lens, tokenizer: tok, language: engine.language), [])
         case .encoderLens:
-            let lens = encoderLens ?? EncoderLens(engine: engine, lnPost: settings.lnPost)
+            let lens = try encoderLens ?? EncoderLens(engine: engine, set: set, lnPost: settings.lnPost)
             return (LensReport.table(lens), EncoderLensJSON(lens, language: engine.language), [])
         case .patch:
             let effect = try snapshot?.effect ?? PatchEffect(engine: engine, patched: engine.run(settings.patchSet))
@@ -76,7 +80,7 @@ public enum ViewData {
             return (AttentionReport.table(words, windowStart: engine.windowStart), WordsJSON(words, language: engine.language, windowStart: engine.windowStart),
                     early.map { [$0.note] } ?? [])
         case .attention:
-            let m = AttentionMaps.select(settings.attentionKind, engine, run, layer: settings.layer, head: settings.head, frames: engine.audioFrames)
+            let m = try AttentionMaps.select(settings.attentionKind, engine, run, layer: settings.layer, head: settings.head, frames: engine.audioFrames)
             let labels = settings.attentionKind == .encoder ? (0..<m.rows).map(String.init)
                 : (engine.cleanTokens + [engine.model.specials.eot]).map(tok.display)
             let keys = settings.attentionKind == .self ? AttentionMaps.keyTokens(engine).map(tok.display) : nil

@@ -40,7 +40,7 @@ struct AttentionCommand: ParsableCommand {
         let settings = try ViewSettings.attention(chosen, layer: layer, head: head, hyper: engine.model.hyper)
         let (table, json, _) = try ViewData.data(.attention, engine: engine, settings: settings)
         if output.resolved == .text {
-            let m = AttentionMaps.select(settings.attentionKind, engine, engine.clean, layer: settings.layer, head: settings.head, frames: engine.audioFrames)
+            let m = try AttentionMaps.select(settings.attentionKind, engine, engine.clean, layer: settings.layer, head: settings.head, frames: engine.audioFrames)
             let columns = settings.attentionKind == .self ? "key positions (the prompt's, then the tokens')" : "frames of 20 ms"
             for line in Heatmap.labelledLines(m, labels: table.rows.map { $0[0] }, width: width, columns: columns) { print(line) }
         } else {

@@ -78,3 +78,32 @@ import Testing
         #expect(effect.wer == 0 && effect.changedCells.isEmpty && effect.deltaLogprob.allSatisfy { abs($0) < 1e-4 })
     }
 }
+
+/// The encoder lens and the encoder's self-attention under patches (a trial found both always
+/// the clean run's, though `x` promised the patched run in every view).
+struct PatchedEncoderReadingTests {
+    static let set = PatchSet([Patch(site: Site(.encoder, 1, .residPost), positions: .range(118..<168), source: .zero)])
+
+    @Test func thePatchedEncoderLensReadsThePatchedStreamAndItsLastLayerIsThePatchedTranscript() throws {
+        let engine = try AnalysisSupport.engine("tiny.en", AnalysisSupport.clips[0])
+        let clean = EncoderLens(engine: engine), patched = try EncoderLens(engine: engine, set: Self.set)
+        let run = try engine.run(Self.set)
+        #expect(run.tokens != engine.cleanTokens, "the patch changes the transcript, which this test is about")
+        #expect(patched.layers[0].tokens == clean.layers[0].tokens, "layer 0 is before the patch")
+        #expect(patched.layers.last!.tokens == run.tokens, "with ln_post the last layer is the patched run's own transcript")
+        #expect(patched.patches == Self.set)
+        // Decoder patches do not reach the encoder: the lens under them is the clean one.
+        let decoderOnly = PatchSet([Patch(site: Site(.decoder, 0, .selfOut), positions: .all, source: .zero)])
+        #expect(try EncoderLens(engine: engine, set: decoderOnly).layers.map(\.tokens) == clean.layers.map(\.tokens))
+    }
+
+    @Test func encoderSelfAttentionFollowsThePatchesAndTheAttentionWindow() throws {
+        let engine = try AnalysisSupport.engine("tiny.en", AnalysisSupport.clips[0])
+        func map(_ layer: Int, _ set: PatchSet) throws -> Matrix { try AttentionMaps.encoderSelfHeads(engine, layer: layer, heads: [2], set: set)[0] }
+        #expect(try map(1, Self.set) == map(1, PatchSet()), "layer 1's attention is computed before its own resid_post is patched")
+        #expect(try map(2, Self.set) != map(2, PatchSet()), "layer 2 reads the patched stream")
+        let banded = try map(0, PatchSet([], attentionWindow: 5))
+        #expect((0..<banded.rows).allSatisfy { r in (0..<banded.cols).allSatisfy { c in abs(r - c) <= 5 || banded[r, c] == 0 } })
+        #expect(abs((0..<banded.cols).reduce(0) { $0 + banded[700, $1] } - 1) < 1e-4, "each row is still a distribution")
+    }
+}

@@ -233,7 +233,10 @@ import TUI
         #expect(try first("patch") == "# run: patched (enc.2.resid_post@0:40=zero) against clean")
         #expect(try first("encoder-lens") == "# run: clean")
         _ = c.press([.char("x")])
-        #expect(try first("encoder-lens") == "# run: clean", "the encoder lens reads no patched run")
+        #expect(try first("encoder-lens") == "# run: patched (enc.2.resid_post@0:40=zero)", "the encoder lens reads the patched encoder (a trial found it always clean)")
+        let lens = try String(contentsOfFile: "\(dir.path)/encoder-lens.txt", encoding: .utf8)
+        let patchedLens = try #require(c.state.window).encoderLens(lnPost: true, set: c.state.settings.patchSet)
+        #expect(lens.contains(patchedLens.layers.last!.text.trimmingCharacters(in: .whitespaces)), "\(lens)")
         #expect(try first("transcript") == "# run: patched (enc.2.resid_post@0:40=zero)")
     }
 

@@ -70,7 +70,7 @@ public enum Effect: Sendable, Equatable {
     /// Compute the snapshot of a patch set on the current window.
     case run(PatchSet)
     case loadWindow(Int)
-    case encoderLens(lnPost: Bool)
+    case encoderLens(lnPost: Bool, patches: PatchSet)
     case attention(AttentionRequest)
     case sweep(component: Site.Point, window: Int, source: PatchSource)
     /// Export to this file, which must be free unless the command had `!` (`OutputFile`).

@@ -204,17 +204,17 @@ public final class ExplorerController: @unchecked Sendable {
                     return .loadFailed("\(error)")
                 }
             }
-        case .encoderLens(let lnPost):
+        case .encoderLens(let lnPost, let patches):
             guard let window = state.window else { return }
-            scheduler.submit(lane: "encoder-lens \(lnPost)", key: "\(window.index)") { _, _ in
-                _ = window.encoderLens(lnPost: lnPost)
+            scheduler.submit(lane: "encoder-lens \(lnPost)", key: "\(window.index) \(EncoderLens.encoderPart(patches))") { _, _ in
+                do { _ = try window.encoderLens(lnPost: lnPost, set: patches) } catch { return .failed("encoder lens: \(error)") }
                 return .derived
             }
         case .attention(let request):
             guard let window = state.window else { return }
             scheduler.submit(lane: "attention", key: "\(window.index) \(request)") { _, _ in
                 guard let run = request.patches.isEmpty ? window.engine.clean : window.snapshotIfReady(request.patches)?.run else { return .derived }
-                _ = window.attention(request, run: run)
+                do { _ = try window.attention(request, run: run) } catch { return .failed("attention: \(error)") }
                 return .derived
             }
         case .sweep(let component, let width, let source):
@@ -265,7 +265,7 @@ public final class ExplorerController: @unchecked Sendable {
                         let size = try export.write(to: path, waitingForReader: false)
                         return .exported("saved \(export.tensors.count - 2) activations (\(ViewData.label(settings))) to \(path), \(size / 1024) KiB")
                     case .data(let view, let format):
-                        let lens = view == .encoderLens ? window.encoderLens(lnPost: settings.lnPost) : nil
+                        let lens = view == .encoderLens ? try window.encoderLens(lnPost: settings.lnPost, set: settings.shownPatchSet) : nil
                         let text = try ViewData.render(view, format, engine: window.engine, settings: settings, snapshot: snapshot, encoderLens: lens)
                         try AtomicFile.write(text, to: path, waitingForReader: false)
                         return .exported("exported \(view.rawValue) (\(ViewData.label(view, settings, snapshot: snapshot)), \(format.rawValue)) to \(path)")

@@ -153,6 +153,6 @@ enum Patching {
         s.attentionRow = 0; s.attentionPick = nil
         Navigation.clampAttentionWindow(&s)
         // The encoder lens fills in behind the first screen.
-        effects.append(.encoderLens(lnPost: s.settings.lnPost))
+        effects.append(.encoderLens(lnPost: s.settings.lnPost, patches: s.settings.shownPatchSet))
     }
 }

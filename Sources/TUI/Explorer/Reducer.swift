@@ -159,8 +159,8 @@ public enum Reducer {
         if window.snapshotIfReady(PatchSet()) == nil { out.append(.run(PatchSet())) }
         if s.snapshot?.patches != s.settings.patchSet { out.append(.run(s.settings.patchSet)) }
         switch s.view {
-        case .encoderLens where window.encoderLensIfReady(lnPost: s.settings.lnPost) == nil:
-            out.append(.encoderLens(lnPost: s.settings.lnPost))
+        case .encoderLens where window.encoderLensIfReady(lnPost: s.settings.lnPost, set: s.settings.shownPatchSet) == nil:
+            out.append(.encoderLens(lnPost: s.settings.lnPost, patches: s.settings.shownPatchSet))
         case .attention:
             if let request = AttentionView.request(s), window.attentionIfReady(request) == nil { out.append(.attention(request)) }
         default: break

@@ -56,7 +56,7 @@ public final class ScriptRunner {
             case .activations(let sites):
                 try ActivationExport(engine: window.engine, set: state.settings.shownPatchSet, patterns: sites).write(to: path)
             case .data(let view, let format):
-                let lens = view == .encoderLens ? window.encoderLens(lnPost: state.settings.lnPost) : nil
+                let lens = view == .encoderLens ? try window.encoderLens(lnPost: state.settings.lnPost, set: state.settings.shownPatchSet) : nil
                 // The snapshot the explorer would show (computed once per patch set, then kept):
                 // every export of it reads one run, with the work that run took. The encoder lens
                 // reads no run.

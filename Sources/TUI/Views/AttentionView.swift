@@ -123,8 +123,9 @@ enum AttentionView {
         let kind = s.settings.attentionKind
         let w = self.window(s)
         let span = kind == .self ? "" : "   frames \(w.lowerBound)–\(w.upperBound - 1) (zoom \(s.zoom)x)"
-        // The encoder's self-attention is always read from the clean run, as the encoder lens is.
-        let runNote = kind == .encoder ? "clean run" : ExplorerRenderer.runLabel(s)
+        // Encoder self-attention sees only the encoder's patches, as the encoder lens does.
+        let runNote = kind == .encoder && EncoderLens.encoderPart(s.settings.shownPatchSet).isEmpty && s.shown?.isPatched == true
+            ? "clean encoder: the patches are all in the decoder" : ExplorerRenderer.runLabel(s)
         // The run first: on a narrow screen the frame span is what gets cut.
         c.put("\(title(s, engine))  \(runNote)\(span)\(s.showPadding ? " incl. padding" : "")", in: r, row: 0, style: theme.accent)
         guard let request = request(s), let m = window.attentionIfReady(request) else {
@@ -168,7 +169,7 @@ enum AttentionView {
             c.put(values.map { theme.glyph($0 / peak) }, in: r, dx: labelWidth, row: y + 1)
         }
         let legendRow = rowBins.count + 2
-        let unit = kind == .self ? "columns: the prompt, then earlier tokens" : kind == .encoder ? "20 ms frames, binned; always the clean run's, whatever x shows" : "20 ms per frame, binned"
+        let unit = kind == .self ? "columns: the prompt, then earlier tokens" : kind == .encoder ? "20 ms frames, binned" : "20 ms per frame, binned"
         c.put(theme.legend("0"), in: r, row: legendRow)
         c.put(" row max (whole row)  \(unit)", in: r, dx: 12, row: legendRow, style: theme.dim)
         return kind == .encoder ? r.height : m.rows + 3

@@ -8,12 +8,17 @@ enum EncoderLensView {
     static func draw(_ c: inout Canvas, _ r: Region, _ s: ExplorerState, _ window: ClipWindow, theme: Theme) -> Int {
         let top = -s.encoderLensScroll
         let with = s.settings.lnPost ? "with" : "without"
-        c.put("encoder lens \(with) ln_post (e toggles), always the clean run", in: r, row: top, style: theme.accent)
-        guard let lens = window.encoderLensIfReady(lnPost: s.settings.lnPost) else {
+        let set = s.settings.shownPatchSet, encoder = EncoderLens.encoderPart(set)
+        let which = set.isEmpty ? ExplorerRenderer.runLabel(s)
+            : encoder.isEmpty ? "the clean encoder: the patches are all in the decoder, which the lens does not use"
+            : ExplorerRenderer.runLabel(s) + (encoder == set ? "" : ": its encoder patches only")
+        c.put("encoder lens \(with) ln_post (e toggles), \(which)", in: r, row: top, style: theme.accent)
+        guard let lens = window.encoderLensIfReady(lnPost: s.settings.lnPost, set: set) else {
             c.put("decoding a transcript from every encoder layer… (a looping layer decodes up to 224 tokens)", in: r, row: top + 2)
             return 3
         }
-        let finalText = window.engine.clean.text
+        // The shown run's transcript, to compare each layer's with.
+        let finalText = (set.isEmpty ? nil : window.snapshotIfReady(set)?.run.text) ?? window.engine.clean.text
         let final = Set(WordErrorRate.words(finalText))
         var row = top + 2
         c.put("final  ", in: r, row: row, style: theme.dim)
