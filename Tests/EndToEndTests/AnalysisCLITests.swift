@@ -172,7 +172,7 @@ import Testing
     @Test(arguments: [
         (["patch", clip, "--patch", "enc.7.resid_post@all=zero"], "enc.7.resid_post: layer 7 out of range"),
         (["patch", clip, "--patch", "enc.2.nothing@all=zero"], "unknown site"),
-        (["patch", clip, "--patch", "enc.2.resid_post@1400:1600=zero"], "positions outside the clip"),
+        (["patch", clip, "--patch", "enc.2.resid_post@1400:1600=zero"], "positions out of range"),
         (["patch", clip, "--patch", "enc.2.resid_post@0:10=clip:/nonexistent.wav"], "/nonexistent.wav: no such file"),
         (["attention", clip, "--layer", "9", "--head", "0"], "layer out of range"),
     ])

@@ -33,9 +33,9 @@ import Testing
         }
     }
 
-    @Test(arguments: [("enc.3.resid_post@1400:1600=zero", "positions outside the clip"), ("enc.3.resid_post@5:2=zero", "reversed range"),
+    @Test(arguments: [("enc.3.resid_post@1400:1600=zero", "positions out of range"), ("enc.3.resid_post@5:2=zero", "reversed range"),
                       ("enc.3.resid_post@150:100=zero", "reversed range (A:B needs A < B)"), ("enc.3.resid_post@100:100=zero", "empty range"),
-                      ("dec.0.mlp_out@0:20=zero", "transcript tokens 0:10"), ("enc.3.resid_post@x=zero", "malformed positions"),
+                      ("dec.0.mlp_out@0:20=zero", "the transcript's tokens are 0:10"), ("enc.3.resid_post@x=zero", "malformed positions"),
                       ("enc.3.resid_post=zero", "malformed patch"), ("enc.3.resid_post@all=blue", "unknown patch source"),
                       ("enc.3.resid_post@all=noise:1", "noise needs")])
     func badPatchesAreExplained(text: String, problem: String) throws {

@@ -303,6 +303,18 @@ import TUI
         #expect(span([.char("G"), .char("]")]) == 290..<frames, "] on the last frame takes it in")
     }
 
+    /// htop's F1 and F10 (a trial pressed them and nothing happened).
+    @Test func f1OpensHelpAndF10AsksToQuitAsInHtop() throws {
+        let c = try TUISupport.explorer()
+        let help = c.press([.function(1)])
+        #expect(help.contains("this help; type to filter"), "\(help)")
+        _ = c.press([.escape])
+        _ = c.command("patch enc.1.resid_post@0:10=zero")
+        let asked = c.press([.function(10)])
+        #expect(asked.contains("Quit and lose 1 patch?"), "\(asked)")
+        #expect(!c.state.quit, "patches are on, so F10 asks first, as q does")
+    }
+
     /// Keys the conventions promise that did nothing: g G Home End in the patch view (frame
     /// cursor to the first / last frame), Ctrl-U clearing the `:` line.
     @Test func patchViewEdgesAndCtrlUClearingTheLine() throws {

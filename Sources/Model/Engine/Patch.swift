@@ -29,7 +29,7 @@ public enum Positions: Hashable, Sendable, CustomStringConvertible {
             throw InputError(text, "malformed positions (allowed: all, A:B or A)")
         }
         if parts.count == 1 {   // one index; checked before `a + 1`, which could overflow
-            guard a >= 0, a < limit else { throw InputError(text, "positions outside the clip (\(what) 0:\(limit))") }
+            guard a >= 0, a < limit else { throw InputError(text, "positions out of range (\(what) are 0:\(limit))") }
             return .range(a..<(a + 1))
         }
         let b = Int(parts[1])!
@@ -37,7 +37,7 @@ public enum Positions: Hashable, Sendable, CustomStringConvertible {
             throw InputError(text, b == a ? "empty range (A:B covers A up to, not including, B)" : "reversed range (A:B needs A < B)")
         }
         guard a >= 0, b <= limit else {
-            throw InputError(text, "positions outside the clip (\(what) 0:\(limit))")
+            throw InputError(text, "positions out of range (\(what) are 0:\(limit))")
         }
         return .range(a..<b)
     }
@@ -152,7 +152,7 @@ public struct Patch: Hashable, Sendable, CustomStringConvertible {
         let isEncoder = site.stack == .encoder
         let positions = try Positions.parse(String(text[text.index(after: at)..<eq]),
                                             limit: isEncoder ? frames : tokens,
-                                            what: isEncoder ? "encoder frames" : "transcript tokens")
+                                            what: isEncoder ? "the 30 s window's encoder frames" : "the transcript's tokens")
         let source = try PatchSource.parse(String(text[text.index(after: eq)...]))
         return Patch(site: site, positions: positions, source: source)
     }

@@ -156,6 +156,7 @@ public final class CursesBackend {
             case KEY_ENTER: return .enter
             case KEY_BACKSPACE: return .backspace
             case KEY_RESIZE: return .resize
+            case KEY_F0 + 1...KEY_F0 + 12: return .function(Int(Int32(ch) - KEY_F0))
             case KEY_MOUSE:
                 var event = MEVENT()
                 guard getmouse(&event) == OK else { return nil }

@@ -3,6 +3,8 @@ public enum Key: Hashable, Sendable {
     case char(Character)
     case up, down, left, right, pageUp, pageDown, home, end
     case tab, backTab, enter, escape, backspace
+    /// F1, F2, …
+    case function(Int)
     case ctrl(Character)
     /// Alt (Meta) with a key: the terminal sends Esc then the key. Never bound.
     case alt(Character)
@@ -28,6 +30,7 @@ public enum Key: Hashable, Sendable {
         case .enter: return "Enter"
         case .escape: return "Esc"
         case .backspace: return "Backspace"
+        case .function(let n): return "F\(n)"
         case .ctrl(let c): return "Ctrl-" + String(c).uppercased()
         case .alt(let c): return "Alt-" + String(c)
         case .resize: return "resize"

@@ -41,13 +41,13 @@ public enum Keymap {
         Binding([(.char("x"), .toggleShownRun)], "x", "show the clean or the patched run, in every view and export", hint: "x clean/patched"),
         Binding([(.char("u"), .undo), (.ctrl("r"), .redo)], "u, Ctrl-R", "undo / redo the last change to the patches (a toggle, :patch, :clear, :unpatch)"),
         Binding([(.char("("), .window(delta: -1)), (.char(")"), .window(delta: 1))], "( )", "previous / next 30-second window of a long clip"),
-        Binding([(.char("?"), .openHelp)], "?", "this help; type to filter, arrows scroll, Esc (or q, unfiltered) closes", hint: "? help"),
+        Binding([(.char("?"), .openHelp), (.function(1), .openHelp)], "?, F1", "this help; type to filter, arrows scroll, Esc (or q, unfiltered) closes", hint: "? help"),
         Binding([(.char("/"), .openSearch), (.char("n"), .searchAgain(forward: true)), (.char("N"), .searchAgain(forward: false))],
                 "/ text, n, N", "search this view (lens and attention: tokens; sweep: the lens); next, previous match", hint: "/ search"),
         Binding([(.char(":"), .openCommand)], ":", "command line (as asrlens run; ↑ ↓ history, Tab completes)", hint: ": command"),
         Binding([(.ctrl("s"), .exportView)], "Ctrl-S", "export the current view's full data (asrlens-VIEW.txt, -2, -3… if taken)", hint: "^S export"),
         Binding([(.escape, .escape)], "Esc", "close an overlay or a prompt (never quits)"),
-        Binding([(.char("q"), .requestQuit)], "q", "quit (asks first when patches or a sweep would be lost)", hint: "q quit"),
+        Binding([(.char("q"), .requestQuit), (.function(10), .requestQuit)], "q, F10", "quit (asks first when patches or a sweep would be lost)", hint: "q quit"),
     ]
 
     /// Keys of one view; they are looked up before the global ones.

@@ -89,8 +89,9 @@ enum PatchView {
             }
         }
         row = c.flow(LoopFoldItems.fold(items), in: area, row: row, indent: 9)
-        c.put(String(format: "WER %.2f   loop %@   lens cells changed %d   layers evaluated %d", effect.wer, effect.repetition ? "yes" : "no",
-                     effect.changedCells.count, effect.patched.workWhenComputed.layersEvaluated), in: area, row: row)
+        let work = effect.patched.workWhenComputed
+        c.put(String(format: "WER %.2f   loop %@   lens cells changed %d   layers evaluated %d of %d", effect.wer, effect.repetition ? "yes" : "no",
+                     effect.changedCells.count, work.layersEvaluated, work.layersFull), in: area, row: row)
         row += 1
         let tok = engine.model.tokenizer
         c.put("Δ log-prob of each clean token under the patch:", in: area, row: row, style: theme.dim)
