@@ -18,9 +18,14 @@ public enum LensReport {
         return Table(headers: headers, rows: rows)
     }
 
-    public static func table(_ lens: EncoderLens) -> Table {
-        Table(headers: ["layer", "repetition", "text"],
-              rows: lens.layers.map { ["\($0.layer)", $0.repetition ? "loop" : "", $0.text.trimmingCharacters(in: .whitespaces)] })
+    /// One row per encoder layer. `foldLoops` folds a loop's repeats for reading ("(you) ×212"),
+    /// as the explorer shows them; data forms keep every word.
+    public static func table(_ lens: EncoderLens, foldLoops: Bool = false) -> Table {
+        Table(headers: ["layer", "repetition", "text"], rows: lens.layers.map { layer in
+            let text = layer.text.trimmingCharacters(in: .whitespaces)
+            let shown = foldLoops ? LoopFold.fold(text.split(separator: " ").map(String.init)).joined(separator: " ") : text
+            return ["\(layer.layer)", layer.repetition ? "loop" : "", shown]
+        })
     }
 
     public static func table(_ effect: PatchEffect, tokenizer: Tokenizer) -> Table {

@@ -43,6 +43,7 @@ struct EncoderLensCommand: ParsableCommand {
     func run() throws {
         let engine = try clip.engine()
         let lens = EncoderLens(engine: engine, lnPost: !noLnPost)
-        try output.emit(LensReport.table(lens), record: EncoderLensJSON(lens, language: engine.language))
+        // Text is read on a terminal: a loop's 224 tokens fold as the explorer folds them.
+        try output.emit(LensReport.table(lens, foldLoops: output.resolved == .text), record: EncoderLensJSON(lens, language: engine.language))
     }
 }

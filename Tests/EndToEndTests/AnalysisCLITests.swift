@@ -35,6 +35,18 @@ import Testing
         }
     }
 
+    /// A looping layer's 224 tokens fold in the text form, as in the explorer (a trial got one
+    /// huge line); tsv keeps every word.
+    @Test func encoderLensTextFoldsALoopAndTSVKeepsIt() throws {
+        let card = "/usr/share/pocketsphinx/test/data/cards/001.wav"
+        let text = try CLIRunner.run(["encoder-lens", "--no-ln-post", card])
+        let loop = try #require(text.stdout.split(separator: "\n").first { $0.contains("loop") }, "\(text.stdout)")
+        #expect(loop.contains(") ×") && loop.count < 120, "\(loop)")
+        let tsv = try CLIRunner.run(["encoder-lens", "--no-ln-post", "--format", "tsv", card])
+        let full = try #require(tsv.stdout.split(separator: "\n").first { $0.contains("\tloop\t") })
+        #expect(full.split(separator: " ").count > 100, "every word of the loop: \(full.prefix(80))")
+    }
+
     @Test func encoderLensJSONEndsWithTheTranscript() throws {
         let r = try CLIRunner.run(["encoder-lens", "--json", Self.clip])
         let obj = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as! [String: Any]
