@@ -43,6 +43,9 @@ enum PatchView {
         }
         // Word boundaries and labels, selection and cursor.
         var marks = [Character](repeating: " ", count: width)
+        // Frames an encoder patch of the list covers (at any layer), under the other marks.
+        let patched = s.settings.patches.filter { $0.site.stack == .encoder }
+        for p in patched { for f in p.positions.rows(count: frames) { marks[column(f)] = "*" } }
         for w in window.words.words { marks[column(w.frames.lowerBound)] = "|" }
         if let sel = s.selection { for f in sel where f < frames { marks[column(f)] = "=" } }
         marks[column(min(s.frameCursor, frames - 1))] = "^"
@@ -58,7 +61,9 @@ enum PatchView {
         func seconds(_ f: Int) -> String { String(format: "%.2f", window.offset + Double(f) / 50) }
         let sel = s.selection.map { "\($0.lowerBound):\($0.upperBound) (\(seconds($0.lowerBound))–\(seconds($0.upperBound)) s)" }
             ?? "none ([ and ] mark it, w takes the word)"
-        c.put("cursor frame \(s.frameCursor) (\(seconds(s.frameCursor)) s)   selection \(sel)", in: r, row: bands + 2)
+        let word = window.words.words.first { $0.frames.contains(s.frameCursor) }.map { " in '\($0.text.trimmingCharacters(in: .whitespaces))'" } ?? ""
+        let line = "cursor frame \(s.frameCursor) (\(seconds(s.frameCursor)) s)\(word)   selection \(sel)", legend = "   * patched frames"
+        c.put(line + (!patched.isEmpty && line.count + legend.count <= width ? legend : ""), in: r, row: bands + 2)
         c.put("site \(s.selectedSite(hyper: hyper))  (c component, +/- layer 0–\(hyper.encoderLayers - 1))   source \(s.sources[s.source])  (s)",
               in: r, row: bands + 3)
         // The scrolled part: patches, diff, figures.
