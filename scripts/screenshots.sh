@@ -15,6 +15,7 @@ shot() {  # title, then the text of the pane without trailing blank lines
   printf '```\n\n'
 }
 wait_for 'no-speech p'
+wait_for ' asrlens   '   # the spinner gone: the encoder lens behind the first screen is done
 {
   shot "1 Transcript"
   keys 2 l l l l l l l l j j j; shot "2 Logit lens (cursor on layer 2, token 8)"
