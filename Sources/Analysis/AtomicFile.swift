@@ -23,6 +23,7 @@ public enum AtomicFile {
 
     /// Classifies `path`; a folder, a symlink loop or a dangling link into a missing folder fail here.
     static func target(_ path: String) throws -> Target {
+        guard !path.isEmpty else { throw InputError(path, "an empty path names no file") }
         // A device or pipe reached through links the kernel resolves itself (/dev/stdout →
         // /proc/self/fd/1 → "pipe:[…]", which is no path): write through the path given.
         var st = stat()

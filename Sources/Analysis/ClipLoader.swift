@@ -40,9 +40,7 @@ public final class ClipLoader: @unchecked Sendable {
         self.name = name
         if let language { try Transcriber.checkCode(language) }
         let seconds = audio.seconds
-        guard offset == 0 || offset < seconds else {
-            throw InputError(String(format: "--offset %g", offset), String(format: "is past the end of the clip (%.1f s)", seconds))
-        }
+        try Engine.checkOffset(offset, clipSeconds: seconds)
         base = offset.truncatingRemainder(dividingBy: ClipWindow.seconds)
         firstWindow = Int(offset / ClipWindow.seconds)
         windowCount = max(firstWindow + 1, ClipWindow.count(clipSeconds: seconds - base))

@@ -45,6 +45,13 @@ public enum LensReport {
                      "patched:  \(p.text.trimmingCharacters(in: .whitespaces))",
                      String(format: "wer %.3f  repetition %@  lens cells changed %d  layers evaluated %d of %d",
                             effect.wer, effect.repetition ? "yes" : "no", effect.changedCells.count, p.workWhenComputed.layersEvaluated, p.workWhenComputed.layersFull)]
+        if let k = p.patches.attentionWindow {
+            lines.append("encoder self-attention restricted to ±\(k) frames (--attention-window) beside the patches")
+        }
+        // Specials decode to no text: a run that changed only them reads as unchanged.
+        if let how = effect.sameTextOtherTokens {
+            lines.append("the patched tokens differ from the clean ones, though the text and WER do not: \(how)")
+        }
         if let site = p.nonFinite {
             lines.append("the patch blew the model up: activations are NaN or infinite from \(site) on, so the patched run has no transcript and no log-probs")
         }

@@ -145,6 +145,8 @@ public struct SweepReport: FormattedReport {
     /// everything (json).
     public var textLines: [String] { text }
     public var formatTable: Table { table }
+    /// A table row names its cell's patch only: the attention window every cell adds is said above.
+    public var formatNotes: [String] { sweep.windowLine }
 
     /// The plain-text form: the plots, then what the sweep cost against separate runs.
     public var text: [String] {

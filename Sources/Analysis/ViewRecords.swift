@@ -118,10 +118,12 @@ public struct PatchEffectJSON: ViewRecord {
     public let changedCells: [[Int]]
     public let layersEvaluated: Int, layersFull: Int
     public let work: Work
+    /// `--attention-window K`: encoder self-attention restricted to ±K frames; null for none.
+    public let attentionWindow: Int?
     public var run: String?
 
     enum CodingKeys: String, CodingKey {
-        case language, patches, clean, patched, wer, repetition, work, run
+        case language, patches, clean, patched, wer, repetition, work, run, attentionWindow = "attention_window"
         case deltaLogprob = "delta_logprob", nonFinite = "non_finite", changedCells = "changed_cells"
         case layersEvaluated = "layers_evaluated", layersFull = "layers_full"
     }
@@ -130,6 +132,7 @@ public struct PatchEffectJSON: ViewRecord {
         self.language = language
         let p = effect.patched
         patches = p.patches.patches.map(\.description)
+        attentionWindow = p.patches.attentionWindow
         clean = Transcript(tokens: effect.clean.tokens, text: effect.clean.text)
         patched = Transcript(tokens: p.tokens, text: p.text)
         deltaLogprob = effect.deltaLogprob.map { FiniteOrNull(Double($0)) }
@@ -148,7 +151,9 @@ public struct PatchEffectJSON: ViewRecord {
     public func encode(to encoder: Swift.Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(language, forKey: .language)
-        try c.encode(patches, forKey: .patches); try c.encode(clean, forKey: .clean); try c.encode(patched, forKey: .patched)
+        try c.encode(patches, forKey: .patches)
+        if let attentionWindow { try c.encode(attentionWindow, forKey: .attentionWindow) } else { try c.encodeNil(forKey: .attentionWindow) }
+        try c.encode(clean, forKey: .clean); try c.encode(patched, forKey: .patched)
         try c.encode(deltaLogprob, forKey: .deltaLogprob); try c.encode(wer, forKey: .wer); try c.encode(repetition, forKey: .repetition)
         if let nonFinite { try c.encode(nonFinite, forKey: .nonFinite) } else { try c.encodeNil(forKey: .nonFinite) }
         try c.encode(changedCells, forKey: .changedCells)

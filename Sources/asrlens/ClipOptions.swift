@@ -7,7 +7,7 @@ import Model
 
 /// `--model` and `--threads`, shared by every command that runs the model.
 struct ModelOptions: ParsableArguments {
-    @Option(name: .long, help: "A catalogue model name (see `asrlens models`) or a CTranslate2 Whisper directory.") var model: String = ModelCatalog.defaultModel
+    @Option(name: .long, help: "A catalogue model name (see `asrlens models`), or a CTranslate2 or Hugging Face transformers Whisper directory.") var model: String = ModelCatalog.defaultModel
     @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("Threads for BLAS and for our own kernels (default: one per core, \(ProcessInfo.processInfo.activeProcessorCount) here).")) var threads: Int?
 
     /// The thread count in force.

@@ -107,3 +107,18 @@ struct PatchedEncoderReadingTests {
         #expect(abs((0..<banded.cols).reduce(0) { $0 + banded[700, $1] } - 1) < 1e-4, "each row is still a distribution")
     }
 }
+
+/// A patch whose tokens change while the text does not: the special tokens that faster-whisper's
+/// text drops (a trial saw "wer 0.000" with token 0's log-prob down by 13).
+struct SameTextOtherTokensTests {
+    @Test func aPatchThatOnlyAddsSpecialTokensIsNamed() throws {
+        let engine = try AnalysisSupport.engine("tiny.en", "/usr/share/pocketsphinx/test/data/cards/001.wav")
+        let set = PatchSet([Patch(site: Site(.decoder, 0, .crossOut), positions: .range(0..<2), source: .zero)])
+        let effect = PatchEffect(engine: engine, patched: try engine.run(set))
+        try #require(effect.patched.tokens != engine.cleanTokens && effect.patched.text == engine.clean.text, "\(effect.patched.tokens)")
+        #expect(effect.wer == 0)
+        #expect(effect.sameTextOtherTokens?.contains("<|notimestamps|> at 0") == true, "\(effect.sameTextOtherTokens ?? "nil")")
+        #expect(LensReport.summary(effect).contains { $0.hasPrefix("the patched tokens differ from the clean ones, though the text and WER do not") })
+        #expect(PatchEffect(engine: engine, patched: engine.clean).sameTextOtherTokens == nil)
+    }
+}

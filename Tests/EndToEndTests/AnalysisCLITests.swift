@@ -35,6 +35,21 @@ import Testing
         }
     }
 
+    /// The attention window is part of the run: a trial found `patch --json` and the sweep's tsv
+    /// indistinguishable from runs under full attention.
+    @Test func theAttentionWindowIsRecordedInPatchAndSweepOutputs() throws {
+        let card = "/usr/share/pocketsphinx/test/data/cards/001.wav"
+        for (window, expected) in [(["--attention-window", "10"], 10 as Int?), ([], nil)] {
+            let r = try CLIRunner.run(["patch", card, "--patch", "enc.0.resid_post@25:50=silence", "--json"] + window)
+            let o = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any], "\(r.stderr)")
+            #expect(o.keys.contains("attention_window") && o["attention_window"] as? Int == expected, "\(o["attention_window"] ?? "missing")")
+        }
+        let text = try CLIRunner.run(["patch", card, "--patch", "enc.0.resid_post@25:50=silence", "--attention-window", "10"])
+        #expect(text.stdout.contains("encoder self-attention restricted to ±10 frames"), "\(text.stdout)")
+        let tsv = try CLIRunner.run(["sweep", card, "--attention-window", "10", "--metric", "logprob", "--format", "tsv"])
+        #expect(tsv.stdout.hasPrefix("# every cell also restricts encoder self-attention to ±10 frames"), "\(tsv.stdout.prefix(200))")
+    }
+
     /// A looping layer's 224 tokens fold in the text form, as in the explorer (a trial got one
     /// huge line); tsv keeps every word.
     @Test func encoderLensTextFoldsALoopAndTSVKeepsIt() throws {

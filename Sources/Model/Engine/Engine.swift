@@ -74,6 +74,15 @@ public final class Engine: @unchecked Sendable {
         try self.init(model: model, audio: ClipAudio(samples: samples, nMels: model.hyper.nMels), language: language, offset: offset)
     }
 
+    /// Refuses an `--offset` that leaves less than one 10 ms frame of the clip to analyse.
+    public static func checkOffset(_ offset: Double, clipSeconds: Double) throws {
+        guard offset != 0, clipSeconds - offset < 0.01 else { return }
+        // To the millisecond, so that a clip of 1.095 s is not "1.1 s" beside an offset of 1.1.
+        let length = String(format: "%.3f", clipSeconds).replacingOccurrences(of: "\\.?0+$", with: "", options: .regularExpression)
+        throw InputError(String(format: "--offset %g", offset), offset >= clipSeconds ? "is past the end of the clip (\(length) s)"
+                         : "leaves less than 10 ms of the clip (\(length) s) to analyse")
+    }
+
     /// Builds the clean run of the window of `audio` starting at `offset` seconds; only that
     /// window's features (and the first window's, to detect the language) are computed.
     public init(model: WhisperModel, audio: ClipAudio, language: String? = nil, offset: Double = 0) throws {
@@ -81,9 +90,7 @@ public final class Engine: @unchecked Sendable {
             throw InputError(audio.name, "holds less than one 10 ms frame of audio (\(audio.sampleCount) sample\(audio.sampleCount == 1 ? "" : "s")): "
                              + "nothing to analyse, and faster-whisper decodes no window of it")
         }
-        guard offset == 0 || offset < audio.seconds else {
-            throw InputError(String(format: "--offset %g", offset), String(format: "is past the end of the clip (%.1f s)", audio.seconds))
-        }
+        try Self.checkOffset(offset, clipSeconds: audio.seconds)
         self.model = model
         sampleCount = audio.sampleCount
         let contentFrames = audio.frameCount - 1

@@ -19,5 +19,6 @@ public struct InputError: Error, CustomStringConvertible, Equatable, Sendable {
 
     public static let longestSubject = 400
 
-    public var description: String { "\(subject): \(problem)" }
+    /// An empty subject (an empty argument: `--out ''`) is written as '' so the line still names it.
+    public var description: String { "\(subject.isEmpty ? "''" : subject): \(problem)" }
 }

@@ -97,6 +97,10 @@ enum PatchView {
         let work = effect.patched.workWhenComputed
         c.put(String(format: "WER %.2f   loop %@   lens cells changed %d   layers evaluated %d of %d", effect.wer, effect.repetition ? "yes" : "no",
                      effect.changedCells.count, work.layersEvaluated, work.layersFull), in: area, row: row)
+        if let how = effect.sameTextOtherTokens {
+            row += 1
+            c.put("the tokens differ though the text does not: \(how)", in: area, row: row, style: theme.changed)
+        }
         row += 1
         let tok = engine.model.tokenizer
         c.put("Δ log-prob of each clean token under the patch:", in: area, row: row, style: theme.dim)
