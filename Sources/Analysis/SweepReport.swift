@@ -9,10 +9,13 @@ public struct SweepReport: FormattedReport {
     /// SHA-256 of the analysed window's log-mel features: parts of runs on different audio (or
     /// another `--offset`) do not merge. Nil for parts from before parts recorded it.
     public let windowSHA256: String?
+    /// Where the analysed window starts in the clip, in seconds (`--offset` on the 10 ms grid).
+    public let windowStart: Double?
     public let seconds: Double
 
-    public init(sweep: Sweep, model: String, clip: String, windowSHA256: String?, seconds: Double) {
-        self.sweep = sweep; self.model = model; self.clip = clip; self.windowSHA256 = windowSHA256; self.seconds = seconds
+    public init(sweep: Sweep, model: String, clip: String, windowSHA256: String?, windowStart: Double? = nil, seconds: Double) {
+        self.sweep = sweep; self.model = model; self.clip = clip; self.windowSHA256 = windowSHA256; self.windowStart = windowStart
+        self.seconds = seconds
     }
 
     /// The digest `windowSHA256` holds for an engine's window.
@@ -37,11 +40,12 @@ public struct SweepReport: FormattedReport {
         public var windowAloneWER: Double? = nil
         public var windowAloneText: String? = nil
         public var windowSHA256: String? = nil
+        public var windowStart: Double? = nil
 
         enum CodingKeys: String, CodingKey {
             case model, clip, source, side, heads, component, window, metric
             case attentionWindow = "attention_window", windowAloneWER = "window_alone_wer", windowAloneText = "window_alone_text"
-            case windowSHA256 = "window_sha256"
+            case windowSHA256 = "window_sha256", windowStart = "window_start"
             case plannedCells = "planned_cells", cleanLayers = "clean_layers", referenceLayers = "reference_layers"
         }
     }
@@ -104,7 +108,8 @@ public struct SweepReport: FormattedReport {
                       plannedCells: sweep.plannedCells, cleanLayers: sweep.cleanLayers, referenceLayers: sweep.referenceLayers,
                       heads: sweep.kind == .heads ? true : nil, component: component, window: window,
                       metric: sweep.metric == .logprob ? sweep.metric.rawValue : nil, attentionWindow: sweep.attentionWindow,
-                      windowAloneWER: sweep.windowAlone?.wer, windowAloneText: sweep.windowAlone?.text, windowSHA256: windowSHA256)
+                      windowAloneWER: sweep.windowAlone?.wer, windowAloneText: sweep.windowAlone?.text, windowSHA256: windowSHA256,
+                      windowStart: windowStart)
     }
 
     /// The cells in the order the outputs list them: head sweeps strongest first.
@@ -197,6 +202,6 @@ public struct SweepReport: FormattedReport {
         let sweep = Sweep(kind: kind, source: try PatchSource.parse(h.source), metric: metric, attentionWindow: h.attentionWindow, windowAlone: alone,
                           cells: cells, plannedCells: planned,
                           cleanLayers: h.cleanLayers, referenceLayers: h.referenceLayers)
-        self.init(sweep: sweep, model: h.model, clip: h.clip, windowSHA256: h.windowSHA256, seconds: parts.map(\.seconds).reduce(0, +))
+        self.init(sweep: sweep, model: h.model, clip: h.clip, windowSHA256: h.windowSHA256, windowStart: h.windowStart, seconds: parts.map(\.seconds).reduce(0, +))
     }
 }

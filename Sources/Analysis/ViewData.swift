@@ -69,7 +69,7 @@ public enum ViewData {
             return (LensReport.table(lens), EncoderLensJSON(lens, language: engine.language), [])
         case .patch:
             let effect = try snapshot?.effect ?? PatchEffect(engine: engine, patched: engine.run(settings.patchSet))
-            return (LensReport.table(effect, tokenizer: tok), PatchEffectJSON(effect, language: engine.language),
+            return (LensReport.table(effect, tokenizer: tok), PatchEffectJSON(effect, language: engine.language, windowStart: engine.windowStart),
                     LensReport.summary(effect).filter { !$0.isEmpty })
         case .heads:
             let ranking = HeadRanking(engine: engine, run: run)

@@ -120,16 +120,19 @@ public struct PatchEffectJSON: ViewRecord {
     public let work: Work
     /// `--attention-window K`: encoder self-attention restricted to ±K frames; null for none.
     public let attentionWindow: Int?
+    /// Where the analysed window starts in the clip, in seconds (`--offset`).
+    public let windowStart: Double
     public var run: String?
 
     enum CodingKeys: String, CodingKey {
-        case language, patches, clean, patched, wer, repetition, work, run, attentionWindow = "attention_window"
+        case language, patches, clean, patched, wer, repetition, work, run, attentionWindow = "attention_window", windowStart = "window_start"
         case deltaLogprob = "delta_logprob", nonFinite = "non_finite", changedCells = "changed_cells"
         case layersEvaluated = "layers_evaluated", layersFull = "layers_full"
     }
 
-    public init(_ effect: PatchEffect, language: String) {
+    public init(_ effect: PatchEffect, language: String, windowStart: Double) {
         self.language = language
+        self.windowStart = windowStart
         let p = effect.patched
         patches = p.patches.patches.map(\.description)
         attentionWindow = p.patches.attentionWindow
@@ -153,6 +156,7 @@ public struct PatchEffectJSON: ViewRecord {
         try c.encode(language, forKey: .language)
         try c.encode(patches, forKey: .patches)
         if let attentionWindow { try c.encode(attentionWindow, forKey: .attentionWindow) } else { try c.encodeNil(forKey: .attentionWindow) }
+        try c.encode(windowStart, forKey: .windowStart)
         try c.encode(clean, forKey: .clean); try c.encode(patched, forKey: .patched)
         try c.encode(deltaLogprob, forKey: .deltaLogprob); try c.encode(wer, forKey: .wer); try c.encode(repetition, forKey: .repetition)
         if let nonFinite { try c.encode(nonFinite, forKey: .nonFinite) } else { try c.encodeNil(forKey: .nonFinite) }

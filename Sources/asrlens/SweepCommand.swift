@@ -58,7 +58,7 @@ struct SweepCommand: ParsableCommand {
         let progress = Progress(heads ? "sweep heads" : "sweep \(component ?? "resid_post")")
         let started = Date()
         let sweep = try Sweep(engine: engine, kind: kind, source: source, metric: metric, attentionWindow: attention.attentionWindow, owns: { part?.owns($0) ?? true }) { progress.update($0, of: $1) }
-        let report = SweepReport(sweep: sweep, model: engine.model.name, clip: clip.file, windowSHA256: SweepReport.digest(of: engine),
+        let report = SweepReport(sweep: sweep, model: engine.model.name, clip: clip.file, windowSHA256: SweepReport.digest(of: engine), windowStart: engine.windowStart,
                                  seconds: Date().timeIntervalSince(started))
         if let part {
             try PartFile.write(kind: "sweep", shard: part, header: report.header, records: sweep.cells.map(SweepReport.Record.init),

@@ -43,7 +43,11 @@ import Testing
             let r = try CLIRunner.run(["patch", card, "--patch", "enc.0.resid_post@25:50=silence", "--json"] + window)
             let o = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any], "\(r.stderr)")
             #expect(o.keys.contains("attention_window") && o["attention_window"] as? Int == expected, "\(o["attention_window"] ?? "missing")")
+            #expect(o["window_start"] as? Double == 0, "\(o["window_start"] ?? "missing")")
         }
+        let later = try CLIRunner.run(["sweep", Self.clip, "--offset", "1.5", "--metric", "logprob", "--json"])
+        let sweep = try #require(try JSONSerialization.jsonObject(with: Data(later.stdout.utf8)) as? [String: Any], "\(later.stderr)")
+        #expect(sweep["window_start"] as? Double == 1.5, "\(sweep["window_start"] ?? "missing")")
         let text = try CLIRunner.run(["patch", card, "--patch", "enc.0.resid_post@25:50=silence", "--attention-window", "10"])
         #expect(text.stdout.contains("encoder self-attention restricted to ±10 frames"), "\(text.stdout)")
         let tsv = try CLIRunner.run(["sweep", card, "--attention-window", "10", "--metric", "logprob", "--format", "tsv"])
