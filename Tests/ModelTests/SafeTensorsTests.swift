@@ -47,6 +47,8 @@ import Testing
     /// Each broken file is refused with the problem named (the cases of docs/errors.md).
     @Test func brokenFilesAreRefusedWithTheProblemNamed() {
         #expect(problem([1, 2, 3]) == "is not a safetensors file (shorter than its 8-byte header length)")
+        #expect(problem(Array("root:x:0:0:root:/root:/bin/bash\n".utf8)) == "is not a safetensors file (no JSON header after its 8-byte length)",
+                "a text file's first bytes read as a header length of quintillions (a trial's /etc/passwd)")
         #expect(problem(withUnsafeBytes(of: UInt64(1000).littleEndian) { Array($0) } + Array("{}".utf8)) == "its safetensors header (1000 bytes) is larger than the file (10 bytes)")
         #expect(problem(file(#"{"a":{"dtype":"F32","#, data: 0)) == "its safetensors header is not a JSON object (truncated?)")
         #expect(problem(file(#"{"a":{"dtype":"F32","shape":[2],"data_offsets":[0,16]}}"#, data: 8)) == "tensor 'a' has its data_offsets outside the file's 8 data bytes")

@@ -52,6 +52,11 @@ public enum SafeTensors {
     public static func header(of bytes: UnsafeRawBufferPointer, source: String) throws -> Header {
         guard bytes.count >= 8 else { throw InputError(source, "is not a safetensors file (shorter than its 8-byte header length)") }
         let n = bytes.loadUnaligned(as: UInt64.self).littleEndian
+        // The header is a JSON object: a file whose ninth byte is not '{' (a text file, an .npy)
+        // is no safetensors file, whatever its first eight bytes read as.
+        guard bytes.count == 8 || bytes[8] == UInt8(ascii: "{") else {
+            throw InputError(source, "is not a safetensors file (no JSON header after its 8-byte length)")
+        }
         guard n <= UInt64(bytes.count - 8) else { throw InputError(source, "its safetensors header (\(n) bytes) is larger than the file (\(bytes.count) bytes)") }
         let dataStart = 8 + Int(n), dataSize = bytes.count - dataStart
         guard let json = try? JSONSerialization.jsonObject(with: Data(bytes[8..<dataStart])), let top = json as? [String: Any] else {
