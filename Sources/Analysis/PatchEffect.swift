@@ -12,7 +12,7 @@ public struct PatchEffect: Sendable {
     /// (layer, column) of lens cells whose top-1 differs between clean and patched.
     public let changedCells: [(layer: Int, token: Int)]
     /// When the patched tokens differ from the clean ones but decode to the same text (WER 0):
-    /// how, e.g. "<|notimestamps|> at 0, 1". Nil otherwise.
+    /// how, e.g. "<|notimestamps|> at 0, <|notimestamps|> at 1". Nil otherwise.
     public let sameTextOtherTokens: String?
 
     public init(engine: Engine, patched: Run, cleanLens: LogitLens? = nil, patchedLens: LogitLens? = nil) {
