@@ -31,6 +31,9 @@ public struct WordAlignment: Sendable {
     /// was never transcribed; this estimate does not. The row predicting EOT is left out: its
     /// attention is diffuse and often peaks on the first frames.
     public let textEnd: Double?
+    /// Whether the window's audio after `textEnd` holds sound (`hasSound`): false after an end
+    /// of text followed by silence, where nothing was left untranscribed.
+    public let soundAfterText: Bool
 
     public static let framesPerSecond = 50.0
 
@@ -40,7 +43,7 @@ public struct WordAlignment: Sendable {
         let run = run ?? engine.clean!
         let chosen = heads ?? AttentionMaps.alignmentHeads(engine)
         let tokens = engine.cleanTokens
-        guard !tokens.isEmpty, !chosen.isEmpty else { words = []; textEnd = nil; return }
+        guard !tokens.isEmpty, !chosen.isEmpty else { words = []; textEnd = nil; soundAfterText = false; return }
         let tokenizer = engine.model.tokenizer
         let eot = engine.model.specials.eot
         // CTranslate2 aligns to the window's log-mel frames halved, rounding down.
@@ -56,7 +59,9 @@ public struct WordAlignment: Sendable {
             Self.standardizeColumns(&w)
             mean = mean + Self.medianFilterRows(w, width: 7)
         }
-        textEnd = Self.textEnd(attention, frames: frames, predicting: (engine.tokenRow0 + max(0, tokens.count - 3))..<(engine.tokenRow0 + tokens.count))
+        let end = Self.textEnd(attention, frames: frames, predicting: (engine.tokenRow0 + max(0, tokens.count - 3))..<(engine.tokenRow0 + tokens.count))
+        textEnd = end
+        soundAfterText = Self.hasSound(engine.window, frames: engine.windowFrames, after: end)
         let scale = 1 / Float(maps.count)
         for i in mean.data.indices { mean.data[i] *= scale }
         let path = Self.dtw(mean.rows(engine.tokenRow0..<(engine.tokenRow0 + tokens.count + 1)))
@@ -100,9 +105,24 @@ public struct WordAlignment: Sendable {
     /// The early end of this window's text, if it ends more than 2 s before the window's audio
     /// (faster-whisper without timestamps leaves that audio untranscribed too).
     public func earlyEnd(windowStart: Double, audioEnd: Double) -> EarlyEnd? {
-        guard let textEnd, audioEnd - (windowStart + textEnd) > 2 else { return nil }
+        guard let textEnd, soundAfterText, audioEnd - (windowStart + textEnd) > 2 else { return nil }
         let stretched = (words.last?.end ?? 0) - textEnd > 2
         return EarlyEnd(textEnd: windowStart + textEnd, audioEnd: audioEnd, stretched: stretched)
+    }
+
+    /// Whether the log-mel frames from half a second after `seconds` to the audio's end (the
+    /// first `frames` of `features`, [mels, 100 a second]) hold sound: half a second of frames
+    /// whose mean over the mel bands reaches halfway from the quietest frame to the speech before
+    /// `seconds` (its 90th percentile). Trailing silence and a quiet room stay below that, and the
+    /// end of a last word that `seconds` cut short is shorter.
+    static func hasSound(_ features: Matrix, frames: Int, after seconds: Double) -> Bool {
+        let n = min(frames, features.cols), split = min(n, Int(seconds * 100)), tail = min(n, split + 50)
+        guard split > 0, tail < n else { return false }
+        let level = (0..<n).map { t in (0..<features.rows).reduce(Float(0)) { $0 + features[$1, t] } / Float(features.rows) }
+        let speech = level[0..<split].sorted()[(split - 1) * 9 / 10], floor = level.min()!
+        guard speech > floor else { return false }
+        let loud = floor + (speech - floor) / 2
+        return level[tail...].filter { $0 >= loud }.count >= 50
     }
 
     /// The median of the rows' most attended frames among the first `frames`, in seconds

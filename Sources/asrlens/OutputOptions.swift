@@ -59,6 +59,8 @@ struct ShardOptions: ParsableArguments {
         _ = try part
         // An unsharded run prints its result; an --out it would ignore is refused, not dropped.
         guard shard != nil || out == nil else { throw ValidationError("--out names where a --shard part goes; give --shard i/n, or redirect standard output") }
+        // A part that cannot be written fails now, not after the shard's work.
+        if let out, out != "-" { try AtomicFile.checkWritable(out) }
     }
 
     /// This worker's share, or nil for an unsharded run.

@@ -63,5 +63,14 @@ struct WordAlignmentTests {
         #expect(early.stretched && early.note.contains("give --offset \(String(format: "%.2f", early.textEnd))"), "\(early.note)")
         let base = try Engine(model: AnalysisSupport.model("base"), samples: samples)
         #expect(WordAlignment(engine: base).earlyEnd(windowStart: 0, audioEnd: 30) == nil, "\(base.cleanTokens.count) tokens")
+        // Silence after the text is no speech left out (a trial's clip padded with 3 s of silence
+        // was told to look for speech after 2.58 s).
+        let clip = try AudioFile.load(AnalysisSupport.root.appendingPathComponent("assets/sense-and-sensibility-0930.wav").path)
+        for model in ["tiny.en", "base"] {
+            let padded = try Engine(model: AnalysisSupport.model(model), samples: clip + [Float](repeating: 0, count: 3 * 16_000))
+            let words = WordAlignment(engine: padded)
+            #expect(!words.soundAfterText && words.earlyEnd(windowStart: 0, audioEnd: Double(padded.windowFrames) / 100) == nil, "\(model)")
+        }
+        #expect(alignment.soundAfterText, "speech follows the first sentence")
     }
 }

@@ -16,5 +16,8 @@ struct ASCIIFallbackTests {
         let unmapped = seen.filter { ASCIIFallback.character($0) == "?" }
         #expect(unmapped.isEmpty, "no stand-in for \(unmapped.sorted())")
         #expect(seen.allSatisfy { ASCIIFallback.character($0).isASCII })
+        // An attention window's ± is written +- (a one-cell '+' read as a plus: a trial's "attention +10").
+        let windowed = c.command("attention-window 10")
+        #expect(windowed.contains("attention +-10") && !windowed.contains("±"), "\(windowed.prefix(200))")
     }
 }

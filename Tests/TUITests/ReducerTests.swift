@@ -104,7 +104,7 @@ import TUI
         var windowed = try Self.loaded()
         windowed.settings.attentionWindow = 50
         let asked = Self.reduce(windowed, .requestQuit).0
-        #expect(!asked.quit && asked.mode == .confirmQuit("Quit and lose the ±50 attention window? q or y quits, any other key stays"))
+        #expect(!asked.quit && asked.mode == .confirmQuit("Quit and lose the attention window of 50 frames either side? q or y quits, any other key stays"))
         // With nothing to lose, q quits at once; so does :q.
         #expect(Self.reduce(try Self.loaded(), .requestQuit).0.quit)
         #expect(Self.reduce(try Self.loaded(), .commandLine(":q")).0.quit)

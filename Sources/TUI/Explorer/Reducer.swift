@@ -144,7 +144,7 @@ public enum Reducer {
         var lost: [String] = []
         let patches = s.settings.patches.count + s.parkedPatches.values.reduce(0) { $0 + $1.count }
         if patches > 0 { lost.append(patches == 1 ? "1 patch" : "\(patches) patches") }
-        if let k = s.settings.attentionWindow { lost.append("the ±\(k) attention window") }
+        if let k = s.settings.attentionWindow { lost.append("the attention window of \(k) frames either side") }
         if case .done = s.sweep { lost.append("the sweep result") }
         if s.sweep.isRunning { lost.append("the sweep under way") }
         if lost.isEmpty { s.quit = true; effects.append(.quit); return }

@@ -125,7 +125,7 @@ enum AttentionView {
         let span = kind == .self ? "" : "   frames \(w.lowerBound)–\(w.upperBound - 1) (zoom \(s.zoom)x)"
         // Encoder self-attention sees only the encoder's patches, as the encoder lens does.
         let runNote = kind == .encoder && EncoderLens.encoderPart(s.settings.shownPatchSet).isEmpty && s.shown?.isPatched == true
-            ? "clean encoder: the patches are all in the decoder" : ExplorerRenderer.runLabel(s)
+            ? "clean encoder: the patches are all in the decoder" : ExplorerRenderer.runLabel(s, theme: theme)
         // The run first: on a narrow screen the frame span is what gets cut.
         c.put("\(title(s, engine))  \(runNote)\(span)\(s.showPadding ? " incl. padding" : "")", in: r, row: 0, style: theme.accent)
         guard let request = request(s), let m = window.attentionIfReady(request) else {

@@ -9,9 +9,9 @@ enum EncoderLensView {
         let top = -s.encoderLensScroll
         let with = s.settings.lnPost ? "with" : "without"
         let set = s.settings.shownPatchSet, encoder = EncoderLens.encoderPart(set)
-        let which = set.isEmpty ? ExplorerRenderer.runLabel(s)
+        let which = set.isEmpty ? ExplorerRenderer.runLabel(s, theme: theme)
             : encoder.isEmpty ? "the clean encoder: the patches are all in the decoder, which the lens does not use"
-            : ExplorerRenderer.runLabel(s) + (encoder == set ? "" : ": its encoder patches only")
+            : ExplorerRenderer.runLabel(s, theme: theme) + (encoder == set ? "" : ": its encoder patches only")
         c.put("encoder lens \(with) ln_post (e toggles), \(which)", in: r, row: top, style: theme.accent)
         guard let lens = window.encoderLensIfReady(lnPost: s.settings.lnPost, set: set) else {
             c.put("decoding a transcript from every encoder layer… (a looping layer decodes up to 224 tokens)", in: r, row: top + 2)

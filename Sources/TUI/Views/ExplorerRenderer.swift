@@ -141,7 +141,7 @@ public enum ExplorerRenderer {
                     + String(repeating: " ", count: max(0, "\(s.windowIndex + 1)→\(s.windowIndex + 1)".count - which.count))
             }
             h += gap + (terse ? "p" : "patches ") + "\(s.settings.patches.count)"
-            h += s.settings.attentionWindow.map { gap + (terse ? "" : "attention ") + "±\($0)" } ?? ""
+            h += s.settings.attentionWindow.map { gap + (terse ? "" : "attention ") + theme.plusMinus + "\($0)" } ?? ""
             if !s.settings.patchSet.isEmpty { h += s.settings.showPatched ? " PATCHED" : " clean" }
             return h + (terse ? "  " : "   ")
         }
@@ -184,12 +184,12 @@ public enum ExplorerRenderer {
     }
 
     /// "clean run" or "PATCHED run (N patches)": the words every view uses for the run it shows.
-    static func runLabel(_ s: ExplorerState) -> String {
+    static func runLabel(_ s: ExplorerState, theme: Theme) -> String {
         guard let shown = s.shown, shown.isPatched else {
             return s.settings.patchSet.isEmpty ? "clean run" : "clean run (x shows the patched one)"
         }
         let n = shown.patches.patches.count
-        return "PATCHED run (\(n) patch\(n == 1 ? "" : "es")\(shown.patches.attentionWindow.map { ", attention ±\($0)" } ?? ""))"
+        return "PATCHED run (\(n) patch\(n == 1 ? "" : "es")\(shown.patches.attentionWindow.map { ", attention \(theme.plusMinus)\($0)" } ?? ""))"
     }
 }
 

@@ -42,7 +42,7 @@ enum LensView {
         let first = LogitLens.firstChangedRow(snap.patches)
         let recomputed = snap.isPatched && first < lens.cells.count
             ? "; rows from \(first == 0 ? "emb" : "L\(first - 1)") recomputed, those above are the clean run's" : ""
-        c.put("logit lens, \(ExplorerRenderer.runLabel(s))\(recomputed)", in: r, row: 0, style: theme.accent)
+        c.put("logit lens, \(ExplorerRenderer.runLabel(s, theme: theme))\(recomputed)", in: r, row: 0, style: theme.accent)
         let v = viewport(s, r, columns: lens.targets.count, rows: lens.cells.count)
         let shownColumns = v.column..<min(lens.targets.count, v.column + v.visible)
         for t in shownColumns {

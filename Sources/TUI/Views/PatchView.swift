@@ -71,7 +71,7 @@ enum PatchView {
         let top = -s.patchListScroll
         var row = top
         let patches = s.settings.patches
-        c.put("\(ExplorerRenderer.runLabel(s))\(s.computing ? ", computing the newest patch set…" : "")", in: area, row: row, style: theme.dim)
+        c.put("\(ExplorerRenderer.runLabel(s, theme: theme))\(s.computing ? ", computing the newest patch set…" : "")", in: area, row: row, style: theme.dim)
         row += 1
         c.put("patches:", in: area, row: row, style: theme.accent)
         let list = patches.isEmpty ? [FlowItem(text: "none", style: theme.accent)]

@@ -12,6 +12,10 @@ public struct Theme: Sendable {
         self.trueColor = color && trueColor
     }
 
+    /// "±" (an attention window's K frames either side), or "+-" where the terminal is ASCII: a
+    /// one-cell stand-in would read as a plus.
+    public var plusMinus: String { unicode ? "±" : "+-" }
+
     /// Black → red → yellow → white, 256-colour palette indices.
     static let heat: [UInt8] = [16, 52, 88, 124, 160, 196, 202, 208, 214, 220, 226, 228, 230]
     static let ramp: [Character] = Array(" .:-=+*#%@")
