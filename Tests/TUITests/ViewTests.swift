@@ -232,6 +232,7 @@ import TUI
         #expect(grid.contains("sweep enc.L.resid_post, 100-frame windows, source silence: WER"), "\(grid)")
         guard case .done(let sweep) = c.state.sweep else { Issue.record("the sweep did not finish: \(c.state.sweep)"); return }
         #expect(sweep.cells.count == 8)
+        #expect(sweep.attentionWindow == nil)
         #expect(c.press([.char("m")]).contains("mean |Δ log-prob|"))
         // Ctrl-S writes the sweep as `asrlens sweep` prints it: both metrics, loops, the cost.
         let saved = c.press([.ctrl("s")])
@@ -253,6 +254,20 @@ import TUI
         #expect(c.state.view == .patch)
         #expect(opened.contains("patches: [1] enc.3.resid_post@100:165=silence"), "\(opened)")
         #expect(opened.contains(String(format: "WER %.2f", cell.wer)), "\(opened)")
+    }
+
+    /// The explorer's sweep runs under the attention window that is on, as `sweep
+    /// --attention-window` does, and says so (a trial found it ignored).
+    @Test func theExplorersSweepRunsUnderTheAttentionWindowThatIsOn() throws {
+        let c = try TUISupport.explorer(width: 120, height: 40)
+        _ = c.command("attention-window 20")
+        #expect(c.press([.char("6")]).contains("No sweep yet. r sweeps enc.L.resid_post, 50-frame windows, source silence, attention ±20"))
+        c.handle(.char("f"))
+        c.handle(.char("r"))
+        c.waitUntilIdle()
+        guard case .done(let sweep) = c.state.sweep else { Issue.record("the sweep did not finish: \(c.state.sweep)"); return }
+        #expect(sweep.attentionWindow == 20 && sweep.windowAlone != nil)
+        #expect(c.frame().text.contains("source silence, attention ±20: WER"), "\(c.frame().text.prefix(300))")
     }
 
     /// Found by a new-user trial: without colour the level glyph took the `!` slot, so a

@@ -72,7 +72,9 @@ public enum Effect: Sendable, Equatable {
     case loadWindow(Int)
     case encoderLens(lnPost: Bool, patches: PatchSet)
     case attention(AttentionRequest)
-    case sweep(component: Site.Point, window: Int, source: PatchSource)
+    /// A sweep over every encoder layer and window; `attentionWindow` (the `:attention-window`
+    /// on when it starts) is in every cell, as `asrlens sweep --attention-window` puts it.
+    case sweep(component: Site.Point, window: Int, source: PatchSource, attentionWindow: Int?)
     /// Export to this file, which must be free unless the command had `!` (`OutputFile`).
     case export(ExportWhat, OutputFile)
     /// Export to this name, or, when it is taken, to the first free `NAME-2.EXT`, `NAME-3.EXT`…

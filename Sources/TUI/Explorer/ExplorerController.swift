@@ -217,13 +217,13 @@ public final class ExplorerController: @unchecked Sendable {
                 do { _ = try window.attention(request, run: run) } catch { return .failed("attention: \(error)") }
                 return .derived
             }
-        case .sweep(let component, let width, let source):
+        case .sweep(let component, let width, let source, let attentionWindow):
             guard let window = state.window else { return }
-            scheduler.submit(lane: "sweep", key: "\(window.index) \(component.name) \(width) \(source)") { cancelled, send in
+            scheduler.submit(lane: "sweep", key: "\(window.index) \(component.name) \(width) \(source) \(attentionWindow ?? -1)") { cancelled, send in
                 do {
                     let started = Date()
                     let sweep = try Sweep(engine: window.engine, kind: .component(component, window: width), source: source,
-                                          isCancelled: cancelled) { done, total in send(.sweepProgress(done: done, total: total)) }
+                                          attentionWindow: attentionWindow, isCancelled: cancelled) { done, total in send(.sweepProgress(done: done, total: total)) }
                     return .sweepDone(sweep, seconds: Date().timeIntervalSince(started))
                 } catch is CancellationError { return nil } catch { return .sweepFailed("\(error)") }
             }

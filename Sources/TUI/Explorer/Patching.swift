@@ -89,10 +89,11 @@ enum Patching {
         }
         let frames = max(1, window.engine.audioFrames)
         let planned = window.engine.model.hyper.encoderLayers * ((frames + width - 1) / width)
-        s.sweep = .running(done: 0, total: planned, title: "enc.L.\(component.name), \(width)-frame windows, source \(source)")
+        let attention = s.settings.attentionWindow.map { ", attention limited to \($0) frames either side" } ?? ""
+        s.sweep = .running(done: 0, total: planned, title: "enc.L.\(component.name), \(width)-frame windows, source \(source)\(attention)")
         s.sweepLayer = 0
         s.sweepColumn = 0
-        effects.append(.sweep(component: component, window: width, source: source))
+        effects.append(.sweep(component: component, window: width, source: source, attentionWindow: s.settings.attentionWindow))
     }
 
     /// Makes the cursor cell's patch the only patch, points the patch view's controls at it,

@@ -45,6 +45,7 @@ enum SweepView {
     static func draw(_ c: inout Canvas, _ r: Region, _ state: ExplorerState, theme: Theme) {
         let status = state.sweep
         let planned = "enc.L.\(state.sweepComponent.name), \(state.sweepWindow)-frame windows, source \(state.sources[state.source])"
+            + (state.settings.attentionWindow.map { ", attention \(theme.plusMinus)\($0)" } ?? "")
         switch status {
         case .none:
             c.put("No sweep yet. r sweeps \(planned):", in: r, row: 0, style: theme.accent)
@@ -69,7 +70,8 @@ enum SweepView {
         guard case .component(let component, let window) = sweep.kind else { return }
         let delta = state.sweepShowsDelta
         let peak = max(1e-9, sweep.cells.map { value($0, delta: delta) }.max() ?? 0)
-        c.put("sweep enc.L.\(component.name), \(window)-frame windows, source \(sweep.source): \(delta ? "mean |Δ log-prob|" : "WER") "
+        let attention = sweep.attentionWindow.map { ", attention \(theme.plusMinus)\($0)" } ?? ""
+        c.put("sweep enc.L.\(component.name), \(window)-frame windows, source \(sweep.source)\(attention): \(delta ? "mean |Δ log-prob|" : "WER") "
               + String(format: "(max %.2f; m switches)", peak), in: r, row: 0, style: theme.accent)
         let starts = windowStarts(sweep)
         let cols = columns(state: state, count: starts.count, width: r.width)
