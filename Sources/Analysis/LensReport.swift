@@ -46,7 +46,7 @@ public enum LensReport {
                      String(format: "wer %.3f  repetition %@  lens cells changed %d  layers evaluated %d of %d",
                             effect.wer, effect.repetition ? "yes" : "no", effect.changedCells.count, p.workWhenComputed.layersEvaluated, p.workWhenComputed.layersFull)]
         if let k = p.patches.attentionWindow {
-            lines.append("encoder self-attention restricted to ±\(k) frames (--attention-window) beside the patches")
+            lines.append("encoder self-attention restricted to ±\(k) frames (--attention-window)")
         }
         // Specials decode to no text: a run that changed only them reads as unchanged.
         if let how = effect.sameTextOtherTokens {

@@ -303,6 +303,15 @@ import TUI
         #expect(span([.char("G"), .char("]")]) == 290..<frames, "] on the last frame takes it in")
     }
 
+    /// `x` chose the clean run; after `:clear` the next patch is shown again, as the first one is.
+    @Test func aPatchAfterClearIsShownWhateverXChoseBefore() throws {
+        var s = try Self.loaded()
+        s = Self.reduce(s, .commandLine(":patch enc.2.resid_post@10:20=zero"), .toggleShownRun).0
+        #expect(!s.settings.showPatched)
+        s = Self.reduce(s, .commandLine(":clear"), .commandLine(":patch enc.2.resid_post@30:40=zero")).0
+        #expect(s.settings.showPatched && s.settings.shownPatchSet == s.settings.patchSet)
+    }
+
     /// htop's F1 and F10 (a trial pressed them and nothing happened).
     @Test func f1OpensHelpAndF10AsksToQuitAsInHtop() throws {
         let c = try TUISupport.explorer()

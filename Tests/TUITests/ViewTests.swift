@@ -246,6 +246,7 @@ import TUI
         _ = c.command("export sweep json \(json)")
         let record = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: json))) as? [String: Any])
         #expect((record["cells"] as? [Any])?.count == 8, "\(record.keys.sorted())")
+        #expect((record["window_sha256"] as? String)?.count == 64 && record["window_start"] as? Double == 0, "as asrlens sweep --json has them")
         let body = ExplorerRenderer.bodyRegion(width: 120, height: 40)
         let picked = c.press([.mouse(x: body.x + 7 + 7 + 2, y: body.y + 2 + 3, .press)])
         let cell = try #require(sweep.cells.first { $0.layer == 3 && $0.positions == 100..<165 })

@@ -45,6 +45,8 @@ extension Engine {
         let subject = "\(path):\(name)"
         let (shape, values): ([Int], [Float]) = try data.withUnsafeBytes { bytes in
             if bytes.starts(with: [0x50, 0x4B, 0x03, 0x04]) { return try NumpyArchive.floats(named: name, in: bytes, source: path) }
+            // Named .npz but no zip archive: say so, rather than read it as a safetensors file.
+            if path.lowercased().hasSuffix(".npz") { throw InputError(path, "is not an .npz file (no zip archive)") }
             let header = try SafeTensors.header(of: bytes, source: path)
             guard let entry = header.tensors[name] else {
                 let names = header.tensors.keys.sorted()

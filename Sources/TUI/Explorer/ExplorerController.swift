@@ -236,8 +236,8 @@ public final class ExplorerController: @unchecked Sendable {
             let path = target.path
             let snapshot = state.shown, settings = state.settings
             let sweepReport = state.sweep.result.map {
-                SweepReport(sweep: $0, model: window.engine.model.name, clip: state.clipName, windowSHA256: nil,
-                            windowStart: window.engine.windowStart, seconds: state.sweepSeconds)
+                SweepReport(sweep: $0, model: window.engine.model.name, clip: state.clipName,
+                            windowSHA256: SweepReport.digest(of: window.engine), windowStart: window.engine.windowStart, seconds: state.sweepSeconds)
             }
             let session = what == .session ? Session.script(state) : ""
             let screen: String? = {

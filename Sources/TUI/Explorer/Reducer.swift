@@ -109,6 +109,9 @@ public enum Reducer {
         case .note(let message): s.status = .init(message)
         }
         recordPatchChange(from: state, to: &s, by: action)
+        // With nothing patched there is one run; the next patch is then shown, as the first one
+        // of a session is (a trial's `x`, `:clear`, `:patch` showed the clean run, unchanged).
+        if s.settings.patchSet.isEmpty { s.settings.showPatched = true }
         effects += demands(s)
         return (s, effects)
     }

@@ -53,7 +53,7 @@ printf 'path\tlabel\tlabel\na.wav\tx\ty\n' > dupcol.tsv
 st() { printf "$(printf '\\%03o' $(( ${#1} )) 0 0 0 0 0 0 0)%s" "$1"; head -c "$2" /dev/zero; }
 st '{"v":{"dtype":"F32","sha' 0 > trunc.safetensors
 printf '\377\377\000\000\000\000\000\000{}' > huge-header.safetensors
-printf 'path\tlabel\na.wav\tx\n' > labels.safetensors
+printf 'path\tlabel\na.wav\tx\n' > labels.safetensors; cp labels.safetensors labels.npz
 st '{"v":{"dtype":"F32","shape":[384],"data_offsets":[0,1536]}}' 100 > outside.safetensors
 st '{"v":{"dtype":"Q4","shape":[384],"data_offsets":[0,1536]}}' 1536 > dtype.safetensors
 st '{"v":{"dtype":"F32","shape":[383],"data_offsets":[0,1536]}}' 1536 > shape.safetensors
