@@ -39,9 +39,9 @@ public enum Reducer {
             let what: ExportWhat = s.view.export.map { .data($0, .text) } ?? (s.view == .sweep && s.sweep.result != nil ? .sweep(.text) : .screen(s.view))
             effects.append(.exportFresh(what, "asrlens-\(s.view.name).txt"))
         case .toggleShownRun:
-            // With nothing patched there is one run: a toggle now would silently hide the next patch.
+            // With nothing patched there is one run: a toggle now would silently hide the next patch
+            // (below, an empty patch set always shows the patched run).
             guard !s.settings.patchSet.isEmpty else {
-                s.settings.showPatched = true
                 s.status = .init("no patches: x switches between the clean and the patched run once a patch is on")
                 break
             }
