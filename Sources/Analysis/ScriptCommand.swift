@@ -181,7 +181,8 @@ public enum ScriptCommand: Equatable, Sendable {
             try arguments(atMost: 0)
             return .forceQuit
         default:
-            throw InputError(text, "unknown command (allowed: \(usages.joined(separator: ", ")))")
+            // Names only, so the message fits the explorer's status lines; its help (?) shows usages.
+            throw InputError(text, "unknown command\(Suggestion.didYouMean(name, among: names + ["q", "q!"], prefix: ":")) (commands: \(names.map { ":" + $0 }.joined(separator: " ")))")
         }
     }
 

@@ -125,18 +125,23 @@ public struct Sweep: Sendable {
         self.referenceLayers = referenceLayers
     }
 
-    static func isDecoderSide(_ kind: Kind) -> Bool {
+    /// Whether a sweep patches the decoder (heads, self_out, cross_out) rather than the encoder.
+    public static func isDecoderSide(_ kind: Kind) -> Bool {
         switch kind {
         case .heads: return true
         case .component(let c, _): return c == .selfOut || c == .crossOut
         }
     }
 
+    /// The positions a component sweep's windows tile: the clean transcript's token positions
+    /// (EOT's prediction included, as `@all`), or the encoder frames that hold audio.
+    public static func span(_ kind: Kind, engine: Engine) -> Int {
+        isDecoderSide(kind) ? engine.tokenPositions : max(1, engine.audioFrames)
+    }
+
     /// Every cell of a sweep, layer-major, checked against the model before anything runs.
     static func plan(_ kind: Kind, engine: Engine, source: PatchSource) throws -> [Planned] {
         let hyper = engine.model.hyper
-        // Decoder windows reach every clean position, EOT's prediction included (as `@all` does).
-        let tokens = engine.tokenPositions
         switch kind {
         case .heads:
             // `@all`: every clean position, EOT's included (and tokens generated past them).
@@ -155,7 +160,7 @@ public struct Sweep: Sendable {
             guard window >= 1 else { throw InputError("\(window)", "the window must be at least 1") }
             let decoder = isDecoderSide(kind)
             let layers = decoder ? hyper.decoderLayers : hyper.encoderLayers
-            let span = decoder ? tokens : max(1, engine.audioFrames)
+            let span = span(kind, engine: engine)
             return (0..<layers).flatMap { l in
                 stride(from: 0, to: span, by: window).map { start in
                     let positions = start..<min(span, start + window)

@@ -32,7 +32,7 @@ enum Main {
                 arguments.insert("explore", at: 0)
             }
             if arguments.first == "help", let topic = arguments.dropFirst().first, !names.contains(topic) {
-                throw InputError(topic, "unknown command (commands: \(names.joined(separator: ", ")))")
+                throw InputError(topic, "unknown command\(Suggestion.didYouMean(topic, among: names)) (commands: \(names.joined(separator: ", ")))")
             }
             try checkDashFiles(arguments)
             var command = try AsrLens.parseAsRoot(standardStreams(arguments))
@@ -59,7 +59,7 @@ enum Main {
     /// an unknown command.
     static func checkNotAMistypedCommand(_ word: String, commands: [String]) throws {
         guard !word.isEmpty, !word.hasPrefix("-"), !word.contains("."), !word.contains("/"), !FileManager.default.fileExists(atPath: word) else { return }
-        throw InputError(word, "unknown command (commands: \(commands.joined(separator: ", ")); a bare FILE opens the explorer)")
+        throw InputError(word, "unknown command\(Suggestion.didYouMean(word, among: commands)) (commands: \(commands.joined(separator: ", ")); a bare FILE opens the explorer)")
     }
 
     /// A file whose name starts with '-' (`-take2.wav`) would be read as options: `-h` inside it

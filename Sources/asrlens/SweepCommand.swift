@@ -55,6 +55,10 @@ struct SweepCommand: ParsableCommand {
         let part = try sharding.part
         let engine = try clip.engine()
         let kind: Sweep.Kind = heads ? .heads : .component(try point(), window: window ?? 50)
+        if let window, case let span = Sweep.span(kind, engine: engine), !heads, window >= span, span > 1 {
+            // Not refused (one cell a layer is a fair question), but seldom what was meant.
+            Warnings.report("--window \(window)", "covers all \(span) \(Sweep.isDecoderSide(kind) ? "token positions" : "encoder frames that hold audio"): one cell a layer")
+        }
         let progress = Progress(heads ? "sweep heads" : "sweep \(component ?? "resid_post")")
         let started = Date()
         let sweep = try Sweep(engine: engine, kind: kind, source: source, metric: metric, attentionWindow: attention.attentionWindow, owns: { part?.owns($0) ?? true }) { progress.update($0, of: $1) }

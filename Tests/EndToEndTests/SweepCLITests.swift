@@ -50,6 +50,18 @@ import Testing
         try expectCellsEqualSinglePatches(s, picks: [1, 10])
     }
 
+    /// A window as wide as everything it tiles is allowed, with a warning: it is seldom meant.
+    @Test func aWindowOverTheWholeSpanWarnsOfOneCellALayer() throws {
+        let r = try CLIRunner.run(["sweep", "--model", "tiny.en", "--component", "cross_out", "--window", "5000", "--source", "zero",
+                                   "--metric", "logprob", "--json", Self.clip])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stderr.contains("warning: --window 5000: covers all 11 token positions: one cell a layer"), "\(r.stderr)")
+        let json = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any]
+        #expect((json?["cells"] as? [Any])?.count == 4, "one cell for each of the 4 layers")
+        let usual = try CLIRunner.run(["sweep", "--model", "tiny.en", "--component", "cross_out", "--window", "4", "--metric", "logprob", Self.clip])
+        #expect(!usual.stderr.contains("warning"), "\(usual.stderr)")
+    }
+
     @Test func headSweepRanksEveryDecoderHeadAndEachEqualsItsSinglePatch() throws {
         let s = try sweep(["--heads"])
         #expect(s.cells.count == 4 * 6 * 2, "4 layers × 6 heads × cross and self")
