@@ -187,12 +187,14 @@ public enum ScriptCommand: Equatable, Sendable {
     }
 
     /// A path to write, read as a shell user means it: quotes around it are dropped and a leading
-    /// `~/` is the home folder. A control character in it is a pasted CR, a tab or worse, never a
+    /// `~/` is the home folder, and a lone `-` is refused. A control character in it is a pasted CR, a tab or worse, never a
     /// file name meant.
     static func checkedPath(_ given: String) throws -> String {
         var path = given
         if path.count >= 2, let q = path.first, q == "\"" || q == "'", path.last == q { path = String(path.dropFirst().dropLast()) }
         if path.hasPrefix("~/") { path = NSHomeDirectory() + path.dropFirst() }
+        // On the command line '-' is standard output; here it would be a file named '-'.
+        if path == "-" { throw InputError("-", "names no file here: give a path (in an asrlens run script, /dev/stdout prints the export)") }
         if path.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) {
             throw InputError(path.debugDescription, "the path holds a control character")
         }

@@ -29,7 +29,7 @@ struct ClipOptions: ParsableArguments {
     @Option(name: .long, parsing: .unconditional, help: "Start of the 30 s window to analyse, in seconds.") var offset: Double = 0
     @Argument(help: "The audio file.") var file: String
 
-    func validate() throws { guard offset >= 0, offset.isFinite else { throw InputError(String(format: "--offset %g", offset), "must be a non-negative number of seconds") } }
+    func validate() throws { try Engine.checkOffset(offset) }
 
     /// Loads the model and the clip and builds the clean run.
     func engine() throws -> Engine {

@@ -23,7 +23,7 @@ struct ExploreCommand: ParsableCommand {
     @Argument(help: "The audio file (default: the bundled sample).") var file: String?
 
     func validate() throws {
-        guard offset >= 0, offset.isFinite else { throw InputError(String(format: "--offset %g", offset), "must be a non-negative number of seconds") }
+        try Engine.checkOffset(offset)
     }
 
     func run() throws {

@@ -74,13 +74,23 @@ public final class Engine: @unchecked Sendable {
         try self.init(model: model, audio: ClipAudio(samples: samples, nMels: model.hyper.nMels), language: language, offset: offset)
     }
 
+    /// Refuses an `--offset` that is negative or not a number.
+    public static func checkOffset(_ offset: Double) throws {
+        guard offset >= 0, offset.isFinite else { throw InputError(offsetOption(offset), "must be a non-negative number of seconds") }
+    }
+
     /// Refuses an `--offset` that leaves less than one 10 ms frame of the clip to analyse.
     public static func checkOffset(_ offset: Double, clipSeconds: Double) throws {
         guard offset != 0, clipSeconds - offset < 0.01 else { return }
         // To the millisecond, so that a clip of 1.095 s is not "1.1 s" beside an offset of 1.1.
         let length = String(format: "%.3f", clipSeconds).replacingOccurrences(of: "\\.?0+$", with: "", options: .regularExpression)
-        throw InputError(String(format: "--offset %g", offset), offset >= clipSeconds ? "is past the end of the clip (\(length) s)"
+        throw InputError(offsetOption(offset), offset >= clipSeconds ? "is past the end of the clip (\(length) s)"
                          : "leaves less than 10 ms of the clip (\(length) s) to analyse")
+    }
+
+    /// `--offset 1.095375` as given (every digit, no `.0` on a whole number), for messages.
+    static func offsetOption(_ offset: Double) -> String {
+        "--offset " + "\(offset)".replacingOccurrences(of: "\\.0$", with: "", options: .regularExpression)
     }
 
     /// Builds the clean run of the window of `audio` starting at `offset` seconds; only that
