@@ -31,15 +31,21 @@ public struct Sweep: Sendable {
         public let repetition: Bool
         public let text: String
         public let layersEvaluated: Int
+        /// The patched transcript's tokens differ from the clean ones (decoded cells only). With
+        /// WER 0 this is a change in special tokens or spelling that the word error rate hides.
+        public let tokensChanged: Bool
         /// The patch blew the model up (activations NaN or infinite): no transcript, no log-probs.
         public var nonFinite: Bool { !meanAbsDelta.isFinite }
 
         public init(index: Int, layer: Int, head: Int?, cross: Bool, positions: Range<Int>, patch: String, wer: Double,
-                    meanAbsDelta: Double, repetition: Bool, text: String, layersEvaluated: Int) {
+                    meanAbsDelta: Double, repetition: Bool, text: String, layersEvaluated: Int, tokensChanged: Bool = false) {
             self.index = index; self.layer = layer; self.head = head; self.cross = cross; self.positions = positions
             self.patch = patch; self.wer = wer; self.meanAbsDelta = meanAbsDelta; self.repetition = repetition
-            self.text = text; self.layersEvaluated = layersEvaluated
+            self.text = text; self.layersEvaluated = layersEvaluated; self.tokensChanged = tokensChanged
         }
+
+        /// WER 0, yet other tokens: the transcript changed in a way words do not show.
+        public var hiddenChange: Bool { wer == 0 && tokensChanged }
     }
 
     /// A cell to run: where it sits and the patch it applies.
@@ -181,7 +187,8 @@ public struct Sweep: Sendable {
         return Cell(index: index, layer: p.layer, head: p.head, cross: p.cross, positions: p.positions, patch: p.patch.description,
                     wer: decoded ? WordErrorRate.of(reference: clean.text, hypothesis: run.text) : .nan,
                     meanAbsDelta: deltas.reduce(0, +) / Double(max(1, deltas.count)),
-                    repetition: decoded && Repetition.isLoop(run.text), text: decoded ? run.text : "", layersEvaluated: run.work.layersEvaluated)
+                    repetition: decoded && Repetition.isLoop(run.text), text: decoded ? run.text : "", layersEvaluated: run.work.layersEvaluated,
+                    tokensChanged: decoded && run.tokens != clean.tokens)
     }
 
     /// Blocks the whole sweep evaluates, its clean run and reference included.

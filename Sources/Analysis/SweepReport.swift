@@ -63,6 +63,8 @@ public struct SweepReport: FormattedReport {
         public let text: String?
         public let layersEvaluated: Int
         public let nonFinite: Bool?
+        /// Null, as `wer` is, for the logprob metric; absent from parts written before it was kept.
+        public let tokensChanged: Bool?
         /// Head sweeps: the head and `cross` or `self`.
         public let head: Int?
         public let attention: String?
@@ -70,6 +72,7 @@ public struct SweepReport: FormattedReport {
         enum CodingKeys: String, CodingKey {
             case cell, layer, start, end, patch, wer, repetition, text, head, attention
             case meanAbsDelta = "mean_abs_delta", layersEvaluated = "layers_evaluated", nonFinite = "non_finite"
+            case tokensChanged = "tokens_changed"
         }
 
         public init(_ c: Sweep.Cell) {
@@ -78,6 +81,7 @@ public struct SweepReport: FormattedReport {
             let decoded = !c.wer.isNaN || c.nonFinite
             repetition = decoded ? c.repetition : nil
             text = decoded ? c.text : nil
+            tokensChanged = decoded ? c.tokensChanged : nil
             layersEvaluated = c.layersEvaluated; nonFinite = c.nonFinite
             head = c.head; attention = c.head == nil ? nil : c.cross ? "cross" : "self"
         }
@@ -87,6 +91,7 @@ public struct SweepReport: FormattedReport {
             try c.encode(cell, forKey: .cell); try c.encode(layer, forKey: .layer); try c.encode(start, forKey: .start); try c.encode(end, forKey: .end)
             try c.encode(patch, forKey: .patch); try c.encode(wer, forKey: .wer); try c.encode(meanAbsDelta, forKey: .meanAbsDelta)
             try c.encode(repetition, forKey: .repetition); try c.encode(text, forKey: .text)   // null when not decoded
+            try c.encode(tokensChanged, forKey: .tokensChanged)
             try c.encode(layersEvaluated, forKey: .layersEvaluated)
             try c.encodeIfPresent(nonFinite, forKey: .nonFinite); try c.encodeIfPresent(head, forKey: .head)
             try c.encodeIfPresent(attention, forKey: .attention)
@@ -94,7 +99,8 @@ public struct SweepReport: FormattedReport {
 
         var asCell: Sweep.Cell {
             Sweep.Cell(index: cell, layer: layer, head: head, cross: attention == "cross", positions: start..<end, patch: patch, wer: wer.value,
-                       meanAbsDelta: meanAbsDelta.value, repetition: repetition ?? false, text: text ?? "", layersEvaluated: layersEvaluated)
+                       meanAbsDelta: meanAbsDelta.value, repetition: repetition ?? false, text: text ?? "", layersEvaluated: layersEvaluated,
+                       tokensChanged: tokensChanged ?? false)
         }
     }
 
@@ -135,14 +141,16 @@ public struct SweepReport: FormattedReport {
                           referenceLayers: sweep.referenceLayers), forKey: .work)
     }
 
-    /// The TSV, Markdown and text tables: one row per cell. `repetition` is yes or no, and empty
-    /// for a cell that was not decoded (`--metric logprob`).
+    /// The TSV, Markdown and text tables: one row per cell. `repetition` and `tokens_changed` are
+    /// yes or no, and empty for a cell that was not decoded (`--metric logprob`).
     public var table: Table {
-        Table(headers: ["layer", "head", "start", "end", "wer", "mean_abs_delta", "repetition", "layers_evaluated", "patch"],
+        Table(headers: ["layer", "head", "start", "end", "wer", "mean_abs_delta", "repetition", "tokens_changed", "layers_evaluated", "patch"],
               rows: listed.map { c in
-                  ["\(c.layer)", c.head.map { "\(c.cross ? "cross" : "self").\($0)" } ?? "", "\(c.positions.lowerBound)",
-                   "\(c.positions.upperBound)", c.wer.isNaN ? "" : String(format: "%.3f", c.wer), String(format: "%.4f", c.meanAbsDelta),
-                   Record(c).repetition.map { $0 ? "yes" : "no" } ?? "", "\(c.layersEvaluated)", c.patch]
+                  let record = Record(c)
+                  return ["\(c.layer)", c.head.map { "\(c.cross ? "cross" : "self").\($0)" } ?? "", "\(c.positions.lowerBound)",
+                          "\(c.positions.upperBound)", c.wer.isNaN ? "" : String(format: "%.3f", c.wer), String(format: "%.4f", c.meanAbsDelta),
+                          record.repetition.map { $0 ? "yes" : "no" } ?? "", record.tokensChanged.map { $0 ? "yes" : "no" } ?? "",
+                          "\(c.layersEvaluated)", c.patch]
               })
     }
 

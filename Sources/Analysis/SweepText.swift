@@ -18,6 +18,8 @@ extension Sweep {
             }
             let loops = cells.filter(\.repetition).map { "L\($0.layer)@\($0.positions.lowerBound)" }
             if !loops.isEmpty { out += ["", "loops (the patched transcript repeats itself): " + loops.joined(separator: " ")] }
+            let hidden = cells.filter(\.hiddenChange).map { "L\($0.layer)@\($0.positions.lowerBound)" }
+            if !hidden.isEmpty { out += ["", "WER 0, yet other tokens (special tokens or spelling the words hide): " + hidden.joined(separator: " ")] }
             let blown = cells.filter(\.nonFinite).map { "L\($0.layer)@\($0.positions.lowerBound)" }
             if !blown.isEmpty { out += ["", "blew up (activations became NaN or infinite; shown as n/a !): " + blown.joined(separator: " ")] }
             return out

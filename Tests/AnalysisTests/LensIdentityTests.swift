@@ -121,4 +121,20 @@ struct SameTextOtherTokensTests {
         #expect(LensReport.summary(effect).contains { $0.hasPrefix("the patched tokens differ from the clean ones, though the text and WER do not") })
         #expect(PatchEffect(engine: engine, patched: engine.clean).sameTextOtherTokens == nil)
     }
+
+    /// The same patch as a sweep cell: its WER 0 is flagged in the plots, the table and JSON.
+    @Test func aSweepCellThatOnlyAddsSpecialTokensIsListed() throws {
+        let engine = try AnalysisSupport.engine("tiny.en", "/usr/share/pocketsphinx/test/data/cards/001.wav")
+        let sweep = try Sweep(engine: engine, kind: .component(.crossOut, window: 2), source: .zero, owns: { $0 == 0 || $0 == 1 })
+        let first = try #require(sweep.cells.first { $0.layer == 0 && $0.positions == 0..<2 })
+        #expect(first.wer == 0 && first.tokensChanged && first.hiddenChange)
+        #expect(sweep.textPlots().contains { $0.hasPrefix("WER 0, yet other tokens") && $0.split(separator: " ").contains("L0@0") }, "\(sweep.textPlots())")
+        let report = SweepReport(sweep: sweep, model: "tiny.en", clip: "001.wav", windowSHA256: "", windowStart: 0, seconds: 0)
+        #expect(report.table.rows[0][7] == "yes" && report.table.headers[7] == "tokens_changed")
+        let record = try JSONSerialization.jsonObject(with: JSONEncoder().encode(SweepReport.Record(first))) as? [String: Any]
+        #expect(record?["tokens_changed"] as? Bool == true)
+        let logprob = try Sweep(engine: engine, kind: .component(.crossOut, window: 2), source: .zero, metric: .logprob, owns: { $0 == 0 })
+        let undecoded = try JSONSerialization.jsonObject(with: JSONEncoder().encode(SweepReport.Record(logprob.cells[0]))) as? [String: Any]
+        #expect(undecoded?["tokens_changed"] is NSNull, "not decoded, so not known")
+    }
 }

@@ -94,7 +94,7 @@ enum SweepView {
         if let cell = selected(state: state, sweep: sweep) {
             let y = Self.top + layers.count + 1
             c.put("cell \(cell.patch): WER \(String(format: "%.2f", cell.wer)), mean |Δ log-prob| \(String(format: "%.3f", cell.meanAbsDelta))"
-                  + (cell.repetition ? ", loops" : ""), in: r, row: y)
+                  + (cell.repetition ? ", loops" : "") + (cell.hiddenChange ? ", other tokens, same words" : ""), in: r, row: y)
             c.put("→ " + Sweep.clippedText(cell.text, max(10, r.width - 3)), in: r, row: y + 1, style: theme.dim)
             c.put("Enter opens this cell as the patch (Patch view); ! marks a looping transcript", in: r, row: y + 2, style: theme.dim)
         }
