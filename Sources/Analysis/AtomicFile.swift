@@ -5,7 +5,10 @@ import Model
 /// what was there. A regular file (or a path that does not exist yet) is replaced through a
 /// temporary file in the same folder and a rename. A symbolic link is followed, and the file it
 /// points to is replaced that way, so the link stays a link. A device, FIFO or socket
-/// (`/dev/stdout`, `/dev/null`, a named pipe) is written through, never replaced.
+/// (`/dev/null`, a named pipe) is written through, never replaced. A path that names one of
+/// this process's open descriptors (`/dev/stdout`, `/dev/fd/3`) is written to that descriptor,
+/// whatever it is open on: `> out.txt` makes /dev/stdout lead to a regular file, which must
+/// be appended to as the shell opened it, not renamed over.
 public enum AtomicFile {
     /// `waitingForReader: false` refuses a FIFO that no process reads, where opening it would
     /// wait for one (the explorer, which must never hang on an export).
@@ -19,11 +22,33 @@ public enum AtomicFile {
         case file(path: String)
         /// A device, FIFO or socket: write through it.
         case stream(path: String)
+        /// An open descriptor of this process, named as `/dev/stdout` or `/dev/fd/N`.
+        case descriptor(Int32)
+    }
+
+    /// The descriptor a path names (`/dev/stdout` 1, `/dev/stderr` 2, `/dev/fd/N` and
+    /// `/proc/self/fd/N` N), or nil for any other path and for standard input.
+    public static func descriptor(_ path: String) -> Int32? {
+        let p = path.hasPrefix("/") ? URL(fileURLWithPath: path).standardizedFileURL.path : path
+        switch p {
+        case "/dev/stdout": return 1
+        case "/dev/stderr": return 2
+        default:
+            for prefix in ["/dev/fd/", "/proc/self/fd/"] where p.hasPrefix(prefix) {
+                if let fd = Int32(p.dropFirst(prefix.count)), fd > 0 { return fd }
+            }
+            return nil
+        }
     }
 
     /// Classifies `path`; a folder, a symlink loop or a dangling link into a missing folder fail here.
     static func target(_ path: String) throws -> Target {
         guard !path.isEmpty else { throw InputError(path, "an empty path names no file") }
+        if let fd = descriptor(path) {
+            let flags = fcntl(fd, F_GETFL)
+            guard flags >= 0, flags & O_ACCMODE != O_RDONLY else { throw InputError(path, "cannot write: descriptor \(fd) is not open for writing") }
+            return .descriptor(fd)
+        }
         // A device or pipe reached through links the kernel resolves itself (/dev/stdout →
         // /proc/self/fd/1 → "pipe:[…]", which is no path): write through the path given.
         var st = stat()
@@ -54,6 +79,7 @@ public enum AtomicFile {
         switch try target(path) {
         case .stream(let device):
             guard access(device, W_OK) == 0 else { throw failure(path, errno) }
+        case .descriptor: break   // `target` found it open for writing
         case .file(let file):
             let tmp = temporary(for: file)
             let fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
@@ -85,6 +111,10 @@ public enum AtomicFile {
             if !waitingForReader { _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK) }
             var problem = writeAll(fd, data)
             if close(fd) != 0 && problem == 0 { problem = errno }
+            if problem != 0 { throw failure(path, problem, replaced: false) }
+        case .descriptor(let fd):
+            fflush(nil)   // what the program printed before comes first
+            let problem = writeAll(fd, data)
             if problem != 0 { throw failure(path, problem, replaced: false) }
         case .file(let file):
             let tmp = temporary(for: file)

@@ -26,10 +26,11 @@ public struct OutputFile: Equatable, Sendable, CustomStringConvertible {
 
     /// Refuses to replace a regular file that is there, unless the command has `!` or this
     /// session wrote the file itself (`written` holds `key`s), as vi's `:w` refuses another file:
-    /// an export never destroys someone's work without being told to. Devices and pipes
-    /// (`/dev/stdout`) are written through, never replaced, so they are not refused.
+    /// an export never destroys someone's work without being told to. Devices, pipes and open
+    /// descriptors (`/dev/stdout`, even redirected to a file) are written through, never
+    /// replaced, so they are not refused.
     public func checkFree(written: Set<String>) throws {
-        guard !replacing, !written.contains(key) else { return }
+        guard !replacing, !written.contains(key), AtomicFile.descriptor(path) == nil else { return }
         var st = stat()
         guard stat(path, &st) == 0, st.st_mode & S_IFMT == S_IFREG else { return }
         throw InputError(path, "already exists; :\(command)! replaces it")

@@ -73,12 +73,18 @@ public enum ScriptCommand: Equatable, Sendable {
 
     public static func parse(_ line: String, hyper: Hyperparameters, frames: Int, tokens: Int,
                              attention: AttentionKind) throws -> ScriptCommand {
-        let text = line.trimmingCharacters(in: .whitespaces)
-        if text.isEmpty || text.hasPrefix("#") || text == ":" { return .nothing }
+        let text = withoutComment(line)
+        if text.isEmpty || text == ":" { return .nothing }
         guard text.hasPrefix(":") else {
             throw InputError(text, "not a command (commands start with ':'; allowed: \(usages.joined(separator: ", ")))")
         }
-        let words = text.dropFirst().split(separator: " ", omittingEmptySubsequences: true).map(String.init)
+        let words = text.dropFirst().split(whereSeparator: \.isWhitespace).map(String.init)
+        /// The words from the `n`th on, as written: a path keeps the spaces inside it.
+        func rest(from n: Int) -> String {
+            var s = text.dropFirst()
+            for _ in 0..<n { s = s.drop(while: \.isWhitespace).drop { !$0.isWhitespace } }
+            return s.trimmingCharacters(in: .whitespaces)
+        }
         // Each command takes its arguments and no more: a word left over is refused, not ignored
         // (`:layer 1 2` is a mistake, not layer 1).
         // `:export!` and the other writers' `!` forms replace an existing file.
@@ -98,7 +104,7 @@ public enum ScriptCommand: Equatable, Sendable {
         case "patch":
             // A source path may hold spaces (`clip:/data/my clip.wav`).
             _ = try argument(1)
-            return .patch(try Patch.parse(words[1...].joined(separator: " "), hyper: hyper, frames: frames, tokens: tokens))
+            return .patch(try Patch.parse(rest(from: 1), hyper: hyper, frames: frames, tokens: tokens))
         case "unpatch":
             try arguments(atMost: 1)
             guard words.count > 1 else { return .unpatch(nil) }
@@ -138,7 +144,7 @@ public enum ScriptCommand: Equatable, Sendable {
         case "export":
             let usage = ":export VIEW FORMAT PATH"
             let viewName = try argument(1, usage), formatName = try argument(2, usage)
-            let path = words.count > 3 ? words[3...].joined(separator: " ") : try argument(3, usage)
+            let path = words.count > 3 ? rest(from: 3) : try argument(3, usage)
             guard let format = ExportFormat(rawValue: formatName) else {
                 throw InputError(formatName, "unknown format (allowed: \(ExportFormat.allCases.map(\.rawValue).joined(separator: ", ")))")
             }
@@ -149,8 +155,11 @@ public enum ScriptCommand: Equatable, Sendable {
             return .export(view, format, try output(path))
         case "save-activations":
             let usage = ":save-activations SITES FILE"
-            let sites = try argument(1, usage).split(separator: ",").map(String.init)
-            let path = words.count > 2 ? words[2...].joined(separator: " ") : try argument(2, usage)
+            let list = try argument(1, usage)
+            let sites = list.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+            // `enc.out, dec.0.resid_post x.npz` would save enc.out alone to "dec.0.resid_post x.npz".
+            if sites.contains("") { throw InputError(list, "an empty site in the list (sites are separated by commas, without spaces)") }
+            let path = words.count > 2 ? rest(from: 2) : try argument(2, usage)
             for site in sites { _ = try Site.matching(site, hyper: hyper) }
             return .saveActivations(sites, try output(path))
         case "show":
@@ -172,7 +181,7 @@ public enum ScriptCommand: Equatable, Sendable {
             }
             return .view(i + 1)
         case "save-session":
-            let path = words.count > 2 ? words[1...].joined(separator: " ") : try argument(1, ":save-session FILE")
+            let path = words.count > 2 ? rest(from: 1) : try argument(1, ":save-session FILE")
             return .saveSession(try output(path))
         case "q", "quit":
             try arguments(atMost: 0)
@@ -184,6 +193,21 @@ public enum ScriptCommand: Equatable, Sendable {
             // Names only, so the message fits the explorer's status lines; its help (?) shows usages.
             throw InputError(text, "unknown command\(Suggestion.didYouMean(name, among: names + ["q", "q!"], prefix: ":")) (commands: \(names.map { ":" + $0 }.joined(separator: " ")))")
         }
+    }
+
+    /// The line without its comment: a `#` that starts the line, or follows a space outside
+    /// a quoted word (`:export lens tsv out.tsv  # the lens`); a `#` inside a word stays
+    /// (`take#2.tsv`).
+    static func withoutComment(_ line: String) -> String {
+        var quote: Character?, previous: Character = " "
+        for i in line.indices {
+            let c = line[i]
+            if let q = quote { if c == q { quote = nil } } else if (c == "\"" || c == "'") && previous.isWhitespace { quote = c } else if c == "#" && previous.isWhitespace {
+                return line[..<i].trimmingCharacters(in: .whitespaces)
+            }
+            previous = c
+        }
+        return line.trimmingCharacters(in: .whitespaces)
     }
 
     /// A path to write, read as a shell user means it: quotes around it are dropped and a leading

@@ -223,4 +223,21 @@ import Testing
         #expect(r.stderr.contains("\(script.path):3: :bogus: unknown command"), "\(r.stderr)")
         #expect(FileManager.default.fileExists(atPath: "\(dir.path)/lens.tsv"))
     }
+
+    /// `> log.txt` makes /dev/stdout lead to a regular file: exports there are appended through
+    /// the open descriptor, in order, never renamed over the file (which lost what the shell
+    /// wrote before and after, and refused a second export as "already exists").
+    @Test func exportsToRedirectedStandardOutputKeepWhatCameBeforeAndAfter() throws {
+        let dir = try CLIRunner.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let script = dir.appendingPathComponent("s.script").path, log = dir.appendingPathComponent("log.txt").path
+        try ":export words json /dev/stdout\n:export transcript text /dev/stdout  # again\n".write(toFile: script, atomically: true, encoding: .utf8)
+        let r = try CLIRunner.run(["-c", "{ echo before; '\(CLIRunner.binary)' run --threads 1 '\(Self.clip)' '\(script)'; echo \"rc=$? after\"; } > '\(log)' 2>&1"],
+                                  executable: "/bin/sh")
+        #expect(r.status == 0, "\(r.stderr)")
+        let text = try String(contentsOfFile: log, encoding: .utf8)
+        #expect(text.hasPrefix("before\n{\"language\"") && text.hasSuffix("rc=0 after\n"), "\(text)")
+        #expect(text.components(separatedBy: "# run: clean").count == 2, "the second export follows the first: \(text)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path).sorted() == ["log.txt", "s.script"])
+    }
 }

@@ -363,6 +363,17 @@ import TUI
         #expect(c.state.status?.isError == true)
     }
 
+    /// Standard output and error are the explorer's screen: an export there is refused, not
+    /// drawn over the views.
+    @Test func anExportToStandardOutputIsRefusedAsTheScreen() throws {
+        let c = try TUISupport.explorer()
+        for path in ["/dev/stdout", "/dev/fd/2", "/proc/self/fd/1"] {
+            let screen = c.command("export lens text \(path)")
+            #expect(c.state.status?.text == "\(path): is the explorer's screen; name a file", "\(screen)")
+            #expect(c.state.status?.isError == true)
+        }
+    }
+
     /// `:unpatch N` removes patch N as the explorer numbers them (it removed the last one, and
     /// said ok); a word a command does not take is refused instead of ignored.
     @Test func unpatchRemovesTheNumberedPatchAndLeftoverArgumentsAreRefused() throws {

@@ -231,6 +231,8 @@ public final class ExplorerController: @unchecked Sendable {
             perform(.export(what, OutputFile(freeName(path))))
         case .export(let what, let target):
             guard let window = state.window else { return }
+            // Standard output and error are the screen here: an export there would be drawn over.
+            if let fd = AtomicFile.descriptor(target.path), fd <= 2 { dispatch(.failed("\(target.path): is the explorer's screen; name a file")); return }
             do { try target.checkFree(written: writtenFiles) } catch { dispatch(.failed("\(error)")); return }
             writtenFiles.insert(target.key)
             let path = target.path
