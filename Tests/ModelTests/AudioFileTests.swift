@@ -86,6 +86,17 @@ import Testing
         let error = #expect(throws: InputError.self) { try AudioFile.load(path) }
         #expect(error?.problem.contains("NaN") == true)
     }
+    /// A WAV cut off inside its header is called cut off, wherever the cut falls (a trial found
+    /// "its fmt chunk is too short (16 bytes; a WAV's needs 16)" and libsndfile's own sentence).
+    @Test(arguments: [14, 20, 25, 30, 36, 40])
+    func aWAVCutInsideItsHeaderIsCalledCutOff(bytes: Int) throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("asrlens-cut-\(UUID().uuidString).wav").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try Data(contentsOf: URL(fileURLWithPath: Self.source)).prefix(bytes).write(to: URL(fileURLWithPath: path))
+        let error = #expect(throws: InputError.self) { try AudioFile.load(path) }
+        #expect(error?.problem == "is cut off inside its header (the file is \(bytes) bytes, and its audio would follow the header)")
+    }
+
     /// A mono 16 kHz 32-bit float WAV of `samples` (any values, beyond full scale too).
     static func floatWAV(_ samples: [Float]) throws -> String {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("asrlens-float-\(UUID().uuidString).wav").path

@@ -130,7 +130,7 @@ public enum AudioFile {
 
     static func open(_ memory: AudioBytes?, name: String) throws -> Opened {
         var info = SF_INFO()
-        let opened = memory.map { $0.open(&info) } ?? sf_open(name, Int32(SFM_READ), &info)
+        let opened = DecoderChatter.silenced { memory.map { $0.open(&info) } ?? sf_open(name, Int32(SFM_READ), &info) }
         guard let handle = opened else {
             // Nothing to recognise: say so rather than libsndfile's "format not recognised".
             let onDisk = (try? FileManager.default.attributesOfItem(atPath: name))?[.size] as? NSNumber
@@ -141,7 +141,7 @@ public enum AudioFile {
                 defer { try? h.close() }
                 return try? h.read(upToCount: 65_536).map { [UInt8]($0) }
             } ?? []
-            if let problem = WAVFormat.problem(head) { throw InputError(name, problem) }
+            if let problem = WAVFormat.problem(head, complete: size == head.count) { throw InputError(name, problem) }
             // libsndfile's sentence, as a clause: "format not recognised", not "(Format not recognised.)".
             var reason = String(cString: sf_strerror(nil))
             while reason.hasSuffix(".") { reason.removeLast() }
@@ -183,12 +183,13 @@ public enum AudioFile {
         let chunkFrames = max(1_024, min(frames, 16_384))
         var buffer = [Float](repeating: 0, count: chunkFrames * channels)
         while true {
-            let got = buffer.withUnsafeMutableBufferPointer { sf_readf_float(handle, $0.baseAddress, sf_count_t(chunkFrames)) }
+            let got = DecoderChatter.silenced { buffer.withUnsafeMutableBufferPointer { sf_readf_float(handle, $0.baseAddress, sf_count_t(chunkFrames)) } }
             if got <= 0 { break }
             samples.append(contentsOf: buffer[0..<(Int(got) * channels)])
         }
-        guard !samples.isEmpty else { throw InputError(path, "contains no audio samples") }
+        // A header that promised audio none of which decodes is damaged, not empty.
         if file.memory == nil, let problem = incomplete(log, info: info, decoded: samples.count / channels) { throw InputError(path, problem) }
+        guard !samples.isEmpty else { throw InputError(path, "contains no audio samples") }
         guard samples.allSatisfy({ $0.isFinite }) else { throw InputError(path, "contains NaN or infinite samples") }
         return (samples, channels, Int(info.samplerate))
     }

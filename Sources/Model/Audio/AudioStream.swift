@@ -44,7 +44,7 @@ public final class AudioStream {
 
     /// Moves to sample `frame` (0 ≤ frame ≤ count); reading goes on from there.
     public func seek(to frame: Int) throws {
-        guard sf_seek(handle, sf_count_t(frame), SEEK_SET) == sf_count_t(frame) else {
+        guard DecoderChatter.silenced({ sf_seek(handle, sf_count_t(frame), SEEK_SET) }) == sf_count_t(frame) else {
             throw InputError(path, "cannot seek to sample \(frame) (\(String(cString: sf_strerror(handle))))")
         }
         if frame > 0 || decoded > 0 { partial = true }
@@ -90,10 +90,10 @@ public final class AudioStream {
     public func read(_ frames: Int) throws -> [Float] {
         let channels = Int(info.channels)
         var buffer = [Float](repeating: 0, count: frames * channels)
-        let got = Int(buffer.withUnsafeMutableBufferPointer { sf_readf_float(handle, $0.baseAddress, sf_count_t(frames)) })
+        let got = DecoderChatter.silenced { Int(buffer.withUnsafeMutableBufferPointer { sf_readf_float(handle, $0.baseAddress, sf_count_t(frames)) }) }
         guard got > 0 else {
-            guard decoded > 0 else { throw InputError(path, "contains no audio samples") }
             if let problem = AudioFile.incomplete(log, info: info, decoded: decoded) { throw InputError(path, problem) }
+            guard decoded > 0 else { throw InputError(path, "contains no audio samples") }
             if !partial { level.warn(path) }
             level = AudioFile.Level()
             return []

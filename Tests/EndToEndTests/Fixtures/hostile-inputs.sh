@@ -13,6 +13,12 @@ head -c 15000 "$OPUS" > trunc.opus; cp "$OPUS" corrupt.opus
 dd if=/dev/zero of=corrupt.opus bs=1 seek=12000 count=400 conv=notrunc 2>/dev/null
 # A WAV whose data chunk claims 1000 bytes (offset 40 is its size field).
 cp "$CLIP" short-header.wav; printf '\350\003\000\000' | dd of=short-header.wav bs=1 seek=40 conv=notrunc 2>/dev/null
+# MP3 (libsndfile's mpg123) cut short, and with 3000 bytes zeroed: mpg123 wrote its own notes on stderr.
+MP3="$(dirname "$OPUS")/../mp3/sense-and-sensibility-0930.mp3"
+head -c 10000 "$MP3" > trunc.mp3; cp "$MP3" damaged.mp3
+dd if=/dev/zero of=damaged.mp3 bs=1 seek=8000 count=3000 conv=notrunc 2>/dev/null
+# A WAV cut off inside its header, before its data chunk.
+head -c 30 "$CLIP" > header-cut.wav
 # Odd names and links.
 ln -s loop-b.wav loop-a.wav; ln -s loop-a.wav loop-b.wav; ln -s gone.wav dangling.wav
 cp "$CLIP" ./-take2.wav; cp "$CLIP" "$(printf '\377').wav"
