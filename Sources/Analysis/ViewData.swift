@@ -42,7 +42,7 @@ public enum ViewData {
         case .json:
             var record = json
             record.run = run
-            return try JSONText.encode(record) + "\n"
+            return try JSONText.encode(WindowedRecord(record, engine: engine)) + "\n"
         }
     }
 

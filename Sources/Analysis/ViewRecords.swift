@@ -9,6 +9,29 @@ public protocol ViewRecord: Encodable {
     var run: String? { get set }
 }
 
+/// A view's record with what says which window of which clip it describes: `window_start` (the
+/// clip's seconds where the analysed 30 s window starts, `--offset`) and `model`, added beside
+/// the record's own fields, so a saved result from `--offset 30` is not taken for offset 0.
+public struct WindowedRecord: Encodable {
+    public let record: any Encodable
+    public let windowStart: Double
+    public let model: String
+    enum CodingKeys: String, CodingKey { case windowStart = "window_start", model }
+
+    public init(_ record: any Encodable, engine: Engine) {
+        self.record = record
+        windowStart = engine.windowStart
+        model = engine.model.name
+    }
+
+    public func encode(to encoder: Swift.Encoder) throws {
+        try record.encode(to: encoder)
+        var c = encoder.container(keyedBy: CodingKeys.self)   // the record's own object, extended
+        try c.encode(windowStart, forKey: .windowStart)
+        try c.encode(model, forKey: .model)
+    }
+}
+
 /// View 1: the run's tokens and text.
 public struct TranscriptJSON: ViewRecord {
     public let language: String

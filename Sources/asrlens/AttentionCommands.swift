@@ -44,7 +44,7 @@ struct AttentionCommand: ParsableCommand {
             let columns = settings.attentionKind == .self ? "key positions (the prompt's, then the tokens')" : "frames of 20 ms"
             for line in Heatmap.labelledLines(m, labels: table.rows.map { $0[0] }, width: width, columns: columns) { print(line) }
         } else {
-            try output.emit(table, record: json)
+            try output.emit(table, record: json, of: engine)
         }
     }
 }
@@ -60,8 +60,9 @@ struct HeadsCommand: ParsableCommand {
     func validate() throws { if let top { try require("--top", top, atLeast: 1) } }
 
     func run() throws {
-        let ranking = HeadRanking(engine: try clip.engine())
-        try output.emit(AttentionReport.table(ranking, top: top), record: HeadsJSON(ranking, top: top))
+        let engine = try clip.engine()
+        let ranking = HeadRanking(engine: engine)
+        try output.emit(AttentionReport.table(ranking, top: top), record: HeadsJSON(ranking, top: top), of: engine)
     }
 }
 
@@ -74,9 +75,10 @@ struct WordsCommand: ParsableCommand {
     @OptionGroup var output: OutputOptions
 
     func run() throws {
-        let (table, json, notes) = try ViewData.data(.words, engine: try clip.engine(), settings: ViewSettings())
+        let engine = try clip.engine()
+        let (table, json, notes) = try ViewData.data(.words, engine: engine, settings: ViewSettings())
         notes.forEach { StandardError.line("\(clip.file): \($0)") }
-        try output.emit(table, record: json)
+        try output.emit(table, record: json, of: engine)
     }
 }
 

@@ -26,7 +26,7 @@ struct LensCommand: ParsableCommand {
         let engine = try clip.engine()
         let lens = LogitLens(engine: engine, run: engine.clean)
         let tok = engine.model.tokenizer
-        try output.emit(LensReport.table(lens, tokenizer: tok), record: LensJSON(lens, tokenizer: tok, language: engine.language))
+        try output.emit(LensReport.table(lens, tokenizer: tok), record: LensJSON(lens, tokenizer: tok, language: engine.language), of: engine)
     }
 }
 
@@ -44,6 +44,6 @@ struct EncoderLensCommand: ParsableCommand {
         let engine = try clip.engine()
         let lens = EncoderLens(engine: engine, lnPost: !noLnPost)
         // Text is read on a terminal: a loop's 224 tokens fold as the explorer folds them.
-        try output.emit(LensReport.table(lens, foldLoops: output.resolved == .text), record: EncoderLensJSON(lens, language: engine.language))
+        try output.emit(LensReport.table(lens, foldLoops: output.resolved == .text), record: EncoderLensJSON(lens, language: engine.language), of: engine)
     }
 }

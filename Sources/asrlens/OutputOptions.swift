@@ -18,8 +18,9 @@ struct OutputOptions: ParsableArguments {
     }
 
     /// Prints a table in the chosen form, or the record as JSON.
-    func emit(_ table: Table, record: @autoclosure () -> any Encodable) throws {
-        if resolved == .json { print(try JSONText.encode(record())) } else { emit(table) }
+    /// A view's table, or its JSON record with the window and model it describes.
+    func emit(_ table: Table, record: @autoclosure () -> any Encodable, of engine: Engine) throws {
+        if resolved == .json { print(try JSONText.encode(WindowedRecord(record(), engine: engine))) } else { emit(table) }
     }
 
     private func emit(_ table: Table) {

@@ -37,7 +37,7 @@ struct PatchCommand: ParsableCommand {
         case .md: for line in ["Run: patched (\(set))"] + summary { print(line + "\n") }
         case .json: break
         }
-        try output.emit(LensReport.table(effect, tokenizer: engine.model.tokenizer), record: PatchEffectJSON(effect, language: engine.language, windowStart: engine.windowStart))
+        try output.emit(LensReport.table(effect, tokenizer: engine.model.tokenizer), record: PatchEffectJSON(effect, language: engine.language, windowStart: engine.windowStart), of: engine)
     }
 }
 

@@ -240,4 +240,14 @@ import Testing
         #expect(text.components(separatedBy: "# run: clean").count == 2, "the second export follows the first: \(text)")
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path).sorted() == ["log.txt", "s.script"])
     }
+
+    /// Every view's JSON says which window of which model it describes (a trial could not tell
+    /// a saved `--offset 30` lens from offset 0's).
+    @Test(arguments: [["lens"], ["encoder-lens"], ["attention", "--kind", "mean"], ["heads"], ["words"], ["patch", "--patch", "enc.out@0:20=zero"]])
+    func everyViewsJSONNamesItsWindowAndModel(command: [String]) throws {
+        let r = try CLIRunner.run(command + ["--offset", "1", "--json", "--threads", "1", Self.clip])
+        #expect(r.status == 0, "\(r.stderr)")
+        let json = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any]
+        #expect(json?["window_start"] as? Double == 1 && json?["model"] as? String == "tiny.en", "\(json?.keys.sorted() ?? [])")
+    }
 }
