@@ -44,6 +44,7 @@ public enum AtomicFile {
     /// Classifies `path`; a folder, a symlink loop or a dangling link into a missing folder fail here.
     static func target(_ path: String) throws -> Target {
         guard !path.isEmpty else { throw InputError(path, "an empty path names no file") }
+        if path.hasSuffix("/") { throw InputError(path, "names a folder, not a file (add the file's name)") }
         if let fd = descriptor(path) {
             let flags = fcntl(fd, F_GETFL)
             guard flags >= 0, flags & O_ACCMODE != O_RDONLY else { throw InputError(path, "cannot write: descriptor \(fd) is not open for writing") }

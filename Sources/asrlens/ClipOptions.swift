@@ -41,7 +41,7 @@ struct ClipOptions: ParsableArguments {
             StandardError.line(String(format: "%@: longer than 30 s; analysing the window from %.2f s (choose another with --offset)", file, engine.windowStart))
         }
         if let reason = ClipWindow.dropReason(engine) {
-            StandardError.line("\(file): \(reason) (asrlens transcribe prints nothing for it); analysing it anyway")
+            StandardError.line("\(file): \(reason) (asrlens transcribe prints no text for it); analysing it anyway")
         }
         return engine
     }

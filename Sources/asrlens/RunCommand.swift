@@ -13,7 +13,12 @@ struct RunCommand: ParsableCommand {
     @Argument(help: "The script file.") var script: String
 
     func run() throws {
-        let text = try ScriptRunner.read(script)   // a bad script is refused before the model loads
+        let text: String
+        do { text = try ScriptRunner.read(script) } catch let error as InputError {   // refused before the model loads
+            // `asrlens run SCRIPT CLIP`: the clip's place holds the script.
+            guard let swapped = try? ScriptRunner.read(clip.file), ScriptCommand.commands(swapped).first?.line.hasPrefix(":") == true else { throw error }
+            throw InputError(error.subject, error.problem + "; \(clip.file) is a script, so the two may be swapped (asrlens run CLIP SCRIPT)")
+        }
         try ScriptRunner(engine: try clip.engine(), clipName: URL(fileURLWithPath: clip.file).lastPathComponent).run(text, name: script)
     }
 }

@@ -71,6 +71,13 @@ struct TranscribeCommand: ParsableCommand {
                 let start = DispatchTime.now()
                 let transcript = try transcriber.transcribe(file: file, options: options)
                 let seconds = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
+                // An empty or short line is otherwise unexplained; --json has the windows as data.
+                if !json {
+                    for d in transcript.dropped {
+                        StandardError.line(String(format: "%@: the window from %.2f s is dropped as silence, as faster-whisper drops it (no-speech p %.3f, mean log-prob %.2f; --json lists such windows)",
+                                                  file, d.start, d.noSpeechProb, d.avgLogprob))
+                    }
+                }
                 if let outputFormat, let outputDir {
                     try AtomicFile.write(try outputFormat.render(transcript), to: outputPath(for: file, in: outputDir, format: outputFormat))
                 } else if let outputFormat {

@@ -31,6 +31,12 @@ import Testing
         let dropped = try #require(obj["dropped_windows"] as? [[String: Any]])
         #expect(dropped.count == 1 && dropped[0]["start"] as? Double == 0 && dropped[0]["no_speech_prob"] as? Double == p)
         #expect((dropped[0]["avg_logprob"] as? Double ?? 0) < -1, "dropped only below the -1 log-prob threshold: \(dropped)")
+        #expect(r.stderr.isEmpty, "--json has the window as data")
+        // Plain output: the empty line, and one line on stderr that says why.
+        let plain = try CLIRunner.run(["transcribe", silence])
+        #expect(plain.status == 0 && plain.stdout == "\n")
+        #expect(plain.stderrLines.count == 1 && plain.stderr.contains("\(silence): the window from 0.00 s is dropped as silence, as faster-whisper drops it (no-speech p "),
+                "\(plain.stderr)")
     }
 
     @Test func plainOutputIsOneLinePerFile() throws {

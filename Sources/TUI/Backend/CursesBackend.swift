@@ -13,7 +13,7 @@ public final class CursesBackend {
     /// Whether stdout is a terminal the explorer can use; nil, or the reason it cannot.
     public static func unusableTerminalReason() -> String? {
         guard isatty(STDOUT_FILENO) == 1, isatty(STDIN_FILENO) == 1 else {
-            return "the explorer needs a terminal on stdin and stdout (script it with asrlens run SCRIPT, or lens, patch and the other commands' --json)"
+            return "the explorer needs a terminal on stdin and stdout (script it with asrlens run CLIP SCRIPT, or lens, patch and the other commands' --json)"
         }
         let term = ProcessInfo.processInfo.environment["TERM"] ?? ""
         guard !term.isEmpty, term != "dumb" else { return "TERM is '\(term)'; the explorer needs a full-screen terminal" }

@@ -45,7 +45,7 @@ public final class ScriptRunner {
             guard case .export(let what, let target) = effect else { continue }
             let path = target.path
             guard !what.needsExplorer else {
-                throw InputError(path, "screen and sweep exports need the explorer; export as text, tsv, json or md, or run asrlens sweep")
+                throw InputError(line.trimmingCharacters(in: .whitespaces), "screen and sweep exports need the explorer; export as text, tsv, json or md, or run asrlens sweep")
             }
             try target.checkFree(written: written)
             written.insert(target.key)

@@ -24,7 +24,7 @@ enum TranscriptView {
               in: r, row: row, style: theme.accent)
         row += 1
         if let drop = window.dropReason {
-            c.put(drop + " (asrlens transcribe prints nothing for it)", in: r, row: row, style: theme.alert)
+            c.put(drop + " (asrlens transcribe prints no text for it)", in: r, row: row, style: theme.alert)
             row += 1
         }
         c.put("text:", in: r, row: row)
