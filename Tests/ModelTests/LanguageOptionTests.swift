@@ -4,7 +4,8 @@ import Model
 /// `--language` takes Whisper's lower-case codes; a language's name, in English or in itself,
 /// is refused with the code to give instead.
 @Suite struct LanguageOptionTests {
-    @Test(arguments: [("German", "de"), ("english", "en"), ("Deutsch", "de"), ("francais", "fr"), ("Español", "es"), ("日本語", "ja"), ("中文", "zh")])
+    @Test(arguments: [("German", "de"), ("english", "en"), ("Deutsch", "de"), ("francais", "fr"), ("Español", "es"), ("日本語", "ja"), ("中文", "zh"),
+                      ("mandarin", "zh"), ("Castilian", "es")])
     func aLanguagesNameIsRefusedWithItsCode(name: String, code: String) {
         #expect(throws: InputError("--language '\(name)'", "a language's name, not its code: use --language \(code)")) { try Transcriber.checkCode(name) }
     }
@@ -13,5 +14,13 @@ import Model
         for code in ["en", "de", "haw", "yue", "jw"] { try Transcriber.checkCode(code) }
         #expect(throws: InputError("--language 'EN'", "not a language code (lower-case, such as en or de): use --language en")) { try Transcriber.checkCode("EN") }
         #expect(throws: InputError("--language ''", "not a language code (lower-case, such as en or de)")) { try Transcriber.checkCode("") }
+    }
+
+    /// Locale tags and "auto" are what other tools take; each gets the form Whisper's needs.
+    @Test func regionTagsAndAutoAreRefusedWithWhatToGive() {
+        for (tag, code) in [("fr-FR", "fr"), ("pt_BR", "pt"), ("zh-cn", "zh"), ("zh-Hans", "zh")] {
+            #expect(throws: InputError("--language '\(tag)'", "Whisper's codes carry no region or script: use --language \(code)")) { try Transcriber.checkCode(tag) }
+        }
+        #expect(throws: InputError("--language 'auto'", "omit --language and the language is detected (on multilingual models)")) { try Transcriber.checkCode("auto") }
     }
 }

@@ -145,7 +145,11 @@ public enum AudioFile {
             // libsndfile's sentence, as a clause: "format not recognised", not "(Format not recognised.)".
             var reason = String(cString: sf_strerror(nil))
             while reason.hasSuffix(".") { reason.removeLast() }
-            throw InputError(name, "not a readable audio file (\(reason.prefix(1).lowercased() + reason.dropFirst()))")
+            // Containers libsndfile has no decoder for: say what to do, as the README does.
+            let ext = URL(fileURLWithPath: name).pathExtension.lowercased()
+            let unread = ["m4a", "mp4", "aac", "m4b", "webm", "mkv", "wma", "amr", "3gp"].contains(ext)
+                ? "; \(ext.uppercased()) audio is not read: convert it first (ffmpeg -i in.\(ext) out.flac)" : ""
+            throw InputError(name, "not a readable audio file (\(reason.prefix(1).lowercased() + reason.dropFirst()))" + unread)
         }
         let log = headerLog(handle)
         if let problem = damagedHeader(log) { sf_close(handle); throw InputError(name, problem) }

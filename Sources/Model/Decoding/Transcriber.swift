@@ -25,7 +25,7 @@ public struct Transcriber: Sendable {
     public func check(_ options: Options) throws {
         if let language = options.language { try Self.checkCode(language) }
         if let language = options.language, !model.specials.isMultilingual, language != "en" {
-            throw InputError(language, "model \(model.name) is English-only; use --language en or a multilingual model")
+            throw InputError("--language '\(language)'", "model \(model.name) is English-only; use --language en or a multilingual model")
         }
     }
 
@@ -33,6 +33,13 @@ public struct Transcriber: Sendable {
     /// `english`, `Deutsch`, `日本語`: its code is suggested), or not lower-case as Whisper's codes are.
     public static func checkCode(_ language: String) throws {
         let subject = "--language '\(language)'"
+        if ["auto", "detect", "none"].contains(language.lowercased()) {
+            throw InputError(subject, "omit --language and the language is detected (on multilingual models)")
+        }
+        // `fr-FR`, `pt_BR`, `zh-Hans`: Whisper's codes are bare.
+        if let cut = language.firstIndex(where: { $0 == "-" || $0 == "_" }), cut != language.startIndex {
+            throw InputError(subject, "Whisper's codes carry no region or script: use --language \(language[..<cut].lowercased())")
+        }
         if language.count > 1, language.count > 3 || !language.allSatisfy(\.isASCII), let code = code(named: language) {
             throw InputError(subject, "a language's name, not its code: use --language \(code)")
         }
@@ -47,10 +54,17 @@ public struct Transcriber: Sendable {
     static func code(named name: String) -> String? {
         func key(_ s: String) -> String { s.folding(options: [.caseInsensitive, .diacriticInsensitive], locale: nil) }
         let english = Locale(identifier: "en"), wanted = key(name)
+        if let code = aliases[wanted] { return code }
         return Locale.isoLanguageCodes.filter { code in
             [english, Locale(identifier: code)].contains { $0.localizedString(forLanguageCode: code).map(key) == wanted }
         }.min { ($0.count, $0) < ($1.count, $1) }
     }
+
+    /// Names openai-whisper takes beside its codes (its `TO_LANGUAGE_CODE` aliases), which no
+    /// locale lists under that name.
+    static let aliases = ["mandarin": "zh", "burmese": "my", "valencian": "ca", "flemish": "nl", "haitian": "ht",
+                          "letzeburgesch": "lb", "pushto": "ps", "panjabi": "pa", "moldavian": "ro", "moldovan": "ro",
+                          "sinhalese": "si", "castilian": "es"]
 
     /// One emitted segment.
     public struct Segment: Sendable {

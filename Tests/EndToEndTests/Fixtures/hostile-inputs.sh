@@ -17,6 +17,8 @@ cp "$CLIP" short-header.wav; printf '\350\003\000\000' | dd of=short-header.wav 
 MP3="$(dirname "$OPUS")/../mp3/sense-and-sensibility-0930.mp3"
 head -c 10000 "$MP3" > trunc.mp3; cp "$MP3" damaged.mp3
 dd if=/dev/zero of=damaged.mp3 bs=1 seek=8000 count=3000 conv=notrunc 2>/dev/null
+# An .m4a file (its bytes do not matter: libsndfile reads no MP4 container).
+printf 'ftypM4A not really' > song.m4a
 # A WAV cut off inside its header, before its data chunk.
 head -c 30 "$CLIP" > header-cut.wav
 # Odd names and links.
