@@ -38,13 +38,14 @@ let package = Package(
         .systemLibrary(name: "CZip", pkgConfig: "libzip",
                        providers: [.apt(["libzip-dev"])]),
         .systemLibrary(name: "CMalloc"),
+        .systemLibrary(name: "CWcwidth"),
         .target(name: "CKernels"),
         .target(
             name: "Model",
             dependencies: ["COpenBLAS", "CSndfile", "COpusfile", "CSoxr", "CZlib", "CCrypto", "CZip", "CMalloc", "CKernels"],
             swiftSettings: fastMath
         ),
-        .target(name: "Analysis", dependencies: ["Model"]),
+        .target(name: "Analysis", dependencies: ["Model", "CWcwidth"]),
         .target(name: "TUI", dependencies: ["Analysis", "CNcursesw"]),
         .executableTarget(
             name: "asrlens",

@@ -1,0 +1,20 @@
+import Analysis
+import Testing
+
+/// Text tables align on screen columns: a CJK word takes two, a combining mark none.
+@Suite struct TableTests {
+    @Test func wideAndCombiningCharactersKeepTheColumnsAligned() {
+        let table = Table(headers: ["word", "start"], rows: [["コ", "0.00"], ["ンデ", "0.16"], ["café", "0.30"], ["cafe\u{301}", "0.40"]])
+        let lines = table.text.split(separator: "\n").map(String.init)
+        // The second column starts at the same screen column on every line.
+        let second = ["start"] + table.rows.map { $0[1] }
+        let starts = zip(lines, second).map { line, cell in DisplayWidth.of(String(line[..<line.range(of: cell)!.lowerBound])) }
+        #expect(Set(starts).count == 1, "\(lines)")
+        #expect(lines[1] == "コ    0.00" && lines[2] == "ンデ  0.16", "\(lines)")
+    }
+
+    @Test func widthCountsColumnsNotCharacters() {
+        #expect(DisplayWidth.of("He") == 2 && DisplayWidth.of("日本語") == 6 && DisplayWidth.of("e\u{301}") == 1 && DisplayWidth.of("") == 0)
+        #expect(DisplayWidth.padded("ンデ", to: 6) == "ンデ  ")
+    }
+}
