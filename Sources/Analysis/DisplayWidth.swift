@@ -16,6 +16,17 @@ public enum DisplayWidth {
         return text.unicodeScalars.reduce(0) { $0 + max(0, Int(wcwidth(wchar_t(bitPattern: $1.value)))) }
     }
 
+    /// The longest start of `text` that fits in `columns`.
+    public static func prefix(_ text: String, columns: Int) -> String {
+        var out = "", used = 0
+        for ch in text {
+            let w = of(String(ch))
+            if used + w > columns { break }
+            out.append(ch); used += w
+        }
+        return out
+    }
+
     /// `text` followed by spaces up to `width` columns (never cut).
     public static func padded(_ text: String, to width: Int) -> String {
         text + String(repeating: " ", count: max(0, width - of(text)))

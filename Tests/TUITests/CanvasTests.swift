@@ -28,4 +28,21 @@ import TUI
         c.fill(x: 1, y: -1, width: 10, height: 10, with: .init(character: "#", style: .plain))
         #expect(c.text == " ##\n ##\n")
     }
+
+    /// A CJK character takes two cells, as the terminal draws it; overwriting either half clears
+    /// the other, and a changed row holding one is redrawn whole (a trial's Japanese words
+    /// pushed every column after them one cell left).
+    @Test func aWideCharacterTakesTwoCellsAndNeverLeavesHalf() {
+        var c = Canvas(width: 6, height: 2)
+        #expect(c.put("コン", x: 0, y: 0) == 4)
+        #expect(c[1, 0].isContinuation && c[3, 0].isContinuation && c.text == "コン\n\n")
+        #expect(c.put("日", x: 5, y: 1) == 6 && c.text == "コン\n\n", "a wide character cut by the edge is a space")
+        var d = c
+        d.put("x", x: 1, y: 0)   // the right half of コ
+        #expect(d.text == " xン\n\n")
+        d.put("a", x: 2, y: 0)   // the left half of ン
+        #expect(d.text == " xa\n\n" && !d[3, 0].isContinuation)
+        let redrawn = d.changes(since: c)
+        #expect(redrawn.count == 6 && redrawn.allSatisfy { $0.y == 0 }, "the whole first row, nothing of the second")
+    }
 }

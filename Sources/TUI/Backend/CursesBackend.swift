@@ -93,13 +93,15 @@ public final class CursesBackend {
     public func draw(_ canvas: Canvas) {
         if previous?.width != canvas.width || previous?.height != canvas.height { erase(); previous = nil }
         for change in canvas.changes(since: previous) {
+            // A wide character's right half is drawn by its left; in ASCII its stand-in takes one cell.
+            if change.cell.isContinuation && theme.unicode { continue }
             let style = change.cell.style
             var attrs: UInt32 = 0
             if style.bold { attrs |= UInt32(1) << 21 }      // A_BOLD
             if style.reverse { attrs |= UInt32(1) << 18 }   // A_REVERSE
             var p = pair(for: style)   // passed through opts too: extended pairs exceed a short
             attr_set(attrs, Int16(clamping: p), &p)
-            let character = theme.unicode ? change.cell.character : ASCIIFallback.character(change.cell.character)
+            let character = change.cell.isContinuation ? " " : theme.unicode ? change.cell.character : ASCIIFallback.character(change.cell.character)
             mvaddstr(Int32(change.y), Int32(change.x), String(character))
         }
         attr_set(0, 0, nil)

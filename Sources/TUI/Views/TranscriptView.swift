@@ -57,7 +57,7 @@ enum TranscriptView {
         let columnWidth = 46
         let columns = max(1, (r.width + 2) / columnWidth)
         let list = window.words.words
-        func pad(_ t: String, _ n: Int) -> String { t.padding(toLength: max(n, t.count), withPad: " ", startingAt: 0) }
+        func pad(_ t: String, _ n: Int) -> String { DisplayWidth.padded(t, to: n) }
         for col in 0..<min(columns, max(1, list.count)) {
             c.put(pad(run.patches.isEmpty ? "word" : "clean word", 16) + "   start     end  frames", in: r, dx: col * columnWidth, row: row, style: theme.accent)
         }
@@ -65,7 +65,7 @@ enum TranscriptView {
         for (i, w) in list.enumerated() {
             let f = w.frames
             let text = w.text.trimmingCharacters(in: .whitespaces)
-            let line = pad(text.count > 16 ? text.prefix(15) + "…" : text, 16)
+            let line = pad(DisplayWidth.of(text) > 16 ? DisplayWidth.prefix(text, columns: 15) + "…" : text, 16)
                 + String(format: " %7.2f %7.2f  %d:%d", window.offset + w.start, window.offset + w.end, f.lowerBound, f.upperBound)
             c.put(line, in: r, dx: (i / perColumn) * columnWidth, row: row + 1 + i % perColumn)
         }
