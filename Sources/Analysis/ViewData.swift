@@ -60,7 +60,13 @@ public enum ViewData {
             let table = Table(headers: ["index", "token", "text", "logprob"], rows: run.tokens.enumerated().map { i, t in
                 [String(i), String(t), tok.display(t), i < run.tokenLogprobs.count ? String(format: "%.4f", run.tokenLogprobs[i]) : ""]
             })
-            return (table, TranscriptJSON(language: engine.language, tokens: run.tokens, text: run.text, patches: set.patches.map(\.description)), [])
+            // The no-speech rule is about the clean run: a patched one has no window to drop.
+            let silence = set.isEmpty ? ClipWindow.noSpeech(engine) : nil
+            let drop = silence.flatMap { ClipWindow.dropReason($0.probability, $0.avgLogprob) }
+            let notes = ["text: " + run.text.trimmingCharacters(in: .whitespaces), "language: \(engine.language)"]
+                + (silence.map { [String(format: "no-speech p %.3f", $0.probability)] } ?? []) + (drop.map { [$0] } ?? [])
+            return (table, TranscriptJSON(language: engine.language, tokens: run.tokens, text: run.text, patches: set.patches.map(\.description),
+                                          noSpeechProb: silence.map { FiniteOrNull(Double($0.probability)) }, dropped: silence.map { _ in drop != nil }), notes)
         case .lens:
             let lens = snapshot?.lens ?? LogitLens(engine: engine, run: run)
             return (LensReport.table(lens, tokenizer: tok), LensJSON(lens, tokenizer: tok, language: engine.language), [])

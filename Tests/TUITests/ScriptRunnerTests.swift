@@ -143,6 +143,26 @@ import TUI
         #expect(try ScriptCommand.parse("  # a whole comment", hyper: hyper, frames: 1500, tokens: 10, attention: .cross) == .nothing)
     }
 
+    /// The transcript's export holds the transcript, not only its token table (a trial found
+    /// neither text nor language in it), and the clean run's no-speech verdict.
+    @Test func theTranscriptExportGivesTextLanguageAndTheNoSpeechVerdict() throws {
+        let runner = try Self.runner()
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("asrlens-transcript-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try runner.run(":export transcript text \(dir.path)/t.txt\n:export transcript json \(dir.path)/clean.json\n"
+                       + ":patch enc.out@0:50=zero\n:export transcript json \(dir.path)/patched.json\n", name: "s.script")
+        let text = try String(contentsOfFile: dir.appendingPathComponent("t.txt").path, encoding: .utf8)
+        let clean = runner.window.engine.clean.text.trimmingCharacters(in: .whitespaces)
+        #expect(text.hasPrefix("# run: clean\n# text: \(clean)\n# language: en\n# no-speech p 0.0"), "\(text)")
+        func json(_ name: String) throws -> [String: Any] {
+            try JSONSerialization.jsonObject(with: Data(contentsOf: dir.appendingPathComponent(name))) as? [String: Any] ?? [:]
+        }
+        let c = try json("clean.json"), p = try json("patched.json")
+        #expect((c["no_speech_prob"] as? Double ?? 1) < 0.6 && c["dropped"] as? Bool == false, "\(c)")
+        #expect(p["no_speech_prob"] is NSNull && p["dropped"] is NSNull, "\(p)")
+    }
+
     @Test func exportToAnUnwritablePathFailsWithTheReason() throws {
         let error = #expect(throws: InputError.self) { try Self.runner().execute(":export lens text /nonexistent-dir/lens.txt") }
         #expect(error?.problem.contains("cannot write: ") == true)
