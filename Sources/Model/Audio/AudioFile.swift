@@ -145,6 +145,10 @@ public enum AudioFile {
             // libsndfile's sentence, as a clause: "format not recognised", not "(Format not recognised.)".
             var reason = String(cString: sf_strerror(nil))
             while reason.hasSuffix(".") { reason.removeLast() }
+            // An Ogg file cut before its first whole audio page: libsndfile calls it "malformed".
+            if head.starts(with: Array("OggS".utf8)), size == head.count {
+                throw InputError(name, "is truncated or damaged: its Ogg stream ends or breaks before the first audio libsndfile can read (\(head.count) bytes)")
+            }
             // Containers libsndfile has no decoder for: say what to do, as the README does.
             let ext = URL(fileURLWithPath: name).pathExtension.lowercased()
             let unread = ["m4a", "mp4", "aac", "m4b", "webm", "mkv", "wma", "amr", "3gp"].contains(ext)

@@ -9,7 +9,7 @@ espeak-ng -s 350 -w count-full.wav "$(seq 1 150 | tr '\n' ' ')"; sox count-full.
 sox "$CLIP" full.flac; head -c 30000 full.flac > trunc.flac; cp full.flac corrupt.flac
 dd if=/dev/zero of=corrupt.flac bs=1 seek=20000 count=400 conv=notrunc 2>/dev/null
 sox "$CLIP" full.ogg; head -c 8000 full.ogg > trunc.ogg
-head -c 15000 "$OPUS" > trunc.opus; cp "$OPUS" corrupt.opus
+head -c 15000 "$OPUS" > trunc.opus; head -c 1000 "$OPUS" > head.opus; cp "$OPUS" corrupt.opus
 dd if=/dev/zero of=corrupt.opus bs=1 seek=12000 count=400 conv=notrunc 2>/dev/null
 # A WAV whose data chunk claims 1000 bytes (offset 40 is its size field).
 cp "$CLIP" short-header.wav; printf '\350\003\000\000' | dd of=short-header.wav bs=1 seek=40 conv=notrunc 2>/dev/null
