@@ -202,7 +202,11 @@ public enum ScriptCommand: Equatable, Sendable {
         var quote: Character?, previous: Character = " "
         for i in line.indices {
             let c = line[i]
-            if let q = quote { if c == q { quote = nil } } else if (c == "\"" || c == "'") && previous.isWhitespace { quote = c } else if c == "#" && previous.isWhitespace {
+            if let q = quote {
+                if c == q { quote = nil }
+            } else if previous.isWhitespace && (c == "\"" || c == "'") {
+                quote = c
+            } else if previous.isWhitespace && c == "#" {
                 return line[..<i].trimmingCharacters(in: .whitespaces)
             }
             previous = c
@@ -210,9 +214,9 @@ public enum ScriptCommand: Equatable, Sendable {
         return line.trimmingCharacters(in: .whitespaces)
     }
 
-    /// A path to write, read as a shell user means it: quotes around it are dropped and a leading
-    /// `~/` is the home folder, and a lone `-` is refused. A control character in it is a pasted CR, a tab or worse, never a
-    /// file name meant.
+    /// A path to write, read as a shell user means it: quotes around it are dropped, a leading
+    /// `~/` is the home folder, and a lone `-` is refused. A control character in it is a pasted
+    /// CR, a tab or worse, never a file name meant.
     static func checkedPath(_ given: String) throws -> String {
         var path = given
         if path.count >= 2, let q = path.first, q == "\"" || q == "'", path.last == q { path = String(path.dropFirst().dropLast()) }

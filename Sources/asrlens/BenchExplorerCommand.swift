@@ -30,5 +30,8 @@ struct BenchExplorerCommand: ParsableCommand {
         print("model \(engine.model.name), clip \(clip.file), \(width)x\(height), \(frames) frames per figure; milliseconds")
         for line in ExplorerBenchmark(controller: controller, repeats: frames).lines { print(line) }
         print(String(format: "resident memory %.0f MiB", ProcessStats.residentMB()))
+        // The keys timed last start background work (a lens for the next head); exiting under
+        // it tore OpenBLAS's buffers from a running product (a segfault at exit, 2 runs in 3).
+        controller.stop()
     }
 }

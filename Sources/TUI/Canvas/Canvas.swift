@@ -60,7 +60,8 @@ public struct Canvas: Equatable, Sendable {
         guard y >= 0, y < height else { return x }
         var col = x
         for ch in text where col < width {
-            let wide = !ch.isASCII && DisplayWidth.of(String(ch)) >= 2
+            // Nothing below U+1100 is wide (box drawing, shades and Latin skip the lookup).
+            let wide = ch.unicodeScalars.first!.value >= 0x1100 && DisplayWidth.of(String(ch)) >= 2
             if col >= 0 {
                 if wide && col + 1 < width {
                     set(col, y, Cell(character: ch, style: style))
