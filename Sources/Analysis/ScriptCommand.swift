@@ -160,6 +160,7 @@ public enum ScriptCommand: Equatable, Sendable {
             // `enc.out, dec.0.resid_post x.npz` would save enc.out alone to "dec.0.resid_post x.npz".
             if sites.contains("") { throw InputError(list, "an empty site in the list (sites are separated by commas, without spaces)") }
             let path = words.count > 2 ? rest(from: 2) : try argument(2, usage)
+            if path.hasPrefix(",") { throw InputError("\(list) \(path)", "a space in the site list (sites are separated by commas, without spaces)") }
             for site in sites { _ = try Site.matching(site, hyper: hyper) }
             return .saveActivations(sites, try output(path))
         case "show":

@@ -19,7 +19,7 @@ extension Sweep {
             let loops = cells.filter(\.repetition).map { "L\($0.layer)@\($0.positions.lowerBound)" }
             if !loops.isEmpty { out += ["", "loops (the patched transcript repeats itself): " + loops.joined(separator: " ")] }
             let hidden = cells.filter(\.hiddenChange).map { "L\($0.layer)@\($0.positions.lowerBound)" }
-            if !hidden.isEmpty { out += ["", "WER 0, yet other tokens (special tokens or spelling the words hide): " + hidden.joined(separator: " ")] }
+            if !hidden.isEmpty { out += ["", Self.hiddenChangeTitle + hidden.joined(separator: " ")] }
             let blown = cells.filter(\.nonFinite).map { "L\($0.layer)@\($0.positions.lowerBound)" }
             if !blown.isEmpty { out += ["", "blew up (activations became NaN or infinite; shown as n/a !): " + blown.joined(separator: " ")] }
             return out
@@ -33,6 +33,8 @@ extension Sweep {
             }
             out += ["", "strongest \(min(top, cells.count)) of \(cells.count) heads:"]
             out += headRanking(top: top).text.split(separator: "\n").map(String.init)
+            let hidden = cells.filter(\.hiddenChange).map { Self.headSite($0).description }
+            if !hidden.isEmpty { out += ["", Self.hiddenChangeTitle + hidden.joined(separator: " ")] }
             return out
         }
     }
@@ -43,11 +45,16 @@ extension Sweep {
         return ["every cell also restricts encoder self-attention to ±\(k) frames; that alone gives WER \(String(format: "%.3f", alone.wer)): “\(Self.clippedText(alone.text, 90))”"]
     }
 
+    static let hiddenChangeTitle = "WER 0, yet other tokens (special tokens or spelling the words hide): "
+
+    /// A head-sweep cell's head as a site (`dec.3.self_head.1`).
+    static func headSite(_ c: Cell) -> Site { Site(.decoder, c.layer, c.cross ? .crossHead(c.head ?? 0) : .selfHead(c.head ?? 0)) }
+
     /// The `top` strongest heads of a head sweep as a table.
     public func headRanking(top: Int) -> Table {
         Table(headers: ["rank", "head", "mean |Δ log-prob|", "WER", "loop", "transcript"],
               rows: ranked.prefix(top).enumerated().map { r, c in
-                  ["\(r + 1)", Site(.decoder, c.layer, c.cross ? .crossHead(c.head ?? 0) : .selfHead(c.head ?? 0)).description, String(format: "%.4f", c.meanAbsDelta),
+                  ["\(r + 1)", Self.headSite(c).description, String(format: "%.4f", c.meanAbsDelta),
                    c.wer.isNaN ? "-" : String(format: "%.2f", c.wer), c.repetition ? "yes" : "", Self.clippedText(c.text, 50)]
               })
     }

@@ -66,6 +66,7 @@ public enum ViewData {
             let notes = ["text: " + run.text.trimmingCharacters(in: .whitespaces), "language: \(engine.language)"]
                 + (silence.map { [String(format: "no-speech p %.3f", $0.probability)] } ?? []) + (drop.map { [$0] } ?? [])
             return (table, TranscriptJSON(language: engine.language, tokens: run.tokens, text: run.text, patches: set.patches.map(\.description),
+                                          logprobs: run.tokens.indices.map { FiniteOrNull(Double($0 < run.tokenLogprobs.count ? run.tokenLogprobs[$0] : .nan)) },
                                           noSpeechProb: silence.map { FiniteOrNull(Double($0.probability)) }, dropped: silence.map { _ in drop != nil }), notes)
         case .lens:
             let lens = snapshot?.lens ?? LogitLens(engine: engine, run: run)

@@ -38,17 +38,19 @@ public struct TranscriptJSON: ViewRecord {
     public let tokens: [Int]
     public let text: String
     public let patches: [String]
+    /// Each token's log-prob under the run, as the text, tsv and md tables give it.
+    public let logprobs: [FiniteOrNull]
     /// The clean run's no-speech probability, and whether faster-whisper drops the window as
     /// silence by its rule; null for a patched run.
     public let noSpeechProb: FiniteOrNull?
     public let dropped: Bool?
     public var run: String?
-    enum CodingKeys: String, CodingKey { case language, tokens, text, patches, run, noSpeechProb = "no_speech_prob", dropped }
+    enum CodingKeys: String, CodingKey { case language, tokens, text, patches, run, logprobs, noSpeechProb = "no_speech_prob", dropped }
 
     public func encode(to encoder: Swift.Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(language, forKey: .language); try c.encode(tokens, forKey: .tokens); try c.encode(text, forKey: .text)
-        try c.encode(patches, forKey: .patches); try c.encodeIfPresent(run, forKey: .run)
+        try c.encode(patches, forKey: .patches); try c.encodeIfPresent(run, forKey: .run); try c.encode(logprobs, forKey: .logprobs)
         try c.encode(noSpeechProb, forKey: .noSpeechProb); try c.encode(dropped, forKey: .dropped)   // null for a patched run
     }
 }

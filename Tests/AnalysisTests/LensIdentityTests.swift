@@ -137,4 +137,17 @@ struct SameTextOtherTokensTests {
         let undecoded = try JSONSerialization.jsonObject(with: JSONEncoder().encode(SweepReport.Record(logprob.cells[0]))) as? [String: Any]
         #expect(undecoded?["tokens_changed"] is NSNull, "not decoded, so not known")
     }
+
+    /// A head sweep lists its hidden changes too (a trial found nine in the JSON and none in
+    /// the text): heads whose ablation only drops the period, say.
+    @Test func aHeadSweepListsTheHeadsWhoseChangeWERHides() throws {
+        let engine = try AnalysisSupport.engine("tiny.en", "/usr/share/pocketsphinx/test/data/cards/001.wav")
+        let sweep = try Sweep(engine: engine, kind: .heads, source: .zero)
+        let hidden = sweep.cells.filter(\.hiddenChange)
+        try #require(!hidden.isEmpty, "some head's ablation changes tokens only: \(sweep.cells.map(\.text))")
+        let line = try #require(sweep.textPlots().first { $0.hasPrefix("WER 0, yet other tokens") })
+        let site = Site(.decoder, hidden[0].layer, hidden[0].cross ? .crossHead(hidden[0].head!) : .selfHead(hidden[0].head!)).description
+        let listed = line.components(separatedBy: "hide): ").last!.split(separator: " ")
+        #expect(listed.contains(Substring(site)) && listed.count == hidden.count, "\(line)")
+    }
 }

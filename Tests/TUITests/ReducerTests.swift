@@ -367,7 +367,7 @@ import TUI
     /// drawn over the views.
     @Test func anExportToStandardOutputIsRefusedAsTheScreen() throws {
         let c = try TUISupport.explorer()
-        for path in ["/dev/stdout", "/dev/fd/2", "/proc/self/fd/1"] {
+        for path in ["/dev/stdout", "/dev/fd/2", "/proc/self/fd/1", "/dev/tty"] {
             let screen = c.command("export lens text \(path)")
             #expect(c.state.status?.text == "\(path): is the explorer's screen; name a file", "\(screen)")
             #expect(c.state.status?.isError == true)

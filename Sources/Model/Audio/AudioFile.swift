@@ -145,9 +145,10 @@ public enum AudioFile {
             // libsndfile's sentence, as a clause: "format not recognised", not "(Format not recognised.)".
             var reason = String(cString: sf_strerror(nil))
             while reason.hasSuffix(".") { reason.removeLast() }
-            // An Ogg file cut before its first whole audio page: libsndfile calls it "malformed".
-            if head.starts(with: Array("OggS".utf8)), size == head.count {
-                throw InputError(name, "is truncated or damaged: its Ogg stream ends or breaks before the first audio libsndfile can read (\(head.count) bytes)")
+            // A stream cut or broken before its first whole frame: libsndfile calls an Ogg one
+            // "malformed" and a short MP3 "not a regular file (possibly a pipe?)".
+            if let kind = streamKind(head), size == head.count {
+                throw InputError(name, "is truncated or damaged: its \(kind) stream ends or breaks before the first audio libsndfile can read (\(head.count) bytes)")
             }
             // Containers libsndfile has no decoder for: say what to do, as the README does.
             let ext = URL(fileURLWithPath: name).pathExtension.lowercased()
@@ -158,6 +159,15 @@ public enum AudioFile {
         let log = headerLog(handle)
         if let problem = damagedHeader(log) { sf_close(handle); throw InputError(name, problem) }
         return Opened(handle: handle, info: info, log: log, memory: memory)
+    }
+
+    /// The stream format a file's first bytes announce (Ogg, FLAC, MP3 with an ID3 tag or a
+    /// frame sync), or nil.
+    static func streamKind(_ head: [UInt8]) -> String? {
+        if head.starts(with: Array("OggS".utf8)) { return "Ogg" }
+        if head.starts(with: Array("fLaC".utf8)) { return "FLAC" }
+        if head.starts(with: Array("ID3".utf8)) || (head.count >= 2 && head[0] == 0xFF && head[1] & 0xE0 == 0xE0) { return "MP3" }
+        return nil
     }
 
     /// Whether libsndfile found Ogg Opus, which `OggOpus` decodes instead.

@@ -23,10 +23,14 @@ public struct Transcriber: Sendable {
     /// Throws when `options` ask for what the model cannot do: a language other than English
     /// on an English-only model.
     public func check(_ options: Options) throws {
-        if let language = options.language { try Self.checkCode(language) }
-        if let language = options.language, !model.specials.isMultilingual, language != "en" {
+        guard let language = options.language else { return }
+        // On an English-only model anything but English is refused as that first: a hint
+        // towards another code would only lead to this refusal.
+        let bare = language.lowercased().trimmingCharacters(in: .whitespaces)
+        if !model.specials.isMultilingual, !bare.isEmpty, bare != "en" {
             throw InputError("--language '\(language)'", "model \(model.name) is English-only; use --language en or a multilingual model")
         }
+        try Self.checkCode(language)
     }
 
     /// Throws for a `--language` that is no code at all: empty, a language's name (`German`,
@@ -37,6 +41,9 @@ public struct Transcriber: Sendable {
             throw InputError(subject, "omit --language and the language is detected (on multilingual models)")
         }
         // `fr-FR`, `pt_BR`, `zh-Hans`: Whisper's codes are bare.
+        if language != language.trimmingCharacters(in: .whitespaces), !language.trimmingCharacters(in: .whitespaces).isEmpty {
+            throw InputError(subject, "a code holds no spaces: use --language \(language.trimmingCharacters(in: .whitespaces))")
+        }
         if let cut = language.firstIndex(where: { $0 == "-" || $0 == "_" }), cut != language.startIndex {
             throw InputError(subject, "Whisper's codes carry no region or script: use --language \(language[..<cut].lowercased())")
         }
@@ -49,22 +56,18 @@ public struct Transcriber: Sendable {
         }
     }
 
-    /// The ISO 639 code of a language named in English or in itself ("German", "Deutsch",
-    /// "francais" → "de", "de", "fr"; case and accents ignored), the shortest such code.
+    /// Whisper's code of a language named in English (as openai-whisper names it) or in itself
+    /// ("German", "Deutsch", "francais" → "de", "de", "fr"; case and accents ignored); nil for a
+    /// language Whisper does not have (Klingon, Esperanto).
     static func code(named name: String) -> String? {
         func key(_ s: String) -> String { s.folding(options: [.caseInsensitive, .diacriticInsensitive], locale: nil) }
         let english = Locale(identifier: "en"), wanted = key(name)
-        if let code = aliases[wanted] { return code }
+        if let code = WhisperLanguages.codeByName[wanted] { return code }
         return Locale.isoLanguageCodes.filter { code in
-            [english, Locale(identifier: code)].contains { $0.localizedString(forLanguageCode: code).map(key) == wanted }
+            WhisperLanguages.codes.contains(code)
+                && [english, Locale(identifier: code)].contains { $0.localizedString(forLanguageCode: code).map(key) == wanted }
         }.min { ($0.count, $0) < ($1.count, $1) }
     }
-
-    /// Names openai-whisper takes beside its codes (its `TO_LANGUAGE_CODE` aliases), which no
-    /// locale lists under that name.
-    static let aliases = ["mandarin": "zh", "burmese": "my", "valencian": "ca", "flemish": "nl", "haitian": "ht",
-                          "letzeburgesch": "lb", "pushto": "ps", "panjabi": "pa", "moldavian": "ro", "moldovan": "ro",
-                          "sinhalese": "si", "castilian": "es"]
 
     /// One emitted segment.
     public struct Segment: Sendable {
@@ -171,7 +174,8 @@ public struct Transcriber: Sendable {
         guard specials.isMultilingual else { return "en" }
         if let code = requested {
             guard specials.languageID(code) != nil else {
-                throw InputError("--language '\(code)'", "unknown language code (known: \(specials.languages.map(\.code).joined(separator: " ")))")
+                let meant = WhisperLanguages.countryCodes[code].map { "; \(code) is a country's code, the language's is \($0)" } ?? ""
+                throw InputError("--language '\(code)'", "unknown language code\(meant) (known: \(specials.languages.map(\.code).joined(separator: " ")))")
             }
             return code
         }

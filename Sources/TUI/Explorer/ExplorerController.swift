@@ -172,6 +172,16 @@ public final class ExplorerController: @unchecked Sendable {
     /// process exits (a worker still inside the engine at exit can crash it).
     public func stop() { scheduler.cancelAll() }
 
+    /// Whether a path leads to the terminal the explorer draws on: standard output or error,
+    /// `/dev/tty`, or the terminal's own device (`/dev/pts/3`).
+    static func namesTheScreen(_ path: String) -> Bool {
+        if let fd = AtomicFile.descriptor(path), fd <= 2 { return true }
+        var st = stat(), screen = stat()
+        guard stat(path, &st) == 0, st.st_mode & S_IFMT == S_IFCHR else { return false }
+        if URL(fileURLWithPath: path).standardizedFileURL.path == "/dev/tty" { return true }
+        return [STDOUT_FILENO, STDERR_FILENO].contains { fstat($0, &screen) == 0 && screen.st_mode & S_IFMT == S_IFCHR && screen.st_rdev == st.st_rdev }
+    }
+
     /// Whether the screen should keep redrawing (a spinner or progress is shown: a window
     /// loading, a run computing, a sweep under way).
     public var isWorking: Bool {
@@ -232,7 +242,7 @@ public final class ExplorerController: @unchecked Sendable {
         case .export(let what, let target):
             guard let window = state.window else { return }
             // Standard output and error are the screen here: an export there would be drawn over.
-            if let fd = AtomicFile.descriptor(target.path), fd <= 2 { dispatch(.failed("\(target.path): is the explorer's screen; name a file")); return }
+            if Self.namesTheScreen(target.path) { dispatch(.failed("\(target.path): is the explorer's screen; name a file")); return }
             do { try target.checkFree(written: writtenFiles) } catch { dispatch(.failed("\(error)")); return }
             writtenFiles.insert(target.key)
             let path = target.path

@@ -1,3 +1,5 @@
+import Analysis
+
 /// A rectangle of the canvas a view draws into. Rows outside 0..<height are clipped, so a view
 /// scrolls by drawing from a negative row, and measures its content by drawing on a canvas of
 /// height 0.
@@ -24,7 +26,8 @@ extension Canvas {
     @discardableResult
     mutating func put(_ text: String, in r: Region, dx: Int = 0, row: Int, style: Style = .plain) -> Int {
         guard row >= 0, row < r.height else { return r.x + dx }
-        let clipped = String(text.prefix(max(0, r.width - dx)))
+        // Clipped by screen columns: a CJK character takes two.
+        let clipped = DisplayWidth.prefix(text, columns: max(0, r.width - dx))
         return put(clipped, x: r.x + dx, y: r.y + row, style: style)
     }
 
@@ -59,14 +62,29 @@ extension Canvas {
     mutating func flow(_ items: [FlowItem], in r: Region, row start: Int, indent: Int = 0, gap: Int = 1,
                        noteStyle: Style = .plain) -> Int {
         let step = items.contains { $0.note != nil } ? 2 : 1
+        let room = max(1, r.width - indent)
         var x = indent, row = start
-        for item in items {
-            let width = min(max(item.text.count, item.note?.count ?? 0), max(1, r.width - indent))
+        for item in items.flatMap({ Self.pieces($0, room: room) }) {
+            let width = min(max(DisplayWidth.of(item.text), DisplayWidth.of(item.note ?? "")), room)
             if x > indent && x + width > r.width { x = indent; row += step }
             put(item.text, in: r, dx: x, row: row, style: item.style)
             if let note = item.note { put(note, in: r, dx: x, row: row + 1, style: noteStyle) }
             x += width + gap
         }
         return row + step
+    }
+
+    /// An item as wide as the room or wider (text without spaces, as Japanese and Chinese are
+    /// written) in pieces that fit, so it wraps instead of running off the edge.
+    static func pieces(_ item: FlowItem, room: Int) -> [FlowItem] {
+        guard item.note == nil, DisplayWidth.of(item.text) > room else { return [item] }
+        var out: [FlowItem] = [], rest = Substring(item.text)
+        while !rest.isEmpty {
+            let piece = DisplayWidth.prefix(String(rest), columns: room)
+            let taken = piece.isEmpty ? String(rest.prefix(1)) : piece   // a wide character in one column's room
+            out.append(FlowItem(text: taken, style: item.style))
+            rest = rest.dropFirst(taken.count)
+        }
+        return out
     }
 }

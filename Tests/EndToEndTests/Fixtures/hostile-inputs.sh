@@ -15,7 +15,7 @@ dd if=/dev/zero of=corrupt.opus bs=1 seek=12000 count=400 conv=notrunc 2>/dev/nu
 cp "$CLIP" short-header.wav; printf '\350\003\000\000' | dd of=short-header.wav bs=1 seek=40 conv=notrunc 2>/dev/null
 # MP3 (libsndfile's mpg123) cut short, and with 3000 bytes zeroed: mpg123 wrote its own notes on stderr.
 MP3="$(dirname "$OPUS")/../mp3/sense-and-sensibility-0930.mp3"
-head -c 10000 "$MP3" > trunc.mp3; cp "$MP3" damaged.mp3
+head -c 10000 "$MP3" > trunc.mp3; head -c 600 "$MP3" > tiny.mp3; cp "$MP3" damaged.mp3
 dd if=/dev/zero of=damaged.mp3 bs=1 seek=8000 count=3000 conv=notrunc 2>/dev/null
 # An .m4a file (its bytes do not matter: libsndfile reads no MP4 container).
 printf 'ftypM4A not really' > song.m4a
