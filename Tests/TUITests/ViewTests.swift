@@ -342,9 +342,31 @@ import TUI
         #expect(text.hasPrefix("# run: clean\nlayer\t0: He\t1: might"), "\(text.prefix(200))")
         #expect(text.split(separator: "\n").count == 7, "the run, the header, then every layer with every column")
     }
+    /// Japanese is written without spaces and its characters take two columns: every token is
+    /// drawn whole (tokens of two characters lost one to the next token) and the text wraps
+    /// inside its one long word instead of running off the edge (found by a trial).
+    @Test func japaneseTokensAreDrawnWholeAndTheTextWraps() throws {
+        let wav = FileManager.default.temporaryDirectory.appendingPathComponent("asrlens-ja-\(UUID().uuidString).wav").path
+        defer { try? FileManager.default.removeItem(atPath: wav) }
+        let espeak = Process()
+        espeak.executableURL = URL(fileURLWithPath: "/usr/bin/espeak-ng")
+        espeak.arguments = ["-v", "ja", "-w", wav, "きょうは とても いい てんき ですね。 とうきょうへ いきましょう。 あめが ふるかもしれないので かさを もって いきましょう。"]
+        try espeak.run(); espeak.waitUntilExit()
+        let base = try WhisperModel(directory: ModelCatalog.directory(for: "base"))
+        let loader = Result { try ClipLoader(model: base, samples: AudioFile.load(wav), name: "ja.wav", language: "ja") }
+        let c = try TUISupport.explorer(loader, width: 60, height: 30)
+        let engine = try #require(c.state.engine)
+        let screen = c.frame().text
+        let shown = engine.cleanTokens.map(engine.model.tokenizer.display).filter { !$0.contains("\u{FFFD}") && $0.count > 1 }
+        try #require(!shown.isEmpty, "tokens of two characters or more: \(engine.cleanTokens)")
+        for token in shown { #expect(screen.contains(token.trimmingCharacters(in: .whitespaces)), "\(token) is drawn whole:\n\(screen)") }
+        let flat = screen.filter { !$0.isWhitespace }
+        #expect(flat.contains(engine.clean.text.filter { !$0.isWhitespace }), "the whole text, wrapped:\n\(screen)")
+    }
 }
 
 /// Seconds as the explorer writes them: whole, or in tenths.
 enum TUISupportSeconds {
     static func of(_ t: Double) -> String { (t * 10).rounded() == (t.rounded() * 10) ? String(format: "%.0f", t) : String(format: "%.1f", t) }
+
 }
