@@ -220,7 +220,14 @@ public enum ScriptCommand: Equatable, Sendable {
     /// CR, a tab or worse, never a file name meant.
     static func checkedPath(_ given: String) throws -> String {
         var path = given
-        if path.count >= 2, let q = path.first, q == "\"" || q == "'", path.last == q { path = String(path.dropFirst().dropLast()) }
+        if path.count >= 2, let q = path.first, q == "\"" || q == "'" {
+            // A quoted path is the whole argument: `"a.tsv" extra` is a mistake, not a name.
+            guard let close = path.dropFirst().firstIndex(of: q) else { throw InputError(given, "an unclosed quote") }
+            guard path.index(after: close) == path.endIndex else {
+                throw InputError(String(path[path.index(after: close)...]), "unexpected text after the quoted path")
+            }
+            path = String(path.dropFirst().dropLast())
+        }
         if path.hasPrefix("~/") { path = NSHomeDirectory() + path.dropFirst() }
         // On the command line '-' is standard output; here it would be a file named '-'.
         if path == "-" { throw InputError("-", "names no file here: give a path (in an asrlens run script, /dev/stdout prints the export)") }

@@ -30,6 +30,7 @@ struct ActivationsCommand: ParsableCommand {
         let export = try ActivationExport(engine: engine, set: try engine.patchSet(patches, attentionWindow: window.attentionWindow), patterns: sites)
         let size = try export.write(to: out, format: format)
         let names = export.tensors.dropLast(2).map(\.name)
+        guard AtomicFile.descriptor(out) != 2 else { return }   // the archive is on stderr: a line there would corrupt it
         StandardError.write("asrlens: wrote \(names.count) site\(names.count == 1 ? "" : "s") (\(names.prefix(4).joined(separator: ", "))\(names.count > 4 ? ", …" : "")) "
                             + "to \(out), \(size / 1024) KiB\n")
     }

@@ -16,8 +16,9 @@ struct RunCommand: ParsableCommand {
         let text: String
         do { text = try ScriptRunner.read(script) } catch let error as InputError {   // refused before the model loads
             // `asrlens run SCRIPT CLIP`: the clip's place holds the script.
-            guard let swapped = try? ScriptRunner.read(clip.file), ScriptCommand.commands(swapped).first?.line.hasPrefix(":") == true else { throw error }
-            throw InputError(error.subject, error.problem + "; \(clip.file) is a script, so the two may be swapped (asrlens run CLIP SCRIPT)")
+            let scriptLike = ["script", "session", "txt"].contains(URL(fileURLWithPath: clip.file).pathExtension.lowercased())
+            guard scriptLike || (try? ScriptRunner.read(clip.file)).map({ ScriptCommand.commands($0).first?.line.hasPrefix(":") == true }) == true else { throw error }
+            throw InputError(error.subject, error.problem + "; \(clip.file) looks like a script, so the two may be swapped (asrlens run CLIP SCRIPT)")
         }
         try ScriptRunner(engine: try clip.engine(), clipName: URL(fileURLWithPath: clip.file).lastPathComponent).run(text, name: script)
     }

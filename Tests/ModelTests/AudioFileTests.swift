@@ -88,7 +88,7 @@ import Testing
     }
     /// A WAV cut off inside its header is called cut off, wherever the cut falls (a trial found
     /// "its fmt chunk is too short (16 bytes; a WAV's needs 16)" and libsndfile's own sentence).
-    @Test(arguments: [14, 20, 25, 30, 36, 40])
+    @Test(arguments: [14, 20, 25, 30, 36, 40, 41, 43])
     func aWAVCutInsideItsHeaderIsCalledCutOff(bytes: Int) throws {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("asrlens-cut-\(UUID().uuidString).wav").path
         defer { try? FileManager.default.removeItem(atPath: path) }
