@@ -20,6 +20,14 @@ struct ModelsCommand: ParsableCommand {
         @Flag(name: .long, help: "One JSON object per model per line.") var json = false
         @Argument(help: "Model directories to describe (default: the catalogue).") var directories: [String] = []
 
+        func validate() throws {
+            // `models instal tiny.en` reached here as two directories to list.
+            if let first = directories.first, !FileManager.default.fileExists(atPath: first), !first.contains("/"),
+               let meant = Suggestion.nearest(to: first, among: ["list", "install", "verify"]) {
+                throw InputError(first, "unknown models subcommand; did you mean \(meant)? (subcommands: list, install, verify)")
+            }
+        }
+
         func run() throws {
             try ModelsCommand.eachReportingFailures(directories) { dir in
                 let kind = try ModelFormat.of(URL(fileURLWithPath: dir)).rawValue

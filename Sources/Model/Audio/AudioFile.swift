@@ -151,9 +151,11 @@ public enum AudioFile {
                 throw InputError(name, "is truncated or damaged: its \(kind) stream ends or breaks before the first audio libsndfile can read (\(head.count) bytes)")
             }
             // Containers libsndfile has no decoder for: say what to do, as the README does.
+            // An MP4 container says so in its bytes (`ftyp` at 4), whatever the file is called.
             let ext = URL(fileURLWithPath: name).pathExtension.lowercased()
-            let unread = ["m4a", "mp4", "aac", "m4b", "webm", "mkv", "wma", "amr", "3gp"].contains(ext)
-                ? "; \(ext.uppercased()) audio is not read: convert it first (ffmpeg -i in.\(ext) out.flac)" : ""
+            let mp4 = head.count >= 8 && head[4..<8].elementsEqual("ftyp".utf8)
+            let unread = mp4 || ["aac", "webm", "mkv", "wma", "amr"].contains(ext)
+                ? "; \(mp4 ? "MP4/M4A" : ext.uppercased()) audio is not read: convert it first (ffmpeg -i in.\(mp4 ? "m4a" : ext) out.flac)" : ""
             throw InputError(name, "not a readable audio file (\(reason.prefix(1).lowercased() + reason.dropFirst()))" + unread)
         }
         let log = headerLog(handle)

@@ -76,7 +76,9 @@ public final class Engine: @unchecked Sendable {
 
     /// Refuses an `--offset` that is negative or not a number.
     public static func checkOffset(_ offset: Double) throws {
-        guard offset >= 0, offset.isFinite else { throw InputError(offsetOption(offset), "must be a non-negative number of seconds") }
+        guard offset >= 0, offset.isFinite else {
+            throw InputError(offsetOption(offset), offset.isInfinite && offset > 0 ? "is too large to be a number of seconds" : "must be a non-negative number of seconds")
+        }
     }
 
     /// Refuses an `--offset` that leaves less than one 10 ms frame of the clip to analyse.

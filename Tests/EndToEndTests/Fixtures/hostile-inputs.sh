@@ -17,8 +17,8 @@ cp "$CLIP" short-header.wav; printf '\350\003\000\000' | dd of=short-header.wav 
 MP3="$(dirname "$OPUS")/../mp3/sense-and-sensibility-0930.mp3"
 head -c 10000 "$MP3" > trunc.mp3; head -c 600 "$MP3" > tiny.mp3; cp "$MP3" damaged.mp3
 dd if=/dev/zero of=damaged.mp3 bs=1 seek=8000 count=3000 conv=notrunc 2>/dev/null
-# An .m4a file (its bytes do not matter: libsndfile reads no MP4 container).
-printf 'ftypM4A not really' > song.m4a
+# The start of an MP4 container (`ftyp` at byte 4): libsndfile reads none, whatever its name.
+printf '\000\000\000\040ftypM4A \000\000\000\000' > song.m4a; cp song.m4a song.bin
 # A WAV cut off inside its header, before its data chunk.
 head -c 30 "$CLIP" > header-cut.wav
 # Odd names and links.
