@@ -342,6 +342,17 @@ import TUI
         #expect(text.hasPrefix("# run: clean\nlayer\t0: He\t1: might"), "\(text.prefix(200))")
         #expect(text.split(separator: "\n").count == 7, "the run, the header, then every layer with every column")
     }
+    /// A window as wide as the clip's audio leaves one cell a layer; the header says so, as the
+    /// CLI warns (a trial found the explorer silent).
+    @Test func aSweepWindowOverTheWholeAudioSaysSo() throws {
+        let loader = Result { try ClipLoader(model: TUISupport.model.get(), path: "/usr/share/pocketsphinx/test/data/cards/001.wav") }
+        let c = try TUISupport.explorer(loader, width: 120, height: 30)
+        _ = c.press([.char("6"), .char("f"), .char("r")])
+        let grid = c.frame().text
+        guard case .done(let sweep) = c.state.sweep else { Issue.record("the sweep did not finish: \(grid)"); return }
+        #expect(Set(sweep.cells.map(\.positions.lowerBound)) == [0] && grid.contains("100-frame windows (one window covers the audio)"), "\(grid)")
+    }
+
     /// Japanese is written without spaces and its characters take two columns: every token is
     /// drawn whole (tokens of two characters lost one to the next token) and the text wraps
     /// inside its one long word instead of running off the edge (found by a trial).
