@@ -63,8 +63,10 @@ public enum ViewData {
             // The no-speech rule is about the clean run: a patched one has no window to drop.
             let silence = set.isEmpty ? ClipWindow.noSpeech(engine) : nil
             let drop = silence.flatMap { ClipWindow.dropReason($0.probability, $0.avgLogprob) }
+            let kept = silence.map { String(format: "no-speech p %.3f", $0.probability) + (drop == nil ? ": faster-whisper keeps the window" : "") }
+            let capped = run.tokens.count >= engine.tokenLimit ? ["the transcript stops at the \(engine.tokenLimit)-token cap"] : []
             let notes = ["text: " + run.text.trimmingCharacters(in: .whitespaces), "language: \(engine.language)"]
-                + (silence.map { [String(format: "no-speech p %.3f", $0.probability)] } ?? []) + (drop.map { [$0] } ?? [])
+                + (kept.map { [$0] } ?? []) + (drop.map { [$0] } ?? []) + capped
             return (table, TranscriptJSON(language: engine.language, tokens: run.tokens, text: run.text, patches: set.patches.map(\.description),
                                           logprobs: run.tokens.indices.map { FiniteOrNull(Double($0 < run.tokenLogprobs.count ? run.tokenLogprobs[$0] : .nan)) },
                                           noSpeechProb: silence.map { FiniteOrNull(Double($0.probability)) }, dropped: silence.map { _ in drop != nil }), notes)

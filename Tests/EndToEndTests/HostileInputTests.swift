@@ -70,6 +70,11 @@ import Testing
         #expect((o["saturation"] as? [Any])?.allSatisfy { $0 is Int } == true, "every column saturates by the last layer")
         let tsv = try CLIRunner.run(["lens", "--format", "tsv", dir.appendingPathComponent("count.wav").path])
         #expect(tsv.stdout.split(separator: "\n").first { $0.hasPrefix("layer") }?.hasSuffix("(past the cap)") == true)
+        // The transcript's export says the cap stopped it.
+        let script = dir.appendingPathComponent("capped-transcript.script").path
+        try ":export transcript text /dev/stdout\n".write(toFile: script, atomically: true, encoding: .utf8)
+        let export = try CLIRunner.run(["run", dir.appendingPathComponent("count.wav").path, script])
+        #expect(export.status == 0 && export.stdout.contains("\n# the transcript stops at the 224-token cap\n"), "\(export.stdout.prefix(400))")
     }
 
     @Test func aDamagedInstallShowsAsDamagedInTheList() throws {

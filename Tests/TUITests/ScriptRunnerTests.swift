@@ -156,6 +156,7 @@ import TUI
         let text = try String(contentsOfFile: dir.appendingPathComponent("t.txt").path, encoding: .utf8)
         let clean = runner.window.engine.clean.text.trimmingCharacters(in: .whitespaces)
         #expect(text.hasPrefix("# run: clean\n# text: \(clean)\n# language: en\n# no-speech p 0.0"), "\(text)")
+        #expect(text.contains(": faster-whisper keeps the window\n") && !text.contains("cap"), "\(text)")
         func json(_ name: String) throws -> [String: Any] {
             try JSONSerialization.jsonObject(with: Data(contentsOf: dir.appendingPathComponent(name))) as? [String: Any] ?? [:]
         }
