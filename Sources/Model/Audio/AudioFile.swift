@@ -209,9 +209,10 @@ public enum AudioFile {
         }
         // A header that promised audio none of which decodes is damaged, not empty.
         if file.memory == nil, let problem = incomplete(log, info: info, decoded: samples.count / channels) { throw InputError(path, problem) }
-        if samples.isEmpty, file.memory == nil, let head = FileManager.default.contents(atPath: path), head.count < 65_536,
-           let problem = WAVFormat.problem([UInt8](head), complete: true) {
-            throw InputError(path, problem)   // cut inside the data chunk's own header
+        // Nothing decoded from a small file: a WAV cut inside its data chunk's own header.
+        if samples.isEmpty, file.memory == nil, ((try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? NSNumber)?.intValue ?? .max < 65_536,
+           let head = FileManager.default.contents(atPath: path), let problem = WAVFormat.problem([UInt8](head), complete: true) {
+            throw InputError(path, problem)
         }
         guard !samples.isEmpty else { throw InputError(path, "contains no audio samples") }
         guard samples.allSatisfy({ $0.isFinite }) else { throw InputError(path, "contains NaN or infinite samples") }

@@ -40,10 +40,10 @@ public struct Transcriber: Sendable {
         if ["auto", "detect", "none"].contains(language.lowercased()) {
             throw InputError(subject, "omit --language and the language is detected (on multilingual models)")
         }
-        // `fr-FR`, `pt_BR`, `zh-Hans`: Whisper's codes are bare.
         if language != language.trimmingCharacters(in: .whitespaces), !language.trimmingCharacters(in: .whitespaces).isEmpty {
             throw InputError(subject, "a code holds no spaces: use --language \(language.trimmingCharacters(in: .whitespaces))")
         }
+        // `fr-FR`, `pt_BR`, `zh-Hans`: Whisper's codes are bare.
         if let cut = language.firstIndex(where: { $0 == "-" || $0 == "_" }), cut != language.startIndex {
             throw InputError(subject, "Whisper's codes carry no region or script: use --language \(language[..<cut].lowercased())")
         }

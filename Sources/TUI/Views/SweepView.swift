@@ -71,11 +71,11 @@ enum SweepView {
         let delta = state.sweepShowsDelta
         let peak = max(1e-9, sweep.cells.map { value($0, delta: delta) }.max() ?? 0)
         let attention = sweep.attentionWindow.map { ", attention \(theme.plusMinus)\($0)" } ?? ""
+        let starts = windowStarts(sweep)
         // A window as wide as the clip's audio leaves one cell a layer, as the CLI warns.
-        let whole = windowStarts(sweep).count == 1 ? " (one window covers the audio)" : ""
+        let whole = starts.count == 1 ? " (one window covers the audio)" : ""
         c.put("sweep enc.L.\(component.name), \(window)-frame windows\(whole), source \(sweep.source)\(attention): \(delta ? "mean |Δ log-prob|" : "WER") "
               + String(format: "(max %.2f; m switches)", peak), in: r, row: 0, style: theme.accent)
-        let starts = windowStarts(sweep)
         let cols = columns(state: state, count: starts.count, width: r.width)
         var header = "frame".padding(toLength: labelWidth, withPad: " ", startingAt: 0)
         for k in cols { header += String(starts[k]).padding(toLength: cellWidth, withPad: " ", startingAt: 0) }
