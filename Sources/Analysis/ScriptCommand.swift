@@ -125,7 +125,7 @@ public enum ScriptCommand: Equatable, Sendable {
             try arguments(atMost: 1)
             let k = try argument(1, ":kind cross|self|encoder|alignment|mean")
             guard let kind = AttentionKind(rawValue: k) else {
-                throw InputError(k, "unknown attention kind (allowed: cross, self, encoder, alignment, mean)")
+                throw InputError(k, "unknown attention kind\(Suggestion.didYouMean(k, among: AttentionKind.allCases.map(\.rawValue))) (allowed: cross, self, encoder, alignment, mean)")
             }
             return .kind(kind)
         case "lnpost":
@@ -146,11 +146,13 @@ public enum ScriptCommand: Equatable, Sendable {
             let viewName = try argument(1, usage), formatName = try argument(2, usage)
             let path = words.count > 3 ? rest(from: 3) : try argument(3, usage)
             guard let format = ExportFormat(rawValue: formatName) else {
-                throw InputError(formatName, "unknown format (allowed: \(ExportFormat.allCases.map(\.rawValue).joined(separator: ", ")))")
+                let formats = ExportFormat.allCases.map(\.rawValue)
+                throw InputError(formatName, "unknown format\(Suggestion.didYouMean(formatName, among: formats)) (allowed: \(formats.joined(separator: ", ")))")
             }
             if viewName == "sweep" { return .exportSweep(format, try output(path)) }
             guard let view = ExportView(rawValue: viewName) else {
-                throw InputError(viewName, "unknown view (allowed: \(ExportView.allCases.map(\.rawValue).joined(separator: ", ")), sweep)")
+                let views = ExportView.allCases.map(\.rawValue) + ["sweep"]
+                throw InputError(viewName, "unknown view\(Suggestion.didYouMean(viewName, among: views)) (allowed: \(views.joined(separator: ", ")))")
             }
             return .export(view, format, try output(path))
         case "save-activations":
@@ -178,7 +180,7 @@ public enum ScriptCommand: Equatable, Sendable {
             let v = try argument(1, ":view NAME")
             if let n = Int(v), (1...viewNames.count).contains(n) { return .view(n) }
             guard let i = viewNames.firstIndex(of: v) else {
-                throw InputError(v, "unknown view (allowed: \(viewNames.joined(separator: ", ")), or 1 to \(viewNames.count))")
+                throw InputError(v, "unknown view\(Suggestion.didYouMean(v, among: viewNames)) (allowed: \(viewNames.joined(separator: ", ")), or 1 to \(viewNames.count))")
             }
             return .view(i + 1)
         case "save-session":
@@ -192,7 +194,10 @@ public enum ScriptCommand: Equatable, Sendable {
             return .forceQuit
         default:
             // Names only, so the message fits the explorer's status lines; its help (?) shows usages.
-            throw InputError(text, "unknown command\(Suggestion.didYouMean(name, among: names + ["q", "q!"], prefix: ":")) (commands: \(names.map { ":" + $0 }.joined(separator: " ")))")
+            // `:exprot!` means `:export!`: the `!` is kept off the comparison and put back.
+            let typed = name.hasSuffix("!") ? String(name.dropLast()) : name, bang = name.hasSuffix("!") ? "!" : ""
+            let meant = Suggestion.nearest(to: typed, among: names + ["q"]).map { "; did you mean :\($0)\(bang)?" } ?? ""
+            throw InputError(text, "unknown command\(meant) (commands: \(names.map { ":" + $0 }.joined(separator: " ")))")
         }
     }
 
