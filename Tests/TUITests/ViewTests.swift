@@ -342,6 +342,17 @@ import TUI
         #expect(text.hasPrefix("# run: clean\nlayer\t0: He\t1: might"), "\(text.prefix(200))")
         #expect(text.split(separator: "\n").count == 7, "the run, the header, then every layer with every column")
     }
+    /// The status line shows a path as written: two spaces in it stay two (they were shown as one).
+    @Test func theStatusLineKeepsAPathsSpaces() throws {
+        let c = try TUISupport.explorer()
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("asrlens-spaces-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let screen = c.command("export lens text \(dir.path)/my  lens.txt")
+        #expect(FileManager.default.fileExists(atPath: dir.appendingPathComponent("my  lens.txt").path))
+        #expect(screen.contains("/my  lens.txt"), "\(screen)")
+    }
+
     /// A window as wide as the clip's audio leaves one cell a layer; the header says so, as the
     /// CLI warns (a trial found the explorer silent).
     @Test func aSweepWindowOverTheWholeAudioSaysSo() throws {

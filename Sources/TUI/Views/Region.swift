@@ -43,7 +43,8 @@ extension Canvas {
     /// Writes a paragraph wrapped at word boundaries to the region's width; returns the row after it.
     @discardableResult
     mutating func paragraph(_ text: String, in r: Region, row: Int, indent: Int = 0, style: Style = .plain) -> Int {
-        flow(text.split(separator: " ").map { FlowItem(text: String($0), style: style) }, in: r, row: row, indent: indent)
+        // Empty pieces keep a run of spaces as written (a path with two spaces in a message).
+        flow(text.split(separator: " ", omittingEmptySubsequences: false).map { FlowItem(text: String($0), style: style) }, in: r, row: row, indent: indent)
     }
 }
 
