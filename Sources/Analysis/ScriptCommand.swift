@@ -195,8 +195,8 @@ public enum ScriptCommand: Equatable, Sendable {
         default:
             // Names only, so the message fits the explorer's status lines; its help (?) shows usages.
             // `:exprot!` means `:export!`: the `!` is kept off the comparison and put back.
-            let typed = name.hasSuffix("!") ? String(name.dropLast()) : name, bang = name.hasSuffix("!") ? "!" : ""
-            let meant = Suggestion.nearest(to: typed, among: names + ["q"]).map { "; did you mean :\($0)\(bang)?" } ?? ""
+            let bang = name.hasSuffix("!")
+            let meant = Suggestion.didYouMean(bang ? String(name.dropLast()) : name, among: names + ["q"], prefix: ":", suffix: bang ? "!" : "")
             throw InputError(text, "unknown command\(meant) (commands: \(names.map { ":" + $0 }.joined(separator: " ")))")
         }
     }

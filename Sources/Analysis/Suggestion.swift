@@ -13,8 +13,9 @@ public enum Suggestion {
         return nearest.count == 1 ? nearest[0].0 : nil
     }
 
-    /// "; did you mean X?" to follow a problem, or "" when no name is near.
-    public static func didYouMean(_ word: String, among names: [String], prefix: String = "") -> String {
-        nearest(to: word, among: names).map { "; did you mean \(prefix)\($0)?" } ?? ""
+    /// "; did you mean X?" to follow a problem, or "" when no name is near; `prefix` and
+    /// `suffix` go around the name (`:export!`).
+    public static func didYouMean(_ word: String, among names: [String], prefix: String = "", suffix: String = "") -> String {
+        nearest(to: word, among: names).map { "; did you mean \(prefix)\($0)\(suffix)?" } ?? ""
     }
 }
