@@ -35,6 +35,7 @@ enum Main {
                 throw InputError(topic, "unknown command\(Suggestion.didYouMean(topic, among: names)) (commands: \(names.joined(separator: ", ")))")
             }
             try checkDashFiles(arguments)
+            try checkSubcommand(&arguments)
             var command = try AsrLens.parseAsRoot(standardStreams(arguments))
             try command.run()
             if let problem = StandardOutput.finish() { fail(problem) }
@@ -60,6 +61,23 @@ enum Main {
     static func checkNotAMistypedCommand(_ word: String, commands: [String]) throws {
         guard !word.isEmpty, !word.hasPrefix("-"), !word.contains("."), !word.contains("/"), !FileManager.default.fileExists(atPath: word) else { return }
         throw InputError(word, "unknown command\(Suggestion.didYouMean(word, among: commands)) (commands: \(commands.joined(separator: ", ")); a bare FILE opens the explorer)")
+    }
+
+    /// `asrlens dataset snth` got ArgumentParser's "Unexpected argument 'snth'": the first word
+    /// after a command that only groups subcommands is named as a subcommand, with the one it
+    /// likely meant; `dataset help` is `help dataset`.
+    static func checkSubcommand(_ arguments: inout [String]) throws {
+        guard arguments.count > 1, !arguments[1].hasPrefix("-"),
+              let group = AsrLens.configuration.subcommands.first(where: { $0._commandName == arguments[0] }),
+              group.configuration.defaultSubcommand == nil, !group.configuration.subcommands.isEmpty else { return }
+        let names = group.configuration.subcommands.map { $0._commandName }
+        if arguments[1] == "help" { arguments.swapAt(0, 1); return }
+        if !names.contains(arguments[1]) { throw unknownSubcommand(arguments[1], of: arguments[0], among: names) }
+    }
+
+    /// The one line for a word that is not one of a command's subcommands.
+    static func unknownSubcommand(_ word: String, of group: String, among names: [String]) -> InputError {
+        InputError(word, "unknown \(group) subcommand\(Suggestion.didYouMean(word, among: names)) (subcommands: \(names.joined(separator: ", ")))")
     }
 
     /// A file whose name starts with '-' (`-take2.wav`) would be read as options: `-h` inside it

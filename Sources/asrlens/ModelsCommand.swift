@@ -22,9 +22,10 @@ struct ModelsCommand: ParsableCommand {
 
         func validate() throws {
             // `models instal tiny.en` reached here as two directories to list.
+            let names = ModelsCommand.configuration.subcommands.map { $0._commandName }
             if let first = directories.first, !FileManager.default.fileExists(atPath: first), !first.contains("/"),
-               let meant = Suggestion.nearest(to: first, among: ["list", "install", "verify"]) {
-                throw InputError(first, "unknown models subcommand; did you mean \(meant)? (subcommands: list, install, verify)")
+               Suggestion.nearest(to: first, among: names) != nil {
+                throw Main.unknownSubcommand(first, of: "models", among: names)
             }
         }
 

@@ -30,4 +30,17 @@ import Model
     @Test func namesOfLanguagesWhisperLacksGetNoCode() throws {
         for name in ["klingon", "esperanto", "irish"] { try Transcriber.checkCode(name) }   // left to the model's list of codes
     }
+
+    /// Cantonese is a Whisper language (large-v3's), not base's: its name was answered with
+    /// `yue`, which base then refused as unknown. Both say so at once.
+    @Test func aWhisperLanguageTheModelLacksIsRefusedAsThat() throws {
+        let base = try TestSupport.model("base")
+        #expect(throws: InputError("--language 'cantonese'", "its code, yue, is not one of model base's 99 languages")) {
+            try Transcriber.checkCode("cantonese", model: base)
+        }
+        let error = #expect(throws: InputError.self) {
+            try Transcriber(model: base).language(features: Matrix(zeros: 80, 100), requested: "yue")
+        }
+        #expect(error?.problem.hasPrefix("a Whisper code, but not one of model base's 99 languages (known: en zh") == true)
+    }
 }

@@ -30,12 +30,13 @@ public struct Transcriber: Sendable {
         if !model.specials.isMultilingual, !bare.isEmpty, bare != "en" {
             throw InputError("--language '\(language)'", "model \(model.name) is English-only; use --language en or a multilingual model")
         }
-        try Self.checkCode(language)
+        try Self.checkCode(language, model: model)
     }
 
     /// Throws for a `--language` that is no code at all: empty, a language's name (`German`,
     /// `english`, `Deutsch`, `日本語`: its code is suggested), or not lower-case as Whisper's codes are.
-    public static func checkCode(_ language: String) throws {
+    /// With `model`, a name whose code the model lacks (`cantonese` on base) is refused as that.
+    public static func checkCode(_ language: String, model: WhisperModel? = nil) throws {
         let subject = "--language '\(language)'"
         if ["auto", "detect", "none"].contains(language.lowercased()) {
             throw InputError(subject, "omit --language and the language is detected (on multilingual models)")
@@ -48,6 +49,9 @@ public struct Transcriber: Sendable {
             throw InputError(subject, "Whisper's codes carry no region or script: use --language \(language[..<cut].lowercased())")
         }
         if language.count > 1, language.count > 3 || !language.allSatisfy(\.isASCII), let code = code(named: language) {
+            if let model, model.specials.languageID(code) == nil {
+                throw InputError(subject, "its code, \(code), is not one of model \(model.name)'s \(model.specials.languages.count) languages")
+            }
             throw InputError(subject, "a language's name, not its code: use --language \(code)")
         }
         guard !language.isEmpty, language == language.lowercased() else {
@@ -164,18 +168,21 @@ public struct Transcriber: Sendable {
         return Transcript(language: language, languageProbability: languageProbability, segments: segments, dropped: dropped)
     }
 
-    /// The language to decode in: the requested code (checked), "en" on English-only models, or
-    /// the one detected on the first 3000 frames, the extra last frame included, as faster-whisper does.
-    /// The language to decode in: `requested`, "en" for English-only models, else detected from
-    /// the first 30 s of `features` (computed only then).
+    /// The language to decode in: `requested` (checked), "en" for English-only models, else the
+    /// one detected on the first 30 s of `features` (computed only then), the extra last frame
+    /// included, as faster-whisper does.
     public func language(features: @autoclosure () throws -> Matrix, requested: String?, probability: (Float) -> Void = { _ in }) throws -> String {
         let specials = model.specials
         if let requested { try check(Options(language: requested, timestamps: false)) }   // never ignored, on any model
         guard specials.isMultilingual else { return "en" }
         if let code = requested {
             guard specials.languageID(code) != nil else {
+                let known = "(known: \(specials.languages.map(\.code).joined(separator: " ")))"
+                if WhisperLanguages.codes.contains(code) {
+                    throw InputError("--language '\(code)'", "a Whisper code, but not one of model \(model.name)'s \(specials.languages.count) languages \(known)")
+                }
                 let meant = WhisperLanguages.countryCodes[code].map { "; \(code) is a country's code, the language's is \($0)" } ?? ""
-                throw InputError("--language '\(code)'", "unknown language code\(meant) (known: \(specials.languages.map(\.code).joined(separator: " ")))")
+                throw InputError("--language '\(code)'", "unknown language code\(meant) \(known)")
             }
             return code
         }
