@@ -5,17 +5,27 @@ import Model
 public enum LensReport {
     static func format(_ p: Float) -> String { String(format: "%.4f", p) }
 
+    /// The grid as on screen: a row per layer, a cell per token holding the layer's top-1, a `*`
+    /// at the saturation layer, and the target's probability. Its TSV is one row per cell.
     public static func table(_ lens: LogitLens, tokenizer: Tokenizer) -> Table {
         let headers = ["layer"] + lens.targets.enumerated().map { i, id in
             "\(i):\(tokenizer.display(id))" + (lens.capped && i == lens.targets.count - 1 ? " (past the cap)" : "")
         }
+        func layer(_ k: Int) -> String { k == 0 ? "emb" : String(k - 1) }
         let rows = lens.cells.enumerated().map { k, row in
-            [k == 0 ? "emb" : String(k - 1)] + row.enumerated().map { t, c in
+            [layer(k)] + row.enumerated().map { t, c in
                 let mark = lens.saturation[t] == k ? "*" : ""
                 return "\(tokenizer.display(c.top1))\(mark) \(format(c.finalProb))"
             }
         }
-        return Table(headers: headers, rows: rows)
+        let long = lens.cells.enumerated().flatMap { k, row in
+            row.enumerated().map { t, c in
+                [layer(k), String(t), tokenizer.display(lens.targets[t]), tokenizer.display(c.top1), format(c.finalProb),
+                 String(c.finalRank), lens.saturation[t] == k ? "yes" : "no"]
+            }
+        }
+        return Table(headers: headers, rows: rows,
+                     long: Table.Long(headers: ["layer", "position", "target", "top1", "target_prob", "target_rank", "saturation_layer"], rows: long))
     }
 
     /// One row per encoder layer. `foldLoops` folds a loop's repeats for reading ("(you) ×212"),

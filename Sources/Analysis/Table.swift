@@ -4,10 +4,21 @@ import Foundation
 public struct Table: Codable, Sendable {
     public var headers: [String]
     public var rows: [[String]]
+    /// For a grid whose cells pack several values (the logit lens: a token, a mark and a
+    /// probability), the same data one observation to a row: what TSV writes instead, since
+    /// tools read columns, not cells.
+    public var long: Long?
 
-    public init(headers: [String], rows: [[String]]) {
+    /// Headers and rows of a table's one-observation-a-row form.
+    public struct Long: Codable, Sendable {
+        public var headers: [String]
+        public var rows: [[String]]
+    }
+
+    public init(headers: [String], rows: [[String]], long: Long? = nil) {
         self.headers = headers
         self.rows = rows
+        self.long = long
     }
 
     public enum Format: String, CaseIterable, Sendable { case text, tsv, json, md }
@@ -23,10 +34,10 @@ public struct Table: Codable, Sendable {
         return ([line(headers)] + rows.map(line)).joined(separator: "\n") + "\n"
     }
 
-    /// Tab-separated, tabs and newlines inside cells replaced by spaces.
+    /// Tab-separated (the `long` form when there is one), tabs and newlines inside cells replaced by spaces.
     public var tsv: String {
         func clean(_ s: String) -> String { s.replacingOccurrences(of: "\t", with: " ").replacingOccurrences(of: "\n", with: " ") }
-        return ([headers] + rows).map { $0.map(clean).joined(separator: "\t") }.joined(separator: "\n") + "\n"
+        return ([long?.headers ?? headers] + (long?.rows ?? rows)).map { $0.map(clean).joined(separator: "\t") }.joined(separator: "\n") + "\n"
     }
 
     /// A GitHub-flavoured Markdown table.

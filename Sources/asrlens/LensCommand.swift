@@ -16,6 +16,10 @@ struct LensCommand: ParsableCommand {
         In --json, layers are numbered as rows from the embedding: layer 0 is the embedding and layer k is decoder \
         block k - 1 (dec.(k-1), row k - 1 of the text table); each layer's name gives the text table's row label, \
         and saturation holds these row numbers.
+
+        --format tsv writes one row per cell, for data tools: layer (emb, 0, 1, …), position, target (the \
+        token the column predicts), top1, target_prob, target_rank (0 = top-1) and saturation_layer (yes at \
+        the * cell).
         """
     )
 

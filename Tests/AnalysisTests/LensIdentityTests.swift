@@ -150,4 +150,25 @@ struct SameTextOtherTokensTests {
         let listed = line.components(separatedBy: "hide): ").last!.split(separator: " ")
         #expect(listed.contains(Substring(site)) && listed.count == hidden.count, "\(line)")
     }
+
+    /// The lens's TSV is one row per cell (a trial read a token and its probability out of one
+    /// field), and every row says what the grid's cell says.
+    @Test func theLensTSVHasOneRowPerCellAgreeingWithTheGrid() throws {
+        let engine = try AnalysisSupport.engine("tiny.en", AnalysisSupport.clips[0])
+        let tok = engine.model.tokenizer
+        let lens = LogitLens(engine: engine, run: engine.clean)
+        let table = LensReport.table(lens, tokenizer: tok)
+        let lines = table.tsv.split(separator: "\n", omittingEmptySubsequences: false).dropLast().map { $0.split(separator: "\t", omittingEmptySubsequences: false).map(String.init) }
+        #expect(lines[0] == ["layer", "position", "target", "top1", "target_prob", "target_rank", "saturation_layer"])
+        #expect(lines.count == 1 + lens.cells.count * lens.targets.count)
+        for row in lines.dropFirst() {
+            let k = row[0] == "emb" ? 0 : Int(row[0])! + 1, t = Int(row[1])!
+            let cell = lens.cells[k][t]
+            #expect(row[2] == tok.display(lens.targets[t]) && row[3] == tok.display(cell.top1))
+            #expect(Float(row[4])! == Float(String(format: "%.4f", cell.finalProb))! && Int(row[5]) == cell.finalRank)
+            #expect((row[6] == "yes") == (lens.saturation[t] == k))
+            // The grid's cell holds the same top-1 and probability.
+            #expect(table.rows[k][t + 1] == "\(row[3])\(row[6] == "yes" ? "*" : "") \(row[4])")
+        }
+    }
 }
