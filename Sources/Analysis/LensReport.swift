@@ -8,9 +8,11 @@ public enum LensReport {
     /// The grid as on screen: a row per layer, a cell per token holding the layer's top-1, a `*`
     /// at the saturation layer, and the target's probability. Its TSV is one row per cell.
     public static func table(_ lens: LogitLens, tokenizer: Tokenizer) -> Table {
-        let headers = ["layer"] + lens.targets.enumerated().map { i, id in
-            "\(i):\(tokenizer.display(id))" + (lens.capped && i == lens.targets.count - 1 ? " (past the cap)" : "")
+        // Past the length cap the last column predicts greedy's next choice, not EOT.
+        let targets = lens.targets.enumerated().map { i, id in
+            tokenizer.display(id) + (lens.capped && i == lens.targets.count - 1 ? " (past the cap)" : "")
         }
+        let headers = ["layer"] + targets.enumerated().map { i, target in "\(i):\(target)" }
         func layer(_ k: Int) -> String { k == 0 ? "emb" : String(k - 1) }
         let rows = lens.cells.enumerated().map { k, row in
             [layer(k)] + row.enumerated().map { t, c in
@@ -20,7 +22,7 @@ public enum LensReport {
         }
         let long = lens.cells.enumerated().flatMap { k, row in
             row.enumerated().map { t, c in
-                [layer(k), String(t), tokenizer.display(lens.targets[t]), tokenizer.display(c.top1), format(c.finalProb),
+                [layer(k), String(t), targets[t], tokenizer.display(c.top1), format(c.finalProb),
                  String(c.finalRank), lens.saturation[t] == k ? "yes" : "no"]
             }
         }

@@ -21,18 +21,26 @@ public enum ViewData {
             let set = settings.shownPatchSet, encoder = EncoderLens.encoderPart(set)
             if encoder.isEmpty { return "clean" }
             return label(encoder) + (encoder == set ? "" : ", its encoder patches (the lens does not use the decoder's)")
-        case .patch:
-            let set = snapshot?.effect != nil ? snapshot!.patches : settings.patchSet
-            return set.isEmpty ? "clean" : "\(label(set)) against clean"
+        case .patch: return label(against: snapshot?.effect != nil ? snapshot!.patches : settings.patchSet)
         default: return snapshot.map { label($0.patches) } ?? label(settings)
         }
     }
+
+    /// The run a patch effect holds: the patch set's, compared with the clean one.
+    public static func label(against set: PatchSet) -> String { set.isEmpty ? "clean" : "\(label(set)) against clean" }
 
     /// A view in one of the table formats, with a first line (a `run` field in JSON) naming the run.
     public static func render(_ view: ExportView, _ format: Table.Format, engine: Engine, settings: ViewSettings,
                               snapshot: RunSnapshot? = nil, encoderLens: EncoderLens? = nil) throws -> String {
         let (table, json, notes) = try data(view, engine: engine, settings: settings, snapshot: snapshot, encoderLens: encoderLens)
-        let run = label(view, settings, snapshot: snapshot)
+        return try render(table, record: json, notes: notes, run: label(view, settings, snapshot: snapshot), format, engine: engine)
+    }
+
+    /// A view's data in one of the formats: the `run` named first (a field in JSON), then the
+    /// `notes` (fields of the record in JSON), then the table. The CLI's view commands print
+    /// their files this way too, so that `asrlens lens --format tsv` and `:export lens tsv` agree.
+    public static func render(_ table: Table, record json: any ViewRecord, notes: [String], run: String, _ format: Table.Format,
+                              engine: Engine) throws -> String {
         // A table says what it holds beyond the run: which attention map, what the patch did.
         let hash = notes.map { "# \($0)\n" }.joined(), paragraphs = notes.map { "\($0)\n\n" }.joined()
         switch format {

@@ -38,13 +38,13 @@ struct AttentionCommand: ParsableCommand {
     func run() throws {
         let engine = try clip.engine()
         let settings = try ViewSettings.attention(chosen, layer: layer, head: head, hyper: engine.model.hyper)
-        let (table, json, _) = try ViewData.data(.attention, engine: engine, settings: settings)
+        let (table, json, notes) = try ViewData.data(.attention, engine: engine, settings: settings)
         if output.resolved == .text {
             let m = try AttentionMaps.select(settings.attentionKind, engine, engine.clean, layer: settings.layer, head: settings.head, frames: engine.audioFrames)
             let columns = settings.attentionKind == .self ? "key positions (the prompt's, then the tokens')" : "frames of 20 ms"
             for line in Heatmap.labelledLines(m, labels: table.rows.map { $0[0] }, width: width, columns: columns) { print(line) }
         } else {
-            try output.emit(table, record: json, of: engine)
+            try output.emit(table, record: json, notes: notes, of: engine)
         }
     }
 }

@@ -17,19 +17,12 @@ struct OutputOptions: ParsableArguments {
         }
     }
 
-    /// Prints a table in the chosen form, or the record as JSON.
-    /// A view's table, or its JSON record with the window and model it describes.
-    func emit(_ table: Table, record: @autoclosure () -> any Encodable, of engine: Engine) throws {
-        if resolved == .json { print(try JSONText.encode(WindowedRecord(record(), engine: engine))) } else { emit(table) }
-    }
-
-    private func emit(_ table: Table) {
-        switch resolved {
-        case .text: print(table.text, terminator: "")
-        case .tsv: print(table.tsv, terminator: "")
-        case .md: print(table.markdown, terminator: "")
-        case .json: break
-        }
+    /// A view in the chosen form: as text, the table alone, for reading; as a file form (tsv,
+    /// md, json), what `:export` writes of the same view: the run named, then `notes`, then the
+    /// table, or the record with the window and model it describes.
+    func emit(_ table: Table, record: any ViewRecord, notes: [String] = [], run: String = "clean", of engine: Engine) throws {
+        if resolved == .text { print(table.text, terminator: ""); return }
+        print(try ViewData.render(table, record: record, notes: notes, run: run, resolved, engine: engine), terminator: "")
     }
 
     /// A sweep's or a repetition hunt's report in the chosen form.

@@ -29,15 +29,11 @@ struct PatchCommand: ParsableCommand {
         let set = try engine.patchSet(patches, attentionWindow: window.attentionWindow)
         let run = try engine.run(set)
         let effect = PatchEffect(engine: engine, patched: run)
-        // Every form names the run and carries the summary, so a saved table says what it holds.
+        // Every form carries the summary, and the file forms name the run, so a saved table says what it holds.
         let summary = LensReport.summary(effect).filter { !$0.isEmpty }
-        switch output.resolved {
-        case .text: for line in summary + [""] { print(line) }
-        case .tsv: for line in ["run: patched (\(set))"] + summary { print("# " + line) }
-        case .md: for line in ["Run: patched (\(set))"] + summary { print(line + "\n") }
-        case .json: break
-        }
-        try output.emit(LensReport.table(effect, tokenizer: engine.model.tokenizer), record: PatchEffectJSON(effect, language: engine.language, windowStart: engine.windowStart), of: engine)
+        if output.resolved == .text { for line in summary + [""] { print(line) } }
+        try output.emit(LensReport.table(effect, tokenizer: engine.model.tokenizer), record: PatchEffectJSON(effect, language: engine.language, windowStart: engine.windowStart),
+                        notes: summary, run: ViewData.label(against: set), of: engine)
     }
 }
 

@@ -69,7 +69,9 @@ import Testing
         #expect(tops == tokens, "the last row is the greedy choice in every column")
         #expect((o["saturation"] as? [Any])?.allSatisfy { $0 is Int } == true, "every column saturates by the last layer")
         let tsv = try CLIRunner.run(["lens", "--format", "tsv", dir.appendingPathComponent("count.wav").path])
-        #expect(tsv.stdout.split(separator: "\n").first { $0.hasPrefix("layer") }?.hasSuffix("(past the cap)") == true)
+        // One row per cell: the last row is the last layer's cell past the cap.
+        let last = tsv.stdout.split(separator: "\n").last.map { $0.split(separator: "\t", omittingEmptySubsequences: false) }
+        #expect(last?.count == 7 && last?[1] == "224" && last?[2].hasSuffix("(past the cap)") == true, "\(String(describing: last))")
         // The transcript's export says the cap stopped it.
         let script = dir.appendingPathComponent("capped-transcript.script").path
         try ":export transcript text /dev/stdout\n".write(toFile: script, atomically: true, encoding: .utf8)

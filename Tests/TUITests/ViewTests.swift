@@ -339,8 +339,9 @@ import TUI
         let s = c.command("export lens tsv \(path)")
         #expect(s.contains("exported lens (clean, tsv)"), "\(s)")
         let text = try String(contentsOfFile: path, encoding: .utf8)
-        #expect(text.hasPrefix("# run: clean\nlayer\t0: He\t1: might"), "\(text.prefix(200))")
-        #expect(text.split(separator: "\n").count == 7, "the run, the header, then every layer with every column")
+        #expect(text.hasPrefix("# run: clean\nlayer\tposition\ttarget\ttop1\ttarget_prob\ttarget_rank\tsaturation_layer\nemb\t0\t He\t"), "\(text.prefix(200))")
+        // "He might even have been made amiable himself." is 10 tokens; with EOT 11 columns, on 5 rows.
+        #expect(text.split(separator: "\n").count == 2 + 5 * 11, "the run, the header, then a row per layer and column")
     }
     /// The status line shows a path as written: two spaces in it stay two (they were shown as one).
     @Test func theStatusLineKeepsAPathsSpaces() throws {
