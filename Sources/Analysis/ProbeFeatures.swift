@@ -66,16 +66,28 @@ public struct FeatureCache: Sendable {
 
     func file(_ key: String) -> URL { directory.appendingPathComponent("\(key).f32") }
 
-    /// The stored features for a clip key, or nil.
+    /// The stored features for a clip key, or nil when there are none. A file that is damaged
+    /// (its SHA-256 trailer does not match: a trial's NaN-filled entry had silently dragged every
+    /// probe to chance) or written before the trailer existed is also nil, so the clip is
+    /// extracted again; damage is reported as a warning.
     public func load(_ key: String) -> [[Float]]? {
-        guard let data = FileManager.default.contents(atPath: file(key).path), data.count >= 8 else { return nil }
+        let path = file(key).path
+        guard let data = FileManager.default.contents(atPath: path), data.count >= 8 else { return nil }
         let header = data.prefix(8).withUnsafeBytes { Array($0.bindMemory(to: Int32.self)) }
         let layers = Int(header[0]), dim = Int(header[1])
         // Int32 sizes from a damaged or foreign file: bounded before multiplying, so no overflow.
-        guard (1...4096).contains(layers), (1...1 << 20).contains(dim), data.count == 8 + layers * dim * 4 else { return nil }
-        let values = data.dropFirst(8).withUnsafeBytes { Array($0.bindMemory(to: Float.self)) }
+        guard (1...4096).contains(layers), (1...1 << 20).contains(dim), data.count == 8 + layers * dim * 4 + Self.trailer else { return nil }
+        let body = data.prefix(data.count - Self.trailer)
+        guard body.withUnsafeBytes({ SHA256.hex(of: $0) }) == String(decoding: data.suffix(Self.trailer), as: UTF8.self) else {
+            Warnings.report(path, "a damaged feature-cache entry (its checksum does not match); the clip's features are extracted again")
+            return nil
+        }
+        let values = body.dropFirst(8).withUnsafeBytes { Array($0.bindMemory(to: Float.self)) }
         return (0..<layers).map { Array(values[($0 * dim)..<(($0 + 1) * dim)]) }
     }
+
+    /// Bytes of the SHA-256 (hex) of everything before it, at the end of every entry.
+    static let trailer = 64
 
     public func store(_ features: [[Float]], key: String) throws {
         do { try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true) } catch {
@@ -84,6 +96,7 @@ public struct FeatureCache: Sendable {
         var data = Data()
         for v in [Int32(features.count), Int32(features.first?.count ?? 0)] { withUnsafeBytes(of: v) { data.append(contentsOf: $0) } }
         for row in features { row.withUnsafeBytes { data.append(contentsOf: $0) } }
+        data.append(contentsOf: Array(data.withUnsafeBytes { SHA256.hex(of: $0) }.utf8))
         try AtomicFile.write(data, to: file(key).path)
     }
 }

@@ -84,12 +84,12 @@ public enum RepetitionHunt {
             let noise = (0..<samples.count).map { _ in rng.next() }
             return (names[k + 1], SyntheticSet.mix(samples, noise: noise, snrDB: snr))
         }
-        let kept = max(1, Int(Double(samples.count) * settings.keep))
+        // At least one 10 ms frame: a tiny --keep on a short clip left no audio to transcribe,
+        // and the whole row was lost.
+        let kept = max(LogMel.hop, Int(Double(samples.count) * settings.keep))
         return [("plain", samples)] + noisy + [("truncated", Array(samples.prefix(kept)))]
     }
 
-    /// Transcribes one condition, looks for loops in the transcript and the encoder lens, and
-    /// when the transcript loops tries every patch.
     /// Whether a transcript loops beyond what was said: it loops by `Repetition.isLoop`, and when
     /// the words spoken (`reference`) repeat by the same rule ("thank you, thank you, thank
     /// you"), it also has more words than they do. A faithful transcript of repeated speech is
@@ -100,8 +100,9 @@ public enum RepetitionHunt {
         return WordErrorRate.words(text).count > WordErrorRate.words(reference).count
     }
 
-    /// `reference`, the words actually spoken, lets a patch count as improving the transcript and
-    /// not only as stopping its loop.
+    /// Transcribes one condition, looks for loops in the transcript and the encoder lens, and
+    /// when the transcript loops tries every patch. `reference`, the words actually spoken, lets
+    /// a patch count as improving the transcript and not only as stopping its loop.
     public static func examine(model: WhisperModel, condition: String, samples: [Float], settings: Settings, seed: UInt64,
                                reference: String? = nil) throws -> Case {
         let engine = try Engine(model: model, samples: samples)

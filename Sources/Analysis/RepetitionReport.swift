@@ -24,7 +24,11 @@ extension RepetitionHunt {
             // Noise seeded by the file's content: a clip gets the same noise wherever it is listed.
             let seed = UInt64(try SHA256.hex(ofFile: URL(fileURLWithPath: path)).prefix(16), radix: 16) ?? 0
             let cases = try conditions(samples, settings: settings, seed: seed).map { name, audio in
-                try examine(model: model, condition: name, samples: audio, settings: settings, seed: seed, reference: reference)
+                do {
+                    return try examine(model: model, condition: name, samples: audio, settings: settings, seed: seed, reference: reference)
+                } catch let error as InputError {
+                    throw InputError(path, "the \(name) condition: \(error.problem)")   // the file, not "samples"
+                }
             }
             return Record(row: i, path: path, cases: cases)
         }, skipped: { i, error in Record(row: i, path: set.rows[i].path, skipped: error.description) })
@@ -118,8 +122,8 @@ public struct RepetitionReport: FormattedReport {
         let conditions = settings.conditions
         let (t, lens) = counts
         let s = summary
-        var out = ["repetition hunt on \(header.model): \(examined) clips × \(conditions.count) conditions (plain, white noise at "
-                   + settings.snrDB.map { String(format: "%g", $0) }.joined(separator: "/") + String(format: " dB SNR, truncated to %.0f%%), ", 100 * settings.keep)
+        var out = ["repetition hunt on \(header.model): \(examined) clip\(examined == 1 ? "" : "s") × \(conditions.count) conditions (plain, white noise at "
+                   + settings.snrDB.map { String(format: "%g", $0) }.joined(separator: "/") + String(format: " dB SNR, truncated to %g%%), ", 100 * settings.keep)
                    + "patches from \(settings.reference.rawValue) (\(records.count - examined) skipped)"]
         out.append("loops in the transcript: " + conditions.map { "\($0) \(t[$0] ?? 0)/\(examined)" }.joined(separator: ", "))
         out.append("loops in the encoder lens (same \(conditions.count * examined) cases, inner layers): "

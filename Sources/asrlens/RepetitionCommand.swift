@@ -43,6 +43,10 @@ struct RepetitionCommand: ParsableCommand {
             try PartFile.write(kind: "repetition", shard: part, header: report.header, records: records, seconds: report.seconds, model: model, to: sharding.out)
             return
         }
+        // Unreadable files are no negative result: "no transcript loops" over nothing is refused.
+        if !records.isEmpty, records.allSatisfy({ $0.skipped != nil }) {
+            throw InputError(data, "none of the \(records.count) examined rows could be read (each is named above); there is nothing to report")
+        }
         try output.show(report)
     }
 }
@@ -55,7 +59,7 @@ struct RepetitionOptions: ParsableArguments {
     @Option(name: .long, parsing: .unconditionalSingleValue, help: "SNR in dB of white noise for a noisy condition; repeat for several.")
     var snr: [Double] = [0, -5, -10]
 
-    @Option(name: .long, parsing: .unconditional, help: "Fraction of each clip kept for the truncated condition.") var keep: Double = 0.6
+    @Option(name: .long, parsing: .unconditional, help: "Fraction of each clip kept for the truncated condition (at least one 10 ms frame).") var keep: Double = 0.6
 
     func validate() throws {
         guard keep > 0 && keep < 1 else { throw InputError("--keep \(keep)", "must be between 0 and 1 (exclusive)") }

@@ -37,8 +37,21 @@ struct ReportCommand: ParsableCommand {
         guard repetitionRows >= 0 else { throw InputError("--repetition-rows \(repetitionRows)", "must be 0 or more") }
     }
 
+    /// A `--label` or `--group` that no DATA file has is refused before the work (a typo had
+    /// run the whole report without that probe, silently). Each may be missing from some files:
+    /// sentences and words sets have different labels.
+    static func checkColumns(_ options: [(String, String)], in sets: [LabelledSet]) throws {
+        var seen = Set<String>()
+        let columns = sets.flatMap(\.columns).filter { $0 != "path" && seen.insert($0).inserted }
+        for (option, name) in options where !columns.contains(name) {
+            let known = columns.isEmpty ? "give a DATA file" : "columns: \(columns.joined(separator: ", "))"
+            throw InputError("\(option) \(name)", "no DATA file has this column\(Suggestion.didYouMean(name, among: columns)) (\(known))")
+        }
+    }
+
     func run() throws {
         let sets = try data.map { try LabelledSet(tsv: $0) }
+        try Self.checkColumns(label.map { ("--label", $0) } + (group.map { [("--group", $0)] } ?? []), in: sets)
         let clipPath = clip ?? BundledSample.path
         let samples = try AudioFile.load(clipPath)
         if let out { try AtomicFile.checkWritable(out) }   // an unwritable path fails now, not after an hour

@@ -29,6 +29,17 @@ import Analysis
         let again = try ProbeExperiment.extract(set, indices: Array(set.rows.indices), label: "label", group: nil, model: model, side: .enc, cache: cache)
         #expect(again.filter { $0.extracted == false && $0.skipped == nil }.count == 4, "the second extraction reads the cache")
         #expect(again.compactMap(\.features) == rows.compactMap(\.features))
+        // A damaged entry (a trial filled one with NaN bytes: every probe fell to chance, silently)
+        // is extracted again, to the same features.
+        let entry = try #require(FileManager.default.enumerator(at: cache.directory, includingPropertiesForKeys: nil)?
+            .compactMap { $0 as? URL }.first { $0.pathExtension == "f32" })
+        var bytes = try Data(contentsOf: entry)
+        bytes.replaceSubrange(8..<40, with: [UInt8](repeating: 0xFF, count: 32))
+        try bytes.write(to: entry)
+        let repaired = try ProbeExperiment.extract(set, indices: Array(set.rows.indices), label: "label", group: nil, model: model, side: .enc, cache: cache)
+        #expect(repaired.filter { $0.extracted == true }.count == 1, "only the damaged entry is extracted again")
+        #expect(repaired.compactMap(\.features) == rows.compactMap(\.features))
+        #expect(try Data(contentsOf: entry) != bytes, "and stored whole again")
 
         let experiment = ProbeExperiment(label: "label", group: nil, side: .enc, folds: 2, model: model.name, data: "set.tsv", rows: 5)
         let whole = try experiment.train(rows)

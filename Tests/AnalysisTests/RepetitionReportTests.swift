@@ -105,6 +105,19 @@ import Analysis
 
     /// An unrelated sentence stops the loop but says nothing spoken, though its WER is below the
     /// loop's (above 1, from the inserted repeats): not an improvement.
+    /// `--keep 0.001` left a 3 s clip 29 samples, less than a frame: the row was skipped whole,
+    /// its plain and noisy conditions too. The truncated condition keeps at least one frame.
+    @Test func aTinyKeepStillLeavesOneFrameToTranscribe() throws {
+        let samples = try AudioFile.load(AnalysisSupport.clips[0])
+        var settings = RepetitionHunt.Settings()
+        settings.keep = 0.001
+        let cases = RepetitionHunt.conditions(samples, settings: settings, seed: 1)
+        #expect(cases.map(\.0) == settings.conditions && cases.last?.1.count == LogMel.hop)
+        _ = try Engine(model: AnalysisSupport.model("tiny.en"), samples: cases.last!.1)   // transcribable
+        settings.keep = 0.5
+        #expect(RepetitionHunt.conditions(samples, settings: settings, seed: 1).last?.1 == Array(samples.prefix(samples.count / 2)))
+    }
+
     @Test func anUnrelatedSentenceDoesNotImproveALoop() {
         let loopWER = WordErrorRate.of(reference: Self.spoken, hypothesis: "you " + String(repeating: "thank you so much for watching ", count: 4))
         #expect(loopWER > 1)
