@@ -67,11 +67,31 @@ public struct LabelledSet: Sendable {
     /// The column that names who speaks: `speaker`, else `voice`; nil when there is neither.
     public var speakerColumn: String? { ["speaker", "voice"].first(where: columns.contains) }
 
-    /// The fold grouping for a probe of `label`: the column asked for (`none` for none), else the
-    /// speaker column, so that no voice is in training and test at once.
+    /// The column a probe of `label` groups its folds by when none is asked for: the coarsest
+    /// column the label is a property of (every row of one of its values has the same label:
+    /// `word` for a word's category, `speaker` for gender), with at least two values in every
+    /// class, so that a probe cannot score by recognising the word or the voice it has heard in
+    /// training. Without such a column, the speaker column. Columns whose every value is one row
+    /// group nothing and are passed over.
+    public func defaultGroup(for label: String) -> String? {
+        let labelled = rows.filter { !($0.labels[label] ?? "").isEmpty }
+        let carriers = columns.filter { $0 != "path" && $0 != label }.compactMap { column -> (String, Int)? in
+            let values = Dictionary(grouping: labelled, by: { $0.labels[column] ?? "" })
+            guard !values.keys.contains(""), values.count < labelled.count,
+                  values.values.allSatisfy({ Set($0.map { $0.labels[label]! }).count == 1 }) else { return nil }
+            let perClass = Dictionary(grouping: values.values.map { $0[0].labels[label]! }, by: { $0 }).mapValues(\.count)
+            return perClass.values.allSatisfy { $0 >= 2 } ? (column, values.count) : nil
+        }
+        // The fewest groups; among equals the speaker column, then the first in the file.
+        let best = carriers.min { a, b in a.1 != b.1 ? a.1 < b.1 : (a.0 == speakerColumn && b.0 != speakerColumn) }
+        return best?.0 ?? speakerColumn.flatMap { $0 == label ? nil : $0 }
+    }
+
+    /// The fold grouping for a probe of `label`: the column asked for (`none` for none), else
+    /// `defaultGroup(for:)`, so that no voice (or word) is in training and test at once.
     public func probeGroup(_ requested: String?, label: String) throws -> String? {
         if requested == "none" { return nil }
-        guard let group = requested ?? speakerColumn.flatMap({ $0 == label ? nil : $0 }) else { return nil }
+        guard let group = requested ?? defaultGroup(for: label) else { return nil }
         try require(group, as: "to group by")
         guard group != label else {
             throw InputError("--group \(group)", "is the label column itself; grouping by the label puts each class in its own folds, so no fold could test it")

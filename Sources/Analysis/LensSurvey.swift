@@ -53,13 +53,14 @@ public enum LensSurvey {
             public let grounded: Double
             /// Share of clips whose lens transcript at this layer loops.
             public let loops: Double
-            /// Mean share of the lens transcript's words that are real English words (`Fluency`),
-            /// over clips whose transcript has words; nil without the word list.
-            public let fluency: Double?
+            /// Share of clips whose lens transcript at this layer is fluent (`Fluency.isFluent`: at
+            /// least 3 words, 90% of them real); nil without the word list. (It was the mean share
+            /// of real words over clips with words, which read 1.00 for layers that said "a" or "1".)
+            public let fluent: Double?
             /// Share of clips whose lens transcript is fluent but WER 0.5 or more from the
             /// final one: text not grounded in the audio; nil without the word list.
             public let ungrounded: Double?
-            enum CodingKeys: String, CodingKey { case layer, grounded, loops, fluency, ungrounded, meanWER = "mean_wer" }
+            enum CodingKeys: String, CodingKey { case layer, grounded, loops, fluent, ungrounded, meanWER = "mean_wer" }
         }
 
         public let clips: Int, skipped: Int
@@ -92,9 +93,8 @@ public enum LensSurvey {
                 let grounded = Double(wers.filter { $0[l] < 0.5 }.count) / n
                 let looping = Double(loops.filter { $0[l] }.count) / n
                 let layer = texts?.map { Array($0)[l] }
-                let shares = layer?.compactMap { Fluency.of($0.0) }
                 return Layer(layer: l, meanWER: mean, grounded: grounded, loops: looping,
-                             fluency: shares.map { $0.reduce(0, +) / Double(max(1, $0.count)) },
+                             fluent: layer.map { Double($0.filter { Fluency.isFluent($0.0) }.count) / n },
                              ungrounded: layer.map { Double($0.filter { Fluency.isFluent($0.0) && $0.1 >= 0.5 }.count) / n })
             }
         }

@@ -90,17 +90,17 @@ public enum MarkdownReport {
         let s = survey.summary
         let rows = s.encoder.map {
             [String($0.layer), String(format: "%.2f", $0.meanWER), percent($0.grounded), percent($0.loops),
-             $0.fluency.map { String(format: "%.2f", $0) } ?? "n/a", $0.ungrounded.map(percent) ?? "n/a"]
+             $0.fluent.map(percent) ?? "n/a", $0.ungrounded.map(percent) ?? "n/a"]
         }
         let names = (0...h.decoderLayers).map { $0 == 0 ? "emb" : "L\($0 - 1)" } + ["never"]
         return """
             Both lenses on \(s.clips) clips drawn by a fixed seed from `\(survey.data)`\(s.skipped > 0 ? " (\(s.skipped) unreadable, skipped)" : ""). \
             Encoder lens per layer, against each clip's final transcript:
 
-            \(code(Table(headers: ["layer", "mean WER", "clips within WER 0.5", "clips looping", "fluency", "fluent, ungrounded"], rows: rows)))
-            Fluency is the mean share of a lens transcript's words found in Debian's English word list (`wamerican`); a transcript \
-            is *fluent, ungrounded* when it has at least 3 words, 90% of them real, and is WER 0.5 or more from the clip's final \
-            transcript: the text the paper sees from near-top layers that does not follow the audio.
+            \(code(Table(headers: ["layer", "mean WER", "clips within WER 0.5", "clips looping", "clips fluent", "fluent, ungrounded"], rows: rows)))
+            A lens transcript is *fluent* when it has at least 3 words, 90% of them in Debian's English word list (`wamerican`), \
+            and *fluent, ungrounded* when it is also WER 0.5 or more from the clip's final transcript: the text the paper sees from \
+            near-top layers that does not follow the audio.
 
             Saturation layer of the \(s.tokens) tokens: \(zip(names, s.saturation).map { "\($0) \($1)" }.joined(separator: ", ")).
             """

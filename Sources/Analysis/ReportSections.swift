@@ -65,19 +65,33 @@ extension Report {
         }
     }
 
-    /// A linear probe per label of `set` on the encoder's layers, and per label with `group`'s
-    /// rows kept in one fold where the column exists. Features are pooled once for every label.
+    /// A linear probe per label of `set` on the encoder's layers, and per label with its folds
+    /// grouped: by `group` where the set has that column, else by `LabelledSet.defaultGroup`
+    /// (the word for a word's category, the speaker for gender). Features are pooled once for
+    /// every label. The verdict rests on the grouped probe; a label whose folds cannot be grouped
+    /// (a class spoken by one speaker) is not tested, and its grouped probe is not run.
     public mutating func addProbes(_ set: LabelledSet, path: String, labels wanted: [String], group: String?, folds: Int,
                                    model: WhisperModel, cache: FeatureCache, events: ExperimentEvents = .silent) throws {
         let labels = Self.probeLabels(set, wanted: wanted, group: group, folds: folds)
         guard let first = labels.first else { return }
-        let groupColumn = group.flatMap { set.columns.contains($0) ? $0 : nil } ?? set.speakerColumn
-        let pooled = try ProbeExperiment.extract(set, indices: Array(set.rows.indices), label: first, group: groupColumn, model: model, side: .enc,
+        let asked = group.flatMap { set.columns.contains($0) ? $0 : nil }
+        let pooled = try ProbeExperiment.extract(set, indices: Array(set.rows.indices), label: first, group: asked ?? set.speakerColumn, model: model, side: .enc,
                                                  cache: cache, events: events, skipUnlabelled: false)
         let e = model.hyper.encoderLayers
         for label in labels {
             try ProbeExperiment.checkClasses(set.rows.map { $0.labels[label]! }.filter { !$0.isEmpty }, label: label, folds: folds, source: path)
-            for g in [nil] + (groupColumn.map { [$0] } ?? []) {
+            let groupColumn = asked ?? set.defaultGroup(for: label)
+            // A class all of whose rows share one group can never be tested by grouped folds.
+            var ungroupable: String?
+            if let groupColumn {
+                do { _ = try set.probeGroup(groupColumn, label: label) } catch let error as InputError {
+                    // The reason, without the probe command's advice on options.
+                    ungroupable = error.problem.components(separatedBy: "; give").first
+                }
+            }
+            let groupings: [String?] = [nil] + (groupColumn.map { ungroupable == nil ? [$0] : [] } ?? [])
+            var judged: (result: ProbeExperiment.Result, group: String?)?
+            for g in groupings {
                 let run = ProbeExperiment(label: label, group: g, side: .enc, folds: folds, model: model.name, data: Self.short(path), rows: set.rows.count)
                 let rows = pooled.map { row -> ProbeExperiment.Row in
                     guard row.skipped == nil else { return row }
@@ -89,27 +103,34 @@ extension Report {
                 }
                 let result = try run.train(rows)
                 probes.append(result)
-                // The verdict rests on the grouped probe where there is one: the control for
-                // memorising a speaker or a word instead of the label.
-                guard g == groupColumn, let best = result.probe.layers.max(by: { $0.accuracy < $1.accuracy }) else { continue }
-                var input = result.bestInput.map { String(format: "; the input alone (%@) %.3f", $0.name, $0.result.accuracy) } ?? "; no input baseline"
-                if let (_, _, lead) = result.bestLead { input += ", the best layer's lead over it, paired, " + lead.text(places: 3) }
-                var rests = "\(result.kept.count) clips"
-                if let speakers = set.speakerColumn {
-                    rests += ", " + set.distinct(speakers, per: label, rows: result.kept.map(\.row)).map { "\($0.label) from \($0.count) \(speakers)s" }.joined(separator: ", ")
-                }
-                var transfer = ""
-                if let t = ProbeTransfer(result, set: set, column: "synthesizer") {
-                    transfers.append(t)
-                    transfer = " Trained on the other synthesizers, layer \(t.layer) gives on each held-out one: \(t.summary)."
-                }
-                find(.probes, .probe, data: run.data,
-                     observed: "\(label): " + String(format: "best %.3f [%.3f, %.3f] at encoder layer %d of %d%@, majority baseline %.3f%@ (%@).",
-                                      best.accuracy, best.interval.low, best.interval.high, best.layer, e, g.map { ", folds grouped by \($0)" } ?? "",
-                                      result.probe.baseline, input, rests) + transfer,
-                     .probe(best: best, baseline: result.probe.baseline, input: result.bestInput, encoderLayers: e, clips: result.kept.count,
-                             layers: result.probe.layers))
+                judged = (result, g)
             }
+            // The verdict rests on the grouped probe where there is one: the control for
+            // memorising a speaker or a word instead of the label.
+            guard let (result, g) = judged, let best = result.probe.layers.max(by: { $0.accuracy < $1.accuracy }) else { continue }
+            var input = result.bestInput.map { String(format: "; the input alone (%@) %.3f", $0.name, $0.result.accuracy) } ?? "; no input baseline"
+            if let (_, _, lead) = result.bestLead { input += ", the best layer's lead over it, paired, " + lead.text(places: 3) }
+            var rests = "\(result.kept.count) clips"
+            for column in [set.speakerColumn, groupColumn].compactMap({ $0 }).reduce(into: [String](), { if !$0.contains($1) { $0.append($1) } }) {
+                rests += ", " + set.distinct(column, per: label, rows: result.kept.map(\.row)).map { "\($0.label) from \($0.count) \(column)\($0.count == 1 ? "" : "s")" }.joined(separator: ", ")
+            }
+            let fewest = groupColumn.map { column in (column, set.distinct(column, per: label, rows: result.kept.map(\.row)).map(\.count).min() ?? 0) }
+            var transfer = ""
+            if let t = ProbeTransfer(result, set: set, column: "synthesizer") {
+                transfers.append(t)
+                transfer = " Trained on the other synthesizers, layer \(t.layer) gives on each held-out one: \(t.summary)."
+            } else if set.columns.contains("synthesizer") {
+                let synthesizers = Set(result.kept.map { set.rows[$0.row].labels["synthesizer"] ?? "" }).count
+                transfer = synthesizers < 2 ? " No transfer test: the rows come from one synthesizer."
+                    : " No transfer test: no synthesizer's classes all occur in the others' rows."
+            }
+            let grouping = g.map { ", folds grouped by \($0)" } ?? ungroupable.map { ", folds not grouped (by \(groupColumn!) they cannot be: \($0))" } ?? ""
+            find(.probes, .probe, data: Self.short(path),
+                 observed: "\(label): " + String(format: "best %.3f [%.3f, %.3f] at encoder layer %d of %d%@, majority baseline %.3f%@ (%@).",
+                                  best.accuracy, best.interval.low, best.interval.high, best.layer, e, grouping,
+                                  result.probe.baseline, input, rests) + transfer,
+                 .probe(best: best, baseline: result.probe.baseline, input: result.bestInput, encoderLayers: e, clips: result.kept.count,
+                         layers: result.probe.layers, groups: fewest.map { (column: $0.0, fewest: ungroupable == nil ? $0.1 : min($0.1, 1)) }))
         }
     }
 

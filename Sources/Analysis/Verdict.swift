@@ -78,13 +78,18 @@ extension Verdict {
     /// Linear probe: the label is decodable from the encoder beyond what the input gives,
     /// peaking late. `best` is the best layer; `input` the best input-feature control (nil when
     /// the rows carry no inputs to run it on).
+    /// `groups`, when the folds are grouped: the column, and the fewest of its values any class has.
     public static func probe(best: LinearProbe.Layer, baseline: Double, input: ProbeExperiment.InputBaseline?,
-                             encoderLayers: Int, clips: Int, layers: [LinearProbe.Layer] = []) -> Verdict {
+                             encoderLayers: Int, clips: Int, layers: [LinearProbe.Layer] = [], groups: (column: String, fewest: Int)? = nil) -> Verdict {
         let rule = "reproduced when the best layer is at least 20 points above the majority baseline, ahead of the best input baseline "
             + "(the same probe on the pooled log-mel or on duration, no Whisper) with the 95% interval of their paired difference "
             + "above 0, and in the upper half of the encoder, ahead of the best lower-half layer the same way; partly when it clears "
-            + "both but peaks early or its peak is not resolved; " + pairedRule + tooFewClipsRule
+            + "both but peaks early or its peak is not resolved; " + pairedRule + tooFewClipsRule + "; " + tooFewGroupsRule
         if let few = tooFewClips(clips) { return Verdict(.notTested, few, rule: rule) }
+        if let groups, groups.fewest < minimumGroups {
+            return Verdict(.notTested, "a class has only \(groups.fewest) \(groups.column)\(groups.fewest == 1 ? "" : "s") to group its folds by; "
+                           + "a verdict needs \(minimumGroups)", rule: rule)
+        }
         // 1e-9: 0.7 - 0.5 is 0.19999999999999996 in binary, and is 20 points.
         guard best.accuracy - baseline >= 0.2 - 1e-9 else { return Verdict(.notReproduced, against(best.accuracy, baseline, "the majority baseline", points: 20), rule: rule) }
         guard let input else { return Verdict(.partly, "decodable, but no input baseline was run to compare with", rule: rule) }
@@ -224,8 +229,11 @@ extension Verdict {
         }
         if let few = tooFewClips(clips) { return Verdict(.notTested, few, rule: rule) }
         let holds = w75.change.high < 0.10, degrades = w50.change.low > 0, lost = kept.change20.high < -kept.full / 2
-        let parts = [holds ? "±75 holds" : "±75 does not hold", degrades ? "±50 degrades" : "±50 does not degrade surely",
-                     lost ? "±20 loses most words" : "±20 keeps most words"]
+        // Each part is confirmed, refuted (its whole interval on the other side), or not shown
+        // either way: an interval from -0.45 to +1.47 was called "does not hold".
+        let parts = [holds ? "±75 holds" : w75.change.low >= 0.10 ? "±75 does not hold" : "±75 is not shown to hold",
+                     degrades ? "±50 degrades" : w50.change.high <= 0 ? "±50 does not degrade" : "±50 is not shown to degrade",
+                     lost ? "±20 loses most words" : kept.change20.low >= -kept.full / 2 ? "±20 keeps most words" : "±20 is not shown to lose most words"]
         let words = String(format: "mean WER %.2f with full attention, %.2f at ±75 (%@), %.2f at ±50 (%@ from ±75), %.2f at ±20 over %d clips; "
                            + "words kept %.2f with full attention, %.2f at ±20 (%@): ",
                            full, w75.wer, w75.change.text, w50.wer, w50.change.text, w20.wer, clips,
@@ -240,6 +248,11 @@ extension Verdict {
     static let tooFewClipsRule = "not tested on fewer than \(minimumClips) clips"
 
     /// The "not tested" detail for data of fewer than `minimumClips` clips, else nil.
+    /// Grouped folds and the intervals drawn over their groups say little with few groups: two
+    /// speakers make two folds, each testing words the other voice spoke in training.
+    static let minimumGroups = 5
+    static let tooFewGroupsRule = "not tested when the folds are grouped and a class has fewer than \(minimumGroups) groups (speakers, words)"
+
     static func tooFewClips(_ clips: Int) -> String? {
         clips >= minimumClips ? nil
             : "\(clips) clip\(clips == 1 ? "" : "s"); a verdict needs at least \(minimumClips)"

@@ -19,7 +19,7 @@ struct ProbeCommand: ParsableCommand {
     @Flag(name: .long, help: "Decoder side, one row per transcript token labelled correct or incorrect against the 'text' column; folds grouped by speaker or clip.") var perToken = false
     @Option(name: .long, help: "enc (encoder layers) or dec (decoder layers); default enc.") var side: ProbeFeatures.Side?
     @Option(name: .long, parsing: .unconditional, help: "Cross-validation folds.") var folds: Int = 5
-    @Option(name: .long, help: ArgumentHelp("A column whose rows stay together in one fold (e.g. word); default: the speaker or voice column, if any; 'none' for none.", valueName: "COL")) var group: String?
+    @Option(name: .long, help: ArgumentHelp("A column whose rows stay together in one fold (e.g. word); default: the coarsest column the label is a property of (word for a word's category, speaker for gender), else the speaker or voice column; 'none' for none.", valueName: "COL")) var group: String?
     @Option(name: .long, help: ArgumentHelp("Feature cache folder (default: $ASRLENS_HOME/features).", valueName: "DIR")) var cache: String?
     @Flag(name: .long, help: "Print {label, side, baseline, classes, rows, folds, layers: [{layer, accuracy, std, low, high}], input_baselines, ...} as JSON.") var json = false
     @OptionGroup var sharding: ShardOptions
@@ -39,8 +39,11 @@ struct ProbeCommand: ParsableCommand {
         if perToken { return try perTokenProbe(set) }
         try set.require(label)
         let group = try set.probeGroup(group, label: label)
-        if self.group == nil, let speaker = set.speakerColumn, speaker == label {
+        if self.group == nil, let speaker = set.speakerColumn, speaker == label, group == nil {
             StandardError.line("\(data): the folds are not grouped by \(label), since '\(label)' is the label; give --group COL to keep another column's rows in one fold")
+        }
+        if self.group == nil, let group, group != set.speakerColumn {
+            StandardError.line("\(data): folds grouped by \(group), since every \(group) has one '\(label)': a probe could otherwise score by recognising a \(group) heard in training (--group COL or none to choose)")
         }
         try ProbeExperiment.checkClasses(set.rows.map { $0.labels[label]! }.filter { !$0.isEmpty }, label: label, folds: folds, source: data)
         let unlabelled = ProbeExperiment.unlabelled(set, label: label)

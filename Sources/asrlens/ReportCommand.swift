@@ -21,7 +21,7 @@ struct ReportCommand: ParsableCommand {
     @Option(name: .long, help: "The clip for the lenses, sweep and head ranking (default: the bundled sample).") var clip: String?
     @Option(name: .long, help: ArgumentHelp("Write the report here (atomically) instead of standard output.", valueName: "PATH")) var out: String?
     @Option(name: .long, help: ArgumentHelp("A label column to probe; repeat for several (default: every column with 2 to 10 classes).", valueName: "COL")) var label: [String] = []
-    @Option(name: .long, help: ArgumentHelp("Also probe each label with this column's rows kept in one fold, where the column exists (default: the speaker or voice column); the verdict rests on that probe.", valueName: "COL")) var group: String?
+    @Option(name: .long, help: ArgumentHelp("Also probe each label with this column's rows kept in one fold, where the column exists (default: as for asrlens probe, the coarsest column the label is a property of, else the speaker or voice column); the verdict rests on that probe.", valueName: "COL")) var group: String?
 
     @Option(name: .long, parsing: .unconditional, help: "Cross-validation folds for the probes.") var folds: Int = 5
     @Option(name: .long, help: ArgumentHelp("Feature cache folder (default: $ASRLENS_HOME/features).", valueName: "DIR")) var cache: String?

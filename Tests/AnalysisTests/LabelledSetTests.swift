@@ -12,6 +12,28 @@ import Testing
         do { _ = try LabelledSet(text: text, source: "set.tsv", base: Self.base); return nil } catch let e as InputError { return e.description } catch { return "\(error)" }
     }
 
+    /// A probe groups its folds by what its label is a property of: a word's category by the
+    /// word (grouped by speaker, every test word had been heard in training in the other voice,
+    /// and a trial's report called the category "reproduced" on that), gender by the speaker.
+    /// A column of one value per row, or of one value per class, groups nothing useful.
+    @Test func foldsAreGroupedByWhatTheLabelIsAPropertyOf() throws {
+        var text = "path\tcategory\tword\tgender\tspeaker\tid\tversion\n"
+        let words = ["apple": "fruit", "pear": "fruit", "plum": "fruit", "cat": "animal", "dog": "animal", "cow": "animal"]
+        for (n, (word, category)) in words.sorted(by: { $0.key < $1.key }).enumerated() {
+            for (k, speaker) in ["m1", "f1", "m2", "f2"].enumerated() {
+                text += "\(word)-\(speaker).wav\t\(category)\t\(word)\t\(speaker.hasPrefix("m") ? "male" : "female")\t\(speaker)\t\(n * 4 + k)\t\(category == "fruit" ? "1" : "2")\n"
+            }
+        }
+        let set = try LabelledSet(text: text, source: "words.tsv", base: Self.base)
+        #expect(set.defaultGroup(for: "category") == "word")
+        #expect(set.defaultGroup(for: "gender") == "speaker")
+        #expect(try set.probeGroup(nil, label: "category") == "word" && set.probeGroup("speaker", label: "category") == "speaker")
+        // Without a column the label is a property of, the speaker column, as before.
+        let sentences = try LabelledSet(text: "path\tnoise\tspeaker\na.wav\tclean\ts1\nb.wav\tnoisy\ts1\nc.wav\tclean\ts2\nd.wav\tnoisy\ts2\n",
+                                        source: "s.tsv", base: Self.base)
+        #expect(sentences.defaultGroup(for: "noise") == "speaker")
+    }
+
     @Test func crlfLinesReadLikeLfLines() throws {
         let lf = try LabelledSet(text: "path\tlabel\na.wav\tx\nb.wav\ty\n", source: "a.tsv", base: Self.base)
         let crlf = try LabelledSet(text: "path\tlabel\r\na.wav\tx\r\nb.wav\ty\r\n", source: "b.tsv", base: Self.base)

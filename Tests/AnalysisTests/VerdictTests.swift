@@ -16,6 +16,15 @@ import Analysis
         #expect(Verdict.singleHead(loops: 5, judged: true, best: [true, false, false, false, false], median: [false, false, false, false, false], heads: 24, clips: 3).outcome == .notTested)
     }
 
+    /// Grouped folds over two speakers are two folds, and an interval drawn over two groups says
+    /// little: a probe's verdict needs five groups in every class.
+    @Test func aProbeOnFewerThanFiveGroupsAClassIsNotTested() {
+        let two = Verdict.probe(best: Self.layer(3, 97), baseline: 0.5, input: Self.input(50), encoderLayers: 4, clips: 120, groups: ("speaker", 2))
+        #expect(two.outcome == .notTested && two.detail == "a class has only 2 speakers to group its folds by; a verdict needs 5", "\(two.detail ?? "")")
+        #expect(two.rule.contains("fewer than 5 groups"))
+        #expect(Verdict.probe(best: Self.layer(3, 97), baseline: 0.5, input: Self.input(50), encoderLayers: 4, clips: 120, groups: ("word", 5)).outcome == .reproduced)
+    }
+
     /// "Peaks early" only when the early best leads every late layer by a paired interval above 0.
     @Test func anEarlyPeakWithinTheIntervalOfALateLayerIsNotCalledEarly() {
         let layers = [Self.layer(0, 99), Self.layer(1, 90), Self.layer(2, 91), Self.layer(3, 97)]
@@ -92,10 +101,15 @@ import Analysis
         #expect(sure.outcome == .reproduced && sure.text.contains("±75 holds, ±50 degrades, ±20 loses most words"), "\(sure.text)")
         let unsure = Verdict.attentionWindows(full: 0, windows: Self.windows(change50: (0.05, -0.02, 0.12)), kept: Self.kept(), clips: 48)
         #expect(unsure.outcome == .partly && unsure.text.contains("(+0.05 [-0.02, +0.12] from ±75)"), "\(unsure.text)")
-        #expect(unsure.text.contains("±50 does not degrade surely"))
+        #expect(unsure.text.contains("±50 is not shown to degrade"))
+        // An interval on both sides of the threshold neither shows ±75 holding nor refutes it
+        // (a trial's report said "±75 does not hold" from +0.51 [-0.45, +1.47]).
+        let wide = Verdict.attentionWindows(full: 0, windows: [(75, 0.5, PairedDifference(mean: 0.51, low: -0.45, high: 1.47, pairs: 20))]
+                                            + Self.windows(change50: (0.1, 0.05, 0.15)).dropFirst(), kept: Self.kept(), clips: 48)
+        #expect(wide.text.contains("±75 is not shown to hold, ±50 degrades"), "\(wide.text)")
         let none = Verdict.attentionWindows(full: 0, windows: [(75, 0.5, PairedDifference(mean: 0.5, low: 0.3, high: 0.7, pairs: 48))]
                                             + Self.windows(change50: (0, -0.1, 0.1), wer20: 0.2).dropFirst(), kept: Self.kept(lost: false), clips: 48)
-        #expect(none.outcome == .notReproduced, "\(none.text)")
+        #expect(none.outcome == .notReproduced && none.text.contains("±75 does not hold"), "\(none.text)")
     }
 
     /// One clip illustrates a method; the lens and attention-window claims need a survey.
