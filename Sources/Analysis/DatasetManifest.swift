@@ -10,19 +10,33 @@ public struct DatasetManifest: Codable, Equatable, Sendable {
     /// Synthesizer name → version, as the program prints it.
     public let synthesizers: [String: String]
     public let date: String
+    /// The TSV files it wrote, name → SHA-256; nil in manifests written before it was kept.
+    public var files: [String: String]?
 
-    public init(command: String, asrlens: String = SourceRevision.current, synthesizers: [String: String], date: Date = Date()) {
-        self.command = command; self.asrlens = asrlens; self.synthesizers = synthesizers
+    public init(command: String, asrlens: String = SourceRevision.current, synthesizers: [String: String], date: Date = Date(),
+                files: [String: String]? = nil) {
+        self.command = command; self.asrlens = asrlens; self.synthesizers = synthesizers; self.files = files
         self.date = ISO8601DateFormatter.string(from: date, timeZone: TimeZone(identifier: "UTC")!, formatOptions: [.withFullDate])
     }
 
     static let fileName = "dataset.json"
 
-    /// The manifest in the folder of the TSV at `path`; nil when there is none or it does not
-    /// parse (a data set not made by `dataset synth`).
-    public static func near(_ path: String) -> DatasetManifest? {
-        let url = URL(fileURLWithPath: path).deletingLastPathComponent().appendingPathComponent(fileName)
-        guard let data = FileManager.default.contents(atPath: url.path) else { return nil }
+    /// The manifest in the folder at `folder`; nil when there is none or it does not parse.
+    public static func read(in folder: URL) -> DatasetManifest? {
+        guard let data = FileManager.default.contents(atPath: folder.appendingPathComponent(fileName).path) else { return nil }
         return try? JSONDecoder().decode(DatasetManifest.self, from: data)
+    }
+
+    /// The manifest that made the TSV at `path`: its folder's, when it lists the file with the
+    /// file's own SHA-256 (older manifests: when the file is one of the names `dataset synth`
+    /// writes). Nil otherwise: a hand-made subset beside a generated set was reported as made
+    /// by the command that made the set.
+    public static func near(_ path: String) -> DatasetManifest? {
+        let url = URL(fileURLWithPath: path)
+        guard let manifest = read(in: url.deletingLastPathComponent()) else { return nil }
+        let name = url.lastPathComponent
+        guard let files = manifest.files else { return SyntheticSet.fileNames.contains(name) ? manifest : nil }
+        guard let sha = files[name], (try? SHA256.hex(ofFile: url)) == sha else { return nil }
+        return manifest
     }
 }

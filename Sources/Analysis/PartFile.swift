@@ -193,8 +193,13 @@ public enum PartFile {
 
     /// Reads parts and checks that they are one run's complete set: the same kind and
     /// settings, and every shard 0..<n exactly once.
-    public static func readSet(_ paths: [String]) throws -> [Part] {
+    /// `kind`, when given, is the only kind of part accepted: a sweep part handed to the report
+    /// as a repetition part was answered "shards 1, 2 are missing".
+    public static func readSet(_ paths: [String], kind: String? = nil) throws -> [Part] {
         let parts = try paths.map(read)
+        if let kind, let other = zip(parts, paths).first(where: { $0.0.kind != kind }) {
+            throw InputError(other.1, "is a \(other.0.kind) part, not a \(kind) part")
+        }
         let first = parts[0]
         for (p, path) in zip(parts, paths) {
             guard p.kind == first.kind, p.of == first.of, comparable(p.header) == comparable(first.header) else {

@@ -166,9 +166,11 @@ public struct RepetitionReport: FormattedReport {
     /// Per component (rows) and decoder layer (columns): the fraction of loops resolved.
     public var resolvedTable: Table { table { String(format: "%.2f", $0.fraction) } }
 
-    /// The same for loops resolved with a better WER, with the 95% interval.
+    /// The same for loops resolved with a better WER: how many of the loops ("1/6", not a bare
+    /// count beside a fraction's interval), with the fraction's 95% interval.
     public var improvedTable: Table {
-        table { e in e.improvedInterval.map { String(format: "%d [%.2f, %.2f]", e.improved ?? 0, $0.low, $0.high) } ?? "–" }
+        let loops = summary.loops
+        return table { e in e.improvedInterval.map { String(format: "%d/%d [%.2f, %.2f]", e.improved ?? 0, loops, $0.low, $0.high) } ?? "–" }
     }
 
     private func table(_ cell: (RepetitionHunt.Summary.Entry) -> String) -> Table {
@@ -189,7 +191,6 @@ public struct RepetitionReport: FormattedReport {
                      })
     }
 
-    /// One case of `--json`: the transcript and its loops, without the trials.
     /// A case in `--json`: where it comes from, its transcript, its WER against the reference
     /// text (when the data set gives one), and for a loop every patch tried and what it did.
     struct CaseLine: Encodable {

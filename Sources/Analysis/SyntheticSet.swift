@@ -43,18 +43,27 @@ public enum SyntheticSet {
         return synth.voices.filter { names.contains($0.name) }
     }
 
+    /// The TSV files a data set holds.
+    static let fileNames: Set<String> = ["sentences.tsv", "words.tsv"]
+
     /// Writes `OUT/sentences.tsv`, `OUT/words.tsv` and their WAV files (16 kHz, 16-bit), spoken
     /// by `synthesizers`, and `OUT/dataset.json` naming `command`, the asrlens commit and the
     /// synthesizers' versions. `progress(done, total)` is called after each clip.
+    /// A folder holding a data set made by another command is refused unless `replace`.
     public static func generate(into out: URL, synthesizers: [Synthesizer] = Synthesizer.allCases, command: String = "asrlens dataset synth",
-                                progress: (Int, Int) -> Void = { _, _ in }) throws {
+                                replace: Bool = false, progress: (Int, Int) -> Void = { _, _ in }) throws {
         // Every program and voice is checked before the first clip, so a missing one fails at once.
         var versions: [Synthesizer: String] = [:]
         for s in synthesizers { versions[s] = try s.version() }
         let fm = FileManager.default
         var isFolder: ObjCBool = false
         if fm.fileExists(atPath: out.path, isDirectory: &isFolder), !isFolder.boolValue {
-            throw InputError(out.path, "is a file, not a folder; name a folder for the data set (it is made if missing)")
+            throw InputError(out.path, "is not a folder; name a folder for the data set (it is made if missing)")
+        }
+        // Another command's data set is not replaced unasked: its TSV files would list clips
+        // that are gone, and a report on it would name the wrong command.
+        if !replace, let made = DatasetManifest.read(in: out), made.command != command {
+            throw InputError(out.path, "holds a data set made by `\(made.command)`; give --force to replace it, or name another folder")
         }
         do {
             for sub in ["sentences", "words"] { try fm.createDirectory(at: out.appendingPathComponent(sub), withIntermediateDirectories: true) }
@@ -112,7 +121,9 @@ public enum SyntheticSet {
             }
         }
         try AtomicFile.write(words, to: out.appendingPathComponent("words.tsv").path)
-        let manifest = DatasetManifest(command: command, synthesizers: Dictionary(uniqueKeysWithValues: versions.map { ($0.key.rawValue, $0.value) }))
+        let hashes = [("sentences.tsv", tsv), ("words.tsv", words)].map { ($0.0, Array($0.1.utf8).withUnsafeBytes { SHA256.hex(of: $0) }) }
+        let manifest = DatasetManifest(command: command, synthesizers: Dictionary(uniqueKeysWithValues: versions.map { ($0.key.rawValue, $0.value) }),
+                                       files: Dictionary(uniqueKeysWithValues: hashes))
         try AtomicFile.write(try JSONText.encode(manifest) + "\n", to: out.appendingPathComponent(DatasetManifest.fileName).path)
     }
 

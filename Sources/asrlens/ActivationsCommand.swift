@@ -1,4 +1,5 @@
 import Analysis
+import Foundation
 import ArgumentParser
 import Model
 
@@ -26,6 +27,11 @@ struct ActivationsCommand: ParsableCommand {
 
     func run() throws {
         try AtomicFile.checkWritable(out)   // before any work
+        // A name whose extension says the other format is written as asked, with a word.
+        let ext = URL(fileURLWithPath: out).pathExtension.lowercased()
+        if let format, let named = ActivationExport.Format(rawValue: ext), named != format {
+            Warnings.report(out, "written as \(format.rawValue) (--format), though its name says \(named.rawValue)")
+        }
         let engine = try clip.engine()
         let export = try ActivationExport(engine: engine, set: try engine.patchSet(patches, attentionWindow: window.attentionWindow), patterns: sites)
         let size = try export.write(to: out, format: format)

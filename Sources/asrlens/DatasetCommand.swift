@@ -20,11 +20,14 @@ struct DatasetCommand: ParsableCommand {
         @Option(name: .long, help: ArgumentHelp("A synthesizer to speak with; repeat for several (default: all three).", valueName: "espeak-ng|flite|festival"))
         var synth: [Synthesizer] = []
 
+        @Flag(name: .long, help: "Replace a data set that another command made in the folder.") var force = false
+
         func run() throws {
+            guard !out.isEmpty else { throw InputError(out, "an empty path names no folder") }
             let url = URL(fileURLWithPath: out)
             let progress = Progress("dataset synth")
             let chosen = synth.isEmpty ? Synthesizer.allCases : Synthesizer.allCases.filter(synth.contains)
-            try SyntheticSet.generate(into: url, synthesizers: chosen, command: Invocation.current) { progress.update($0, of: $1) }
+            try SyntheticSet.generate(into: url, synthesizers: chosen, command: Invocation.current, replace: force) { progress.update($0, of: $1) }
             print("wrote \(url.appendingPathComponent("sentences.tsv").path) and \(url.appendingPathComponent("words.tsv").path)")
         }
     }

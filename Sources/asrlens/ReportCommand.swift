@@ -55,7 +55,7 @@ struct ReportCommand: ParsableCommand {
         let clipPath = clip ?? BundledSample.path
         let samples = try AudioFile.load(clipPath)
         if let out { try AtomicFile.checkWritable(out) }   // an unwritable path fails now, not after an hour
-        let parts = try repetitionParts.isEmpty ? [] : PartFile.readSet(repetitionParts)   // and so do bad parts
+        let parts = try repetitionParts.isEmpty ? [] : PartFile.readSet(repetitionParts, kind: "repetition")   // and so do bad parts
         let merged = try parts.isEmpty ? nil : RepetitionReport(parts: parts)
         let model = try modelOptions.load()
         try merged?.checkFits(model: model.name, set: sets.first, data: data.first, source: parts[0].path)   // before the hours of work

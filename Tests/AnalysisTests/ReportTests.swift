@@ -62,4 +62,23 @@ import Analysis
         #expect(try set.probeGroup(nil, label: "speaker") == nil, "a speaker probe cannot group by speaker")
         #expect(throws: InputError.self) { try set.probeGroup("gender", label: "gender") }
     }
+
+    /// A report says a data file was made by `dataset synth` only when the folder's manifest
+    /// lists that file with its SHA-256: a hand-made subset beside the set (or an edited file)
+    /// was credited to the command that made the set.
+    @Test func aFileIsMadeByTheManifestOnlyWhenItListsItsBytes() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("asrlens-manifest-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let text = "path\tlabel\na.wav\tx\n"
+        try text.write(to: dir.appendingPathComponent("words.tsv"), atomically: true, encoding: .utf8)
+        try text.write(to: dir.appendingPathComponent("subset.tsv"), atomically: true, encoding: .utf8)
+        let sha = Array(text.utf8).withUnsafeBytes { SHA256.hex(of: $0) }
+        let manifest = DatasetManifest(command: "asrlens dataset synth d", synthesizers: ["flite": "2.2"], files: ["words.tsv": sha])
+        try (JSONText.encode(manifest) + "\n").write(to: dir.appendingPathComponent("dataset.json"), atomically: true, encoding: .utf8)
+        #expect(DatasetManifest.near(dir.appendingPathComponent("words.tsv").path)?.command == "asrlens dataset synth d")
+        #expect(DatasetManifest.near(dir.appendingPathComponent("subset.tsv").path) == nil, "a file the manifest does not list")
+        try (text + "b.wav\ty\n").write(to: dir.appendingPathComponent("words.tsv"), atomically: true, encoding: .utf8)
+        #expect(DatasetManifest.near(dir.appendingPathComponent("words.tsv").path) == nil, "an edited file")
+    }
 }

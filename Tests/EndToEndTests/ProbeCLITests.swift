@@ -48,6 +48,17 @@ import Testing
         #expect(Set(fields.map { $0[6] }).count == 15, "Flite and Festival share the recorded speakers kal and slt")
         let words = try String(contentsOf: dir.appendingPathComponent("words.tsv"), encoding: .utf8).split(separator: "\n").dropFirst()
         for category in ["fruit", "clothing", "animal"] { #expect(words.filter { $0.contains("\t\(category)\t") }.count == 120) }
+        // The manifest names the files it wrote by their SHA-256, so that a report can tell them
+        // from a hand-made subset beside them.
+        let manifest = try JSONSerialization.jsonObject(with: Data(contentsOf: dir.appendingPathComponent("dataset.json"))) as? [String: Any]
+        let files = try #require(manifest?["files"] as? [String: String])
+        let sums = try CLIRunner.run(["sentences.tsv", "words.tsv"].map { dir.appendingPathComponent($0).path }, executable: "/usr/bin/sha256sum")
+        #expect(Set(files.values) == Set(sums.stdout.split(separator: "\n").map { String($0.prefix(64)) }) && files.count == 2, "\(files) \(sums.stdout)")
+        // Another command's set is not replaced unasked.
+        let other = try CLIRunner.run(["dataset", "synth", dir.path, "--synth", "espeak-ng"])
+        #expect(other.status == 2 && other.stderr.contains("holds a data set made by `asrlens dataset synth ") && other.stderr.contains("give --force"), "\(other.stderr)")
+        #expect(FileManager.default.contents(atPath: dir.appendingPathComponent("dataset.json").path).flatMap { String(data: $0, encoding: .utf8) }?
+            .contains("festival") == true, "the set is left as it was")
     }
 
     /// The acceptance bar: gender and noise probes beat the majority baseline by 20 points at
