@@ -51,6 +51,7 @@ public struct ProbeExperiment: Codable, Equatable, Sendable {
                                skipUnlabelled: Bool = true) throws -> [Row] {
         var rows: [Row] = []
         var cacheFailed = false
+        var firstWith: [String: String] = [:]   // audio SHA-256 → the first path that held it
         for (n, i) in indices.enumerated() {
             let row = set.rows[i]
             // An empty cell is no class: the row is left out, as the command says once.
@@ -62,6 +63,10 @@ public struct ProbeExperiment: Codable, Equatable, Sendable {
                 // Reading the audio first names any problem with it the way every command does.
                 let samples = try AudioFile.load(row.path)
                 let key = try SHA256.hex(ofFile: URL(fileURLWithPath: row.path))
+                // The same audio under two names can land in training and test at once.
+                if let first = firstWith[key] {
+                    Warnings.report(row.path, "holds the same audio as \(first); a probe can test on a clip it trained on")
+                } else { firstWith[key] = row.path }
                 var extracted = false
                 let features: [[Float]]
                 if let cached = cache.load(key) { features = cached } else {

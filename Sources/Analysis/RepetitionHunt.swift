@@ -218,9 +218,12 @@ public enum RepetitionHunt {
                 .max { ($0.0.improved ?? $0.0.resolved) < ($1.0.improved ?? $1.0.resolved) }
         }
 
-        /// Single heads, most loops resolved first.
+        /// Single heads, most loops improved first when the data give texts (as the single-head
+        /// verdict ranks them, so the head it names heads the table), else most resolved.
         public var heads: [Entry] {
-            entries.filter { $0.head != nil }.sorted { ($0.resolved, -$0.layer, -($0.head ?? 0)) > ($1.resolved, -$1.layer, -($1.head ?? 0)) }
+            entries.filter { $0.head != nil }.sorted {
+                ($0.improved ?? $0.resolved, $0.resolved, -$0.layer, -($0.head ?? 0)) > ($1.improved ?? $1.resolved, $1.resolved, -$1.layer, -($1.head ?? 0))
+            }
         }
     }
 }

@@ -138,7 +138,7 @@ public struct RepetitionReport: FormattedReport {
             out += improvedTable.text.split(separator: "\n").map(String.init)
         }
         out.append("")
-        out.append("single cross-attention heads, most loops resolved first:")
+        out.append("single cross-attention heads, most loops \(s.entries.first?.improved != nil ? "improved" : "resolved") first:")
         out += headTable(top: 5).text.split(separator: "\n").map(String.init)
         return out
     }
@@ -183,11 +183,15 @@ public struct RepetitionReport: FormattedReport {
                      })
     }
 
+    /// The `top` single cross-attention heads, in `Summary.heads`'s order, with the loops each
+    /// resolves and, when the data give texts, improves.
     public func headTable(top: Int) -> Table {
         let s = summary
-        return Table(headers: ["head", "loops resolved", "fraction"],
+        let judged = s.entries.first?.improved != nil
+        return Table(headers: ["head", "loops resolved", "fraction"] + (judged ? ["improved"] : []),
                      rows: s.heads.prefix(top).map {
                          [Site(.decoder, $0.layer, .crossHead($0.head ?? 0)).description, "\($0.resolved)/\(s.loops)", String(format: "%.2f", $0.fraction)]
+                             + (judged ? ["\($0.improved ?? 0)/\(s.loops)"] : [])
                      })
     }
 

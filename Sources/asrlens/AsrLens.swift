@@ -51,8 +51,23 @@ enum Main {
             }
             // Usage errors: one line, status 2, like every other bad input.
             let message = AsrLens.message(for: error).split(separator: "\n").first.map(String.init) ?? "\(error)"
-            fail(message.replacingOccurrences(of: "Error: ", with: ""))
+            fail(plainValueMessage(message.replacingOccurrences(of: "Error: ", with: "")))
         }
+    }
+
+    /// ArgumentParser's "The value 'nan' is invalid for '--folds <folds>'" in this tool's form,
+    /// naming what was wrong: `--folds nan: not a whole number`, `--kind foo: not one of cross,
+    /// self, …; did you mean …?`. Other messages pass unchanged.
+    static func plainValueMessage(_ message: String) -> String {
+        let pattern = #/^The value '(?<value>.*)' is invalid for '(?<option>-[^ ']+)[^']*'(?<rest>.*)$/#
+        guard let m = message.wholeMatch(of: pattern) else { return message }
+        let value = String(m.value), option = String(m.option)
+        let choices = m.rest.matches(of: #/'([^']*)'/#).map { String($0.1) }
+        if !choices.isEmpty {
+            return "\(option) \(value): not one of \(choices.joined(separator: ", "))\(Suggestion.didYouMean(value, among: choices))"
+        }
+        // A value Double reads but the option refused: the option takes whole numbers.
+        return "\(option) \(value): " + (Double(value) != nil ? "not a whole number" : "not a number")
     }
 
     /// `asrlens trasncribe x.wav` would open the explorer on a file named `trasncribe`: a first

@@ -32,6 +32,9 @@ struct RepetitionCommand: ParsableCommand {
         let set = try LabelledSet(tsv: data)
         guard !set.rows.isEmpty else { throw InputError(data, "has no rows") }
         let part = try sharding.part, examined = set.sampled(rows ?? set.rows.count)
+        if let rows, rows > set.rows.count {
+            StandardError.line("\(data): --rows \(rows), but the set has \(set.rows.count) row\(set.rows.count == 1 ? "" : "s"); examining every one")
+        }
         let model = try modelOptions.load(), settings = hunt.settings
         let started = Date()
         let records = try RepetitionHunt.run(set, indices: examined.enumerated().filter { part?.owns($0.offset) ?? true }.map(\.element), model: model, settings: settings,

@@ -10,9 +10,10 @@ struct ReportCommand: ParsableCommand {
         abstract: "Run the paper's experiments on a model and write a Markdown report with numbers and text plots.",
         discussion: """
             Sections: logit lens and encoder lens on --clip, then on --repetition-rows rows of the first DATA file; a \
-            linear probe per label column of each DATA file (encoder layers); a patching sweep of --clip (resid_post, \
-            50-frame windows, silence) and a ranking of every decoder head by ablation; repetition hunting on the same rows; \
-            and the contextual-bias experiment on 220 sentences in 4 voices of 3 synthesizers. Each section ends with the paper's finding \
+            linear probe per label column of each DATA file (encoder layers), and the per-token decoder probe on the first \
+            DATA file when it has a text column; a patching sweep of --clip (resid_post, \
+            50-frame windows, silence) and a ranking of every decoder head by ablation; repetition hunting and localised \
+            encoder attention (±75, ±50, ±20 frames) on the same rows; and the contextual-bias experiment on 220 sentences in 4 voices of 3 synthesizers. Each section ends with the paper's finding \
             and whether this model reproduces it, by the rule printed beside it; --json prints the results and findings as \
             data. Probe features are cached as `asrlens probe` caches them.
             """)
@@ -25,7 +26,7 @@ struct ReportCommand: ParsableCommand {
 
     @Option(name: .long, parsing: .unconditional, help: "Cross-validation folds for the probes.") var folds: Int = 5
     @Option(name: .long, help: ArgumentHelp("Feature cache folder (default: $ASRLENS_HOME/features).", valueName: "DIR")) var cache: String?
-    @Option(name: .long, parsing: .unconditional, help: "Rows of the first DATA file for the lens survey and repetition hunting, drawn by a fixed seed (0 skips both).") var repetitionRows: Int = 24
+    @Option(name: .long, parsing: .unconditional, help: "Rows of the first DATA file for the lens survey, repetition hunting and localised attention, drawn by a fixed seed (0 skips all three).") var repetitionRows: Int = 24
     @OptionGroup var hunt: RepetitionOptions
     @Option(name: .customLong("repetition-part"), help: ArgumentHelp("Take the repetition section from this part of a sharded `asrlens repetition` run instead of hunting; repeat for every part.", valueName: "PART")) var repetitionParts: [String] = []
     @Flag(name: .long, help: "Skip the contextual-bias experiment (it needs espeak-ng, Flite and Festival).") var noContext = false
