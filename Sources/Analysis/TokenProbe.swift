@@ -70,18 +70,25 @@ public enum TokenProbe {
         }
 
         enum CodingKeys: String, CodingKey {
-            case tokens, incorrect, clips, folds, majority, layers, logprob
-            case requestedFolds = "requested_folds", groupedBy = "grouped_by", groups
-            case bestLead = "best_lead"
+            case label, side, baseline, rows, incorrect, clips, folds, layers, group, groups
+            case requestedFolds = "requested_folds", inputBaselines = "input_baselines"
+            case intervalUnits = "interval_units", intervalMethod = "interval_method", bestLead = "best_lead"
         }
 
-        /// `--json`: the fields above, and `best_lead` (null when it cannot be paired).
+        /// `--json`, in the label probe's field names (`baseline`, `rows`, `group`,
+        /// `input_baselines`, `best_lead`), so one reader serves both: the label is `correct`,
+        /// the rows are tokens, and the one control is the token's log-probability (`logprob`).
         public func encode(to encoder: Swift.Encoder) throws {
             var c = encoder.container(keyedBy: CodingKeys.self)
-            try c.encode(tokens, forKey: .tokens); try c.encode(incorrect, forKey: .incorrect); try c.encode(clips, forKey: .clips)
-            try c.encode(folds, forKey: .folds); try c.encode(majority, forKey: .majority); try c.encode(layers, forKey: .layers)
-            try c.encode(logprob, forKey: .logprob); try c.encode(requestedFolds, forKey: .requestedFolds)
-            try c.encode(groupedBy, forKey: .groupedBy); try c.encode(groups, forKey: .groups)
+            try c.encode("correct", forKey: .label); try c.encode(ProbeFeatures.Side.dec, forKey: .side)
+            try c.encode(majority, forKey: .baseline); try c.encode(tokens, forKey: .rows)
+            try c.encode(incorrect, forKey: .incorrect); try c.encode(clips, forKey: .clips)
+            try c.encode(folds, forKey: .folds); try c.encode(requestedFolds, forKey: .requestedFolds)
+            try c.encode(groupedBy, forKey: .group); try c.encode(groups, forKey: .groups)
+            try c.encode(layers, forKey: .layers)
+            try c.encode([ProbeExperiment.Result.InputLine(ProbeExperiment.InputBaseline(name: "logprob", result: logprob))], forKey: .inputBaselines)
+            try c.encode(layers.first?.units ?? groups, forKey: .intervalUnits)
+            try c.encode("group bootstrap", forKey: .intervalMethod)
             if let (layer, lead) = bestLead {
                 try c.encode(LinearProbe.LeadRecord(layer: layer, over: "logprob", lead: lead), forKey: .bestLead)
             } else {

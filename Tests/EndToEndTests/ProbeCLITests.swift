@@ -261,15 +261,22 @@ import Testing
         #expect(r.status == 0, "\(r.stderr)")
         struct Layer: Decodable { let layer: Int; let accuracy: Double; let low: Double; let high: Double }
         struct Lead: Decodable { let layer: Int; let over: String; let mean: Double; let low: Double; let high: Double }
-        struct Result: Decodable { let tokens: Int; let incorrect: Int; let clips: Int; let majority: Double; let layers: [Layer]; let logprob: Layer; let best_lead: Lead? }
+        struct Control: Decodable { let name: String; let accuracy: Double; let low: Double; let high: Double }
+        // The label probe's field names: one reader serves both.
+        struct Result: Decodable {
+            let label: String; let side: String; let rows: Int; let incorrect: Int; let clips: Int; let baseline: Double; let group: String
+            let layers: [Layer]; let input_baselines: [Control]; let best_lead: Lead?
+        }
         let result = try #require(try? JSONDecoder().decode(Result.self, from: Data(r.stdout.utf8)), "\(r.stdout)")
-        #expect(result.clips == 24 && result.tokens > 100 && result.incorrect > 0 && result.incorrect < result.tokens)
+        #expect(result.label == "correct" && result.side == "dec" && result.group == "speaker")
+        #expect(result.clips == 24 && result.rows > 100 && result.incorrect > 0 && result.incorrect < result.rows)
         #expect(result.layers.count == 4 && result.layers.allSatisfy { $0.low <= $0.high })
-        #expect(result.majority >= 0.5 && (0...1).contains(result.logprob.accuracy))
+        let logprob = try #require(result.input_baselines.first { $0.name == "logprob" })
+        #expect(result.baseline >= 0.5 && (0...1).contains(logprob.accuracy) && result.input_baselines.count == 1)
         // The verdict's comparison, paired token by token: the best layer over the log-probability.
         let lead = try #require(result.best_lead)
         let best = result.layers.max { $0.accuracy < $1.accuracy }!
-        #expect(lead.over == "logprob" && lead.layer == best.layer && abs(lead.mean - (best.accuracy - result.logprob.accuracy)) < 1e-9
+        #expect(lead.over == "logprob" && lead.layer == best.layer && abs(lead.mean - (best.accuracy - logprob.accuracy)) < 1e-9
                 && lead.low <= lead.mean && lead.mean <= lead.high, "\(lead)")
         let both = try CLIRunner.run(["probe", "--per-token", "--label", "gender", tsv])
         #expect(both.status != 0 && both.stderr.contains("give either --label COL or --per-token"), "\(both.stderr)")
