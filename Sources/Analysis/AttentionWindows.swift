@@ -73,7 +73,7 @@ public enum AttentionWindows {
             windows = each.indices.map { i in
                 Window(radius: i == 0 ? nil : radii[i - 1], meanWER: each[i].reduce(0, +) / n, lost: Double(each[i].filter { $0 > 0.5 }.count) / n,
                        change: i == 0 ? nil : PairedDifference(after: each[i], before: each[i - 1]),
-                       kept: shares[i].reduce(0, +) / n, keptChange: i == 0 ? nil : PairedDifference(after: shares[i], before: shares[0]))
+                       kept: shares[i].reduce(0, +) / n, keptChange: i == 0 ? nil : PairedDifference(after: shares[i], before: shares[0], within: -1...1))
             }
         }
     }

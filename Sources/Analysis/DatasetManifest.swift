@@ -28,15 +28,13 @@ public struct DatasetManifest: Codable, Equatable, Sendable {
     }
 
     /// The manifest that made the TSV at `path`: its folder's, when it lists the file with the
-    /// file's own SHA-256 (older manifests: when the file is one of the names `dataset synth`
-    /// writes). Nil otherwise: a hand-made subset beside a generated set was reported as made
-    /// by the command that made the set.
+    /// file's own SHA-256. Nil otherwise, older manifests (which list no files) included: a
+    /// hand-made subset or an edited copy beside a generated set was reported as made by the
+    /// command that made the set.
     public static func near(_ path: String) -> DatasetManifest? {
         let url = URL(fileURLWithPath: path)
-        guard let manifest = read(in: url.deletingLastPathComponent()) else { return nil }
-        let name = url.lastPathComponent
-        guard let files = manifest.files else { return SyntheticSet.fileNames.contains(name) ? manifest : nil }
-        guard let sha = files[name], (try? SHA256.hex(ofFile: url)) == sha else { return nil }
+        guard let manifest = read(in: url.deletingLastPathComponent()), let sha = manifest.files?[url.lastPathComponent],
+              (try? SHA256.hex(ofFile: url)) == sha else { return nil }
         return manifest
     }
 }

@@ -71,13 +71,15 @@ public struct LabelledSet: Sendable {
     /// column the label is a property of (every row of one of its values has the same label:
     /// `word` for a word's category, `speaker` for gender), with at least two values in every
     /// class, so that a probe cannot score by recognising the word or the voice it has heard in
-    /// training. Without such a column, the speaker column. Columns whose every value is one row
-    /// group nothing and are passed over.
+    /// training. Without such a column, the speaker column. Columns of fewer than two rows a
+    /// value on average group almost nothing and are passed over.
     public func defaultGroup(for label: String) -> String? {
         let labelled = rows.filter { !($0.labels[label] ?? "").isEmpty }
         let carriers = columns.filter { $0 != "path" && $0 != label }.compactMap { column -> (String, Int)? in
             let values = Dictionary(grouping: labelled, by: { $0.labels[column] ?? "" })
-            guard !values.keys.contains(""), values.count < labelled.count,
+            // A column groups when its values hold two rows each on average: a near-unique
+            // `take` column had been chosen over the speaker.
+            guard !values.keys.contains(""), values.count * 2 <= labelled.count,
                   values.values.allSatisfy({ Set($0.map { $0.labels[label]! }).count == 1 }) else { return nil }
             let perClass = Dictionary(grouping: values.values.map { $0[0].labels[label]! }, by: { $0 }).mapValues(\.count)
             return perClass.values.allSatisfy { $0 >= 2 } ? (column, values.count) : nil
@@ -96,11 +98,19 @@ public struct LabelledSet: Sendable {
         guard group != label else {
             throw InputError("--group \(group)", "is the label column itself; grouping by the label puts each class in its own folds, so no fold could test it")
         }
-        // A class all of whose rows share one group is never in training when it is tested.
+        // The default grouping is named as such: no --group was given.
+        let subject = requested == nil ? source : "--group \(group)", chosen = requested == nil ? "folds grouped by \(group) (the default): " : ""
         let labelled = rows.filter { !($0.labels[label] ?? "").isEmpty }
+        // Empty cells would all fall into one group "" that mixes every speaker (or word).
+        let blank = labelled.filter { ($0.labels[group] ?? "").isEmpty }.count
+        if blank > 0 {
+            throw InputError(subject, chosen + "\(blank) labelled row\(blank == 1 ? " has" : "s have") no \(group); give each one, "
+                             + "or give --group none or another column")
+        }
+        // A class all of whose rows share one group is never in training when it is tested.
         let groupsOf = Dictionary(grouping: labelled, by: { $0.labels[label]! }).mapValues { Set($0.map { $0.labels[group] ?? "" }) }
         if let (cls, only) = groupsOf.filter({ $0.value.count < 2 }).min(by: { $0.key < $1.key }) {
-            throw InputError("--group \(group)", "every row of class '\(cls)' of '\(label)' has the \(group) '\(only.first ?? "")', so the fold that "
+            throw InputError(subject, chosen + "every row of class '\(cls)' of '\(label)' has the \(group) '\(only.first ?? "")', so the fold that "
                              + "tests them never trains on that class; give --group none, or data with that class in two \(group)s or more")
         }
         return group
@@ -151,7 +161,8 @@ public struct LabelledSet: Sendable {
     /// Checks that `label` is a column, naming the ones there are when it is not; `role` says
     /// what the column was wanted for ("label" by default: "has no label column 'x'").
     public func require(_ label: String, as role: String? = nil) throws {
-        guard columns.contains(label), label != "path" else {
+        if label == "path" { throw InputError(source, "'path' names each row's audio file; it is no column \(role ?? "to probe")") }
+        guard columns.contains(label) else {
             let what = role.map { "column '\(label)' \($0)" } ?? "label column '\(label)'"
             throw InputError(source, "has no \(what) (columns: \(columns.filter { $0 != "path" }.joined(separator: ", ")))")
         }

@@ -20,14 +20,19 @@ public enum LensReport {
                 return "\(tokenizer.display(c.top1))\(mark) \(format(c.finalProb))"
             }
         }
+        // Data keep token ids (byte-fallback tokens all display as U+FFFD), the probability to
+        // six significant digits (four decimals read 0.0000 on the whole embedding row), and the
+        // column past the cap as a flag, not inside the token's text.
         let long = lens.cells.enumerated().flatMap { k, row in
             row.enumerated().map { t, c in
-                [layer(k), String(t), targets[t], tokenizer.display(c.top1), format(c.finalProb),
-                 String(c.finalRank), lens.saturation[t] == k ? "yes" : "no"]
+                [layer(k), String(t), String(lens.targets[t]), tokenizer.display(lens.targets[t]), String(c.top1), tokenizer.display(c.top1),
+                 String(format: "%.6g", c.finalProb), String(c.finalRank), lens.saturation[t] == k ? "yes" : "no",
+                 lens.capped && t == lens.targets.count - 1 ? "yes" : "no"]
             }
         }
         return Table(headers: headers, rows: rows,
-                     long: Table.Long(headers: ["layer", "position", "target", "top1", "target_prob", "target_rank", "saturation_layer"], rows: long))
+                     long: Table.Long(headers: ["layer", "position", "target_id", "target", "top1_id", "top1", "target_prob", "target_rank",
+                                                "saturation_layer", "past_cap"], rows: long))
     }
 
     /// One row per encoder layer. `foldLoops` folds a loop's repeats for reading ("(you) ×212"),

@@ -52,7 +52,7 @@ public enum MarkdownReport {
 
     /// One data file's line in the header: how it was made and by which synthesizers.
     static func source(_ s: Report.DataSource) -> String {
-        let made = s.made.map { "made by `\($0.command)` (asrlens \($0.asrlens), \($0.date))" } ?? "not made by `asrlens dataset synth`"
+        let made = s.made.map { "made by `\($0.command)` (asrlens \($0.asrlens), \($0.date))" } ?? "not a file `asrlens dataset synth` wrote (its folder's dataset.json does not list these bytes)"
         return "- `\(s.data)`: \(made)" + (s.synthesizers.isEmpty ? "" : "; spoken by \(s.synthesizers.joined(separator: ", "))") + ".\n"
     }
 
@@ -153,7 +153,7 @@ public enum MarkdownReport {
         """
         `asrlens probe \(data) --per-token --model \(h.model)`: every token of each clip's transcript is labelled correct or \
         incorrect by aligning its words to the clip's `text`; a probe per decoder layer reads the residual stream at the step \
-        that chose the token, folds grouped by speaker. The control is the same probe on the token's log-probability alone.
+        that chose the token, folds grouped by \(r.groupedBy). The control is the same probe on the token's log-probability alone.
 
         \(code(r.lines))
         """
@@ -201,7 +201,8 @@ public enum MarkdownReport {
         let snr = r.settings.snrDB.map { String(format: "--snr=%g", $0) }.joined(separator: " ")
         let spaced = r.header.examined.map { " --rows \($0)" } ?? ""
         let rows = "\(r.records.count) \(r.header.examined == nil ? "" : "sampled ")rows of \(r.header.rows)"
-        var body = "`asrlens repetition \(r.header.data)\(spaced) \(snr) --reference \(r.settings.reference.rawValue) --model \(h.model)` "
+        let keep = r.settings.keep == RepetitionHunt.Settings().keep ? "" : String(format: " --keep %g", r.settings.keep)
+        var body = "`asrlens repetition \(r.header.data)\(spaced) \(snr)\(keep) --reference \(r.settings.reference.rawValue) --model \(h.model)` "
             + (parts.isEmpty ? "on \(rows):\n\n"
                : "on \(rows), run in \(parts.count) shards (`--shard i/\(parts.count)`) whose parts are merged here: "
                  + parts.map { "`\($0.path)`" }.joined(separator: ", ") + ". " + partCommits(parts) + "\n\n") + code(r.lines)

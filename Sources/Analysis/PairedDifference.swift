@@ -12,16 +12,18 @@ public struct PairedDifference: Codable, Equatable, Sendable {
     }
 
     /// `after[i] - before[i]` over the pairs; with fewer than 2 pairs the interval is unbounded.
-    public init(after: [Double], before: [Double]) {
+    /// `within`, for a bounded score, clips the interval to the differences it can take (a share
+    /// of words changes by -1…+1; a t interval on few clips reached -1.25).
+    public init(after: [Double], before: [Double], within bounds: ClosedRange<Double>? = nil) {
         let d = zip(after, before).map { $0 - $1 }
         let n = Double(d.count), m = d.isEmpty ? 0 : d.reduce(0, +) / n
         pairs = d.count
         mean = m
-        guard d.count >= 2 else { low = -.infinity; high = .infinity; return }
+        guard d.count >= 2 else { low = bounds?.lowerBound ?? -.infinity; high = bounds?.upperBound ?? .infinity; return }
         let variance = d.reduce(0) { $0 + ($1 - m) * ($1 - m) } / (n - 1)
         let half = Self.t975(degrees: d.count - 1) * (variance / n).squareRoot()
-        low = m - half
-        high = m + half
+        low = bounds.map { max($0.lowerBound, m - half) } ?? m - half
+        high = bounds.map { min($0.upperBound, m + half) } ?? m + half
     }
 
     /// Student's t 97.5% quantile, by the Cornish-Fisher expansion around the normal's 1.96:

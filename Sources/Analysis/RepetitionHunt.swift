@@ -212,10 +212,11 @@ public enum RepetitionHunt {
         /// 0 of 0 loops is no finding, so no row says 0).
         public var tried: [Entry] { loops == 0 ? [] : entries }
 
-        /// The best layer of a component by loops resolved (strictly, when judged), with its outcomes.
+        /// The best layer of a component by loops improved when judged (ties broken by loops
+        /// resolved), else by loops resolved, with its outcomes.
         public func best(_ component: String) -> (entry: Entry, outcomes: [Bool])? {
             zip(tried, outcomes).filter { $0.0.component == component && $0.0.head == nil }
-                .max { ($0.0.improved ?? $0.0.resolved) < ($1.0.improved ?? $1.0.resolved) }
+                .max { ($0.0.improved ?? $0.0.resolved, $0.0.resolved) < ($1.0.improved ?? $1.0.resolved, $1.0.resolved) }
         }
 
         /// Single heads, most loops improved first when the data give texts (as the single-head

@@ -74,13 +74,13 @@ extension Report {
                                    model: WhisperModel, cache: FeatureCache, events: ExperimentEvents = .silent) throws {
         let labels = Self.probeLabels(set, wanted: wanted, group: group, folds: folds)
         guard let first = labels.first else { return }
-        let asked = group.flatMap { set.columns.contains($0) ? $0 : nil }
+        let asked = group.flatMap { set.columns.contains($0) ? $0 : nil }, ungrouped = group == "none"
         let pooled = try ProbeExperiment.extract(set, indices: Array(set.rows.indices), label: first, group: asked ?? set.speakerColumn, model: model, side: .enc,
                                                  cache: cache, events: events, skipUnlabelled: false)
         let e = model.hyper.encoderLayers
         for label in labels {
             try ProbeExperiment.checkClasses(set.rows.map { $0.labels[label]! }.filter { !$0.isEmpty }, label: label, folds: folds, source: path)
-            let groupColumn = asked ?? set.defaultGroup(for: label)
+            let groupColumn = ungrouped ? nil : asked ?? set.defaultGroup(for: label)
             // A class all of whose rows share one group can never be tested by grouped folds.
             var ungroupable: String?
             if let groupColumn {
@@ -149,7 +149,7 @@ extension Report {
                               result.bestLead.map { ", the best layer's lead over it, paired, " + $0.lead.text(places: 3) } ?? "",
                               result.majority, result.tokens, result.groups, result.groupedBy, result.incorrect, result.clips),
              .tokenProbe(best: best, majority: result.majority, logprob: result.logprob, decoderLayers: model.hyper.decoderLayers, clips: result.clips,
-                         layers: result.layers))
+                         layers: result.layers, groups: (column: result.groupedBy, count: result.groups)))
     }
 
     /// A silence sweep of the last encoder layers' residual stream, every decoder head ablated,

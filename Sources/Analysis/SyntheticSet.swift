@@ -60,10 +60,26 @@ public enum SyntheticSet {
         if fm.fileExists(atPath: out.path, isDirectory: &isFolder), !isFolder.boolValue {
             throw InputError(out.path, "is not a folder; name a folder for the data set (it is made if missing)")
         }
-        // Another command's data set is not replaced unasked: its TSV files would list clips
-        // that are gone, and a report on it would name the wrong command.
-        if !replace, let made = DatasetManifest.read(in: out), made.command != command {
-            throw InputError(out.path, "holds a data set made by `\(made.command)`; give --force to replace it, or name another folder")
+        // Another command's data set, or TSV files no manifest accounts for, are not replaced
+        // unasked: the TSV files would list clips that are gone, and a report on the set would
+        // name the wrong command.
+        if !replace {
+            if let made = DatasetManifest.read(in: out) {
+                if made.command != command {
+                    throw InputError(out.path, "holds a data set made by `\(made.command)`; give --force to replace it, or name another folder")
+                }
+            } else if let held = ([DatasetManifest.fileName] + fileNames.sorted()).first(where: { fm.fileExists(atPath: out.appendingPathComponent($0).path) }) {
+                let what = held == DatasetManifest.fileName ? "a \(held) that asrlens cannot read" : "\(held), which no \(DatasetManifest.fileName) accounts for"
+                throw InputError(out.path, "holds \(what); give --force to replace it, or name another folder")
+            }
+        } else {
+            // Replacing: clips of the old set that the new one does not make must not stay behind.
+            for sub in ["sentences", "words"] {
+                let folder = out.appendingPathComponent(sub)
+                for name in (try? fm.contentsOfDirectory(atPath: folder.path)) ?? [] where name.hasSuffix(".wav") {
+                    try? fm.removeItem(at: folder.appendingPathComponent(name))
+                }
+            }
         }
         do {
             for sub in ["sentences", "words"] { try fm.createDirectory(at: out.appendingPathComponent(sub), withIntermediateDirectories: true) }

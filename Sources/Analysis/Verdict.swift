@@ -102,14 +102,18 @@ extension Verdict {
 
     /// Per-token decoder probe: token correctness is decodable from the decoder beyond what the
     /// token's own log-probability gives, peaking late.
+    /// `groups`: the column the folds are grouped by, and how many groups there are.
     public static func tokenProbe(best: LinearProbe.Layer, majority: Double, logprob: LinearProbe.Layer, decoderLayers: Int, clips: Int,
-                                  layers: [LinearProbe.Layer] = []) -> Verdict {
+                                  layers: [LinearProbe.Layer] = [], groups: (column: String, count: Int)? = nil) -> Verdict {
         let rule = "reproduced when the best decoder layer is at least 10 points above the majority baseline, ahead of the token's "
             + "log-probability alone with the 95% interval of their paired difference above 0, and in the upper half of the decoder, "
             + "ahead of the best lower-half layer the same way; partly when it clears both but peaks early or its peak is not resolved; "
             + "at most partly, since the paper's measure is clip-level hallucination and this one per-token correctness; "
-            + pairedRule + tooFewClipsRule
+            + pairedRule + tooFewClipsRule + "; not tested on fewer than \(minimumGroups) groups (speakers, or clips without a speaker column)"
         if let few = tooFewClips(clips) { return Verdict(.notTested, few, rule: rule) }
+        if let groups, groups.count < minimumGroups {
+            return Verdict(.notTested, "only \(groups.count) \(groups.column)\(groups.count == 1 ? "" : "s") to group its folds by; a verdict needs \(minimumGroups)", rule: rule)
+        }
         guard best.accuracy - majority >= 0.1 - 1e-9 else { return Verdict(.notReproduced, against(best.accuracy, majority, "the majority baseline", points: 10), rule: rule) }
         if let refused = control(best, logprob, String(format: "the token's log-probability alone gives %.3f", logprob.accuracy)) {
             return Verdict(.notReproduced, refused, rule: rule)

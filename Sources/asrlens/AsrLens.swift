@@ -66,7 +66,9 @@ enum Main {
         if !choices.isEmpty {
             return "\(option) \(value): not one of \(choices.joined(separator: ", "))\(Suggestion.didYouMean(value, among: choices))"
         }
-        // A value Double reads but the option refused: the option takes whole numbers.
+        // Digits the option refused are too many for its integer; a value Double reads but the
+        // option refused is a fraction (or NaN) where whole numbers are taken.
+        if value.wholeMatch(of: #/[-+]?[0-9]+/#) != nil { return "\(option) \(value): out of range" }
         return "\(option) \(value): " + (Double(value) != nil ? "not a whole number" : "not a number")
     }
 

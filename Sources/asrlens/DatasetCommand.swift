@@ -20,7 +20,7 @@ struct DatasetCommand: ParsableCommand {
         @Option(name: .long, help: ArgumentHelp("A synthesizer to speak with; repeat for several (default: all three).", valueName: "espeak-ng|flite|festival"))
         var synth: [Synthesizer] = []
 
-        @Flag(name: .long, help: "Replace a data set that another command made in the folder.") var force = false
+        @Flag(name: .long, help: "Replace a data set (or TSV files) already in the folder that another command made; its old clips are deleted.") var force = false
 
         func run() throws {
             guard !out.isEmpty else { throw InputError(out, "an empty path names no folder") }

@@ -17,9 +17,9 @@ struct LensCommand: ParsableCommand {
         block k - 1 (dec.(k-1), row k - 1 of the text table); each layer's name gives the text table's row label, \
         and saturation holds these row numbers.
 
-        --format tsv writes one row per cell, for data tools: layer (emb, 0, 1, …), position, target (the \
-        token the column predicts), top1, target_prob, target_rank (0 = top-1) and saturation_layer (yes at \
-        the * cell).
+        --format tsv writes one row per cell, for data tools: layer (emb, 0, 1, …: decoder blocks, as in the text \
+        table), position, target_id and target (the token the column predicts), top1_id and top1, target_prob, \
+        target_rank (0 = top-1), saturation_layer (yes at the * cell) and past_cap (yes for the column past the cap).
         """
     )
 

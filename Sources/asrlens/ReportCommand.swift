@@ -22,7 +22,7 @@ struct ReportCommand: ParsableCommand {
     @Option(name: .long, help: "The clip for the lenses, sweep and head ranking (default: the bundled sample).") var clip: String?
     @Option(name: .long, help: ArgumentHelp("Write the report here (atomically) instead of standard output.", valueName: "PATH")) var out: String?
     @Option(name: .long, help: ArgumentHelp("A label column to probe; repeat for several (default: every column with 2 to 10 classes).", valueName: "COL")) var label: [String] = []
-    @Option(name: .long, help: ArgumentHelp("Also probe each label with this column's rows kept in one fold, where the column exists (default: as for asrlens probe, the coarsest column the label is a property of, else the speaker or voice column); the verdict rests on that probe.", valueName: "COL")) var group: String?
+    @Option(name: .long, help: ArgumentHelp("Also probe each label with this column's rows kept in one fold, where the column exists (default: as for asrlens probe, the coarsest column the label is a property of, else the speaker or voice column); the verdict rests on that probe; 'none' for ungrouped folds only.", valueName: "COL")) var group: String?
 
     @Option(name: .long, parsing: .unconditional, help: "Cross-validation folds for the probes.") var folds: Int = 5
     @Option(name: .long, help: ArgumentHelp("Feature cache folder (default: $ASRLENS_HOME/features).", valueName: "DIR")) var cache: String?
@@ -52,7 +52,10 @@ struct ReportCommand: ParsableCommand {
 
     func run() throws {
         let sets = try data.map { try LabelledSet(tsv: $0) }
-        try Self.checkColumns(label.map { ("--label", $0) } + (group.map { [("--group", $0)] } ?? []), in: sets)
+        try Self.checkColumns(label.map { ("--label", $0) } + (group.flatMap { $0 == "none" ? nil : [("--group", $0)] } ?? []), in: sets)
+        if let group, label.contains(group) {
+            throw InputError("--group \(group)", "is also a --label; grouping by the label puts each class in its own folds, so no fold could test it")
+        }
         let clipPath = clip ?? BundledSample.path
         let samples = try AudioFile.load(clipPath)
         if let out { try AtomicFile.checkWritable(out) }   // an unwritable path fails now, not after an hour

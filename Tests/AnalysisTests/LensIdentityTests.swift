@@ -159,16 +159,17 @@ struct SameTextOtherTokensTests {
         let lens = LogitLens(engine: engine, run: engine.clean)
         let table = LensReport.table(lens, tokenizer: tok)
         let lines = table.tsv.split(separator: "\n", omittingEmptySubsequences: false).dropLast().map { $0.split(separator: "\t", omittingEmptySubsequences: false).map(String.init) }
-        #expect(lines[0] == ["layer", "position", "target", "top1", "target_prob", "target_rank", "saturation_layer"])
+        #expect(lines[0] == ["layer", "position", "target_id", "target", "top1_id", "top1", "target_prob", "target_rank", "saturation_layer", "past_cap"])
         #expect(lines.count == 1 + lens.cells.count * lens.targets.count)
         for row in lines.dropFirst() {
             let k = row[0] == "emb" ? 0 : Int(row[0])! + 1, t = Int(row[1])!
             let cell = lens.cells[k][t]
-            #expect(row[2] == tok.display(lens.targets[t]) && row[3] == tok.display(cell.top1))
-            #expect(Float(row[4])! == Float(String(format: "%.4f", cell.finalProb))! && Int(row[5]) == cell.finalRank)
-            #expect((row[6] == "yes") == (lens.saturation[t] == k))
-            // The grid's cell holds the same top-1 and probability.
-            #expect(table.rows[k][t + 1] == "\(row[3])\(row[6] == "yes" ? "*" : "") \(row[4])")
+            #expect(Int(row[2]) == lens.targets[t] && row[3] == tok.display(lens.targets[t]) && Int(row[4]) == cell.top1 && row[5] == tok.display(cell.top1))
+            // Six significant digits: even the embedding row's tiny probabilities are data.
+            #expect(abs(Double(row[6])! - Double(cell.finalProb)) <= 1e-5 * Double(cell.finalProb) && Int(row[7]) == cell.finalRank)
+            #expect((row[8] == "yes") == (lens.saturation[t] == k) && row[9] == "no")
+            // The grid's cell holds the same top-1, and the probability to four decimals.
+            #expect(table.rows[k][t + 1] == "\(row[5])\(row[8] == "yes" ? "*" : "") \(String(format: "%.4f", cell.finalProb))")
         }
     }
 }

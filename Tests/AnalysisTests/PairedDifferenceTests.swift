@@ -22,4 +22,13 @@ import Analysis
         let one = PairedDifference(after: [1], before: [0])
         #expect(one.mean == 1 && one.low == -.infinity && one.high == .infinity)
     }
+
+    /// A share of words changes by -1…+1 at most; a t interval on three clips reached past it.
+    @Test func aBoundedScoresIntervalStaysWithinWhatItCanTake() {
+        let after = [0.0, 1.0, 0.1], before = [1.0, 0.0, 1.0]
+        let free = PairedDifference(after: after, before: before), bounded = PairedDifference(after: after, before: before, within: -1...1)
+        #expect(free.low < -1 && free.high > 1, "\(free)")
+        #expect(bounded.low == -1 && bounded.high == 1 && bounded.mean == free.mean)
+        #expect(PairedDifference(after: [1], before: [0], within: -1...1).low == -1)
+    }
 }

@@ -71,7 +71,7 @@ import Testing
         let tsv = try CLIRunner.run(["lens", "--format", "tsv", dir.appendingPathComponent("count.wav").path])
         // One row per cell: the last row is the last layer's cell past the cap.
         let last = tsv.stdout.split(separator: "\n").last.map { $0.split(separator: "\t", omittingEmptySubsequences: false) }
-        #expect(last?.count == 7 && last?[1] == "224" && last?[2].hasSuffix("(past the cap)") == true, "\(String(describing: last))")
+        #expect(last?.count == 10 && last?[1] == "224" && last?[9] == "yes" && last?[2] != "50256", "\(String(describing: last))")
         // The transcript's export says the cap stopped it.
         let script = dir.appendingPathComponent("capped-transcript.script").path
         try ":export transcript text /dev/stdout\n".write(toFile: script, atomically: true, encoding: .utf8)

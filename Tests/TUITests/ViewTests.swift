@@ -339,7 +339,7 @@ import TUI
         let s = c.command("export lens tsv \(path)")
         #expect(s.contains("exported lens (clean, tsv)"), "\(s)")
         let text = try String(contentsOfFile: path, encoding: .utf8)
-        #expect(text.hasPrefix("# run: clean\nlayer\tposition\ttarget\ttop1\ttarget_prob\ttarget_rank\tsaturation_layer\nemb\t0\t He\t"), "\(text.prefix(200))")
+        #expect(text.hasPrefix("# run: clean\nlayer\tposition\ttarget_id\ttarget\ttop1_id\ttop1\ttarget_prob\ttarget_rank\tsaturation_layer\tpast_cap\nemb\t0\t679\t He\t"), "\(text.prefix(200))")
         // "He might even have been made amiable himself." is 10 tokens; with EOT 11 columns, on 5 rows.
         #expect(text.split(separator: "\n").count == 2 + 5 * 11, "the run, the header, then a row per layer and column")
     }

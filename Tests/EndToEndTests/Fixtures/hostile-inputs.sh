@@ -55,6 +55,8 @@ probe '[[0.5,0.6],[0.7,0.8]]' > probe-ok.part
 head -c 150 probe-ok.part > probe-cut.part
 printf 'path\tlabel\na.wav\tx\nb.wav\ty\n' > labels.tsv
 printf 'path\tlabel\tlabel\na.wav\tx\ty\n' > dupcol.tsv
+printf 'path\tlabel\tspeaker\na.wav\tx\ts1\nb.wav\ty\t\nc.wav\tx\ts2\nd.wav\ty\ts1\n' > blank-speaker.tsv
+mkdir -p tsv-folder && cp labels.tsv tsv-folder/sentences.tsv
 # Tensor files for file: patch sources: safetensors whose header is truncated, larger than the
 # file, points outside the data, has an unknown dtype or a shape that does not fill its bytes;
 # a NaN row, and a tensor of the wrong width.
