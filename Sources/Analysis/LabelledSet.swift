@@ -164,7 +164,8 @@ public struct LabelledSet: Sendable {
         if label == "path" { throw InputError(source, "'path' names each row's audio file; it is no column \(role ?? "to probe")") }
         guard columns.contains(label) else {
             let what = role.map { "column '\(label)' \($0)" } ?? "label column '\(label)'"
-            throw InputError(source, "has no \(what) (columns: \(columns.filter { $0 != "path" }.joined(separator: ", ")))")
+            let names = columns.filter { $0 != "path" }
+            throw InputError(source, "has no \(what)\(Suggestion.didYouMean(label, among: names)) (columns: \(names.joined(separator: ", ")))")
         }
     }
 }

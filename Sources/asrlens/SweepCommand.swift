@@ -44,7 +44,8 @@ struct SweepCommand: ParsableCommand {
     func point() throws -> Site.Point {
         let name = component ?? "resid_post"
         guard let p = Sweep.component(named: name) else {
-            throw ValidationError("unknown --component '\(name)' (allowed: \(Sweep.components.map(\.name).joined(separator: ", ")))")
+            let names = Sweep.components.map(\.name)
+            throw InputError("--component \(name)", "unknown component\(Suggestion.didYouMean(name, among: names)) (allowed: \(names.joined(separator: ", ")))")
         }
         return p
     }

@@ -138,6 +138,8 @@ import Testing
 
     @Test func unknownComponentIsOneLine() throws {
         let r = try CLIRunner.run(["sweep", "--component", "ffn", Self.clip])
-        #expect(r.status == 2 && r.stderrLines.count == 1 && r.stderr.contains("unknown --component 'ffn'"), "\(r.stderr)")
+        #expect(r.status == 2 && r.stderrLines.count == 1 && r.stderr.contains("--component ffn: unknown component (allowed: "), "\(r.stderr)")
+        let typo = try CLIRunner.run(["sweep", "--component", "resid_pst", Self.clip])
+        #expect(typo.status == 2 && typo.stderr.contains("unknown component; did you mean resid_post?"), "\(typo.stderr)")
     }
 }

@@ -18,7 +18,7 @@ import Testing
         #expect(try Site.parse("dec.1.cross_out", hyper: hyper()).transformerLensName == "decoder.blocks.1.hook_cross_attn_out")
     }
 
-    @Test(arguments: [("enc.9.resid_post", "layer 9 out of range"), ("enc.1.cross_out", "unknown site"),
+    @Test(arguments: [("enc.9.resid_post", "layer 9 out of range"), ("enc.1.cross_out", "unknown site"), ("enc.2.resid_pst", "unknown site; did you mean enc.2.resid_post?"),
                       ("foo", "unknown site"), ("enc.1.head.6", "head 6 out of range"), ("dec.-1.mlp_out", "layer -1 out of range")])
     func badSitesSayWhatIsAllowed(text: String, problem: String) throws {
         let error = #expect(throws: InputError.self) { try Site.parse(text, hyper: hyper()) }
@@ -36,7 +36,7 @@ import Testing
     @Test(arguments: [("enc.3.resid_post@1400:1600=zero", "positions out of range"), ("enc.3.resid_post@5:2=zero", "reversed range"),
                       ("enc.3.resid_post@150:100=zero", "reversed range (A:B needs A < B)"), ("enc.3.resid_post@100:100=zero", "empty range"),
                       ("dec.0.mlp_out@0:20=zero", "the transcript's tokens are 0:10"), ("enc.3.resid_post@x=zero", "malformed positions"),
-                      ("enc.3.resid_post=zero", "malformed patch"), ("enc.3.resid_post@all=blue", "unknown patch source"),
+                      ("enc.3.resid_post=zero", "malformed patch"), ("enc.3.resid_post@all=blue", "unknown patch source"), ("enc.3.resid_post@all=silnce", "unknown patch source; did you mean silence?"),
                       ("enc.3.resid_post@all=noise:1", "noise needs")])
     func badPatchesAreExplained(text: String, problem: String) throws {
         let error = #expect(throws: InputError.self) { try Patch.parse(text, hyper: hyper(), frames: 1500, tokens: 10) }

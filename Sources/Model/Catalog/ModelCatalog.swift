@@ -95,7 +95,7 @@ public enum ModelCatalog {
             return URL(fileURLWithPath: nameOrPath, isDirectory: true)
         }
         guard entry(nameOrPath) != nil else {
-            throw InputError(nameOrPath, "unknown model name (known: \(entries.map(\.name).joined(separator: ", ")); or give a model directory)")
+            throw InputError(nameOrPath, "unknown model name\(Suggestion.didYouMean(nameOrPath, among: entries.map(\.name))) (known: \(entries.map(\.name).joined(separator: ", ")); or give a model directory)")
         }
         switch state(nameOrPath) {
         case .installed: break

@@ -124,7 +124,7 @@ public enum PatchSource: Hashable, Sendable, CustomStringConvertible {
             guard let seed = UInt64(p[2]) else { throw InputError(text, "the seed must be a whole number from 0 to \(UInt64.max)") }
             return .noise(scale: s, seed: seed)
         }
-        throw InputError(text, "unknown patch source (allowed: \(allowed))")
+        throw InputError(text, "unknown patch source\(Suggestion.didYouMean(text, among: ["zero", "mean", "silence"])) (allowed: \(allowed))")
     }
 }
 

@@ -123,7 +123,9 @@ public struct Site: Hashable, Sendable, CustomStringConvertible {
             throw InputError(text, "layer \(layer) out of range (the \(stack == .encoder ? "encoder" : "decoder") has layers 0 to \(layers - 1))")
         }
         guard let point = Point(name: parts[2...].joined(separator: "."), in: stack) else {
-            throw InputError(text, "unknown site (allowed: \(allowed))")
+            let points = (stack == .encoder ? encoderPoints : decoderPoints).filter { !$0.contains("head") }
+            let meant = Suggestion.nearest(to: parts[2...].joined(separator: "."), among: points).map { "; did you mean \(parts[0]).\(layer).\($0)?" } ?? ""
+            throw InputError(text, "unknown site\(meant) (allowed: \(allowed))")
         }
         switch point {
         case .head(let h), .crossHead(let h), .selfHead(let h):

@@ -1,4 +1,4 @@
-import Analysis
+import Model
 import Testing
 
 /// Unknown-command messages name the command a typo most likely meant, and only a close one.
