@@ -8,7 +8,7 @@ public struct Shard: Sendable {
     public init(_ text: String) throws {
         let parts = text.split(separator: "/").map { Int($0) }
         guard parts.count == 2, let i = parts[0], let n = parts[1], n >= 1, i >= 0, i < n else {
-            throw InputError(text, "a shard is i/n with 0 <= i < n, e.g. 0/4")
+            throw InputError("--shard \(text)", "a shard is i/n with 0 <= i < n, e.g. 0/4")
         }
         index = i
         count = n

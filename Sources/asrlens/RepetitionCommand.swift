@@ -65,7 +65,7 @@ struct RepetitionOptions: ParsableArguments {
     @Option(name: .long, parsing: .unconditional, help: "Fraction of each clip kept for the truncated condition (at least one 10 ms frame).") var keep: Double = 0.6
 
     func validate() throws {
-        guard keep > 0 && keep < 1 else { throw InputError("--keep \(keep)", "must be between 0 and 1 (exclusive)") }
+        guard keep > 0 && keep < 1 else { throw InputError(String(format: "--keep %g", keep), "must be between 0 and 1 (exclusive)") }
         try RepetitionHunt.Settings.checkSNR(snr)
     }
 
