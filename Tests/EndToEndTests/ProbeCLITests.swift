@@ -107,7 +107,7 @@ import Testing
         // since each voice is one speaker and the fold testing it never trained on it.
         let alone = try CLIRunner.run(["probe", tsv, "--label", "voice"])
         #expect(alone.status == 2 && alone.stderrLines.count == 1
-                && alone.stderr.contains("asrlens: --group speaker: every row of class 'awb' of 'voice' has the speaker 'awb', so the fold that tests them never trains on that class"),
+                && alone.stderr.contains("asrlens: \(tsv): folds grouped by speaker (the default): every row of class 'awb' of 'voice' has the speaker 'awb', so the fold that tests them never trains on that class"),
                 "\(alone.stderr)")
         // Found by the same trial: the clean clips' empty snr_db cells were probed as a class.
         let (snr, snrProbe) = try probe([tsv, "--label", "snr_db", "--group", "none"])
@@ -245,6 +245,11 @@ import Testing
         let text = try CLIRunner.run(["probe", "--model", "tiny.en", tsv, "--label", "category", "--folds", "5", "--group", "word"])
         #expect(text.stdout.contains("[ ] its 95% interval of a bootstrap over the \(words.count) word groups (at least Wilson's)"), "\(text.stdout)")
         #expect(b.layers.allSatisfy { $0.low <= $0.accuracy && $0.accuracy <= $0.high })
+        // With no --group the folds keep a word together too: the category is a property of the word.
+        let (r3, byDefault) = try probe([tsv, "--label", "category", "--folds", "5"])
+        let c = try #require(byDefault, "\(r3.stderr)")
+        #expect(c.group == "word" && c.layers.map(\.accuracy) == b.layers.map(\.accuracy), "\(r3.stderr)")
+        #expect(r3.stderr.contains("folds grouped by word, since every word has one 'category'"), "\(r3.stderr)")
         let missing = try CLIRunner.run(["probe", tsv, "--label", "category", "--group", "accent"])
         #expect(missing.status == 2 && missing.stderr.contains("has no column 'accent' to group by"), "\(missing.stderr)")
     }
