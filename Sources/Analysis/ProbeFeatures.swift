@@ -72,26 +72,23 @@ public struct FeatureCache: Sendable {
     /// extracted again; damage is reported as a warning.
     public func load(_ key: String) -> [[Float]]? {
         let path = file(key).path
-        guard let data = FileManager.default.contents(atPath: path) else { return nil }
-        guard data.count >= 8 else {
-            Warnings.report(path, "a damaged feature-cache entry (\(data.count) bytes); the clip's features are extracted again")
+        func damaged(_ how: String) -> [[Float]]? {
+            Warnings.report(path, "a damaged feature-cache entry (\(how)); the clip's features are extracted again")
             return nil
         }
+        guard let data = FileManager.default.contents(atPath: path) else { return nil }
+        guard data.count >= 8 else { return damaged("\(data.count) bytes") }
         let header = data.prefix(8).withUnsafeBytes { Array($0.bindMemory(to: Int32.self)) }
         let layers = Int(header[0]), dim = Int(header[1])
         // Int32 sizes from a damaged or foreign file: bounded before multiplying, so no overflow.
         let sized = (1...4096).contains(layers) && (1...1 << 20).contains(dim)
         guard sized, data.count == 8 + layers * dim * 4 + Self.trailer else {
             // An entry from before the trailer existed is replaced quietly; any other size is damage.
-            if !(sized && data.count == 8 + layers * dim * 4) {
-                Warnings.report(path, "a damaged feature-cache entry (\(data.count) bytes); the clip's features are extracted again")
-            }
-            return nil
+            return sized && data.count == 8 + layers * dim * 4 ? nil : damaged("\(data.count) bytes")
         }
         let body = data.prefix(data.count - Self.trailer)
         guard body.withUnsafeBytes({ SHA256.hex(of: $0) }) == String(decoding: data.suffix(Self.trailer), as: UTF8.self) else {
-            Warnings.report(path, "a damaged feature-cache entry (its checksum does not match); the clip's features are extracted again")
-            return nil
+            return damaged("its checksum does not match")
         }
         let values = body.dropFirst(8).withUnsafeBytes { Array($0.bindMemory(to: Float.self)) }
         return (0..<layers).map { Array(values[($0 * dim)..<(($0 + 1) * dim)]) }
