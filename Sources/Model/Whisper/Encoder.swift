@@ -32,29 +32,18 @@ public struct Encoder: Sendable {
 
     /// Unfolds a kernel-3, padding-1 convolution input into rows `[T_out, C·3]`
     /// with column c·3 + k holding input channel c at time stride·t + k − 1.
+    /// The input is stored channels-first, `[C, T]` (the log-mel features).
     static func im2col(channelsFirst x: Matrix, stride: Int) -> Matrix {
-        let channels = x.rows, length = x.cols
-        let outLength = (length - 1) / stride + 1
-        var cols = Matrix(zeros: outLength, channels * 3)
-        x.data.withUnsafeBufferPointer { src in
-            cols.data.withUnsafeMutableBufferPointer { dst in
-                for t in 0..<outLength {
-                    let row = t * channels * 3
-                    for c in 0..<channels {
-                        for k in 0..<3 {
-                            let s = stride * t + k - 1
-                            if s >= 0 && s < length { dst[row + c * 3 + k] = src[c * length + s] }
-                        }
-                    }
-                }
-            }
-        }
-        return cols
+        im2col(x, channels: x.rows, length: x.cols, channelStep: x.cols, timeStep: 1, stride: stride)
     }
 
-    /// As above, for an input stored positions-first, `[T, C]`.
+    /// As above, for an input stored positions-first, `[T, C]` (conv1's output).
     static func im2col(positionsFirst x: Matrix, stride: Int) -> Matrix {
-        let length = x.rows, channels = x.cols
+        im2col(x, channels: x.cols, length: x.rows, channelStep: 1, timeStep: x.cols, stride: stride)
+    }
+
+    /// The unfolding itself; input channel c at time s is `x.data[c·channelStep + s·timeStep]`.
+    private static func im2col(_ x: Matrix, channels: Int, length: Int, channelStep: Int, timeStep: Int, stride: Int) -> Matrix {
         let outLength = (length - 1) / stride + 1
         var cols = Matrix(zeros: outLength, channels * 3)
         x.data.withUnsafeBufferPointer { src in
@@ -64,7 +53,7 @@ public struct Encoder: Sendable {
                     for k in 0..<3 {
                         let s = stride * t + k - 1
                         guard s >= 0 && s < length else { continue }
-                        for c in 0..<channels { dst[row + c * 3 + k] = src[s * channels + c] }
+                        for c in 0..<channels { dst[row + c * 3 + k] = src[c * channelStep + s * timeStep] }
                     }
                 }
             }
