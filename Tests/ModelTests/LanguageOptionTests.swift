@@ -43,4 +43,19 @@ import Model
         }
         #expect(error?.problem.hasPrefix("a Whisper code, but not one of model base's 99 languages (known: en zh") == true)
     }
+
+    /// English by name, or with a region, on an English-only model is English: it was answered "model tiny.en is
+    /// English-only", as if another language had been asked for.
+    @Test func englishByNameOnAnEnglishOnlyModelGetsItsCode() throws {
+        let transcriber = Transcriber(model: try TestSupport.model("tiny.en"))
+        #expect(throws: InputError("--language 'English'", "a language's name, not its code: use --language en")) {
+            try transcriber.check(.init(language: "English"))
+        }
+        #expect(throws: InputError("--language 'en-US'", "Whisper's codes carry no region or script: use --language en")) {
+            try transcriber.check(.init(language: "en-US"))
+        }
+        #expect(throws: InputError("--language 'German'", "model tiny.en is English-only; use --language en or a multilingual model")) {
+            try transcriber.check(.init(language: "German"))
+        }
+    }
 }

@@ -25,9 +25,11 @@ public struct Transcriber: Sendable {
     public func check(_ options: Options) throws {
         guard let language = options.language else { return }
         // On an English-only model anything but English is refused as that first: a hint
-        // towards another code would only lead to this refusal.
+        // towards another code would only lead to this refusal. English by name (`english`) or
+        // with a region (`en-US`) gets the hint towards `en`.
         let bare = language.lowercased().trimmingCharacters(in: .whitespaces)
-        if !model.specials.isMultilingual, !bare.isEmpty, bare != "en" {
+        let primary = bare.split(whereSeparator: { $0 == "-" || $0 == "_" }).first.map(String.init) ?? bare
+        if !model.specials.isMultilingual, !bare.isEmpty, primary != "en", Self.code(named: bare) != "en" {
             throw InputError("--language '\(language)'", "model \(model.name) is English-only; use --language en or a multilingual model")
         }
         try Self.checkCode(language, model: model)
@@ -49,7 +51,7 @@ public struct Transcriber: Sendable {
             throw InputError(subject, "Whisper's codes carry no region or script: use --language \(language[..<cut].lowercased())")
         }
         if language.count > 1, language.count > 3 || !language.allSatisfy(\.isASCII), let code = code(named: language) {
-            if let model, model.specials.languageID(code) == nil {
+            if let model, model.specials.isMultilingual, model.specials.languageID(code) == nil {
                 throw InputError(subject, "its code, \(code), is not one of model \(model.name)'s \(model.specials.languages.count) languages")
             }
             throw InputError(subject, "a language's name, not its code: use --language \(code)")
