@@ -42,7 +42,7 @@ public struct WordAlignment: Sendable {
     public init(engine: Engine, run: Run? = nil, heads: [(layer: Int, head: Int)]? = nil) {
         let run = run ?? engine.clean!
         let chosen = heads ?? AttentionMaps.alignmentHeads(engine)
-        let tokens = engine.cleanTokens
+        let tokens = engine.alignmentTokens
         guard !tokens.isEmpty, !chosen.isEmpty else { words = []; textEnd = nil; soundAfterText = false; return }
         let tokenizer = engine.model.tokenizer
         let eot = engine.model.specials.eot

@@ -5,7 +5,9 @@ import Testing
 
 /// Word timestamps equal faster-whisper's (`word_timestamps=True`, Tests/Fixtures/golden/words-*,
 /// made by scripts/fw_words.py): the 14 golden clips, a sentence after 6 s of silence (the
-/// pause rule), German, and French that base hears as Thai (words split on characters).
+/// pause rule), German, French that base hears as Thai (words split on characters), and German
+/// then Russian, where base decodes `<|de|>` mid-text (no word: faster-whisper aligns text
+/// tokens only).
 struct WordAlignmentTests {
     struct Case: CustomTestStringConvertible, Sendable {
         let model: String, file: String, tokens: [Int], words: [(text: String, start: Double, end: Double)]
@@ -25,7 +27,7 @@ struct WordAlignmentTests {
     }
 
     @Test func everyGoldenFileIsThere() {
-        #expect(Self.cases.count == 32, "golden words for 15 tiny.en and 17 base clips")
+        #expect(Self.cases.count == 33, "golden words for 15 tiny.en and 18 base clips")
     }
 
     @Test(arguments: cases)
@@ -44,7 +46,7 @@ struct WordAlignmentTests {
             #expect(abs(ours.start - theirs.start) < 1e-9 && abs(ours.end - theirs.end) < 1e-9,
                     "'\(theirs.text)': \(ours.start)–\(ours.end) against faster-whisper's \(theirs.start)–\(theirs.end)")
         }
-        #expect(words.flatMap(\.tokens) == c.tokens, "every token in exactly one word, in order")
+        #expect(words.flatMap(\.tokens) == c.tokens.filter { $0 < engine.model.specials.eot }, "every text token in exactly one word, in order")
     }
 
     /// Found by a new-user trial: tiny.en stops after the first sentence of a 30 s window of
