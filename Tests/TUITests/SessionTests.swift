@@ -15,6 +15,7 @@ import TUI
             #expect(c.state.status?.isError != true, "\(line): \(screen)")
         }
         let script = Session.script(c.state)
+        #expect(script.contains("\n# language: en\n"), "the language decoded in")
         #expect(script.contains(":window 1\n:patch enc.3.resid_post@10:60=zero\n:patch dec.1.cross_out@2:5=mean\n:window 2\n:patch enc.0.mlp_out@0:30=silence\n"), "\(script)")
         #expect(script.hasSuffix(":show clean\n:view patch\n"), "the run shown (x) is saved")
 
@@ -68,18 +69,20 @@ import TUI
     }
 
     /// A replay ends at its `:q` or `:q!` (the explorer stays, the lines after it do not run), and
-    /// says when the session was saved on another model, clip or window layout; a script longer
+    /// says when the session was saved on another model, clip, language or window layout (a
+    /// trial's session of a Chinese clip replayed silently in Thai); a script longer
     /// than the explorer replays is refused before the screen opens.
     @Test func aReplayEndsAtItsQuitAndWarnsWhenTheSessionCameFromElsewhere() throws {
         let c = try TUISupport.explorer()
-        let session = "# asrlens session\n# model: base\n# clip: other.wav\n# window 1 starts at (s): 7.5\n"
+        let session = "# asrlens session\n# model: base\n# clip: other.wav\n# language: de\n# window 1 starts at (s): 7.5\n"
             + ":patch enc.0.resid_post@0:10=zero\n:q!\n:layer 2\n"
         c.replay(session, name: "q.session")
         c.waitUntilIdle()
         #expect(!c.state.quit && c.state.settings.patches.count == 1 && c.state.settings.layer == 0)
         let status = c.state.status?.text ?? ""
-        #expect(status == "replayed q.session to its :q! on line 6 (warning: the session was saved on base, replayed on tiny.en; "
-                + "saved on other.wav, replayed on 0930.wav; its windows started at 7.5 s, here at 0 s: give --offset as when it was saved, "
+        #expect(status == "replayed q.session to its :q! on line 7 (warning: the session was saved on base, replayed on tiny.en; "
+                + "saved on other.wav, replayed on 0930.wav; decoded in language de, replayed in en: give --language de, or its positions "
+                + "fall on another transcript; its windows started at 7.5 s, here at 0 s: give --offset as when it was saved, "
                 + "or positions fall on other audio)", "\(status)")
         #expect(throws: InputError("big.session", "has 2001 command lines; the explorer replays at most 2000 (asrlens run takes any length)")) {
             try Session.checkReplayable("# comment\n" + String(repeating: ":layer 1\n", count: 2001), name: "big.session")

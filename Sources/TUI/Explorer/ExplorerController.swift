@@ -101,8 +101,10 @@ public final class ExplorerController: @unchecked Sendable {
     /// The lines of `explore --script` not yet applied, with their line numbers.
     private var replay: [(number: Int, line: String)] = []
     private var replayName = "", replayCount = 0, replaying = false
-    /// How the session's explorer differed from this one (`Session.mismatches`), said at the end.
-    private var replayWarnings: [String] = []
+    /// How the session's explorer differed from this one (`Session.mismatches`), said at the end;
+    /// nil until the first window has loaded (the language is compared then).
+    private var replayWarnings: [String]?
+    private var replayScript = ""
 
     /// Applies a script's lines (a saved session, or any `asrlens run` script) as if typed on the
     /// `:` line, once the window is on screen. A `:window N` line waits for its window before the
@@ -111,14 +113,17 @@ public final class ExplorerController: @unchecked Sendable {
         replay = ScriptCommand.commands(script)
         replayName = name
         replayCount = replay.count
-        replayWarnings = Session.mismatches(script, state)
+        replayScript = script
+        replayWarnings = nil
         continueReplay()
     }
 
     private func continueReplay() {
         replaying = true
         defer { replaying = false }
-        let warning = replayWarnings.isEmpty ? "" : " (warning: the session was " + replayWarnings.joined(separator: "; ") + ")"
+        if replayWarnings == nil, state.window != nil { replayWarnings = Session.mismatches(replayScript, state) }
+        let warnings = replayWarnings ?? []
+        let warning = warnings.isEmpty ? "" : " (warning: the session was " + warnings.joined(separator: "; ") + ")"
         while let next = replay.first, let window = state.window, window.index == state.windowIndex, !state.quit {
             replay.removeFirst()
             // :q and :q! end a replay, not the explorer, as they end a script: the lines after them do not run.

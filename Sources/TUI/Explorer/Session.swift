@@ -14,13 +14,22 @@ public enum Session {
                                               formatOptions: [.withFullDate, .withTime, .withColonSeparatorInTime, .withSpaceBetweenDateAndTime])
         let current = s.window?.index ?? s.windowIndex
         let offset = s.windowBase + Double(current) * ClipWindow.seconds
+        // The language decoded in, and for a multilingual model the option that keeps it: another
+        // clip or window could be detected as another language, and the patches' positions
+        // would then fall on another transcript.
+        let language = s.window?.engine.language
+        let multilingual = s.window?.engine.model.specials.isMultilingual ?? false
+        let options = (multilingual ? language.map { "--language \($0) " } ?? "" : "") + Self.offsetOption(offset)
         var lines = [
             "# asrlens session, saved \(day) UTC",
             "\(Self.modelKey)\(s.modelName)",
             "\(Self.clipKey)\(s.clipName)",
+        ]
+        if let language { lines.append("\(Self.languageKey)\(language)") }
+        lines += [
             "\(Self.baseKey)\(TranscriptView.seconds(s.windowBase))",
-            "# replay: asrlens explore --script FILE \(Self.offsetOption(offset))CLIP, or for a session of one window "
-                + "asrlens run \(Self.offsetOption(offset))CLIP FILE",
+            "# replay: asrlens explore --script FILE \(options)CLIP, or for a session of one window "
+                + "asrlens run \(options)CLIP FILE",
         ]
         // The kind first, since it says whose layers and heads :layer and :head count (encoder or
         // decoder); they choose a single head, so a mean of heads comes back after them.
@@ -45,13 +54,14 @@ public enum Session {
         return lines.joined(separator: "\n") + "\n"
     }
 
-    static let modelKey = "# model: ", clipKey = "# clip: ", baseKey = "# window 1 starts at (s): "
+    static let modelKey = "# model: ", clipKey = "# clip: ", languageKey = "# language: ", baseKey = "# window 1 starts at (s): "
 
     static func offsetOption(_ seconds: Double) -> String { seconds == 0 ? "" : "--offset \(TranscriptView.seconds(seconds)) " }
 
-    /// How the explorer replaying `script` differs from the one that saved it (model, clip, where
-    /// its windows start), from the script's comment lines; empty when it does not, or when the
-    /// script is not a saved session.
+    /// How the explorer replaying `script` differs from the one that saved it (model, clip,
+    /// language, where its windows start), from the script's comment lines; empty when it does
+    /// not, or when the script is not a saved session. The language is compared once a window
+    /// has loaded.
     public static func mismatches(_ script: String, _ s: ExplorerState) -> [String] {
         var out: [String] = []
         for line in ScriptCommand.lines(script).prefix(10).map({ $0.trimmingCharacters(in: .whitespaces) }) {
@@ -60,6 +70,9 @@ public enum Session {
             }
             if line.hasPrefix(clipKey), !s.clipName.isEmpty, case let saved = String(line.dropFirst(clipKey.count)), saved != s.clipName {
                 out.append("saved on \(saved), replayed on \(s.clipName)")
+            }
+            if line.hasPrefix(languageKey), let here = s.window?.engine.language, case let saved = String(line.dropFirst(languageKey.count)), saved != here {
+                out.append("decoded in language \(saved), replayed in \(here): give --language \(saved), or its positions fall on another transcript")
             }
             if line.hasPrefix(baseKey), let saved = Double(line.dropFirst(baseKey.count)), abs(saved - s.windowBase) > 0.05 {
                 out.append("its windows started at \(TranscriptView.seconds(saved)) s, here at \(TranscriptView.seconds(s.windowBase)) s: "
