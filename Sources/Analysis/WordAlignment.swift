@@ -34,6 +34,9 @@ public struct WordAlignment: Sendable {
     /// Whether the window's audio after `textEnd` holds sound (`hasSound`): false after an end
     /// of text followed by silence, where nothing was left untranscribed.
     public let soundAfterText: Bool
+    /// Whether the clean decode stopped at the token cap (`Engine.tokenLimit`), not at an end of
+    /// text: a loop, most often.
+    public let capped: Bool
 
     public static let framesPerSecond = 50.0
 
@@ -43,6 +46,7 @@ public struct WordAlignment: Sendable {
         let run = run ?? engine.clean!
         let chosen = heads ?? AttentionMaps.alignmentHeads(engine)
         let tokens = engine.alignmentTokens
+        capped = engine.cleanTokens.count >= engine.tokenLimit
         guard !tokens.isEmpty, !chosen.isEmpty else { words = []; textEnd = nil; soundAfterText = false; return }
         let tokenizer = engine.model.tokenizer
         let eot = engine.model.specials.eot
@@ -86,20 +90,34 @@ public struct WordAlignment: Sendable {
         }
     }
 
-    /// A decode that ended at its first end of text well before the window's audio did.
+    /// A decode that ended well before the window's audio did: at its first end of text, or at
+    /// the token cap.
     public struct EarlyEnd: Sendable, Equatable {
         /// Clip seconds: where the text is heard to end, and where the window's audio ends.
         public let textEnd: Double, audioEnd: Double
         /// Whether the words' times run on past `textEnd`, over audio that was not transcribed.
         public let stretched: Bool
+        /// Whether the decode stopped at the token cap rather than at an end of text.
+        public let capped: Bool
 
-        /// One line for a command's stderr or an export's header.
-        public var note: String {
-            let end = String(format: "%.2f", textEnd)
-            return "decoded up to \(end) s of \(String(format: "%.2f", audioEnd)) s: a decode ends at its first end of text, as faster-whisper's "
-                + "without timestamps; for speech after it, give --offset \(end)"
+        public init(textEnd: Double, audioEnd: Double, stretched: Bool, capped: Bool) {
+            self.textEnd = textEnd; self.audioEnd = audioEnd; self.stretched = stretched; self.capped = capped
+        }
+
+        /// Where the text ends and the audio does, and the `--offset` that reaches the rest,
+        /// to two decimals: "decoded up to 9.98 s of 35.00 s".
+        public var textEndSeconds: String { String(format: "%.2f", textEnd) }
+        public var extent: String { "decoded up to \(textEndSeconds) s of \(String(format: "%.2f", audioEnd)) s" }
+
+        /// Why the decode stopped there, and what that means for the word times.
+        public var cause: String {
+            (capped ? "the decode stopped at the token cap (its text loops, most likely), not at an end of text"
+                    : "a decode ends at its first end of text, as faster-whisper's without timestamps")
                 + (stretched ? "; the word times stretch over the audio after it" : "")
         }
+
+        /// One line for a command's stderr or an export's header.
+        public var note: String { "\(extent): \(cause); for speech after it, give --offset \(textEndSeconds)" }
     }
 
     /// The early end of this window's text, if it ends more than 2 s before the window's audio
@@ -107,7 +125,7 @@ public struct WordAlignment: Sendable {
     public func earlyEnd(windowStart: Double, audioEnd: Double) -> EarlyEnd? {
         guard let textEnd, soundAfterText, audioEnd - (windowStart + textEnd) > 2 else { return nil }
         let stretched = (words.last?.end ?? 0) - textEnd > 2
-        return EarlyEnd(textEnd: windowStart + textEnd, audioEnd: audioEnd, stretched: stretched)
+        return EarlyEnd(textEnd: windowStart + textEnd, audioEnd: audioEnd, stretched: stretched, capped: capped)
     }
 
     /// Whether the log-mel frames from half a second after `seconds` to the audio's end (the

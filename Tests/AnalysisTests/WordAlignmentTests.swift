@@ -49,6 +49,17 @@ struct WordAlignmentTests {
         #expect(words.flatMap(\.tokens) == c.tokens.filter { $0 < engine.model.specials.eot }, "every text token in exactly one word, in order")
     }
 
+    /// A decode that stopped at the token cap is not said to have ended at an end of text (a
+    /// trial's looping window was); both causes give the offset to two decimals.
+    @Test func anEarlyEndSaysWhetherTheCapOrAnEndOfTextStoppedIt() {
+        let looped = WordAlignment.EarlyEnd(textEnd: 9.98, audioEnd: 35, stretched: false, capped: true)
+        #expect(looped.note == "decoded up to 9.98 s of 35.00 s: the decode stopped at the token cap (its text loops, most likely), not at an end of text; "
+                + "for speech after it, give --offset 9.98")
+        let ended = WordAlignment.EarlyEnd(textEnd: 7.004, audioEnd: 30, stretched: true, capped: false)
+        #expect(ended.note == "decoded up to 7.00 s of 30.00 s: a decode ends at its first end of text, as faster-whisper's without timestamps; "
+                + "the word times stretch over the audio after it; for speech after it, give --offset 7.00")
+    }
+
     /// Found by a new-user trial: tiny.en stops after the first sentence of a 30 s window of
     /// speech, and the words' DTW path stretches that sentence over the whole window (its first
     /// word at 19.7 s). The text is heard to end near 7 s, so the early end is reported; base,

@@ -194,7 +194,7 @@ import Testing
         let end = try textEnd(early)
         #expect(early.status == 0 && end > 5.5 && end < 8.5, "\(end)")
         #expect(early.stderr.contains("\(joined): decoded up to \(String(format: "%.2f", end)) s of 30.00 s: a decode ends at its first end of text")
-                && early.stderr.contains("give --offset \(String(format: "%.2f", end)); the word times stretch over the audio after it"), "\(early.stderr)")
+                && early.stderr.contains("the word times stretch over the audio after it; for speech after it, give --offset \(String(format: "%.2f", end))"), "\(early.stderr)")
         let whole = try CLIRunner.run(["words", "--json", Self.clip])
         let wholeEnd = try textEnd(whole)
         #expect(whole.status == 0 && whole.stderr.isEmpty && abs(wholeEnd - 2.8) < 1, "\(wholeEnd) \(whole.stderr)")

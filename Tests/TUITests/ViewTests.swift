@@ -181,8 +181,11 @@ import TUI
         // Where the speech after the text is silence, nothing is said: the clip of three
         // sentences with 12 s gaps decodes its first window to the end of the speech in it.
         #expect(!(try TUISupport.explorer(TUISupport.longLoader).frame().text.contains("decoded up to")), "silence after the text is not speech left out")
-        let end = TUISupportSeconds.of(textEnd)
-        #expect(screen.contains("decoded up to \(end) s of 30 s; for speech after it, explore --offset \(end)\n"), "\(screen)")
+        // The note is wrapped to the screen, and gives the offset as the command line does.
+        let end = String(format: "%.2f", textEnd)
+        let flowed = screen.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.joined(separator: " ")
+        #expect(flowed.contains("decoded up to \(end) s of 30.00 s; for speech after it, explore --offset \(end) (a decode ends at its first end of text, "
+                                + "as faster-whisper's without timestamps; the word times stretch over the audio after it)"), "\(screen)")
         #expect(!(try TUISupport.explorer(TUISupport.sampleLoader).frame().text.contains("decoded up to")), "the sample is decoded to its end")
         #expect(Keymap.helpRows(.patch).contains { $0.keys == "mouse" } && !Keymap.helpRows(.patch, mouse: false).contains { $0.keys == "mouse" || $0.keys == "wheel" })
     }
@@ -388,8 +391,3 @@ import TUI
     }
 }
 
-/// Seconds as the explorer writes them: whole, or in tenths.
-enum TUISupportSeconds {
-    static func of(_ t: Double) -> String { (t * 10).rounded() == (t.rounded() * 10) ? String(format: "%.0f", t) : String(format: "%.1f", t) }
-
-}

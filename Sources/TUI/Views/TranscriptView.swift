@@ -35,11 +35,8 @@ enum TranscriptView {
         // Where the text ends is read from attention, not from the words' times: their DTW path
         // stretches over all the audio when the decode stopped early.
         if let early = window.words.earlyEnd(windowStart: window.offset, audioEnd: span.end) {
-            let end = Self.seconds(early.textEnd)
-            c.put("decoded up to \(end) s of \(Self.seconds(early.audioEnd)) s; for speech after it, explore --offset \(end)", in: r, row: row, style: theme.dim)
-            c.put("(a decode ends at its first end of text, as faster-whisper's without timestamps"
-                  + (early.stretched ? "; the word times below stretch over the audio after it)" : ")"), in: r, row: row + 1, style: theme.dim)
-            row += 2
+            let note = "\(early.extent); for speech after it, explore --offset \(early.textEndSeconds) (\(early.cause))"
+            row = c.paragraph(note, in: r, row: row, style: theme.dim)
         }
         // Tokens, shaded by their probability under the run shown (teacher-forced clean
         // tokens); without colour the probability is written under each token.
