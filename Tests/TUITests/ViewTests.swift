@@ -346,6 +346,25 @@ import TUI
         // "He might even have been made amiable himself." is 10 tokens; with EOT 11 columns, on 5 rows.
         #expect(text.split(separator: "\n").count == 2 + 5 * 11, "the run, the header, then a row per layer and column")
     }
+    /// A view's screen exported before the view was ever shown holds its data, not "computing…"
+    /// (a trial's attention and encoder-lens screens did), under the patch the explorer holds.
+    @Test func aScreenExportWaitsForTheDataItsViewShows() throws {
+        let c = try TUISupport.explorer()
+        _ = c.command("patch enc.3.resid_post@40:80=zero")
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("asrlens-screens-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        for view in ["attention", "encoder-lens"] {
+            let path = dir.appendingPathComponent("\(view).txt").path
+            _ = c.command("export \(view) screen \(path)")
+            c.waitUntilIdle()
+            let text = try String(contentsOfFile: path, encoding: .utf8)
+            #expect(!text.contains("computing") && !text.contains("decoding a transcript from every"), "\(view):\n\(text)")
+            #expect(text.contains("patches 1 PATCHED"), "the patched run's screen:\n\(text)")
+        }
+        #expect(c.state.view == .transcript, "the export leaves the view on screen as it was")
+    }
+
     /// The status line shows a path as written: two spaces in it stay two (they were shown as one).
     @Test func theStatusLineKeepsAPathsSpaces() throws {
         let c = try TUISupport.explorer()

@@ -257,19 +257,13 @@ public final class ExplorerController: @unchecked Sendable {
                             windowSHA256: SweepReport.digest(of: window.engine), windowStart: window.engine.windowStart, seconds: state.sweepSeconds)
             }
             let session = what == .session ? Session.script(state) : ""
-            let screen: String? = {
-                guard case .screen(let view) = what else { return nil }
-                var copy = state
-                copy.view = view
-                copy.mode = .normal
-                copy.status = nil
-                return ExplorerRenderer.render(copy, theme: Theme(color: false, unicode: theme.unicode)).text
-            }()
+            let current = state, plain = Theme(color: false, unicode: theme.unicode)
             scheduler.submit(lane: "export \(path)", key: path) { _, _ in
                 do {
                     switch what {
                     case .screen(let view):
-                        try AtomicFile.write(screen ?? "", to: path, waitingForReader: false)
+                        let screen = try Self.screen(of: view, current, window: window, theme: plain)
+                        try AtomicFile.write(screen, to: path, waitingForReader: false)
                         return .exported("exported the \(view.name) screen to \(path)")
                     case .session:
                         try AtomicFile.write(session, to: path, waitingForReader: false)
@@ -293,6 +287,25 @@ public final class ExplorerController: @unchecked Sendable {
                 }
             }
         }
+    }
+
+    /// The screen `view` shows in state `s` once the data it draws is computed: the patched run,
+    /// the encoder lens, the attention map. An export had written "computing the attention map…"
+    /// for a view not yet visited.
+    static func screen(of view: ExplorerState.View, _ s: ExplorerState, window: ClipWindow, theme: Theme) throws -> String {
+        var copy = s
+        copy.view = view
+        copy.mode = .normal
+        copy.status = nil
+        _ = try window.snapshot(PatchSet())
+        if copy.snapshot?.patches != copy.settings.patchSet { copy.snapshot = try window.snapshot(copy.settings.patchSet) }
+        switch view {
+        case .encoderLens: _ = try window.encoderLens(lnPost: copy.settings.lnPost, set: copy.settings.shownPatchSet)
+        case .attention:
+            if let request = AttentionView.request(copy), let run = copy.shown?.run { _ = try window.attention(request, run: run) }
+        default: break
+        }
+        return ExplorerRenderer.render(copy, theme: theme).text
     }
 
     /// Files this session's exports write (`OutputFile.key`), taken even before they are
