@@ -203,14 +203,15 @@ public enum ScriptCommand: Equatable, Sendable {
 
     /// The line without its comment: a `#` that starts the line, or follows a space outside
     /// a quoted word (`:export lens tsv out.tsv  # the lens`); a `#` inside a word stays
-    /// (`take#2.tsv`).
+    /// (`take#2.tsv`). A quote opens after a space, or after the `:` of a patch's `clip:` or
+    /// `file:` source (`=clip:"take #2.wav"`).
     static func withoutComment(_ line: String) -> String {
         var quote: Character?, previous: Character = " "
         for i in line.indices {
             let c = line[i]
             if let q = quote {
                 if c == q { quote = nil }
-            } else if previous.isWhitespace && (c == "\"" || c == "'") {
+            } else if (previous.isWhitespace || (previous == ":" && (line[..<i].hasSuffix("=clip:") || line[..<i].hasSuffix("=file:")))) && (c == "\"" || c == "'") {
                 quote = c
             } else if previous.isWhitespace && c == "#" {
                 return line[..<i].trimmingCharacters(in: .whitespaces)

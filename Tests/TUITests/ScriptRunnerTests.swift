@@ -145,6 +145,26 @@ import TUI
         #expect(try ScriptCommand.parse("  # a whole comment", hyper: hyper, frames: 1500, tokens: 10, attention: .cross) == .nothing)
     }
 
+    /// A reference clip whose name holds ` #` is written quoted, and a script reads it back: a
+    /// trial's explorer saved `=clip:take #2.wav`, which its replay read as `take` and a comment.
+    @Test func aPatchSourcePathWithAHashRoundTripsThroughAScriptLine() throws {
+        let hyper = try Self.runner().window.engine.model.hyper
+        func patch(_ line: String) throws -> Patch? {
+            if case .patch(let p) = try ScriptCommand.parse(line, hyper: hyper, frames: 1500, tokens: 10, attention: .cross) { return p }
+            return nil
+        }
+        let sources: [PatchSource] = [.clip("take #2.wav"), .clip("plain.wav"), .clip("say \"hi\" #1.wav"), .clip(" lead.wav"),
+                                      .file(path: "runs #3/acts.npz", name: "enc.0.resid_post"), .file(path: "a:b.npz", name: "v")]
+        for source in sources {
+            let written = Patch(site: Site(.encoder, 0, .residPost), positions: .range(0..<50), source: source)
+            #expect(try patch(":patch \(written)  # a comment") == written, "\(written)")
+            #expect(try PatchSource.parse(source.description) == source, "\(source.description)")
+        }
+        #expect(PatchSource.clip("take #2.wav").description == "clip:\"take #2.wav\"" && PatchSource.clip("plain.wav").description == "clip:plain.wav")
+        #expect(throws: InputError("clip:\"take #2.wav", "an unclosed quote")) { try PatchSource.parse("clip:\"take #2.wav") }
+        #expect(throws: InputError("file:\"a.npz\"", "a file source needs a path and a tensor name (file:PATH:NAME)")) { try PatchSource.parse("file:\"a.npz\"") }
+    }
+
     /// The transcript's export holds the transcript, not only its token table (a trial found
     /// neither text nor language in it), and the clean run's no-speech verdict.
     @Test func theTranscriptExportGivesTextLanguageAndTheNoSpeechVerdict() throws {

@@ -72,11 +72,28 @@ public enum PatchSource: Hashable, Sendable, CustomStringConvertible {
         case .mean: return "mean"
         case .noise(let s, let seed): return "noise:\(Self.number(s)):\(seed)"
         case .silence: return "silence"
-        case .clip(let p): return "clip:\(p)"
+        case .clip(let p): return "clip:\(Self.quoted(p))"
         case .scale(let k): return "scale:\(Self.number(k))"
         case .samples(let s): return "samples:\(s.name)"
-        case .file(let path, let name): return "file:\(path):\(name)"
+        case .file(let path, let name): return "file:\(Self.quoted(path)):\(name)"
         }
+    }
+
+    /// A path as a script line can hold it: in double quotes (single, when it holds a double
+    /// quote) when it holds ` #` (a script's comment), starts with a quote, or starts or ends
+    /// with a space; else as it is. `parse` takes the quotes off again.
+    static func quoted(_ path: String) -> String {
+        let needs = path.contains(" #") || path.hasPrefix("\"") || path.hasPrefix("'") || path.first?.isWhitespace == true || path.last?.isWhitespace == true
+        guard needs else { return path }
+        return path.contains("\"") ? "'\(path)'" : "\"\(path)\""
+    }
+
+    /// `"PATH"` or `'PATH'` without its quotes, and what follows the closing quote; nil when
+    /// `text` does not start with a quote. An unclosed quote is refused.
+    static func unquoted(_ text: Substring, whole: String) throws -> (path: String, rest: Substring)? {
+        guard let q = text.first, q == "\"" || q == "'" else { return nil }
+        guard let close = text.dropFirst().firstIndex(of: q) else { throw InputError(whole, "an unclosed quote") }
+        return (String(text[text.index(after: text.startIndex)..<close]), text[text.index(after: close)...])
     }
 
     /// A number as the user would type it: `1`, not `1.0` (and the shortest exact form otherwise).
@@ -98,11 +115,22 @@ public enum PatchSource: Hashable, Sendable, CustomStringConvertible {
         default: break
         }
         if text.hasPrefix("clip:") {
-            let path = String(text.dropFirst(5))
+            var path = String(text.dropFirst(5))
+            // clip:"take #2.wav", as a script needs it: the quotes are no part of the name.
+            if let (inside, after) = try unquoted(text.dropFirst(5), whole: text) {
+                guard after.isEmpty else { throw InputError(text, "unexpected text after the quoted path") }
+                path = inside
+            }
             guard !path.isEmpty else { throw InputError(text, "clip source needs a path (clip:PATH)") }
             return .clip(path)
         }
         if text.hasPrefix("file:") {
+            if let (path, after) = try unquoted(text.dropFirst(5), whole: text) {
+                guard after.hasPrefix(":"), after.count > 1, !path.isEmpty else {
+                    throw InputError(text, "a file source needs a path and a tensor name (file:PATH:NAME)")
+                }
+                return .file(path: path, name: String(after.dropFirst()))
+            }
             // The name follows the last colon, so a path may hold colons.
             let rest = text.dropFirst(5)
             guard let colon = rest.lastIndex(of: ":"), colon != rest.startIndex, rest.index(after: colon) != rest.endIndex else {
