@@ -48,7 +48,11 @@ public final class ClipWindow: @unchecked Sendable {
     }
 
     /// Windows a clip of `seconds` divides into (at least one).
-    public static func count(clipSeconds seconds: Double) -> Int { max(1, Int((seconds / Self.seconds).rounded(.up))) }
+    /// A last window that would hold less than one 10 ms frame is not counted (30.005 s is one
+    /// window: a second could not be opened).
+    public static func count(clipSeconds seconds: Double) -> Int {
+        max(1, Int(((seconds - Engine.shortestWindow) / Self.seconds).rounded(.down)) + 1)
+    }
 
     /// Why faster-whisper would drop this window's transcript (its no-speech rule), or nil.
     public var dropReason: String? { Self.dropReason(noSpeechProb, avgLogprob) }

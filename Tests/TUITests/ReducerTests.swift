@@ -465,6 +465,15 @@ import TUI
         #expect(s.contains("(asrlens transcribe prints no text for it)") == dropped)
     }
 
+    /// A clip a few samples past 30 s is one window, as the offset check has it: a trial's
+    /// 30.005 s clip showed "window 1/2", and `)` then failed on a window of 5 ms.
+    @Test func aLastWindowShorterThanOneFrameIsNotCounted() throws {
+        let counts = [0.2: 1, 30: 1, 30.005: 1, 30.01: 2, 59.995: 2, 60: 2, 60.02: 3].map { ClipWindow.count(clipSeconds: $0.key) == $0.value }
+        #expect(!counts.contains(false))
+        #expect(throws: InputError.self) { try Engine.checkOffset(30, clipSeconds: 30.005) }
+        try Engine.checkOffset(30, clipSeconds: 30.01)
+    }
+
     @Test func aLongClipMovesBetweenWarmWindowsWithItsOwnPatchesAndAbsoluteTimes() throws {
         let c = try TUISupport.explorer(TUISupport.longLoader)
         #expect(c.state.windowCount == 2)

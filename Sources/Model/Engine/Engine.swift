@@ -81,9 +81,12 @@ public final class Engine: @unchecked Sendable {
         }
     }
 
+    /// The least audio a window analyses: one 10 ms log-mel frame.
+    public static let shortestWindow = 0.01
+
     /// Refuses an `--offset` that leaves less than one 10 ms frame of the clip to analyse.
     public static func checkOffset(_ offset: Double, clipSeconds: Double) throws {
-        guard offset != 0, clipSeconds - offset < 0.01 else { return }
+        guard offset != 0, clipSeconds - offset < shortestWindow else { return }
         // To the millisecond, so that a clip of 1.095 s is not "1.1 s" beside an offset of 1.1.
         let length = String(format: "%.3f", clipSeconds).replacingOccurrences(of: "\\.?0+$", with: "", options: .regularExpression)
         throw InputError(offsetOption(offset), offset >= clipSeconds ? "is past the end of the clip (\(length) s)"
