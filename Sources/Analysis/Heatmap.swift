@@ -34,8 +34,9 @@ public enum Heatmap {
     /// `lines` with each row's label before it, and a last line that reads the ramp.
     /// `columns` names what a column is ("frames of 20 ms").
     public static func labelledLines(_ m: Matrix, labels: [String], width: Int, columns: String = "frames of 20 ms") -> [String] {
-        let w = labels.map(\.count).max() ?? 0
-        return zip(labels, lines(m, width: width)).map { $0.padding(toLength: w, withPad: " ", startingAt: 0) + " |" + $1 + "|" }
+        // Padded by terminal columns: a CJK token takes two, and would push its row's bars right.
+        let w = labels.map(DisplayWidth.of).max() ?? 0
+        return zip(labels, lines(m, width: width)).map { DisplayWidth.padded($0, to: w) + " |" + $1 + "|" }
             + ["ramp \"\(String(ramp))\" = 0 … row maximum; \(m.cols) \(columns) binned to \(min(width, m.cols)) columns"]
     }
 

@@ -1,4 +1,5 @@
 import Analysis
+import Model
 import Testing
 
 /// Text tables align on screen columns: a CJK word takes two, a combining mark none.
@@ -16,5 +17,14 @@ import Testing
     @Test func widthCountsColumnsNotCharacters() {
         #expect(DisplayWidth.of("He") == 2 && DisplayWidth.of("日本語") == 6 && DisplayWidth.of("e\u{301}") == 1 && DisplayWidth.of("") == 0)
         #expect(DisplayWidth.padded("ンデ", to: 6) == "ンデ  ")
+    }
+
+    /// The attention command's heatmap rows start at one screen column whatever their token
+    /// (a trial's `金` row sat one column right of the Latin ones).
+    @Test func heatmapRowsStartAtOneColumnWithWideLabels() {
+        let m = Matrix(rows: 3, cols: 4, data: [1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 1])
+        let lines = Heatmap.labelledLines(m, labels: ["金", " N", "ン\u{FFFD}"], width: 4).dropLast()
+        let bars = lines.map { DisplayWidth.of(String($0[..<$0.firstIndex(of: "|")!])) }
+        #expect(Set(bars).count == 1 && bars.first == 4, "\(lines)")
     }
 }
