@@ -365,6 +365,15 @@ import TUI
         #expect(c.state.view == .transcript, "the export leaves the view on screen as it was")
     }
 
+    /// The `:` line's cursor sits at its character's screen column: after CJK text it was drawn
+    /// at the character's index and overwrote its neighbour (`:view 日 x語x`).
+    @Test func theCommandLineCursorFollowsWideCharacters() throws {
+        let c = try TUISupport.explorer()
+        let screen = c.press([.char(":")] + c.type("view 日本語x") + [.left])
+        #expect(screen.split(separator: "\n").last.map(String.init)?.hasPrefix(":view 日本語x") == true, "\(screen.split(separator: "\n").last ?? "")")
+        _ = c.press([.escape])
+    }
+
     /// The status line shows a path as written: two spaces in it stay two (they were shown as one).
     @Test func theStatusLineKeepsAPathsSpaces() throws {
         let c = try TUISupport.explorer()

@@ -49,7 +49,9 @@ public enum ExplorerRenderer {
             c.put(":" + line.text + (line.cursor == line.text.count ? "_" : ""), x: 0, y: bottom)
             if line.cursor < line.text.count {
                 let under = line.text[line.text.index(line.text.startIndex, offsetBy: line.cursor)]
-                c.put(String(under), x: 1 + line.cursor, y: bottom, style: Canvas.Style(reverse: true))
+                // At its screen column: a CJK character before it takes two.
+                let x = 1 + DisplayWidth.of(String(line.text.prefix(line.cursor)))
+                c.put(String(under), x: x, y: bottom, style: Canvas.Style(reverse: true))
             }
         case .search(let text): c.put("/" + text + "_", x: 0, y: bottom)
         case .confirmQuit(let question): c.put(question, x: 0, y: bottom, style: theme.alert)
