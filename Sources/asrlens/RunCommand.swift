@@ -13,6 +13,11 @@ struct RunCommand: ParsableCommand {
     @Argument(help: "The script file.") var script: String
 
     func run() throws {
+        // One stream cannot be read as both; the script would take the clip's bytes.
+        let stdin: Set = ["-", "/dev/stdin", "/dev/fd/0", "/proc/self/fd/0"]
+        if stdin.contains(clip.file) && stdin.contains(script) {
+            throw InputError(script, "standard input holds either the clip or the script, not both; give the other as a file")
+        }
         let text: String
         do { text = try ScriptRunner.read(script) } catch let error as InputError {   // refused before the model loads
             // `asrlens run SCRIPT CLIP`: the clip's place holds the script.

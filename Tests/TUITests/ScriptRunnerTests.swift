@@ -79,7 +79,8 @@ import TUI
                       (":view swep", "unknown view; did you mean sweep?"), (":export lens tsb /tmp/x", "unknown format; did you mean tsv?"), (":export lens text -", "names no file here"), (":export lens text \"a.tsv\" extra", "unexpected text after the quoted path"),
                       (":export lens text \"unclosed #x.tsv", "an unclosed quote"), (":export lens text /tmp/no-such-folder/sub/", "names a folder, not a file"), (":save-activations enc.out, dec.0.resid_post x.npz", "an empty site in the list"), (":save-activations enc.out ,dec.0.resid_post x.npz", "a space in the site list"), (":patch enc.9.resid_post@all=zero", "layer 9 out of range"),
                       (":export nowhere text /tmp/x", "unknown view"), (":patch enc.out@0:60=clip:/nonexistent.wav", "no such file"),
-                      ("patch", "not a command"), (":layer 99", "layer out of range"), (":head x", "not a head number"), (":export lens screen /tmp/x", "need the explorer"),
+                      ("patch", "not a command"), (":layer 99", "layer out of range"), (":head x", "not a head number"), (":export lens screen /tmp/x", "a script draws no screen; export as text, tsv, json or md"),
+                      (":export sweep json /tmp/x", "a script runs no sweep to export; run asrlens sweep"),
                       (":save-activations enc.*.cross_out /tmp/x.npz", "matches no site"), (":save-activations enc.out", "missing argument")])
     func badLinesNameTheScriptLine(line: String, problem: String) throws {
         let error = #expect(throws: InputError.self) { try Self.runner().run("# ok\n\(line)\n", name: "s.txt") }

@@ -94,11 +94,4 @@ public enum ExportWhat: Equatable, Sendable {
     /// The session as a replayable script (`:save-session`, `Session.script`).
     case session
 
-    /// A screen, and a sweep the explorer ran: `asrlens run` has neither.
-    public var needsExplorer: Bool {
-        switch self {
-        case .screen, .sweep: true
-        case .data, .activations, .session: false
-        }
-    }
 }

@@ -31,6 +31,15 @@ public final class ScriptRunner {
 
     /// Runs one line; an error is the line's.
     public func execute(_ line: String) throws {
+        // A screen, or a sweep the explorer ran: a script has neither, and the reducer's own
+        // message would send the user to a key in the sweep view.
+        let hyper = window.engine.model.hyper
+        switch try ScriptCommand.parse(line, hyper: hyper, frames: hyper.audioPositions, tokens: window.engine.tokenPositions, attention: state.settings.attentionKind) {
+        case .exportSweep: throw InputError(line.trimmingCharacters(in: .whitespaces), "a script runs no sweep to export; run asrlens sweep")
+        case .export(_, let format, _) where format.table == nil:
+            throw InputError(line.trimmingCharacters(in: .whitespaces), "a script draws no screen; export as text, tsv, json or md")
+        default: break
+        }
         let (next, effects) = try Reducer.apply(state, line: line)
         // A reference clip that cannot be read fails on its own line, not at the next export.
         for p in next.settings.patches where !state.settings.patches.contains(p) { try window.engine.prepare(p) }
@@ -44,9 +53,6 @@ public final class ScriptRunner {
             }
             guard case .export(let what, let target) = effect else { continue }
             let path = target.path
-            guard !what.needsExplorer else {
-                throw InputError(line.trimmingCharacters(in: .whitespaces), "screen and sweep exports need the explorer; export as text, tsv, json or md, or run asrlens sweep")
-            }
             try target.checkFree(written: written)
             written.insert(target.key)
             switch what {
