@@ -16,17 +16,24 @@ public struct HeadRanking: Sendable {
     }
 
     public let entries: [Entry]
+    /// Transcript tokens the peaks are taken over (the EOT row left out).
+    public let tokens: Int
+    /// Fewer tokens rank nothing: a correlation of one or two peaks is 0 or ±1 whatever the head.
+    public static let minimumTokens = 3
+    /// Whether the ranking means anything (`minimumTokens`); else every score is 0 or a coin's.
+    public var ranks: Bool { tokens >= Self.minimumTokens }
 
     public init(engine: Engine, run: Run? = nil) {
         let run = run ?? engine.clean!
         let hyper = engine.model.hyper
         let alignment = Set(engine.model.config.alignmentHeads.map { $0 })
         let frames = max(1, engine.audioFrames)
-        var list: [Entry] = []
+        var list: [Entry] = [], rows = 0
         for l in 0..<hyper.decoderLayers {
             for h in 0..<hyper.decoderHeads {
                 let m = AttentionMaps.cross(engine, run, layer: l, head: h)
                 let tokenRows = max(1, m.rows - 1)   // the EOT row has no word to align
+                rows = m.rows - 1
                 var peaks: [Int] = [], peakMass = 0.0
                 for r in 0..<tokenRows {
                     var best = 0, total: Float = 0
@@ -43,6 +50,7 @@ public struct HeadRanking: Sendable {
                                   isAlignmentHead: alignment.contains([l, h])))
             }
         }
+        tokens = max(0, rows)
         entries = list.sorted { $0.score > $1.score || ($0.score == $1.score && ($0.layer, $0.head) < ($1.layer, $1.head)) }
     }
 

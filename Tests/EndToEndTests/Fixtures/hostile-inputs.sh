@@ -5,6 +5,8 @@ CLIP="$1"
 OPUS="$2"
 # espeak-ng counting fast: tiny.en's transcript loops to the 224-token cap.
 espeak-ng -s 350 -w count-full.wav "$(seq 1 150 | tr '\n' ' ')"; sox count-full.wav count.wav trim 0 29; rm count-full.wav
+# A fifth of a second of speech: a transcript of one token.
+sox "$CLIP" short-0.2.wav trim 0 0.2
 # Truncated and corrupted FLAC and Ogg, whose headers still give the full length.
 sox "$CLIP" full.flac; head -c 30000 full.flac > trunc.flac; cp full.flac corrupt.flac
 dd if=/dev/zero of=corrupt.flac bs=1 seek=20000 count=400 conv=notrunc 2>/dev/null
