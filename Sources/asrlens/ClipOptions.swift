@@ -40,6 +40,10 @@ struct ClipOptions: ParsableArguments {
         if audio.seconds > engine.windowStart + 30 {
             StandardError.line(String(format: "%@: longer than 30 s; analysing the window from %.2f s (choose another with --offset)", file, engine.windowStart))
         }
+        // faster-whisper detects once, on the file's first 30 s; a later window may speak another.
+        if language == nil, engine.windowStart > 0, model.specials.isMultilingual {
+            StandardError.line("\(file): language \(engine.language), detected on the first 30 s as faster-whisper does; --language sets this window's")
+        }
         if let reason = ClipWindow.dropReason(engine) {
             StandardError.line("\(file): \(reason) (asrlens transcribe prints no text for it); analysing it anyway")
         }
