@@ -15,11 +15,9 @@ public enum SpanDeletion {
     /// Classifies one window. `words` are the clean transcript's words with their frames
     /// (`WordAlignment`); `window` is the patched span of encoder frames.
     public static func classify(words: [WordAlignment.Word], window: Range<Int>, patched: String) -> Outcome {
-        // Words compared as the WER compares them; a word of punctuation alone is not a word.
-        let clean = words.compactMap { w -> (key: String, frames: Range<Int>)? in
-            let key = WordErrorRate.words(w.text).joined()
-            return key.isEmpty ? nil : (key, w.frames)
-        }
+        // Words compared as the WER compares them (a character of Chinese or Japanese is one, with
+        // its word's frames); a word of punctuation alone is not a word.
+        let clean = words.flatMap { w in WordErrorRate.words(w.text).map { (key: $0, frames: w.frames) } }
         let inside = clean.indices.filter { clean[$0].frames.overlaps(window) }
         let edits = WordDiff.align(clean.map(\.key), WordErrorRate.words(patched))
         guard let first = inside.first, let last = inside.last else { return .noWords }

@@ -40,9 +40,9 @@ public enum WordDiff {
         return edits
     }
 
-    /// The diff of two transcripts, word by word, ignoring case and punctuation.
+    /// The diff of two transcripts, word by word (character by character in scripts written
+    /// without spaces, as `WordErrorRate` counts), ignoring case and punctuation.
     public static func transcripts(_ clean: String, _ patched: String) -> [Edit] {
-        func split(_ s: String) -> [String] { s.split(whereSeparator: { $0.isWhitespace }).map(String.init) }
-        return align(split(clean), split(patched)) { WordErrorRate.words($0).first ?? "" }
+        align(WordErrorRate.units(clean), WordErrorRate.units(patched)) { WordErrorRate.words($0).first ?? "" }
     }
 }

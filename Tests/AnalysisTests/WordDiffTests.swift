@@ -32,4 +32,16 @@ import Testing
         #expect(WordErrorRate.of(reference: "", hypothesis: "") == 0)
         #expect(WordErrorRate.of(reference: "", hypothesis: "a b") == 2)
     }
+
+    /// In scripts written without spaces each character is a word: a trial's Japanese patch
+    /// changed one character and read WER 0.50 (two space-separated "words"), and a Chinese one
+    /// 3.571. Latin words among them stay words, and Korean, written with spaces, is split there.
+    @Test func scriptsWithoutSpacesCountCharacters() {
+        #expect(WordErrorRate.units("今天天气很好，我们去 OK 公园。") == ["今", "天", "天", "气", "很", "好", "，", "我", "们", "去", "OK", "公", "园", "。"])
+        #expect(WordErrorRate.words("今天天气很好，我们去公园。") == ["今", "天", "天", "气", "很", "好", "我", "们", "去", "公", "园"])
+        #expect(abs(WordErrorRate.of(reference: "こんにちは。わたしのなまえはたなかです。", hypothesis: "こんにちは。わたしのなまえはたなけです。") - 1.0 / 18) < 1e-12)
+        #expect(WordErrorRate.units("สวัสดีครับ") == ["ส", "วั", "ส", "ดี", "ค", "รั", "บ"])
+        #expect(WordErrorRate.words("안녕하세요 여러분") == ["안녕하세요", "여러분"])
+        #expect(WordDiff.transcripts("我们去公园", "我们去学校").filter(\.isEdit) == [.substituted("公", by: "学"), .substituted("园", by: "校")])
+    }
 }
