@@ -22,6 +22,24 @@ import Model
         }
     }
 
+    /// A token holding part of a character shows its stray bytes in hex, so such tokens differ
+    /// on screen (a trial's Chinese lens showed eight columns of `�`); whole characters beside
+    /// them stay text, and a token that is whole text is shown as decoded.
+    @Test func tokensHoldingPartOfACharacterShowTheirBytes() throws {
+        let m = try TestSupport.model("base")
+        let tok = m.tokenizer
+        // Tokens whose decoding holds U+FFFD: stray bytes, or (four of them) the character itself.
+        let lossy = (0..<m.specials.eot).filter { tok.decode([$0]).contains("\u{FFFD}") }
+        let partial = lossy.filter { tok.display($0) != tok.decode([$0]) }
+        #expect(partial.count > 100 && lossy.count - partial.count <= 4, "base's vocabulary splits many characters")
+        let shown = partial.map(tok.display)
+        #expect(shown.allSatisfy { !$0.contains("\u{FFFD}") && $0.wholeMatch(of: #/.*<[0-9A-F]{2}( [0-9A-F]{2})*>.*/#) != nil }, "\(shown.prefix(5))")
+        #expect(Set(shown).count == partial.count, "no two tokens look alike")
+        let chinese = tok.encode("今天天气很好")
+        #expect(chinese.map(tok.display).joined().contains("<") == chinese.contains { partial.contains($0) })
+        #expect(tok.display(tok.encode(" Hello")[0]) == " Hello")
+    }
+
     @Test func decodeDropsSpecialsAndTimestamps() throws {
         let m = try TestSupport.model("tiny.en")
         let s = m.specials

@@ -73,11 +73,36 @@ public final class Tokenizer: @unchecked Sendable {
         return String(decoding: bytes, as: UTF8.self)
     }
 
-    /// A display form of one token: text tokens as their text, specials as written.
+    /// A display form of one token: text tokens as their text, specials as written. A token that
+    /// holds part of a character (byte-level BPE splits Chinese and Japanese characters) shows
+    /// its stray bytes in hex, `<E5 85>`, so that such tokens are told apart: each was `�`.
     public func display(_ id: Int) -> String {
         guard id >= 0 && id < vocabulary.count else { return "<\(id)>" }
-        if id < specials.eot { return decode([id]) }
+        if id < specials.eot { return Self.displayBytes(ByteLevel.decode(vocabulary.tokens[id])) }
         return vocabulary.tokens[id]
+    }
+
+    /// UTF-8 bytes as text, each run of bytes that are no whole character written `<E5 85>`.
+    static func displayBytes(_ bytes: [UInt8]) -> String {
+        if let text = String(validating: bytes, as: UTF8.self) { return text }
+        var out = "", stray: [UInt8] = [], i = 0
+        func flush() {
+            if !stray.isEmpty { out += "<" + stray.map { String(format: "%02X", $0) }.joined(separator: " ") + ">"; stray = [] }
+        }
+        while i < bytes.count {
+            let lead = bytes[i]
+            let length = lead < 0x80 ? 1 : lead >= 0xF0 && lead < 0xF8 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC2 && lead < 0xE0 ? 2 : 0
+            if length > 0, i + length <= bytes.count, let ch = String(validating: bytes[i..<(i + length)], as: UTF8.self) {
+                flush()
+                out += ch
+                i += length
+            } else {
+                stray.append(lead)
+                i += 1
+            }
+        }
+        flush()
+        return out
     }
 
     // MARK: - Encoding
