@@ -179,7 +179,7 @@ extension Report {
         let ranking = HeadRanking(engine: engine)
         let alignment = model.config.alignmentHeads.count
         heads = Heads(ablation: SweepReport(sweep: ablation, model: model.name, clip: clip, windowSHA256: nil, seconds: Date().timeIntervalSince(started)),
-                      ranking: HeadsJSON(ranking).heads, alignmentHeads: alignment)
+                      ranking: HeadsJSON(ranking, language: engine.language).heads, alignmentHeads: alignment)
         let top = ranking.entries.prefix(alignment)
         let hits = top.filter(\.isAlignmentHead).count
         let chance = Double(top.count * top.count) / Double(max(1, ranking.entries.count))

@@ -90,7 +90,7 @@ public enum ViewData {
                     LensReport.summary(effect).filter { !$0.isEmpty })
         case .heads:
             let ranking = HeadRanking(engine: engine, run: run)
-            return (AttentionReport.table(ranking), HeadsJSON(ranking), [])
+            return (AttentionReport.table(ranking), HeadsJSON(ranking, language: engine.language), [])
         case .words:
             let words = WordAlignment(engine: engine, run: run)
             let early = words.earlyEnd(windowStart: engine.windowStart, audioEnd: engine.windowStart + Double(engine.windowFrames) / 100)
@@ -102,7 +102,7 @@ public enum ViewData {
                 : (engine.cleanTokens + [engine.model.specials.eot]).map(tok.display)
             let keys = settings.attentionKind == .self ? AttentionMaps.keyTokens(engine).map(tok.display) : nil
             return (Heatmap.table(m, rowLabels: labels, columnLabel: { c in keys.map { "\(c):\($0[c])" } ?? String(c) }),
-                    AttentionJSON(kind: settings.attentionKind.rawValue, layer: settings.attentionKind.isMean ? nil : settings.layer,
+                    AttentionJSON(language: engine.language, kind: settings.attentionKind.rawValue, layer: settings.attentionKind.isMean ? nil : settings.layer,
                                   head: settings.attentionKind.isMean ? nil : settings.head, rows: labels, columns: keys,
                                   weights: (0..<m.rows).map { m.row($0).map { FiniteOrNull(Double($0)) } }),
                     [AttentionMaps.title(settings, hyper: engine.model.hyper)])

@@ -217,10 +217,15 @@ public struct HeadsJSON: ViewRecord {
         }
     }
 
+    /// The language the decoder was prompted with (detected or given).
+    public let language: String
     public let heads: [Head]
     public var run: String?
     /// The ranking, or its `top` first heads.
-    public init(_ ranking: HeadRanking, top: Int? = nil) { heads = ranking.entries.prefix(top ?? ranking.entries.count).map(Head.init) }
+    public init(_ ranking: HeadRanking, top: Int? = nil, language: String) {
+        self.language = language
+        heads = ranking.entries.prefix(top ?? ranking.entries.count).map(Head.init)
+    }
 }
 
 /// Word timings from the alignment heads: start and end in the clip's seconds, frames counted
@@ -252,6 +257,8 @@ public struct WordsJSON: ViewRecord {
 
 /// View 4: one attention map, rows by label.
 public struct AttentionJSON: ViewRecord {
+    /// The language the decoder was prompted with (detected or given).
+    public let language: String
     public let kind: String
     /// Null for `alignment` and `mean`, which average several heads.
     public let layer: Int?, head: Int?
@@ -262,10 +269,10 @@ public struct AttentionJSON: ViewRecord {
     public let weights: [[FiniteOrNull]]
     public var run: String?
 
-    enum CodingKeys: String, CodingKey { case kind, layer, head, rows, columns, weights, run }
+    enum CodingKeys: String, CodingKey { case language, kind, layer, head, rows, columns, weights, run }
     public func encode(to encoder: Swift.Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(kind, forKey: .kind); try c.encode(layer, forKey: .layer); try c.encode(head, forKey: .head)
+        try c.encode(language, forKey: .language); try c.encode(kind, forKey: .kind); try c.encode(layer, forKey: .layer); try c.encode(head, forKey: .head)
         try c.encode(rows, forKey: .rows); try c.encodeIfPresent(columns, forKey: .columns)
         try c.encode(weights, forKey: .weights); try c.encodeIfPresent(run, forKey: .run)
     }

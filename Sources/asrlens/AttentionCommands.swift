@@ -66,7 +66,7 @@ struct HeadsCommand: ParsableCommand {
             Warnings.report(clip.file, "a transcript of \(ranking.tokens) token\(ranking.tokens == 1 ? "" : "s") ranks no head (monotonicity needs "
                             + "\(HeadRanking.minimumTokens) or more); the heads are listed layer by layer")
         }
-        try output.emit(AttentionReport.table(ranking, top: top), record: HeadsJSON(ranking, top: top), of: engine)
+        try output.emit(AttentionReport.table(ranking, top: top), record: HeadsJSON(ranking, top: top, language: engine.language), of: engine)
     }
 }
 

@@ -241,14 +241,16 @@ import Testing
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path).sorted() == ["log.txt", "s.script"])
     }
 
-    /// Every view's JSON says which window of which model it describes (a trial could not tell
-    /// a saved `--offset 30` lens from offset 0's).
+    /// Every view's JSON says which window of which model it describes, and in which language it
+    /// was decoded (a trial could not tell a saved `--offset 30` lens from offset 0's; `heads` and
+    /// `attention` lacked the language).
     @Test(arguments: [["lens"], ["encoder-lens"], ["attention", "--kind", "mean"], ["heads"], ["words"], ["patch", "--patch", "enc.out@0:20=zero"]])
     func everyViewsJSONNamesItsWindowAndModel(command: [String]) throws {
         let r = try CLIRunner.run(command + ["--offset", "1", "--json", "--threads", "1", Self.clip])
         #expect(r.status == 0, "\(r.stderr)")
         let json = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any]
-        #expect(json?["window_start"] as? Double == 1 && json?["model"] as? String == "tiny.en", "\(json?.keys.sorted() ?? [])")
+        #expect(json?["window_start"] as? Double == 1 && json?["model"] as? String == "tiny.en" && json?["language"] as? String == "en",
+                "\(json?.keys.sorted() ?? [])")
     }
 
     /// A view's file forms are one thing whichever way they are asked for: `asrlens lens --format
