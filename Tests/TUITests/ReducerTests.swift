@@ -434,6 +434,28 @@ import TUI
         #expect(c.state.lensToken == 4 && word.contains("match 1 of 1: token 4"), "\(word)")
     }
 
+    /// In the logit lens `/` finds a word that only a layer's top-1 shows, and moves the cursor
+    /// to that cell (a trial's `/weile` answered "no token matches" beside the word on screen).
+    @Test func slashInTheLensFindsACellsTopToken() throws {
+        let c = try TUISupport.explorer(TUISupport.sampleLoader, width: 80, height: 24)
+        _ = c.press([.char("2")])
+        let lens = try #require(c.state.shown?.lens), tok = try TUISupport.model.get().tokenizer
+        let text = c.state.engine!.clean.text.lowercased()
+        // The first cell, column by column, whose top-1 is a word of letters found nowhere in the transcript.
+        let layers = lens.cells.count
+        let cells = lens.targets.indices.flatMap { t in (0..<layers).map { (t, $0) } }
+        let (t, l) = try #require(cells.first { t, l in
+            let w = tok.display(lens.cells[l][t].top1).trimmingCharacters(in: .whitespaces).lowercased()
+            return w.count >= 4 && w.allSatisfy(\.isLetter) && !text.contains(w)
+        })
+        let word = tok.display(lens.cells[l][t].top1).trimmingCharacters(in: .whitespaces)
+        let found = c.press([.char("/")] + c.type(word) + [.enter])
+        #expect(c.state.lensToken == t && c.state.lensLayer == l, "\(word) at token \(t), row \(l): \(found)")
+        #expect(found.contains("a lens cell, token \(t)"), "\(found)")
+        let none = c.press([.char("/")] + c.type("zzqqzz") + [.enter])
+        #expect(none.contains("no token or lens cell matches 'zzqqzz'"), "\(none)")
+    }
+
     @Test func everyListScrollsWithAPositionIndicator() throws {
         let c = try TUISupport.explorer(width: 80, height: 24)
         // 18 patches: the list wraps and scrolls, none is dropped.

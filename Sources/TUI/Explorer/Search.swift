@@ -1,7 +1,8 @@
 import Model
 
 /// `/` and `n` / `N`: search what the current view shows, as less does. The logit lens and the
-/// decoder attention maps search their token labels (moving the lens cursor, or the map's rows);
+/// decoder attention maps search their token labels (moving the lens cursor, or the map's rows),
+/// and the lens then its cells' top-1 tokens;
 /// the transcript, encoder-lens and patch views search their lines and scroll to the match. The
 /// sweep grid and the encoder's self-attention map have no text, so they search the transcript's
 /// tokens in the logit lens. Part of the pure reducer.
@@ -20,6 +21,10 @@ enum Search {
             guard let t = token(&s, engine, needle, text, from: s.attentionRowScroll, forward: forward) else { return }
             s.attentionRowScroll = t
             s.attentionRow = t
+        case .lens where tokenMatches(engine, needle).isEmpty:
+            // Not in the transcript: the lens's own cells, a layer's top-1 (a trial looked for a
+            // word it saw in row L2).
+            cell(&s, engine, needle, text, forward: forward)
         default:
             guard let t = token(&s, engine, needle, text, from: s.lensToken, forward: forward) else { return }
             s.lensToken = t
@@ -27,10 +32,40 @@ enum Search {
         }
     }
 
+    /// Moves the lens cursor to the next (or previous) cell, column by column and down each
+    /// column, whose top-1 token holds `needle`, wrapping.
+    static func cell(_ s: inout ExplorerState, _ engine: Engine, _ needle: String, _ text: String, forward: Bool) {
+        guard let lens = s.shown?.lens, !lens.cells.isEmpty else { return }
+        let layers = lens.cells.count
+        let tok = engine.model.tokenizer
+        var matches: [Int] = []   // column · layers + row
+        for t in lens.targets.indices {
+            for l in 0..<layers where tok.display(lens.cells[l][t].top1).lowercased().contains(needle) { matches.append(t * layers + l) }
+        }
+        guard let next = pick(matches, after: s.lensToken * layers + s.lensLayer, forward: forward, inclusive: false) else {
+            s.status = .init("no token or lens cell matches '\(text)'", isError: true)
+            return
+        }
+        (s.lensToken, s.lensLayer) = (next / layers, next % layers)
+        s.status = .init("match \((matches.firstIndex(of: next) ?? 0) + 1) of \(matches.count): a lens cell, token \(next / layers)")
+    }
+
     /// The next (or previous) clean token after `from` where `needle` occurs in the transcript,
     /// across token boundaries ("Dashwood" is " Dash" + "wood"), wrapping; nil, with a message,
     /// when it does not occur.
     static func token(_ s: inout ExplorerState, _ engine: Engine, _ needle: String, _ text: String, from: Int, forward: Bool) -> Int? {
+        let matches = tokenMatches(engine, needle)
+        guard let next = pick(matches, after: from, forward: forward, inclusive: false) else {
+            s.status = .init("no token matches '\(text)'", isError: true)
+            return nil
+        }
+        s.status = .init("match \((matches.firstIndex(of: next) ?? 0) + 1) of \(matches.count): token \(next)")
+        return next
+    }
+
+    /// The clean tokens (with EOT) at which `needle` occurs in the transcript, across token
+    /// boundaries.
+    static func tokenMatches(_ engine: Engine, _ needle: String) -> [Int] {
         let tok = engine.model.tokenizer
         let targets = engine.cleanTokens + [engine.model.specials.eot]
         var joined = "", starts: [Int] = []
@@ -45,12 +80,7 @@ enum Search {
             if let t = starts.lastIndex(where: { $0 <= offset }), matches.last != t { matches.append(t) }
             rest = joined.index(after: found.lowerBound)
         }
-        guard let next = pick(matches, after: from, forward: forward, inclusive: false) else {
-            s.status = .init("no token matches '\(text)'", isError: true)
-            return nil
-        }
-        s.status = .init("match \((matches.firstIndex(of: next) ?? 0) + 1) of \(matches.count): token \(next)")
-        return next
+        return matches
     }
 
     /// Scrolls the view to the next (or previous) line that holds `needle`.
