@@ -35,11 +35,12 @@ public enum LensReport {
                                                 "saturation_layer", "past_cap"], rows: long))
     }
 
-    /// One row per encoder layer. `foldLoops` folds a loop's repeats for reading ("(you) ×212"),
-    /// as the explorer shows them; data forms keep every word.
-    public static func table(_ lens: EncoderLens, foldLoops: Bool = false) -> Table {
+    /// One row per encoder layer, special tokens shown where they were decoded. `foldLoops` folds
+    /// a loop's repeats for reading ("(you) ×212"), as the explorer shows them; data forms keep
+    /// every word.
+    public static func table(_ lens: EncoderLens, tokenizer: Tokenizer, foldLoops: Bool = false) -> Table {
         Table(headers: ["layer", "repetition", "text"], rows: lens.layers.map { layer in
-            let text = layer.text.trimmingCharacters(in: .whitespaces)
+            let text = tokenizer.displayText(layer.tokens).trimmingCharacters(in: .whitespaces)
             let shown = foldLoops ? LoopFold.fold(text.split(separator: " ").map(String.init)).joined(separator: " ") : text
             return ["\(layer.layer)", layer.repetition ? "loop" : "", shown]
         })

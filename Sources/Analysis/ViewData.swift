@@ -83,7 +83,7 @@ public enum ViewData {
             return (LensReport.table(lens, tokenizer: tok), LensJSON(lens, tokenizer: tok, language: engine.language), [])
         case .encoderLens:
             let lens = try encoderLens ?? EncoderLens(engine: engine, set: set, lnPost: settings.lnPost)
-            return (LensReport.table(lens), EncoderLensJSON(lens, language: engine.language), [])
+            return (LensReport.table(lens, tokenizer: tok), EncoderLensJSON(lens, language: engine.language), [])
         case .patch:
             let effect = try snapshot?.effect ?? PatchEffect(engine: engine, patched: engine.run(settings.patchSet))
             return (LensReport.table(effect, tokenizer: tok), PatchEffectJSON(effect, language: engine.language, windowStart: engine.windowStart),

@@ -48,6 +48,6 @@ struct EncoderLensCommand: ParsableCommand {
         let engine = try clip.engine()
         let lens = EncoderLens(engine: engine, lnPost: !noLnPost)
         // Text is read on a terminal: a loop's 224 tokens fold as the explorer folds them.
-        try output.emit(LensReport.table(lens, foldLoops: output.resolved == .text), record: EncoderLensJSON(lens, language: engine.language), of: engine)
+        try output.emit(LensReport.table(lens, tokenizer: engine.model.tokenizer, foldLoops: output.resolved == .text), record: EncoderLensJSON(lens, language: engine.language), of: engine)
     }
 }

@@ -40,6 +40,17 @@ import Model
         #expect(tok.display(tok.encode(" Hello")[0]) == " Hello")
     }
 
+    /// What a layer decoded is shown with its special tokens where they stand: an encoder-lens
+    /// layer that decoded only `<|th|>` read as an empty line.
+    @Test func displayTextShowsSpecialTokensWhereTheyStand() throws {
+        let m = try TestSupport.model("base")
+        let th = try #require(m.specials.languageID("th"))
+        let hello = m.tokenizer.encode(" Hello"), city = m.tokenizer.encode(" 東京")
+        #expect(m.tokenizer.displayText([th]) == "<|th|>")
+        #expect(m.tokenizer.displayText([th] + hello + [m.specials.noTimestamps] + city) == "<|th|> Hello<|notimestamps|> 東京")
+        #expect(m.tokenizer.displayText(hello + city) == m.tokenizer.decode(hello + city), "no special token: the decoded text")
+    }
+
     @Test func decodeDropsSpecialsAndTimestamps() throws {
         let m = try TestSupport.model("tiny.en")
         let s = m.specials

@@ -82,6 +82,22 @@ public final class Tokenizer: @unchecked Sendable {
         return vocabulary.tokens[id]
     }
 
+    /// Text of `ids` as `decode` gives it, with the special tokens among them written where they
+    /// stand (`<|th|> Nifri`): for views of what a layer decoded, where a transcript of a lone
+    /// language token read as nothing at all.
+    public func displayText(_ ids: [Int]) -> String {
+        var out = "", run: [Int] = []
+        for id in ids {
+            if id >= specials.eot && id < vocabulary.count {
+                out += decode(run) + vocabulary.tokens[id]
+                run = []
+            } else {
+                run.append(id)
+            }
+        }
+        return out + decode(run)
+    }
+
     /// UTF-8 bytes as text, each run of bytes that are no whole character written `<E5 85>`.
     static func displayBytes(_ bytes: [UInt8]) -> String {
         if let text = String(validating: bytes, as: UTF8.self) { return text }

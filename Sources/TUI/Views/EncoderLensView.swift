@@ -26,7 +26,7 @@ enum EncoderLensView {
         for layer in lens.layers {
             c.put(String(format: "enc %-2d %@", layer.layer, layer.repetition ? "LOOP" : "    "), in: r, row: row,
                   style: layer.repetition ? theme.changed : theme.dim)
-            let words = LoopFold.fold(layer.text.split(separator: " ").map(String.init)).map { w in
+            let words = LoopFold.fold(window.engine.model.tokenizer.displayText(layer.tokens).split(separator: " ").map(String.init)).map { w in
                 FlowItem(text: w, style: final.contains(WordErrorRate.words(w).first ?? "") ? .plain : theme.highlight)
             }
             row = words.isEmpty ? row + 1 : c.flow(words, in: r, row: row, indent: 12)
