@@ -22,18 +22,22 @@ public struct HeadRanking: Sendable {
     public static let minimumTokens = 3
     /// Whether the ranking means anything (`minimumTokens`); else every score is 0 or a coin's.
     public var ranks: Bool { tokens >= Self.minimumTokens }
+    /// Why the ranking means nothing, for stderr or an export's header; nil when it ranks.
+    public var note: String? {
+        ranks ? nil : "a transcript of \(tokens) token\(tokens == 1 ? "" : "s") ranks no head (monotonicity needs "
+            + "\(Self.minimumTokens) or more); the heads are listed layer by layer"
+    }
 
     public init(engine: Engine, run: Run? = nil) {
         let run = run ?? engine.clean!
         let hyper = engine.model.hyper
         let alignment = Set(engine.model.config.alignmentHeads.map { $0 })
         let frames = max(1, engine.audioFrames)
-        var list: [Entry] = [], rows = 0
+        var list: [Entry] = []
         for l in 0..<hyper.decoderLayers {
             for h in 0..<hyper.decoderHeads {
                 let m = AttentionMaps.cross(engine, run, layer: l, head: h)
                 let tokenRows = max(1, m.rows - 1)   // the EOT row has no word to align
-                rows = m.rows - 1
                 var peaks: [Int] = [], peakMass = 0.0
                 for r in 0..<tokenRows {
                     var best = 0, total: Float = 0
@@ -50,8 +54,11 @@ public struct HeadRanking: Sendable {
                                   isAlignmentHead: alignment.contains([l, h])))
             }
         }
-        tokens = max(0, rows)
-        entries = list.sorted { $0.score > $1.score || ($0.score == $1.score && ($0.layer, $0.head) < ($1.layer, $1.head)) }
+        tokens = engine.cleanTokens.count
+        // Too few tokens to rank: listed layer by layer, as the warning says, not by scores of chance.
+        let rank = tokens >= Self.minimumTokens
+        entries = list.sorted { rank && ($0.score > $1.score || ($0.score == $1.score && ($0.layer, $0.head) < ($1.layer, $1.head)))
+                                || !rank && ($0.layer, $0.head) < ($1.layer, $1.head) }
     }
 
     /// Pearson correlation; 0 when either side is constant.

@@ -90,7 +90,7 @@ public enum ViewData {
                     LensReport.summary(effect).filter { !$0.isEmpty })
         case .heads:
             let ranking = HeadRanking(engine: engine, run: run)
-            return (AttentionReport.table(ranking), HeadsJSON(ranking, language: engine.language), [])
+            return (AttentionReport.table(ranking), HeadsJSON(ranking, language: engine.language), ranking.note.map { [$0] } ?? [])
         case .words:
             let words = WordAlignment(engine: engine, run: run)
             let early = words.earlyEnd(windowStart: engine.windowStart, audioEnd: engine.windowStart + Double(engine.windowFrames) / 100)

@@ -62,11 +62,9 @@ struct HeadsCommand: ParsableCommand {
     func run() throws {
         let engine = try clip.engine()
         let ranking = HeadRanking(engine: engine)
-        if !ranking.ranks {
-            Warnings.report(clip.file, "a transcript of \(ranking.tokens) token\(ranking.tokens == 1 ? "" : "s") ranks no head (monotonicity needs "
-                            + "\(HeadRanking.minimumTokens) or more); the heads are listed layer by layer")
-        }
-        try output.emit(AttentionReport.table(ranking, top: top), record: HeadsJSON(ranking, top: top, language: engine.language), of: engine)
+        if let note = ranking.note { Warnings.report(clip.file, note) }
+        try output.emit(AttentionReport.table(ranking, top: top), record: HeadsJSON(ranking, top: top, language: engine.language),
+                        notes: ranking.note.map { [$0] } ?? [], of: engine)
     }
 }
 

@@ -37,7 +37,8 @@ struct ClipOptions: ParsableArguments {
         // Streamed when it can be: only the window's features are kept, however long the file.
         let audio = try ClipAudio.open(file, nMels: model.hyper.nMels)
         let engine = try Engine(model: model, audio: audio, language: language, offset: offset)
-        if audio.seconds > engine.windowStart + 30 {
+        // Another window only when it would hold a frame (a 30.005 s clip is one window).
+        if ClipWindow.count(clipSeconds: audio.seconds - engine.windowStart) > 1 {
             StandardError.line(String(format: "%@: longer than 30 s; analysing the window from %.2f s (choose another with --offset)", file, engine.windowStart))
         }
         // faster-whisper detects once, on the file's first 30 s; a later window may speak another.

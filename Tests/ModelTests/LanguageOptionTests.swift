@@ -54,6 +54,13 @@ import Model
         #expect(throws: InputError("--language 'en-US'", "Whisper's codes carry no region or script: use --language en")) {
             try transcriber.check(.init(language: "en-US"))
         }
+        #expect(throws: InputError("--language 'eng'", "an ISO 639-2 code; Whisper's code for the language is en: use --language en")) {
+            try transcriber.check(.init(language: "eng"))
+        }
+        #expect(throws: InputError("--language 'deu'", "an ISO 639-2 code; Whisper's code for the language is de: use --language de")) {
+            try Transcriber.checkCode("deu")
+        }
+        try Transcriber.checkCode("haw")
         #expect(throws: InputError("--language 'German'", "model tiny.en is English-only; use --language en or a multilingual model")) {
             try transcriber.check(.init(language: "German"))
         }

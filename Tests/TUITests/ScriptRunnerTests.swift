@@ -166,6 +166,21 @@ import TUI
         #expect(throws: InputError("file:\"a.npz\"", "a file source needs a path and a tensor name (file:PATH:NAME)")) { try PatchSource.parse("file:\"a.npz\"") }
     }
 
+    /// The heads of a transcript too short to rank are listed layer by layer, and the export says
+    /// why (a trial's two-token ranking was sorted by chance scores beside a warning that said not).
+    @Test func headsOfATranscriptTooShortToRankAreListedInOrderAndSaySo() throws {
+        let model = try TUISupport.model.get()
+        let samples = Array(try AudioFile.load(TUISupport.asset("0930")).prefix(3_200))
+        let runner = ScriptRunner(engine: try Engine(model: model, samples: samples))
+        let ranking = HeadRanking(engine: runner.window.engine)
+        try #require(!ranking.ranks, "0.2 s of speech: \(runner.window.engine.cleanTokens.count) tokens")
+        #expect(ranking.entries.map { [$0.layer, $0.head] } == ranking.entries.map { [$0.layer, $0.head] }.sorted { $0.lexicographicallyPrecedes($1) })
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("asrlens-heads-\(UUID().uuidString).txt").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try runner.run(":export heads text \(path)\n", name: "h.script")
+        #expect(try String(contentsOfFile: path, encoding: .utf8).contains("# \(ranking.note!)\n"))
+    }
+
     /// The transcript's export holds the transcript, not only its token table (a trial found
     /// neither text nor language in it), and the clean run's no-speech verdict.
     @Test func theTranscriptExportGivesTextLanguageAndTheNoSpeechVerdict() throws {

@@ -33,6 +33,20 @@ import TUI
         #expect(fresh.frame().text.contains("enc.0.mlp_out@0:30=silence"))
     }
 
+    /// A session names its reference clips by absolute path, so it replays from another folder,
+    /// and its replay line names the model (a trial's replay of a base session ran on tiny.en).
+    @Test func aSessionNamesReferenceClipsByAbsolutePathAndItsModel() throws {
+        let c = try TUISupport.explorer()
+        let cwd = FileManager.default.currentDirectoryPath, asset = TUISupport.asset("0890")
+        try #require(asset.hasPrefix(cwd + "/"), "the tests run from the package's folder")
+        let relative = String(asset.dropFirst(cwd.count + 1))
+        _ = c.command("patch enc.0.resid_post@0:10=clip:\(relative)")
+        c.waitUntilIdle()
+        let script = Session.script(c.state)
+        #expect(script.contains("\n:patch enc.0.resid_post@0:10=clip:\(asset)\n"), "\(script)")
+        #expect(script.contains("# replay: asrlens explore --script FILE --model tiny.en CLIP"), "\(script)")
+    }
+
     /// `:save-session` and `:export` in the explorer refuse a file that is there, unless given
     /// with `!` or written by this session (a session saved twice to one name), and Ctrl-S never
     /// takes a name an export of this session wrote.

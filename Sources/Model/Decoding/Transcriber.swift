@@ -29,7 +29,7 @@ public struct Transcriber: Sendable {
         // with a region (`en-US`) gets the hint towards `en`.
         let bare = language.lowercased().trimmingCharacters(in: .whitespaces)
         let primary = bare.split(whereSeparator: { $0 == "-" || $0 == "_" }).first.map(String.init) ?? bare
-        if !model.specials.isMultilingual, !bare.isEmpty, primary != "en", Self.code(named: bare) != "en" {
+        if !model.specials.isMultilingual, !bare.isEmpty, primary != "en", Self.code(named: bare) != "en", Self.twoLetter(bare) != "en" {
             throw InputError("--language '\(language)'", "model \(model.name) is English-only; use --language en or a multilingual model")
         }
         try Self.checkCode(language, model: model)
@@ -50,6 +50,10 @@ public struct Transcriber: Sendable {
         if let cut = language.firstIndex(where: { $0 == "-" || $0 == "_" }), cut != language.startIndex {
             throw InputError(subject, "Whisper's codes carry no region or script: use --language \(language[..<cut].lowercased())")
         }
+        // ISO 639-2 codes (`eng`, `deu`): Whisper's are two letters.
+        if let two = twoLetter(language) {
+            throw InputError(subject, "an ISO 639-2 code; Whisper's code for the language is \(two): use --language \(two)")
+        }
         if language.count > 1, language.count > 3 || !language.allSatisfy(\.isASCII), let code = code(named: language) {
             if let model, model.specials.isMultilingual, model.specials.languageID(code) == nil {
                 throw InputError(subject, "its code, \(code), is not one of model \(model.name)'s \(model.specials.languages.count) languages")
@@ -60,6 +64,14 @@ public struct Transcriber: Sendable {
             let lower = language.lowercased()
             throw InputError(subject, "not a language code (lower-case, such as en or de)" + (lower.count <= 3 && !lower.isEmpty ? ": use --language \(lower)" : ""))
         }
+    }
+
+    /// Whisper's two-letter code for a three-letter ISO 639-2 code that is not Whisper's own
+    /// (`eng` → `en`, `deu` → `de`; `haw` is Whisper's, and stays).
+    static func twoLetter(_ code: String) -> String? {
+        guard code.count == 3, code.allSatisfy({ $0.isASCII && $0.isLowercase }), !WhisperLanguages.codes.contains(code),
+              let two = Locale.Language(identifier: code).languageCode?.identifier(.alpha2), two != code, WhisperLanguages.codes.contains(two) else { return nil }
+        return two
     }
 
     /// Whisper's code of a language named in English (as openai-whisper names it) or in itself

@@ -93,5 +93,4 @@ public enum ExportWhat: Equatable, Sendable {
     case sweep(Table.Format)
     /// The session as a replayable script (`:save-session`, `Session.script`).
     case session
-
 }

@@ -256,7 +256,7 @@ public final class ExplorerController: @unchecked Sendable {
                 SweepReport(sweep: $0, model: window.engine.model.name, clip: state.clipName,
                             windowSHA256: SweepReport.digest(of: window.engine), windowStart: window.engine.windowStart, seconds: state.sweepSeconds)
             }
-            let session = what == .session ? Session.script(state) : ""
+            let session = what == .session ? Session.script(state) : "", replayOptions = Session.replayOptions(state)
             let current = state, plain = Theme(color: false, unicode: theme.unicode)
             scheduler.submit(lane: "export \(path)", key: path) { _, _ in
                 do {
@@ -267,7 +267,7 @@ public final class ExplorerController: @unchecked Sendable {
                         return .exported("exported the \(view.name) screen to \(path)")
                     case .session:
                         try AtomicFile.write(session, to: path, waitingForReader: false)
-                        return .exported("saved the session to \(path) (asrlens explore --script \(path) replays it)")
+                        return .exported("saved the session to \(path) (asrlens explore --script \(path) \(replayOptions)CLIP replays it)")
                     case .sweep(let format):
                         guard let sweepReport else { return .failed("no finished sweep to export: r runs one") }
                         try AtomicFile.write(try sweepReport.render(format), to: path, waitingForReader: false)

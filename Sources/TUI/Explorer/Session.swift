@@ -13,13 +13,8 @@ public enum Session {
         let day = ISO8601DateFormatter.string(from: date, timeZone: TimeZone(identifier: "UTC")!,
                                               formatOptions: [.withFullDate, .withTime, .withColonSeparatorInTime, .withSpaceBetweenDateAndTime])
         let current = s.window?.index ?? s.windowIndex
-        let offset = s.windowBase + Double(current) * ClipWindow.seconds
-        // The language decoded in, and for a multilingual model the option that keeps it: another
-        // clip or window could be detected as another language, and the patches' positions
-        // would then fall on another transcript.
         let language = s.window?.engine.language
-        let multilingual = s.window?.engine.model.specials.isMultilingual ?? false
-        let options = (multilingual ? language.map { "--language \($0) " } ?? "" : "") + Self.offsetOption(offset)
+        let options = replayOptions(s)
         var lines = [
             "# asrlens session, saved \(day) UTC",
             "\(Self.modelKey)\(s.modelName)",
@@ -46,12 +41,33 @@ public enum Session {
         for (index, patches) in byWindow.sorted(by: { $0.key < $1.key }) {
             if named { lines.append(":window \(index + 1)") }
             at = index
-            lines += patches.map { ":patch \($0)" }
+            lines += patches.map { ":patch \(Self.absolute($0))" }
         }
         if named && at != current { lines.append(":window \(current + 1)") }
         if !s.settings.showsPatchedRun && !s.settings.patchSet.isEmpty { lines.append(":show clean") }
         lines.append(":view \(s.view.name)")
         return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// The options a replay needs to rebuild the same transcript: the model; on a multilingual
+    /// model the language decoded in (another clip or window could be detected as another, and
+    /// the patches' positions would fall on another transcript); the window's offset.
+    public static func replayOptions(_ s: ExplorerState) -> String {
+        let current = s.window?.index ?? s.windowIndex
+        let language = s.window.flatMap { $0.engine.model.specials.isMultilingual ? $0.engine.language : nil }
+        return "--model \(s.modelName) " + (language.map { "--language \($0) " } ?? "")
+            + offsetOption(s.windowBase + Double(current) * ClipWindow.seconds)
+    }
+
+    /// A patch whose source names a file, with that path made absolute: a session replayed from
+    /// another folder finds its reference clips.
+    static func absolute(_ p: Patch) -> Patch {
+        func full(_ path: String) -> String { path.hasPrefix("/") || path.hasPrefix("~") ? path : URL(fileURLWithPath: path).standardizedFileURL.path }
+        switch p.source {
+        case .clip(let path): return Patch(site: p.site, positions: p.positions, source: .clip(full(path)))
+        case .file(let path, let name): return Patch(site: p.site, positions: p.positions, source: .file(path: full(path), name: name))
+        default: return p
+        }
     }
 
     static let modelKey = "# model: ", clipKey = "# clip: ", languageKey = "# language: ", baseKey = "# window 1 starts at (s): "

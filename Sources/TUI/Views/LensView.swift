@@ -77,8 +77,9 @@ enum LensView {
     }
 
     static func fit(_ s: String, width: Int = cellWidth) -> String {
+        // By screen columns, one left free: a wide character counts two (a CJK cell ran into the next).
         let t = s.replacingOccurrences(of: "\n", with: "⏎")
-        return t.count >= width ? String(t.prefix(width - 1)) : t
+        return DisplayWidth.of(t) >= width ? DisplayWidth.prefix(t, columns: width - 1) : t
     }
 
     /// The detail pane: the selected cell's top-5.
