@@ -8,12 +8,33 @@ import Glibc
 public enum DisplayWidth {
     nonisolated(unsafe) private static let utf8 = newlocale(LC_CTYPE_MASK, "C.UTF-8", nil)
 
+    /// Columns of `text` as `shown` draws it.
     public static func of(_ text: String) -> Int {
         guard !text.utf8.allSatisfy({ $0 < 0x80 }) else { return text.utf8.count }   // ASCII: one column a byte
         guard let utf8 else { return text.count }
         let previous = uselocale(utf8)
         defer { uselocale(previous) }
-        return text.unicodeScalars.reduce(0) { $0 + max(0, Int(wcwidth(wchar_t(bitPattern: $1.value)))) }
+        return shown(text).unicodeScalars.reduce(0) { $0 + max(0, Int(wcwidth(wchar_t(bitPattern: $1.value)))) }
+    }
+
+    /// `text` as a table or a screen cell shows it: a combining mark with no letter before it (a
+    /// token or word that starts with a Thai vowel sign) on a dotted circle, as type specimens
+    /// show marks, and a character of no width that is no mark (a format control) as a space.
+    /// A terminal drew such a mark onto the character before it, and the explorer's next redraw
+    /// doubled it.
+    public static func shown(_ text: String) -> String {
+        guard text.unicodeScalars.contains(where: { $0.value >= 0x0300 }) else { return text }
+        return String(text.map(standalone))
+    }
+
+    /// One character as `shown` draws it.
+    public static func standalone(_ ch: Character) -> Character {
+        guard let first = ch.unicodeScalars.first, first.value >= 0x0300 else { return ch }
+        switch first.properties.generalCategory {
+        case .nonspacingMark, .enclosingMark: return Character("\u{25CC}" + String(ch))
+        case .format: return " "
+        default: return ch
+        }
     }
 
     /// The longest start of `text` that fits in `columns`.
@@ -27,8 +48,8 @@ public enum DisplayWidth {
         return out
     }
 
-    /// `text` followed by spaces up to `width` columns (never cut).
+    /// `text` as `shown` draws it, followed by spaces up to `width` columns (never cut).
     public static func padded(_ text: String, to width: Int) -> String {
-        text + String(repeating: " ", count: max(0, width - of(text)))
+        shown(text) + String(repeating: " ", count: max(0, width - of(text)))
     }
 }

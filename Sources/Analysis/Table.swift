@@ -28,7 +28,7 @@ public struct Table: Codable, Sendable {
         // Columns on screen, not characters: a CJK token takes two.
         let widths = headers.indices.map { c in ([headers[c]] + rows.map { c < $0.count ? $0[c] : "" }).map(DisplayWidth.of).max() ?? 0 }
         func line(_ cells: [String]) -> String {
-            cells.enumerated().map { c, v in c == cells.count - 1 ? v : DisplayWidth.padded(v, to: widths[c]) }
+            cells.enumerated().map { c, v in c == cells.count - 1 ? DisplayWidth.shown(v) : DisplayWidth.padded(v, to: widths[c]) }
                 .joined(separator: "  ")
         }
         return ([line(headers)] + rows.map(line)).joined(separator: "\n") + "\n"

@@ -5,13 +5,16 @@ import Testing
 /// Text tables align on screen columns: a CJK word takes two, a combining mark none.
 @Suite struct TableTests {
     @Test func wideAndCombiningCharactersKeepTheColumnsAligned() {
-        let table = Table(headers: ["word", "start"], rows: [["コ", "0.00"], ["ンデ", "0.16"], ["café", "0.30"], ["cafe\u{301}", "0.40"]])
+        let table = Table(headers: ["word", "start"], rows: [["コ", "0.00"], ["ンデ", "0.16"], ["café", "0.30"], ["cafe\u{301}", "0.40"], ["\u{0E31}", "0.50"]])
         let lines = table.text.split(separator: "\n").map(String.init)
         // The second column starts at the same screen column on every line.
         let second = ["start"] + table.rows.map { $0[1] }
         let starts = zip(lines, second).map { line, cell in DisplayWidth.of(String(line[..<line.range(of: cell)!.lowerBound])) }
         #expect(Set(starts).count == 1, "\(lines)")
         #expect(lines[1] == "コ    0.00" && lines[2] == "ンデ  0.16", "\(lines)")
+        // A Thai vowel sign standing alone (a word of faster-whisper's Thai split) is shown on a
+        // dotted circle, one column, as the explorer draws it.
+        #expect(lines[5] == "\u{25CC}\u{0E31}     0.50", "\(lines)")
     }
 
     @Test func widthCountsColumnsNotCharacters() {

@@ -45,4 +45,19 @@ import TUI
         let redrawn = d.changes(since: c)
         #expect(redrawn.count == 6 && redrawn.allSatisfy { $0.y == 0 }, "the whole first row, nothing of the second")
     }
+
+    /// A Thai vowel sign standing alone (a token that starts with one) takes its cell on a
+    /// dotted circle: the terminal drew it onto the cell before, and doubled it at the next
+    /// redraw. A letter with its marks stays one cell as written.
+    @Test func aLoneCombiningMarkIsDrawnOnADottedCircle() {
+        var d = Canvas(width: 8, height: 1)
+        d.put("\u{0E34}น", x: 0, y: 0)
+        #expect(d[0, 0].character == "\u{25CC}\u{0E34}" && d[1, 0].character == "น")
+        var e = Canvas(width: 4, height: 1)
+        e.put("a\u{200B}b", x: 0, y: 0)
+        #expect(e.cells.prefix(3).map(\.character) == ["a", " ", "b"])
+        var f = Canvas(width: 4, height: 1)
+        f.put("วั", x: 0, y: 0)
+        #expect(f[0, 0].character == "วั" && f[1, 0].character == " ")
+    }
 }

@@ -59,7 +59,8 @@ public struct Canvas: Equatable, Sendable {
     public mutating func put(_ text: String, x: Int, y: Int, style: Style = .plain) -> Int {
         guard y >= 0, y < height else { return x }
         var col = x
-        for ch in text where col < width {
+        for raw in text where col < width {
+            let ch = DisplayWidth.standalone(raw)
             // Nothing below U+1100 is wide (box drawing, shades and Latin skip the lookup).
             let wide = ch.unicodeScalars.first!.value >= 0x1100 && DisplayWidth.of(String(ch)) >= 2
             if col >= 0 {
