@@ -372,6 +372,11 @@ import TUI
         let screen = c.press([.char(":")] + c.type("view 日本語x") + [.left])
         #expect(screen.split(separator: "\n").last.map(String.init)?.hasPrefix(":view 日本語x") == true, "\(screen.split(separator: "\n").last ?? "")")
         _ = c.press([.escape])
+        // A line wider than the screen scrolls: its end and the cursor stay in view.
+        let long = "export lens text /tmp/" + String(repeating: "a", count: 200) + "-end.txt"
+        let wide = c.press([.char(":")] + c.type(long)).split(separator: "\n").last.map(String.init) ?? ""
+        #expect(wide.hasPrefix("…") && wide.hasSuffix("-end.txt_") && DisplayWidth.of(wide) == 160, "\(wide)")
+        _ = c.press([.escape])
     }
 
     /// The status line shows a path as written: two spaces in it stay two (they were shown as one).

@@ -45,13 +45,16 @@ public enum ExplorerRenderer {
         let bottom = c.height - 1
         switch s.mode {
         case .command(let line):
-            // The cursor is the character under it in reverse video, or "_" past the end.
-            c.put(":" + line.text + (line.cursor == line.text.count ? "_" : ""), x: 0, y: bottom)
-            if line.cursor < line.text.count {
-                let under = line.text[line.text.index(line.text.startIndex, offsetBy: line.cursor)]
+            // The cursor is the character under it in reverse video, or "_" past the end. A line
+            // wider than the screen scrolls to keep the cursor in view, "…" for the part cut off.
+            let chars = Array(line.text)
+            func columns(_ a: Int, _ b: Int) -> Int { DisplayWidth.of(String(chars[a..<b])) }
+            var start = 0
+            while start < line.cursor, 2 + columns(start, line.cursor) > c.width { start += 1 }
+            c.put((start > 0 ? "…" : ":") + String(chars[start...]) + (line.cursor == chars.count ? "_" : ""), x: 0, y: bottom)
+            if line.cursor < chars.count {
                 // At its screen column: a CJK character before it takes two.
-                let x = 1 + DisplayWidth.of(String(line.text.prefix(line.cursor)))
-                c.put(String(under), x: x, y: bottom, style: Canvas.Style(reverse: true))
+                c.put(String(chars[line.cursor]), x: 1 + columns(start, line.cursor), y: bottom, style: Canvas.Style(reverse: true))
             }
         case .search(let text): c.put("/" + text + "_", x: 0, y: bottom)
         case .confirmQuit(let question): c.put(question, x: 0, y: bottom, style: theme.alert)
