@@ -25,6 +25,7 @@ public final class ExplorerController: @unchecked Sendable {
         state.sources += references.map { "clip:\($0)" }
         state.clipName = loader.name
         state.modelName = loader.model.name
+        state.languageDetected = loader.language == nil && loader.model.specials.isMultilingual
         state.windowIndex = loader.firstWindow
         state.windowBase = loader.base
         state.mouse = mouse

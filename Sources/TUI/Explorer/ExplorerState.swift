@@ -68,6 +68,9 @@ public struct ExplorerState: Sendable {
     public var windowIndex = 0, windowCount = 1
     public var clipName = ""
     public var modelName = ""
+    /// Whether the language was detected (a multilingual model, no `--language`): on the clip's
+    /// first 30 s, as faster-whisper detects it, whichever window is on screen.
+    public var languageDetected = false
     /// Where window 1 starts, in seconds (`--offset` modulo 30): windows are numbered from it.
     public var windowBase = 0.0
     /// Whether the explorer reads the mouse (`explore --no-mouse` leaves it to the terminal).

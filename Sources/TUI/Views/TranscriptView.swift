@@ -20,7 +20,7 @@ enum TranscriptView {
         let span = window.span
         let where_ = s.windowCount > 1 || window.offset > 0
             ? "   window \(window.index + 1) of \(s.windowCount): \(Self.seconds(span.start))–\(Self.seconds(span.end)) s of \(Self.seconds(window.clipSeconds)) s" : ""
-        c.put("\(ExplorerRenderer.runLabel(s, theme: theme))   language \(engine.language)   no-speech p \(String(format: "%.3f", window.noSpeechProb))\(run.patches.isEmpty ? "" : " (clean)")   tokens \(run.tokens.count)\(where_)",
+        c.put("\(ExplorerRenderer.runLabel(s, theme: theme))   language \(engine.language)\(s.languageDetected && window.offset > 0 ? " (detected on the first 30 s)" : "")   no-speech p \(String(format: "%.3f", window.noSpeechProb))\(run.patches.isEmpty ? "" : " (clean)")   tokens \(run.tokens.count)\(where_)",
               in: r, row: row, style: theme.accent)
         row += 1
         if let drop = window.dropReason {
