@@ -104,7 +104,9 @@ public enum ScriptCommand: Equatable, Sendable {
         case "patch":
             // A source path may hold spaces (`clip:/data/my clip.wav`).
             _ = try argument(1)
-            return .patch(try Patch.parse(rest(from: 1), hyper: hyper, frames: frames, tokens: tokens))
+            let patch = try Patch.parse(rest(from: 1), hyper: hyper, frames: frames, tokens: tokens)
+            try checkCommentInPath(patch.source, line: line, kept: text)
+            return .patch(patch)
         case "unpatch":
             try arguments(atMost: 1)
             guard words.count > 1 else { return .unpatch(nil) }
@@ -219,6 +221,17 @@ public enum ScriptCommand: Equatable, Sendable {
             previous = c
         }
         return line.trimmingCharacters(in: .whitespaces)
+    }
+
+    /// `=clip:take #2.wav` reads as `clip:take` and a comment: when `take` is no file but the
+    /// path with the comment is, says to quote it (the reply had been "take: no such file").
+    static func checkCommentInPath(_ source: PatchSource, line: String, kept: String) throws {
+        let whole = line.trimmingCharacters(in: .whitespaces)
+        guard whole.count > kept.count, whole.hasPrefix(kept) else { return }
+        guard case .clip(let path) = source else { return }
+        let meant = path + whole.dropFirst(kept.count)
+        guard !FileManager.default.fileExists(atPath: path), FileManager.default.fileExists(atPath: meant) else { return }
+        throw InputError(path, "no such file; ' #' begins a comment, so quote a path that holds it: clip:\"\(meant)\"")
     }
 
     /// A path to write, read as a shell user means it: quotes around it are dropped, a leading

@@ -163,6 +163,15 @@ import TUI
         }
         #expect(PatchSource.clip("take #2.wav").description == "clip:\"take #2.wav\"" && PatchSource.clip("plain.wav").description == "clip:plain.wav")
         #expect(throws: InputError("clip:\"take #2.wav", "an unclosed quote")) { try PatchSource.parse("clip:\"take #2.wav") }
+        // Unquoted, the path's ` #` begins a comment; when the whole path names a file, the reply says to quote it.
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("asrlens-hash-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let take = dir.appendingPathComponent("take #2.wav").path
+        try FileManager.default.copyItem(atPath: TUISupport.asset("0890"), toPath: take)
+        #expect(throws: InputError(String(take.dropLast(" #2.wav".count)), "no such file; ' #' begins a comment, so quote a path that holds it: clip:\"\(take)\"")) {
+            try patch(":patch enc.0.resid_post@0:50=clip:\(take)")
+        }
         #expect(throws: InputError("file:\"a.npz\"", "a file source needs a path and a tensor name (file:PATH:NAME)")) { try PatchSource.parse("file:\"a.npz\"") }
     }
 
