@@ -56,9 +56,9 @@ public struct HeadRanking: Sendable {
         }
         tokens = engine.cleanTokens.count
         // Too few tokens to rank: listed layer by layer, as the warning says, not by scores of chance.
-        let rank = tokens >= Self.minimumTokens
-        entries = list.sorted { rank && ($0.score > $1.score || ($0.score == $1.score && ($0.layer, $0.head) < ($1.layer, $1.head)))
-                                || !rank && ($0.layer, $0.head) < ($1.layer, $1.head) }
+        let byPlace: (Entry, Entry) -> Bool = { ($0.layer, $0.head) < ($1.layer, $1.head) }
+        entries = tokens < Self.minimumTokens ? list.sorted(by: byPlace)
+            : list.sorted { $0.score > $1.score || ($0.score == $1.score && byPlace($0, $1)) }
     }
 
     /// Pearson correlation; 0 when either side is constant.
