@@ -20,7 +20,7 @@ public enum LensReport {
                 return "\(tokenizer.display(c.top1))\(mark) \(format(c.finalProb))"
             }
         }
-        // Data keep token ids (byte-fallback tokens all display as U+FFFD), the probability to
+        // Data keep token ids (a token that holds part of a character shows only its bytes), the probability to
         // six significant digits (four decimals read 0.0000 on the whole embedding row), and the
         // column past the cap as a flag, not inside the token's text.
         let long = lens.cells.enumerated().flatMap { k, row in
