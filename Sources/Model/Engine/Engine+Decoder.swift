@@ -144,12 +144,17 @@ extension Engine {
             // other rows are computed with it (`rows_dot`), so skipping unchanged rows stays exact.
             let residual = trace.residPost[trace.residPost.count - 1]
             let logits = model.decoder.logits(residual.rows((tokenRow0 + firstStep)..<(tokenRow0 + t + 1)))
-            for s in firstStep...t {
-                let i = s - firstStep
+            // Each step's log-softmax is its own row's, so the steps are scored across cores.
+            let scored = Parallel.map(t + 1 - firstStep, minimumPerChunk: 2) { i -> (clean: Float, best: Int, bestLogprob: Float) in
+                let s = firstStep + i
                 let lp = filteredLogprobs(Array(logits.data[(i * logits.cols)..<((i + 1) * logits.cols)]), step: s)
-                logprobs.append(lp[s < t ? cleanTokens[s] : eot])
-                argmax.append(GreedyDecoder.argmax(lp))
-                argmaxLogprob[s] = lp[argmax[s]]
+                let best = GreedyDecoder.argmax(lp)
+                return (lp[s < t ? cleanTokens[s] : eot], best, lp[best])
+            }
+            for (i, step) in scored.enumerated() {
+                logprobs.append(step.clean)
+                argmax.append(step.best)
+                argmaxLogprob[firstStep + i] = step.bestLogprob
             }
         }
         var tokens = cleanTokens, tokenLogprobs = Array(logprobs.prefix(t))

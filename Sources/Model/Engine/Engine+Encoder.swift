@@ -78,9 +78,11 @@ extension Engine {
         // Whole aligned row blocks, so each recomputed row is bit-identical to a full pass.
         let blocks = dirty.blocks
         counters.crossKVRows += blocks.reduce(0) { $0 + $1.count }
-        let kv = zip(cleanKV, model.decoder.blocks).map { clean, block -> Matrix in
-            var kv = clean
-            for b in blocks { kv.replaceRows(b, with: block.crossAttention.keysValues(out.rows(b))) }
+        // A layer's few blocks are one BLAS call on one core, so the layers go across cores.
+        let decoderBlocks = model.decoder.blocks
+        let kv = Parallel.map(decoderBlocks.count) { l -> Matrix in
+            var kv = cleanKV[l]
+            for b in blocks { kv.replaceRows(b, with: decoderBlocks[l].crossAttention.keysValues(out.rows(b))) }
             return kv
         }
         return (out, kv)

@@ -26,4 +26,15 @@ public enum Parallel {
             if lo < hi { body(lo..<hi) }
         }
     }
+
+    /// `[body(0), body(1), …]`, the calls made on disjoint chunks concurrently, as `chunks` splits them.
+    public static func map<T>(_ count: Int, minimumPerChunk: Int = 1, _ body: (Int) -> T) -> [T] {
+        [T](unsafeUninitializedCapacity: count) { buffer, initialized in
+            let base = buffer.baseAddress
+            chunks(count, minimumPerChunk: minimumPerChunk) { range in
+                for i in range { (base! + i).initialize(to: body(i)) }
+            }
+            initialized = count
+        }
+    }
 }

@@ -36,9 +36,10 @@ public enum ScaledDotProduct {
         // Queries in blocks, so a worker holds [block, m] probabilities rather than [n, m] (9 MB
         // for a 30 s encoder window). A sink sees each head's whole map, so it gets one block.
         let block = weights == nil ? min(n, rowBlock) : n
-        // Heads in parallel only when each is big enough to pay for a thread.
+        // Heads in parallel only when each is big enough to pay for a thread (a decoding step's
+        // cross-attention head, 1,500 keys, is).
         let perHead = n * m * headDim
-        Parallel.chunks(heads, minimumPerChunk: perHead >= 1 << 20 ? 1 : heads) { group in
+        Parallel.chunks(heads, minimumPerChunk: perHead >= 1 << 16 ? 1 : heads) { group in
             let probs = UnsafeMutablePointer<Float>.allocate(capacity: block * m)
             defer { probs.deallocate() }
             for h in group {
