@@ -18,15 +18,18 @@ enum Search {
         case .transcript, .encoderLens, .patch:
             lines(&s, needle, text, forward: forward, again: again)
         case .attention where s.settings.attentionKind != .encoder:
-            guard let t = token(&s, engine, needle, text, from: s.attentionRowScroll, forward: forward) else { return }
+            guard let t = token(&s, tokenMatches(engine, needle), text, from: s.attentionRowScroll, forward: forward) else { return }
             s.attentionRowScroll = t
             s.attentionRow = t
-        case .lens where tokenMatches(engine, needle).isEmpty:
-            // Not in the transcript: the lens's own cells, a layer's top-1 (a trial looked for a
-            // word it saw in row L2).
-            cell(&s, engine, needle, text, forward: forward)
         default:
-            guard let t = token(&s, engine, needle, text, from: s.lensToken, forward: forward) else { return }
+            let matches = tokenMatches(engine, needle)
+            if s.view == .lens && matches.isEmpty {
+                // Not in the transcript: the lens's own cells, a layer's top-1 (a trial looked for
+                // a word it saw in row L2).
+                cell(&s, engine, needle, text, forward: forward)
+                return
+            }
+            guard let t = token(&s, matches, text, from: s.lensToken, forward: forward) else { return }
             s.lensToken = t
             s.view = .lens
         }
@@ -50,11 +53,9 @@ enum Search {
         s.status = .init("match \((matches.firstIndex(of: next) ?? 0) + 1) of \(matches.count): a lens cell, token \(next / layers)")
     }
 
-    /// The next (or previous) clean token after `from` where `needle` occurs in the transcript,
-    /// across token boundaries ("Dashwood" is " Dash" + "wood"), wrapping; nil, with a message,
-    /// when it does not occur.
-    static func token(_ s: inout ExplorerState, _ engine: Engine, _ needle: String, _ text: String, from: Int, forward: Bool) -> Int? {
-        let matches = tokenMatches(engine, needle)
+    /// The next (or previous) of the matching clean tokens (`tokenMatches`) after `from`,
+    /// wrapping; nil, with a message, when there is none.
+    static func token(_ s: inout ExplorerState, _ matches: [Int], _ text: String, from: Int, forward: Bool) -> Int? {
         guard let next = pick(matches, after: from, forward: forward, inclusive: false) else {
             s.status = .init("no token matches '\(text)'", isError: true)
             return nil
@@ -64,7 +65,7 @@ enum Search {
     }
 
     /// The clean tokens (with EOT) at which `needle` occurs in the transcript, across token
-    /// boundaries.
+    /// boundaries ("Dashwood" is " Dash" + "wood").
     static func tokenMatches(_ engine: Engine, _ needle: String) -> [Int] {
         let tok = engine.model.tokenizer
         let targets = engine.cleanTokens + [engine.model.specials.eot]
