@@ -9,7 +9,8 @@ public struct HeadRanking: Sendable {
         /// Correlation of token index with the frame of its attention peak (clipped at 0): a head
         /// that walks forward through the audio scores near 1, one stuck on a frame scores 0.
         public let monotonicity: Double
-        /// Mean peak probability over tokens, relative to a uniform row over the audio frames.
+        /// Mean over tokens of the row's peak, the row renormalised over the audio frames: 1 for
+        /// rows on one frame each, 1/frames for uniform ones.
         public let sharpness: Double
         public let score: Double
         public let isAlignmentHead: Bool

@@ -32,12 +32,26 @@ public enum Heatmap {
     }
 
     /// `lines` with each row's label before it, and a last line that reads the ramp.
-    /// `columns` names what a column is ("frames of 20 ms").
-    public static func labelledLines(_ m: Matrix, labels: [String], width: Int, columns: String = "frames of 20 ms") -> [String] {
+    /// `columns` names what a column is ("frames of 20 ms"). With `shares` (a cross- or encoder
+    /// attention map cut to the audio, whose rows sum to 1 over all 1,500 frames), each row ends with the
+    /// share of its weight the shown columns hold: scaled to its own maximum, a row that looks at
+    /// the padding would otherwise look as bright as any other.
+    public static func labelledLines(_ m: Matrix, labels: [String], width: Int, columns: String = "frames of 20 ms",
+                                     shares: [Double]? = nil) -> [String] {
         // Padded by terminal columns: a CJK token takes two, and would push its row's bars right.
         let w = labels.map(DisplayWidth.of).max() ?? 0
-        return zip(labels, lines(m, width: width)).map { DisplayWidth.padded($0, to: w) + " |" + $1 + "|" }
-            + ["ramp \"\(String(ramp))\" = 0 … row maximum; \(m.cols) \(columns) binned to \(min(width, m.cols)) columns"]
+        return zip(labels, lines(m, width: width)).enumerated().map { r, row in
+            let share = shares.map { r < $0.count ? String(format: " %3.0f%%", 100 * $0[r]) : "" } ?? ""
+            return DisplayWidth.padded(row.0, to: w) + " |" + row.1 + "|" + share
+        }
+            + ["ramp \"\(String(ramp))\" = 0 … row maximum; \(m.cols) \(columns) binned to \(min(width, m.cols)) columns"
+               + (shares == nil ? "" : "; at the right, the share of the row's weight on these frames (the rest is on the padding)")]
+    }
+
+    /// Each row's sum: for an attention map cut to the audio, the share of the row's weight on
+    /// the audio.
+    public static func rowSums(_ m: Matrix) -> [Double] {
+        (0..<m.rows).map { r in (0..<m.cols).reduce(0.0) { $0 + Double(m[r, $1]) } }
     }
 
     /// The matrix as a table: one row per matrix row, one column per matrix column.

@@ -147,12 +147,16 @@ public struct PatchEffectJSON: ViewRecord {
     public let language: String
     public let patches: [String]
     public let clean: Transcript, patched: Transcript
-    public let deltaLogprob: [FiniteOrNull]
+    /// Per clean token (then EOT), its teacher-forced log-prob in the clean and patched runs,
+    /// and patched minus clean: the text table's three columns.
+    public let cleanLogprob: [FiniteOrNull], patchedLogprob: [FiniteOrNull], deltaLogprob: [FiniteOrNull]
+    /// `[layer, token]` of each lens cell whose top-1 changed; layer 0 is the embedding, so
+    /// layer l + 1 is dec.l, as in the lens JSON.
+    public let changedCells: [[Int]]
     public let wer: FiniteOrNull
     public let repetition: Bool
     /// The first site whose activations became non-finite; written as `null` when none did.
     public let nonFinite: String?
-    public let changedCells: [[Int]]
     public let layersEvaluated: Int, layersFull: Int
     public let work: Work
     /// `--attention-window K`: encoder self-attention restricted to ±K frames; null for none.
@@ -163,6 +167,7 @@ public struct PatchEffectJSON: ViewRecord {
 
     enum CodingKeys: String, CodingKey {
         case language, patches, clean, patched, wer, repetition, work, run, attentionWindow = "attention_window", windowStart = "window_start"
+        case cleanLogprob = "clean_logprob", patchedLogprob = "patched_logprob"
         case deltaLogprob = "delta_logprob", nonFinite = "non_finite", changedCells = "changed_cells"
         case layersEvaluated = "layers_evaluated", layersFull = "layers_full"
     }
@@ -175,6 +180,9 @@ public struct PatchEffectJSON: ViewRecord {
         attentionWindow = p.patches.attentionWindow
         clean = Transcript(tokens: effect.clean.tokens, text: effect.clean.text)
         patched = Transcript(tokens: p.tokens, text: p.text)
+        let rows = effect.deltaLogprob.count
+        cleanLogprob = effect.clean.cleanTokenLogprobs.prefix(rows).map { FiniteOrNull(Double($0)) }
+        patchedLogprob = p.cleanTokenLogprobs.prefix(rows).map { FiniteOrNull(Double($0)) }
         deltaLogprob = effect.deltaLogprob.map { FiniteOrNull(Double($0)) }
         wer = FiniteOrNull(effect.wer)
         repetition = effect.repetition
@@ -195,6 +203,7 @@ public struct PatchEffectJSON: ViewRecord {
         if let attentionWindow { try c.encode(attentionWindow, forKey: .attentionWindow) } else { try c.encodeNil(forKey: .attentionWindow) }
         try c.encode(windowStart, forKey: .windowStart)
         try c.encode(clean, forKey: .clean); try c.encode(patched, forKey: .patched)
+        try c.encode(cleanLogprob, forKey: .cleanLogprob); try c.encode(patchedLogprob, forKey: .patchedLogprob)
         try c.encode(deltaLogprob, forKey: .deltaLogprob); try c.encode(wer, forKey: .wer); try c.encode(repetition, forKey: .repetition)
         if let nonFinite { try c.encode(nonFinite, forKey: .nonFinite) } else { try c.encodeNil(forKey: .nonFinite) }
         try c.encode(changedCells, forKey: .changedCells)

@@ -8,7 +8,7 @@ struct AttentionCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "attention",
         abstract: "Attention maps: cross-attention (tokens × frames), decoder self-attention, encoder self-attention.",
-        discussion: "Text output draws each row as an intensity ramp binned to --width columns; tsv, md and json give the numbers. Only frames that carry audio are shown. Decoder self-attention (--kind self) has a row per transcript token (and EOT's position) and a column per key position, the prompt's first, so each row sums to 1.")
+        discussion: "Text output draws each row as an intensity ramp binned to --width columns, each row scaled to its own maximum; tsv, md and json give the numbers. Only frames that carry audio are shown. A decoder row is the query that predicts its token: the row labelled with the first token is the query at the prompt's last token, and the last row, at the transcript's last token, predicts EOT. Cross-attention and encoder rows are softmaxes over all 1,500 frames of the window, padding included, so a row shown over the audio sums to the audio's share of its weight; the text heatmap gives that share at the right of each row. Decoder self-attention (--kind self) has a column per key position, the prompt's first, so each row sums to 1.")
 
     @OptionGroup var clip: ClipOptions
     @OptionGroup var output: OutputOptions
@@ -41,8 +41,12 @@ struct AttentionCommand: ParsableCommand {
         let (table, json, notes) = try ViewData.data(.attention, engine: engine, settings: settings)
         if output.resolved == .text {
             let m = try AttentionMaps.select(settings.attentionKind, engine, engine.clean, layer: settings.layer, head: settings.head, frames: engine.audioFrames)
-            let columns = settings.attentionKind == .self ? "key positions (the prompt's, then the tokens')" : "frames of 20 ms"
-            for line in Heatmap.labelledLines(m, labels: table.rows.map { $0[0] }, width: width, columns: columns) { print(line) }
+            let kind = settings.attentionKind
+            let columns = kind == .self ? "key positions (the prompt's, then the tokens')" : "frames of 20 ms"
+            // Decoder self-attention rows are whole softmaxes; cross- and encoder attention rows
+            // also weigh the padding, which is not shown, so they say how much of them is.
+            let shares = kind == .self ? nil : Heatmap.rowSums(m)
+            for line in Heatmap.labelledLines(m, labels: table.rows.map { $0[0] }, width: width, columns: columns, shares: shares) { print(line) }
         } else {
             try output.emit(table, record: json, notes: notes, of: engine)
         }

@@ -85,6 +85,21 @@ import Testing
         #expect((obj["layers_evaluated"] as! Int) < (obj["layers_full"] as! Int))
     }
 
+    /// The JSON holds the text table's three columns: each clean token's log-prob in both runs
+    /// (then EOT's), and their difference.
+    @Test func patchJSONGivesBothLogprobsBesideTheirDelta() throws {
+        let r = try CLIRunner.run(["patch", "--json", Self.clip, "--patch", "enc.3.resid_post@0:60=zero"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let obj = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as! [String: Any]
+        let clean = try #require(obj["clean_logprob"] as? [Double]), patched = try #require(obj["patched_logprob"] as? [Double])
+        let delta = try #require(obj["delta_logprob"] as? [Double])
+        let tokens = try #require((obj["clean"] as? [String: Any])?["tokens"] as? [Int])
+        #expect(clean.count == tokens.count + 1 && patched.count == clean.count && delta.count == clean.count)
+        for i in delta.indices { #expect(abs(Float(patched[i]) - Float(clean[i]) - Float(delta[i])) == 0, "token \(i)") }
+        #expect(clean.allSatisfy { $0 <= 0 } && patched.allSatisfy { $0 <= 0 })
+        #expect(delta.contains { abs($0) > 0.01 }, "the patch moves some log-prob: \(delta)")
+    }
+
     /// A patch saved as TSV or Markdown says which run it holds and what the patch did, not
     /// only the per-token table.
     @Test(arguments: ["tsv", "md", "text"])
@@ -125,6 +140,27 @@ import Testing
         #expect(a.status == 0 && a.stdout.contains("ramp"))
         let e = try CLIRunner.run(["attention", "--kind", "encoder", "--layer", "1", "--head", "2", "--format", "tsv", Self.clip])
         #expect(e.status == 0)
+    }
+
+    /// A cross-attention row shown over the audio is part of a softmax over all 1,500 frames:
+    /// scaled to its own maximum, a row that looks at the padding would look as bright as any
+    /// other, so the text heatmap gives each row's share on the audio, the sum of its numbers
+    /// in JSON (a trial found a row with 2% of its weight on the audio drawn at full strength).
+    @Test(arguments: [["--layer", "1", "--head", "3"], ["--kind", "encoder", "--layer", "0", "--head", "1"]])
+    func attentionHeatmapRowsGiveTheirShareOnTheAudio(choice: [String]) throws {
+        let text = try CLIRunner.run(["attention"] + choice + [Self.clip])
+        #expect(text.status == 0, "\(text.stderr)")
+        let json = try CLIRunner.run(["attention", "--json"] + choice + [Self.clip])
+        let o = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
+        let sums = try #require(o["weights"] as? [[Double]]).map { $0.reduce(0, +) }
+        let rows = text.stdout.split(separator: "\n").dropLast().map(String.init)
+        #expect(rows.count == sums.count)
+        for (line, sum) in zip(rows, sums) {
+            let shown = try #require(Double(line.split(separator: "|").last!.trimmingCharacters(in: .whitespaces).dropLast()), "\(line)")
+            #expect(abs(shown - 100 * sum) <= 0.5 + 1e-9, "\(line) against \(sum)")
+        }
+        #expect(sums.contains { $0 < 0.9 }, "some row looks at the padding: \(sums)")
+        #expect(text.stdout.contains("the share of the row's weight on these frames"))
     }
 
     /// Decoder self-attention keeps every key a token sees, the prompt's too: each row is a

@@ -41,7 +41,7 @@ void asrlens_softmax(float *row, size_t count);
 /// GELU with the erf form (Abramowitz–Stegun 7.1.26), in place.
 void asrlens_gelu(float *x, size_t count);
 
-/// log-softmax of a vector: x − max − log Σ e^(x − max), the sum taken in order.
+/// log-softmax of a vector: x − max − log Σ e^(x − max), the sum in double (16 lanes, fixed order).
 void asrlens_log_softmax(const float *x, size_t count, float *out);
 
 #endif

@@ -61,7 +61,8 @@ public enum FastMath {
         asrlens_softmax(row, n)
     }
 
-    /// log-softmax of a vector: x − max − log Σ e^(x − max).
+    /// log-softmax of a vector: x − max − log Σ e^(x − max), the sum in double so that a
+    /// vocabulary's tail of tiny terms is not lost.
     public static func logSoftmax(_ x: [Float]) -> [Float] {
         [Float](unsafeUninitializedCapacity: x.count) { out, initialized in
             x.withUnsafeBufferPointer { asrlens_log_softmax($0.baseAddress!, x.count, out.baseAddress!) }
