@@ -28,16 +28,20 @@ public struct LogitLens: Sendable {
     public let capped: Bool
     /// Per column, the first layer from which top-1 equals the target and stays equal (nil if never).
     public let saturation: [Int?]
+    /// Whether greedy decoding's rules (suppressed tokens) were applied before the softmax; without
+    /// them this is the raw logit lens, whose last row need not be the transcript.
+    public let decodingRules: Bool
 
     /// Reads the lens off a run's teacher-forced pass. The decoding rules (suppression) are applied,
-    /// so the last row's top-1 is the greedy transcript.
-    public init(engine: Engine, run: Run) {
-        self.init(engine: engine, run: run, reusing: nil, from: 0)
+    /// so the last row's top-1 is the greedy transcript, unless `decodingRules` is false.
+    public init(engine: Engine, run: Run, decodingRules: Bool = true) {
+        self.init(engine: engine, run: run, reusing: nil, from: 0, decodingRules: decodingRules)
     }
 
     /// The lens of a patched run, reading only rows from `firstRow` on off the run; the rows
     /// below are `base`'s (the clean lens), which a patch cannot change (`firstChangedRow`).
-    public init(engine: Engine, run: Run, reusing base: LogitLens?, from firstRow: Int) {
+    public init(engine: Engine, run: Run, reusing base: LogitLens?, from firstRow: Int, decodingRules: Bool = true) {
+        self.decodingRules = decodingRules
         let model = engine.model
         let t = engine.cleanTokens.count
         capped = t >= engine.tokenLimit
@@ -49,7 +53,8 @@ public struct LogitLens: Sendable {
             if let base, k < firstRow, k < base.cells.count { grid.append(base.cells[k]); continue }
             let logits = model.decoder.logits(run.decoder.lensInput(k).rows(rows))
             grid.append((0...t).map { s in
-                let lp = engine.filteredLogprobs(Array(logits.data[(s * logits.cols)..<((s + 1) * logits.cols)]), step: s)
+                let row = Array(logits.data[(s * logits.cols)..<((s + 1) * logits.cols)])
+                let lp = decodingRules ? engine.filteredLogprobs(row, step: s) : FastMath.logSoftmax(row)
                 return Self.cell(lp, target: targets[s])
             })
         }

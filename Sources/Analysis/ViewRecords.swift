@@ -89,10 +89,17 @@ public struct LensJSON: ViewRecord {
     public let saturation: [Int?]
     /// The transcript stopped at the length cap: the last token is greedy's next choice past it, not EOT.
     public let capped: Bool
+    /// False for the raw logit lens (`lens --raw`): no suppressed tokens before the softmax.
+    public let decodingRules: Bool
     public var run: String?
+
+    enum CodingKeys: String, CodingKey {
+        case language, layers, tokens, saturation, capped, run, decodingRules = "decoding_rules"
+    }
 
     public init(_ lens: LogitLens, tokenizer: Tokenizer, language: String) {
         self.language = language
+        decodingRules = lens.decodingRules
         layers = lens.cells.enumerated().map { k, row in
             Layer(layer: k, name: k == 0 ? "emb" : String(k - 1), cells: row.map { c in
                 Cell(top: c.top.map { Candidate(id: $0.id, text: tokenizer.display($0.id), prob: FiniteOrNull(Double($0.prob))) },

@@ -9,7 +9,9 @@ struct LensCommand: ParsableCommand {
         discussion: """
         Rows are the embedding layer, then each decoder block. Cell t predicts transcript token t, read at \
         the position before it; the last column predicts EOT. A * marks the saturation layer. The decoding \
-        rules (suppressed tokens) are applied, so the last row equals the greedy transcript. When the transcript \
+        rules are applied at every layer, as greedy decoding applies them (the model's suppressed tokens, and at the \
+        first position the blank and EOT), so the last row equals the greedy transcript; --raw reads the raw logit \
+        lens instead, the softmax over every token (decoding_rules false in --json). When the transcript \
         stops at the 224-token cap, greedy never chose EOT: the last column then predicts the token greedy would \
         have chosen next, marked "(past the cap)" (in --json, capped is true).
 
@@ -25,12 +27,15 @@ struct LensCommand: ParsableCommand {
 
     @OptionGroup var clip: ClipOptions
     @OptionGroup var output: OutputOptions
+    @Flag(name: .long, help: "The raw logit lens: a softmax over every token, without the decoding rules that make the last row the transcript.")
+    var raw = false
 
     func run() throws {
         let engine = try clip.engine()
-        let lens = LogitLens(engine: engine, run: engine.clean)
+        let lens = LogitLens(engine: engine, run: engine.clean, decodingRules: !raw)
         let tok = engine.model.tokenizer
-        try output.emit(LensReport.table(lens, tokenizer: tok), record: LensJSON(lens, tokenizer: tok, language: engine.language), of: engine)
+        let notes = raw ? ["raw logit lens: no decoding rules, so the last row need not be the transcript"] : []
+        try output.emit(LensReport.table(lens, tokenizer: tok), record: LensJSON(lens, tokenizer: tok, language: engine.language), notes: notes, of: engine)
     }
 }
 

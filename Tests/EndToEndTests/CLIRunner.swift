@@ -39,10 +39,18 @@ enum CLIRunner {
         return Result(status: p.terminationStatus, stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: e, as: UTF8.self))
     }
 
-    /// A fresh temporary directory.
+    /// A fresh temporary directory, inside one folder per test process that is removed when the
+    /// process exits: the suite writes about 0.6 GB of fixtures and outputs a run, and left in
+    /// the system's temporary folder they filled a developer's disk over many runs.
     static func temporaryDirectory() throws -> URL {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("asrlens-e2e-\(UUID().uuidString)")
+        let dir = scratch.appendingPathComponent(UUID().uuidString)
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         return dir
     }
+
+    private static let scratch: URL = {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("asrlens-e2e-\(UUID().uuidString)")
+        atexit { try? FileManager.default.removeItem(at: CLIRunner.scratch) }
+        return dir
+    }()
 }
